@@ -1,0 +1,291 @@
+"""The ledger: the single door through which every change to the record passes.
+
+A `Change` names an object and the fields to set. `Ledger.writer()` opens one write
+transaction; each `apply()` appends a hash-chained `Decision` holding the object's state
+before and after, and the state tables are updated in the same transaction. A state row
+is always the `after` of the last decision on it, so the whole record at any sequence
+number is a fold of the decisions (`state_as_of`), and `rebuild` is that fold for now.
+"""
+
+import hashlib
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterator, Mapping
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from annotate.db import write_session
+from annotate.models import STATE_TABLES, Decision
+
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> str:
+    """The one JSON encoding the chain hashes: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def decision_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
+    fields = [
+        row["seq"], row["at"], row["actor"], row["origin"], row["action"],
+        row["target_type"], row["target_id"], row["target_version"],
+        row["before"], row["after"], row["rationale"], row["evidence"], row["idempotency_key"],
+    ]  # fmt: skip
+    return hashlib.sha256((prev_hash + canonical(fields)).encode()).hexdigest()
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What someone decided: set these fields of this object (a new one when id is None)."""
+
+    action: str  # past tense, "claim.accepted"
+    target_type: str  # a key of models.STATE_TABLES
+    target_id: int | None = None
+    set: Mapping[str, Any] = field(default_factory=dict)
+    base_version: int | None = None  # the version the decider saw; a newer one is a conflict
+    rationale: str = ""
+    evidence: tuple = ()  # spans or ids that support the decision
+
+
+class NotFound(LookupError):
+    pass
+
+
+class Conflict(RuntimeError):
+    """A write based on a stale version: says what changed since."""
+
+    def __init__(self, target_type: str, target_id: int, base: int, current: dict, since: list[dict]):
+        self.target_type, self.target_id, self.base = target_type, target_id, base
+        self.current, self.since = current, since
+        who = ", ".join(f"#{d['seq']} {d['action']} by {d['actor']}" for d in since) or "unknown changes"
+        super().__init__(
+            f"{target_type} {target_id} is at version {current['version']}, not {base}: changed meanwhile by {who}"
+        )
+
+
+class Writer:
+    """One open write transaction on the ledger (see Ledger.writer)."""
+
+    def __init__(self, session: Session, actor: str, origin: str):
+        self.session, self.actor, self.origin = session, actor, origin
+        head = session.execute(select(Decision.seq, Decision.hash).order_by(Decision.seq.desc()).limit(1)).first()
+        self.seq, self.head = (head.seq, head.hash) if head else (0, GENESIS)
+        self.decisions: list[dict] = []
+        self._rows: dict[tuple[str, int], dict] = {}  # state rows touched in this transaction
+        self._inserted: set[tuple[str, int]] = set()
+        self._dirty: set[tuple[str, int]] = set()
+        self._next_id: dict[str, int] = {}
+
+    def get(self, target_type: str, target_id: int) -> dict | None:
+        """Current state of one object as a dict, including this transaction's changes."""
+        key = (target_type, target_id)
+        if key not in self._rows:
+            table = STATE_TABLES[target_type].__table__
+            row = self.session.execute(select(table).where(table.c.id == target_id)).mappings().first()
+            if row is None:
+                return None
+            self._rows[key] = dict(row)
+        return dict(self._rows[key])
+
+    def apply(self, change: Change, idempotency_key: str | None = None) -> dict:
+        """Append one decision and update the state; returns the object's new state."""
+        model = STATE_TABLES[change.target_type]
+        unknown = set(change.set) - (set(model.model_fields) - {"id", "version"})
+        if unknown:
+            raise ValueError(f"{change.target_type} has no settable field(s): {', '.join(sorted(unknown))}")
+        if change.target_id is None:
+            target_id, before = self._allocate_id(change.target_type), None
+            after = model(**change.set).model_dump(exclude={"id", "version"})
+            version = 1
+        else:
+            target_id, current = change.target_id, self.get(change.target_type, change.target_id)
+            if current is None:
+                raise NotFound(f"no {change.target_type} with id {change.target_id}")
+            if change.base_version is not None and change.base_version != current["version"]:
+                since = history(self.session, change.target_type, target_id, after_version=change.base_version)
+                raise Conflict(change.target_type, target_id, change.base_version, current, since)
+            version = current["version"] + 1
+            before = {k: v for k, v in current.items() if k not in ("id", "version")}
+            after = {**before, **change.set}
+        self._append(change, target_id, version, before, after, idempotency_key)
+        key = (change.target_type, target_id)
+        self._rows[key] = {**after, "id": target_id, "version": version}
+        self._dirty.add(key)
+        if before is None:
+            self._inserted.add(key)
+        return dict(self._rows[key])
+
+    def _allocate_id(self, target_type: str) -> int:
+        if target_type not in self._next_id:
+            table = STATE_TABLES[target_type].__table__
+            self._next_id[target_type] = (self.session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        self._next_id[target_type] += 1
+        return self._next_id[target_type] - 1
+
+    def _append(self, change: Change, target_id: int, version: int, before, after, idempotency_key) -> None:
+        self.seq += 1
+        row = {
+            "seq": self.seq, "at": utc_now(), "actor": self.actor, "origin": self.origin,
+            "action": change.action, "target_type": change.target_type, "target_id": target_id,
+            "target_version": version, "before": canonical(before), "after": canonical(after),
+            "rationale": change.rationale or "", "evidence": canonical(list(change.evidence)),
+            "idempotency_key": idempotency_key,
+        }  # fmt: skip
+        row["prev_hash"], row["hash"] = self.head, decision_hash(self.head, row)
+        self.head = row["hash"]
+        self.decisions.append(row)
+
+    def flush(self) -> None:
+        """Write the pending decisions and state rows (batched: one statement per table)."""
+        if self.decisions:
+            self.session.execute(insert(Decision), self.decisions)
+            self.decisions = []
+        for target_type in {t for t, _ in self._dirty}:
+            table = STATE_TABLES[target_type].__table__
+            keys = [k for k in self._dirty if k[0] == target_type]
+            inserts = [self._rows[k] for k in keys if k in self._inserted]
+            if inserts:
+                self.session.execute(insert(table), inserts)
+            for key in keys:
+                if key not in self._inserted:
+                    self.session.execute(update(table).where(table.c.id == key[1]).values(**self._rows[key]))
+        self._dirty.clear()
+        self._inserted.clear()
+
+
+class Ledger:
+    def __init__(self, engine: Engine, signer=None, checkpoint_every: int = 1000):
+        self.engine, self.signer, self.checkpoint_every = engine, signer, checkpoint_every
+
+    @contextmanager
+    def writer(self, actor: str, origin: str) -> Iterator[Writer]:
+        """One transaction: every decision applied inside commits together, or none does."""
+        with write_session(self.engine) as session:
+            writer = Writer(session, actor, origin)
+            start = writer.seq
+            yield writer
+            writer.flush()
+            crossed = writer.seq // self.checkpoint_every > start // self.checkpoint_every
+            checkpoint = self.signer.sign(writer.seq, writer.head) if self.signer and crossed else None
+            if checkpoint:
+                self.signer.store(session, checkpoint)
+            session.commit()
+        if checkpoint:
+            self.signer.export(checkpoint)
+
+    def record(self, actor: str, origin: str, *changes: Change, idempotency_key: str | None = None) -> list[dict]:
+        """Apply changes in one transaction; returns each object's new state."""
+        if idempotency_key:
+            done = self._replayed(idempotency_key)
+            if done is not None:
+                return done
+        with self.writer(actor, origin) as writer:
+            return [writer.apply(c, idempotency_key if i == 0 else None) for i, c in enumerate(changes)]
+
+    def _replayed(self, key: str) -> list[dict] | None:
+        with Session(self.engine) as session:
+            row = session.execute(select(Decision).where(Decision.idempotency_key == key)).scalar_one_or_none()
+            if row is None:
+                return None
+            return [{**json.loads(row.after), "id": row.target_id, "version": row.target_version}]
+
+    def checkpoint(self) -> dict | None:
+        """Sign the current head now (end of a batch, or on request)."""
+        if not self.signer:
+            return None
+        with write_session(self.engine) as session:
+            head = session.execute(select(Decision.seq, Decision.hash).order_by(Decision.seq.desc()).limit(1)).first()
+            if head is None:
+                return None
+            checkpoint = self.signer.sign(head.seq, head.hash)
+            self.signer.store(session, checkpoint)
+            session.commit()
+        self.signer.export(checkpoint)
+        return checkpoint
+
+
+# --- reading the record -------------------------------------------------------------
+
+
+def decision_dict(row) -> dict:
+    d = dict(row._mapping) if hasattr(row, "_mapping") else row.model_dump()
+    for key in ("before", "after", "evidence"):
+        d[key] = json.loads(d[key])
+    return d
+
+
+def history(session: Session, target_type: str, target_id: int, after_version: int = 0, as_of: int | None = None) -> list[dict]:
+    """Every decision on one object, oldest first."""
+    query = select(Decision.__table__).where(
+        Decision.target_type == target_type, Decision.target_id == target_id, Decision.target_version > after_version
+    )
+    if as_of is not None:
+        query = query.where(Decision.seq <= as_of)
+    return [decision_dict(r) for r in session.execute(query.order_by(Decision.seq))]
+
+
+def resolve_as_of(session: Session, when: str | int | None) -> int:
+    """A sequence number from a sequence number or an ISO time (the last decision at or before it)."""
+    if when is None:
+        return session.execute(select(func.max(Decision.seq))).scalar() or 0
+    if isinstance(when, int) or str(when).isdigit():
+        return int(when)
+    moment = datetime.fromisoformat(str(when).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    bound = moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return session.execute(select(func.max(Decision.seq)).where(Decision.at <= bound)).scalar() or 0
+
+
+def object_as_of(session: Session, target_type: str, target_id: int, seq: int) -> dict | None:
+    """One object as it stood after decision `seq` (None if it did not exist yet)."""
+    row = session.execute(
+        select(Decision.after, Decision.target_version)
+        .where(Decision.target_type == target_type, Decision.target_id == target_id, Decision.seq <= seq)
+        .order_by(Decision.seq.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else {**json.loads(row.after), "id": target_id, "version": row.target_version}
+
+
+def state_as_of(session: Session, seq: int | None = None, target_type: str | None = None) -> Iterator[tuple[str, dict]]:
+    """The whole record (or one type) as of `seq`: the last decision on each object."""
+    last = select(Decision.target_type, Decision.target_id, func.max(Decision.seq).label("seq")).group_by(
+        Decision.target_type, Decision.target_id
+    )
+    if seq is not None:
+        last = last.where(Decision.seq <= seq)
+    if target_type is not None:
+        last = last.where(Decision.target_type == target_type)
+    last = last.subquery()
+    query = (
+        select(Decision.target_type, Decision.target_id, Decision.target_version, Decision.after)
+        .join(last, Decision.seq == last.c.seq)
+        .order_by(Decision.target_type, Decision.target_id)
+    )
+    for row in session.execute(query):
+        yield row.target_type, {**json.loads(row.after), "id": row.target_id, "version": row.target_version}
+
+
+def rebuild(engine: Engine) -> dict[str, int]:
+    """Replace every state table with the fold of the decisions; returns rows per type."""
+    counts = {name: 0 for name in STATE_TABLES}
+    with write_session(engine) as session:
+        for model in STATE_TABLES.values():
+            session.execute(model.__table__.delete())
+        batch: dict[str, list] = {}
+        for target_type, row in state_as_of(session):
+            batch.setdefault(target_type, []).append(row)
+            counts[target_type] += 1
+        for target_type, rows in batch.items():
+            session.execute(insert(STATE_TABLES[target_type].__table__), rows)
+        session.commit()
+    return counts

@@ -1,0 +1,210 @@
+"""The record: SQLModel tables.
+
+Two kinds of table live here:
+
+* **State tables** (Publisher, Document, Entity, Mention, Claim, ClaimLink, Thread,
+  ThreadMember, Dismissal, User) are a projection of the ledger. Each row is the
+  `after` snapshot of the last decision on it, plus `id` and `version` (the number of
+  decisions on that object). Nothing writes them except `annotate.ledger`.
+* **Stores** (Decision, Checkpoint, DocumentText, ParagraphHash, Credential, ApiToken)
+  are written directly: the ledger itself, immutable content addressed by hash, and
+  secrets that must never be copied into the ledger.
+
+Dates are ISO strings ("2023-04-05", or "2023-04" when only the month is known), times
+are ISO-8601 UTC strings: the same text on SQLite and PostgreSQL, and in the hash chain.
+"""
+
+from typing import Any, Optional
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _json(default=list) -> Any:
+    return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+class StateRow(SQLModel):
+    """Columns every projected object has."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    version: int = Field(default=1)
+
+
+class Publisher(StateRow, table=True):
+    name: str = Field(index=True, unique=True)
+    url: Optional[str] = None
+
+
+class Document(StateRow, table=True):
+    sha256: str = Field(index=True)  # of the stored text, which lives in DocumentText
+    file_name: str = Field(index=True)
+    path: str = ""
+    format: str = "txt"
+    title: Optional[str] = None
+    publisher_id: Optional[int] = Field(default=None, index=True)
+    url: Optional[str] = Field(default=None, index=True)
+    published: Optional[str] = Field(default=None, index=True)
+    inferred: dict = _json(dict)  # {"title": bool, "publisher": bool, "published": bool}
+    boilerplate: list = _json()  # [{"start", "end", "reason"}]
+    meta: dict = _json(dict)
+    length: int = 0
+    ingested_at: str = ""
+    previous_id: Optional[int] = Field(default=None, index=True)  # older version of the same page
+
+
+class DocumentText(SQLModel, table=True):
+    """Immutable text, addressed by its sha256; decisions carry the hash, not the text."""
+
+    sha256: str = Field(primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ParagraphHash(SQLModel, table=True):
+    """Which documents contain which normalised paragraph: boilerplate detection."""
+
+    hash: str = Field(primary_key=True)
+    document_id: int = Field(primary_key=True)
+
+
+class Entity(StateRow, table=True):
+    name: str = Field(index=True)
+    type: str = Field(index=True)  # PERSON ORG GPE LOC DATE QUANTITY MILITARY_UNIT NORP
+    aliases: list = _json()
+    external_id: Optional[str] = None  # e.g. a Wikidata QID given by a reviewer
+    merged_into: Optional[int] = Field(default=None, index=True)
+    status: str = "candidate"  # candidate | accepted | rejected
+
+
+class Mention(StateRow, table=True):
+    document_id: int = Field(index=True)
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: Optional[int] = Field(default=None, index=True)
+    status: str = Field(default="candidate", index=True)  # candidate accepted corrected rejected
+    annotator: Optional[str] = None  # "name@version" that proposed it; None when a reviewer added it
+    score: Optional[float] = None
+    reason: Optional[str] = None
+
+
+class Claim(StateRow, table=True):
+    document_id: int = Field(index=True)
+    start: int
+    end: int
+    quote: str
+    claimant: Optional[str] = None
+    claimant_entity_id: Optional[int] = None
+    reporting_verb: Optional[str] = None
+    hedged: bool = False
+    hedges: list = _json()
+    negated: bool = False
+    event_date: Optional[str] = Field(default=None, index=True)  # YYYY-MM-DD, YYYY-MM, or a/b range
+    published: Optional[str] = Field(default=None, index=True)  # the document's, kept for the second clock
+    entity_ids: list = _json()
+    status: str = Field(default="candidate", index=True)
+    annotator: Optional[str] = None
+    score: Optional[float] = None
+    reason: Optional[str] = None
+
+
+class ClaimLink(StateRow, table=True):
+    a_id: int = Field(index=True)
+    b_id: int = Field(index=True)
+    relation: str  # same_event supports contradicts updates
+    status: str = "active"  # active | removed
+    rationale: Optional[str] = None
+
+
+class Dismissal(StateRow, table=True):
+    """A link suggestion a reviewer dismissed: it must not come back."""
+
+    claim_id: int = Field(index=True)
+    other_id: int = Field(index=True)
+
+
+class Thread(StateRow, table=True):
+    name: str
+    description: Optional[str] = None
+    status: str = "open"
+
+
+class ThreadMember(StateRow, table=True):
+    """A claim in a thread, with the thread's verdict on it (changes over time)."""
+
+    thread_id: int = Field(index=True)
+    claim_id: int = Field(index=True)
+    verdict: str = "unassessed"  # unassessed corroborated contested refuted unverifiable
+    status: str = "active"  # active | removed
+
+
+class User(StateRow, table=True):
+    name: str = Field(index=True, unique=True)
+    role: str = "reviewer"  # reviewer | lead | admin
+    active: bool = True
+
+
+class Credential(SQLModel, table=True):
+    """A user's password hash: a secret, so kept out of the ledger."""
+
+    user_id: int = Field(primary_key=True)
+    password_hash: str
+
+
+class ApiToken(SQLModel, table=True):
+    token_hash: str = Field(primary_key=True)  # sha256 of the token
+    user_id: int = Field(index=True)
+    label: str = ""
+    created_at: str = ""
+    revoked: bool = False
+
+
+class Decision(SQLModel, table=True):
+    """One entry of the append-only, hash-chained ledger."""
+
+    __table_args__ = (
+        UniqueConstraint("target_type", "target_id", "target_version", name="uq_decision_target_version"),
+        Index("ix_decision_target", "target_type", "target_id", "seq"),
+    )
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: str = Field(index=True)  # ISO-8601 UTC, microseconds
+    actor: str = Field(index=True)  # user name, or annotator "name@version"
+    origin: str  # ui api cli import annotator label-studio system
+    action: str = Field(index=True)  # e.g. "claim.accepted"
+    target_type: str
+    target_id: int
+    target_version: int
+    before: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON, "null" on create
+    after: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON
+    rationale: str = ""
+    evidence: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # canonical JSON
+    idempotency_key: Optional[str] = Field(default=None, unique=True)
+    prev_hash: str
+    hash: str
+
+
+class Checkpoint(SQLModel, table=True):
+    """A signed statement of the ledger head; copies are also kept outside the database."""
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    head_hash: str
+    at: str
+    key_id: str
+    signature: str
+
+
+# Projected tables by the target_type name decisions use.
+STATE_TABLES: dict[str, type[StateRow]] = {
+    "publisher": Publisher,
+    "document": Document,
+    "entity": Entity,
+    "mention": Mention,
+    "claim": Claim,
+    "link": ClaimLink,
+    "dismissal": Dismissal,
+    "thread": Thread,
+    "thread_member": ThreadMember,
+    "user": User,
+}

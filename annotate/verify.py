@@ -1,0 +1,131 @@
+"""`audit verify`: recompute the hash chain, check signed checkpoints and the state tables.
+
+Each problem names the first decision where the stored log stops being the one that was
+written: altered (its hash no longer matches its content), deleted (a gap in the
+sequence), inserted or reordered (it does not chain onto its predecessor), or a tail
+rewritten or cut off (it disagrees with a signed checkpoint).
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from annotate.checkpoints import signature_ok
+from annotate.ledger import GENESIS, canonical, decision_hash, state_as_of
+from annotate.models import STATE_TABLES, Decision, Document, DocumentText
+
+_COLUMNS = [c.name for c in Decision.__table__.columns]
+
+
+@dataclass
+class Report:
+    size: int = 0
+    head: str = GENESIS
+    problems: list[str] = field(default_factory=list)
+    checkpoints_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(
+    engine: Engine,
+    public_key: Ed25519PublicKey | None = None,
+    checkpoints: list[dict] = (),
+    check_state: bool = True,
+) -> Report:
+    report = Report()
+    heads = _walk_chain(engine, report)
+    _check_checkpoints(report, heads, public_key, checkpoints)
+    if check_state and report.ok:
+        with Session(engine) as session:
+            report.problems += state_drift(session) + text_drift(session)
+    return report
+
+
+def _walk_chain(engine: Engine, report: Report) -> dict[int, str]:
+    """Walk every decision in order; returns the recomputed head hash at each sequence number."""
+    heads: dict[int, str] = {0: GENESIS}
+    expected_prev, expected_seq = GENESIS, 1
+    query = select(*(Decision.__table__.c[name] for name in _COLUMNS)).order_by(Decision.seq)
+    with engine.connect() as conn:
+        for row in conn.execution_options(yield_per=10_000).execute(query).mappings():
+            seq = row["seq"]
+            if seq != expected_seq:
+                what = f"decisions {expected_seq}–{seq - 1} are missing (deleted)" if seq > expected_seq else "is out of order"
+                report.problems.append(f"decision {seq}: {what}")
+                return heads
+            if row["prev_hash"] != expected_prev:
+                report.problems.append(
+                    f"decision {seq}: does not follow decision {seq - 1} (a decision was inserted, deleted or reordered)"
+                )
+                return heads
+            if decision_hash(row["prev_hash"], row) != row["hash"]:
+                report.problems.append(f"decision {seq}: altered (its content no longer matches its hash)")
+                return heads
+            expected_prev, expected_seq = row["hash"], seq + 1
+            heads[seq] = row["hash"]
+    report.size, report.head = expected_seq - 1, expected_prev
+    return heads
+
+
+def _check_checkpoints(report: Report, heads: dict[int, str], public_key, checkpoints) -> None:
+    for cp in checkpoints:
+        where = cp.get("source", "database")
+        if public_key is None:
+            report.problems.append(f"checkpoint {cp['seq']} ({where}): no public key to check its signature")
+            continue
+        if not signature_ok(public_key, cp):
+            report.problems.append(f"checkpoint {cp['seq']} ({where}): signature does not verify with this key")
+            continue
+        report.checkpoints_checked += 1
+        if report.problems:
+            continue  # the chain already broke; the first problem is the one to read
+        if cp["seq"] > report.size:
+            report.problems.append(
+                f"checkpoint {cp['seq']} ({where}): the ledger ends at decision {report.size}; "
+                f"decisions {report.size + 1}–{cp['seq']} were removed"
+            )
+        elif heads.get(cp["seq"]) != cp["head_hash"]:
+            report.problems.append(
+                f"checkpoint {cp['seq']} ({where}): the ledger's hash at decision {cp['seq']} differs from the signed one; "
+                f"decisions up to {cp['seq']} were rewritten"
+            )
+
+
+def state_drift(session: Session) -> list[str]:
+    """State rows that differ from the fold of the decisions (edited around the ledger)."""
+    expected = {(t, row["id"]): row for t, row in state_as_of(session)}
+    problems = []
+    for target_type, model in STATE_TABLES.items():
+        table = model.__table__
+        for row in session.execute(select(table)).mappings():
+            want = expected.pop((target_type, row["id"]), None)
+            if want is None:
+                problems.append(f"{target_type} {row['id']}: exists in the table but no decision made it")
+            elif canonical(_jsonable(row)) != canonical(want):
+                problems.append(f"{target_type} {row['id']}: differs from what its decisions say")
+    problems += [f"{t} {i}: decided but missing from the table" for t, i in expected]
+    return problems
+
+
+def text_drift(session: Session) -> list[str]:
+    """Document texts whose stored bytes no longer match the hash their decisions carry."""
+    problems = []
+    query = select(Document.id, Document.sha256, DocumentText.text).join(
+        DocumentText, DocumentText.sha256 == Document.sha256, isouter=True
+    )
+    for doc_id, sha, text in session.execute(query):
+        if text is None or hashlib.sha256(text.encode()).hexdigest() != sha:
+            problems.append(f"document {doc_id}: stored text does not match its sha256 {sha[:12]}…")
+    return problems
+
+
+def _jsonable(row) -> dict:
+    return json.loads(canonical(dict(row)))
