@@ -1,0 +1,1 @@
+"""Command groups of the `claimtrail` CLI, one module each; `annotate.cli` registers them."""

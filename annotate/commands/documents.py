@@ -1,0 +1,65 @@
+"""`claimtrail ingest` and `claimtrail documents`."""
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from sqlmodel import select
+
+from annotate.cli import DbOption, console, err, open_record, print_jsonl
+from annotate.ingest.pipeline import ingest_paths
+from annotate.ingest.source import ReadError
+from annotate.models import Document, Publisher
+
+
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs.")],
+    db: DbOption = None,
+) -> None:
+    """Read documents into the record; bad files are reported, the rest go in."""
+    record = open_record(db)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def on_item(item) -> None:
+            if isinstance(item, ReadError):
+                bar.console.print(f"error: {item}", markup=False, highlight=False)
+            bar.advance(task)
+
+        report = ingest_paths(record.ledger, paths, on_item=on_item)
+    record.ledger.checkpoint()
+    console.print(
+        f"{len(report.added)} added ({len(report.new_versions)} new versions), "
+        f"{len(report.unchanged)} unchanged, {len(report.errors)} failed"
+    )
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def documents(
+    format: Annotated[str, typer.Option(help="jsonl or table")] = "table",
+    db: DbOption = None,
+) -> None:
+    """List stored documents with their metadata and boilerplate spans."""
+    with open_record(db).session() as session:
+        publishers = dict(session.exec(select(Publisher.id, Publisher.name)).all())
+        rows = [document_row(d, publishers) for d in session.exec(select(Document).order_by(Document.id))]
+    if format == "jsonl":
+        return print_jsonl(rows)
+    for row in rows:
+        console.print(f"{row['id']:>5} {row['published'] or '?':<10} {row['publisher'] or '?':<30.30} {row['title'] or row['file_name']}",
+                      markup=False, highlight=False)  # fmt: skip
+
+
+def document_row(doc: Document, publishers: dict[int, str]) -> dict:
+    return {
+        "id": doc.id, "file_name": doc.file_name, "title": doc.title,
+        "publisher": publishers.get(doc.publisher_id), "url": doc.url, "published": doc.published,
+        "inferred": doc.inferred, "text_sha256": doc.sha256, "boilerplate": doc.boilerplate,
+        "previous_id": doc.previous_id,
+    }  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command()(documents)
