@@ -1,0 +1,62 @@
+"""Words and search terms of a text, the way the full-text index sees them.
+
+`stem()` runs words through an in-memory SQLite FTS5 table with the same tokenizer as
+the stored index (porter + unicode61, diacritics removed), so a term we look up in the
+index's vocabulary is exactly the term the index holds. Stems are cached: a corpus has
+far fewer distinct words than claims.
+"""
+
+import re
+import sqlite3
+import threading
+from functools import lru_cache
+
+TOKENIZE = "porter unicode61 remove_diacritics 2"  # same as alembic 0002
+WORD = re.compile(r"[^\W_]+")  # letters and digits: one FTS5 unicode61 token each
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself nor of off
+    on once only or other our ours ourselves out over own same she should so some such than that the their theirs
+    them themselves then there these they this those through to too under until up very was we were what when where
+    which while who whom why with would you your yours yourself s t d ll m re ve
+    said says say saying stated states told tells according reported reports report claimed claims added noted
+    announced wrote write writes per cent percent mr ms one two three""".split()
+)
+
+_lock = threading.Lock()
+_conn: sqlite3.Connection | None = None
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words in order (letters and digits; punctuation and FTS syntax dropped)."""
+    return [w.lower() for w in WORD.findall(text or "")]
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning: no stopwords, no single letters."""
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed content words: what two texts share when they say the same thing."""
+    return {stem(w) for w in content_words(text)}
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stem_many((word,))[0]
+
+
+def _stem_many(batch: tuple[str, ...]) -> list[str]:
+    global _conn
+    with _lock:
+        if _conn is None:
+            _conn = sqlite3.connect(":memory:", check_same_thread=False)
+            _conn.execute(f"CREATE VIRTUAL TABLE s USING fts5(w, tokenize='{TOKENIZE}')")
+            _conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(s, 'instance')")
+        _conn.executemany("INSERT INTO s(rowid, w) VALUES (?, ?)", enumerate(batch))
+        found = dict(_conn.execute("SELECT doc, term FROM v WHERE offset = 0"))
+        _conn.execute("DELETE FROM s")
+    return [found.get(i, w.lower()) for i, w in enumerate(batch)]

@@ -1,0 +1,82 @@
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from annotate.fulltext import related_claims, search_claims, search_documents
+from annotate.ledger import Change
+
+HOSTILE = ["' OR 1=1--", '"', "*", "NEAR", 'NEAR("a" "b")', "bakhmut*", "quote:bakhmut", "-", "AND OR NOT",
+           "'; DROP TABLE claim; --", "^", "(", ")", "", "   ", "\x00", "колонна", "a\"b", "{quote}: x"]  # fmt: skip
+
+
+@pytest.fixture
+def stories(newsroom):
+    a = newsroom.story("a.txt", "2023-03-01", "Northwatch",
+                       "Zelensky said troops could withdraw from Bakhmut if encircled.",
+                       "Wagner fighters shelled the road to Chasiv Yar overnight.")  # fmt: skip
+    b = newsroom.story("b.txt", "2023-05-21", "Compasswire",
+                       "Ukrainian troops withdrew from Bakhmut after months of fighting.",
+                       "The weather in Kyiv was mild, OR 1=1 as some said.")  # fmt: skip
+    return a, b
+
+
+def test_search_claims_ranks_matches_and_stems(record, stories):
+    (a1, a2), (b1, b2) = stories
+    with record.session() as s:
+        assert {i for i, _ in search_claims(s, "Bakhmut troops")} == {a1, b1}
+        assert [i for i, _ in search_claims(s, "withdrawal bakhmut")] == [a1]  # porter/english stems: withdrawal ~ withdraw
+        assert search_claims(s, "nothing here matches") == []
+        scores = [score for _, score in search_claims(s, "bakhmut")]
+        assert all(x > 0 for x in scores)
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_input_is_searched_as_plain_words(record, stories, query):
+    with record.session() as s:
+        search_claims(s, query)  # never raises
+        search_documents(s, query)
+    (a1, a2), (b1, b2) = stories
+    with record.session() as s:
+        hits = {i for i, _ in search_claims(s, query)}
+    assert hits <= {a1, a2, b1, b2}
+    if query == "' OR 1=1--":
+        assert hits == {b2}  # the words "or", "1", "1" as written, not an always-true condition
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=40))
+def test_any_text_is_a_safe_query(record, query):
+    with record.session() as s:
+        assert isinstance(search_claims(s, query), list)
+        assert isinstance(search_documents(s, query), list)
+
+
+def test_search_documents_title_and_text(record, newsroom):
+    d1 = newsroom.document("x.md", "Heavy fighting near Kupiansk continued.", "2023-08-11", "Civic", title="Evacuation order")
+    d2 = newsroom.document("y.md", "An evacuation of Kupiansk was ordered.", "2023-08-12", "Civic", title="Kupiansk")
+    with record.session() as s:
+        assert [i for i, _ in search_documents(s, "evacuation")] and {i for i, _ in search_documents(s, "evacuation")} == {d1, d2}
+        assert [i for i, _ in search_documents(s, "kupiansk")][0] == d2  # in the title: ranked first
+        assert [i for i, _ in search_documents(s, "heavy fighting")] == [d1]
+
+
+def test_index_follows_updates_and_rebuild(record, newsroom):
+    from annotate.ledger import rebuild
+
+    doc = newsroom.document("z.txt", "Troops left Soledar. Troops held Bakhmut.", "2023-01-10", "Eastbank")
+    claim = newsroom.claim(doc, "Troops left Soledar.")
+    record.ledger.record("rev", "ui", Change("claim.corrected", "claim", claim, set={"quote": "Troops held Bakhmut."}))
+    with record.session() as s:
+        assert search_claims(s, "soledar") == []
+        assert [i for i, _ in search_claims(s, "bakhmut")] == [claim]
+    rebuild(record.engine)
+    with record.session() as s:
+        assert [i for i, _ in search_claims(s, "bakhmut")] == [claim]
+        assert [i for i, _ in search_documents(s, "soledar")] == [doc]
+
+
+def test_related_claims_only_from_other_documents(record, stories):
+    (a1, a2), (b1, b2) = stories
+    with record.session() as s:
+        related = [i for i, _ in related_claims(s, a1)]
+    assert related[0] == b1
+    assert a1 not in related and a2 not in related
