@@ -12,7 +12,8 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator, Mapping
+from functools import lru_cache
+from typing import Any, Iterable, Iterator, Mapping
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
@@ -103,7 +104,7 @@ class Writer:
             raise ValueError(f"{change.target_type} has no settable field(s): {', '.join(sorted(unknown))}")
         if change.target_id is None:
             target_id, before = self._allocate_id(change.target_type), None
-            after = model(**change.set).model_dump(exclude={"id", "version"})
+            after = _new_state(model, change.set)
             version = 1
         else:
             target_id, current = change.target_id, self.get(change.target_type, change.target_id)
@@ -146,19 +147,42 @@ class Writer:
     def flush(self) -> None:
         """Write the pending decisions and state rows (batched: one statement per table)."""
         if self.decisions:
-            self.session.execute(insert(Decision), self.decisions)
+            self.session.connection().execute(insert(Decision.__table__), self.decisions)
             self.decisions = []
         for target_type in {t for t, _ in self._dirty}:
             table = STATE_TABLES[target_type].__table__
             keys = [k for k in self._dirty if k[0] == target_type]
             inserts = [self._rows[k] for k in keys if k in self._inserted]
             if inserts:
-                self.session.execute(insert(table), inserts)
+                self.session.connection().execute(insert(table), inserts)
             for key in keys:
                 if key not in self._inserted:
                     self.session.execute(update(table).where(table.c.id == key[1]).values(**self._rows[key]))
         self._dirty.clear()
         self._inserted.clear()
+
+
+@lru_cache(maxsize=None)
+def _fields(model) -> tuple:
+    """(name, default factory, default, required) of a table's settable fields."""
+    return tuple(
+        (name, f.default_factory, f.default, f.is_required())
+        for name, f in model.model_fields.items()
+        if name not in ("id", "version")
+    )
+
+
+def _new_state(model, values: Mapping[str, Any]) -> dict:
+    """A new object's state: the given values over the model's defaults (no model instance: hot path)."""
+    state = {}
+    for name, factory, default, required in _fields(model):
+        if name in values:
+            state[name] = values[name]
+        elif required:
+            raise ValueError(f"a new {model.__tablename__} needs the field {name!r}")
+        else:
+            state[name] = factory() if factory else default
+    return state
 
 
 class Ledger:
@@ -256,8 +280,10 @@ def object_as_of(session: Session, target_type: str, target_id: int, seq: int) -
     return None if row is None else {**json.loads(row.after), "id": target_id, "version": row.target_version}
 
 
-def state_as_of(session: Session, seq: int | None = None, target_type: str | None = None) -> Iterator[tuple[str, dict]]:
-    """The whole record (or one type) as of `seq`: the last decision on each object."""
+def state_as_of(
+    session: Session, seq: int | None = None, target_type: str | None = None, ids: Iterable[int] | None = None
+) -> Iterator[tuple[str, dict]]:
+    """The whole record (or one type, or some ids of it) as of `seq`: the last decision on each object."""
     last = select(Decision.target_type, Decision.target_id, func.max(Decision.seq).label("seq")).group_by(
         Decision.target_type, Decision.target_id
     )
@@ -265,6 +291,8 @@ def state_as_of(session: Session, seq: int | None = None, target_type: str | Non
         last = last.where(Decision.seq <= seq)
     if target_type is not None:
         last = last.where(Decision.target_type == target_type)
+    if ids is not None:  # a page of objects (exports read the record in pages)
+        last = last.where(Decision.target_id.in_(list(ids)))
     last = last.subquery()
     query = (
         select(Decision.target_type, Decision.target_id, Decision.target_version, Decision.after)

@@ -16,7 +16,7 @@ are ISO-8601 UTC strings: the same text on SQLite and PostgreSQL, and in the has
 
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -164,15 +164,15 @@ class Decision(SQLModel, table=True):
     """One entry of the append-only, hash-chained ledger."""
 
     __table_args__ = (
+        # One decision per object version: optimistic concurrency, and the index history reads use.
         UniqueConstraint("target_type", "target_id", "target_version", name="uq_decision_target_version"),
-        Index("ix_decision_target", "target_type", "target_id", "seq"),
     )
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     at: str = Field(index=True)  # ISO-8601 UTC, microseconds
-    actor: str = Field(index=True)  # user name, or annotator "name@version"
+    actor: str  # user name, or annotator "name@version"
     origin: str  # ui api cli import annotator label-studio system
-    action: str = Field(index=True)  # e.g. "claim.accepted"
+    action: str  # e.g. "claim.accepted"
     target_type: str
     target_id: int
     target_version: int

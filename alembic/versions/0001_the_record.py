@@ -105,10 +105,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('target_type', 'target_id', 'target_version', name='uq_decision_target_version')
     )
     with op.batch_alter_table('decision', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_decision_action'), ['action'], unique=False)
-        batch_op.create_index(batch_op.f('ix_decision_actor'), ['actor'], unique=False)
         batch_op.create_index(batch_op.f('ix_decision_at'), ['at'], unique=False)
-        batch_op.create_index('ix_decision_target', ['target_type', 'target_id', 'seq'], unique=False)
 
     op.create_table('dismissal',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -313,10 +310,7 @@ def downgrade() -> None:
 
     op.drop_table('dismissal')
     with op.batch_alter_table('decision', schema=None) as batch_op:
-        batch_op.drop_index('ix_decision_target')
         batch_op.drop_index(batch_op.f('ix_decision_at'))
-        batch_op.drop_index(batch_op.f('ix_decision_actor'))
-        batch_op.drop_index(batch_op.f('ix_decision_action'))
 
     op.drop_table('decision')
     op.drop_table('credential')

@@ -1,0 +1,1 @@
+"""Speed and memory measurements; run with `python -m benchmarks` (or one module each)."""
