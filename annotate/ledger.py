@@ -77,7 +77,8 @@ class Writer:
 
     def __init__(self, session: Session, actor: str, origin: str):
         self.session, self.actor, self.origin = session, actor, origin
-        head = session.execute(select(Decision.seq, Decision.hash).order_by(Decision.seq.desc()).limit(1)).first()
+        self.conn = session.connection()  # Core statements on the hot path skip the ORM layer
+        head = self.conn.execute(select(Decision.seq, Decision.hash).order_by(Decision.seq.desc()).limit(1)).first()
         self.seq, self.head = (head.seq, head.hash) if head else (0, GENESIS)
         self.decisions: list[dict] = []
         self._rows: dict[tuple[str, int], dict] = {}  # state rows touched in this transaction
@@ -90,7 +91,7 @@ class Writer:
         key = (target_type, target_id)
         if key not in self._rows:
             table = STATE_TABLES[target_type].__table__
-            row = self.session.execute(select(table).where(table.c.id == target_id)).mappings().first()
+            row = self.conn.execute(select(table).where(table.c.id == target_id)).mappings().first()
             if row is None:
                 return None
             self._rows[key] = dict(row)
@@ -127,7 +128,7 @@ class Writer:
     def _allocate_id(self, target_type: str) -> int:
         if target_type not in self._next_id:
             table = STATE_TABLES[target_type].__table__
-            self._next_id[target_type] = (self.session.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+            self._next_id[target_type] = (self.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
         self._next_id[target_type] += 1
         return self._next_id[target_type] - 1
 
@@ -147,17 +148,17 @@ class Writer:
     def flush(self) -> None:
         """Write the pending decisions and state rows (batched: one statement per table)."""
         if self.decisions:
-            self.session.connection().execute(insert(Decision.__table__), self.decisions)
+            self.conn.execute(insert(Decision.__table__), self.decisions)
             self.decisions = []
         for target_type in {t for t, _ in self._dirty}:
             table = STATE_TABLES[target_type].__table__
             keys = [k for k in self._dirty if k[0] == target_type]
             inserts = [self._rows[k] for k in keys if k in self._inserted]
             if inserts:
-                self.session.connection().execute(insert(table), inserts)
+                self.conn.execute(insert(table), inserts)
             for key in keys:
                 if key not in self._inserted:
-                    self.session.execute(update(table).where(table.c.id == key[1]).values(**self._rows[key]))
+                    self.conn.execute(update(table).where(table.c.id == key[1]).values(**self._rows[key]))
         self._dirty.clear()
         self._inserted.clear()
 
