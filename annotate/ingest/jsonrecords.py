@@ -1,0 +1,116 @@
+"""JSON Lines records and Label Studio tasks: one document per record, one error per bad record."""
+
+import json
+import os
+from typing import Iterator
+
+from annotate.ingest import limits
+from annotate.ingest.records import build_document
+from annotate.ingest.source import ReadError, RecordError, SourceDocument
+from annotate.ingest.textfile import check_not_binary, check_size, decode, read_bytes
+
+TASK_SHAPE = 'a Label Studio task {"data": {"text": ...}} or a list of such tasks'
+
+
+def read_jsonl(path: str) -> Iterator[SourceDocument | ReadError]:
+    """Line by line, so one broken line costs only that line."""
+    check_size(path)
+    base, offset, records = os.path.basename(path), 0, 0
+    with open(path, "rb") as f:
+        check_not_binary(f.read(limits.SNIFF_BYTES))
+        f.seek(0)
+        for n, raw in enumerate(f, 1):
+            try:
+                line = decode(raw, line_base=n, offset_base=offset)
+                if line.strip():
+                    records += 1
+                    yield _jsonl_record(json_object(line), base, n, path)
+            except RecordError as e:
+                yield e.at(path, n)
+            offset += len(raw)
+    if not records:
+        yield ReadError(path, "file has no records (it is empty or only blank lines)")
+
+
+def read_labelstudio(path: str) -> Iterator[SourceDocument | ReadError]:
+    text = decode(read_bytes(path))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise RecordError(f"invalid JSON: {e.msg} (column {e.colno}); expected {TASK_SHAPE}", line=e.lineno) from None
+    base = os.path.basename(path)
+    if isinstance(data, dict):
+        if not _is_task(data):
+            raise RecordError(f"a JSON object without a \"data\" or \"text\" field; expected {TASK_SHAPE}")
+        yield _task(data, base, None, path)
+        return
+    if not isinstance(data, list) or not data:
+        kind = "an empty list" if data == [] else f"a JSON {type(data).__name__}"
+        raise RecordError(f"{kind}; expected {TASK_SHAPE}")
+    for n, task in enumerate(data, 1):
+        try:
+            yield _task(task, base, n, path)
+        except RecordError as e:
+            yield ReadError(path, f"task #{n}: {e.reason}", e.line, e.field)
+
+
+def json_object(line: str) -> dict:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise RecordError(f"invalid JSON: {e.msg} (column {e.colno})") from None
+    if not isinstance(obj, dict):
+        raise RecordError(f"expected a JSON object with a \"text\" field, got a {type(obj).__name__}")
+    return obj
+
+
+def _jsonl_record(obj: dict, base: str, n: int, path: str) -> SourceDocument:
+    if "text" not in obj and isinstance(obj.get("data"), dict):
+        return _task(obj, base, n, path)  # a Label Studio task on one line
+    text = _text(obj, "text")
+    fields = {k: v for k, v in obj.items() if k != "text"}
+    name = _name(obj, base, n)
+    return build_document(text, fields, lambda _: n, file_name=name, path=path, format="jsonl")
+
+
+def _task(task, base: str, n: int | None, path: str) -> SourceDocument:
+    """Label Studio accepts {"data": {...}} and, as a shorthand, the data fields alone."""
+    if not isinstance(task, dict):
+        raise RecordError(f"expected a task object, got a {type(task).__name__}")
+    data = task.get("data", task if "text" in task else None)
+    if not isinstance(data, dict):
+        raise RecordError(f"missing or not an object; expected {TASK_SHAPE}", field="data")
+    text = _text(data, "text", prefix="data.")
+    fields = {k: v for k, v in data.items() if k != "text"}
+    if data is not task:
+        fields["labelstudio"] = {k: v for k, v in task.items() if k != "data"}  # id, predictions, annotations
+    name = base if n is None else _name({**data, "id": task.get("id", data.get("id"))}, base, n)
+    try:
+        return build_document(text, fields, lambda _: None, file_name=name, path=path, format="labelstudio")
+    except RecordError as e:
+        raise RecordError(e.reason, e.line, f"data.{e.field}" if e.field and data is not task else e.field) from None
+
+
+def _is_task(obj: dict) -> bool:
+    return isinstance(obj.get("data"), dict) or "text" in obj
+
+
+def _text(obj: dict, key: str, prefix: str = "") -> str:
+    if key not in obj:
+        raise RecordError("missing", field=prefix + key)
+    text = obj[key]
+    if not isinstance(text, str):
+        raise RecordError(f"expected a string, got {type(text).__name__}", field=prefix + key)
+    if not text.strip():
+        raise RecordError("is empty", field=prefix + key)
+    return text
+
+
+def _name(obj: dict, base: str, n: int) -> str:
+    """A record's own file name if it has one; else the file name with its id or position."""
+    for key in ("file_name", "name"):
+        if isinstance(obj.get(key), str) and obj[key].strip():
+            return obj[key].strip()
+    if obj.get("id") is not None and not isinstance(obj["id"], (dict, list)):
+        return f"{base}#{obj['id']}"
+    return f"{base}#{n}"

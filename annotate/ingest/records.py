@@ -1,0 +1,60 @@
+"""Given metadata (front matter, JSONL fields, Label Studio data) onto a SourceDocument."""
+
+import datetime as dt
+from typing import Callable
+
+from annotate.ingest.dates import parse_date_value
+from annotate.ingest.metadata import fill_missing
+from annotate.ingest.source import RecordError, SourceDocument
+
+# field in the document <- names it may be given under, first found wins
+ALIASES = {"title": ("title",), "publisher": ("publisher", "source"), "url": ("url",), "published": ("published", "date")}
+
+
+def build_document(
+    text: str, fields: dict, line_of: Callable[[str], int | None], **where
+) -> SourceDocument:
+    """A document from its text and given fields; missing title/publisher/date are inferred."""
+    doc = SourceDocument(text=text, **where)
+    meta = dict(fields)
+    for target, names in ALIASES.items():
+        for name in names:
+            if name in meta and _present(meta[name]):
+                setattr(doc, target, _value(target, name, meta.pop(name), line_of(name)))
+                break
+        for name in names:  # a blank alias carries nothing worth keeping
+            if name in meta and not _present(meta[name]):
+                del meta[name]
+    doc.meta = jsonable(meta)
+    return fill_missing(doc)
+
+
+def jsonable(value):
+    """Metadata is stored as JSON: dates become ISO strings, anything exotic its str()."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _value(target: str, name: str, value, line: int | None) -> str:
+    if target == "published":
+        try:
+            iso = parse_date_value(value)
+        except ValueError as e:
+            raise RecordError(str(e), line=line, field=name) from None
+        if iso is None:
+            raise RecordError(f"cannot read {str(value)[:60]!r} as a date; write it as YYYY-MM-DD", line=line, field=name)
+        return iso
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise RecordError(f"expected text, got {type(value).__name__}", line=line, field=name)
+    return str(value).strip()

@@ -1,0 +1,48 @@
+"""What a reader hands to ingestion: one document, or one clear reason why not."""
+
+from dataclasses import dataclass, field
+
+FORMATS = ("txt", "md", "html", "jsonl", "labelstudio")
+META_FIELDS = ("title", "publisher", "published")
+
+
+def not_inferred() -> dict[str, bool]:
+    return {name: False for name in META_FIELDS}
+
+
+@dataclass
+class SourceDocument:
+    text: str  # exact text to store; offsets index into it
+    file_name: str
+    path: str
+    format: str
+    title: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    published: str | None = None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY": no invented precision
+    inferred: dict[str, bool] = field(default_factory=not_inferred)
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class ReadError:
+    path: str
+    reason: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        what = f"field '{self.field}': {self.reason}" if self.field else self.reason
+        return f"{where}: {what}"
+
+
+class RecordError(ValueError):
+    """Raised inside a reader for one bad record; the reader turns it into a ReadError."""
+
+    def __init__(self, reason: str, line: int | None = None, field: str | None = None):
+        super().__init__(reason)
+        self.reason, self.line, self.field = reason, line, field
+
+    def at(self, path: str, line: int | None = None) -> ReadError:
+        return ReadError(path, self.reason, self.line if self.line is not None else line, self.field)

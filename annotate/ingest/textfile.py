@@ -1,0 +1,52 @@
+"""Load a file's bytes safely and decode them as UTF-8, or say precisely why not."""
+
+import os
+
+from annotate.ingest import limits
+from annotate.ingest.source import RecordError
+
+BOM = "\ufeff"
+
+
+def read_bytes(path: str) -> bytes:
+    """The whole file, refused (RecordError) when too large, binary or empty."""
+    check_size(path)
+    with open(path, "rb") as f:
+        raw = f.read(limits.MAX_BYTES + 1)  # the file may have grown since stat()
+    if len(raw) > limits.MAX_BYTES:
+        raise RecordError(f"file is over the {_mb(limits.MAX_BYTES)} limit; not read")
+    check_not_binary(raw[: limits.SNIFF_BYTES])
+    if not raw.strip():
+        raise RecordError("file is empty" if not raw else "file contains only whitespace")
+    return raw
+
+
+def check_size(path: str) -> None:
+    size = os.path.getsize(path)  # stat only: a huge file is never read
+    if size > limits.MAX_BYTES:
+        raise RecordError(f"file is {_mb(size)}, over the {_mb(limits.MAX_BYTES)} limit; not read")
+
+
+def check_not_binary(head: bytes) -> None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RecordError("file is UTF-16 encoded; save it as UTF-8")
+    if b"\x00" in head:
+        raise RecordError("looks like a binary file (NUL bytes in the first 8 KB); expected text")
+
+
+def decode(raw: bytes, line_base: int = 1, offset_base: int = 0) -> str:
+    """Strict UTF-8 without a leading BOM; nothing else in the text is changed."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = line_base + raw.count(b"\n", 0, e.start)
+        raise RecordError(
+            f"invalid UTF-8 at byte offset {offset_base + e.start} (byte 0x{raw[e.start]:02x}); "
+            "save the file as UTF-8",
+            line=line,
+        ) from None
+    return text[1:] if text.startswith(BOM) else text
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"
