@@ -34,7 +34,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "reports"
 LINKS = Path(__file__).resolve().parent / "links.jsonl"
 RELATIONS = {"same_event", "supports", "contradicts", "updates"}
 SENT_END = ".!?"
