@@ -3,8 +3,8 @@
 A paragraph seen in another document is not boilerplate by itself: a single repeated
 paragraph is usually a quotation or syndicated claim, which is what claim linking wants.
 Marked "repeated" are a run of two or more repeated paragraphs (with the short lines
-around it, such as "Share the Post:"), and short repeated paragraphs at the very top or
-bottom of a text (taglines, footers). Banner lines ("Support Us") are marked "banner".
+around it, such as "Share the Post:"), and short repeated paragraphs at the very bottom
+of a text (taglines, footers). Banner lines ("Support Us") are marked "banner".
 """
 
 import hashlib
@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from annotate.ingest.banners import is_banner_line
+from annotate.ingest.dates import date_line
 
 MIN_REPEATED_CHARS = 40  # normalised length below which a paragraph is too generic to count
-MIN_EDGE_CHARS = 12  # a repeated tagline at the top or bottom needs at least this much text
-MAX_EDGE_CHARS = 200  # longer repeated paragraphs at the edges are left to the run rule
+MIN_TAIL_CHARS = 12  # a repeated tagline at the bottom needs at least this much text
+MAX_TAIL_CHARS = 200  # longer repeated paragraphs at the bottom are left to the run rule
 _BLANK_LINES = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -58,7 +59,7 @@ def boilerplate_spans(text: str, doc_frequency: Callable[[str], int | None]) -> 
     doc_frequency(hash) tells in how many *other* documents a paragraph appears."""
     pars = paragraphs(text)
     kinds = [_kind(text, p, doc_frequency) for p in pars]
-    marked = _runs(kinds) | _edges(text, pars, kinds)
+    marked = _runs(kinds) | _tail(text, pars, kinds)
     spans = [_span(pars[i].start, pars[i].end, "repeated") for i in sorted(marked)]
     spans += [_span(s, e, "banner") for s, e in _banner_lines(text)]
     return _merge(text, spans)
@@ -69,7 +70,7 @@ def _kind(text: str, p: Paragraph, doc_frequency) -> str:
     size = len(normalise(text[p.start : p.end]))
     repeated = (doc_frequency(p.hash) or 0) >= 1
     if size < MIN_REPEATED_CHARS:
-        return "short-repeated" if repeated and size >= MIN_EDGE_CHARS else "short"
+        return "short-repeated" if repeated and size >= MIN_TAIL_CHARS else "short"
     return "repeated" if repeated else "own"
 
 
@@ -88,25 +89,23 @@ def _runs(kinds: list[str]) -> set[int]:
     return marked
 
 
-def _edges(text: str, pars: list[Paragraph], kinds: list[str]) -> set[int]:
-    """Repeated paragraphs at the very top or bottom: taglines and footers ("X. Trusted news.").
+def _tail(text: str, pars: list[Paragraph], kinds: list[str]) -> set[int]:
+    """Short repeated paragraphs at the very bottom: taglines and footers ("X. Trusted news.").
 
-    Only short ones: a long repeated paragraph alone is more likely a quotation. A text with
-    nothing of its own is left alone rather than marked whole."""
+    Only the bottom: the top holds titles, dates and outlet names, which repeat for good
+    reasons. Only short ones: a long repeated paragraph alone is more likely a quotation.
+    A text with nothing of its own is left alone rather than marked whole."""
     if "own" not in kinds:
         return set()
-
-    def edge_like(i: int) -> bool:
-        p = pars[i]
-        return kinds[i] in ("repeated", "short-repeated") and p.end - p.start <= MAX_EDGE_CHARS
-
     marked = set()
-    for order in (range(len(pars)), range(len(pars) - 1, -1, -1)):
-        for i in order:
-            if not (edge_like(i) or _all_banner(text[pars[i].start : pars[i].end])):
-                break
-            if edge_like(i):
-                marked.add(i)
+    for i in range(len(pars) - 1, -1, -1):
+        p = pars[i]
+        chunk = text[p.start : p.end]
+        tagline = kinds[i] in ("repeated", "short-repeated") and len(chunk) <= MAX_TAIL_CHARS and not date_line(chunk)
+        if tagline:
+            marked.add(i)
+        elif not _all_banner(chunk):
+            break
     return marked
 
 
