@@ -5,6 +5,7 @@ paragraphs turn out to be shared boilerplate gets a `document.boilerplate_marked
 """
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -60,8 +61,11 @@ def ingest_documents(ledger: Ledger, docs: Iterable[SourceDocument], actor: str,
     """One transaction for the batch: all its documents go in, or none does."""
     with ledger.writer(actor, origin) as writer:
         batch = _Batch(writer)
-        for doc in docs:
+        fresh = [doc for doc in docs if batch.is_new(doc, report)]
+        batch.count_paragraphs(fresh)
+        for doc in fresh:
             batch.add(doc, report)
+        batch.store_paragraphs()
         batch.mark_shared_boilerplate()
 
 
@@ -69,19 +73,31 @@ class _Batch:
     def __init__(self, writer: Writer):
         self.writer, self.session = writer, writer.session
         self.seen: set[str] = set()
-        self.touched_hashes: set[str] = set()
+        self.in_batch: Counter[str] = Counter()  # paragraph hash -> documents of this batch holding it
+        self.pending: list[dict] = []  # ParagraphHash rows, stored once the whole batch is decided
         self.new_ids: set[int] = set()
 
-    def add(self, doc: SourceDocument, report: IngestReport) -> None:
+    def is_new(self, doc: SourceDocument, report: IngestReport) -> bool:
+        """False for a text already stored (re-ingesting is a no-op) or already in this batch."""
         sha = sha256_text(doc.text)
         if sha in self.seen or self.session.execute(select(Document.id).where(Document.sha256 == sha)).first():
             report.unchanged.append(doc.file_name)
-            return
+            return False
         self.seen.add(sha)
+        return True
+
+    def count_paragraphs(self, docs: list[SourceDocument]) -> None:
+        for doc in docs:
+            self.in_batch.update({p.hash for p in paragraphs(doc.text)})
+
+    def add(self, doc: SourceDocument, report: IngestReport) -> None:
+        sha = sha256_text(doc.text)
         if self.session.get(DocumentText, sha) is None:
             self.session.execute(insert(DocumentText), [{"sha256": sha, "text": doc.text}])
         previous = self._previous_version(doc)
         pars = paragraphs(doc.text)
+        stored = self._frequencies(pars)
+        frequency = {h: n + self.in_batch[h] - 1 for h, n in stored.items()}  # other documents only
         state = self.writer.apply(
             Change(
                 "document.ingested",
@@ -91,15 +107,12 @@ class _Batch:
                     "title": doc.title, "publisher_id": self._publisher_id(doc.publisher), "url": doc.url,
                     "published": doc.published, "inferred": doc.inferred, "meta": doc.meta,
                     "length": len(doc.text), "ingested_at": utc_now(), "previous_id": previous,
-                    "boilerplate": boilerplate_spans(doc.text, self._frequencies(pars).get),
+                    "boilerplate": boilerplate_spans(doc.text, frequency.get),
                 },  # fmt: skip
                 rationale=f"read from {doc.path}",
             )
         )
-        self.session.execute(
-            insert(ParagraphHash), [{"hash": h, "document_id": state["id"]} for h in {p.hash for p in pars}]
-        )
-        self.touched_hashes.update(p.hash for p in pars)
+        self.pending += [{"hash": h, "document_id": state["id"]} for h in {p.hash for p in pars}]
         self.new_ids.add(state["id"])
         report.added.append(state["id"])
         if previous:
@@ -130,12 +143,16 @@ class _Batch:
             return found
         return self.writer.apply(Change("publisher.added", "publisher", set={"name": name}))["id"]
 
+    def store_paragraphs(self) -> None:
+        if self.pending:
+            self.session.execute(insert(ParagraphHash), self.pending)
+
     def mark_shared_boilerplate(self) -> None:
         """Older documents that share paragraphs with this batch may now have boilerplate."""
-        if not self.touched_hashes:
+        if not self.in_batch:
             return
         self.writer.flush()
-        shared = select(ParagraphHash.document_id).where(ParagraphHash.hash.in_(self.touched_hashes)).distinct()
+        shared = select(ParagraphHash.document_id).where(ParagraphHash.hash.in_(set(self.in_batch))).distinct()
         for doc_id in sorted(set(self.session.execute(shared).scalars()) - self.new_ids):
             self._remark(doc_id)
 

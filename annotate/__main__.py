@@ -1,0 +1,5 @@
+"""`python -m annotate`: the core CLI without the web server commands."""
+
+from annotate.cli import main
+
+main()
