@@ -146,6 +146,9 @@ def register_commands() -> None:
     from annotate.commands import documents
 
     documents.register(app)
+    from annotate.commands import export
+
+    export.register(app)
 
 
 register_commands()

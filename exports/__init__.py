@@ -1,0 +1,63 @@
+"""Export formats by name: an iterator of claims → one small writer per format.
+
+A format is a module with
+  * `write(claims, out, ctx) -> int`: write the records to `out` (anything with a
+    text `write`), return how many it wrote; `claims` come from
+    `exports.claims.iter_claims`, already filtered and in id order;
+  * `SUFFIX` (".jsonl") and `NEEDS` (what it asks of the iterator beyond the plain
+    claim: "context", "appearances", "history"; see exports/claims.py).
+Its output must depend only on the record at `ctx.cut` and `ctx.options`: no clock,
+no randomness, stable ordering, so that `export verify` can compare hashes.
+"""
+
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from sqlmodel import Session
+
+from exports.claims import Cut, Filters
+
+FORMATS = {
+    "jsonl": "exports.jsonl",
+    "csv": "exports.csv",
+    "claimreview": "exports.claimreview",
+    "webannotation": "exports.webannotation",
+    "prov": "exports.prov",
+    "labelstudio": "exports.labelstudio",  # the Label Studio work's module, when present
+}
+DEFAULT_BASE_URL = "http://localhost:8000"
+
+
+class FormatUnavailable(LookupError):
+    pass
+
+
+@dataclass
+class ExportContext:
+    """What a writer may read besides the claims: the cut, the filters and the options."""
+
+    session: Session
+    cut: Cut
+    filters: Filters = Filters()
+    options: dict = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        """Where this record is published: the IRIs of claims, documents and agents start here."""
+        return (self.options.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+
+
+def writer(name: str) -> ModuleType:
+    """The format module called `name`; FormatUnavailable says why there is none."""
+    if name not in FORMATS:
+        raise FormatUnavailable(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}")
+    try:
+        module = importlib.import_module(FORMATS[name])
+    except ModuleNotFoundError as missing:
+        if missing.name != FORMATS[name]:
+            raise
+        raise FormatUnavailable(f"the {name} format is not installed in this build") from None
+    if not callable(getattr(module, "write", None)):
+        raise FormatUnavailable(f"{FORMATS[name]} has no write(claims, out, ctx)")
+    return module

@@ -1,0 +1,73 @@
+"""`claimtrail export` (a claim set in one format, with its manifest) and `export verify`."""
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from annotate.cli import AsOfOption, DbOption, console, err, open_record
+
+export_app = typer.Typer(help="Export claims, and verify an export against the ledger.")
+
+
+@export_app.callback(invoke_without_command=True)
+def export(
+    ctx: typer.Context,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl, csv, claimreview, webannotation, prov or labelstudio.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The file to write; the manifest goes beside it.")] = None,
+    status: Annotated[list[str], typer.Option(help="Only claims with this status (repeatable): accepted, corrected…")] = [],
+    verdict: Annotated[list[str], typer.Option(help="Only claims with this verdict (repeatable).")] = [],
+    thread: Annotated[Optional[int], typer.Option(help="Only claims in this thread (by id).")] = None,
+    publisher: Annotated[Optional[str], typer.Option(help="Only claims from this publisher (name or id).")] = None,
+    as_of: AsOfOption = None,
+    base_url: Annotated[Optional[str], typer.Option(help="Public address of this record, for the IRIs in JSON-LD and PROV (default CLAIMTRAIL_PUBLIC_URL).")] = None,
+    org: Annotated[Optional[str], typer.Option(help="Name of the organisation that reviews, for ClaimReview's author.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write the claims as they stood at a ledger sequence (default: now), and FILE.manifest.json."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from exports import FormatUnavailable
+    from exports.claims import Filters
+    from exports.manifest import export as run_export, manifest_path
+
+    if not format or not output:
+        err.print("[red]error:[/red] give --format and -o FILE (or `claimtrail export verify MANIFEST`)")
+        raise typer.Exit(2)
+    filters = Filters(tuple(status), tuple(verdict), thread, publisher)
+    options = {k: v for k, v in {"base_url": base_url or os.environ.get("CLAIMTRAIL_PUBLIC_URL"), "org": org}.items() if v}
+    with open_record(db).session() as session:
+        try:
+            manifest = run_export(session, format, output, filters, as_of, options)
+        except (FormatUnavailable, ValueError) as problem:
+            err.print(f"[red]error:[/red] {problem}", highlight=False)
+            raise typer.Exit(2)
+    counts = manifest["counts"]
+    console.print(f"{counts['records']} records from {counts['claims']} claims → {output} "
+                  f"(as of decision {manifest['ledger']['seq']}); manifest {manifest_path(output)}",
+                  highlight=False, markup=False)  # fmt: skip
+
+
+@export_app.command("verify")
+def verify(
+    manifest: Annotated[Path, typer.Argument(help="The FILE.manifest.json written beside an export.")],
+    db: DbOption = None,
+) -> None:
+    """Re-derive the export from the ledger at its recorded sequence; exit 1 if it no longer matches."""
+    from exports.manifest import verify as verify_manifest
+
+    with open_record(db).session() as session:
+        result = verify_manifest(session, manifest)
+    for note in result.notes:
+        console.print(f"note: {note}", highlight=False, markup=False)
+    if result.ok:
+        console.print(f"OK: {manifest} matches the ledger", highlight=False, markup=False)
+        return
+    for problem in result.problems:
+        err.print(f"[red]FAIL[/red] {problem}", highlight=False)
+    raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")

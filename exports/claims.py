@@ -1,0 +1,280 @@
+"""The one iterator every export format reads: claims as the record stood at a ledger sequence.
+
+Values come from the decisions up to that sequence (`state_as_of`), never from the current
+tables, so an export cut at sequence S is the same file today as on the day it was made.
+The current tables serve only as an index: which links and thread memberships touch a page
+of claims (their endpoints never change once made); what those objects said at S is read
+from the ledger again. Claims are read in pages by id, so memory stays flat.
+"""
+
+import json
+from dataclasses import asdict, dataclass
+from itertools import groupby
+from typing import Iterable, Iterator
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from annotate.ledger import GENESIS, resolve_as_of, state_as_of
+from annotate.models import ClaimLink, Decision, DocumentText, ThreadMember
+
+VERIFIED = ("accepted", "corrected")
+PAGE = 1000
+CONTEXT = 32  # characters of prefix / suffix around a quote (Web Annotation TextQuoteSelector)
+
+# What a format may ask for beyond the plain claim (each costs extra reads):
+#   "context"      prefix / suffix text around the quote
+#   "appearances"  the claims joined to this one by same_event links, with their documents
+#   "history"      every version of the claim up to the cut (who, when, what action)
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: tuple[str, ...] = ()
+    verdict: tuple[str, ...] = ()
+    thread: int | None = None
+    publisher: str | None = None  # a publisher's name (any case) or id
+
+    def as_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Filters":
+        return cls(tuple(data.get("status") or ()), tuple(data.get("verdict") or ()), data.get("thread"), data.get("publisher"))
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where an export is cut: a ledger sequence number and the hash of that decision."""
+
+    seq: int
+    head_hash: str
+
+
+def cut_at(session: Session, as_of: str | int | None = None) -> Cut:
+    seq = resolve_as_of(session, as_of)
+    head = session.execute(select(Decision.hash).where(Decision.seq == seq)).scalar()
+    if seq and head is None:
+        raise ValueError(f"the ledger has no decision {seq}")
+    return Cut(seq, head or GENESIS)
+
+
+def iter_claims(
+    session: Session, seq: int, filters: Filters = Filters(), needs: Iterable[str] = (), page: int = PAGE
+) -> Iterator[dict]:
+    """Claims that pass `filters`, as of decision `seq`, in id order, one JSON-ready dict each."""
+    needs, after = frozenset(needs), 0
+    while ids := _page_ids(session, seq, after, page):
+        after = ids[-1]
+        yield from _Page(session, seq, ids, needs).records(filters)
+
+
+def _page_ids(session: Session, seq: int, after: int, size: int) -> list[int]:
+    query = (
+        select(Decision.target_id)
+        .where(Decision.target_type == "claim", Decision.target_id > after, Decision.seq <= seq)
+        .group_by(Decision.target_id)
+        .order_by(Decision.target_id)
+        .limit(size)
+    )
+    return list(session.execute(query).scalars())
+
+
+def fold(session: Session, seq: int, target_type: str, ids: Iterable[int]) -> dict[int, dict]:
+    """Objects of one type as they stood at `seq`, by id; ids that did not exist yet are absent."""
+    ids = {i for i in ids if i is not None}
+    return {row["id"]: row for _, row in state_as_of(session, seq, target_type, ids)} if ids else {}
+
+
+class _Page:
+    """One page of claims and everything their records need, read in a handful of queries."""
+
+    def __init__(self, session: Session, seq: int, ids: list[int], needs: frozenset):
+        self.session, self.seq, self.needs = session, seq, needs
+        self.histories = _histories(session, seq, ids[0], ids[-1])
+        self.claims = {cid: {**h[-1]["after"], "id": cid, "version": h[-1]["target_version"]} for cid, h in self.histories.items()}
+        self.links = self._links(self.claims, relation=None)
+        self.members = self._members()
+        self.threads = fold(session, seq, "thread", {m["thread_id"] for ms in self.members.values() for m in ms})
+        self.groups = self._same_event_groups() if "appearances" in needs else {}
+        others = {c for g in self.groups.values() for c in g} - set(self.claims)
+        self.all_claims = {**self.claims, **fold(session, seq, "claim", others)}
+        self.documents = fold(session, seq, "document", {c["document_id"] for c in self.all_claims.values()})
+        self.publishers = fold(session, seq, "publisher", {d["publisher_id"] for d in self.documents.values()})
+        entity_ids = {e for c in self.claims.values() for e in [*c["entity_ids"], c["claimant_entity_id"]]}
+        self.entities = fold(session, seq, "entity", entity_ids)
+
+    def records(self, filters: Filters) -> Iterator[dict]:
+        chosen = [r for r in map(self._record, self.claims.values()) if _passes(r, filters)]
+        if "context" in self.needs:
+            self._add_context(chosen)
+        return iter(chosen)
+
+    def _record(self, claim: dict) -> dict:
+        history = self.histories[claim["id"]]
+        proposed, last, accepted = history[0], history[-1], _accepted_by(history)
+        threads = [
+            {"id": m["thread_id"], "name": self.threads.get(m["thread_id"], {}).get("name"), "verdict": m["verdict"], "decided_at": m["decided_at"]}
+            for m in self.members.get(claim["id"], [])
+        ]
+        record = {
+            "id": claim["id"], "version": claim["version"], "quote": claim["quote"],
+            "start": claim["start"], "end": claim["end"], "document": self._document(claim["document_id"]),
+            "claimant": claim["claimant"] or self._entity_name(claim["claimant_entity_id"]),
+            "claimant_entity": self._entity(claim["claimant_entity_id"]),
+            "reporting_verb": claim["reporting_verb"], "hedged": claim["hedged"], "hedges": claim["hedges"],
+            "negated": claim["negated"], "event_date": claim["event_date"],
+            "published": claim["published"] or self._document(claim["document_id"])["published"],
+            "entities": [e for e in map(self._entity, claim["entity_ids"]) if e],
+            "links": self.links.get(claim["id"], []), "threads": threads, "verdict": _verdict(threads),
+            "status": claim["status"], "annotator": claim["annotator"], "score": claim["score"],
+            "proposed_by": proposed["actor"], "proposed_at": proposed["at"],
+            "accepted_by": accepted and accepted["actor"], "accepted_at": accepted and accepted["at"],
+            "decision": {"seq": last["seq"], "hash": last["hash"], "at": last["at"], "actor": last["actor"]},
+        }  # fmt: skip
+        if "appearances" in self.needs:
+            record["same_event"] = self.groups[claim["id"]]  # the whole component, rejected claims too
+            record["appearances"] = self._appearances(claim["id"])
+        if "history" in self.needs:
+            record["history"] = [_version(d) for d in history]
+        return record
+
+    def _document(self, doc_id: int) -> dict:
+        doc = self.documents.get(doc_id) or {}
+        publisher = self.publishers.get(doc.get("publisher_id")) or {}
+        return {
+            "id": doc_id, "file_name": doc.get("file_name"), "title": doc.get("title"), "url": doc.get("url"),
+            "publisher_id": doc.get("publisher_id"), "publisher": publisher.get("name"), "publisher_url": publisher.get("url"),
+            "published": doc.get("published"), "sha256": doc.get("sha256"),
+        }  # fmt: skip
+
+    def _entity(self, entity_id: int | None) -> dict | None:
+        e = self.entities.get(entity_id)
+        return e and {"id": e["id"], "name": e["name"], "type": e["type"], "external_id": e["external_id"]}
+
+    def _entity_name(self, entity_id: int | None) -> str | None:
+        return (self.entities.get(entity_id) or {}).get("name")
+
+    def _links(self, claims: Iterable[int], relation: str | None) -> dict[int, list[dict]]:
+        """Active links at the cut touching these claims, by claim, seen from that claim's side."""
+        ids = list(claims)
+        index = select(ClaimLink.id).where(or_(ClaimLink.a_id.in_(ids), ClaimLink.b_id.in_(ids)))
+        if relation:
+            index = index.where(ClaimLink.relation == relation)
+        found: dict[int, list[dict]] = {}
+        for link in fold(self.session, self.seq, "link", self.session.execute(index).scalars()).values():
+            if link["status"] != "active" or (relation and link["relation"] != relation):
+                continue
+            for me, other, direction in ((link["a_id"], link["b_id"], "out"), (link["b_id"], link["a_id"], "in")):
+                found.setdefault(me, []).append({"id": link["id"], "relation": link["relation"], "claim_id": other, "direction": direction})
+        return {k: sorted(v, key=lambda x: (x["id"], x["direction"])) for k, v in found.items()}
+
+    def _members(self) -> dict[int, list[dict]]:
+        """Active thread memberships at the cut, with when their verdict was last decided."""
+        index = list(self.session.execute(select(ThreadMember.id).where(ThreadMember.claim_id.in_(list(self.claims)))).scalars())
+        decided = dict(self.session.execute(
+            select(Decision.target_id, func.max(Decision.at))
+            .where(Decision.target_type == "thread_member", Decision.target_id.in_(index), Decision.seq <= self.seq)
+            .group_by(Decision.target_id)
+        ).all())  # fmt: skip
+        found: dict[int, list[dict]] = {}
+        for m in fold(self.session, self.seq, "thread_member", index).values():
+            if m["status"] == "active":
+                found.setdefault(m["claim_id"], []).append({**m, "decided_at": decided[m["id"]]})
+        return {k: sorted(v, key=lambda m: m["thread_id"]) for k, v in found.items()}
+
+    def _same_event_groups(self) -> dict[int, list[int]]:
+        """Each page claim's same_event component (itself included), walked breadth first."""
+        edges: dict[int, set[int]] = {}
+        frontier, seen = set(self.claims), set(self.claims)
+        while frontier:
+            for me, links in self._links(frontier, "same_event").items():
+                edges.setdefault(me, set()).update(link["claim_id"] for link in links)
+            frontier = {o for me in frontier for o in edges.get(me, ())} - seen
+            seen |= frontier
+        groups = {}
+        for cid in self.claims:
+            group, todo = {cid}, [cid]
+            while todo:
+                for other in edges.get(todo.pop(), ()):
+                    if other not in group:
+                        group.add(other)
+                        todo.append(other)
+            groups[cid] = sorted(group)
+        return groups
+
+    def _appearances(self, claim_id: int) -> list[dict]:
+        """Where this proposition appears (rejected claims are not appearances), earliest first."""
+        found = []
+        for cid in self.groups.get(claim_id, [claim_id]):
+            claim = self.all_claims.get(cid)
+            if claim and claim["status"] != "rejected":
+                doc = self._document(claim["document_id"])
+                published = claim["published"] or doc["published"]
+                found.append({"claim_id": cid, "status": claim["status"], "quote": claim["quote"], "published": published, "document": doc})
+        return sorted(found, key=lambda a: (a["published"] or "9999", a["claim_id"]))
+
+    def _add_context(self, records: list[dict]) -> None:
+        """Prefix and suffix from the stored text, one document's text in memory at a time."""
+        for sha, group in groupby(sorted(records, key=lambda r: r["document"]["sha256"] or ""), key=lambda r: r["document"]["sha256"]):
+            stored = self.session.get(DocumentText, sha) if sha else None
+            text = stored.text if stored else ""
+            for r in group:
+                r["context"] = {"prefix": text[max(0, r["start"] - CONTEXT) : r["start"]], "suffix": text[r["end"] : r["end"] + CONTEXT]}
+            self.session.expunge_all()
+
+
+def _histories(session: Session, seq: int, first: int, last: int) -> dict[int, list[dict]]:
+    """Every decision on the claims first..last up to `seq`, oldest first, by claim."""
+    columns = (Decision.seq, Decision.at, Decision.actor, Decision.origin, Decision.action,
+               Decision.target_id, Decision.target_version, Decision.after, Decision.rationale, Decision.hash)  # fmt: skip
+    query = (
+        select(*columns)
+        .where(Decision.target_type == "claim", Decision.target_id.between(first, last), Decision.seq <= seq)
+        .order_by(Decision.target_id, Decision.seq)
+    )
+    found: dict[int, list[dict]] = {}
+    for row in session.execute(query):
+        found.setdefault(row.target_id, []).append({**row._asdict(), "after": json.loads(row.after)})
+    return found
+
+
+def _accepted_by(history: list[dict]) -> dict | None:
+    """The decision that made the claim verified (accepted or corrected), if it still is."""
+    accepted, previous = None, None
+    for d in history:
+        status = d["after"].get("status")
+        if status not in VERIFIED:
+            accepted = None
+        elif previous not in VERIFIED:
+            accepted = d
+        previous = status
+    return accepted
+
+
+def _verdict(threads: list[dict]) -> str:
+    """One verdict: the threads' assessed verdict when they agree, "contested" when they do not."""
+    assessed = {t["verdict"] for t in threads} - {"unassessed"}
+    return assessed.pop() if len(assessed) == 1 else ("contested" if assessed else "unassessed")
+
+
+def _version(d: dict) -> dict:
+    return {
+        "seq": d["seq"], "at": d["at"], "actor": d["actor"], "origin": d["origin"], "action": d["action"],
+        "version": d["target_version"], "hash": d["hash"], "rationale": d["rationale"],
+        "status": d["after"].get("status"), "quote": d["after"].get("quote"),
+    }  # fmt: skip
+
+
+def _passes(record: dict, f: Filters) -> bool:
+    if f.thread is not None:
+        threads = [t for t in record["threads"] if t["id"] == f.thread]
+        if not threads:
+            return False
+        record["verdict"] = _verdict(threads)  # the verdict that thread gave
+    doc = record["document"]
+    return (
+        (not f.status or record["status"] in f.status)
+        and (not f.verdict or record["verdict"] in f.verdict)
+        and (not f.publisher or f.publisher.casefold() in {str(doc["publisher"] or "").casefold(), str(doc["publisher_id"])})
+    )
