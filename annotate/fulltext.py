@@ -56,22 +56,21 @@ def related_claims(session: Session, claim_id: int, limit: int = 50) -> list[tup
     row = session.execute(text("SELECT quote, document_id FROM claim WHERE id = :i"), {"i": claim_id}).first()
     if row is None:
         return []
-    chosen = salient_words(session, row.quote)
-    if not chosen:
-        return []
-    # Over-fetch, then drop the claim's own document: filtering inside the ranked query costs a row lookup per match.
+    return claims_with_any(session, salient_words(session, row.quote), limit, exclude_document=row.document_id)
+
+
+def claims_with_any(session: Session, chosen: list[str], limit: int, exclude_document: int | None = None) -> list[tuple[int, float]]:
+    """Claims having any of the words, best first, leaving out one document's claims."""
+    # Over-fetch, then drop the document's claims: filtering inside the ranked query costs a row lookup per match.
     found = _claims(session, chosen, "OR", limit + 50)
-    ids = [i for i, _ in found if i != claim_id]
-    docs = _document_ids(session, ids)
-    return [(i, s) for i, s in found if i != claim_id and docs.get(i) != row.document_id][:limit]
+    docs = _document_ids(session, [i for i, _ in found])
+    return [(i, s) for i, s in found if docs.get(i) != exclude_document][:limit]
 
 
-def salient_words(session: Session, quote: str, size: int = SALIENT) -> list[str]:
+def salient_words(session: Session, quote: str, counts: dict[str, int] | None = None, size: int = SALIENT) -> list[str]:
     """The rarest content words of a quote that other claims also use, but not so common they find everything."""
     candidates = list(dict.fromkeys(content_words(quote)))
-    if not candidates:
-        return []
-    counts = word_frequencies(session, candidates)
+    counts = word_frequencies(session, candidates) if counts is None else counts
     ceiling = max(200, FREQUENT * claims_total(session))
     useful = [w for w in candidates if 1 < counts.get(w, 0) <= ceiling]
     return sorted(useful, key=lambda w: counts[w])[:size]

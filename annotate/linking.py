@@ -1,0 +1,195 @@
+"""Link suggestions: for one claim, the claims of other documents it most likely relates to.
+
+Candidates come from indexes only, so the cost does not grow with the record:
+the full-text index (the claim's rarest shared words, any of them) and the claims that
+name the same canonical entities nearest in time (`claim_entity`). Each candidate is
+then scored on shared words, entities, claimant, numbers, dates and distance in time
+(plus sentence-embedding similarity when the optional extra is installed), given a
+relation guess, and explained. Already linked and dismissed pairs never come back.
+"""
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+from sqlmodel import Session
+
+from annotate import fulltext
+from annotate.canonical import entity_groups, entity_names
+from annotate.features import Facts, Weights, compare, idf
+from annotate.models import Claim, Document
+from annotate.relations import guess_relation
+from annotate.terms import content_words, stem
+
+TEXT_CANDIDATES = 80
+ENTITY_GROUPS = 4  # the claim's rarest entities used to find candidates
+ENTITY_CANDIDATES = 12  # per entity, on each side of the claim's date
+ENTITY_COUNT_CAP = 5000
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    claim_id: int
+    other_id: int
+    score: float
+    relation: str
+    reasons: tuple[str, ...]
+
+
+def suggest_links(session: Session, claim_id: int, top: int = 10, embedder=None) -> list[Suggestion]:
+    """The `top` best suggestions for one claim, best first."""
+    me = load_facts(session, [claim_id]).get(claim_id)
+    if me is None:
+        return []
+    counts = fulltext.word_frequencies(session, list(dict.fromkeys(content_words(me.quote))))
+    weights = _weights(session, me, counts)
+    pool = _text_candidates(session, me, counts) | _entity_candidates(session, me, weights)
+    pool -= excluded(session, claim_id) | {claim_id}
+    others = [o for o in load_facts(session, pool).values() if o.document_id != me.document_id and o.status != "rejected"]
+    _complete_groups(session, weights, others)
+    scored = [_suggest(me, o, weights) for o in others]
+    if embedder is not None and scored:
+        scored = _with_embeddings(embedder, me, others, scored)
+    scored = [s for s in scored if s.score > 0]
+    return sorted(scored, key=lambda s: (-s.score, s.other_id))[:top]
+
+
+def relation_between(session: Session, a_id: int, b_id: int) -> Suggestion | None:
+    """The score and relation guess for one given pair (used by evaluation and the UI)."""
+    facts = load_facts(session, [a_id, b_id])
+    if a_id not in facts or b_id not in facts:
+        return None
+    me, other = facts[a_id], facts[b_id]
+    counts = fulltext.word_frequencies(session, list(dict.fromkeys(content_words(me.quote))))
+    weights = _weights(session, me, counts)
+    _complete_groups(session, weights, [other])
+    return _suggest(me, other, weights)
+
+
+def excluded(session: Session, claim_id: int) -> set[int]:
+    """Claims already linked to this one (active links) or dismissed as suggestions, either way round."""
+    sql = (
+        "SELECT b_id FROM claimlink WHERE a_id = :c AND status = 'active' "
+        "UNION SELECT a_id FROM claimlink WHERE b_id = :c AND status = 'active' "
+        "UNION SELECT other_id FROM dismissal WHERE claim_id = :c UNION SELECT claim_id FROM dismissal WHERE other_id = :c"
+    )
+    return set(session.execute(text(sql), {"c": claim_id}).scalars())
+
+
+def load_facts(session: Session, ids) -> dict[int, Facts]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    c = Claim.__table__.c
+    rows = session.execute(select(c.id, c.document_id, c.quote, c.claimant, c.claimant_entity_id, c.event_date,
+                                  c.published, c.entity_ids, c.negated, c.hedged, c.status).where(c.id.in_(ids))).mappings().all()  # fmt: skip
+    undated = {r["document_id"] for r in rows if not r["published"]}
+    published = dict(session.execute(select(Document.id, Document.published).where(Document.id.in_(undated))).all()) if undated else {}
+    facts = {}
+    for r in rows:
+        values = dict(r)
+        values["entity_ids"] = _ints(values["entity_ids"])
+        values["published"] = values["published"] or published.get(values["document_id"])
+        facts[r["id"]] = Facts(**values)
+    return facts
+
+
+def _ints(value) -> list[int]:
+    value = json.loads(value) if isinstance(value, str) else value or []
+    return [v for v in value if isinstance(v, int)]
+
+
+# --- candidates -------------------------------------------------------------------------
+
+
+def _text_candidates(session: Session, me: Facts, counts: dict[str, int]) -> set[int]:
+    words = fulltext.salient_words(session, me.quote, counts)
+    return {i for i, _ in fulltext.claims_with_any(session, words, TEXT_CANDIDATES, exclude_document=me.document_id)}
+
+
+def _entity_candidates(session: Session, me: Facts, weights: Weights) -> set[int]:
+    """Claims naming the claim's rarest entities (any spelling), nearest to it in time."""
+    roots = sorted({weights.groups.canonical(e) for e in me.entity_ids}, key=lambda e: -weights.entity(e))
+    anchor = me.day.isoformat() if me.day else ""
+    found: set[int] = set()
+    for root in roots[:ENTITY_GROUPS]:
+        for member in weights.groups.members(root)[:8]:
+            for op, order in ((">=", "ASC"), ("<", "DESC")):
+                sql = (f"SELECT claim_id FROM claim_entity WHERE entity_id = :e AND day {op} :d "
+                       f"ORDER BY day {order} LIMIT {ENTITY_CANDIDATES}")  # fmt: skip
+                found.update(session.execute(text(sql), {"e": member, "d": anchor}).scalars())
+    return found
+
+
+# --- scoring ----------------------------------------------------------------------------
+
+
+def _weights(session: Session, me: Facts, counts: dict[str, int]) -> Weights:
+    total = fulltext.claims_total(session)
+    terms = {stem(w): idf(total, c) for w, c in counts.items()}
+    groups = entity_groups(session, me.entity_ids + ([me.claimant_entity_id] if me.claimant_entity_id else []))
+    roots = {groups.canonical(e) for e in me.entity_ids}
+    entities = {r: idf(total, _entity_count(session, groups.members(r))) for r in roots}
+    return Weights(terms, entities, groups, {})
+
+
+def _entity_count(session: Session, members: list[int]) -> int:
+    params = {f"e{n}": e for n, e in enumerate(members[:50])}
+    sql = (f"SELECT count(*) FROM (SELECT 1 FROM claim_entity WHERE entity_id IN ({', '.join(':' + k for k in params)}) "
+           f"LIMIT {ENTITY_COUNT_CAP}) AS hits")  # fmt: skip
+    return session.execute(text(sql), params).scalar() or 1
+
+
+def _complete_groups(session: Session, weights: Weights, others: list[Facts]) -> None:
+    """Put the candidates' entities into the same groups, and name the groups the claim shares."""
+    mine = set(weights.groups.parent)
+    theirs = {e for o in others for e in o.entity_ids} - mine
+    known = entity_groups(session, mine | theirs) if theirs else weights.groups
+    weights.groups = known
+    roots = {known.canonical(e) for e in mine}
+    weights.entities = {known.canonical(e): v for e, v in weights.entities.items()}
+    weights.names = entity_names(session, roots)
+
+
+def _suggest(me: Facts, other: Facts, weights: Weights) -> Suggestion:
+    f = compare(me, other, weights)
+    relation, cues = guess_relation(me, other, f)
+    base = (0.5 * f["lexical"] + 0.3 * f["entity"] + 0.1 * f["claimant"]
+            + 0.05 * min(1.0, len(f["shared_numbers"]) / 2) + 0.05 * min(1.0, len(f["shared_dates"])))  # fmt: skip
+    score = base * (0.75 + 0.25 * f["time"])
+    return Suggestion(me.id, other.id, round(score, 4), relation, tuple(reasons(me, other, f) + cues))
+
+
+def reasons(me: Facts, other: Facts, f: dict) -> list[str]:
+    said = []
+    if f["shared_entities"]:
+        said.append("shared entities: " + ", ".join(f["shared_entities"][:5]))
+    if f["shared_words"]:
+        said.append("shared words: " + ", ".join(f["shared_words"][:6]))
+    if f["claimant"]:
+        said.append(f"same claimant: {other.claimant or me.claimant}")
+    if f["shared_numbers"]:
+        said.append("shared numbers: " + ", ".join(f["shared_numbers"]))
+    if f["shared_dates"]:
+        said.append("same dates: " + ", ".join(_day_name(d) for d in f["shared_dates"]))
+    if f["days"]:
+        said.append(f"{'newer' if f['days'] > 0 else 'older'} report ({f['days']:+d} days)")
+    elif f["days"] == 0:
+        said.append("same day")
+    return said
+
+
+def _day_name(mm_dd: str) -> str:
+    month, day = mm_dd.split("-")
+    return f"{MONTHS[int(month) - 1]} {int(day)}"
+
+
+def _with_embeddings(embedder, me: Facts, others: list[Facts], scored: list[Suggestion]) -> list[Suggestion]:
+    """Blend in sentence-embedding similarity (the optional extra), as one more feature."""
+    cosines = embedder.similarities(me.quote, [o.quote for o in others])
+    blended = []
+    for s, cos in zip(scored, cosines):
+        why = s.reasons + (f"similar meaning (cosine {cos:.2f})",) if cos >= 0.5 else s.reasons
+        blended.append(Suggestion(s.claim_id, s.other_id, round(0.7 * s.score + 0.3 * max(0.0, cos), 4), s.relation, why))
+    return blended

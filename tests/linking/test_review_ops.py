@@ -1,0 +1,121 @@
+"""Links, dismissals, threads and verdicts are ledger decisions: who, when, why."""
+
+import pytest
+
+from annotate.ledger import NotFound, history
+from annotate.links import component, dismiss, link, proposition, unlink
+from annotate.threads import (add_claim, create_thread, members, remove_claim, set_verdict, suggest_threads,
+                              thread_from_claim, verdict_history)  # fmt: skip
+
+
+@pytest.fixture
+def three(newsroom):
+    city = newsroom.entity("Bakhmut")
+    first = newsroom.story("a.md", "2023-05-20", "Compass Wire", "Wagner said it captured Bakhmut.", entity_ids=[city])[0]
+    second = newsroom.story("b.md", "2023-05-21", "Northwatch", "Wagner claimed the capture of Bakhmut.", entity_ids=[city])[0]
+    third = newsroom.story("c.md", "2023-05-22", "Eastbank Daily", "Kyiv denied that Bakhmut had fallen.", entity_ids=[city])[0]
+    return first, second, third
+
+
+def only(record, target_type, target_id):
+    with record.session() as s:
+        return history(s, target_type, target_id)
+
+
+def test_link_and_unlink_are_decisions_with_who_when_why(record, three):
+    a, b, _ = three
+    made = link(record.ledger, b, a, "same_event", actor="alice", origin="ui", rationale="same video")
+    changed = link(record.ledger, b, a, "supports", actor="bob", origin="api", rationale="not the same statement")
+    removed = unlink(record.ledger, made["id"], actor="carol", origin="cli", rationale="unrelated after all", base_version=2)
+    assert changed["id"] == made["id"] and removed["status"] == "removed"
+    entries = only(record, "link", made["id"])
+    assert [(e["action"], e["actor"], e["origin"], e["rationale"]) for e in entries] == [
+        ("link.created", "alice", "ui", "same video"),
+        ("link.relation_changed", "bob", "api", "not the same statement"),
+        ("link.removed", "carol", "cli", "unrelated after all"),
+    ]
+    assert all(e["at"] for e in entries)
+    restored = link(record.ledger, a, b, "same_event", actor="alice", origin="ui", rationale="yes, same video")
+    assert restored["id"] == made["id"] and restored["status"] == "active"
+    assert only(record, "link", made["id"])[-1]["action"] == "link.restored"
+
+
+def test_link_validates(record, newsroom, three):
+    a, b, _ = three
+    with pytest.raises(ValueError):
+        link(record.ledger, a, b, "agrees", actor="alice", origin="ui")
+    with pytest.raises(NotFound):
+        link(record.ledger, a, 999, "supports", actor="alice", origin="ui")
+    doc_claims = newsroom.story("d.md", "2023-05-23", "Wire", "One thing happened.", "Another thing happened.")
+    with pytest.raises(ValueError):
+        link(record.ledger, *doc_claims, "supports", actor="alice", origin="ui")
+
+
+def test_link_records_the_suggestion_it_came_from(record, three):
+    from annotate.linking import suggest_links
+
+    a, b, _ = three
+    with record.session() as s:
+        suggestion = next(x for x in suggest_links(s, a) if x.other_id == b)
+    made = link(record.ledger, a, b, suggestion.relation, actor="alice", origin="ui", rationale="ok", suggestion=suggestion)
+    evidence = only(record, "link", made["id"])[0]["evidence"]
+    assert evidence[0]["suggestion"]["by"].startswith("linking@") and evidence[0]["suggestion"]["score"] == suggestion.score
+
+
+def test_dismissal_is_recorded_once(record, three):
+    a, b, _ = three
+    first = dismiss(record.ledger, a, b, actor="alice", origin="ui", rationale="different claims")
+    again = dismiss(record.ledger, b, a, actor="bob", origin="ui")
+    assert first["id"] == again["id"]
+    assert [e["actor"] for e in only(record, "dismissal", first["id"])] == ["alice"]
+
+
+def test_same_event_is_one_proposition_with_first_appearance(record, three):
+    a, b, c = three
+    link(record.ledger, b, a, "same_event", actor="alice", origin="ui")
+    link(record.ledger, c, a, "contradicts", actor="alice", origin="ui")
+    with record.session() as s:
+        found = proposition(s, b)
+        assert component(s, c) == [a, b, c]
+    assert found["claim_ids"] == [a, b]
+    assert found["first_appearance"]["claim_id"] == a
+    assert found["first_appearance"]["publisher"] == "Compass Wire" and found["first_appearance"]["doc"] == "a.md"
+
+
+def test_threads_members_and_verdicts(record, three):
+    a, b, c = three
+    link(record.ledger, a, b, "same_event", actor="alice", origin="ui")
+    link(record.ledger, c, a, "contradicts", actor="alice", origin="ui")
+    with record.session() as s:
+        assert suggest_threads(s) == [{"claim_ids": [a, b, c], "name": "Bakhmut"}]
+    thread = thread_from_claim(record.ledger, c, "Fall of Bakhmut", actor="alice", origin="ui", description="May 2023")
+    with record.session() as s:
+        assert suggest_threads(s) == []  # already in a thread
+        assert [m.claim_id for m in members(s, thread["id"])] == [a, b, c]
+    changed = set_verdict(record.ledger, thread["id"], b, "contested", actor="lead", origin="ui",
+                          rationale="denied by Kyiv", evidence=({"claim": c},))  # fmt: skip
+    assert {m["claim_id"] for m in changed} == {a, b}  # the whole proposition
+    set_verdict(record.ledger, thread["id"], a, "corroborated", actor="lead", origin="ui", rationale="confirmed later")
+    with record.session() as s:
+        history = verdict_history(s, thread["id"])
+    assert [(h["claim_id"], h["previous"], h["verdict"], h["actor"]) for h in history] == [
+        (a, "unassessed", "contested", "lead"), (b, "unassessed", "contested", "lead"),
+        (a, "contested", "corroborated", "lead"), (b, "contested", "corroborated", "lead"),
+    ]  # fmt: skip
+    assert history[0]["evidence"] == [{"claim": c}] and history[0]["rationale"] == "denied by Kyiv"
+    with pytest.raises(ValueError):
+        set_verdict(record.ledger, thread["id"], a, "true", actor="lead", origin="ui")
+
+
+def test_add_and_remove_claims(record, three):
+    a, b, c = three
+    thread = create_thread(record.ledger, "Bakhmut", [a], actor="alice", origin="ui")
+    add_claim(record.ledger, thread["id"], b, actor="alice", origin="ui", rationale="same story")
+    remove_claim(record.ledger, thread["id"], a, actor="bob", origin="ui", rationale="off topic")
+    with record.session() as s:
+        assert [m.claim_id for m in members(s, thread["id"])] == [b]
+    add_claim(record.ledger, thread["id"], a, actor="bob", origin="ui", rationale="on topic after all")
+    with record.session() as s:
+        assert [m.claim_id for m in members(s, thread["id"])] == [a, b]
+    with pytest.raises(NotFound):
+        remove_claim(record.ledger, thread["id"], c, actor="bob", origin="ui")
