@@ -55,13 +55,17 @@ _WIDGET_WORDS = re.compile(
     r"|comments?|bookmark)(?:[\s|·•/,]+|$)",
     re.I,
 )
-# Section menus: "News | War | Economy | Opinion": three or more short items, no digits, no sentences.
+# Section menus and breadcrumbs: "News | War | Economy | Opinion", "Home > News": short items,
+# no digits, no sentences; three or more for a menu, two or more for a breadcrumb trail.
 _MENU_ITEM = re.compile(r"[^\W\d][^\d.!?:;,]{0,30}")
 
 
 def _is_menu(s: str) -> bool:
-    items = [item.strip() for item in re.split(r"\s+[|·•]\s+", s)]
-    return len(items) >= 3 and all(_MENU_ITEM.fullmatch(i) and len(i.split()) <= 3 for i in items)
+    for separator, least in ((r"\s+[|·•]\s+", 3), (r"\s+[>»›]\s+", 2)):
+        items = [item.strip() for item in re.split(separator, s)]
+        if len(items) >= least and all(_MENU_ITEM.fullmatch(i) and len(i.split()) <= 3 for i in items):
+            return True
+    return False
 
 
 def _is_widgets(s: str) -> bool:

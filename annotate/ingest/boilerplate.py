@@ -66,7 +66,7 @@ def boilerplate_spans(text: str, doc_frequency: Callable[[str], int | None]) -> 
 
 
 def _kind(text: str, p: Paragraph, doc_frequency) -> str:
-    """"repeated" (seen elsewhere), "short" (too short to judge), or "own"."""
+    """One of: repeated (seen elsewhere), own, short (too short to judge), short-repeated."""
     size = len(normalise(text[p.start : p.end]))
     repeated = (doc_frequency(p.hash) or 0) >= 1
     if size < MIN_REPEATED_CHARS:

@@ -16,6 +16,7 @@ _MONTH = (
 )
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|2\d)\d\d)"
+_LEADING_TIME = re.compile(r"\d{1,2}[:.]\d\d\s*(?i:[ap]\.?\s?m\.?)?\s*(?:[A-Z]{2,4}T)?\s*[,|·•–—-]?\s*")  # "12:40 am, "
 _WEEKDAY = re.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues?|Wed|Thu(?:rs?)?|Fri|Sat|Sun)\.?,?\s+",
     re.I,
@@ -73,6 +74,8 @@ def date_line(line: str) -> DateHit | None:
     label = ""
     if m := _LABEL.match(s):
         label, s = _label_kind(m.group("label")), s[m.end() :]
+    if m := _LEADING_TIME.match(s):
+        s = s[m.end() :]
     if m := _WEEKDAY.match(s):
         s = s[m.end() :]
     patterns = _PATTERNS + ([(_YEAR_ONLY, "year")] if label else [])

@@ -1,20 +1,22 @@
 """Readable text and metadata from an HTML page: text only, never markup."""
 
 import json
+import os
 import re
+from typing import Iterator
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from annotate.ingest.dates import parse_date_value
 from annotate.ingest.publisher import looks_like_org, split_site_name
-from annotate.ingest.source import RecordError
+from annotate.ingest.records import build_document
+from annotate.ingest.source import RecordError, SourceDocument
+from annotate.ingest.textfile import read_bytes
 
 DROP = {"script", "style", "noscript", "template", "iframe", "svg", "head", "object", "embed", "canvas", "math"}
-BLOCKS = set(
-    """address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption figure
+BLOCKS = set("""address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption figure
     footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main nav ol p pre section summary table
-    tbody tfoot thead tr ul""".split()
-)
+    tbody tfoot thead tr ul""".split())
 _BR = object()  # a <br>: a line break inside a block
 _BR_TEXT = "\u2028"  # stands in for <br> while whitespace is collapsed
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
@@ -23,6 +25,14 @@ _DATE_META = (
     "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.issued", "sailthru.date",
     "parsely-pub-date",
 )  # fmt: skip
+
+
+def read_html_file(path: str) -> Iterator[SourceDocument]:
+    text, fields, meta = parse_html(decode_html(read_bytes(path)))
+    if not text.strip():
+        raise RecordError("page has no readable text")
+    name = os.path.basename(path)
+    yield build_document(text, {**meta, **fields}, lambda _: None, file_name=name, path=path, format="html")
 
 
 def decode_html(raw: bytes) -> str:

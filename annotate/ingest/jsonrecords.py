@@ -41,7 +41,7 @@ def read_labelstudio(path: str) -> Iterator[SourceDocument | ReadError]:
     base = os.path.basename(path)
     if isinstance(data, dict):
         if not _is_task(data):
-            raise RecordError(f"a JSON object without a \"data\" or \"text\" field; expected {TASK_SHAPE}")
+            raise RecordError(f'a JSON object without a "data" or "text" field; expected {TASK_SHAPE}')
         yield _task(data, base, None, path)
         return
     if not isinstance(data, list) or not data:
@@ -60,7 +60,7 @@ def json_object(line: str) -> dict:
     except json.JSONDecodeError as e:
         raise RecordError(f"invalid JSON: {e.msg} (column {e.colno})") from None
     if not isinstance(obj, dict):
-        raise RecordError(f"expected a JSON object with a \"text\" field, got a {type(obj).__name__}")
+        raise RecordError(f'expected a JSON object with a "text" field, got a {type(obj).__name__}')
     return obj
 
 

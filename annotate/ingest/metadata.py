@@ -10,7 +10,10 @@ from annotate.ingest.source import SourceDocument
 HEAD_CHARS = 1500  # where a report's own date sits when it is not labelled
 MAX_TITLE_CHARS = 250
 _URL = re.compile(r"(?:https?://|www\.)\S+$", re.I)
-_NOT_TITLE = re.compile(r"(?:by|source|photo|image|credit|author|written\s+by)\b\s*:?", re.I)
+_NOT_TITLE = re.compile(
+    r"(?i:by)\s+[A-Z]|(?i:source|photo|image|credits?|authors?|written\s+by)\s*:"
+)  # bylines, captions
+_SENTENCE = re.compile(r"^(?:\S+\s+){5,}.*[^.]\.$")  # six or more words ending in a full stop: body, not a headline
 _BULLET = re.compile(r"[•·*\-–]\s|\d+[.)]\s")
 
 
@@ -38,7 +41,7 @@ def infer_title(text: str, publisher: str | None = None) -> str | None:
         line = raw.strip("#*_ \t").strip()
         if _skip_as_title(line, publisher):
             continue
-        if len(line) > MAX_TITLE_CHARS or _BULLET.match(raw):
+        if len(line) > MAX_TITLE_CHARS or _BULLET.match(raw) or _SENTENCE.search(line):
             return None  # the body has started: a text without a headline
         if len(line) >= 12 and len(line.split()) >= 2:
             return line

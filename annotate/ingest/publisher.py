@@ -1,8 +1,9 @@
 """Guess who published a text from how reports usually name themselves.
 
 In order of trust: a short organisation-name line near the top, a headline prefix
-("Institute for the Study of War: ..."), a "Source: X" line, a headline suffix
-("... – ISW"), and last a name the text uses about itself ("X has reported ..., when we ...").
+("Institute for the Study of War: ..."), a "Source: X" line, a byline naming an
+organisation ("by The Kyiv Independent news desk"), a headline suffix ("... – ISW"),
+and last a name the text uses about itself ("X has reported ..., when we ...").
 An acronym is expanded only when the text itself spells it out ("... of War (ISW)").
 """
 
@@ -10,16 +11,15 @@ import re
 from collections import Counter
 
 HEADER_LINES = 12  # non-empty lines counted as the top of a text
-_ORG_WORDS = set(
-    """Institute Institution Center Centre Council Foundation Fund Watch International Rights Agency
+_ORG_WORDS = set("""Institute Institution Center Centre Council Foundation Fund Watch International Rights Agency
     Committee Commission Organization Organisation Association Network Project Group Initiative Society
     Union University College School Program Programme Office Ministry Department Service Forum Alliance
     Coalition Trust Lab Laboratory Monitor Observatory Bureau Corporation Company Inc Ltd LLC Press Media
     News Times Post Journal Herald Tribune Gazette Guardian Independent Telegraph Review Radio Television
-    Broadcasting Daily Weekly Magazine Wire Pravda""".split()
-)
+    Broadcasting Daily Weekly Magazine Wire Pravda""".split())
 _SMALL = {"of", "for", "the", "and", "on", "in", "at", "to", "a", "an", "&", "de", "la", "du", "der", "y", "et"}
 _SOURCE = re.compile(r"(?:source|publisher|published\s+by|originally\s+published\s+(?:by|in|at))\s*:?\s+(.+)", re.I)
+_BYLINE = re.compile(r"(?i:by)\s+(.+?)(\s+(?i:news\s+desk|staff|team|editors|newsroom))?\.?")
 _PREFIX = re.compile(r"(.{3,80}?):\s+\S")
 _SUFFIX = re.compile(r".{12,}?\s[–—|-]\s+([^–—|]{2,60}?)\s*")
 _ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
@@ -40,6 +40,9 @@ def infer_publisher(text: str) -> str | None:
         if len(line) <= 120 and (m := _SOURCE.fullmatch(line.strip())) and _is_name(m.group(1)):
             return clean_name(m.group(1).strip(" ."), text)
     for line in head:
+        if (m := _BYLINE.fullmatch(line)) and (looks_like_org(m.group(1)) or m.group(2) and _is_name(m.group(1))):
+            return clean_name(m.group(1), text)  # "by X news desk": a desk belongs to an organisation
+    for line in head:
         if m := _SUFFIX.fullmatch(line):
             name = m.group(1)
             if _ACRONYM.fullmatch(name) or looks_like_org(name):
@@ -48,7 +51,7 @@ def infer_publisher(text: str) -> str | None:
 
 
 def split_site_name(title: str) -> tuple[str, str | None]:
-    """"Headline | Site" -> ("Headline", "Site"); a dash counts only before an organisation-like name."""
+    """Split "Headline | Site" into ("Headline", "Site"); a dash counts only before an organisation-like name."""
     m = re.fullmatch(r"(.{8,}?)\s+([|–—-])\s+([^|–—]{2,60}?)\s*", title)
     if m and (m.group(2) == "|" and _is_name(m.group(3)) and len(m.group(3).split()) <= 5
               or _ACRONYM.fullmatch(m.group(3)) or looks_like_org(m.group(3))):  # fmt: skip

@@ -8,21 +8,10 @@ import glob
 import os
 from typing import Callable, Iterator
 
-from annotate.ingest.htmlpage import decode_html, parse_html
+from annotate.ingest.htmlpage import read_html_file
 from annotate.ingest.jsonrecords import read_jsonl, read_labelstudio
 from annotate.ingest.plaintext import read_text_file
-from annotate.ingest.records import build_document
 from annotate.ingest.source import ReadError, RecordError, SourceDocument
-from annotate.ingest.textfile import read_bytes
-
-
-def read_html_file(path: str) -> Iterator[SourceDocument]:
-    text, fields, meta = parse_html(decode_html(read_bytes(path)))
-    if not text.strip():
-        raise RecordError("page has no readable text")
-    yield build_document(text, {**meta, **fields}, lambda _: None, file_name=os.path.basename(path), path=path,
-                         format="html")  # fmt: skip
-
 
 READERS: dict[str, Callable[[str], Iterator]] = {
     ".txt": lambda p: read_text_file(p, "txt"),
@@ -74,7 +63,9 @@ def read_path(path: str) -> Iterator[SourceDocument | ReadError]:
         return
     ext = os.path.splitext(path)[1].lower()
     if ext not in READERS:
-        yield ReadError(path, f"unsupported file type {ext or '(no extension)'!r}; expected one of {', '.join(READERS)}")
+        yield ReadError(
+            path, f"unsupported file type {ext or '(no extension)'!r}; expected one of {', '.join(READERS)}"
+        )
         return
     try:
         yield from READERS[ext](path)

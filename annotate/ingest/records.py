@@ -8,12 +8,15 @@ from annotate.ingest.metadata import fill_missing
 from annotate.ingest.source import RecordError, SourceDocument
 
 # field in the document <- names it may be given under, first found wins
-ALIASES = {"title": ("title",), "publisher": ("publisher", "source"), "url": ("url",), "published": ("published", "date")}
+ALIASES = {
+    "title": ("title",),
+    "publisher": ("publisher", "source"),
+    "url": ("url",),
+    "published": ("published", "date"),
+}
 
 
-def build_document(
-    text: str, fields: dict, line_of: Callable[[str], int | None], **where
-) -> SourceDocument:
+def build_document(text: str, fields: dict, line_of: Callable[[str], int | None], **where) -> SourceDocument:
     """A document from its text and given fields; missing title/publisher/date are inferred."""
     doc = SourceDocument(text=text, **where)
     meta = dict(fields)
@@ -53,7 +56,9 @@ def _value(target: str, name: str, value, line: int | None) -> str:
         except ValueError as e:
             raise RecordError(str(e), line=line, field=name) from None
         if iso is None:
-            raise RecordError(f"cannot read {str(value)[:60]!r} as a date; write it as YYYY-MM-DD", line=line, field=name)
+            raise RecordError(
+                f"cannot read {str(value)[:60]!r} as a date; write it as YYYY-MM-DD", line=line, field=name
+            )
         return iso
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise RecordError(f"expected text, got {type(value).__name__}", line=line, field=name)

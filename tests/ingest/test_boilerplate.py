@@ -41,6 +41,7 @@ def article(body: str, footer: str = FOOTER) -> str:
 
 # --- paragraphs -----------------------------------------------------------------------------
 
+
 def test_paragraphs_are_trimmed_blocks_between_blank_lines():
     text = "  Title line  \r\n\r\nFirst para\nstill first.\n \t \nSecond para.\n\n\n"
     pars = paragraphs(text)
@@ -56,6 +57,7 @@ def test_hash_ignores_case_punctuation_and_rewrapping_but_not_words():
 
 
 # --- repeated blocks ------------------------------------------------------------------------
+
 
 def test_run_of_repeated_paragraphs_is_marked_with_the_short_lines_next_to_it():
     one = article("Pumping stations in the east district restarted after a two-day outage.")
@@ -125,6 +127,7 @@ def test_seed_002_quotes_isw_without_losing_the_quote():
 
 
 # --- banners --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "line",

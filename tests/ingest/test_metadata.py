@@ -21,6 +21,7 @@ def seed(prefix: str) -> str:
 
 # --- the four seed reports ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "prefix, title, publisher, published",
     [
@@ -53,6 +54,9 @@ BODY = "\n\nThe council met on Monday and agreed a new budget for road repairs a
         ("12.10.2023", "2023-10-12"),  # dotted dates are day.month.year
         ("2023-11-30", "2023-11-30"),
         ("March 2023", "2023-03"),  # only the month is known: no invented day
+        ("12:40 am, March 4, 2024", "2024-03-04"),
+        ("March 4, 2024 9:35 PM", "2024-03-04"),
+        ("Last updated: 3 May 2021", "2021-05-03"),  # only an update date: better than none
     ],
 )
 def test_date_only_line_near_the_top(header, expected):
@@ -70,7 +74,9 @@ def test_first_full_date_near_the_top_when_nothing_is_labelled():
 
 
 def test_updated_line_then_a_standalone_footer_date():
-    assert infer_published("A note\n\n" + "Body sentence here. " * 100 + "\n\nLast updated: 3 May 2021\n") == "2021-05-03"
+    assert (
+        infer_published("A note\n\n" + "Body sentence here. " * 100 + "\n\nLast updated: 3 May 2021\n") == "2021-05-03"
+    )
     assert infer_published("A note\n\n" + "Body sentence here. " * 100 + "\n\n14 February 2020\n") == "2020-02-14"
 
 
@@ -119,6 +125,7 @@ def test_ambiguous_given_date_is_refused():
 
 # --- publisher ------------------------------------------------------------------------------
 
+
 def test_organisation_line_near_the_top():
     text = "Grain exports recover\n\nBlack Sea Trade Observatory\n\nShipments rose by a fifth in May."
     assert infer_publisher(text) == "Black Sea Trade Observatory"
@@ -149,11 +156,18 @@ def test_organisation_speaking_of_itself():
     assert infer_publisher(text) == "Harbor Aid Network"
 
 
+def test_byline_naming_an_organisation():
+    text = "Night strikes on the port\n\nby The Harbour Ledger news desk\n\nMarch 4, 2024\n\nBody."
+    assert infer_publisher(text) == "The Harbour Ledger"
+    assert infer_publisher("Night strikes on the port\n\nBy Maria Petrenko\n\nBody.") is None  # a person
+
+
 def test_no_publisher_when_the_text_names_none():
     assert infer_publisher("A quiet night\n\nNothing happened in the city overnight, officials said.") is None
 
 
 # --- title ----------------------------------------------------------------------------------
+
 
 def test_title_skips_banners_dates_bylines_and_the_publisher_line():
     text = (
@@ -161,14 +175,25 @@ def test_title_skips_banners_dates_bylines_and_the_publisher_line():
         "Rail bridge reopens after repairs\n\nTrains crossed again on Friday."
     )
     title, publisher, published = infer_metadata(text)
-    assert (title, publisher, published) == ("Rail bridge reopens after repairs", "Valley Research Institute", "2024-05-03")
+    assert (title, publisher, published) == (
+        "Rail bridge reopens after repairs",
+        "Valley Research Institute",
+        "2024-05-03",
+    )
 
 
 def test_markdown_heading_marks_are_not_part_of_the_title():
     assert infer_title("# Ferry service resumes\n\nThe first ferry left at dawn.") == "Ferry service resumes"
 
 
+def test_breadcrumbs_are_not_titles():
+    assert infer_title("Home > News > Europe\n\nGrain deal talks resume in Istanbul\n\nBody.") == (
+        "Grain deal talks resume in Istanbul"
+    )
+
+
 def test_no_title_when_the_text_starts_with_body():
     body = "Officials said on Monday that the ferry would resume service, " * 6
     assert infer_title(body + "\n\nMore text.") is None
     assert infer_title("  • First bullet of a list\n  • Second bullet") is None
+    assert infer_title("Russian authorities have opened a case against a journalist.\n\nMore.") is None

@@ -39,6 +39,7 @@ def docs(items) -> list[SourceDocument]:
 
 # --- plain text and markdown -------------------------------------------------------------
 
+
 def test_txt_keeps_text_exactly_including_crlf_and_unicode(tmp_path):
     body = "Harbour report\r\n\r\nThe ferry “Aurora” left Odesa at 06:10.\r\n  Indented line\t\r\n"
     doc = read_one(write(tmp_path / "notes" / "harbour.txt", body))
@@ -77,7 +78,11 @@ def test_markdown_front_matter_gives_metadata_and_verbatim_body(tmp_path):
 
 
 def test_front_matter_in_txt_with_crlf_and_partial_dates(tmp_path):
-    doc = read_one(write(tmp_path / "a.txt", "---\r\ntitle: Winter fuel stocks\r\npublished: March 2023\r\n---\r\nStocks fell.\r\n"))
+    doc = read_one(
+        write(
+            tmp_path / "a.txt", "---\r\ntitle: Winter fuel stocks\r\npublished: March 2023\r\n---\r\nStocks fell.\r\n"
+        )
+    )
     assert doc.text == "Stocks fell.\r\n"
     assert doc.published == "2023-03"
     assert doc.format == "txt"
@@ -132,6 +137,7 @@ def test_front_matter_without_body_is_an_error(tmp_path):
 
 # --- files that cannot be read --------------------------------------------------------------
 
+
 def test_binary_file_is_refused(tmp_path):
     err = read_one(write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
     assert isinstance(err, ReadError) and "binary" in err.reason
@@ -150,7 +156,9 @@ def test_invalid_utf8_names_byte_offset_and_line(tmp_path):
     assert f"byte offset {raw.index(BAD_BYTE)}" in err.reason
 
 
-@pytest.mark.parametrize("content, words", [(b"", "empty"), (b"  \n\t\r\n  ", "whitespace"), (b"\xef\xbb\xbf \n", "whitespace")])
+@pytest.mark.parametrize(
+    "content, words", [(b"", "empty"), (b"  \n\t\r\n  ", "whitespace"), (b"\xef\xbb\xbf \n", "whitespace")]
+)
 def test_empty_or_whitespace_file_is_refused(tmp_path, content, words):
     err = read_one(write(tmp_path / "blank.txt", content))
     assert isinstance(err, ReadError) and words in err.reason
@@ -189,11 +197,18 @@ def test_bad_files_never_stop_a_batch(tmp_path):
         write(tmp_path / "5-good.md", "Bridge reopened to traffic\n\nCars crossed again on Monday.\n"),
     ]
     items = list(read_paths(paths))
-    assert [type(i).__name__ for i in items] == ["SourceDocument", "ReadError", "ReadError", "ReadError", "SourceDocument"]
+    assert [type(i).__name__ for i in items] == [
+        "SourceDocument",
+        "ReadError",
+        "ReadError",
+        "ReadError",
+        "SourceDocument",
+    ]
     assert [d.file_name for d in docs(items)] == ["1-good.txt", "5-good.md"]
 
 
 # --- finding files ----------------------------------------------------------------------------
+
 
 def test_folders_expand_recursively_sorted_supported_only(tmp_path):
     for name in ("b.txt", "a.md", "sub/c.html", "sub/deeper/d.jsonl", "sub/e.json", "skip.pdf", ".hidden.txt",
@@ -212,7 +227,9 @@ def test_globs_missing_paths_empty_folders_and_duplicates(tmp_path):
     assert items[:2] == [str(tmp_path / "r1.txt"), str(tmp_path / "r2.txt")]  # r1 given twice, listed once
     reasons = [e.reason for e in errors(items)]
     assert len(items) == 5 and len(reasons) == 3
-    assert "no such file" in reasons[0] and "no files match" in reasons[1] and "no files of a supported type" in reasons[2]
+    assert (
+        "no such file" in reasons[0] and "no files match" in reasons[1] and "no files of a supported type" in reasons[2]
+    )
 
 
 def test_tilde_is_expanded(tmp_path, monkeypatch):
@@ -312,11 +329,14 @@ def test_html_in_declared_legacy_charset(tmp_path):
 
 
 def test_html_without_readable_text_is_an_error(tmp_path):
-    err = read_one(write(tmp_path / "empty.html", "<html><head><title>t</title></head><body><script>x()</script></body></html>"))
+    err = read_one(
+        write(tmp_path / "empty.html", "<html><head><title>t</title></head><body><script>x()</script></body></html>")
+    )
     assert isinstance(err, ReadError) and "no readable text" in err.reason
 
 
 # --- JSON Lines -----------------------------------------------------------------------------
+
 
 def test_jsonl_records_bad_lines_and_names(tmp_path):
     lines = [
@@ -333,7 +353,13 @@ def test_jsonl_records_bad_lines_and_names(tmp_path):
     ]
     path = write(tmp_path / "batch.jsonl", "\n".join(lines) + "\n")
     items = list(read_path(path))
-    assert [(e.line, e.field) for e in errors(items)] == [(3, None), (4, "text"), (5, None), (8, "published"), (9, "text")]
+    assert [(e.line, e.field) for e in errors(items)] == [
+        (3, None),
+        (4, "text"),
+        (5, None),
+        (8, "published"),
+        (9, "text"),
+    ]
     assert "invalid JSON" in errors(items)[0].reason and str(errors(items)[0]).startswith(f"{path}:3: ")
     assert str(errors(items)[1]) == f"{path}:4: field 'text': missing"
     good = docs(items)
@@ -364,6 +390,7 @@ def test_empty_jsonl_is_one_error(tmp_path):
 
 # --- Label Studio ---------------------------------------------------------------------------
 
+
 def test_label_studio_task_list_keeps_predictions_and_annotations_raw(tmp_path):
     prediction = {"model_version": "rules@1", "result": [{"from_name": "label", "value": {"start": 0, "end": 5}}]}
     tasks = [
@@ -386,12 +413,15 @@ def test_label_studio_task_list_keeps_predictions_and_annotations_raw(tmp_path):
 def test_single_label_studio_task_and_flat_tasks(tmp_path):
     doc = read_one(write(tmp_path / "task.json", json.dumps({"id": 3, "data": {"text": "One task only."}})))
     assert doc.file_name == "task.json" and doc.meta["labelstudio"]["id"] == 3
-    flat = list(read_path(write(tmp_path / "flat.json", json.dumps([{"text": "Flat task A."}, {"text": "Flat task B."}]))))
+    flat = list(
+        read_path(write(tmp_path / "flat.json", json.dumps([{"text": "Flat task A."}, {"text": "Flat task B."}])))
+    )
     assert [d.text for d in flat] == ["Flat task A.", "Flat task B."]
 
 
 @pytest.mark.parametrize(
-    "content", ['{"records": []}', "[]", '"just a string"', "42", '{"data": "not an object"}'],
+    "content",
+    ['{"records": []}', "[]", '"just a string"', "42", '{"data": "not an object"}'],
 )
 def test_json_that_is_not_a_task_list_explains_the_expected_shape(tmp_path, content):
     err = read_one(write(tmp_path / "other.json", content))
@@ -405,6 +435,7 @@ def test_invalid_json_names_the_line(tmp_path):
 
 
 # --- the shared corpus ------------------------------------------------------------------------
+
 
 def test_shared_corpus_reads_without_errors():
     if not CORPUS.is_dir():
