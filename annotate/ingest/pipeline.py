@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from annotate.ingest.boilerplate import boilerplate_spans, paragraphs
+from annotate.ingest.boilerplate import Paragraph, boilerplate_spans, paragraphs
 from annotate.ingest.readers import read_paths
 from annotate.ingest.source import ReadError, SourceDocument
 from annotate.ledger import Change, Ledger, Writer, utc_now
@@ -73,9 +73,11 @@ class _Batch:
     def __init__(self, writer: Writer):
         self.writer, self.session = writer, writer.session
         self.seen: set[str] = set()
+        self.pars: dict[str, list[Paragraph]] = {}  # by text sha256, computed once
         self.in_batch: Counter[str] = Counter()  # paragraph hash -> documents of this batch holding it
+        self.stored: dict[str, int] = {}  # paragraph hash -> stored documents holding it before the batch
         self.pending: list[dict] = []  # ParagraphHash rows, stored once the whole batch is decided
-        self.new_ids: set[int] = set()
+        self.publishers: dict[str, int] = {}
 
     def is_new(self, doc: SourceDocument, report: IngestReport) -> bool:
         """False for a text already stored (re-ingesting is a no-op) or already in this batch."""
@@ -88,16 +90,17 @@ class _Batch:
 
     def count_paragraphs(self, docs: list[SourceDocument]) -> None:
         for doc in docs:
-            self.in_batch.update({p.hash for p in paragraphs(doc.text)})
+            pars = self.pars[sha256_text(doc.text)] = paragraphs(doc.text)
+            self.in_batch.update({p.hash for p in pars})
+        self.stored = _counts(self.session, list(self.in_batch))
 
     def add(self, doc: SourceDocument, report: IngestReport) -> None:
         sha = sha256_text(doc.text)
         if self.session.get(DocumentText, sha) is None:
             self.session.execute(insert(DocumentText), [{"sha256": sha, "text": doc.text}])
         previous = self._previous_version(doc)
-        pars = paragraphs(doc.text)
-        stored = self._frequencies(pars)
-        frequency = {h: n + self.in_batch[h] - 1 for h, n in stored.items()}  # other documents only
+        pars = self.pars[sha]
+        others = {p.hash: self.stored.get(p.hash, 0) + self.in_batch[p.hash] - 1 for p in pars}
         state = self.writer.apply(
             Change(
                 "document.ingested",
@@ -107,59 +110,53 @@ class _Batch:
                     "title": doc.title, "publisher_id": self._publisher_id(doc.publisher), "url": doc.url,
                     "published": doc.published, "inferred": doc.inferred, "meta": doc.meta,
                     "length": len(doc.text), "ingested_at": utc_now(), "previous_id": previous,
-                    "boilerplate": boilerplate_spans(doc.text, frequency.get),
+                    "boilerplate": boilerplate_spans(doc.text, others.get),
                 },  # fmt: skip
                 rationale=f"read from {doc.path}",
             )
         )
         self.pending += [{"hash": h, "document_id": state["id"]} for h in {p.hash for p in pars}]
-        self.new_ids.add(state["id"])
         report.added.append(state["id"])
         if previous:
             report.new_versions.append(state["id"])
 
-    def _frequencies(self, pars: list, exclude: int | None = None) -> dict[str, int]:
-        """In how many stored documents (this batch's included) each paragraph appears."""
-        query = (
-            select(ParagraphHash.hash, func.count())
-            .where(ParagraphHash.hash.in_({p.hash for p in pars}), ParagraphHash.document_id != (exclude or 0))
-            .group_by(ParagraphHash.hash)
-        )
-        counts = dict(self.session.execute(query).all())
-        return {p.hash: counts.get(p.hash, 0) for p in pars}
-
     def _previous_version(self, doc: SourceDocument) -> int | None:
         """A changed text at the same URL (or, without one, the same path) is a new version."""
         key = Document.url == doc.url if doc.url else Document.path == doc.path
-        self.writer.flush()
         return self.session.execute(select(func.max(Document.id)).where(key)).scalar()
 
     def _publisher_id(self, name: str | None) -> int | None:
         if not name:
             return None
-        self.writer.flush()
-        found = self.session.execute(select(Publisher.id).where(Publisher.name == name)).scalar()
-        if found:
-            return found
-        return self.writer.apply(Change("publisher.added", "publisher", set={"name": name}))["id"]
+        if name not in self.publishers:
+            found = self.session.execute(select(Publisher.id).where(Publisher.name == name)).scalar()
+            self.publishers[name] = found or self.writer.apply(Change("publisher.added", "publisher", set={"name": name}))["id"]
+        return self.publishers[name]
 
     def store_paragraphs(self) -> None:
         if self.pending:
             self.session.execute(insert(ParagraphHash), self.pending)
 
     def mark_shared_boilerplate(self) -> None:
-        """Older documents that share paragraphs with this batch may now have boilerplate."""
-        if not self.in_batch:
+        """A stored document whose paragraph was its own until this batch may now have boilerplate.
+
+        Paragraphs already shared before the batch were counted when their documents came in,
+        so only the newly shared ones can change an older document's spans.
+        """
+        newly_shared = [h for h, n in self.stored.items() if n == 1]
+        if not newly_shared:
             return
         self.writer.flush()
-        shared = select(ParagraphHash.document_id).where(ParagraphHash.hash.in_(set(self.in_batch))).distinct()
-        for doc_id in sorted(set(self.session.execute(shared).scalars()) - self.new_ids):
+        batch_ids = {row["document_id"] for row in self.pending}
+        for doc_id in sorted(_holders(self.session, newly_shared) - batch_ids):
             self._remark(doc_id)
 
     def _remark(self, doc_id: int) -> None:
         doc = self.writer.get("document", doc_id)
         text = self.session.get(DocumentText, doc["sha256"]).text
-        spans = boilerplate_spans(text, self._frequencies(paragraphs(text), exclude=doc_id).get)
+        pars = paragraphs(text)
+        counts = _counts(self.session, [p.hash for p in pars])
+        spans = boilerplate_spans(text, lambda h: counts.get(h, 0) - 1)  # other documents only
         if spans != doc["boilerplate"]:
             self.writer.apply(
                 Change(
@@ -170,6 +167,27 @@ class _Batch:
                     rationale="paragraphs repeated in newly ingested documents",
                 )
             )
+
+
+def _chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _counts(session: Session, hashes: list[str]) -> dict[str, int]:
+    """How many stored documents hold each paragraph hash."""
+    counts: dict[str, int] = {}
+    for chunk in _chunks(hashes):
+        query = select(ParagraphHash.hash, func.count()).where(ParagraphHash.hash.in_(chunk)).group_by(ParagraphHash.hash)
+        counts.update(session.execute(query).all())
+    return counts
+
+
+def _holders(session: Session, hashes: list[str]) -> set[int]:
+    found: set[int] = set()
+    for chunk in _chunks(hashes):
+        found.update(session.execute(select(ParagraphHash.document_id).where(ParagraphHash.hash.in_(chunk))).scalars())
+    return found
 
 
 def document_text(session: Session, document: Document | dict) -> str:
