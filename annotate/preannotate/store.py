@@ -1,0 +1,146 @@
+"""Running an annotator over stored documents and recording its candidates.
+
+Candidates enter the record like everything else: as ledger decisions, made by the
+annotator ("rules@0.1.0", origin "annotator"), one transaction per batch of documents.
+Entity candidates are resolved to canonical Entity rows, so a claim can name the
+entities it mentions and "Kupyansk" and "Kupiansk" meet in one entity.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from sqlmodel import Session, select
+
+from annotate.ledger import Change, Ledger, Writer
+from annotate.models import Claim, Document, DocumentText, Entity, Mention, Publisher
+from annotate.preannotate.base import Annotator, ClaimCandidate, DocumentInput, EntityCandidate
+
+BATCH = 20  # documents per ledger transaction
+UNLINKED_LABELS = {"DATE", "QUANTITY"}  # values, not things with an identity of their own
+
+
+@dataclass
+class PreannotateReport:
+    documents: int = 0
+    skipped: int = 0  # already annotated by this annotator version
+    mentions: int = 0
+    claims: int = 0
+    entities: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def tag(annotator: Annotator) -> str:
+    return f"{annotator.name}@{annotator.version}"
+
+
+def preannotate(
+    ledger: Ledger,
+    annotator: Annotator,
+    document_ids: Iterable[int] | None = None,
+    on_document: Callable[[int], None] | None = None,
+) -> PreannotateReport:
+    report = PreannotateReport()
+    with Session(ledger.engine) as session:
+        ids = _pending_documents(session, tag(annotator), document_ids, report)
+        entities = _EntityIndex(session, report)
+    for start in range(0, len(ids), BATCH):
+        with ledger.writer(tag(annotator), "annotator") as writer:
+            entities.writer = writer
+            for doc_id in ids[start : start + BATCH]:
+                _annotate_one(writer, annotator, doc_id, entities, report)
+                if on_document:
+                    on_document(doc_id)
+    return report
+
+
+def _pending_documents(session: Session, annotator_tag: str, wanted, report: PreannotateReport) -> list[int]:
+    query = select(Document.id).order_by(Document.id)
+    if wanted is not None:
+        query = query.where(Document.id.in_(list(wanted)))
+    done = set(session.exec(select(Claim.document_id).where(Claim.annotator == annotator_tag)).all())
+    done |= set(session.exec(select(Mention.document_id).where(Mention.annotator == annotator_tag)).all())
+    candidates = session.exec(query).all()
+    ids = [i for i in candidates if i not in done]
+    report.skipped = len(candidates) - len(ids)
+    return ids
+
+
+def document_input(session: Session, doc: Document) -> DocumentInput:
+    publisher = session.get(Publisher, doc.publisher_id) if doc.publisher_id else None
+    return DocumentInput(
+        text=session.get(DocumentText, doc.sha256).text,
+        published=doc.published,
+        publisher=publisher.name if publisher else None,
+        title=doc.title,
+        boilerplate=tuple((s["start"], s["end"]) for s in doc.boilerplate),
+    )
+
+
+def _annotate_one(writer: Writer, annotator: Annotator, doc_id: int, entities: "_EntityIndex", report) -> None:
+    doc = writer.session.get(Document, doc_id)
+    try:
+        found_entities, found_claims = annotator.annotate(document_input(writer.session, doc))
+    except Exception as problem:  # a third-party annotator's bug must not stop the batch
+        report.failed.append(f"document {doc_id} ({doc.file_name}): {type(problem).__name__}: {problem}")
+        return
+    for candidate in found_entities:
+        _propose_mention(writer, annotator, doc_id, candidate, entities)
+    for candidate in found_claims:
+        _propose_claim(writer, annotator, doc, candidate, entities)
+    report.documents += 1
+    report.mentions += len(found_entities)
+    report.claims += len(found_claims)
+
+
+def _propose_mention(writer: Writer, annotator: Annotator, doc_id: int, c: EntityCandidate, entities) -> None:
+    entity_id = None if c.label in UNLINKED_LABELS else entities.resolve(c.canonical or c.text, c.label, c.text)
+    writer.apply(Change("mention.proposed", "mention", set={
+        "document_id": doc_id, "start": c.start, "end": c.end, "text": c.text, "label": c.label,
+        "entity_id": entity_id, "annotator": tag(annotator), "score": c.score, "reason": c.reason,
+    }))  # fmt: skip
+
+
+def _propose_claim(writer: Writer, annotator: Annotator, doc: Document, c: ClaimCandidate, entities) -> None:
+    entity_ids = sorted({i for i in (entities.find(name) for name in c.entities) if i})
+    writer.apply(Change("claim.proposed", "claim", set={
+        "document_id": doc.id, "start": c.start, "end": c.end, "quote": c.text,
+        "claimant": c.claimant, "claimant_entity_id": entities.find(c.claimant) if c.claimant else None,
+        "reporting_verb": c.reporting_verb, "hedged": c.hedged, "hedges": list(c.hedges), "negated": c.negated,
+        "event_date": c.event_date, "published": doc.published, "entity_ids": entity_ids,
+        "annotator": tag(annotator), "score": c.score, "reason": c.reason,
+    }))  # fmt: skip
+
+
+class _EntityIndex:
+    """Canonical entities by name and alias (case-folded): found in the record or proposed on first sight."""
+
+    def __init__(self, session: Session, report: PreannotateReport):
+        self.report, self.writer = report, None
+        rows = session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into)).all()
+        target = {row.id: row.merged_into for row in rows}
+        self.by_name: dict[str, int] = {}
+        for row in rows:
+            final = row.id
+            while target.get(final):  # a merged entity resolves to what it was merged into
+                final = target[final]
+            for name in [row.name, *row.aliases]:
+                self.by_name.setdefault(name.casefold(), final)
+
+    def find(self, name: str | None) -> int | None:
+        return self.by_name.get(name.casefold()) if name else None
+
+    def resolve(self, canonical: str, label: str, surface: str) -> int:
+        """The entity for a candidate: existing, or proposed now; a new spelling becomes an alias."""
+        entity_id = self.find(canonical)
+        if entity_id is None:
+            aliases = [surface] if surface.casefold() != canonical.casefold() else []
+            change = Change("entity.proposed", "entity", set={"name": canonical, "type": label, "aliases": aliases})
+            entity_id = self.writer.apply(change)["id"]
+            self.report.entities += 1
+        elif self.find(surface) is None:
+            entity = self.writer.get("entity", entity_id)
+            self.writer.apply(Change("entity.alias_added", "entity", entity_id, set={"aliases": [*entity["aliases"], surface]},
+                                     rationale=f"spelling seen in text: {surface}"))  # fmt: skip
+        self.by_name.setdefault(canonical.casefold(), entity_id)
+        self.by_name.setdefault(surface.casefold(), entity_id)
+        return entity_id

@@ -1,0 +1,70 @@
+"""Recording an annotator's candidates: decisions by the annotator, canonical entities, no re-runs."""
+
+from sqlmodel import select
+
+from annotate.ingest.pipeline import ingest_paths
+from annotate.ledger import history
+from annotate.models import Claim, Decision, Entity, Mention
+from annotate.preannotate.base import ClaimCandidate, DocumentInput, EntityCandidate
+from annotate.preannotate.store import preannotate
+
+TEXT = "Officials in Kupyansk said the market reopened. Residents of Kupiansk confirmed it on Monday."
+
+
+class SpellingAnnotator:
+    """A tiny real annotator: marks the two spellings of one town and each sentence."""
+
+    name, version = "spelling", "1.0"
+
+    def annotate(self, doc: DocumentInput):
+        entities = [
+            EntityCandidate(doc.text.index(w), doc.text.index(w) + len(w), w, "GPE", 0.9, "gazetteer: town", "Kupiansk")
+            for w in ("Kupyansk", "Kupiansk")
+        ]
+        first_end = doc.text.index(".") + 1
+        claims = [
+            ClaimCandidate(0, first_end, doc.text[:first_end], 0.8, "attribution: said", "Officials", None, "said",
+                           False, (), False, None, None, ("Kupiansk",)),
+        ]  # fmt: skip
+        return entities, claims
+
+
+def ingest_one(record, tmp_path):
+    (tmp_path / "town.md").write_text(f"---\ntitle: Town\nsource: Riverside Post\npublished: 2024-03-04\n---\n{TEXT}")
+    return ingest_paths(record.ledger, [str(tmp_path / "town.md")]).added[0]
+
+
+def test_candidates_are_decisions_by_the_annotator_with_one_canonical_entity(record, tmp_path):
+    doc_id = ingest_one(record, tmp_path)
+    report = preannotate(record.ledger, SpellingAnnotator())
+    assert (report.documents, report.mentions, report.claims, report.entities) == (1, 2, 1, 1)
+    with record.session() as session:
+        [entity] = session.exec(select(Entity)).all()
+        mentions = session.exec(select(Mention)).all()
+        [claim] = session.exec(select(Claim)).all()
+        actors = {d.actor for d in session.exec(select(Decision).where(Decision.origin == "annotator"))}
+        entity_history = [d["action"] for d in history(session, "entity", entity.id)]
+    assert entity.name == "Kupiansk" and entity.aliases == ["Kupyansk"]
+    assert {m.entity_id for m in mentions} == {entity.id}
+    assert all(m.annotator == "spelling@1.0" and m.status == "candidate" for m in mentions)
+    assert claim.entity_ids == [entity.id] and claim.published == "2024-03-04" and claim.document_id == doc_id
+    assert actors == {"spelling@1.0"} and entity_history == ["entity.proposed"]
+
+
+def test_a_document_is_annotated_once_per_annotator_version(record, tmp_path):
+    ingest_one(record, tmp_path)
+    preannotate(record.ledger, SpellingAnnotator())
+    again = preannotate(record.ledger, SpellingAnnotator())
+    assert (again.documents, again.skipped) == (0, 1)
+
+
+def test_a_failing_annotator_is_reported_and_writes_nothing(record, tmp_path):
+    class Broken(SpellingAnnotator):
+        def annotate(self, doc):
+            raise RuntimeError("model file missing")
+
+    ingest_one(record, tmp_path)
+    report = preannotate(record.ledger, Broken())
+    assert report.documents == 0 and "model file missing" in report.failed[0]
+    with record.session() as session:
+        assert session.exec(select(Mention)).all() == []
