@@ -45,7 +45,7 @@ _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct n
 
 @dataclass(frozen=True)
 class DateHit:
-    start: int
+    start: int  # offsets in the text searched (for a date line: in the line, label and weekday removed)
     end: int
     iso: str
     precision: str  # "day" | "month" | "year"

@@ -31,10 +31,10 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 def infer_publisher(text: str) -> str | None:
     head = header_lines(text)
     for line in head:
-        if looks_like_org(line):
+        if _names_org(line, text):
             return clean_name(line, text)
     for line in head:
-        if (m := _PREFIX.match(line)) and looks_like_org(m.group(1).strip()):
+        if (m := _PREFIX.match(line)) and _names_org(m.group(1).strip(), text):
             return clean_name(m.group(1).strip(), text)
     for line in text.splitlines():
         if len(line) <= 120 and (m := _SOURCE.fullmatch(line.strip())) and _is_name(m.group(1)):
@@ -75,6 +75,20 @@ def looks_like_org(name: str) -> bool:
     if not _is_name(name) or not 2 <= len(words) <= 8:
         return False
     return any(w.strip("(),.’'") in _ORG_WORDS for w in words)
+
+
+def _names_org(line: str, text: str) -> bool:
+    """A line that is an organisation's name, not a Title Case headline ("Rights Groups Demand Answers").
+
+    Names end with their keyword ("Human Rights Watch") or lead with it into "of"/"for"
+    ("Institute for the Study of War"); other shapes must recur in the text to count."""
+    if not looks_like_org(line):
+        return False
+    words = [w.strip("(),.’'") for w in line.split()]
+    for i, word in enumerate(words):
+        if word in _ORG_WORDS and (i == len(words) - 1 or words[i + 1].lower() in _SMALL):
+            return True
+    return text.count(line) >= 2
 
 
 def clean_name(name: str, text: str) -> str:

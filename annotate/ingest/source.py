@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-FORMATS = ("txt", "md", "html", "jsonl", "labelstudio")
 META_FIELDS = ("title", "publisher", "published")
 
 
@@ -15,7 +14,7 @@ class SourceDocument:
     text: str  # exact text to store; offsets index into it
     file_name: str
     path: str
-    format: str
+    format: str  # "txt" | "md" | "html" | "jsonl" | "labelstudio"
     title: str | None = None
     publisher: str | None = None
     url: str | None = None

@@ -1,8 +1,11 @@
 """Metadata inference: title, publisher and publication date from raw text."""
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotate.ingest import infer_metadata
 from annotate.ingest.dates import find_dates, parse_date_value
@@ -131,6 +134,11 @@ def test_organisation_line_near_the_top():
     assert infer_publisher(text) == "Black Sea Trade Observatory"
 
 
+def test_title_case_headline_with_an_organisation_word_is_not_a_publisher():
+    text = "Ukraine Rights Groups Demand Answers\n\nMay 3, 2024\n\nActivists asked for an inquiry."
+    assert infer_metadata(text) == ("Ukraine Rights Groups Demand Answers", None, "2024-05-03")
+
+
 def test_headline_prefix_names_the_publisher_but_a_plain_prefix_does_not():
     assert infer_publisher("Centre for Eastern Studies: Gas storage is full\n\nBody.") == "Centre for Eastern Studies"
     assert infer_publisher("Cold Comfort: Gas storage is full\n\nBody.") is None
@@ -197,3 +205,12 @@ def test_no_title_when_the_text_starts_with_body():
     assert infer_title(body + "\n\nMore text.") is None
     assert infer_title("  • First bullet of a list\n  • Second bullet") is None
     assert infer_title("Russian authorities have opened a case against a journalist.\n\nMore.") is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_any_text_gives_plain_values_and_a_well_formed_date(text):
+    title, publisher, published = infer_metadata(text)
+    assert title is None or (title.strip() == title and "\n" not in title)
+    assert publisher is None or "\n" not in publisher
+    assert published is None or re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", published)
