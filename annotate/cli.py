@@ -149,6 +149,9 @@ def register_commands() -> None:
     from annotate.commands import export
 
     export.register(app)
+    from annotate.commands import labelstudio
+
+    labelstudio.register(app)
 
 
 register_commands()

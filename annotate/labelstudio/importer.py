@@ -1,0 +1,240 @@
+"""Reading a Label Studio export back into the record, as decisions by its annotators.
+
+Takes Label Studio's JSON export, an export snapshot with full predictions, tasks from
+the API (`client.pull`) or our own task file. Everything is checked first
+(`validate.py`): one problem refuses the whole import, naming the task and the result,
+and nothing is written. Then `decide.py` turns predictions and annotations into
+decisions, oldest first, with origin "label-studio".
+
+Idempotent: an annotation version already imported (Label Studio annotation id and
+updated_at are the idempotency key of its first decision) is skipped, and a span or link
+already in the state an annotation asks for gives no decision.
+"""
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from annotate.labelstudio.config import TEXT, LabelConfig, parse
+from annotate.labelstudio.validate import Checked, check_result
+from annotate.models import Decision, Document
+
+ORIGIN = "label-studio"
+CHUNK = 500  # ids per IN (...) query
+
+
+class Refused(ValueError):
+    """The export does not match the labeling config or the record; nothing was imported."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = "\n".join(f"  {p}" for p in problems[:20])
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"refused, nothing imported: {len(problems)} problem(s)\n{shown}{more}")
+
+
+@dataclass
+class TaskRef:
+    name: str  # "task 12", or "task #3" in a file without ids
+    id: int | None
+    project: int | None
+    doc_id: int
+    text: str
+    published: str | None
+
+
+@dataclass
+class Source:
+    """One checked prediction or annotation, ready to become decisions."""
+
+    task: TaskRef
+    kind: str  # prediction | annotation
+    actor: str
+    at: str  # Label Studio's time, for ordering
+    checked: Checked
+    evidence: dict  # Label Studio's ids and times, kept with every decision
+    parent: Checked | None = None  # the prediction an annotation started from
+    key: str | None = None  # idempotency key of an annotation version
+
+
+@dataclass
+class ImportReport:
+    tasks: int = 0
+    predictions: int = 0
+    annotations: int = 0
+    skipped: int = 0  # annotation versions imported before
+    cancelled: int = 0  # skipped annotations
+    decisions: Counter = field(default_factory=Counter)  # by action
+
+    def summary(self) -> str:
+        made = ", ".join(f"{n} {a}" for a, n in sorted(self.decisions.items())) or "no changes"
+        return (f"{self.tasks} tasks, {self.predictions} predictions, {self.annotations} annotations "
+                f"({self.skipped} already imported, {self.cancelled} cancelled): {made}")  # fmt: skip
+
+
+def load_export(path: str | Path) -> list[dict]:
+    """Tasks from a JSON list, one JSON object, or JSONL."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        data = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return data if isinstance(data, list) else [data]
+
+
+def import_tasks(record, tasks: list[dict], config: LabelConfig | str | None = None, users: dict | None = None) -> ImportReport:
+    """Check every task, then record its predictions and annotations as decisions."""
+    from annotate.labelstudio.decide import apply_run
+
+    cfg = config if isinstance(config, LabelConfig) else parse(config)
+    with record.session() as session:
+        sources, problems, report = plan(session, cfg, tasks, users or {})
+    if problems:
+        raise Refused(problems)
+    sources.sort(key=lambda s: (0, s.actor, s.at) if s.kind == "prediction" else (1, s.at, s.evidence.get("annotation") or 0))
+    for actor, run in groupby(sources, key=lambda s: s.actor):
+        with record.ledger.writer(actor, ORIGIN) as writer:
+            apply_run(writer, list(run), report)
+    return report
+
+
+def plan(session: Session, cfg: LabelConfig, tasks: list[dict], users: dict) -> tuple[list[Source], list[str], ImportReport]:
+    report, sources, problems = ImportReport(tasks=len(tasks)), [], []
+    documents = _documents(session, tasks)
+    for n, task in enumerate(tasks):
+        ref, problem = _task_ref(task, n, documents)
+        if problem:
+            problems.append(problem)
+            continue
+        predictions, found = _predictions(cfg, task, ref, problems)
+        report.predictions += len(predictions)
+        sources += predictions
+        for annotation in task.get("annotations") or []:
+            if not isinstance(annotation, dict):
+                continue  # an id only: nothing to read
+            if annotation.get("was_cancelled"):
+                report.cancelled += 1
+                continue
+            report.annotations += 1
+            source = _annotation(cfg, annotation, ref, found, users, problems)
+            if source:
+                sources.append(source)
+    return sources, problems, report
+
+
+def _task_ref(task, n: int, documents: dict) -> tuple[TaskRef | None, str | None]:
+    if not isinstance(task, dict):
+        return None, f"task #{n + 1}: not a JSON object"
+    name = f"task {task['id']}" if task.get("id") is not None else f"task #{n + 1}"
+    data = task.get("data") if isinstance(task.get("data"), dict) else task
+    text = data.get(TEXT)
+    if not isinstance(text, str):
+        return None, f"{name}: data has no {TEXT!r} string"
+    doc = documents.get(("id", data.get("doc_id")))
+    if doc is None or doc.sha256 != _sha(text):  # the text decides which document it is
+        doc = documents.get(("sha", _sha(text)))
+    if doc is None:
+        return None, f"{name}: its text is not a document of this record (doc_id {data.get('doc_id')!r})"
+    return TaskRef(name, task.get("id"), task.get("project"), doc.id, text, doc.published), None
+
+
+def _predictions(cfg, task: dict, ref: TaskRef, problems: list) -> tuple[list[Source], dict]:
+    """The task's full predictions (and those embedded in its annotations), each once."""
+    found, sources = {}, []
+    embedded = [a.get("prediction") for a in task.get("annotations") or [] if isinstance(a, dict)]
+    for k, pred in enumerate([*(task.get("predictions") or []), *embedded]):
+        if not isinstance(pred, dict) or "result" not in pred:
+            continue  # ids only (the sync JSON export)
+        pid = pred.get("id", f"#{k + 1}")
+        if pid in found:
+            continue
+        where = f"{ref.name}, prediction {pid} ({pred.get('model_version') or 'no model_version'})"
+        checked, errors = check_result(cfg, ref.text, pred["result"], where)
+        score = pred.get("score")
+        if score is not None and not (isinstance(score, (int, float)) and 0 <= score <= 1):
+            errors.append(f"{where}: score {score!r} is not within 0..1")
+        problems += errors
+        found[pid] = checked
+        evidence = _compact({"task": ref.id, "project": ref.project, "prediction": pred.get("id"),
+                             "model_version": pred.get("model_version"), "created_at": pred.get("created_at")})  # fmt: skip
+        actor = pred.get("model_version") or "label-studio-model"
+        sources.append(Source(ref, "prediction", actor, str(pred.get("created_at") or ""), checked, evidence))
+    return sources, found
+
+
+def _annotation(cfg, annotation: dict, ref: TaskRef, predictions: dict, users: dict, problems: list) -> Source | None:
+    aid = annotation.get("id")
+    where = f"{ref.name}, annotation {aid if aid is not None else '(no id)'}"
+    checked, errors = check_result(cfg, ref.text, annotation.get("result"), where)
+    if errors:
+        problems += errors
+        return None
+    who = annotation.get("completed_by")
+    user_id = who.get("id") if isinstance(who, dict) else who
+    at = str(annotation.get("updated_at") or annotation.get("created_at") or "")
+    evidence = _compact({
+        "task": ref.id, "project": ref.project, "annotation": aid, "completed_by": user_id,
+        "created_at": annotation.get("created_at"), "updated_at": annotation.get("updated_at"),
+        "lead_time": annotation.get("lead_time"), "parent_prediction": annotation.get("parent_prediction"),
+    })  # fmt: skip
+    parent = predictions.get(annotation.get("parent_prediction"))
+    return Source(ref, "annotation", actor_name(who, users), at, checked, evidence, parent, _key(ref, aid, at, annotation))
+
+
+def actor_name(who, users: dict) -> str:
+    """The Label Studio user as our actor: email, else name, else their numeric id."""
+    if isinstance(who, dict):
+        name = " ".join(filter(None, [who.get("first_name"), who.get("last_name")]))
+        return who.get("email") or who.get("username") or name or f"label-studio-user-{who.get('id')}"
+    if who is None:
+        return "label-studio"
+    return users.get(who) or users.get(str(who)) or f"label-studio-user-{who}"
+
+
+def _key(ref: TaskRef, aid, at: str, annotation: dict) -> str:
+    if aid is not None:
+        return f"label-studio:{ref.project}:{aid}:{at}"
+    content = hashlib.sha256(json.dumps(annotation.get("result"), sort_keys=True).encode()).hexdigest()[:32]
+    return f"label-studio:doc{ref.doc_id}:{content}"
+
+
+def existing_keys(session: Session, keys) -> set[str]:
+    keys, found = [k for k in keys if k], set()
+    for i in range(0, len(keys), CHUNK):
+        found |= set(session.execute(select(Decision.idempotency_key).where(Decision.idempotency_key.in_(keys[i : i + CHUNK]))).scalars())
+    return found
+
+
+def _documents(session: Session, tasks: list) -> dict:
+    """The documents the tasks name (by doc_id) or contain (by text hash), in few queries."""
+    ids, shas = set(), set()
+    for task in tasks:
+        data = task.get("data", task) if isinstance(task, dict) else {}
+        if isinstance(data, dict) and isinstance(data.get("doc_id"), int):
+            ids.add(data["doc_id"])
+        if isinstance(data, dict) and isinstance(data.get(TEXT), str):
+            shas.add(_sha(data[TEXT]))
+    found = {}
+    ids, shas = sorted(ids), sorted(shas)
+    for i in range(0, max(len(ids), len(shas)), CHUNK):
+        query = select(Document.id, Document.sha256, Document.published).where(
+            or_(Document.id.in_(ids[i : i + CHUNK]), Document.sha256.in_(shas[i : i + CHUNK]))
+        )
+        for doc in session.execute(query.order_by(Document.id.desc())):  # the newest document with a text wins
+            found[("id", doc.id)] = doc
+            found.setdefault(("sha", doc.sha256), doc)
+    return found
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _compact(d: dict) -> dict:
+    return {k: v for k, v in d.items() if v is not None}

@@ -1,0 +1,186 @@
+"""Label Studio tasks: one task per document, our claims and mentions as its predictions.
+
+Plain JSON, no SDK. Each annotator's objects on a document form one prediction
+(`model_version` = "name@version"); regions are named after our objects ("m12", "c7")
+so that what comes back can be matched to what went out; active links between two
+exported claims of the same document become relations. Use with the labeling config
+from `annotate.labelstudio.config.build_config()`.
+
+Two ways in, one task builder:
+* `write_tasks(record, out)`: every document, candidates as predictions, streamed from
+  the current tables in one pass each (documents, mentions, claims, links), memory flat;
+  what `claimtrail labelstudio tasks` and `push` send.
+* `write(claims, out, ctx)`: the export registry's entry (`claimtrail export --format
+  labelstudio`): the documents of the filtered claims, as the record stood at the cut,
+  so that `export verify` can re-derive the file.
+"""
+
+import json
+from collections import defaultdict
+from contextlib import nullcontext
+from itertools import groupby
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from annotate.labelstudio import regions
+from annotate.labelstudio.config import CLAIM_LABEL, ENTITY_LABELS, TEXT
+from annotate.models import Claim, ClaimLink, Document, DocumentText, Mention
+
+SUFFIX = ".json"
+NEEDS = ()
+DEFAULT_STATUSES = ("candidate",)
+UNNAMED = "claimtrail@record"  # model_version for objects no annotator proposed (reviewers' own)
+STREAM = {"yield_per": 1000}
+PAGE = 200  # documents per page when reading at a cut
+
+
+def task(doc: dict, text: str, mentions: list[dict], claims: list[dict], links: list[dict]) -> dict:
+    """One document's task: its text and ids in `data`, one prediction per annotator."""
+    data = {TEXT: text, "doc_id": doc["id"], "sha256": doc["sha256"], "title": doc.get("title"),
+            "published": doc.get("published"), "url": doc.get("url")}  # fmt: skip
+    results: dict[str, list] = defaultdict(list)
+    for m in sorted(mentions, key=lambda m: m["id"]):
+        if m["label"] in ENTITY_LABELS:
+            rid = regions.region_id("mention", m["id"])
+            results[m["annotator"] or UNNAMED].append(regions.span(rid, "mention", m["start"], m["end"], text[m["start"] : m["end"]], m["label"], m["score"]))
+    for c in sorted(claims, key=lambda c: c["id"]):
+        rid = regions.region_id("claim", c["id"])
+        results[c["annotator"] or UNNAMED].append(regions.span(rid, "claim", c["start"], c["end"], text[c["start"] : c["end"]], CLAIM_LABEL, c["score"]))
+    for link in sorted(links, key=lambda link: link["id"]):  # a relation joins regions of one prediction
+        a, b = regions.region_id("claim", link["a_id"]), regions.region_id("claim", link["b_id"])
+        for result in results.values():
+            if {a, b} <= {r["id"] for r in result}:
+                result.append(regions.relation(a, b, link["relation"]))
+    data = {k: v for k, v in data.items() if v is not None}
+    return {"data": data, "predictions": [prediction(v, r) for v, r in sorted(results.items())]}
+
+
+def prediction(model_version: str, result: list[dict]) -> dict:
+    scores = [r["score"] for r in result if "score" in r]
+    found = {"model_version": model_version, "result": result}
+    if scores:
+        found["score"] = round(sum(scores) / len(scores), 4)
+    return found
+
+
+# --- every document, from the current tables --------------------------------------------
+
+
+def write_tasks(record, out: str | Path | IO[str], document_ids: Iterable[int] | None = None, statuses=DEFAULT_STATUSES) -> int:
+    """Write the tasks as one JSON list (what Label Studio's import takes); returns how many."""
+    with record.session() as session, _opened(out) as fh:
+        return write_json(fh, tasks(session, document_ids, statuses))
+
+
+def tasks(session: Session, document_ids: Iterable[int] | None = None, statuses=DEFAULT_STATUSES) -> Iterator[dict]:
+    """Tasks for every document (or these), in id order, with its objects in `statuses`."""
+    ids = sorted(set(document_ids)) if document_ids is not None else None
+    mentions = _Grouped(session, _current(Mention, ids, statuses))
+    claims = _Grouped(session, _current(Claim, ids, statuses))
+    links = _Grouped(session, _current_links(ids, statuses))
+    docs = select(Document.id, Document.sha256, Document.title, Document.published, Document.url, DocumentText.text)
+    docs = docs.join(DocumentText, DocumentText.sha256 == Document.sha256)
+    if ids is not None:
+        docs = docs.where(Document.id.in_(ids))
+    for doc in session.execute(docs.order_by(Document.id), execution_options=STREAM).mappings():
+        yield task(doc, doc["text"], mentions.take(doc["id"]), claims.take(doc["id"]), links.take(doc["id"]))
+
+
+def _current(model, ids, statuses):
+    query = select(model.__table__).where(model.status.in_(statuses))
+    if ids is not None:
+        query = query.where(model.document_id.in_(ids))
+    return query.order_by(model.document_id, model.id)
+
+
+def _current_links(ids, statuses):
+    """Active links between two exported claims of the same document, by document."""
+    a, b = aliased(Claim), aliased(Claim)
+    query = (
+        select(ClaimLink.__table__, a.document_id)
+        .join(a, a.id == ClaimLink.a_id)
+        .join(b, b.id == ClaimLink.b_id)
+        .where(ClaimLink.status == "active", a.document_id == b.document_id, a.status.in_(statuses), b.status.in_(statuses))
+    )
+    if ids is not None:
+        query = query.where(a.document_id.in_(ids))
+    return query.order_by(a.document_id, ClaimLink.id)
+
+
+class _Grouped:
+    """Rows of a query ordered by document_id, handed out one document at a time."""
+
+    def __init__(self, session: Session, query):
+        rows = session.execute(query, execution_options=STREAM).mappings()
+        self._groups = groupby(rows, key=lambda row: row["document_id"])
+        self._current = next(self._groups, None)
+
+    def take(self, document_id: int) -> list[dict]:
+        while self._current is not None and self._current[0] < document_id:
+            self._current = next(self._groups, None)
+        if self._current is None or self._current[0] != document_id:
+            return []
+        found = [dict(row) for row in self._current[1]]
+        self._current = next(self._groups, None)
+        return found
+
+
+# --- the export registry: documents of the chosen claims, at the cut ----------------------
+
+
+def write(claims: Iterable[dict], out, ctx) -> int:
+    """Tasks for the documents of these claims, each with the chosen claims as of the cut."""
+    chosen: dict[int, set[int]] = defaultdict(set)
+    for claim in claims:
+        chosen[claim["document"]["id"]].add(claim["id"])
+    statuses = set(ctx.filters.status) or None  # mentions follow the claims' status filter
+    return write_json(out, _tasks_at_cut(ctx.session, ctx.cut.seq, chosen, statuses))
+
+
+def _tasks_at_cut(session: Session, seq: int, chosen: dict[int, set[int]], statuses) -> Iterator[dict]:
+    from exports.claims import fold
+
+    doc_ids = sorted(chosen)
+    for i in range(0, len(doc_ids), PAGE):
+        page = doc_ids[i : i + PAGE]
+        docs = fold(session, seq, "document", page)
+        texts = dict(session.execute(select(DocumentText.sha256, DocumentText.text).where(DocumentText.sha256.in_({d["sha256"] for d in docs.values()}))).all())
+        claims = fold(session, seq, "claim", {c for d in page for c in chosen[d]})
+        mention_ids = session.execute(select(Mention.id).where(Mention.document_id.in_(page))).scalars()
+        mentions = _by_document(m for m in fold(session, seq, "mention", mention_ids).values() if statuses is None or m["status"] in statuses)
+        link_ids = session.execute(select(ClaimLink.id).where(or_(ClaimLink.a_id.in_(list(claims)), ClaimLink.b_id.in_(list(claims))))).scalars()
+        links = fold(session, seq, "link", link_ids).values()
+        by_doc = _by_document(claims.values())
+        for doc_id in page:
+            if doc_id in docs:
+                mine = {c["id"] for c in by_doc[doc_id]}
+                same_doc = [x for x in links if x["status"] == "active" and x["a_id"] in mine and x["b_id"] in mine]
+                yield task(docs[doc_id], texts[docs[doc_id]["sha256"]], mentions[doc_id], by_doc[doc_id], same_doc)
+
+
+def _by_document(rows: Iterable[dict]) -> dict[int, list[dict]]:
+    found = defaultdict(list)
+    for row in rows:
+        found[row["document_id"]].append(row)
+    return found
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def write_json(fh, items: Iterable[dict]) -> int:
+    """A JSON list, one task a line, written as it is produced."""
+    n = 0
+    fh.write("[")
+    for n, item in enumerate(items, 1):
+        fh.write(("\n" if n == 1 else ",\n") + json.dumps(item, ensure_ascii=False))
+    fh.write("\n]\n")
+    return n
+
+
+def _opened(out):
+    return nullcontext(out) if hasattr(out, "write") else open(out, "w", encoding="utf-8")
