@@ -146,9 +146,10 @@ def register_commands() -> None:
     from annotate.commands import documents
 
     documents.register(app)
-    from annotate.commands import export
+    from annotate.commands import audit_log, export
 
     export.register(app)
+    audit_log.register(app)
     from annotate.commands import labelstudio
 
     labelstudio.register(app)

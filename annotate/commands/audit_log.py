@@ -1,0 +1,105 @@
+"""`claimtrail audit log` (who changed what) and `claimtrail audit revert`."""
+
+import json
+import sys
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from annotate.cli import DbOption, console, err, open_record
+
+CSV_COLUMNS = ["seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version",
+               "changes", "rationale", "reverts", "hash"]  # fmt: skip
+
+
+def log(
+    user: Annotated[Optional[str], typer.Option(help="Only decisions by this user or annotator (with --as-role reviewer: you).")] = None,
+    action: Annotated[Optional[str], typer.Option(help="Only this action, e.g. claim.accepted or claim.*")] = None,
+    since: Annotated[Optional[str], typer.Option(help="From this ISO date or time.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Up to this ISO date (the whole day) or time.")] = None,
+    document: Annotated[Optional[int], typer.Option(help="Decisions on this document, its claims, mentions and links.")] = None,
+    claim: Annotated[Optional[int], typer.Option(help="Decisions on this claim, its links and verdicts.")] = None,
+    thread: Annotated[Optional[int], typer.Option(help="Decisions on this thread and its claims.")] = None,
+    as_role: Annotated[str, typer.Option(help="reviewer (your own decisions only), lead or admin (everyone's).")] = "admin",
+    format: Annotated[str, typer.Option(help="table, jsonl or csv")] = "table",
+    oldest_first: Annotated[bool, typer.Option(help="Oldest first (default newest first).")] = False,
+    limit: Annotated[Optional[int], typer.Option(help="At most this many (the table defaults to 200).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Who changed what, when, and from what: decisions with their before/after diff."""
+    from annotate.audit import AuditFilter, Viewer, audit_log, chain_status
+
+    if as_role == "reviewer" and not user:
+        err.print("[red]error:[/red] --as-role reviewer needs --user NAME: a reviewer sees their own decisions")
+        raise typer.Exit(2)
+    record = open_record(db)
+    viewer = Viewer(user or "", as_role)
+    filters = AuditFilter(user, action, since, until, document, claim, thread)
+    limit = limit if limit is not None or format != "table" else 200
+    try:
+        with record.session() as session:
+            entries = audit_log(session, filters, viewer, newest_first=not oldest_first, limit=limit)
+            if format == "jsonl":
+                for e in entries:
+                    typer.echo(json.dumps(e, ensure_ascii=False, sort_keys=True))
+            elif format == "csv":
+                _csv(entries)
+            else:
+                _table(entries, chain_status(record))
+    except ValueError as problem:  # a date that is not ISO
+        err.print(f"[red]error:[/red] {problem}", highlight=False)
+        raise typer.Exit(2)
+
+
+def _csv(entries) -> None:
+    from annotate.audit import describe_changes
+    from exports.csv import write_rows
+
+    rows = ({**e, "changes": describe_changes(e["changes"])} for e in entries)
+    write_rows(rows, sys.stdout, CSV_COLUMNS)
+
+
+def _table(entries, chain: dict) -> None:
+    from annotate.audit import describe_changes
+
+    if chain["ok"]:
+        console.print(f"chain OK: {chain['size']} decisions, head {chain['head'][:16]}…, "
+                      f"{chain['checkpoints_checked']} signed checkpoints verified", highlight=False)  # fmt: skip
+    else:
+        console.print(f"[red]chain FAILS:[/red] {chain['problems'][0]}", highlight=False)
+    last = chain["last_checkpoint"]
+    console.print(f"last checkpoint: decision {last['seq']} at {last['at']}, head {last['head_hash'][:16]}…" if last
+                  else "last checkpoint: none yet (`claimtrail audit checkpoint` signs one)", highlight=False)  # fmt: skip
+    table = Table("#", "when (UTC)", "who", "action", "target", "changes", "why")
+    for e in entries:
+        action = e["action"] + (f"\n(reverts #{e['reverts']})" if e["reverts"] else "")
+        target = f"{e['target_type']} {e['target_id']} v{e['target_version']}"
+        table.add_row(str(e["seq"]), e["at"][:19].replace("T", " "), f"{e['actor']} ({e['origin']})", action, target,
+                      describe_changes(e["changes"], width=40), e["rationale"])  # fmt: skip
+    console.print(table, markup=False, highlight=False)
+
+
+def revert(
+    seq: Annotated[int, typer.Argument(help="The decision to take back.")],
+    user: Annotated[str, typer.Option(help="Who reverts (recorded as the actor).")] = "cli",
+    why: Annotated[str, typer.Option(help="The rationale, kept with the new decision.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Take a decision back with a new decision that restores the values it changed."""
+    from annotate.audit import revert as revert_decision
+    from annotate.ledger import Conflict, NotFound
+
+    try:
+        state = revert_decision(open_record(db), seq, user, "cli", why)
+    except (Conflict, NotFound, ValueError) as problem:
+        err.print(f"[red]error:[/red] {problem}", highlight=False)
+        raise typer.Exit(1)
+    console.print(f"reverted #{seq} with a new decision; the object is now at version {state['version']}", highlight=False, markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    from annotate.cli import audit
+
+    audit.command("log")(log)
+    audit.command("revert")(revert)

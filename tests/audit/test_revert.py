@@ -1,0 +1,53 @@
+"""Reverting a decision is a new decision, shown as such; the ledger is never rewritten."""
+
+import pytest
+
+from annotate.audit import AuditFilter, Viewer, audit_log, revert
+from annotate.ledger import Change, Conflict, NotFound
+from annotate.models import Claim, ClaimLink, ThreadMember
+
+
+def newest(story):
+    with story.record.session() as session:
+        return next(audit_log(session, AuditFilter(), Viewer("carol", "lead")))
+
+
+def test_revert_restores_what_the_decision_changed(story):
+    seq = story.seqs["alice_corrected"]
+    state = revert(story.record, seq, "carol", "ui", "wrong claimant")
+    assert (state["claimant"], state["negated"], state["status"]) == (None, False, "candidate")
+    entry = newest(story)
+    assert (entry["action"], entry["actor"], entry["reverts"]) == ("claim.reverted", "carol", seq)
+    assert entry["rationale"] == f"reverts #{seq} (claim.corrected by alice): wrong claimant"
+    assert {c["field"]: c["after"] for c in entry["changes"]} == {"claimant": None, "negated": False, "status": "candidate"}
+    with story.record.session() as session:
+        assert session.get(Claim, story.claims["denied"]).version == 3  # proposed, corrected, reverted
+
+
+def test_a_verdict_can_be_reverted(story):
+    revert(story.record, story.seqs["verdict"], "carol", "ui")
+    with story.record.session() as session:
+        assert session.get(ThreadMember, story.member).verdict == "unassessed"
+
+
+def test_reverting_a_creation_withdraws_or_removes(story):
+    with story.record.session() as session:
+        from annotate.ledger import history
+
+        link_created = history(session, "link", story.link)[0]["seq"]
+    assert revert(story.record, link_created, "carol", "ui")["status"] == "removed"
+    with story.record.session() as session:
+        assert session.get(ClaimLink, story.link).status == "removed"
+
+
+def test_a_revert_on_a_stale_object_is_refused(story):
+    seq = story.seqs["timetable_accepted"]
+    story.record.ledger.record("bob", "ui", Change("claim.corrected", "claim", story.claims["timetable"], {"status": "corrected"}))
+    with pytest.raises(Conflict) as conflict:
+        revert(story.record, seq, "carol", "ui")
+    assert "bob" in str(conflict.value)
+
+
+def test_an_unknown_decision(story):
+    with pytest.raises(NotFound):
+        revert(story.record, 10_000, "carol", "ui")
