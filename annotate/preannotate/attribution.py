@@ -1,0 +1,154 @@
+"""Who says so: reporting verbs and the subject that goes with them.
+
+Without a parser, the subject is picked from the named entities between the last
+clause boundary and the verb: a person beats an organisation beats a place, and an
+entity inside a prepositional phrase ("of Moscow", "near Vuhledar") or a possessive
+("Volodin's announcement") cannot be the subject.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .found import Found
+
+_STRONG = (
+    "stated|said|says|told|tells|reported(?!\\s+from)|announced|claimed|noted|argued|added|warned|denied|"
+    "denies|refuted|refutes|accused|accuses|alleged|alleges|confirmed|confirms|asserted|"
+    "asserts|insisted|insists|acknowledged|acknowledges|admitted|admits|declared|declares|"
+    "emphasized|emphasised|emphasizes|highlighted|highlights|stressed|stresses|estimated|"
+    "revealed|reveals|wrote|writes|posted|published|assessed|assesses|believes|believed|"
+    "concluded|observed|characterized|characterised|framed|threatened|promised|pledged|vowed|"
+    "urged|explained|explains|responded|mentioned|predicted|speculated|reiterated|disclosed|"
+    "signaled|signalled|forecast|amplified|recommended|hinted|implied|boasted|complained|"
+    "criticized|criticised|rejected|rejects|called\\s+(?:for|on)|calls\\s+(?:for|on)|"
+    "continues\\s+to\\s+(?:deny|claim|insist)|continued\\s+to\\s+(?:deny|claim|insist)"
+)
+# Forms that are also nouns or bare infinitives count only before "that".
+_NEEDS_THAT = "states|reports|claims|notes|indicates|indicated|suggests|suggested|report|state|claim|say|note|deny|assess|believe|indicate|suggest|show|shows|showed|argue"
+_PARTICIPLES = "stating|saying|noting|claiming|arguing|adding|warning|denying|suggesting|indicating|insisting|asserting|reporting"
+_CUE = re.compile(
+    rf"\b(?:(?P<strong>{_STRONG})|(?P<weak>{_NEEDS_THAT})(?=\s+that\b)|(?P<part>{_PARTICIPLES})\b)\b"
+    r"|\b(?P<according>according\s+to)\b",
+    re.I,
+)
+_BOUNDARY = re.compile(r"\bthat\b|;|:|—|\bwhich\b|\bwho\b")
+_PREPOSITIONS = frozenset(
+    "of in near from at on to with by against for into during toward towards around about "
+    "after before over under between among across along within without via amid".split()
+)
+_PRONOUNS = {"he": "PERSON", "she": "PERSON", "they": None, "it": None, "we": "SELF"}
+_LEAD_IN = re.compile(r"^(?:however|furthermore|meanwhile|moreover|additionally|separately|notably|also|still|yet|but|and|initially|previously|similarly)\b,?\s*", re.I)
+_SUBJECT_LABELS = {"PERSON": 3, "ORG": 2, "MILITARY_UNIT": 2, "GPE": 1}
+MAX_FREE_WORDS = 6
+# An unnamed subject ("Ukrainian officials") is trusted only with a verb of saying.
+_SPEECH = frozenset("said says stated told reported announced claimed wrote posted denied warned alleged".split())
+_APPOSITIVE = re.compile(r"^(?:including|such as|among them|like|a|an|who|which)\b", re.I)
+_VERBISH = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|made|make|makes|will|would|can|could|may|might|did|do|does)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    verb: str  # as written, lowercased
+    verb_span: tuple[int, int]
+    kind: str  # "strong", "weak", "part" or "according"
+    subject: Found | None  # the named entity that says it
+    free_subject: tuple[int, int] | None  # or an unnamed one ("Ukrainian officials")
+    pronoun: str | None  # or a pronoun to resolve from context
+    that: int | None  # where the reported content starts, if a "that" follows
+
+
+def find_attribution(text: str, start: int, end: int, entities: list[Found]) -> Attribution | None:
+    """The first reporting cue in text[start:end] whose subject can be found."""
+    for cue in _CUE.finditer(text, start, end):
+        kind = cue.lastgroup or "strong"
+        verb_span = cue.span(kind)
+        that = _that_after(text, verb_span[1], end)
+        if kind == "according":
+            subject = _first_after(entities, verb_span[1], end)
+            return Attribution("according to", verb_span, kind, subject, None, None, None)
+        region = _region_start(text, start, verb_span[0])
+        subject = _subject(text, region, verb_span[0], entities)
+        if subject is not None:
+            return Attribution(cue.group(kind).lower(), verb_span, kind, subject, None, None, that)
+        pronoun, free = _unnamed_subject(text, region, verb_span[0])
+        verb = cue.group(kind).lower()
+        if free and that is None and verb not in _SPEECH:
+            free = None
+        if pronoun or free:
+            return Attribution(verb, verb_span, kind, None, free, pronoun, that)
+    return None
+
+
+def _that_after(text: str, pos: int, end: int) -> int | None:
+    m = re.compile(r"\bthat\b").search(text, pos, min(end, pos + 120))
+    return m.end() if m else None
+
+
+def _region_start(text: str, start: int, verb: int) -> int:
+    last = start
+    for m in _BOUNDARY.finditer(text, start, verb):
+        last = m.end()
+    return last
+
+
+def _subject(text: str, region: int, verb: int, entities: list[Found]) -> Found | None:
+    best, best_key = None, None
+    for f in entities:
+        if f.start < region or f.end > verb or f.label not in _SUBJECT_LABELS:
+            continue
+        if _in_phrase(text, region, f):
+            continue
+        key = (_SUBJECT_LABELS[f.label], f.end)
+        if best_key is None or key > best_key:
+            best, best_key = f, key
+    return best
+
+
+def _in_phrase(text: str, region: int, f: Found) -> bool:
+    """Inside a prepositional phrase, parentheses or a possessive: not a subject."""
+    before = text[region : f.start].split()
+    while before and before[-1].lower() in ("the", "a", "an"):
+        before.pop()
+    if before and (before[-1].lower() in _PREPOSITIONS or before[-1].endswith("(")):
+        return True
+    after = text[f.end : f.end + 3]
+    return after.startswith(("'s", "'", ")"))
+
+
+def _unnamed_subject(text: str, region: int, verb: int) -> tuple[str | None, tuple[int, int] | None]:
+    """A pronoun, or a short noun phrase, in the comma-chunk nearest the verb."""
+    start, end = _subject_chunk(text, region, verb)
+    words = text[start:end].split()
+    if not words:
+        return None, None
+    if words[0].lower() in _PRONOUNS:
+        return words[0].lower(), None
+    if len(words) > MAX_FREE_WORDS or _VERBISH.search(text, start, end):
+        return None, None
+    return None, (start, end)
+
+
+def _subject_chunk(text: str, region: int, verb: int) -> tuple[int, int]:
+    """The comma-chunk before the verb, skipping appositives ("..., including X, said")."""
+    bounds, start = [], region
+    for i in range(region, verb):
+        if text[i] == ",":
+            bounds.append((start, i))
+            start = i + 1
+    bounds.append((start, verb))
+    for start, end in reversed(bounds):
+        piece = text[start:end]
+        if piece.strip() and not _APPOSITIVE.match(piece.strip()):
+            offset = start + len(piece) - len(piece.lstrip())
+            lead = _LEAD_IN.match(text, offset, end)
+            offset = lead.end() if lead else offset
+            return offset, offset + len(text[offset:end].rstrip())
+    return region, region
+
+
+def _first_after(entities: list[Found], pos: int, end: int) -> Found | None:
+    for f in entities:
+        if pos <= f.start < min(end, pos + 80) and f.label in _SUBJECT_LABELS:
+            return f
+    return None

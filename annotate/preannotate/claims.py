@@ -1,0 +1,259 @@
+"""Claim candidates: every body sentence that could assert something checkable.
+
+Each gets a score from its strongest cue (attribution, estimative language, a Key
+Takeaways bullet, a headline "... – ISW", or just named entities with a date or a
+number), a claimant, hedges, negation, an event date and the entities it names.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .attribution import Attribution, find_attribution
+from .base import ClaimCandidate, reason
+from .found import Found
+from .hedging import hedges, negated
+from .segment import Segment
+
+MIN_WORDS = 5
+MAX_INHERIT = 2  # sentences that may continue a reported account
+_SKIP = re.compile(
+    r"click here|subscribe|share the post|support us|become our patron|related posts|"
+    r"for full report|read more|sign up|all rights reserved|cookie|^photo:|^source:|https?://|"
+    r"^image:|^credit:|follow us",
+    re.I,
+)
+_HEADLINE_SUFFIX = re.compile(r"^(?P<claim>.{20,}?)\s+[–—-]{1,2}\s+(?P<who>[^–—-]{2,60})$")
+_HEADLINE_PREFIX = re.compile(r"^(?P<who>[^:]{2,60}):\s+(?P<claim>.{20,})$")
+_SOURCE_LINE = re.compile(r"^(?:sources?|via|originally published by|according to)\s*:?\s+", re.I)
+_NAMED = ("PERSON", "ORG", "GPE", "LOC", "MILITARY_UNIT", "NORP")
+_ESTIMATIVE = {"likely", "unlikely", "probably", "possibly", "may", "might", "could", "appears", "appear", "seems", "assess", "assesses", "assessed"}
+_INHERITING_VERBS = {"reported", "stated", "said", "told", "wrote", "claimed", "announced", "says", "reports", "states", "claims", "posted", "published"}
+_DATE_WEIGHT = [
+    (re.compile(r"(?:ahead of|until|by|before|after|since|as soon as|deadline of)\s+(?:the\s+)?$", re.I), 0),
+    (re.compile(r"\bon\s+(?:the\s+)?$|^the night", re.I), 3),
+    (re.compile(r"\b(?:in|during|late|early|mid|throughout)\s+(?:the\s+)?$", re.I), 2),
+]
+
+
+@dataclass
+class ClaimContext:
+    original: str  # the document text, for candidate text
+    text: str  # the normalised, masked copy the rules read
+    segments: list[Segment]
+    entities: list[Found]
+    publisher: str | None
+    starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.starts = [f.start for f in self.entities]
+
+    def within(self, start: int, end: int) -> list[Found]:
+        i = bisect.bisect_left(self.starts, start)
+        out = []
+        while i < len(self.entities) and self.entities[i].start < end:
+            if self.entities[i].end <= end:
+                out.append(self.entities[i])
+            i += 1
+        return out
+
+
+@dataclass
+class _State:
+    """What earlier sentences tell later ones."""
+
+    unit: int = -1
+    account: str | None = None  # claimant of a reported account in this unit
+    account_left: int = 0
+    intro: str | None = None  # claimant of a line introducing a bulleted list
+    last_person: str | None = None
+    last_claimant: str | None = None
+    default: str | None = None  # from a "Source: ..." line
+
+
+def _skip(text: str, seg: Segment) -> bool:
+    s = text[seg.start : seg.end]
+    return (
+        len(s.split()) < MIN_WORDS
+        or s.rstrip().endswith("?")
+        or seg.ends_colon
+        or bool(_SKIP.search(s))
+    )
+
+
+def _name(ctx: ClaimContext, f: Found) -> str:
+    return f.canonical or ctx.original[f.start : f.end]
+
+
+def headline(ctx: ClaimContext, seg: Segment) -> tuple[int, int, Found] | None:
+    """ "Russia forcibly sends men ... – ISW": the claim and who it is attributed to."""
+    s = ctx.text[seg.start : seg.end]
+    for pattern in (_HEADLINE_SUFFIX, _HEADLINE_PREFIX):
+        m = pattern.match(s)
+        if not m:
+            continue
+        who_start, who_end = seg.start + m.start("who"), seg.start + m.end("who")
+        named = [f for f in ctx.within(who_start, who_end) if f.label in ("ORG", "PERSON")]
+        if named:
+            return seg.start + m.start("claim"), seg.start + m.end("claim"), named[0]
+    return None
+
+
+def _source_line(ctx: ClaimContext, seg: Segment) -> str | None:
+    s = ctx.text[seg.start : seg.end]
+    if not _SOURCE_LINE.match(s):
+        return None
+    named = [f for f in ctx.within(seg.start, seg.end) if f.label in ("ORG", "PERSON")]
+    return _name(ctx, named[0]) if named else None
+
+
+def event_date(ctx: ClaimContext, start: int, end: int, content: int | None) -> Found | None:
+    """The date the claim is about: in the reported content if it has one, "on X" first."""
+    dates = [f for f in ctx.within(start, end) if f.label == "DATE" and f.canonical and len(f.canonical) >= 7]
+    if content is not None and any(f.start >= content for f in dates):
+        dates = [f for f in dates if f.start >= content]
+    best, best_weight = None, -1
+    for f in dates:
+        before = ctx.text[max(start, f.start - 20) : f.start]
+        weight = next((w for rx, w in _DATE_WEIGHT if rx.search(before)), 1)
+        if f.pid == "date.night":
+            weight = 3
+        if weight > best_weight:
+            best, best_weight = f, weight
+    return best if best_weight > 0 else None
+
+
+def _claimant(ctx: ClaimContext, att: Attribution | None, state: _State) -> tuple[str | None, tuple[int, int] | None]:
+    if att is None:
+        return None, None
+    if att.subject is not None:
+        return _name(ctx, att.subject), (att.subject.start, att.subject.end)
+    if att.pronoun == "we":
+        return ctx.publisher, None
+    if att.pronoun == "he" or att.pronoun == "she":
+        return state.last_person, None
+    if att.pronoun:
+        return state.last_claimant, None
+    if att.free_subject:
+        s, e = att.free_subject
+        return ctx.original[s:e], att.free_subject
+    return None, None
+
+
+def _base_score(ctx: ClaimContext, seg: Segment, att: Attribution | None, claimant: str | None, hedge: tuple[str, ...]) -> tuple[float, str, str]:
+    if att is not None and claimant:
+        if claimant == ctx.publisher and att.verb.startswith(("assess", "believ")):
+            return 0.85, "claim.assessment", f"the publisher's assessment ({att.verb})"
+        if att.kind == "according":
+            return 0.8, "claim.according", "attributed with 'according to'"
+        if att.that is not None:
+            return 0.9, "claim.attributed", f"'{att.verb} that'"
+        return 0.8, "claim.attributed", f"reporting verb {att.verb!r}"
+    if _ESTIMATIVE.intersection(hedge):
+        return 0.7, "claim.estimative", f"estimative language ({', '.join(hedge)})"
+    named = [f for f in ctx.within(seg.start, seg.end) if f.label in _NAMED and f.label != "NORP"]
+    facts = [f for f in ctx.within(seg.start, seg.end) if f.label in ("DATE", "QUANTITY")]
+    if named and facts:
+        return 0.6, "claim.event", "names an entity with a date or number"
+    if named:
+        return 0.5, "claim.entity", "names an entity"
+    return 0.3, "claim.plain", "a body sentence"
+
+
+def _entities_named(ctx: ClaimContext, start: int, end: int) -> tuple[str, ...]:
+    names = (_name(ctx, f) for f in ctx.within(start, end) if f.label in _NAMED)
+    return tuple(dict.fromkeys(names))
+
+
+def _candidate(ctx, start, end, score, pid, why, claimant, claimant_span, verb, content) -> ClaimCandidate:
+    s = ctx.text[start:end]
+    hedge = hedges(s)
+    date_f = event_date(ctx, start, end, content)
+    return ClaimCandidate(
+        start=start,
+        end=end,
+        text=ctx.original[start:end],
+        score=round(score, 3),
+        reason=reason(pid, why),
+        claimant=claimant,
+        claimant_span=claimant_span,
+        reporting_verb=verb,
+        hedged=bool(hedge),
+        hedges=hedge,
+        negated=negated(s),
+        event_date=date_f.canonical if date_f else None,
+        event_date_span=(date_f.start, date_f.end) if date_f else None,
+        entities=_entities_named(ctx, start, end),
+    )
+
+
+def _sentence_claim(ctx: ClaimContext, seg: Segment, state: _State) -> ClaimCandidate:
+    att = find_attribution(ctx.text, seg.start, seg.end, ctx.within(seg.start, seg.end))
+    claimant, span = _claimant(ctx, att, state)
+    hedge = hedges(ctx.text[seg.start : seg.end])
+    score, pid, why = _base_score(ctx, seg, att, claimant, hedge)
+    verb = att.verb if att and claimant else None
+    if not claimant:
+        claimant, span, score, pid, why = _context_claimant(ctx, seg, state, hedge, score, pid, why)
+    if seg.takeaway:
+        score, pid, why = max(score, 0.85), "claim.takeaway", f"Key Takeaways bullet; {why}"
+    _remember(ctx, seg, state, att, claimant, verb)
+    return _candidate(ctx, seg.start, seg.end, score, pid, why, claimant, span, verb, att.that if att else None)
+
+
+def _context_claimant(ctx, seg, state, hedge, score, pid, why):
+    """No attribution in the sentence: continue an account, a list intro, or the source."""
+    names = set(_entities_named(ctx, seg.start, seg.end))
+    if (
+        state.account
+        and state.unit == seg.unit
+        and state.account_left > 0
+        and not _ESTIMATIVE.intersection(hedge)
+        and state.account not in names
+    ):
+        state.account_left -= 1
+        return state.account, None, max(score, 0.65), "claim.inherited", f"continues {state.account}'s account"
+    if seg.kind == "bullet" and state.intro:
+        return state.intro, None, max(score, 0.7), "claim.listed", f"in a list introduced as {state.intro}'s"
+    default = state.default or ctx.publisher
+    return default, None, score, pid, why + (f"; claimant is the source {default}" if default else "")
+
+
+def _remember(ctx, seg, state, att, claimant, verb) -> None:
+    if seg.unit != state.unit:
+        state.unit, state.account, state.account_left = seg.unit, None, 0
+    if att is not None and claimant and claimant != ctx.publisher and verb in _INHERITING_VERBS:
+        state.account, state.account_left = claimant, MAX_INHERIT
+    if claimant:
+        state.last_claimant = claimant
+    if att is not None and att.subject is not None and att.subject.label == "PERSON":
+        state.last_person = claimant
+
+
+def _intro(ctx: ClaimContext, seg: Segment, state: _State) -> None:
+    """ "To quote the ISW's Key Takeaways on 3 June:" names who says the bullets below."""
+    named = [f for f in ctx.within(seg.start, seg.end) if f.label in ("ORG", "PERSON")]
+    state.intro = _name(ctx, named[0]) if named else None
+
+
+def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
+    state = _State()
+    state.default = next(filter(None, (_source_line(ctx, s) for s in ctx.segments if s.kind == "heading")), None)
+    out: list[ClaimCandidate] = []
+    for seg in ctx.segments:
+        if seg.kind != "bullet" and not seg.ends_colon:
+            state.intro = None if seg.kind == "body" else state.intro
+        if seg.ends_colon:
+            _intro(ctx, seg, state)
+            continue
+        if seg.kind == "heading":
+            hit = headline(ctx, seg)
+            if hit:
+                start, end, who = hit
+                out.append(_candidate(ctx, start, end, 0.7, "claim.headline", f"headline attributed to {_name(ctx, who)}", _name(ctx, who), (who.start, who.end), None, None))
+            continue
+        if _skip(ctx.text, seg):
+            continue
+        out.append(_sentence_claim(ctx, seg, state))
+    return out

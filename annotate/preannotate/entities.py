@@ -1,0 +1,154 @@
+"""Entity candidates for one document: gazetteer, rules, then document-level aliases.
+
+Order matters: known names first (they also tell the rules which words are taken),
+then the capitalised-run rules, then what the document itself defines — acronyms in
+parentheses and surnames of people already named in full — and finally dates and
+quantities. Overlaps keep the longest span.
+"""
+from __future__ import annotations
+
+import bisect
+from datetime import date
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .dates import find_dates
+from .found import Found, resolve_overlaps
+from .gazetteer import Gazetteer
+from .names import TokenView, run_rules
+from .numbers import find_quantities
+from .pipeline import unit_matcher
+
+_NAMED = ("PERSON", "ORG", "GPE", "LOC", "MILITARY_UNIT")
+
+
+def token_view(doc: Doc) -> TokenView:
+    words, starts = doc.user_data["words"], doc.user_data["starts"]
+    seg_starts = {s.start for s in doc.user_data["segments"]}
+    return TokenView(words, starts, [s in seg_starts for s in starts])
+
+
+def _gaz_score(label: str, surface: str) -> float:
+    if label == "NORP":
+        return 0.85
+    return 0.8 if surface.isupper() else 0.9  # bare acronyms are more often ambiguous
+
+
+def gazetteer_matches(doc: Doc, matcher: PhraseMatcher, tv: TokenView) -> list[Found]:
+    strings = doc.vocab.strings
+    out = []
+    for key, i, j in matcher(doc):
+        label, kind, canonical = strings[key].split("|", 2)
+        pid = "gaz.learned" if kind == "learned" else f"gaz.{label.lower()}"
+        score = _gaz_score(label, tv.words[i])
+        out.append(Found(*tv.span(i, j), label, canonical, score, pid, f"known {kind}"))
+    return _longest_per_token(out, tv)
+
+
+def _longest_per_token(found: list[Found], tv: TokenView) -> list[Found]:
+    kept = resolve_overlaps(found)
+    index = {s: k for k, s in enumerate(tv.starts)}
+    for f in kept:
+        k = index[f.start]
+        while k < len(tv.starts) and tv.starts[k] < f.end:
+            tv.covered[k] = f
+            k += 1
+    return kept
+
+
+def hyphen_parts(tv: TokenView, gaz: Gazetteer) -> list[Found]:
+    """Places inside a front-line name: "Kupyansk-Svatove-Kreminna" -> three places."""
+    out = []
+    for k, word in enumerate(tv.words):
+        if "-" not in word or tv.covered[k] or not all(p[:1].isupper() for p in word.split("-")):
+            continue
+        offset = tv.starts[k]
+        for part in word.split("-"):
+            entry = gaz.get(part)
+            if entry and entry.label in ("GPE", "LOC"):
+                out.append(Found(offset, offset + len(part), entry.label, entry.canonical, 0.85, "gaz.part", f"part of {word!r}"))
+            offset += len(part) + 1
+    return out
+
+
+def numbered_units(doc: Doc, tv: TokenView) -> list[Found]:
+    out = []
+    for _, i, j in unit_matcher()(doc):
+        start, end = tv.span(i, j)
+        out.append(Found(start, end, "MILITARY_UNIT", tv.text(i, j), 0.9, "unit.numbered", "numbered formation"))
+    return out
+
+
+def acronyms(tv: TokenView, named: list[Found]) -> tuple[list[Found], dict[str, Found]]:
+    """ "Danish Ministry of Defense (MoD)": the acronym names what precedes it."""
+    by_end = {f.end: f for f in named}
+    out, aliases = [], {}
+    for k in range(1, len(tv.words) - 2):
+        word = tv.words[k + 1]
+        if tv.words[k] != "(" or tv.words[k + 2] != ")" or sum(c.isupper() for c in word) < 2:
+            continue
+        before = by_end.get(tv.ends[k - 1]) or by_end.get(tv.starts[k] - 1)
+        if before is None or before.label not in _NAMED:
+            continue
+        start = tv.starts[k + 1]
+        found = Found(start, start + len(word), before.label, before.canonical, 0.85, "acronym.paren", f"defines {before.canonical!r}")
+        out.append(found)
+        aliases[word] = found
+    return out, aliases
+
+
+def surnames(named: list[Found], text: str) -> dict[str, Found]:
+    """The last word of each full personal name, to resolve later bare surnames."""
+    out = {}
+    for f in named:
+        words = text[f.start : f.end].split()
+        if f.label == "PERSON" and len(words) >= 2:
+            out.setdefault(words[-1], f)
+    return out
+
+
+def propagate(tv: TokenView, aliases: dict[str, Found], taken: list[Found]) -> list[Found]:
+    """Bare surnames and acronyms defined earlier in the document."""
+    occupied = {k for f in taken for k in _tokens_in(tv, f)}
+    out = []
+    for k, word in enumerate(tv.words):
+        f = aliases.get(word)
+        if f is not None and k not in occupied and tv.starts[k] != f.start:
+            pid = "person.surname" if f.label == "PERSON" else "alias.acronym"
+            out.append(Found(tv.starts[k], tv.ends[k], f.label, f.canonical, 0.85, pid, f"refers to {f.canonical!r}"))
+    return out
+
+
+def _tokens_in(tv: TokenView, f: Found) -> range:
+    return range(bisect.bisect_left(tv.starts, f.start), bisect.bisect_left(tv.starts, f.end))
+
+
+def _resolve_short_people(named: list[Found], aliases: dict[str, Found], text: str) -> list[Found]:
+    """A one-word PERSON ("President Zelensky") takes the full name found elsewhere."""
+    out = []
+    for f in named:
+        full = aliases.get(text[f.start : f.end]) if f.label == "PERSON" else None
+        out.append(f._replace(canonical=full.canonical) if full and full.canonical else f)
+    return out
+
+
+def dates_and_quantities(text: str, ref: date | None) -> list[Found]:
+    out = [
+        Found(d.start, d.end, "DATE", d.iso, 0.7 if d.pattern == "date.year" else 0.9, d.pattern, "date expression")
+        for d in find_dates(text, ref)
+    ]
+    out += [Found(q.start, q.end, "QUANTITY", None, 0.75, q.pattern, "number with a unit") for q in find_quantities(text)]
+    return out
+
+
+def find_entities(doc: Doc, gaz: Gazetteer, matcher: PhraseMatcher, ref: date | None) -> list[Found]:
+    text = doc.text
+    tv = token_view(doc)
+    known = gazetteer_matches(doc, matcher, tv)
+    named = resolve_overlaps(known + hyphen_parts(tv, gaz) + numbered_units(doc, tv) + run_rules(tv, gaz))
+    acro, aliases = acronyms(tv, named)
+    aliases = {**surnames(named, text), **aliases}
+    named = _resolve_short_people(named, aliases, text)
+    named = resolve_overlaps(named + acro + propagate(tv, aliases, named + acro))
+    return resolve_overlaps(named + dates_and_quantities(text, ref))
