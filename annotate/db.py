@@ -1,5 +1,6 @@
 """Engine, SQLite pragmas, write transactions and the schema check."""
 
+import weakref
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -57,11 +58,21 @@ def is_sqlite(engine: Engine) -> bool:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction holds the database's single-writer lock."""
-    with Session(engine.execution_options(**{IMMEDIATE: True})) as session:
+    with Session(_writer_engine(engine)) as session:
         if not is_sqlite(engine):
             # One ledger head: writers queue on a transaction-scoped advisory lock.
             session.connection().exec_driver_sql("SELECT pg_advisory_xact_lock(7291)")
         yield session
+
+
+_writer_engines: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+
+
+def _writer_engine(engine: Engine) -> Engine:
+    """The engine with the IMMEDIATE option, made once per engine (it is on every write's path)."""
+    if engine not in _writer_engines:
+        _writer_engines[engine] = engine.execution_options(**{IMMEDIATE: True})
+    return _writer_engines[engine]
 
 
 def migrations_dir() -> Path:

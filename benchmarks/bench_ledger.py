@@ -24,9 +24,12 @@ def main(total: int = 1_000_000) -> None:
     ledger = record.ledger
 
     n = 2_000
-    with timed("single decisions, one transaction each", n, "decisions"):
+    with timed("single new claims, one transaction each", n, "decisions"):
         for i in range(n):
             ledger.record("alice", "ui", claim(i))
+    with timed("single reviews (accept one claim), one transaction each", n, "decisions"):
+        for claim_id in range(1, n + 1):
+            ledger.record("bob", "ui", Change("claim.accepted", "claim", claim_id, set={"status": "accepted"}, base_version=1))
 
     batch, done = 10_000, n
     with timed(f"batched decisions ({batch} per transaction) up to {total:,}", total - done, "decisions"):
