@@ -7,13 +7,14 @@ says how telling each word and entity is in this record (rarer = more telling).
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from rapidfuzz import fuzz
 
 from annotate import cues
 from annotate.canonical import Groups
-from annotate.terms import WORD, content_words, stem
+from annotate.terms import WORD, content_words, stem, stems
 
 FUZZY_NAME = 85  # rapidfuzz ratio at which two capitalised words are taken as spellings of one name
 TIME_SCALE = 45.0  # days over which nearness in time fades
@@ -34,19 +35,42 @@ class Facts:
     status: str = "candidate"
 
     def __post_init__(self):
+        found = content_words(self.quote)
         self.term_words: dict[str, str] = {}  # stem → the word as written, for reasons
-        for word in content_words(self.quote):
-            self.term_words.setdefault(stem(word), word)
+        for word, term in zip(found, stems(found)):
+            self.term_words.setdefault(term, word)
         self.terms = set(self.term_words)
-        self.names = {w for w in WORD.findall(self.quote) if w[:1].isupper() and len(w) >= 5}
-        self.denial = cues.found(self.quote, cues.DENIAL)
-        self.negation = cues.found(self.quote, cues.NEGATION)
-        self.hedges = cues.hedges(self.quote)
-        self.completion = cues.found(self.quote, cues.COMPLETION)
-        self.numbers = cues.numbers(self.quote)
-        self.dates = cues.dates(self.quote)
         self.day = to_date(self.published) or to_date(self.event_date)
         self.event_day = to_date(self.event_date)
+
+    # Cues are read lazily: scoring needs few of them, relation guesses only for the top suggestions.
+    @cached_property
+    def names(self) -> set[str]:
+        return {w for w in WORD.findall(self.quote) if w[:1].isupper() and len(w) >= 5}
+
+    @cached_property
+    def denial(self) -> list[str]:
+        return cues.found(self.quote, cues.DENIAL)
+
+    @cached_property
+    def negation(self) -> list[str]:
+        return cues.found(self.quote, cues.NEGATION)
+
+    @cached_property
+    def hedges(self) -> list[str]:
+        return cues.hedges(self.quote)
+
+    @cached_property
+    def completion(self) -> list[str]:
+        return cues.found(self.quote, cues.COMPLETION)
+
+    @cached_property
+    def numbers(self) -> set[str]:
+        return cues.numbers(self.quote)
+
+    @cached_property
+    def dates(self) -> set[str]:
+        return cues.dates(self.quote)
 
 
 @dataclass
@@ -58,15 +82,18 @@ class Weights:
     groups: Groups
     names: dict[int, str]  # canonical entity id → display name
 
+    def __post_init__(self):
+        self.default_term = _mean(self.terms)
+
     def term(self, t: str) -> float:
-        return self.terms.get(t, self._mean(self.terms))
+        return self.terms.get(t, self.default_term)
 
     def entity(self, e: int) -> float:
-        return self.entities.get(e, self._mean(self.entities))
+        return self.entities.get(e) or _mean(self.entities)
 
-    @staticmethod
-    def _mean(values: dict) -> float:
-        return sum(values.values()) / len(values) if values else 1.0
+
+def _mean(values: dict) -> float:
+    return sum(values.values()) / len(values) if values else 1.0
 
 
 def idf(total: int, count: int) -> float:

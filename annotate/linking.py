@@ -19,7 +19,7 @@ from annotate.canonical import entity_groups, entity_names
 from annotate.features import Facts, Weights, compare, idf
 from annotate.models import Claim, Document
 from annotate.relations import guess_relation
-from annotate.terms import content_words, stem
+from annotate.terms import content_words, stem, stems
 
 TEXT_CANDIDATES = 80
 ENTITY_GROUPS = 4  # the claim's rarest entities used to find candidates
@@ -48,11 +48,11 @@ def suggest_links(session: Session, claim_id: int, top: int = 10, embedder=None)
     pool -= excluded(session, claim_id) | {claim_id}
     others = [o for o in load_facts(session, pool).values() if o.document_id != me.document_id and o.status != "rejected"]
     _complete_groups(session, weights, others)
-    scored = [_suggest(me, o, weights) for o in others]
+    scored = [(*_score(me, o, weights), o) for o in others]
     if embedder is not None and scored:
-        scored = _with_embeddings(embedder, me, others, scored)
-    scored = [s for s in scored if s.score > 0]
-    return sorted(scored, key=lambda s: (-s.score, s.other_id))[:top]
+        scored = _with_embeddings(embedder, me, scored)
+    best = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[2].id))[:top]
+    return [_explain(me, other, score, f) for score, f, other in best]
 
 
 def relation_between(session: Session, a_id: int, b_id: int) -> Suggestion | None:
@@ -64,7 +64,7 @@ def relation_between(session: Session, a_id: int, b_id: int) -> Suggestion | Non
     counts = fulltext.word_frequencies(session, list(dict.fromkeys(content_words(me.quote))))
     weights = _weights(session, me, counts)
     _complete_groups(session, weights, [other])
-    return _suggest(me, other, weights)
+    return _explain(me, other, *_score(me, other, weights))
 
 
 def excluded(session: Session, claim_id: int) -> set[int]:
@@ -86,6 +86,7 @@ def load_facts(session: Session, ids) -> dict[int, Facts]:
                                   c.published, c.entity_ids, c.negated, c.hedged, c.status).where(c.id.in_(ids))).mappings().all()  # fmt: skip
     undated = {r["document_id"] for r in rows if not r["published"]}
     published = dict(session.execute(select(Document.id, Document.published).where(Document.id.in_(undated))).all()) if undated else {}
+    stems([w for r in rows for w in content_words(r["quote"])])  # one batch for the words not stemmed before
     facts = {}
     for r in rows:
         values = dict(r)
@@ -152,13 +153,16 @@ def _complete_groups(session: Session, weights: Weights, others: list[Facts]) ->
     weights.names = entity_names(session, roots)
 
 
-def _suggest(me: Facts, other: Facts, weights: Weights) -> Suggestion:
+def _score(me: Facts, other: Facts, weights: Weights) -> tuple[float, dict]:
     f = compare(me, other, weights)
-    relation, cues = guess_relation(me, other, f)
     base = (0.5 * f["lexical"] + 0.3 * f["entity"] + 0.1 * f["claimant"]
             + 0.05 * min(1.0, len(f["shared_numbers"]) / 2) + 0.05 * min(1.0, len(f["shared_dates"])))  # fmt: skip
-    score = base * (0.75 + 0.25 * f["time"])
-    return Suggestion(me.id, other.id, round(score, 4), relation, tuple(reasons(me, other, f) + cues))
+    return round(base * (0.75 + 0.25 * f["time"]), 4), f
+
+
+def _explain(me: Facts, other: Facts, score: float, f: dict) -> Suggestion:
+    relation, cues = guess_relation(me, other, f)
+    return Suggestion(me.id, other.id, score, relation, tuple(reasons(me, other, f) + cues))
 
 
 def reasons(me: Facts, other: Facts, f: dict) -> list[str]:
@@ -177,6 +181,8 @@ def reasons(me: Facts, other: Facts, f: dict) -> list[str]:
         said.append(f"{'newer' if f['days'] > 0 else 'older'} report ({f['days']:+d} days)")
     elif f["days"] == 0:
         said.append("same day")
+    if f.get("cosine", 0) >= 0.5:
+        said.append(f"similar meaning (cosine {f['cosine']:.2f})")
     return said
 
 
@@ -185,11 +191,11 @@ def _day_name(mm_dd: str) -> str:
     return f"{MONTHS[int(month) - 1]} {int(day)}"
 
 
-def _with_embeddings(embedder, me: Facts, others: list[Facts], scored: list[Suggestion]) -> list[Suggestion]:
+def _with_embeddings(embedder, me: Facts, scored: list[tuple]) -> list[tuple]:
     """Blend in sentence-embedding similarity (the optional extra), as one more feature."""
-    cosines = embedder.similarities(me.quote, [o.quote for o in others])
+    cosines = embedder.similarities(me.quote, [other.quote for _, _, other in scored])
     blended = []
-    for s, cos in zip(scored, cosines):
-        why = s.reasons + (f"similar meaning (cosine {cos:.2f})",) if cos >= 0.5 else s.reasons
-        blended.append(Suggestion(s.claim_id, s.other_id, round(0.7 * s.score + 0.3 * max(0.0, cos), 4), s.relation, why))
+    for (score, f, other), cos in zip(scored, cosines):
+        f["cosine"] = cos
+        blended.append((round(0.7 * score + 0.3 * max(0.0, cos), 4), f, other))
     return blended

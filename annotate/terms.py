@@ -9,7 +9,6 @@ far fewer distinct words than claims.
 import re
 import sqlite3
 import threading
-from functools import lru_cache
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"  # same as alembic 0002
 WORD = re.compile(r"[^\W_]+")  # letters and digits: one FTS5 unicode61 token each
@@ -41,15 +40,28 @@ def content_words(text: str) -> list[str]:
 
 def content_terms(text: str) -> set[str]:
     """Stemmed content words: what two texts share when they say the same thing."""
-    return {stem(w) for w in content_words(text)}
+    return set(stems(content_words(text)))
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stem_many((word,))[0]
+    return stems([word])[0]
 
 
-def _stem_many(batch: tuple[str, ...]) -> list[str]:
+_cache: dict[str, str] = {}
+CACHE_SIZE = 200_000
+
+
+def stems(batch: list[str]) -> list[str]:
+    """The index's term for each word; words not seen before are stemmed together in one go."""
+    missing = list(dict.fromkeys(w for w in batch if w not in _cache))
+    if missing:
+        if len(_cache) > CACHE_SIZE:
+            _cache.clear()
+        _cache.update(zip(missing, _stem_many(missing)))
+    return [_cache[w] for w in batch]
+
+
+def _stem_many(batch: list[str]) -> list[str]:
     global _conn
     with _lock:
         if _conn is None:
