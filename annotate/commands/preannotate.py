@@ -1,0 +1,90 @@
+"""`claimtrail preannotate`: candidates for files (no database) or for stored documents."""
+
+import json
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from annotate.cli import DbOption, console, err, open_record
+
+
+def preannotate(
+    files: Annotated[Optional[list[str]], typer.Argument(help="Files to annotate without a database; none: the stored documents.")] = None,
+    format: Annotated[str, typer.Option(help="Output for FILE mode: jsonl.")] = "jsonl",
+    annotator: Annotated[str, typer.Option(help="Annotator name (see --list).")] = "rules",
+    document: Annotated[Optional[list[int]], typer.Option(help="Only these stored document ids.")] = None,
+    list_annotators: Annotated[bool, typer.Option("--list", help="List the available annotators.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Propose entities and claims: printed as JSONL for FILEs, or recorded for stored documents."""
+    from annotate.preannotate.registry import available, get_annotator
+
+    if list_annotators:
+        return console.print("\n".join(available()))
+    try:
+        chosen = get_annotator(annotator)
+    except KeyError as problem:
+        err.print(f"error: {problem.args[0]}", markup=False)
+        raise typer.Exit(2)
+    if files:
+        raise typer.Exit(_annotate_files(chosen, files, format))
+    _annotate_stored(chosen, document, db)
+
+
+def _annotate_files(chosen, files: list[str], format: str) -> int:
+    """One JSON object per document, offsets into the text exactly as ingestion stores it."""
+    from annotate.ingest.readers import read_paths
+    from annotate.ingest.source import ReadError
+    from annotate.preannotate.base import DocumentInput
+    from annotate.preannotate.jsonl import candidates_to_json
+
+    if format != "jsonl":
+        err.print(f"error: --format {format}: only jsonl is supported", markup=False)
+        return 2
+    items = list(read_paths(files))
+    for problem in (i for i in items if isinstance(i, ReadError)):
+        err.print(f"error: {problem}", markup=False, highlight=False)
+    docs = [i for i in items if not isinstance(i, ReadError)]
+    boilerplate = _boilerplate_across(docs)
+    for item, spans in zip(docs, boilerplate):
+        doc = DocumentInput(item.text, item.published, item.publisher, item.title, tuple((s["start"], s["end"]) for s in spans))
+        entities, claims = chosen.annotate(doc)
+        typer.echo(json.dumps(candidates_to_json(item.file_name, item.text, entities, claims, chosen), ensure_ascii=False))
+    return 1 if len(docs) < len(items) else 0
+
+
+def _boilerplate_across(docs) -> list[list[dict]]:
+    """Boilerplate as ingestion would mark it, with the given files as the corpus."""
+    from collections import Counter
+
+    from annotate.ingest.boilerplate import boilerplate_spans, paragraphs
+
+    hashes = [{p.hash for p in paragraphs(d.text)} for d in docs]
+    seen = Counter(h for own in hashes for h in own)
+    return [boilerplate_spans(d.text, lambda h, own=own: seen[h] - (h in own)) for d, own in zip(docs, hashes)]
+
+
+def _annotate_stored(chosen, document_ids, db) -> None:
+    from annotate.preannotate.learning import learned_rules_annotator
+    from annotate.preannotate.rules import RulesAnnotator
+    from annotate.preannotate.store import preannotate as run
+
+    record = open_record(db)
+    if isinstance(chosen, RulesAnnotator):  # the rules learn from the record's reviewer decisions
+        with record.session() as session:
+            chosen = learned_rules_annotator(session)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(f"{chosen.name}@{chosen.version}", total=None)
+        report = run(record.ledger, chosen, document_ids, on_document=lambda _: bar.advance(task))
+    record.ledger.checkpoint()
+    for problem in report.failed:
+        err.print(f"error: {problem}", markup=False, highlight=False)
+    console.print(f"{report.documents} documents annotated ({report.skipped} already done): "
+                  f"{report.mentions} mentions, {report.claims} claims, {report.entities} new entities")  # fmt: skip
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(preannotate)
