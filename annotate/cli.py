@@ -143,9 +143,10 @@ def audit_checkpoint(db: DbOption = None) -> None:
 
 def register_commands() -> None:
     """Command groups that live in their own modules."""
-    from annotate.commands import documents
+    from annotate.commands import documents, users
 
     documents.register(app)
+    users.register(app)
     from annotate.commands import audit_log, export
 
     export.register(app)

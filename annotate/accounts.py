@@ -1,0 +1,122 @@
+"""Accounts: users are ledger objects; their secrets are not.
+
+A user is created by a `user.added` decision, so every decision's actor can be traced to
+who added them and when. Password hashes (argon2id) live in `Credential`, and tokens
+(API tokens and web sessions alike) in `ApiToken` as sha256 hashes: secrets never enter
+the hash-chained, exportable ledger.
+"""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, insert, select, update
+from sqlmodel import Session
+
+from annotate.ledger import Change, utc_now
+from annotate.models import ApiToken, Credential, User
+from annotate.record import Record
+
+ROLES = ("reviewer", "lead", "admin")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")  # no "@": that marks annotators ("rules@0.1")
+MIN_PASSWORD = 8
+SESSION = "session"  # ApiToken.label of web sessions; API tokens are labelled "api:<label>"
+
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4): above OWASP's floor
+_DUMMY = _hasher.hash(secrets.token_hex(16))  # verified against when the user is unknown: same timing
+
+
+class AccountError(ValueError):
+    pass
+
+
+def add_user(record: Record, name: str, role: str, password: str, actor: str = "cli", origin: str = "cli", weak_ok: bool = False) -> dict:
+    """Record `user.added` and store the password hash, in one transaction (weak_ok: the demo account)."""
+    if not NAME.match(name):
+        raise AccountError("a user name is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD and not weak_ok:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    with record.ledger.writer(actor, origin) as w:
+        if w.session.execute(select(User.id).where(User.name == name)).first():
+            raise AccountError(f"user {name!r} exists already")
+        user = w.apply(Change("user.added", "user", set={"name": name, "role": role, "active": True}))
+        w.session.execute(insert(Credential), [{"user_id": user["id"], "password_hash": _hasher.hash(password)}])
+        return user
+
+
+def authenticate(record: Record, name: str, password: str) -> User | None:
+    """The active user with this name and password, or None; rehashes outdated hashes."""
+    with record.session() as session:
+        user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+        credential = session.get(Credential, user.id) if user else None
+        stored = credential.password_hash if credential else _DUMMY
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if credential is None or not user.active:
+            return None
+        if _hasher.check_needs_rehash(stored):
+            session.execute(update(Credential).where(Credential.user_id == user.id).values(password_hash=_hasher.hash(password)))
+            session.commit()
+        session.expunge(user)
+        return user
+
+
+# --- tokens: API tokens for scripts, and web sessions ----------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(record: Record, user_id: int, label: str) -> str:
+    """A new random token (256 bits); only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    with record.session() as session:
+        session.execute(insert(ApiToken), [{"token_hash": token_hash(token), "user_id": user_id, "label": label, "created_at": utc_now()}])
+        session.commit()
+    return token
+
+
+def create_api_token(record: Record, name: str, label: str = "") -> str:
+    with record.session() as session:
+        user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+    if user is None or not user.active:
+        raise AccountError(f"no active user {name!r}")
+    return issue_token(record, user.id, f"api:{label}")
+
+
+def token_user(session: Session, token: str, session_token: bool, max_age: timedelta | None = None) -> User | None:
+    """The active user a token belongs to; a session token and an API token are not interchangeable."""
+    row = session.get(ApiToken, token_hash(token))
+    if row is None or row.revoked or (row.label == SESSION) != session_token:
+        return None
+    if max_age is not None and datetime.fromisoformat(row.created_at) < datetime.now(timezone.utc) - max_age:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def revoke_token(record: Record, token: str) -> None:
+    with record.session() as session:
+        session.execute(update(ApiToken).where(ApiToken.token_hash == token_hash(token)).values(revoked=True))
+        session.commit()
+
+
+def forget_stale_sessions(record: Record, user_id: int, max_age: timedelta) -> None:
+    """Drop a user's revoked and expired web sessions (kept tidy at each sign-in)."""
+    oldest = (datetime.now(timezone.utc) - max_age).isoformat(timespec="microseconds")
+    with record.session() as session:
+        session.execute(
+            delete(ApiToken).where(
+                ApiToken.user_id == user_id, ApiToken.label == SESSION,
+                (ApiToken.revoked == True) | (ApiToken.created_at < oldest),  # noqa: E712
+            )
+        )  # fmt: skip
+        session.commit()

@@ -1,0 +1,47 @@
+"""`claimtrail user add` and `claimtrail user token`."""
+
+import os
+from typing import Annotated
+
+import typer
+
+from annotate.accounts import ROLES, AccountError, add_user, create_api_token
+from annotate.cli import DbOption, console, err, open_record
+
+user = typer.Typer(no_args_is_help=True, help="Accounts of reviewers, leads and admins.")
+
+
+@user.command("add")
+def add(
+    name: str,
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")] = "reviewer",
+    db: DbOption = None,
+) -> None:
+    """Add a user; the password comes from CLAIMTRAIL_PASSWORD or a prompt."""
+    password = os.environ.get("CLAIMTRAIL_PASSWORD") or typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        added = add_user(open_record(db), name, role, password)
+    except AccountError as problem:
+        err.print(f"[red]error:[/red] {problem}", highlight=False)
+        raise typer.Exit(1)
+    console.print(f"added {added['name']} ({added['role']}), user id {added['id']}", highlight=False, markup=False)
+
+
+@user.command("token")
+def token(
+    name: str,
+    label: Annotated[str, typer.Option(help="What the token is for, e.g. the script's name.")] = "",
+    db: DbOption = None,
+) -> None:
+    """Create an API token for scripts (sent as `Authorization: Bearer …`); shown once."""
+    try:
+        secret = create_api_token(open_record(db), name, label)
+    except AccountError as problem:
+        err.print(f"[red]error:[/red] {problem}", highlight=False)
+        raise typer.Exit(1)
+    err.print("API token (store it now; only its hash is kept):")
+    typer.echo(secret)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user, name="user")

@@ -1,0 +1,311 @@
+"""The operations a reviewer performs. Each is one ledger transaction, named for what was decided.
+
+The web UI, the JSON API and the CLI all call `Review`; none of them writes any other way.
+Every operation takes the version of the object the reviewer saw (`base_version`), so a
+decision made on a stale view raises `ledger.Conflict` instead of silently overwriting.
+
+An operation that writes several decisions (a mention with its new entity, a merge) tags
+each with `{"group": <first seq>}` in its evidence, so `undo` takes the whole action back.
+"""
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import String, cast, func, select
+
+from annotate.ledger import Change, NotFound, Writer, decision_dict
+from annotate.models import Decision, DocumentText, Entity, Mention
+from annotate.preannotate.base import LABELS
+from annotate.preannotate.store import UNLINKED_LABELS
+from annotate.queue import escape_like
+from annotate.record import Record
+
+REVIEWABLE = ("claim", "mention")
+UNDOABLE = ("claim", "mention", "entity")
+LEADS = ("lead", "admin")
+EDITABLE = {
+    "claim": {"start", "end", "claimant", "reporting_verb", "event_date", "hedged", "hedges", "negated", "entity_ids"},
+    "mention": {"start", "end", "label", "entity_id"},
+}
+_DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
+EVENT_DATE = re.compile(rf"^{_DATE}(/{_DATE})?$")
+
+
+class Invalid(ValueError):
+    """The request cannot be recorded as asked (bad span, unknown field…)."""
+
+
+class Forbidden(PermissionError):
+    """The reviewer's role does not allow this."""
+
+
+@dataclass
+class Done:
+    """The outcome of one operation: the object's new state, and what the reviewer should know."""
+
+    state: dict
+    warnings: list[str] = field(default_factory=list)
+    decisions: list[int] = field(default_factory=list)  # sequence numbers written
+
+
+class Review:
+    """A reviewer's operations, each recorded under `actor` with its `origin` (ui, api, cli)."""
+
+    def __init__(self, record: Record, actor: str, origin: str, role: str = "reviewer"):
+        self.ledger, self.actor, self.origin, self.role = record.ledger, actor, origin, role
+
+    # --- judging candidates ---------------------------------------------------------
+
+    def accept(self, kind: str, target_id: int, base_version: int, rationale: str = "") -> Done:
+        return self._set_status(kind, target_id, base_version, "accepted", rationale)
+
+    def reject(self, kind: str, target_id: int, base_version: int, rationale: str = "") -> Done:
+        return self._set_status(kind, target_id, base_version, "rejected", rationale)
+
+    def _set_status(self, kind: str, target_id: int, base_version: int, status: str, rationale: str) -> Done:
+        _reviewable(kind)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            state = w.apply(Change(f"{kind}.{status}", kind, target_id, {"status": status}, base_version, rationale))
+            return Done(state, decisions=[w.seq])
+
+    def edit(self, kind: str, target_id: int, base_version: int, fields: dict, rationale: str = "") -> Done:
+        """Correct a claim or mention: span, label, claimant, event date, hedging, negation."""
+        _reviewable(kind)
+        unknown = set(fields) - EDITABLE[kind]
+        if unknown:
+            raise Invalid(f"a {kind} has no editable field(s): {', '.join(sorted(unknown))}")
+        with self.ledger.writer(self.actor, self.origin) as w:
+            current = w.get(kind, target_id)
+            if current is None:
+                raise NotFound(f"no {kind} with id {target_id}")
+            values = _clean_fields(kind, fields)
+            warnings = []
+            if "start" in values or "end" in values:
+                text, doc = _document(w, current["document_id"])
+                start, end, warnings = check_span(text, doc, values.get("start", current["start"]), values.get("end", current["end"]))
+                values.update(start=start, end=end, **{"quote" if kind == "claim" else "text": text[start:end]})
+            state = w.apply(Change(f"{kind}.corrected", kind, target_id, {**values, "status": "corrected"}, base_version, rationale))
+            return Done(state, warnings, [w.seq])
+
+    # --- adding what the machine missed ---------------------------------------------
+
+    def add_claim(self, document_id: int, start: int, end: int, fields: dict | None = None, rationale: str = "") -> Done:
+        """A claim from a span of a document; it names the entities mentioned inside it."""
+        values = _clean_fields("claim", {k: v for k, v in (fields or {}).items() if k not in ("start", "end")})
+        with self.ledger.writer(self.actor, self.origin) as w:
+            text, doc = _document(w, document_id)
+            start, end, warnings = check_span(text, doc, start, end)
+            inside = _mentions_inside(w, document_id, start, end)
+            state = w.apply(Change("claim.added", "claim", set={
+                "entity_ids": inside, **values, "document_id": document_id, "start": start, "end": end,
+                "quote": text[start:end], "published": doc["published"], "status": "accepted",
+            }, rationale=rationale))  # fmt: skip
+            return Done(state, warnings, [w.seq])
+
+    def add_mention(self, document_id: int, start: int, end: int, label: str, entity: int | str | None = None) -> Done:
+        """An entity mention from a span, linked to `entity` (an id, or a name found or created)."""
+        label = _label(label)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            text, doc = _document(w, document_id)
+            start, end, warnings = check_span(text, doc, start, end)
+            group, first = ({"group": w.seq + 1},), w.seq + 1
+            entity_id = None  # dates and quantities are values, not things with an identity
+            if label not in UNLINKED_LABELS or entity not in (None, ""):
+                entity_id = self._entity_for(w, entity if entity not in (None, "") else text[start:end], label, group)
+            state = w.apply(Change("mention.added", "mention", set={
+                "document_id": document_id, "start": start, "end": end, "text": text[start:end],
+                "label": label, "entity_id": entity_id, "status": "accepted",
+            }, evidence=group))  # fmt: skip
+            return Done(state, warnings, list(range(first, w.seq + 1)))
+
+    def _entity_for(self, w: Writer, entity: int | str, label: str, group: tuple) -> int:
+        if isinstance(entity, int) or str(entity).isdigit():
+            found = w.get("entity", int(entity))
+            if found is None:
+                raise Invalid(f"no entity with id {entity}")
+            return _canonical(w, found)["id"]
+        name = " ".join(str(entity).split())
+        w.flush()
+        found = find_entity(w.session, name)
+        if found is not None:
+            return _canonical(w, w.get("entity", found))["id"]
+        return w.apply(Change("entity.added", "entity", set={"name": name, "type": label, "status": "accepted"}, evidence=group))["id"]
+
+    # --- entities -------------------------------------------------------------------
+
+    def merge(self, entity_id: int, into_id: int, base_version: int, into_version: int | None = None, rationale: str = "") -> Done:
+        """Merge an entity into another: the other gains its names as aliases."""
+        if self.role not in LEADS:
+            raise Forbidden("merging entities needs the lead or admin role")
+        if entity_id == into_id:
+            raise Invalid("an entity cannot be merged into itself")
+        with self.ledger.writer(self.actor, self.origin) as w:
+            source, target = w.get("entity", entity_id), w.get("entity", into_id)
+            if source is None or target is None:
+                raise NotFound(f"no entity with id {entity_id if source is None else into_id}")
+            if target["merged_into"]:
+                raise Invalid(f"entity {into_id} was itself merged into {target['merged_into']}; merge into that one")
+            group, first = ({"group": w.seq + 1},), w.seq + 1
+            w.apply(Change("entity.merged", "entity", entity_id, {"merged_into": into_id}, base_version, rationale, group))
+            names = [n for n in [source["name"], *source["aliases"]] if n != target["name"] and n not in target["aliases"]]
+            state = w.apply(Change("entity.aliases_added", "entity", into_id, {"aliases": [*target["aliases"], *names]},
+                                   into_version, f"merged from entity {entity_id}", group))  # fmt: skip
+            return Done(state, decisions=list(range(first, w.seq + 1)))
+
+    # --- undo -----------------------------------------------------------------------
+
+    def undo(self, seq: int) -> Done:
+        """Take back decision `seq` (and the rest of its action) with new decisions that restore
+        the values before it; a created object is withdrawn. Stale if changed since."""
+        with self.ledger.writer(self.actor, self.origin) as w:
+            head = _decision(w, seq)
+            if head["actor"] != self.actor and self.role not in LEADS:
+                raise Forbidden("only a lead or admin can undo another reviewer's decision")
+            first = w.seq + 1
+            state = None
+            for d in reversed(_group_of(w, head)):
+                if d["target_type"] not in UNDOABLE:
+                    raise Invalid(f"a {d['action']} decision cannot be undone here")
+                before, after = d["before"], d["after"]
+                restore = {"status": "withdrawn"} if before is None else {k: before[k] for k in after if before.get(k) != after[k]}
+                state = w.apply(Change(f"{d['target_type']}.undone", d["target_type"], d["target_id"], restore,
+                                       d["target_version"], f"undo of #{d['seq']}", ({"undoes": d["seq"]},)))  # fmt: skip
+            return Done(state, decisions=list(range(first, w.seq + 1)))
+
+    def last_undoable(self, session, document_id: int | None = None, scan: int = 200) -> dict | None:
+        """This reviewer's latest decision that undo would take back (in one document if given)."""
+        rows = session.execute(
+            select(Decision.seq, Decision.action, Decision.target_type, Decision.after, Decision.evidence)
+            .where(Decision.actor == self.actor).order_by(Decision.seq.desc()).limit(scan)
+        ).all()  # fmt: skip
+        undone, taken = set(), set()
+        for row in rows:
+            evidence = json.loads(row.evidence)
+            if row.action.endswith(".undone"):
+                undone.update(e.get("undoes") for e in evidence if isinstance(e, dict))
+                continue
+            group = next((e["group"] for e in evidence if isinstance(e, dict) and "group" in e), row.seq)
+            if row.seq in undone or group in taken or row.target_type not in UNDOABLE:
+                taken.add(group)
+                continue
+            if document_id is None or json.loads(row.after).get("document_id") == document_id:
+                return {"seq": group, "action": row.action}
+        return None
+
+
+# --- spans and fields -------------------------------------------------------------
+
+
+def check_span(text: str, document: dict, start, end) -> tuple[int, int, list[str]]:
+    """Validate a span of `text` and trim surrounding whitespace; warn when it lies in boilerplate."""
+    try:
+        start, end = int(start), int(end)
+    except (TypeError, ValueError):
+        raise Invalid("start and end must be whole numbers") from None
+    if not 0 <= start < end <= len(text):
+        raise Invalid(f"span {start}–{end} is outside the text (0–{len(text)}) or empty")
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise Invalid("the span holds only whitespace")
+    if _splits_character(text, start) or _splits_character(text, end):
+        raise Invalid("the span starts or ends inside a character (before a combining mark or inside an emoji sequence)")
+    warnings = [
+        f"the span lies in boilerplate ({b.get('reason', 'boilerplate')} text, {b['start']}–{b['end']})"
+        for b in document.get("boilerplate") or []
+        if b["start"] < end and start < b["end"]
+    ]
+    return start, end, warnings
+
+
+def _splits_character(text: str, i: int) -> bool:
+    if i <= 0 or i >= len(text):
+        return False
+    return unicodedata.combining(text[i]) != 0 or text[i] in "\u200d\ufe0f" or text[i - 1] == "\u200d"
+
+
+def _clean_fields(kind: str, fields: dict) -> dict:
+    values = dict(fields)
+    for name in ("claimant", "reporting_verb", "event_date"):
+        if name in values:
+            values[name] = " ".join(str(values[name] or "").split()) or None
+    if values.get("event_date") and not EVENT_DATE.match(values["event_date"]):
+        raise Invalid("event date must be YYYY, YYYY-MM, YYYY-MM-DD, or a range a/b of those")
+    for name in ("hedged", "negated"):
+        if name in values:
+            values[name] = bool(values[name])
+    if "label" in values:
+        values["label"] = _label(values["label"])
+    if "hedges" in values and not isinstance(values["hedges"], list):
+        raise Invalid("hedges must be a list of words")
+    return values
+
+
+def _label(label: str) -> str:
+    label = str(label or "").strip().upper()
+    if label not in LABELS:
+        raise Invalid(f"label must be one of {', '.join(sorted(LABELS))}")
+    return label
+
+
+def _reviewable(kind: str) -> None:
+    if kind not in REVIEWABLE:
+        raise Invalid(f"only {' and '.join(REVIEWABLE)} candidates are reviewed")
+
+
+def _document(w: Writer, document_id: int) -> tuple[str, dict]:
+    doc = w.get("document", document_id)
+    if doc is None:
+        raise NotFound(f"no document with id {document_id}")
+    return w.session.get(DocumentText, doc["sha256"]).text, doc
+
+
+def _mentions_inside(w: Writer, document_id: int, start: int, end: int) -> list[int]:
+    query = select(Mention.entity_id).where(
+        Mention.document_id == document_id, Mention.start >= start, Mention.end <= end,
+        Mention.entity_id.is_not(None), Mention.status != "rejected",
+    )  # fmt: skip
+    return sorted(set(w.session.execute(query).scalars()))
+
+
+def find_entity(session, name: str) -> int | None:
+    """The entity called `name` by name or alias, case-folded, as pre-annotation resolves them."""
+    folded = name.casefold()
+    by_name = select(Entity.id).where(func.lower(Entity.name) == name.lower()).order_by(Entity.id).limit(1)
+    found = session.execute(by_name).scalar()
+    if found is not None:
+        return found
+    # aliases are a JSON list: narrow down with LIKE on its text, then compare exactly
+    like = f"%{escape_like(json.dumps(name)[1:-1])}%"
+    rows = session.execute(select(Entity.id, Entity.aliases).where(cast(Entity.aliases, String).ilike(like, escape="\\")).order_by(Entity.id).limit(50))
+    return next((i for i, aliases in rows if any(a.casefold() == folded for a in aliases)), None)
+
+
+def _canonical(w: Writer, entity: dict) -> dict:
+    """Follow merges to the entity that stands for this one now."""
+    seen = set()
+    while entity["merged_into"] and entity["id"] not in seen:
+        seen.add(entity["id"])
+        entity = w.get("entity", entity["merged_into"])
+    return entity
+
+
+def _decision(w: Writer, seq: int) -> dict:
+    w.flush()
+    row = w.session.execute(select(Decision.__table__).where(Decision.seq == seq)).first()
+    if row is None:
+        raise NotFound(f"no decision #{seq}")
+    return decision_dict(row)
+
+
+def _group_of(w: Writer, head: dict) -> list[dict]:
+    """The decisions written by the same action as `head` (consecutive, tagged with its group)."""
+    group = next((e["group"] for e in head["evidence"] if isinstance(e, dict) and "group" in e), None)
+    if group is None:
+        return [head]
+    rows = w.session.execute(select(Decision.__table__).where(Decision.seq >= group, Decision.seq < group + 16).order_by(Decision.seq))
+    return [d for d in map(decision_dict, rows) if {"group": group} in d["evidence"] and d["actor"] == head["actor"]]
