@@ -15,14 +15,16 @@ from .base import ClaimCandidate, reason
 from .found import Found
 from .hedging import hedges, negated
 from .segment import Segment
+from .textprep import ascii_lower
 
 MIN_WORDS = 5
 MAX_INHERIT = 2  # sentences that may continue a reported account
+MAX_UNIT_FOR_ACCOUNT = 6  # sentences in a paragraph where continuation is plausible
+# Matched against the lowercased sentence.
 _SKIP = re.compile(
     r"click here|subscribe|share the post|support us|become our patron|related posts|"
     r"for full report|read more|sign up|all rights reserved|cookie|^photo:|^source:|https?://|"
-    r"^image:|^credit:|follow us",
-    re.I,
+    r"^image:|^credit:|follow us"
 )
 _HEADLINE_SUFFIX = re.compile(r"^(?P<claim>.{20,}?)\s+[–—-]{1,2}\s+(?P<who>[^–—-]{2,60})$")
 _HEADLINE_PREFIX = re.compile(r"^(?P<who>[^:]{2,60}):\s+(?P<claim>.{20,})$")
@@ -31,7 +33,7 @@ _NAMED = ("PERSON", "ORG", "GPE", "LOC", "MILITARY_UNIT", "NORP")
 _ESTIMATIVE = {"likely", "unlikely", "probably", "possibly", "may", "might", "could", "appears", "appear", "seems", "assess", "assesses", "assessed"}
 _INHERITING_VERBS = {"reported", "stated", "said", "told", "wrote", "claimed", "announced", "says", "reports", "states", "claims", "posted", "published"}
 _DATE_WEIGHT = [
-    (re.compile(r"(?:ahead of|until|by|before|after|since|as soon as|deadline of)\s+(?:the\s+)?$", re.I), 0),
+    (re.compile(r"(?:ahead of|until|by|before|after|as soon as|deadline of)\s+(?:the\s+)?$", re.I), 0),
     (re.compile(r"\bon\s+(?:the\s+)?$|^the night", re.I), 3),
     (re.compile(r"\b(?:in|during|late|early|mid|throughout)\s+(?:the\s+)?$", re.I), 2),
 ]
@@ -45,9 +47,15 @@ class ClaimContext:
     entities: list[Found]
     publisher: str | None
     starts: list[int] = field(init=False)
+    unit_sizes: dict[int, int] = field(init=False)
+    lower: str = field(init=False)
 
     def __post_init__(self) -> None:
+        self.lower = ascii_lower(self.text)
         self.starts = [f.start for f in self.entities]
+        self.unit_sizes = {}
+        for seg in self.segments:
+            self.unit_sizes[seg.unit] = self.unit_sizes.get(seg.unit, 0) + 1
 
     def within(self, start: int, end: int) -> list[Found]:
         i = bisect.bisect_left(self.starts, start)
@@ -72,10 +80,10 @@ class _State:
     default: str | None = None  # from a "Source: ..." line
 
 
-def _skip(text: str, seg: Segment) -> bool:
-    s = text[seg.start : seg.end]
+def _skip(ctx: ClaimContext, seg: Segment) -> bool:
+    s = ctx.lower[seg.start : seg.end]
     return (
-        len(s.split()) < MIN_WORDS
+        s.count(" ") + s.count("\n") < MIN_WORDS - 1
         or s.rstrip().endswith("?")
         or seg.ends_colon
         or bool(_SKIP.search(s))
@@ -108,9 +116,9 @@ def _source_line(ctx: ClaimContext, seg: Segment) -> str | None:
     return _name(ctx, named[0]) if named else None
 
 
-def event_date(ctx: ClaimContext, start: int, end: int, content: int | None) -> Found | None:
+def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: int | None) -> Found | None:
     """The date the claim is about: in the reported content if it has one, "on X" first."""
-    dates = [f for f in ctx.within(start, end) if f.label == "DATE" and f.canonical and len(f.canonical) >= 7]
+    dates = [f for f in ents if f.label == "DATE" and f.canonical and len(f.canonical) >= 7]
     if content is not None and any(f.start >= content for f in dates):
         dates = [f for f in dates if f.start >= content]
     best, best_weight = None, -1
@@ -137,11 +145,11 @@ def _claimant(ctx: ClaimContext, att: Attribution | None, state: _State) -> tupl
         return state.last_claimant, None
     if att.free_subject:
         s, e = att.free_subject
-        return ctx.original[s:e], att.free_subject
+        return " ".join(ctx.original[s:e].split()), att.free_subject
     return None, None
 
 
-def _base_score(ctx: ClaimContext, seg: Segment, att: Attribution | None, claimant: str | None, hedge: tuple[str, ...]) -> tuple[float, str, str]:
+def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, claimant: str | None, hedge: tuple[str, ...]) -> tuple[float, str, str]:
     if att is not None and claimant:
         if claimant == ctx.publisher and att.verb.startswith(("assess", "believ")):
             return 0.85, "claim.assessment", f"the publisher's assessment ({att.verb})"
@@ -152,8 +160,8 @@ def _base_score(ctx: ClaimContext, seg: Segment, att: Attribution | None, claima
         return 0.8, "claim.attributed", f"reporting verb {att.verb!r}"
     if _ESTIMATIVE.intersection(hedge):
         return 0.7, "claim.estimative", f"estimative language ({', '.join(hedge)})"
-    named = [f for f in ctx.within(seg.start, seg.end) if f.label in _NAMED and f.label != "NORP"]
-    facts = [f for f in ctx.within(seg.start, seg.end) if f.label in ("DATE", "QUANTITY")]
+    named = [f for f in ents if f.label in _NAMED and f.label != "NORP"]
+    facts = [f for f in ents if f.label in ("DATE", "QUANTITY")]
     if named and facts:
         return 0.6, "claim.event", "names an entity with a date or number"
     if named:
@@ -161,15 +169,15 @@ def _base_score(ctx: ClaimContext, seg: Segment, att: Attribution | None, claima
     return 0.3, "claim.plain", "a body sentence"
 
 
-def _entities_named(ctx: ClaimContext, start: int, end: int) -> tuple[str, ...]:
-    names = (_name(ctx, f) for f in ctx.within(start, end) if f.label in _NAMED)
-    return tuple(dict.fromkeys(names))
+def _entities_named(ctx: ClaimContext, ents: list[Found]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_name(ctx, f) for f in ents if f.label in _NAMED))
 
 
-def _candidate(ctx, start, end, score, pid, why, claimant, claimant_span, verb, content) -> ClaimCandidate:
+def _candidate(ctx, start, end, score, pid, why, claimant, claimant_span, verb, content, hedge=None) -> ClaimCandidate:
     s = ctx.text[start:end]
-    hedge = hedges(s)
-    date_f = event_date(ctx, start, end, content)
+    ents = ctx.within(start, end)
+    hedge = hedges(s) if hedge is None else hedge
+    date_f = event_date(ents, ctx, start, content)
     return ClaimCandidate(
         start=start,
         end=end,
@@ -184,40 +192,53 @@ def _candidate(ctx, start, end, score, pid, why, claimant, claimant_span, verb, 
         negated=negated(s),
         event_date=date_f.canonical if date_f else None,
         event_date_span=(date_f.start, date_f.end) if date_f else None,
-        entities=_entities_named(ctx, start, end),
+        entities=_entities_named(ctx, ents),
     )
 
 
 def _sentence_claim(ctx: ClaimContext, seg: Segment, state: _State) -> ClaimCandidate:
-    att = find_attribution(ctx.text, seg.start, seg.end, ctx.within(seg.start, seg.end))
+    ents = ctx.within(seg.start, seg.end)
+    att = find_attribution(ctx.text, ctx.lower, seg.start, seg.end, ents)
     claimant, span = _claimant(ctx, att, state)
     hedge = hedges(ctx.text[seg.start : seg.end])
-    score, pid, why = _base_score(ctx, seg, att, claimant, hedge)
+    score, pid, why = _base_score(ents, ctx, att, claimant, hedge)
     verb = att.verb if att and claimant else None
     if not claimant:
-        claimant, span, score, pid, why = _context_claimant(ctx, seg, state, hedge, score, pid, why)
+        claimant, span, score, pid, why = _context_claimant(ctx, seg, ents, state, hedge, score, pid, why)
     if seg.takeaway:
         score, pid, why = max(score, 0.85), "claim.takeaway", f"Key Takeaways bullet; {why}"
     _remember(ctx, seg, state, att, claimant, verb)
-    return _candidate(ctx, seg.start, seg.end, score, pid, why, claimant, span, verb, att.that if att else None)
+    return _candidate(ctx, seg.start, seg.end, score, pid, why, claimant, span, verb, att.that if att else None, hedge)
 
 
-def _context_claimant(ctx, seg, state, hedge, score, pid, why):
+def _context_claimant(ctx, seg, ents, state, hedge, score, pid, why):
     """No attribution in the sentence: continue an account, a list intro, or the source."""
-    names = set(_entities_named(ctx, seg.start, seg.end))
-    if (
-        state.account
-        and state.unit == seg.unit
-        and state.account_left > 0
-        and not _ESTIMATIVE.intersection(hedge)
-        and state.account not in names
-    ):
+    if state.account and state.unit == seg.unit and state.account_left > 0 and _continues(ctx, seg, ents, state, hedge):
         state.account_left -= 1
         return state.account, None, max(score, 0.65), "claim.inherited", f"continues {state.account}'s account"
     if seg.kind == "bullet" and state.intro:
         return state.intro, None, max(score, 0.7), "claim.listed", f"in a list introduced as {state.intro}'s"
     default = state.default or ctx.publisher
     return default, None, score, pid, why + (f"; claimant is the source {default}" if default else "")
+
+
+def _continues(ctx: ClaimContext, seg: Segment, ents: list[Found], state: _State, hedge: tuple[str, ...]) -> bool:
+    """Does this unattributed sentence read as more of the account before it?
+
+    Not in a long run-on paragraph, not in a bullet list, not with the author's own
+    hedging, and not when it opens with a new named subject or names the source.
+    """
+    if seg.takeaway or seg.kind == "bullet" or set(hedge) - {"reportedly", "allegedly"}:
+        return False
+    if re.match(r"(?:he|she)\b", ctx.lower[seg.start : seg.start + 4]):
+        return False  # about the source ("He did not specify"), not more of its account
+    if ctx.unit_sizes.get(seg.unit, 0) > MAX_UNIT_FOR_ACCOUNT:
+        return False
+    named = [f for f in ents if f.label in _NAMED and f.label != "NORP"]
+    opening = ctx.text[seg.start : named[0].start].split() if named else None
+    if opening is not None and len(opening) <= 3:
+        return False
+    return state.account not in {_name(ctx, f) for f in named}
 
 
 def _remember(ctx, seg, state, att, claimant, verb) -> None:
@@ -253,7 +274,7 @@ def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
                 start, end, who = hit
                 out.append(_candidate(ctx, start, end, 0.7, "claim.headline", f"headline attributed to {_name(ctx, who)}", _name(ctx, who), (who.start, who.end), None, None))
             continue
-        if _skip(ctx.text, seg):
+        if _skip(ctx, seg):
             continue
         out.append(_sentence_claim(ctx, seg, state))
     return out

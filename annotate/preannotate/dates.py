@@ -64,7 +64,12 @@ _FORMS = [
     ("date.weekday", r"(?:on|last|since|by)\s+(?P<span>(?P<wd>" + _WEEKDAY + r")){NODATE}"),
     ("date.relday", r"(?P<relday>[Yy]esterday|[Tt]oday|[Tt]onight|[Ll]ast\s+night)"),
     ("date.year", r"(?:in|since|during|until|by|from|before|after|throughout|early|late|mid)\s+(?P<span>{Y})(?!\d|,\d)"),
+    ("date.season", r"(?:the\s+)?(?:(?:early|late|mid)\s*-?\s*)?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{Y}"),
+    ("date.vague", r"(?:in|of|during|by|until|over|through|for|before|after|since|on)\s+(?P<span>(?:the\s+)?(?:this|last|next|early|late|recent|coming|past|same|previous|following)\s+(?:(?:few|several|two|three)\s+)?(?:spring|summer|autumn|fall|winter|day|days|week|weeks|month|months|year|years))"),
+    ("date.vague", r"(?:in|during|by|until|through|before|after|since)\s+(?P<span>the\s+(?:spring|summer|autumn|fall|winter))"),
+    ("date.vague", r"(?:the|this|last|next|coming)\s+(?:spring|summer|autumn|winter)"),
 ]
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 
 
 def _expand(index: int, template: str) -> str:
@@ -88,6 +93,7 @@ _ANCHOR = re.compile(
     r"January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|" + _WEEKDAY
     + r"|yesterday|Yesterday|today|Today|tonight|Tonight|night"
+    + r"|spring|summer|autumn|fall|winter|day|week|month|year"
 )
 _YEAR_ANCHOR = re.compile(r"(?:19|20)\d\d")
 _WORD_START = re.compile(r"(?<![\w-])[\w]")
@@ -182,6 +188,12 @@ def resolve(g: dict, pid: str, ref: date | None) -> str | None:
         return day.isoformat() if day else ""
     if pid == "date.year":
         return g["y"]
+    if pid == "date.vague":
+        return None  # "the past week", "the spring": a date, but no calendar value
+    if pid == "date.season":
+        first, last = _SEASONS[g["season"].lower()]
+        year = int(g["y"])
+        return f"{year:04d}-{first:02d}/{year + (last < first):04d}-{last:02d}"
     m = _month(g.get("m"))
     if pid == "date.relmonth":
         return _relmonth(g["rel"].lower(), m, ref)

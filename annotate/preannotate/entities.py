@@ -18,7 +18,7 @@ from .found import Found, resolve_overlaps
 from .gazetteer import Gazetteer
 from .names import TokenView, run_rules
 from .numbers import find_quantities
-from .pipeline import unit_matcher
+from .units import find_numbered_units
 
 _NAMED = ("PERSON", "ORG", "GPE", "LOC", "MILITARY_UNIT")
 
@@ -72,12 +72,11 @@ def hyphen_parts(tv: TokenView, gaz: Gazetteer) -> list[Found]:
     return out
 
 
-def numbered_units(doc: Doc, tv: TokenView) -> list[Found]:
-    out = []
-    for _, i, j in unit_matcher()(doc):
-        start, end = tv.span(i, j)
-        out.append(Found(start, end, "MILITARY_UNIT", tv.text(i, j), 0.9, "unit.numbered", "numbered formation"))
-    return out
+def numbered_units(text: str) -> list[Found]:
+    return [
+        Found(s, e, "MILITARY_UNIT", " ".join(text[s:e].split()), 0.9, "unit.numbered", "numbered formation")
+        for s, e in find_numbered_units(text)
+    ]
 
 
 def acronyms(tv: TokenView, named: list[Found]) -> tuple[list[Found], dict[str, Found]]:
@@ -134,19 +133,31 @@ def _resolve_short_people(named: list[Found], aliases: dict[str, Found], text: s
 
 
 def dates_and_quantities(text: str, ref: date | None) -> list[Found]:
-    out = [
-        Found(d.start, d.end, "DATE", d.iso, 0.7 if d.pattern == "date.year" else 0.9, d.pattern, "date expression")
+    """Dates, then quantities that do not overlap a date ("April 5 that ..." is no count)."""
+    dates = [
+        Found(d.start, d.end, "DATE", d.iso, _date_score(d.pattern), d.pattern, "date expression")
         for d in find_dates(text, ref)
     ]
-    out += [Found(q.start, q.end, "QUANTITY", None, 0.75, q.pattern, "number with a unit") for q in find_quantities(text)]
-    return out
+    taken = bytearray(len(text) + 1)
+    for d in dates:
+        taken[d.start : d.end] = b"\x01" * (d.end - d.start)
+    quantities = [
+        Found(q.start, q.end, "QUANTITY", None, 0.75, q.pattern, "number with a unit")
+        for q in find_quantities(text)
+        if not any(taken[q.start : q.end])
+    ]
+    return dates + quantities
+
+
+def _date_score(pattern: str) -> float:
+    return {"date.year": 0.7, "date.vague": 0.6}.get(pattern, 0.9)
 
 
 def find_entities(doc: Doc, gaz: Gazetteer, matcher: PhraseMatcher, ref: date | None) -> list[Found]:
-    text = doc.text
+    text = doc.user_data["text"]
     tv = token_view(doc)
     known = gazetteer_matches(doc, matcher, tv)
-    named = resolve_overlaps(known + hyphen_parts(tv, gaz) + numbered_units(doc, tv) + run_rules(tv, gaz))
+    named = resolve_overlaps(known + hyphen_parts(tv, gaz) + numbered_units(text) + run_rules(tv, gaz))
     acro, aliases = acronyms(tv, named)
     aliases = {**surnames(named, text), **aliases}
     named = _resolve_short_people(named, aliases, text)

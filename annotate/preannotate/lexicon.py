@@ -16,6 +16,8 @@ TITLES = frozenset(
     Journalist Blogger Milblogger Correspondent Analyst Observer Commentator Expert Researcher
     Lawyer Activist Ombudswoman Deputy-Head Councillor Councilor""".split()
 )
+# Title words that also begin organisation names ("Defense Forces", "General Staff").
+TITLES_IN_ORGS = frozenset("Defense Defence Foreign Prime Press Presidential General Deputy Acting Chief".split())
 # Lowercase role nouns right before a name: "military observer Kostyantyn Mashovets".
 ROLES = frozenset(
     """observer milblogger blogger financier officer commander spokesperson spokesman
@@ -58,8 +60,7 @@ STOP_CAPS = frozenset(
     Like Instead Here There Where What Which Who Why How Not No Nor All Any Every One Two
     Three First Second Third Last Next New Former Current Previously Recently Later Earlier
     Now Today Yesterday Overall Finally Notably Additionally Separately Similarly Specifically
-    Geolocated Footage Reports Sources Officials Russian Ukrainian Western Eastern Northern
-    Southern Central Mr Mrs Ms Dr Ukraine's Russia's Several Further Between Under Over
+    Geolocated Footage Reports Sources Officials Russian Ukrainian Mr Mrs Ms Dr Ukraine's Russia's Several Further Between Under Over
     Against Within Without Through Across Along Amid Among Around Toward Towards Near
     Following Given Until Upon Per Via Whether Whatever Wherever Whenever Let Please
     Subscribe Sign Log Home Menu Search Contact About Privacy Terms Cookie Cookies

@@ -22,6 +22,7 @@ from .lexicon import (
     ROLES,
     STOP_CAPS,
     TITLES,
+    TITLES_IN_ORGS,
     UNIT_HEADS,
 )
 
@@ -173,7 +174,7 @@ def _extends_left(tv: TokenView, k: int) -> bool:
     cov = tv.covered[k]
     return (
         _is_cap(w)
-        and w not in TITLES
+        and (w not in TITLES or w in TITLES_IN_ORGS)
         and (w not in STOP_CAPS or (cov is not None and cov.label == "NORP"))
         and not _hyphen_adjective(w)
         and (cov is None or cov.label in ("NORP", "GPE", "ORG"))

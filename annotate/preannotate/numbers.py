@@ -1,6 +1,7 @@
 """Quantities: counts, amounts and measures ("at least 170 servicemen", "$66,450").
 
-Durations ("seven months") are left out: they are not checkable amounts, and the
+A quantity never crosses a line break (a header year above a heading is not a
+count of the heading). Durations ("seven months") are left out: they are not checkable amounts, and the
 probe counted them as false positives. Years, ordinals, times and designations
 such as "F-16" or "S-300" are not quantities either.
 """
@@ -17,9 +18,9 @@ _WORDS = (
 )
 _MOD = (
     r"(?:(?:at least|up to|about|around|approximately|roughly|nearly|almost|over|more than|"
-    r"fewer than|less than|some|an estimated|as many as|upwards of|at most|a total of)\s+)?"
+    r"fewer than|less than|some|an estimated|as many as|upwards of|at most|a total of)[ \t]+)?"
 )
-_NUM = r"(?:[$€£]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:thousand|million|billion|trillion))?"
+_NUM = r"(?:[$€£][ \t]?)?(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:[ \t]+(?:thousand|million|billion|trillion))?"
 _MEASURE = (
     r"percent|per cent|%|km|kilometers|kilometres|miles|meters|metres|square kilometers|"
     r"rubles|roubles|dollars|euros|hryvnias|hryvnia|tons|tonnes|barrels|people|personnel|"
@@ -28,13 +29,13 @@ _MEASURE = (
 )
 _NOUN = rf"(?:{_MEASURE}|[a-z][a-z-]*s)\b"
 _FUNCTION = r"(?:that|which|who|whom|the|a|an|of|to|in|on|and|or|for|from|with|by|as|at|is|are|was|were|has|have|had|will|would)\b"
-_ADJ = rf"(?:(?!{_FUNCTION})[A-Za-z][\w-]*\s+){{0,2}}?"
+_ADJ = rf"(?:(?!{_FUNCTION})[A-Za-z][\w-]*[ \t]+){{0,2}}?"
 _DURATION = re.compile(r"\b(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?\b")
 _PATTERN = re.compile(
     rf"(?<![\w.,/-])(?:"
-    rf"(?P<count>{_MOD}(?:{_NUM}|(?:{_WORDS})(?:\s+(?:thousand|million|billion))?)(?:\s+of)?\s+{_ADJ}{_NOUN})"
-    rf"|(?P<bare>{_MOD}(?:[$€£]\s?\d[\d,.]*|\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?\s+(?:thousand|million|billion))(?:\s+(?:thousand|million|billion))?)"
-    rf"|(?P<pct>{_MOD}\d+(?:\.\d+)?\s?(?:%|percent|per cent))"
+    rf"(?P<count>{_MOD}(?:{_NUM}|(?:{_WORDS})(?:[ \t]+(?:thousand|million|billion))?)(?:[ \t]+of)?[ \t]+{_ADJ}{_NOUN})"
+    rf"|(?P<bare>{_MOD}(?:[$€£][ \t]?\d[\d,.]*|\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?[ \t]+(?:thousand|million|billion))(?:[ \t]+(?:thousand|million|billion))?)"
+    rf"|(?P<pct>{_MOD}\d+(?:\.\d+)?[ \t]?(?:%|percent|per cent))"
     rf")(?![\w-])",
     re.I,
 )

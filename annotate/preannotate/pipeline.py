@@ -15,18 +15,19 @@ import numpy
 import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .gazetteer import Gazetteer
 from .segment import segment
 
+# Alternatives ordered so the first that fits is right: abbreviations ("U.S."),
+# words with inner hyphens or apostrophes but not a possessive 's, numbers with
+# separators or an ordinal suffix, the possessive itself, any other character.
 _TOKEN = re.compile(
-    r"(?:[A-Z]\.){2,}"  # U.S., U.K.
-    r"|[$€£]"
-    r"|\d+(?:[.,:/]\d+)*(?:st|nd|rd|th)?\b"
-    r"|\w+(?:[-'/]\w+)*(?='s\b)"  # a name before its possessive 's
-    r"|\w+(?:[-'/.]\w+)*"
+    r"(?:[A-Z]\.){2,}"
+    r"|[^\W\d_]+(?:[-/][^\W_]+|'(?!s\b)[^\W\d_]+)*"
+    r"|\d+(?:[.,:/]\d+)*(?:st|nd|rd|th)?"
     r"|'s\b|\S"
 )
 
@@ -49,8 +50,9 @@ class RegexTokenizer:
         if pos < len(text):
             _add_gap(words, spaces, starts, text, pos, len(text))
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        # Plain lists of token texts and offsets: iterating Token objects costs ~3 µs each.
-        doc.user_data["words"], doc.user_data["starts"] = words, starts
+        # Plain lists and the text itself: iterating Token objects (which doc.text
+        # does) costs ~3 µs per token.
+        doc.user_data.update(words=words, starts=starts, text=text)
         return doc
 
     def pipe(self, texts):
@@ -71,7 +73,7 @@ def _add_gap(words, spaces, starts, text: str, start: int, end: int) -> None:
 @Language.component("claimtrail_sentences")
 def line_sentences(doc: Doc) -> Doc:
     """Sentence starts from the newline-aware segmenter (segment.py)."""
-    segs = segment(doc.text)
+    segs = segment(doc.user_data["text"])
     if len(doc):
         # One array write: setting token.is_sent_start one by one costs ~40 ms per doc.
         idx = numpy.array(doc.user_data.get("starts") or doc.to_array("IDX"), dtype="int64")
@@ -102,46 +104,8 @@ def phrase_matcher(gaz: Gazetteer) -> PhraseMatcher:
     return matcher
 
 
-UNIT_MODIFIERS = (
-    "Guards Separate Motorized Motorised Motor Rifle Mechanized Mechanised Tank Airborne Air "
-    "Assault Naval Infantry Marine Marines Artillery Territorial Defense Defence Special Forces "
-    "Purpose Spetsnaz Mountain Jaeger Combined Arms Army Aviation Missile Anti-Aircraft "
-    "Reconnaissance Engineer Sapper Operational Presidential Rocket Coastal Tactical Volunteer "
-    "Mobile Rapid Reaction Border Guard National Armored Armoured Heavy Light Sniper Drone "
-    "Unmanned Systems Strike Operational-Tactical Brigade Corps Regiment Battalion Division "
-    "Separate Rifle Cossack Storm Motor-Rifle Self-Propelled Radio-Technical Electronic Warfare"
-).split()
-UNIT_HEADS = "Brigade Brigades Division Divisions Regiment Regiments Battalion Battalions Army Corps Company Detachment Squadron Flotilla Group".split()
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-_ORDINALS = [_ordinal(n) for n in range(1, 1000)]
-
-
 @lru_cache(maxsize=1)
 def default_phrase_matcher() -> PhraseMatcher:
     from .gazetteer import default_gazetteer
 
     return phrase_matcher(default_gazetteer())
-
-
-@lru_cache(maxsize=1)
-def unit_matcher() -> Matcher:
-    """Numbered formations: "92nd Separate Mechanized Brigade", "1st Guards Tank Army"."""
-    matcher = Matcher(get_nlp().vocab)
-    matcher.add(
-        "unit.numbered",
-        [
-            [
-                {"TEXT": {"IN": _ORDINALS}},
-                {"TEXT": {"IN": UNIT_MODIFIERS}, "OP": "*"},
-                {"TEXT": {"IN": UNIT_HEADS}},
-            ]
-        ],
-        greedy="LONGEST",
-    )
-    return matcher

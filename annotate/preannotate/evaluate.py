@@ -1,0 +1,184 @@
+"""Compare candidates with a gold standard, both as JSONL records per document.
+
+Gold: {"doc", "entities": [{"start","end","label"[,"text"]}],
+       "claims": [{"start","end","claimant","event_date"[,"text"]}]}
+Candidates: the same shape (what jsonl.candidates_to_json writes), with scores.
+
+- Entities: precision / recall / F1 per label, exact span and label.
+- Claims: a gold claim is found when a candidate overlaps at least half of it and at
+  least half of that candidate lies in the gold claim. Claimant and event-date
+  accuracy are measured on found claims (claimants compared case-insensitively).
+- Reviewer effort: the actions that turn the candidates into the gold, as a share of
+  annotating from scratch. Candidates scoring >= `pretick` arrive ticked, so a
+  correct ticked candidate costs nothing, a wrong one a reject; a correct unticked
+  one costs an accept; a wrong span, label, claimant or date costs an edit each; a
+  missing item costs an add (plus one edit per claimant/date to fill in). From
+  scratch, every gold entity is one add and every gold claim one add plus its fields.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+PRETICK = 0.5
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Report:
+    entities: dict[str, PRF] = field(default_factory=dict)  # per label, plus "ALL"
+    claims: PRF = field(default_factory=PRF)  # tp = found gold claims
+    claimant_correct: int = 0
+    date_correct: int = 0
+    actions: Counter = field(default_factory=Counter)
+    scratch_actions: float = 0.0
+
+    @property
+    def claim_recall(self) -> float:
+        return self.claims.recall
+
+    @property
+    def claimant_accuracy(self) -> float:
+        return self.claimant_correct / self.claims.tp if self.claims.tp else 0.0
+
+    @property
+    def date_accuracy(self) -> float:
+        return self.date_correct / self.claims.tp if self.claims.tp else 0.0
+
+    @property
+    def effort(self) -> float:
+        return sum(self.actions.values()) / self.scratch_actions if self.scratch_actions else 0.0
+
+
+def read_jsonl(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def claim_match(gold: dict, cand: dict) -> bool:
+    overlap = min(gold["end"], cand["end"]) - max(gold["start"], cand["start"])
+    return overlap > 0 and 2 * overlap >= gold["end"] - gold["start"] and 2 * overlap >= cand["end"] - cand["start"]
+
+
+def _same_claimant(a: str | None, b: str | None) -> bool:
+    norm = lambda s: " ".join(s.casefold().split()) if s else None  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def _ticked(cand: dict, pretick: float) -> bool:
+    return cand.get("score", 1.0) >= pretick
+
+
+def evaluate(gold: Iterable[dict], predicted: Iterable[dict], pretick: float = PRETICK) -> Report:
+    """Scores over all documents in gold; a document missing from predicted has no candidates."""
+    by_doc = {p["doc"]: p for p in predicted}
+    report = Report()
+    for g in gold:
+        p = by_doc.get(g["doc"], {"entities": [], "claims": []})
+        _entities(report, g["entities"], p["entities"], pretick)
+        _claims(report, g["claims"], p["claims"], pretick)
+    return report
+
+
+def _entities(report: Report, gold: list[dict], cands: list[dict], pretick: float) -> None:
+    key = lambda e: (e["start"], e["end"], e["label"])  # noqa: E731
+    gold_keys, cand_keys = {key(e) for e in gold}, {key(c) for c in cands}
+    for label in {k[2] for k in gold_keys | cand_keys}:
+        for name in (label, "ALL"):
+            prf = report.entities.setdefault(name, PRF())
+            g = {k for k in gold_keys if k[2] == label}
+            c = {k for k in cand_keys if k[2] == label}
+            prf.tp, prf.fp, prf.fn = prf.tp + len(g & c), prf.fp + len(c - g), prf.fn + len(g - c)
+    _entity_effort(report, gold, cands, pretick)
+
+
+def _entity_effort(report: Report, gold: list[dict], cands: list[dict], pretick: float) -> None:
+    report.scratch_actions += len(gold)
+    used: set[int] = set()
+    for g in gold:
+        exact = [i for i, c in enumerate(cands) if i not in used and (c["start"], c["end"], c["label"]) == (g["start"], g["end"], g["label"])]
+        near = exact or [i for i, c in enumerate(cands) if i not in used and c["start"] < g["end"] and g["start"] < c["end"]]
+        if not near:
+            report.actions["add"] += 1
+            continue
+        i = near[0]
+        used.add(i)
+        if not _ticked(cands[i], pretick):
+            report.actions["accept"] += 1
+        if not exact:
+            report.actions["edit"] += 1
+    report.actions["reject"] += sum(1 for i, c in enumerate(cands) if i not in used and _ticked(c, pretick))
+
+
+def _claims(report: Report, gold: list[dict], cands: list[dict], pretick: float) -> None:
+    used: set[int] = set()
+    for g in gold:
+        fields = (g.get("claimant") is not None) + (g.get("event_date") is not None)
+        report.scratch_actions += 1 + fields
+        matches = [i for i, c in enumerate(cands) if claim_match(g, c)]
+        if not matches:
+            report.claims.fn += 1
+            report.actions["add"] += 1
+            report.actions["edit"] += fields
+            continue
+        report.claims.tp += 1
+        best = max(matches, key=lambda i: (i not in used, _overlap(g, cands[i])))
+        c = cands[best]
+        ok_claimant = _same_claimant(g.get("claimant"), c.get("claimant"))
+        ok_date = g.get("event_date") == c.get("event_date")
+        report.claimant_correct += ok_claimant
+        report.date_correct += ok_date
+        if best not in used:
+            used.add(best)
+            if not _ticked(c, pretick):
+                report.actions["accept"] += 1
+            report.actions["edit"] += (not ok_claimant) + (not ok_date)
+        else:  # the candidate covers two gold claims: the reviewer splits it
+            report.actions["add"] += 1
+            report.actions["edit"] += fields
+    unmatched = [c for i, c in enumerate(cands) if i not in used]
+    report.claims.fp += sum(1 for c in unmatched if not any(claim_match(g, c) for g in gold))
+    report.actions["reject"] += sum(1 for i, c in enumerate(cands) if i not in used and _ticked(c, pretick))
+
+
+def _overlap(a: dict, b: dict) -> int:
+    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+
+
+def format_report(report: Report) -> str:
+    lines = ["entities (exact span and label)", f"  {'label':14} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}"]
+    for label in sorted(report.entities, key=lambda k: (k == "ALL", k)):
+        m = report.entities[label]
+        lines.append(f"  {label:14} {m.precision:6.2f} {m.recall:6.2f} {m.f1:6.2f} {m.tp:5d} {m.fp:5d} {m.fn:5d}")
+    c = report.claims
+    lines += [
+        "claims",
+        f"  recall {c.recall:.2f} ({c.tp}/{c.tp + c.fn})   precision {c.precision:.2f}",
+        f"  claimant accuracy {report.claimant_accuracy:.2f}   event-date accuracy {report.date_accuracy:.2f}  (on found claims)",
+        "reviewer effort",
+        f"  {report.effort:.0%} of annotating from scratch  "
+        + "  ".join(f"{k} {v}" for k, v in sorted(report.actions.items()))
+        + f"  (scratch {report.scratch_actions:.0f})",
+    ]
+    return "\n".join(lines)
