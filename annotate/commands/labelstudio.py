@@ -59,9 +59,9 @@ def import_file(
     try:
         report = import_tasks(open_record(db), load_export(file), config=config, users=users)
     except (Refused, ValueError) as problem:
-        err.print(f"[red]error:[/red] {file}: {problem}", markup=True, highlight=False)
+        err.print(f"error: {file}: {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1)
-    console.print(report.summary(), highlight=False)
+    console.print(report.summary(), highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -78,7 +78,7 @@ def push(
     report = _sdk(lambda: client.push(open_record(db), url, token, project, page_size))
     made = "created" if report.created else "existing"
     console.print(f"project {report.project} ({made}): {report.pushed} tasks pushed in {report.pages} pages, "
-                  f"{report.present} documents already there")  # fmt: skip
+                  f"{report.present} documents already there", soft_wrap=True)  # fmt: skip
 
 
 @app.command()
@@ -93,7 +93,7 @@ def pull(
     from annotate.labelstudio import client
 
     report = _sdk(lambda: client.pull(open_record(db), url, token, project, page_size))
-    console.print(report.summary(), highlight=False)
+    console.print(report.summary(), highlight=False, soft_wrap=True)
 
 
 def _sdk(call):
@@ -103,13 +103,13 @@ def _sdk(call):
     try:
         return call()
     except SdkMissing as problem:
-        err.print(f"[red]error:[/red] {problem}", highlight=False)
+        err.print(f"error: {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(2)
     except (Refused, ValueError) as problem:
-        err.print(f"[red]error:[/red] {problem}", highlight=False, markup=False)
+        err.print(f"error: {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1)
     except Exception as problem:  # the SDK's HTTP and connection errors have no common base
-        err.print(f"error: Label Studio: {type(problem).__name__}: {problem}", highlight=False, markup=False)
+        err.print(f"error: Label Studio: {type(problem).__name__}: {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1)
 
 

@@ -1,4 +1,5 @@
-"""Start and stop a real Label Studio server for tests and benchmarks.
+"""Start and stop a real Label Studio server for tests and benchmarks (stdlib only, so
+the Label Studio venv's own python can run it: `python lsserver.py template VENV`).
 
 Settings from ../shared/research/label-studio.md: bind with --internal-host (--host is
 only the public URL), offline (no version check, no analytics, Sentry DSNs blanked),
@@ -8,9 +9,12 @@ server falls back to plain USERNAME / PASSWORD / PORT from the shell otherwise).
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +22,7 @@ from pathlib import Path
 
 USER = "admin@example.com"
 TOKEN = "c1a1m7ra11c1a1m7ra11c1a1m7ra11c1a1m7ra11"  # legacy DRF token: any string longer than 5
+TEMPLATE = "claimtrail-template"  # in the venv: a migrated data dir with USER and TOKEN
 
 
 class ServerUnavailable(RuntimeError):
@@ -61,6 +66,9 @@ class LabelStudioServer:
         if not binary.exists():
             raise ServerUnavailable(f"{binary} is missing; create it with scripts/labelstudio-venv.sh")
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        template = self.venv / TEMPLATE / "data"
+        if template.is_dir() and not (self.data_dir / "data").exists():  # a warm start: no migrations
+            shutil.copytree(template, self.data_dir / "data")
         command = [str(binary), "start", "--internal-host", "127.0.0.1", "--port", str(self.port), "--no-browser", "--enable-legacy-api-token"]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.environment(), start_new_session=True)
@@ -104,3 +112,24 @@ class LabelStudioServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self.process = None
+
+
+def make_template(venv: Path, timeout: float = 600) -> Path:
+    """Start once on an empty data dir (migrations, user, token), stop, keep the data dir."""
+    target = Path(venv) / TEMPLATE
+    if (target / "data" / "label_studio.sqlite3").exists():
+        return target
+    work = Path(tempfile.mkdtemp(prefix="claimtrail-ls-"))
+    server = LabelStudioServer(venv, work)
+    try:
+        server.start(timeout)
+        server.stop()
+        shutil.copytree(work / "data", target / "data", ignore=shutil.ignore_patterns("export", "media"))
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["template"]:
+    print(f"label-studio data template: {make_template(Path(sys.argv[2]))}")

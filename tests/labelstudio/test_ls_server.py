@@ -1,0 +1,142 @@
+"""Against a real Label Studio server (see conftest.label_studio; skipped where none can
+start): push, annotate through Label Studio's API, pull, and the export shapes it gives."""
+
+import json
+import time
+import uuid
+
+import pytest
+from lsfixtures import ANNOTATOR
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from annotate.cli import app
+from annotate.labelstudio.client import PROJECT_TITLE, pull, push
+from annotate.labelstudio.config import build_config
+from annotate.labelstudio.importer import Refused, import_tasks
+from annotate.ledger import history
+from annotate.models import Claim, ClaimLink, Decision, Mention
+
+pytestmark = pytest.mark.labelstudio
+
+
+def new_project(client) -> int:
+    return client.projects.create(title=f"test {uuid.uuid4().hex[:8]}", label_config=build_config()).id
+
+
+def task_of(client, project: int, doc_id: int):
+    return next(t for t in client.tasks.list(project=project, fields="all") if t.data["doc_id"] == doc_id)
+
+
+def test_push_sends_tasks_in_pages_once(seeded, label_studio, ls_client):
+    pid = new_project(ls_client)
+    first = push(seeded.record, label_studio.url, label_studio.token, pid, page_size=1)
+    assert (first.project, first.created, first.pushed, first.pages, first.present) == (pid, False, 2, 2, 0)
+    again = push(seeded.record, label_studio.url, label_studio.token, pid, page_size=1)
+    assert (again.pushed, again.pages, again.present) == (0, 0, 2)
+    task = task_of(ls_client, pid, seeded.docs[0])
+    (pred,) = task.predictions
+    assert pred.model_version == ANNOTATOR
+    assert {r["id"] for r in pred.result if "id" in r} >= {f"m{seeded.mentions['Olena Hrytsenko']}", f"c{seeded.claims['tanks']}"}
+    assert [r for r in pred.result if r["type"] == "relation"][0]["labels"] == ["contradicts"]
+
+
+def test_push_without_project_uses_the_claimtrail_project(seeded, label_studio):
+    first = push(seeded.record, label_studio.url, label_studio.token)
+    second = push(seeded.record, label_studio.url, label_studio.token)
+    assert second.project == first.project and not second.created and second.pushed == 0
+
+
+def test_a_project_without_our_labels_is_refused(seeded, label_studio, ls_client):
+    other = ls_client.projects.create(title="other", label_config='<View><Text name="text" value="$text"/><Labels name="ner" toName="text"><Label value="PER"/></Labels></View>').id
+    with pytest.raises(ValueError, match=f"project {other}'s labeling config lacks 'entity' labels"):
+        push(seeded.record, label_studio.url, label_studio.token, other)
+
+
+def test_an_annotation_made_in_label_studio_comes_back_with_its_annotator(seeded, label_studio, ls_client, tmp_path):
+    s, url, token = seeded, label_studio.url, label_studio.token
+    pid = new_project(ls_client)
+    push(s.record, url, token, pid)
+    task = task_of(ls_client, pid, s.docs[0])
+    pred = task.predictions[0]
+    text = s.texts[0]
+    start = text.index("General Olena Hrytsenko of the 93rd Brigade said")
+    drop = {f"m{s.mentions['3 March 2023']}", f"c{s.claims['withdrawn']}"}
+    result = [r for r in pred.result if r.get("id") not in drop and r["type"] != "relation"]
+    result += [
+        {"id": "new1", "from_name": "claim", "to_name": "text", "type": "labels",
+         "value": {"start": start, "end": start + 48, "text": text[start : start + 48], "labels": ["CLAIM"]}},
+        {"from_id": "new1", "to_id": f"c{s.claims['tanks']}", "type": "relation", "direction": "right", "labels": ["supports"]},
+    ]  # fmt: skip
+    annotation = ls_client.annotations.create(id=task.id, result=result, lead_time=12.5, parent_prediction=pred.id)
+
+    report = pull(s.record, url, token, pid, page_size=1)
+    assert dict(report.decisions) == {"mention.accepted": 3, "mention.rejected": 1, "claim.accepted": 1, "claim.rejected": 1,
+                                      "claim.added": 1, "link.added": 1, "link.removed": 1}  # fmt: skip
+    with s.record.session() as session:
+        (_, accepted) = history(session, "claim", s.claims["tanks"])
+        added = session.execute(select(Claim).where(Claim.status == "accepted", Claim.annotator.is_(None))).scalar_one()
+        link = session.execute(select(ClaimLink).where(ClaimLink.relation == "supports")).scalar_one()
+        assert session.get(Mention, s.mentions["3 March 2023"]).status == "rejected"
+    assert (accepted["actor"], accepted["origin"]) == ("admin@example.com", "label-studio")
+    said = accepted["evidence"][0]["label_studio"]
+    assert (said["annotation"], said["task"], said["project"], said["lead_time"]) == (annotation.id, task.id, pid, 12.5)
+    assert said["updated_at"].startswith(annotation.updated_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert (link.a_id, link.b_id) == (added.id, s.claims["tanks"])
+
+    again = pull(s.record, url, token, pid)
+    assert (again.skipped, dict(again.decisions)) == (1, {})
+    for shape in exports(ls_client, pid):  # the same annotation through Label Studio's exports
+        (tmp_path / "export.json").write_bytes(shape)
+        assert dict(import_tasks(s.record, json.loads(shape)).decisions) == {}
+
+
+def exports(client, project: int) -> list[bytes]:
+    """The sync JSON export and a snapshot with full predictions and expanded users."""
+    sync = b"".join(client.projects.exports.download_sync(id=project, export_type="JSON", download_all_tasks=True))
+    options = {"predictions": {"only_id": False}, "annotations__completed_by": {"only_id": False}}
+    snap = client.projects.exports.create(id=project, title="snapshot", serialization_options=options)
+    deadline = time.monotonic() + 60
+    while client.projects.exports.get(id=project, export_pk=snap.id).status != "completed" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return [sync, b"".join(client.projects.exports.download(id=project, export_pk=snap.id, export_type="JSON"))]
+
+
+def test_label_studio_takes_a_bad_prediction_silently_and_pull_refuses_it(seeded, label_studio, ls_client):
+    pid = new_project(ls_client)
+    push(seeded.record, label_studio.url, label_studio.token, pid)
+    task = task_of(ls_client, pid, seeded.docs[1])
+    bad = {"id": "b1", "from_name": "nope", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 4, "text": "Kyiv", "labels": ["FOO"]}}
+    # /import/predictions drops it without a word (201, created 0) ...
+    dropped = ls_client.projects.import_predictions(id=pid, request=[{"task": task.id, "model_version": "bad@1", "result": [bad]}])
+    assert dropped.created == 0
+    # ... while a task imported with it inline keeps it (the server only logs "not raising error")
+    taken = ls_client.projects.import_tasks(id=pid, request=[{"data": task.data, "predictions": [{"model_version": "bad@1", "result": [bad]}]}], return_task_ids=True)
+    assert (taken.task_count, taken.prediction_count) == (1, 1)
+    (bad_task,) = taken.task_ids
+    (bad_pred,) = ls_client.tasks.get(id=str(bad_task)).predictions
+    with seeded.record.session() as session:
+        before = session.execute(select(Decision.seq).order_by(Decision.seq.desc())).scalars().first()
+    with pytest.raises(Refused) as refused:
+        pull(seeded.record, label_studio.url, label_studio.token, pid)
+    assert refused.value.problems == [f"task {bad_task}, prediction {bad_pred.id} (bad@1), result b1: from_name 'nope' is not in the labeling config (it has entity, claim)"]
+    with seeded.record.session() as session:
+        assert session.execute(select(Decision.seq).order_by(Decision.seq.desc())).scalars().first() == before
+
+
+def test_cli_push_and_pull(seeded, label_studio, ls_client):
+    pid = new_project(ls_client)
+    runner = CliRunner()
+    common = ["--url", label_studio.url, "--token", label_studio.token, "--project", str(pid), "--db", seeded.record.settings.resolved_database_url]
+    result = runner.invoke(app, ["labelstudio", "push", *common])
+    assert result.exit_code == 0 and f"project {pid} (existing): 2 tasks pushed in 1 pages" in result.output, result.output
+    task = task_of(ls_client, pid, seeded.docs[1])
+    ls_client.annotations.create(id=task.id, result=task.predictions[0].result, lead_time=3.0, parent_prediction=task.predictions[0].id)
+    result = runner.invoke(app, ["labelstudio", "pull", *common])
+    assert result.exit_code == 0 and "1 claim.accepted, 1 mention.accepted" in result.output, result.output
+    result = runner.invoke(app, ["labelstudio", "pull", *common[:4], "--project", "999999", *common[6:]])
+    assert result.exit_code == 1 and "error: Label Studio:" in result.output
+
+
+def test_the_title_is_ours():
+    assert PROJECT_TITLE == "Claimtrail"
