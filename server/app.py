@@ -1,0 +1,135 @@
+"""The web app factory: nothing happens at import time; `create_app` checks, then builds.
+
+It refuses to build with a missing or default secret (outside demo mode) and when the
+database schema is behind the code, saying how to fix either.
+"""
+
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from annotate.record import Record
+from server.auth import Auth, NotSignedIn
+from server.deps import is_htmx
+from server.routes import api, pages, review, signin
+from server.settings import ServerSettings
+from server.templating import make_templates
+
+STATIC = Path(__file__).resolve().parent / "static"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SecurityHeaders:
+    """Plain ASGI middleware: the same headers on every response; pages are never cached."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        static = scope["path"].startswith("/static/")
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+                if not static:
+                    message["headers"].append((b"cache-control", b"no-store"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(settings: ServerSettings | None = None, demo: bool = False) -> FastAPI:
+    settings = settings or ServerSettings.from_env(demo)
+    settings = replace(settings, demo=settings.demo or demo).checked()
+    record = Record.open(settings.record)  # raises SchemaOutOfDate: "Run `claimtrail init`…"
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        record.engine.dispose()
+
+    async def csrf(request: Request) -> None:
+        await request.app.state.auth.check_csrf(request)
+
+    app = FastAPI(
+        title="Claimtrail",
+        summary="Review claims and entities; every write is a recorded decision.",
+        docs_url=None,  # Swagger UI needs a CDN and inline script: /api/docs is ours instead
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+        dependencies=[Depends(csrf)],
+    )
+    auth = Auth(settings, record)
+    app.state.settings, app.state.record, app.state.auth = settings, record, auth
+    app.state.templates = make_templates(auth.csrf_token)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (signin.router, pages.router, review.router, api.router):
+        app.include_router(router)
+    add_error_pages(app)
+    app.add_api_route("/api/docs", api_docs, include_in_schema=False)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory server.app:app_from_env`."""
+    return create_app(ServerSettings.from_env())
+
+
+def api_docs(request: Request):
+    schema = request.app.openapi()
+    return request.app.state.templates.TemplateResponse(request, "pages/api_docs.html", {"schema": schema})
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def add_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, _exc: NotSignedIn):
+        if wants_json(request):
+            return JSONResponse({"detail": "sign in, or send Authorization: Bearer <token>"}, 401, headers={"WWW-Authenticate": "Bearer"})
+        target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
+        if is_htmx(request):
+            return JSONResponse({"detail": "signed out"}, 401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        if wants_json(request) or is_htmx(request):
+            return await http_exception_handler(request, exc)
+        context = {"status": exc.status_code, "detail": exc.detail}
+        return request.app.state.templates.TemplateResponse(request, "pages/error.html", context, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        if wants_json(request):
+            return await request_validation_exception_handler(request, exc)
+        # htmx leaves a 400 unswapped and review.js shows its text; a plain form gets a page
+        detail = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
+        if is_htmx(request):
+            return JSONResponse({"detail": detail}, 400)
+        return request.app.state.templates.TemplateResponse(request, "pages/error.html", {"status": 400, "detail": detail}, status_code=400)

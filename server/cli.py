@@ -1,0 +1,81 @@
+"""The `claimtrail` command: annotate's commands plus `serve` and `demo`, which need the web app."""
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from annotate.cli import app, console, err
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"  # not gold/: the demo ingests reports
+HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
+PortOption = Annotated[int, typer.Option(help="Port to listen on (default: $PORT, else 8000).")]
+
+
+def default_port() -> int:
+    return int(os.environ.get("PORT", "8000"))
+
+
+def build_app(demo: bool):
+    """The app, or exit with the reason it refused to start (secret, schema)."""
+    from annotate.db import SchemaOutOfDate
+    from server.app import create_app
+    from server.settings import InsecureSettings
+
+    try:
+        return create_app(demo=demo)
+    except (InsecureSettings, SchemaOutOfDate) as problem:
+        err.print(f"[red]error:[/red] {problem}", highlight=False)
+        raise typer.Exit(2)
+
+
+def run(web_app, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
+
+
+@app.command()
+def serve(host: HostOption = "127.0.0.1", port: PortOption = None) -> None:
+    """Serve the review workbench and the JSON API (needs CLAIMTRAIL_SECRET)."""
+    run(build_app(demo=False), host, port or default_port())
+
+
+@app.command()
+def demo(host: HostOption = "127.0.0.1", port: PortOption = None) -> None:
+    """Set up a demo record from examples/ (in CLAIMTRAIL_HOME) with user demo/demo, and serve it."""
+    from annotate.accounts import AccountError, add_user
+    from annotate.config import Settings
+    from annotate.ingest.pipeline import ingest_paths
+    from annotate.record import Record
+
+    record = Record.init(Settings.from_env())
+    report = ingest_paths(record.ledger, [str(EXAMPLES)])
+    console.print(f"examples: {len(report.added)} added, {len(report.unchanged)} already there, {len(report.errors)} failed")
+    preannotate(record, report.added)
+    try:
+        add_user(record, "demo", "lead", "demo", weak_ok=True)
+    except AccountError:
+        pass  # kept from an earlier run
+    record.engine.dispose()
+    port = port or default_port()
+    console.print(f"\nClaimtrail demo: open http://{host}:{port}/  and sign in as  demo / demo\n", highlight=False)
+    run(build_app(demo=True), host, port)
+
+
+def preannotate(record, document_ids: list[int]) -> None:
+    """Store the rules annotator's candidates for new documents, when pre-annotation is installed."""
+    try:
+        from annotate.preannotate.registry import get_annotator
+        from annotate.preannotate.store import preannotate as store
+    except ImportError:
+        console.print("pre-annotation is not available here: documents have no candidates yet")
+        return
+    if document_ids:
+        report = store(record.ledger, get_annotator("rules"), document_ids)
+        console.print(f"pre-annotation: {report.claims} claim and {report.mentions} entity candidates")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,211 @@
+"""The JSON API for scripts (`Authorization: Bearer <token>` from `claimtrail user token`).
+
+Every write names the version of the object it was based on — a `version` field or an
+`If-Match: "<version>"` header; without one the answer is 428. A stale version answers
+409 with the current state and the decisions made since, never a silent overwrite.
+"""
+
+from typing import Annotated, Callable, Literal
+
+from fastapi import APIRouter, Header, HTTPException, Query, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from annotate.history import changed_fields, object_history
+from annotate.ingest.pipeline import document_text
+from annotate.ledger import Conflict, NotFound
+from annotate.models import Claim, Document, Entity, Mention
+from annotate.queue import QueueFilter, queue_page
+from annotate.review import Done, Forbidden, Invalid
+from server import views
+from server.deps import CurrentUser, ReviewDep, SessionDep
+
+router = APIRouter(prefix="/api", tags=["api"])
+Kinds = Literal["claims", "mentions"]
+MODELS = {"claims": Claim, "mentions": Mention}
+
+
+class Decide(BaseModel):
+    version: int | None = Field(None, description="The version you saw; or send If-Match.")
+    rationale: str = Field("", max_length=2000)
+
+
+class Edit(BaseModel):
+    version: int | None = None
+    start: int | None = None
+    end: int | None = None
+    label: str | None = None
+    claimant: str | None = None
+    reporting_verb: str | None = None
+    event_date: str | None = None
+    hedged: bool | None = None
+    negated: bool | None = None
+    rationale: str = Field("", max_length=2000)
+
+
+class NewClaim(BaseModel):
+    start: int
+    end: int
+    claimant: str | None = None
+    reporting_verb: str | None = None
+    event_date: str | None = None
+    hedged: bool = False
+    negated: bool = False
+    rationale: str = Field("", max_length=2000)
+
+
+class NewMention(BaseModel):
+    start: int
+    end: int
+    label: str
+    entity: int | str | None = Field(None, description="An entity id, or a name found or created.")
+
+
+class Merge(BaseModel):
+    into: int
+    version: int | None = None
+    into_version: int | None = None
+    rationale: str = Field("", max_length=2000)
+
+
+class Undo(BaseModel):
+    seq: int = Field(description="The decision to take back (with the rest of its action).")
+
+
+def base_version(body_version: int | None, if_match: str | None) -> int:
+    if body_version is not None:
+        return body_version
+    tag = (if_match or "").strip().removeprefix("W/").strip('"')
+    if tag.isdigit():
+        return int(tag)
+    raise HTTPException(428, 'send the version you saw: a "version" field or an If-Match: "<version>" header')
+
+
+def run(operation: Callable[[], Done], status: int = 200) -> JSONResponse:
+    """One review operation as JSON: the new state, warnings and decision numbers; or why not."""
+    try:
+        done = operation()
+    except Conflict as stale:
+        return JSONResponse({"detail": str(stale), "current": stale.current, "since": stale.since}, 409)
+    except Forbidden as problem:
+        raise HTTPException(403, str(problem))
+    except NotFound as problem:
+        raise HTTPException(404, str(problem))
+    except Invalid as problem:
+        raise HTTPException(422, str(problem))
+    body = {"state": done.state, "warnings": done.warnings, "decisions": done.decisions}
+    return JSONResponse(body, status, headers={"ETag": f'"{done.state["version"]}"'})
+
+
+def row(obj) -> dict:
+    return obj.model_dump()
+
+
+def get(session, model, object_id: int):
+    return views.get_or_404(session, model, object_id)
+
+
+@router.get("/me")
+def me(user: CurrentUser) -> dict:
+    return {"name": user.name, "role": user.role}
+
+
+@router.get("/documents")
+def documents(
+    session: SessionDep, user: CurrentUser, q: str = "", publisher_id: int | None = None, date_from: str = "",
+    date_to: str = "", entity: str = "", thread_id: int | None = None, status: Literal["todo", "done", "all"] = "all",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> dict:  # fmt: skip
+    """The review queue: documents with candidates left, accepted and rejected."""
+    f = QueueFilter(q, publisher_id, date_from, date_to, entity, thread_id, status, page)
+    rows, has_more = queue_page(session, f)
+    return {
+        "documents": [
+            {**_document(r.document), "publisher": r.publisher, "left": r.left, "accepted": r.accepted, "rejected": r.rejected}
+            for r in rows
+        ],
+        "next_page": page + 1 if has_more else None,
+    }
+
+
+def _document(doc: Document) -> dict:
+    return {k: v for k, v in row(doc).items() if k not in ("path",)}
+
+
+@router.get("/documents/{document_id}")
+def document(document_id: int, session: SessionDep, user: CurrentUser) -> dict:
+    """A document with its exact text (offsets index into it), claims and mentions."""
+    doc = get(session, Document, document_id)
+    claims = session.execute(select(Claim).where(Claim.document_id == doc.id).order_by(Claim.start)).scalars()
+    mentions = session.execute(select(Mention).where(Mention.document_id == doc.id).order_by(Mention.start)).scalars()
+    return {**_document(doc), "text": document_text(session, doc), "claims": [row(c) for c in claims], "mentions": [row(m) for m in mentions]}
+
+
+@router.get("/{kinds}/{target_id}")
+def candidate(kinds: Kinds, target_id: int, session: SessionDep, user: CurrentUser, response: Response) -> dict:
+    """A claim or mention; its ETag is its version, for If-Match."""
+    obj = get(session, MODELS[kinds], target_id)
+    response.headers["ETag"] = f'"{obj.version}"'
+    return row(obj)
+
+
+@router.get("/{kinds}/{target_id}/history")
+def history(kinds: Kinds, target_id: int, session: SessionDep, user: CurrentUser) -> list[dict]:
+    """Every version: who, when, what changed, why."""
+    get(session, MODELS[kinds], target_id)
+    return [
+        {**entry, "changes": [{"field": f, "before": b, "after": a} for f, b, a in changed_fields(entry)]}
+        for entry in object_history(session, kinds[:-1], target_id)
+    ]
+
+
+@router.post("/{kinds}/{target_id}/accept")
+def accept(kinds: Kinds, target_id: int, body: Decide, review: ReviewDep, if_match: Annotated[str | None, Header()] = None):
+    version = base_version(body.version, if_match)
+    return run(lambda: review.accept(kinds[:-1], target_id, version, body.rationale))
+
+
+@router.post("/{kinds}/{target_id}/reject")
+def reject(kinds: Kinds, target_id: int, body: Decide, review: ReviewDep, if_match: Annotated[str | None, Header()] = None):
+    version = base_version(body.version, if_match)
+    return run(lambda: review.reject(kinds[:-1], target_id, version, body.rationale))
+
+
+@router.patch("/{kinds}/{target_id}")
+def edit(kinds: Kinds, target_id: int, body: Edit, review: ReviewDep, if_match: Annotated[str | None, Header()] = None):
+    """Correct span, label (mentions), claimant, reporting verb, event date, hedging, negation."""
+    version = base_version(body.version, if_match)
+    fields = body.model_dump(exclude_unset=True, exclude={"version", "rationale"})
+    return run(lambda: review.edit(kinds[:-1], target_id, version, fields, body.rationale))
+
+
+@router.post("/documents/{document_id}/claims", status_code=201)
+def add_claim(document_id: int, body: NewClaim, review: ReviewDep):
+    fields = body.model_dump(exclude={"start", "end", "rationale"})
+    return run(lambda: review.add_claim(document_id, body.start, body.end, fields, body.rationale), 201)
+
+
+@router.post("/documents/{document_id}/mentions", status_code=201)
+def add_mention(document_id: int, body: NewMention, review: ReviewDep):
+    return run(lambda: review.add_mention(document_id, body.start, body.end, body.label, body.entity), 201)
+
+
+@router.get("/entities/{entity_id}")
+def entity(entity_id: int, session: SessionDep, user: CurrentUser, response: Response) -> dict:
+    found = get(session, Entity, entity_id)
+    response.headers["ETag"] = f'"{found.version}"'
+    return row(found)
+
+
+@router.post("/entities/{entity_id}/merge")
+def merge(entity_id: int, body: Merge, review: ReviewDep, if_match: Annotated[str | None, Header()] = None):
+    """Merge an entity into another (lead or admin): its names become the other's aliases."""
+    version = base_version(body.version, if_match)
+    return run(lambda: review.merge(entity_id, body.into, version, body.into_version, body.rationale))
+
+
+@router.post("/undo")
+def undo(body: Undo, review: ReviewDep):
+    """Take back a decision with new decisions restoring the values before it."""
+    return run(lambda: review.undo(body.seq))

@@ -1,0 +1,69 @@
+"""The pages a reviewer reads: queue, document, claim, entity, keys. Each URL also answers
+htmx with just the component that changes (branching on the HX-Request header)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
+
+from annotate.queue import STATUSES, QueueFilter
+from server import views
+from server.deps import CurrentUser, ReviewDep, SessionDep, TemplatesDep, is_htmx
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.get("/queue")
+def queue(
+    request: Request,
+    session: SessionDep,
+    templates: TemplatesDep,
+    user: CurrentUser,
+    q: str = "",
+    publisher: Annotated[str, Query()] = "",
+    date_from: str = "",
+    date_to: str = "",
+    entity: str = "",
+    thread: Annotated[str, Query()] = "",
+    status: str = "todo",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+):
+    f = QueueFilter(
+        q=q[:200], publisher_id=_int(publisher), date_from=date_from[:10], date_to=date_to[:10], entity=entity[:200],
+        thread_id=_int(thread), status=status if status in STATUSES else "todo", page=page,
+    )  # fmt: skip
+    context = views.queue_view(session, f)
+    name = "partials/_queue.html" if is_htmx(request) else "pages/queue.html"
+    return templates.TemplateResponse(request, name, context)
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+@router.get("/documents/{document_id}")
+def document(request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep, focus: str = ""):
+    context = views.document_view(session, document_id, review, focus or None)
+    if is_htmx(request):
+        return templates.TemplateResponse(request, "partials/_workbench.html", {**context, "oob": True})
+    return templates.TemplateResponse(request, "pages/document.html", {**context, "oob": False})
+
+
+@router.get("/claims/{claim_id}")
+def claim(request: Request, claim_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser):
+    return templates.TemplateResponse(request, "pages/claim.html", views.claim_view(session, claim_id))
+
+
+@router.get("/entities/{entity_id}")
+def entity(request: Request, entity_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser):
+    return templates.TemplateResponse(request, "pages/entity.html", {**views.entity_view(session, entity_id), "message": None, "conflict": None})
+
+
+@router.get("/keys")
+def keys(request: Request, templates: TemplatesDep, user: CurrentUser):
+    return templates.TemplateResponse(request, "pages/keys.html", {})

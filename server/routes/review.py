@@ -1,0 +1,191 @@
+"""Review actions from the document page. Each calls one annotate.review operation and answers
+with the workbench partial (htmx; the progress counter rides along out of band) or, for a
+plain form post, the whole page. A stale write answers 409 with the current state and a
+form to reapply, so nothing the reviewer did is lost."""
+
+from typing import Annotated, Callable, Literal
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from annotate.ledger import Conflict, NotFound
+from annotate.models import Claim, Document, Entity, Mention
+from annotate.review import Done, Forbidden, Invalid
+from server import views
+from server.deps import ReviewDep, SessionDep, TemplatesDep, is_htmx
+
+router = APIRouter(prefix="/review", include_in_schema=False)
+Kind = Literal["claim", "mention"]
+MODELS = {"claim": Claim, "mention": Mention}
+CLAIM_TEXT = ("claimant", "reporting_verb", "event_date")
+
+
+class Workbench:
+    """The pieces every action needs to answer with the document's workbench."""
+
+    def __init__(self, request: Request, session, templates, review, document_id: int):
+        self.request, self.session, self.templates, self.review = request, session, templates, review
+        self.document_id = document_id
+
+    def render(self, status: int = 200, focus: str | None = None, after: str | None = None, **context):
+        self.session.rollback()  # end the read transaction begun before the write: show the new state
+        view = views.document_view(self.session, self.document_id, self.review, focus, after)
+        view.update(context)
+        htmx = is_htmx(self.request)
+        name = "partials/_workbench.html" if htmx else "pages/document.html"
+        return self.templates.TemplateResponse(self.request, name, {**view, "oob": htmx}, status_code=status)
+
+    def attempt(self, ref: str, retry: dict, operation: Callable[[], Done], said: str, move_on: bool = False):
+        """Run one review operation and show its outcome: done, stale (409) or refused."""
+        try:
+            done = operation()
+        except Conflict as stale:
+            conflict = {"ref": ref, "current": stale.current, "since": stale.since, "retry": retry}
+            return self.render(409, focus=ref, conflict=conflict)
+        except (Invalid, Forbidden, NotFound) as problem:
+            return self.render(403 if isinstance(problem, Forbidden) else 422, focus=ref, message=message("error", str(problem)))
+        if ref.endswith("-new"):
+            ref = f"{ref.split('-')[0]}-{done.state['id']}"
+        note = message("ok", said.format(**done.state), done.warnings, done.decisions)
+        return self.render(after=ref, message=note) if move_on else self.render(focus=ref, message=note)
+
+
+def message(level: str, text: str, warnings=(), decisions=()) -> dict:
+    return {"level": level, "text": text, "warnings": list(warnings), "decisions": list(decisions)}
+
+
+def document_of(session, kind: str, target_id: int) -> int:
+    found = session.get(MODELS[kind], target_id)
+    if found is None:
+        raise HTTPException(404, f"no {kind} with id {target_id}")
+    return found.document_id
+
+
+@router.post("/{kind}/{target_id}/accept")
+def accept(
+    request: Request, kind: Kind, target_id: int, version: Annotated[int, Form()],
+    session: SessionDep, templates: TemplatesDep, review: ReviewDep, rationale: Annotated[str, Form(max_length=2000)] = "",
+):  # fmt: skip
+    return decide(Workbench(request, session, templates, review, document_of(session, kind, target_id)), "accept", kind, target_id, version, rationale)
+
+
+@router.post("/{kind}/{target_id}/reject")
+def reject(
+    request: Request, kind: Kind, target_id: int, version: Annotated[int, Form()],
+    session: SessionDep, templates: TemplatesDep, review: ReviewDep, rationale: Annotated[str, Form(max_length=2000)] = "",
+):  # fmt: skip
+    return decide(Workbench(request, session, templates, review, document_of(session, kind, target_id)), "reject", kind, target_id, version, rationale)
+
+
+def decide(bench: Workbench, action: str, kind: str, target_id: int, version: int, rationale: str):
+    operation = bench.review.accept if action == "accept" else bench.review.reject
+    retry = {"url": bench.request.url.path, "label": f"{action.capitalize()} anyway", "fields": {"rationale": rationale}}
+    done = f"{'Accepted' if action == 'accept' else 'Rejected'} {kind} #{{id}} (version {{version}})."
+    return bench.attempt(f"{kind}-{target_id}", retry, lambda: operation(kind, target_id, version, rationale), done, move_on=True)
+
+
+@router.get("/{kind}/{target_id}/edit")
+def edit_form(request: Request, kind: Kind, target_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep):
+    obj = session.get(MODELS[kind], target_id)
+    if obj is None:
+        raise HTTPException(404, f"no {kind} with id {target_id}")
+    if not is_htmx(request):  # without JavaScript: the whole page, with this item's form open
+        return Workbench(request, session, templates, review, obj.document_id).render(focus=f"{kind}-{target_id}", editing=f"{kind}-{target_id}")
+    return templates.TemplateResponse(request, "partials/_edit.html", {"item": views.Item(kind, obj), "labels": views.LABEL_CHOICES})
+
+
+class EditForm(BaseModel):
+    """The edit form: it always shows every field, so an unticked checkbox (absent) means False."""
+
+    version: int
+    start: int
+    end: int
+    label: str = ""
+    claimant: str = ""
+    reporting_verb: str = ""
+    event_date: str = ""
+    hedged: bool = False
+    negated: bool = False
+    rationale: str = Field("", max_length=2000)
+
+    def fields(self, kind: str) -> dict:
+        names = ("start", "end", "label") if kind == "mention" else ("start", "end", *CLAIM_TEXT, "hedged", "negated")
+        return {name: getattr(self, name) for name in names}
+
+
+@router.post("/{kind}/{target_id}/edit")
+def edit(
+    request: Request, kind: Kind, target_id: int, form: Annotated[EditForm, Form()],
+    session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+):  # fmt: skip
+    bench = Workbench(request, session, templates, review, document_of(session, kind, target_id))
+    fields = form.fields(kind)
+    retry = {"url": request.url.path, "label": "Save my edit anyway", "fields": {**fields, "rationale": form.rationale}}
+    operation = lambda: review.edit(kind, target_id, form.version, fields, form.rationale)  # noqa: E731
+    return bench.attempt(f"{kind}-{target_id}", retry, operation, f"Corrected {kind} #{{id}} (version {{version}}).")
+
+
+@router.post("/documents/{document_id}/claims")
+def add_claim(
+    request: Request, document_id: int, start: Annotated[int, Form()], end: Annotated[int, Form()],
+    session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+):  # fmt: skip
+    bench = Workbench(request, session, templates, review, _document(session, document_id))
+    operation = lambda: review.add_claim(document_id, start, end)  # noqa: E731
+    return bench.attempt("claim-new", {}, operation, "Added claim #{id}: edit it with e.")
+
+
+@router.post("/documents/{document_id}/mentions")
+def add_mention(
+    request: Request, document_id: int, start: Annotated[int, Form()], end: Annotated[int, Form()],
+    label: Annotated[str, Form()], session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+    entity: Annotated[str, Form(max_length=300)] = "",
+):  # fmt: skip
+    bench = Workbench(request, session, templates, review, _document(session, document_id))
+    operation = lambda: review.add_mention(document_id, start, end, label, entity.strip() or None)  # noqa: E731
+    return bench.attempt("mention-new", {}, operation, "Added {label} mention #{id}.")
+
+
+@router.post("/documents/{document_id}/undo")
+def undo(
+    request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+    seq: Annotated[int | None, Form()] = None,
+):  # fmt: skip
+    bench = Workbench(request, session, templates, review, _document(session, document_id))
+    last = review.last_undoable(session, document_id) if seq is None else {"seq": seq}
+    if last is None:
+        return bench.render(422, message=message("error", "Nothing of yours to undo in this document."))
+    return bench.attempt("undo", {}, lambda: review.undo(last["seq"]), f"Undid #{last['seq']}: the values before it are back.")
+
+
+@router.post("/entities/{entity_id}/merge")
+def merge(
+    request: Request, entity_id: int, into: Annotated[str, Form(max_length=300)], version: Annotated[int, Form()],
+    session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+):  # fmt: skip
+    target = _entity(session, into)
+    try:
+        if target is None:
+            raise Invalid(f"no entity {into!r} to merge into")
+        review.merge(entity_id, target, version)
+    except (Conflict, Invalid, Forbidden, NotFound) as problem:
+        session.rollback()
+        context = {**views.entity_view(session, entity_id), "message": message("error", str(problem)), "conflict": None}
+        status = 409 if isinstance(problem, Conflict) else 403 if isinstance(problem, Forbidden) else 422
+        return templates.TemplateResponse(request, "pages/entity.html", context, status_code=status)
+    return RedirectResponse(f"/entities/{target}", status_code=303)
+
+
+def _entity(session, ref: str) -> int | None:
+    """An entity by id, or by exact name."""
+    ref = ref.strip()
+    if ref.isdigit():
+        return int(ref) if session.get(Entity, int(ref)) else None
+    return session.execute(select(Entity.id).where(Entity.name == ref, Entity.merged_into.is_(None)).limit(1)).scalar()
+
+
+def _document(session, document_id: int) -> int:
+    views.get_or_404(session, Document, document_id)
+    return document_id

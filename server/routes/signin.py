@@ -1,0 +1,60 @@
+"""Signing in and out."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+
+from annotate.accounts import authenticate
+from server.auth import client_address
+from server.deps import AuthDep, RecordDep, TemplatesDep
+
+router = APIRouter(include_in_schema=False)
+
+
+def safe_next(target: str) -> str:
+    """Only a path on this site: never an absolute or protocol-relative URL (open redirect)."""
+    if target.startswith("/") and not target.startswith(("//", "/\\")) and not any(c in target for c in "\r\n\\"):
+        return target
+    return "/queue"
+
+
+@router.get("/login")
+def login_form(request: Request, templates: TemplatesDep, auth: AuthDep, next: str = "/queue"):
+    return sign_in_page(request, templates, auth, safe_next(next))
+
+
+def sign_in_page(request: Request, templates, auth, next_url: str, error: str = "", name: str = "", status: int = 200, headers=None):
+    auth.pre_session(request)
+    context = {"next": next_url, "error": error, "name": name}
+    response = templates.TemplateResponse(request, "pages/login.html", context, status_code=status, headers=headers)
+    auth.keep_pre_session(request, response)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request, templates: TemplatesDep, auth: AuthDep, record: RecordDep,
+    name: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form()] = "/queue",
+):  # fmt: skip
+    address, next_url = client_address(request), safe_next(next)
+    wait = auth.throttle.retry_after(name, address)
+    if wait:
+        error = f"Too many failed sign-ins. Try again in {max(1, wait // 60)} minute(s)."
+        return sign_in_page(request, templates, auth, next_url, error, name, 429, {"Retry-After": str(wait)})
+    user = authenticate(record, name, password)
+    if user is None:
+        auth.throttle.failed(name, address)
+        return sign_in_page(request, templates, auth, next_url, "Wrong name or password.", name, 401)
+    auth.throttle.succeeded(name)
+    response = RedirectResponse(next_url, status_code=303)
+    auth.sign_in(request, response, user.id)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, auth: AuthDep):
+    response = RedirectResponse("/login", status_code=303)
+    auth.sign_out(request, response)
+    return response

@@ -1,0 +1,196 @@
+// Claimtrail review keys and text selections. Plain JavaScript; htmx does the requests.
+// Keys press the buttons that are on the page, so the keyboard and the mouse do the same thing.
+(function () {
+  "use strict";
+
+  var busy = false; // one request at a time: a double key press must not send a stale second decision
+
+  function $(selector, root) { return (root || document).querySelector(selector); }
+  function $all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+
+  // --- the current candidate ---------------------------------------------------------
+
+  function items() { return $all("#items > li.item"); }
+  function current() { return $("#items > li.current"); }
+
+  function setCurrent(li, scrollText) {
+    if (!li) return;
+    items().forEach(function (other) { other.classList.remove("current"); other.removeAttribute("aria-current"); });
+    li.classList.add("current");
+    li.setAttribute("aria-current", "true");
+    li.focus({ preventScroll: true });
+    li.scrollIntoView({ block: "nearest" });
+    markText(Number(li.dataset.start), Number(li.dataset.end), scrollText !== false);
+  }
+
+  function markText(start, end, scroll) {
+    var first = null;
+    $all("#doc-text .cur").forEach(function (leaf) { leaf.classList.remove("cur"); });
+    $all("#doc-text > [data-s]").forEach(function (leaf) {
+      var s = Number(leaf.dataset.s);
+      if (s >= start && s < end) {
+        leaf.classList.add("cur");
+        first = first || leaf;
+      }
+    });
+    if (first && scroll) {
+      var box = first.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) first.scrollIntoView({ block: "center" });
+    }
+  }
+
+  function move(step) {
+    var list = items();
+    var at = list.indexOf(current());
+    var next = list[Math.min(list.length - 1, Math.max(0, at + step))];
+    setCurrent(next);
+  }
+
+  function press(key) {
+    var li = current();
+    var button = li && $('[data-key="' + key + '"]', li);
+    if (button) button.click();
+  }
+
+  // --- selections → offsets (the server counts code points; JavaScript counts UTF-16 units) ---
+
+  function codePoints(text) { return Array.from(text).length; }
+
+  function pointOffset(container, node, offset) {
+    if (node === container) {
+      var kids = container.children;
+      return offset >= kids.length ? Number(container.dataset.len) : Number(kids[offset].dataset.s);
+    }
+    var element = node.nodeType === Node.TEXT_NODE ? node.parentElement : node;
+    var leaf = element && element.closest("[data-s]");
+    if (!leaf || !container.contains(leaf)) return null;
+    var start = Number(leaf.dataset.s);
+    if (node.nodeType === Node.TEXT_NODE) return start + codePoints(node.data.slice(0, offset));
+    return offset === 0 ? start : start + codePoints(leaf.textContent);
+  }
+
+  function selectionOffsets() {
+    var text = $("#doc-text");
+    var selection = window.getSelection();
+    if (!text || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    var range = selection.getRangeAt(0);
+    var start = pointOffset(text, range.startContainer, range.startOffset);
+    var end = pointOffset(text, range.endContainer, range.endOffset);
+    if (start === null || end === null || start >= end) return null;
+    return { start: start, end: end, text: selection.toString() };
+  }
+
+  function fromSelection(key) {
+    var span = selectionOffsets();
+    var form = $("form.add");
+    if (!form) return;
+    if (!span) { toast("Select some text in the report first."); return; }
+    form.elements.start.value = span.start;
+    form.elements.end.value = span.end;
+    var hint = $("#selection-hint");
+    if (hint) hint.textContent = "Selected " + span.start + "–" + span.end + ": “" + span.text.slice(0, 80) + "”";
+    if (key === "c") {
+      $('[data-key="c"]', form).click();
+    } else {
+      if (hint) hint.textContent += " — pick a label, then Enter.";
+      form.elements.label.focus();
+    }
+  }
+
+  // --- messages --------------------------------------------------------------------------
+
+  var toastTimer = null;
+  function toast(text) {
+    var box = $("#toast");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { box.hidden = true; }, 5000);
+  }
+
+  function showKeys() {
+    var dialog = $("#keys-dialog");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  // --- events ----------------------------------------------------------------------------
+
+  function typing(target) {
+    return target.closest && target.closest("input, textarea, select, [contenteditable]");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    var editing = event.target.closest && event.target.closest("form.edit");
+    if (event.key === "Escape" && editing) {
+      var cancel = $("[data-cancel]", editing);
+      if (cancel) { event.preventDefault(); cancel.click(); }
+      return;
+    }
+    if (event.key === "Enter" && event.target.matches && event.target.matches("form.add select")) {
+      event.preventDefault();
+      $('[data-key="n"]', event.target.form).click();
+      return;
+    }
+    if (typing(event.target) || $("dialog[open]")) return;
+    if (event.key === "?") { event.preventDefault(); showKeys(); return; }
+    if (!$("#workbench")) return;
+    var actions = {
+      j: function () { move(1); },
+      k: function () { move(-1); },
+      a: function () { press("a"); },
+      x: function () { press("x"); },
+      e: function () { press("e"); },
+      c: function () { fromSelection("c"); },
+      n: function () { fromSelection("n"); },
+      u: function () { var undo = $('#panel [data-key="u"]'); if (undo && !undo.disabled) undo.click(); }
+    };
+    var action = actions[event.key];
+    if (!action) return;
+    event.preventDefault();
+    if (busy && "axecnu".indexOf(event.key) >= 0) return;
+    action();
+  });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target.closest('[data-key="?"]')) { showKeys(); return; }
+    var leaf = target.closest("#doc-text [data-ref]");
+    var selection = window.getSelection();
+    if (leaf && (!selection || selection.isCollapsed)) {
+      var li = document.getElementById("item-" + leaf.dataset.ref);
+      if (li) setCurrent(li, false);
+    }
+    var li2 = target.closest("#items > li.item");
+    if (li2 && !target.closest("button, a, input, select")) setCurrent(li2, true);
+  });
+
+  document.addEventListener("htmx:beforeRequest", function () { busy = true; });
+  document.addEventListener("htmx:afterRequest", function () { busy = false; });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var editing = $("form.edit");
+    if (editing && event.target.contains(editing)) {
+      var field = editing.elements.claimant || editing.elements.label || editing.elements.start;
+      field.focus();
+      return;
+    }
+    if (event.target.id === "workbench" || event.target.closest("#workbench")) setCurrent(current(), true);
+    var alert = $("#conflict [data-reapply]");
+    if (alert) alert.focus();
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var detail = "";
+    try { detail = JSON.parse(xhr.responseText).detail; } catch (e) { detail = xhr.statusText; }
+    toast("Not done (" + xhr.status + "): " + (typeof detail === "string" ? detail : JSON.stringify(detail)));
+  });
+
+  document.addEventListener("htmx:sendError", function () { toast("The server could not be reached; nothing was recorded."); });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (current()) setCurrent(current(), true);
+  });
+})();

@@ -1,0 +1,174 @@
+"""What each page shows, loaded from the record (reads only: writes go through annotate.review)."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from fastapi import HTTPException
+from sqlalchemy import select
+from sqlmodel import Session
+
+from annotate.history import changed_fields, object_history
+from annotate.ingest.pipeline import document_text
+from annotate.models import Claim, ClaimLink, Document, Entity, Mention, Publisher, Thread
+from annotate.preannotate.base import LABELS
+from annotate.queue import QueueFilter, candidates_left, progress, queue_page
+from annotate.review import Review
+from server.segments import segments, spans_for
+
+LABEL_CHOICES = sorted(LABELS)
+CONTEXT = 400  # characters of text shown around a claim on its page
+HIDDEN = {"withdrawn"}
+
+
+@dataclass
+class Item:
+    """One reviewable thing in the panel: a claim or a mention."""
+
+    kind: str
+    obj: Claim | Mention
+    entity: str | None = None  # a mention's entity name
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}-{self.obj.id}"
+
+
+def get_or_404(session: Session, model, object_id: int):
+    found = session.get(model, object_id)
+    if found is None:
+        raise HTTPException(404, f"no {model.__name__.lower()} with id {object_id}")
+    return found
+
+
+def document_view(session: Session, document_id: int, review: Review, focus: str | None = None, after: str | None = None) -> dict:
+    """The document page; `focus` names the current candidate, or `after` the one just decided."""
+    doc = get_or_404(session, Document, document_id)
+    text = document_text(session, doc)
+    mentions = session.execute(select(Mention).where(Mention.document_id == doc.id).order_by(Mention.start)).scalars().all()
+    claims = session.execute(select(Claim).where(Claim.document_id == doc.id).order_by(Claim.start)).scalars().all()
+    names = entity_names(session, {m.entity_id for m in mentions if m.entity_id})
+    items = sorted(
+        [Item("claim", c) for c in claims if c.status not in HIDDEN]
+        + [Item("mention", m, names.get(m.entity_id)) for m in mentions if m.status not in HIDDEN],
+        key=lambda i: (i.obj.start, i.kind != "claim", i.obj.end),
+    )
+    refs = [i.ref for i in items]
+    if after:
+        focus = next_after(items, after)
+    if focus not in refs:
+        focus = next((i.ref for i in items if i.obj.status == "candidate"), refs[0] if refs else None)
+    return {
+        "doc": doc,
+        "publisher": doc.publisher_id and get_or_404(session, Publisher, doc.publisher_id).name,
+        "segments": segments(text, spans_for(doc.boilerplate, mentions, claims)),
+        "length": len(text),
+        "items": items,
+        "focus": focus,
+        "progress": progress(session, [doc.id])[doc.id],
+        "undoable": review.last_undoable(session, doc.id),
+        "next_id": next_in_queue(session, doc.id),
+        "labels": LABEL_CHOICES,
+        "message": None,
+        "conflict": None,
+        "editing": None,
+    }
+
+
+def next_after(items: list[Item], ref: str) -> str:
+    """The candidate to look at after deciding `ref`: the next undecided one, else `ref`."""
+    refs = [i.ref for i in items]
+    start = refs.index(ref) + 1 if ref in refs else 0
+    for item in items[start:] + items[:start]:
+        if item.obj.status == "candidate":
+            return item.ref
+    return ref
+
+
+def next_in_queue(session: Session, after_id: int) -> int | None:
+    query = select(Document.id).where(Document.id > after_id, candidates_left(Document.id)).order_by(Document.id)
+    return session.execute(query.limit(1)).scalar()
+
+
+def entity_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(session.execute(select(Entity.id, Entity.name).where(Entity.id.in_(ids))).all())
+
+
+def history_view(session: Session, kind: str, object_id: int) -> list[dict]:
+    return [{**entry, "changes": changed_fields(entry)} for entry in object_history(session, kind, object_id)]
+
+
+def claim_view(session: Session, claim_id: int) -> dict:
+    claim = get_or_404(session, Claim, claim_id)
+    doc = get_or_404(session, Document, claim.document_id)
+    text = document_text(session, doc)
+    start, end = max(0, claim.start - CONTEXT), min(len(text), claim.end + CONTEXT)
+    mentions = session.execute(select(Mention).where(Mention.document_id == doc.id, Mention.end > start, Mention.start < end)).scalars().all()
+    links = session.execute(select(ClaimLink).where((ClaimLink.a_id == claim.id) | (ClaimLink.b_id == claim.id))).scalars().all()
+    return {
+        "claim": claim,
+        "doc": doc,
+        "publisher": doc.publisher_id and get_or_404(session, Publisher, doc.publisher_id).name,
+        "segments": segments(text, spans_for([], mentions, [claim]), start, end),
+        "cut_before": start > 0,
+        "cut_after": end < len(text),
+        "entities": entity_names(session, set(claim.entity_ids) | ({claim.claimant_entity_id} - {None})),
+        "links": [(link, link.b_id if link.a_id == claim.id else link.a_id) for link in links if link.status == "active"],
+        "history": history_view(session, "claim", claim.id),
+    }
+
+
+def entity_view(session: Session, entity_id: int, limit: int = 500) -> dict:
+    entity = get_or_404(session, Entity, entity_id)
+    merged_from = session.execute(select(Entity).where(Entity.merged_into == entity.id)).scalars().all()
+    ids = {entity.id} | {e.id for e in merged_from}
+    mentions = session.execute(
+        select(Mention, Document)
+        .join(Document, Document.id == Mention.document_id)
+        .where(Mention.entity_id.in_(ids), Mention.status.in_(("candidate", "accepted", "corrected")))
+        .order_by(Document.published, Document.id, Mention.start)
+        .limit(limit)
+    ).all()
+    doc_ids = {d.id for _, d in mentions}
+    claims = session.execute(
+        select(Claim, Document)
+        .join(Document, Document.id == Claim.document_id)
+        .where(Claim.document_id.in_(doc_ids), Claim.status.in_(("candidate", "accepted", "corrected")))
+        .order_by(Claim.event_date, Document.published, Claim.id)
+    ).all()
+    spans = {(m.document_id, m.start, m.end) for m, _ in mentions}
+    about = [
+        (c, d) for c, d in claims
+        if ids & set(c.entity_ids) or c.claimant_entity_id in ids
+        or any(doc == c.document_id and c.start <= s and e <= c.end for doc, s, e in spans)
+    ]  # fmt: skip
+    return {
+        "entity": entity,
+        "merged_into": entity.merged_into and session.get(Entity, entity.merged_into),
+        "merged_from": merged_from,
+        "mentions": mentions,
+        "claims": about,
+        "history": history_view(session, "entity", entity.id),
+    }
+
+
+def queue_view(session: Session, f: QueueFilter) -> dict:
+    rows, has_more = queue_page(session, f)
+    return {
+        "rows": rows,
+        "prev_url": page_url(f, f.page - 1) if f.page > 1 else None,
+        "next_url": page_url(f, f.page + 1) if has_more else None,
+        "filter": f,
+        "publishers": session.execute(select(Publisher.id, Publisher.name).order_by(Publisher.name)).all(),
+        "threads": session.execute(select(Thread.id, Thread.name).order_by(Thread.name)).all(),
+    }
+
+
+
+def page_url(f: QueueFilter, page: int) -> str:
+    params = {
+        "q": f.q, "publisher": f.publisher_id or "", "date_from": f.date_from, "date_to": f.date_to,
+        "entity": f.entity, "thread": f.thread_id or "", "status": f.status, "page": page,
+    }  # fmt: skip
+    return "/queue?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})

@@ -1,0 +1,75 @@
+"""The review queue: progress per document, filters, full-text search, pages."""
+
+import re
+
+import pytest
+
+from annotate.ledger import Change
+from annotate.queue import QueueFilter, queue_page
+
+
+@pytest.fixture
+def corpus(desk, record):
+    a = desk.document("Wagner said it captured Bakhmut.", title="Capture claim", publisher="Compass Wire", published="2023-05-20")
+    b = desk.document("Kyiv denied that Bakhmut had fallen.", title="Denial", publisher="Eastbank Daily", published="2023-05-22")
+    c = desk.document("The F-16 delivery was delayed again.", title="Jets", publisher="Compass Wire", published="2024-01-06")
+    city = desk.entity("Bakhmut")
+    desk.mention(a, "Bakhmut", entity_id=city)
+    claim_b = desk.claim(b, "Kyiv denied that Bakhmut had fallen.")
+    desk.claim(a, "Wagner said it captured Bakhmut.")
+    desk.apply(Change("claim.accepted", "claim", claim_b, {"status": "accepted"}), "alice", "ui")
+    return {"a": a, "b": b, "c": c}
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r'<a href="/documents/\d+"><bdi>([^<]+)</bdi></a>', html)
+
+
+def test_the_queue_shows_progress_per_document(alice, corpus):
+    page = alice.get("/queue?status=all")
+    rows = {r.document.title: (r.left, r.accepted, r.rejected) for r in page.context["rows"]}
+    assert rows == {"Capture claim": (2, 0, 0), "Denial": (0, 1, 0), "Jets": (0, 0, 0)}
+    assert titles(page.text) == ["Jets", "Denial", "Capture claim"]  # newest first
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("status=todo", ["Capture claim"]),
+        ("status=done", ["Denial"]),
+        ("status=all&date_from=2023-05-21&date_to=2023-12-31", ["Denial"]),
+        ("status=all&date_to=2023-05", ["Denial", "Capture claim"]),  # a month includes its last day
+        ("status=all&entity=bakh", ["Capture claim"]),
+        ("status=all&q=delivery", ["Jets"]),
+        ("status=all&q=denied+fallen", ["Denial"]),
+        ("status=all&q=%25", []),  # % is a word to search for, not a wildcard
+    ],
+)
+def test_filters_and_search(alice, corpus, query, expected):
+    assert titles(alice.get(f"/queue?{query}").text) == expected
+
+
+def test_filter_by_publisher_and_the_htmx_fragment(alice, corpus, record):
+    page = alice.get("/queue")
+    publisher = re.search(r'<option value="(\d+)">Compass Wire</option>', page.text).group(1)
+    fragment = alice.get(f"/queue?status=all&publisher={publisher}", htmx=True)
+    assert fragment.template.name == "partials/_queue.html" and fragment.text.startswith('<div id="queue-results">')
+    assert titles(fragment.text) == ["Jets", "Capture claim"]
+
+
+def test_pages_of_the_queue(desk, record):
+    for n in range(7):
+        desk.document(f"Report number {n} about nothing.", title=f"R{n}", published=f"2023-01-0{n + 1}")
+    with record.session() as session:
+        first, more = queue_page(session, QueueFilter(status="all", page=1), per_page=3)
+        last, no_more = queue_page(session, QueueFilter(status="all", page=3), per_page=3)
+    assert [r.document.title for r in first] == ["R6", "R5", "R4"] and more
+    assert [r.document.title for r in last] == ["R0"] and not no_more
+
+
+def test_pager_links_keep_the_filters(alice, desk):
+    for n in range(51):
+        desk.document(f"Report {n} on the front.", title=f"R{n}", publisher=None)
+    page = alice.get("/queue?status=all&q=front")
+    assert 'href="/queue?q=front&amp;status=all&amp;page=2"' in page.text
+    assert len(titles(alice.get("/queue?q=front&status=all&page=2").text)) == 1

@@ -1,0 +1,198 @@
+"""The document page and its htmx actions: each answers with the workbench partial and the
+progress counter out of band, and writes exactly the decision the reviewer made."""
+
+import re
+
+import pytest
+
+from annotate.ledger import Change
+
+TEXT = (
+    "Officials in Kupiansk said the market reopened on Monday.\n\n"
+    "The governor may order an evacuation, an aide said.\n\n"
+    "Subscribe to our newsletter."
+)
+
+
+@pytest.fixture
+def report(desk):
+    doc = desk.document(TEXT, title="Kupiansk market", url="https://news.example/kupiansk",
+                        boilerplate=[{"start": TEXT.index("Subscribe"), "end": len(TEXT), "reason": "banner"}])  # fmt: skip
+    town = desk.entity("Kupiansk")
+    return {
+        "doc": doc,
+        "town": town,
+        "first": desk.claim(doc, "Officials in Kupiansk said the market reopened on Monday.", claimant="Officials"),
+        "second": desk.claim(doc, "The governor may order an evacuation, an aide said.", hedged=True, reason="attribution: said; hedge: may"),
+        "mention": desk.mention(doc, "Kupiansk", entity_id=town),
+    }
+
+
+def current(html: str) -> str:
+    return re.search(r'<li id="item-([a-z]+-\d+)" class="item[^"]*current', html).group(1)
+
+
+def progress(html: str) -> tuple[int, ...]:
+    found = re.search(r'id="progress"[^>]*>\s*<b>(\d+)</b> left · <b>(\d+)</b> accepted · <b>(\d+)</b> rejected', html)
+    return tuple(int(n) for n in found.groups())
+
+
+def test_document_page_shows_text_highlights_and_the_candidate_panel(alice, report):
+    page = alice.get(f"/documents/{report['doc']}")
+    assert page.status_code == 200 and page.template.name == "pages/document.html"
+    html = page.text
+    assert current(html) == f"claim-{report['first']}"  # the first candidate in reading order
+    assert 'class="bp"' in html and "Subscribe to our newsletter." in html
+    assert 'data-tag="GPE"' in html and "c-open" in html and "c-close" in html
+    assert "attribution: said; hedge: may" in html and "rules@0.1.0" in html and "score 0.80" in html
+    assert progress(html) == (3, 0, 0)
+    assert '<a href="https://news.example/kupiansk" rel="noopener noreferrer nofollow"' in html
+    segments = page.context["segments"]
+    assert "".join(s.text for s in segments) == TEXT
+    assert [s.start for s in segments] == sorted({s.start for s in segments})
+
+
+def test_accept_swaps_the_workbench_moves_on_and_updates_the_counter(alice, report, ledger):
+    ledger.mark()
+    response = alice.post(f"/review/claim/{report['first']}/accept", {"version": 1})
+    assert response.status_code == 200 and response.template.name == "partials/_workbench.html"
+    html = response.text
+    assert html.startswith('<div id="workbench"') and 'id="progress" class="progress" aria-live="polite" hx-swap-oob="true"' in html
+    assert progress(html) == (2, 1, 0)
+    assert current(html) == f"mention-{report['mention']}"  # the next undecided candidate
+    assert "Accepted claim #" in html and "Undo claim.accepted" in html
+    assert ledger.written() == [("alice", "ui", "claim.accepted", report["first"])]
+
+
+def test_reject_then_undo_is_two_decisions_and_restores_the_candidate(alice, report, ledger):
+    ledger.mark()
+    alice.post(f"/review/mention/{report['mention']}/reject", {"version": 1})
+    undone = alice.post(f"/review/documents/{report['doc']}/undo")
+    assert undone.status_code == 200 and "Undid #" in undone.text
+    assert progress(undone.text) == (3, 0, 0)
+    assert [w[2] for w in ledger.written()] == ["mention.rejected", "mention.undone"]
+    assert ledger.since()[1]["rationale"] == f"undo of #{ledger.since()[0]['seq']}"
+    nothing = alice.post(f"/review/documents/{report['doc']}/undo")
+    assert nothing.status_code == 422 and "Nothing of yours to undo" in nothing.text
+
+
+def test_edit_form_and_save_record_a_correction(alice, report, ledger):
+    form = alice.get(f"/review/claim/{report['second']}/edit", htmx=True)
+    assert form.template.name == "partials/_edit.html" and 'name="claimant"' in form.text and "checked" in form.text
+    start = TEXT.index("The governor")
+    ledger.mark()
+    saved = alice.post(f"/review/claim/{report['second']}/edit", {
+        "version": 1, "start": start, "end": start + len("The governor may order an evacuation"),
+        "claimant": "an aide", "event_date": "2023-08-11", "rationale": "the aide is the source",
+    })  # fmt: skip
+    assert saved.status_code == 200 and "Corrected claim #" in saved.text
+    assert ledger.written() == [("alice", "ui", "claim.corrected", report["second"])]
+    after = ledger.since()[0]["after"]
+    assert (after["quote"], after["claimant"], after["event_date"], after["hedged"]) == (
+        "The governor may order an evacuation", "an aide", "2023-08-11", False)  # unticked box: not hedged  # fmt: skip
+
+
+def test_add_a_claim_and_an_entity_from_offsets(alice, report, ledger):
+    start = TEXT.index("the market reopened")
+    ledger.mark()
+    added = alice.post(f"/review/documents/{report['doc']}/claims", {"start": start, "end": start + 19})
+    assert added.status_code == 200 and "Added claim #" in added.text
+    [(actor, origin, action, claim_id)] = ledger.written()
+    assert (actor, origin, action) == ("alice", "ui", "claim.added") and current(added.text) == f"claim-{claim_id}"
+    ledger.mark()
+    governor = TEXT.index("governor")
+    mention = alice.post(f"/review/documents/{report['doc']}/mentions", {"start": governor, "end": governor + 8, "label": "PERSON"})
+    assert "Added PERSON mention" in mention.text
+    assert [w[2] for w in ledger.written()] == ["entity.added", "mention.added"]
+
+
+def test_a_bad_span_is_refused_with_a_message_and_nothing_written(alice, report, ledger):
+    ledger.mark()
+    response = alice.post(f"/review/documents/{report['doc']}/claims", {"start": 5, "end": 99999})
+    assert response.status_code == 422 and "outside the text" in response.text and 'class="flash error"' in response.text
+    assert ledger.written() == []
+
+
+def test_a_span_in_boilerplate_is_added_with_a_warning(alice, report):
+    start = TEXT.index("Subscribe")
+    response = alice.post(f"/review/documents/{report['doc']}/claims", {"start": start, "end": len(TEXT)})
+    assert response.status_code == 200 and "the span lies in boilerplate (banner text" in response.text
+
+
+def test_two_reviewers_conflict_and_the_stale_one_can_reapply(alice, signed_in, report, ledger):
+    bob = signed_in("bob")
+    alice_view = alice.get(f"/documents/{report['doc']}").text  # both see version 1
+    assert 'name="version" value="1"' in alice_view
+    ledger.mark()
+    assert bob.post(f"/review/claim/{report['first']}/reject", {"version": 1, "rationale": "not checkable"}).status_code == 200
+    stale = alice.post(f"/review/claim/{report['first']}/accept", {"version": 1})
+    assert stale.status_code == 409
+    html = stale.text
+    assert "Changed by someone else while you were looking" in html and "claim.rejected</b> by <b>bob</b>" in html
+    assert "“not checkable”" in html and "rejected, version 2" in html and "Your change was not saved." in html
+    reapply = re.search(r'<form method="post" action="([^"]+)" hx-post[^>]*>(.*?)</form>', html[html.index('id="conflict"'):], re.S)
+    assert reapply.group(1) == f"/review/claim/{report['first']}/accept" and 'name="version" value="2"' in reapply.group(2)
+    assert ledger.written() == [("bob", "ui", "claim.rejected", report["first"])]  # the stale write wrote nothing
+    again = alice.post(reapply.group(1), {"version": 2})
+    assert again.status_code == 200 and "Accepted claim" in again.text
+    assert ledger.written()[-1] == ("alice", "ui", "claim.accepted", report["first"])
+
+
+def test_a_stale_edit_keeps_the_reviewers_values_for_reapplying(alice, signed_in, report):
+    bob = signed_in("bob")
+    bob.post(f"/review/claim/{report['first']}/accept", {"version": 1})
+    stale = alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, "start": 0, "end": 21, "claimant": "my claimant"})
+    assert stale.status_code == 409
+    conflict = stale.text[stale.text.index('id="conflict"'):]
+    assert 'name="claimant" value="my claimant"' in conflict and 'name="end" value="21"' in conflict
+    assert "Reapply: Save my edit anyway" in conflict
+
+
+def test_without_javascript_a_form_post_answers_with_the_whole_page(alice, report, ledger):
+    ledger.mark()
+    page = alice.post(f"/review/claim/{report['first']}/accept", {"version": 1}, htmx=False)
+    assert page.status_code == 200 and page.template.name == "pages/document.html" and "<!doctype html>" in page.text
+    assert ledger.written() == [("alice", "ui", "claim.accepted", report["first"])]
+    editing = alice.get(f"/review/claim/{report['second']}/edit")
+    assert editing.template.name == "pages/document.html" and 'class="edit"' in editing.text
+
+
+def test_the_same_url_serves_the_page_and_the_fragment(alice, report):
+    assert alice.get(f"/documents/{report['doc']}", htmx=True).template.name == "partials/_workbench.html"
+    assert alice.get(f"/documents/{report['doc']}?focus=claim-{report['second']}", htmx=True).context["focus"] == f"claim-{report['second']}"
+
+
+def test_claim_page_shows_context_dates_entities_source_and_history(alice, report, desk):
+    alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, "start": 0, "end": 57, "claimant": "Officials",
+                                                         "event_date": "2023-08-07"})  # fmt: skip
+    desk.apply(Change("claim.entities_named", "claim", report["first"], {"entity_ids": [report["town"]]}), "lea", "ui")
+    page = alice.get(f"/claims/{report['first']}")
+    html = page.text
+    assert page.status_code == 200 and "<dt>Event date</dt><dd>2023-08-07</dd>" in html and "<dt>Published</dt><dd>2023-03-01</dd>" in html
+    assert f'<a href="/entities/{report["town"]}"><bdi>Kupiansk</bdi></a>' in html
+    assert f'<a href="/documents/{report["doc"]}?focus=claim-{report["first"]}"><bdi>Kupiansk market</bdi></a>' in html
+    history = page.context["history"]
+    assert [(h["actor"], h["action"]) for h in history] == [
+        ("rules@0.1.0", "claim.proposed"), ("alice", "claim.corrected"), ("lea", "claim.entities_named")]  # fmt: skip
+    assert "<b>event_date</b>: <del><bdi>null</bdi></del> <ins><bdi>2023-08-07</bdi></ins>" in html
+
+
+def test_entity_page_lists_mentions_and_claims_and_leads_can_merge(signed_in, report, desk, ledger):
+    other = desk.entity("Kupyansk", aliases=["Kupjansk"])
+    lea, alice = signed_in("lea"), signed_in("alice")
+    page = alice.get(f"/entities/{report['town']}")
+    assert page.status_code == 200 and "Mentions over time (1)" in page.text and "Claims naming it (1)" in page.text
+    assert "Merge into another entity" not in page.text  # reviewers cannot merge
+    assert alice.post(f"/review/entities/{other}/merge", {"into": str(report["town"]), "version": 1}, htmx=False).status_code == 403
+    ledger.mark()
+    merged = lea.post(f"/review/entities/{other}/merge", {"into": "Kupiansk", "version": 1}, htmx=False)
+    assert merged.status_code == 303 and merged.headers["location"] == f"/entities/{report['town']}"
+    assert [w[:3] for w in ledger.written()] == [("lea", "ui", "entity.merged"), ("lea", "ui", "entity.aliases_added")]
+    target = lea.get(f"/entities/{report['town']}").text
+    assert "<bdi>Kupyansk</bdi>, <bdi>Kupjansk</bdi>" in target and "Merged from" in target
+
+
+def test_unknown_objects_are_404_pages(alice):
+    for url in ("/documents/999", "/claims/999", "/entities/999"):
+        response = alice.get(url)
+        assert response.status_code == 404 and "Not found" in response.text
