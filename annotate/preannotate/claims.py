@@ -207,7 +207,7 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, state: _State) -> ClaimCand
         claimant, span, score, pid, why = _context_claimant(ctx, seg, ents, state, hedge, score, pid, why)
     if seg.takeaway:
         score, pid, why = max(score, 0.85), "claim.takeaway", f"Key Takeaways bullet; {why}"
-    _remember(ctx, seg, state, att, claimant, verb)
+    _remember(ctx, seg, ents, state, att, claimant, verb)
     return _candidate(ctx, seg.start, seg.end, score, pid, why, claimant, span, verb, att.that if att else None, hedge)
 
 
@@ -241,7 +241,8 @@ def _continues(ctx: ClaimContext, seg: Segment, ents: list[Found], state: _State
     return state.account not in {_name(ctx, f) for f in named}
 
 
-def _remember(ctx, seg, state, att, claimant, verb) -> None:
+def _remember(ctx, seg, ents, state, att, claimant, verb) -> None:
+    """Carry forward: the account being reported, the last claimant, the last person."""
     if seg.unit != state.unit:
         state.unit, state.account, state.account_left = seg.unit, None, 0
     if att is not None and claimant and claimant != ctx.publisher and verb in _INHERITING_VERBS:
@@ -250,6 +251,9 @@ def _remember(ctx, seg, state, att, claimant, verb) -> None:
         state.last_claimant = claimant
     if att is not None and att.subject is not None and att.subject.label == "PERSON":
         state.last_person = claimant
+    else:  # "He" most often means the person a sentence started with
+        people = [f for f in ents if f.label == "PERSON"]
+        state.last_person = _name(ctx, people[0]) if people else state.last_person
 
 
 def _intro(ctx: ClaimContext, seg: Segment, state: _State) -> None:

@@ -7,7 +7,8 @@ Candidates: the same shape (what jsonl.candidates_to_json writes), with scores.
 - Entities: precision / recall / F1 per label, exact span and label.
 - Claims: a gold claim is found when a candidate overlaps at least half of it and at
   least half of that candidate lies in the gold claim. Claimant and event-date
-  accuracy are measured on found claims (claimants compared case-insensitively).
+  accuracy are measured on found claims (claimants compared case-insensitively, and
+  two names of one gazetteer entity, "ISW" and "Institute for the Study of War", agree).
 - Reviewer effort: the actions that turn the candidates into the gold, as a share of
   annotating from scratch. Candidates scoring >= `pretick` arrive ticked, so a
   correct ticked candidate costs nothing, a wrong one a reject; a correct unticked
@@ -82,8 +83,18 @@ def claim_match(gold: dict, cand: dict) -> bool:
 
 
 def _same_claimant(a: str | None, b: str | None) -> bool:
-    norm = lambda s: " ".join(s.casefold().split()) if s else None  # noqa: E731
-    return norm(a) == norm(b)
+    """Equal ignoring case and spacing, or two names of one gazetteer entity ("ISW")."""
+    return _claimant_key(a) == _claimant_key(b)
+
+
+def _claimant_key(name: str | None) -> str | None:
+    if not name:
+        return None
+    from .gazetteer import default_gazetteer
+
+    name = " ".join(name.split())
+    entry = default_gazetteer().get(name)
+    return (entry.canonical if entry else name).casefold()
 
 
 def _ticked(cand: dict, pretick: float) -> bool:

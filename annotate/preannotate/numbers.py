@@ -34,7 +34,7 @@ _DURATION = re.compile(r"\b(?:second|minute|hour|day|night|week|month|year|decad
 _PATTERN = re.compile(
     rf"(?<![\w.,/-])(?:"
     rf"(?P<count>{_MOD}(?:{_NUM}|(?:{_WORDS})(?:[ \t]+(?:thousand|million|billion))?)(?:[ \t]+of)?[ \t]+{_ADJ}{_NOUN})"
-    rf"|(?P<bare>{_MOD}(?:[$€£][ \t]?\d[\d,.]*|\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?[ \t]+(?:thousand|million|billion))(?:[ \t]+(?:thousand|million|billion))?)"
+    rf"|(?P<bare>{_MOD}(?:[$€£][ \t]?\d+(?:[.,]\d+)*|\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?[ \t]+(?:thousand|million|billion))(?:[ \t]+(?:thousand|million|billion))?)"
     rf"|(?P<pct>{_MOD}\d+(?:\.\d+)?[ \t]?(?:%|percent|per cent))"
     rf")(?![\w-])",
     re.I,

@@ -1,0 +1,191 @@
+"""Claim candidates: who claims what, how surely, and which sentences count."""
+
+from annotate.preannotate.base import DocumentInput
+from preannotate_helpers import claim_containing
+
+ISW = "Institute for the Study of War"
+
+
+def test_a_named_speaker_is_the_claimant(annotate):
+    _, [claim] = annotate("Ukrainian President Volodymyr Zelensky stated that Kyiv will hold the city.")
+    assert claim.claimant == "Volodymyr Zelensky"
+    assert claim.reporting_verb == "stated"
+    assert claim.score >= 0.7
+    assert claim.claimant_span and claim.claimant_span[1] - claim.claimant_span[0] == len("Volodymyr Zelensky")
+
+
+def test_an_outlet_is_the_claimant(annotate):
+    _, [claim] = annotate("The Russian opposition outlet Verstka reported that conscripts were sent to the front.")
+    assert claim.claimant == "Verstka"
+
+
+def test_the_person_not_the_place_in_the_subject(annotate):
+    _, [claim] = annotate("Patriarch Kirill of Moscow stated that the church supports the returning men.")
+    assert claim.claimant == "Kirill"
+
+
+def test_a_place_inside_the_subject_phrase_is_not_the_claimant(annotate):
+    _, [claim] = annotate(
+        "A New York Times investigation into the losses near Vuhledar indicates that the units were poorly trained."
+    )
+    assert claim.claimant == "New York Times"
+
+
+def test_the_publisher_assesses(annotate):
+    _, claims = annotate(
+        "ISW assesses that the offensive will likely stall. We assess that reserves are thin.",
+        publisher="Institute for the Study of War (ISW)",
+    )
+    assert [c.claimant for c in claims] == [ISW, ISW]
+    assert all(c.score >= 0.7 and c.hedged for c in claims)
+
+
+def test_an_unattributed_sentence_belongs_to_the_publisher(annotate):
+    _, [claim] = annotate("Russian forces conducted missile strikes against Odesa on 4 March.", publisher="ISW")
+    assert claim.claimant == ISW
+    assert claim.reporting_verb is None
+
+
+def test_an_unknown_publisher_is_kept_as_given(annotate):
+    _, [claim] = annotate("Russian forces conducted missile strikes against Odesa on 4 March.", publisher="Example News")
+    assert claim.claimant == "Example News"
+
+
+def test_a_continuing_account_keeps_its_claimant(annotate):
+    _, claims = annotate(
+        "Verstka reported that some soldiers had been coerced into volunteering. "
+        "Others were taken from their cells at gunpoint and driven to the front.\n\n"
+        "Russian forces shelled Kherson on Monday.",
+        publisher="Example News",
+    )
+    assert claim_containing(claims, "Others were taken").claimant == "Verstka"
+    assert claim_containing(claims, "Others were taken").reason.startswith("claim.inherited")
+    assert claim_containing(claims, "shelled Kherson").claimant == "Example News"
+
+
+def test_the_authors_own_comment_does_not_continue_the_account(annotate):
+    _, claims = annotate(
+        "Defense Minister Rustem Umerov stated that jets would arrive in spring. "
+        "He did not specify how many. Umerov's statement is consistent with earlier reports.",
+        publisher="ISW",
+    )
+    assert claim_containing(claims, "He did not specify").claimant == ISW
+    assert claim_containing(claims, "statement is consistent").claimant == ISW
+
+
+def test_a_pronoun_speaker_is_resolved(annotate):
+    _, claims = annotate(
+        "Kremlin spokesperson Dmitry Peskov spoke to reporters on Monday about the talks. "
+        "He said that no meeting had been planned.",
+    )
+    assert claim_containing(claims, "He said").claimant == "Dmitry Peskov"
+
+
+def test_an_unnamed_source_is_a_free_text_claimant(annotate):
+    _, [claim] = annotate("Furthermore, several sources, including one in the administration, indicated that the plan changed.")
+    assert claim.claimant == "several sources"
+
+
+def test_according_to(annotate):
+    _, [claim] = annotate("Buses leave twice a week, according to the regional administration.")
+    assert claim.claimant == "the regional administration"
+    assert claim.reason.startswith("claim.according")
+
+
+def test_headline_attributed_to_isw(annotate):
+    text = "Russia moves reserves toward the southern front – ISW\n\nThe body text follows here with more words."
+    _, claims = annotate(text, publisher="Example News")
+    headline = claims[0]
+    assert headline.text == "Russia moves reserves toward the southern front"
+    assert headline.claimant == ISW
+    assert headline.reason.startswith("claim.headline")
+
+
+def test_a_source_line_names_who_the_report_relays(annotate):
+    text = (
+        "Russia moves reserves south\n\n"
+        "Russian units were moved toward Tokmak over the weekend by rail.\n\n"
+        "Source: Institute for the Study of War (ISW)\n"
+    )
+    _, claims = annotate(text, publisher="Example News")
+    assert claim_containing(claims, "moved toward Tokmak").claimant == ISW
+
+
+def test_hedges_are_listed(annotate):
+    _, [claim] = annotate("Russian forces likely made gains and may reportedly be preparing another assault.")
+    assert claim.hedged
+    assert claim.hedges == ("likely", "may", "reportedly")
+
+
+def test_may_the_month_is_not_a_hedge(annotate):
+    _, [claim] = annotate("Putin asked Xi in May 2024 to snub the peace conference.", published="2024-06-04")
+    assert not claim.hedged
+
+
+def test_negation_and_denial(annotate):
+    _, claims = annotate(
+        "Colonel Yuriy Ihnat refuted media reports that the jets are delayed. "
+        "The ministry has no plans to withdraw. "
+        "Russian forces captured the village on Monday."
+    )
+    assert [c.negated for c in claims] == [True, True, False]
+    assert claims[0].claimant == "Yuriy Ihnat"
+
+
+def test_key_takeaways_bullets_are_claims(annotate):
+    text = (
+        "Key Takeaways:\n\n"
+        "  • Russian forces likely advanced near Kreminna.\n"
+        "  • Ukrainian officials stated that strikes hit a depot in Crimea.\n\n"
+        "Body text starts here and goes on for a while."
+    )
+    _, claims = annotate(text, publisher="ISW")
+    bullets = [c for c in claims if c.reason.startswith("claim.takeaway")]
+    assert len(bullets) == 2
+    assert all(c.score >= 0.8 for c in bullets)
+    assert bullets[1].claimant == "Ukrainian officials"
+
+
+def test_flattened_key_takeaways(annotate):
+    text = "Key Takeaways Russian forces advanced near Bakhmut. The Kremlin may leverage the new law."
+    _, claims = annotate(text, publisher="ISW")
+    assert [c.text for c in claims] == ["Russian forces advanced near Bakhmut.", "The Kremlin may leverage the new law."]
+    assert all(c.reason.startswith("claim.takeaway") for c in claims)
+
+
+def test_bullets_under_a_quoting_intro_belong_to_the_quoted(annotate):
+    text = (
+        "To quote the ISW's Key Takeaways on 3 June:\n\n"
+        "  • Ukrainian forces struck an air defence battery in Belgorod Oblast.\n"
+        "  • Russian forces continue to abuse prisoners of war.\n"
+    )
+    _, claims = annotate(text, publisher="Example News", published="2024-06-04")
+    assert [c.claimant for c in claims] == [ISW, ISW]
+
+
+def test_headings_bylines_questions_and_short_lines_are_skipped(annotate):
+    text = (
+        "Eastern front update\n\n"
+        "By Jane Roe\n\n"
+        "Will the front hold through the summer?\n\n"
+        "Analysts are divided.\n\n"
+        "Click here to see the interactive map of the front line today.\n\n"
+        "Russian forces attacked Chasiv Yar from three directions on Sunday."
+    )
+    _, claims = annotate(text, published="2024-04-08")
+    assert [c.text for c in claims] == ["Russian forces attacked Chasiv Yar from three directions on Sunday."]
+
+
+def test_claims_name_their_entities(annotate):
+    _, [claim] = annotate("Zelensky said that Kupyansk and Kyiv were shelled by the 1st Guards Tank Army.")
+    assert claim.entities == ("Volodymyr Zelensky", "Kupiansk", "Kyiv", "1st Guards Tank Army")
+
+
+def test_boilerplate_is_skipped(rules):
+    body = "Russian forces attacked Chasiv Yar from three directions on Sunday."
+    banner = "\n\nWilson Center urges governments to prioritise the rights of displaced people everywhere."
+    text = body + banner
+    doc = DocumentInput(text, published="2024-04-08", boilerplate=((len(body), len(text)),))
+    entities, claims = rules.annotate(doc)
+    assert [c.text for c in claims] == [body]
+    assert all(e.end <= len(body) for e in entities)

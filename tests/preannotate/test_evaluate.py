@@ -1,0 +1,70 @@
+"""Scoring candidates against a gold standard, and a quality floor on our samples."""
+
+from annotate.preannotate.evaluate import claim_match, evaluate, format_report, read_jsonl
+from annotate.preannotate.jsonl import candidates_to_json
+from annotate.preannotate.rules import RulesAnnotator
+from preannotate_helpers import GOLD, sample
+
+GOLD_DOC = {
+    "doc": "d",
+    "entities": [{"start": 0, "end": 5, "label": "GPE"}, {"start": 10, "end": 15, "label": "PERSON"}],
+    "claims": [{"start": 0, "end": 40, "claimant": "Kyiv", "event_date": "2024-01-02"}],
+}
+
+
+def test_exact_span_and_label_for_entities():
+    predicted = {
+        "doc": "d",
+        "entities": [{"start": 0, "end": 5, "label": "GPE", "score": 0.9}, {"start": 10, "end": 14, "label": "PERSON", "score": 0.9}],
+        "claims": [],
+    }
+    report = evaluate([GOLD_DOC], [predicted])
+    assert (report.entities["GPE"].f1, report.entities["PERSON"].f1) == (1.0, 0.0)
+    assert report.entities["ALL"].precision == 0.5
+
+
+def test_claim_overlap_rule():
+    gold = {"start": 0, "end": 40}
+    assert claim_match(gold, {"start": 0, "end": 30})
+    assert not claim_match(gold, {"start": 0, "end": 15})  # covers less than half of the gold claim
+    assert not claim_match(gold, {"start": 10, "end": 100})  # mostly outside the gold claim
+
+
+def test_claimant_and_date_accuracy_and_effort():
+    predicted = {
+        "doc": "d",
+        "entities": [],
+        "claims": [{"start": 2, "end": 40, "claimant": "kyiv", "event_date": None, "score": 0.9}],
+    }
+    report = evaluate([GOLD_DOC], [predicted])
+    assert (report.claim_recall, report.claimant_accuracy, report.date_accuracy) == (1.0, 1.0, 0.0)
+    assert +report.actions == {"add": 2, "edit": 1}  # two entities to add, one date to fix
+    assert 0 < report.effort < 1
+    assert "recall 1.00" in format_report(report)
+
+
+def test_two_names_of_one_organisation_are_the_same_claimant():
+    gold = {**GOLD_DOC, "entities": [], "claims": [{"start": 0, "end": 40, "claimant": "ISW", "event_date": None}]}
+    predicted = {"doc": "d", "entities": [], "claims": [{"start": 0, "end": 40, "claimant": "Institute for the Study of War", "event_date": None}]}
+    assert evaluate([gold], [predicted]).claimant_accuracy == 1.0
+
+
+def test_nothing_predicted_costs_as_much_as_starting_from_scratch():
+    report = evaluate([GOLD_DOC], [])
+    assert report.effort == 1.0
+
+
+def test_quality_floor_on_our_sample_documents():
+    gold = read_jsonl(GOLD)
+    annotator = RulesAnnotator()
+    predicted = []
+    for record in gold:
+        doc = sample(record["doc"])
+        entities, claims = annotator.annotate(doc)
+        predicted.append(candidates_to_json(record["doc"], doc.text, entities, claims, annotator))
+    report = evaluate(gold, predicted)
+    assert report.entities["ALL"].f1 >= 0.9
+    assert report.claim_recall >= 0.9
+    assert report.claimant_accuracy >= 0.85
+    assert report.date_accuracy >= 0.85
+    assert report.effort <= 0.2

@@ -1,0 +1,80 @@
+"""Event dates resolved against the publication date, never copied from it."""
+
+from datetime import date
+
+import pytest
+
+from annotate.preannotate.dates import find_dates, parse_iso, reference_date
+from preannotate_helpers import claim_containing
+
+PUB = "2024-01-07"
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Zelensky stated on April 5 that the troops would stay.", "2023-04-05"),
+        ("Verstka stated on 3 June that units were moved.", "2023-06-03"),
+        ("Drones struck Kyiv on the night of January 6 to 7.", "2024-01-06/2024-01-07"),
+        ("Drones struck Odesa on the night of 6 to 7 January.", "2024-01-06/2024-01-07"),
+        ("Ukraine says it retook the city last September.", "2023-09"),
+        ("The report was released in May 2023 by the group.", "2023-05"),
+        ("Russian forces reached the river in late August 2023 again.", "2023-08"),
+        ("Ukrainian forces struck a battery on 1 or 2 January.", "2024-01-01/2024-01-02"),
+        ("Putin signed a decree on January 4 that grants citizenship.", "2024-01-04"),
+        ("Officials met on Tuesday, 2 January 2024, in Kyiv.", "2024-01-02"),
+        ("Shelling resumed on Friday in Kherson.", "2024-01-05"),
+        ("The deputies will vote on January 12, the speaker announced.", "2024-01-12"),
+        ("Russian forces have attacked Avdiivka for months.", None),
+    ],
+)
+def test_event_date_of_a_claim(annotate, sentence, expected):
+    _, claims = annotate(sentence, published=PUB)
+    assert claims[0].event_date == expected
+
+
+def test_the_reported_content_date_wins_over_the_statement_date(annotate):
+    _, claims = annotate(
+        "The outlet Verstka stated on 3 June that officials had begun deploying servicemen in May 2024.",
+        published="2024-06-04",
+    )
+    assert claims[0].event_date == "2024-05"
+
+
+def test_an_election_ahead_is_not_the_event(annotate):
+    _, claims = annotate(
+        "Putin courted soldiers' families ahead of the March 2024 election during a meeting on January 6.",
+        published=PUB,
+    )
+    assert claims[0].event_date == "2024-01-06"
+
+
+def test_no_publication_date_means_no_guessed_year(annotate):
+    _, claims = annotate("Zelensky stated on April 5 that the troops would stay.")
+    assert claims[0].event_date is None
+
+
+def test_the_publication_date_is_not_copied_in(annotate):
+    text = "January 7, 2024\n\nRussian forces continued to attack along the front line near Bakhmut."
+    _, claims = annotate(text, published=PUB)
+    assert claim_containing(claims, "continued to attack").event_date is None
+
+
+def test_a_month_never_gets_an_invented_day():
+    [mention] = find_dates("in May, the", parse_iso("2024-06-10"))
+    assert mention.iso == "2024-05"
+
+
+def test_the_year_prefers_the_past_but_allows_a_near_future():
+    ref = parse_iso("2023-03-01")
+    assert find_dates("as soon as March 14.", ref)[0].iso == "2023-03-14"
+    assert find_dates("on December 5 the", ref)[0].iso == "2022-12-05"
+
+
+def test_impossible_dates_are_not_dates():
+    assert find_dates("on February 30 the", parse_iso("2024-03-01")) == []
+
+
+def test_publication_date_from_the_header_when_metadata_lacks_it():
+    assert reference_date(None, "Support Us\n\nHeadline\n\nTuesday, 4 June 2024, 04:57\nBody") == date(2024, 6, 4)
+    assert reference_date("2023-11", "text") == date(2023, 11, 15)
