@@ -1,0 +1,196 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against a real uvicorn process.
+
+The server runs on a free port over a SQLite record in a temporary CLAIMTRAIL_HOME; tests
+write their own documents and candidates into the same file through the ledger, then
+read back what the server recorded.
+"""
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import insert, select
+
+from annotate import accounts
+from annotate.config import Settings
+from annotate.ledger import Change, decision_dict
+from annotate.models import Decision, DocumentText
+from annotate.record import Record
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "browser-tests-secret-" + "y" * 32
+PASSWORD = "correct horse battery"
+ANNOTATOR = "rules@0.1.0"
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def record(tmp_path_factory):
+    home = tmp_path_factory.mktemp("claimtrail-browser")
+    record = Record.init(Settings(home=home))
+    for name, role in [("alice", "reviewer"), ("bob", "reviewer"), ("lea", "lead")]:
+        accounts.add_user(record, name, role, PASSWORD)
+    yield record
+    record.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(record):
+    """`uvicorn --factory server.app:app_from_env` on a free port; its address."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
+    port = free_port()
+    env = {**os.environ, "CLAIMTRAIL_HOME": str(record.settings.home), "CLAIMTRAIL_SECRET": SECRET}
+    env.pop("CLAIMTRAIL_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    address = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if httpx.get(f"{address}/login", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail(f"the server did not start: {process.stdout.read().decode(errors='replace')[-2000:]}")
+    yield address
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+class Session:
+    """One signed-in browser context, collecting console errors (CSP violations land there)."""
+
+    def __init__(self, browser, server: str, name: str, width: int = 1280, height: int = 900):
+        self.context = browser.new_context(viewport={"width": width, "height": height}, base_url=server)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto("/login")
+        self.page.fill("input[name=name]", name)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.keyboard.press("Enter")
+        self.page.wait_for_url("**/queue")
+
+
+@pytest.fixture
+def sign_in(browser, server):
+    sessions = []
+
+    def make(name: str, **viewport) -> Session:
+        sessions.append(Session(browser, server, name, **viewport))
+        return sessions[-1]
+
+    yield make
+    for session in sessions:
+        session.context.close()
+
+
+class Desk:
+    """Documents and machine candidates, written straight into the server's record."""
+
+    def __init__(self, record: Record):
+        self.record = record
+
+    def apply(self, change: Change, actor: str = ANNOTATOR, origin: str = "annotator") -> dict:
+        return self.record.ledger.record(actor, origin, change)[0]
+
+    def document(self, text: str, title: str, url: str | None = None) -> int:
+        sha = hashlib.sha256(text.encode()).hexdigest()
+        with self.record.ledger.writer("cli", "cli") as w:
+            if w.session.get(DocumentText, sha) is None:
+                w.session.execute(insert(DocumentText), [{"sha256": sha, "text": text}])
+            return w.apply(Change("document.ingested", "document", set={
+                "sha256": sha, "file_name": f"{title}.md", "title": title, "url": url, "published": "2023-08-11",
+                "length": len(text)}))["id"]  # fmt: skip
+
+    def claim(self, doc: int, text: str, quote: str, **fields) -> int:
+        start = text.index(quote)
+        return self.apply(Change("claim.proposed", "claim", set={
+            "document_id": doc, "start": start, "end": start + len(quote), "quote": quote, "annotator": ANNOTATOR,
+            "score": 0.7, "reason": "attribution: said", "published": "2023-08-11", **fields}))["id"]  # fmt: skip
+
+    def mention(self, doc: int, text: str, surface: str, label: str = "GPE") -> int:
+        start = text.index(surface)
+        return self.apply(Change("mention.proposed", "mention", set={
+            "document_id": doc, "start": start, "end": start + len(surface), "text": surface, "label": label,
+            "annotator": ANNOTATOR, "score": 0.9, "reason": "gazetteer: place"}))["id"]  # fmt: skip
+
+    def decisions_after(self, seq: int) -> list[dict]:
+        with self.record.session() as s:
+            return [decision_dict(r) for r in s.execute(select(Decision.__table__).where(Decision.seq > seq).order_by(Decision.seq))]
+
+    def head(self) -> int:
+        with self.record.session() as s:
+            return s.execute(select(Decision.seq).order_by(Decision.seq.desc()).limit(1)).scalar() or 0
+
+    def state(self, kind: str, object_id: int) -> dict:
+        from annotate.models import STATE_TABLES
+
+        with self.record.session() as s:
+            return s.get(STATE_TABLES[kind], object_id).model_dump()
+
+
+@pytest.fixture
+def desk(record) -> Desk:
+    return Desk(record)
+
+
+@pytest.fixture
+def select_text():
+    """select_text(page, "words") selects them in the document text, as a mouse would."""
+    return lambda page, needle, occurrence=0: page.evaluate(SELECT_TEXT, [needle, occurrence])
+
+
+SELECT_TEXT = """
+([needle, occurrence]) => {
+  // Select `needle` in the document text using only DOM positions (UTF-16), as a mouse would.
+  const root = document.getElementById("doc-text");
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  const nodes = []; let all = "";
+  while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
+  let at = -1;
+  for (let i = 0; i <= occurrence; i++) at = all.indexOf(needle, at + 1);
+  const locate = (pos) => { const [node, base] = nodes.filter(([, b]) => b <= pos).pop(); return [node, pos - base]; };
+  const [startNode, startOffset] = locate(at); const [endNode, endOffset] = locate(at + needle.length);
+  const range = document.createRange(); range.setStart(startNode, startOffset); range.setEnd(endNode, endOffset);
+  const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+}
+"""
