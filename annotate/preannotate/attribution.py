@@ -21,7 +21,8 @@ _STRONG = (
     "concluded|observed|characterized|characterised|framed|threatened|promised|pledged|vowed|"
     "urged|explained|explains|responded|mentioned|predicted|speculated|reiterated|disclosed|"
     "signaled|signalled|forecast|amplified|recommended|hinted|implied|boasted|complained|"
-    "criticized|criticised|rejected|rejects|called\\s+(?:for|on)|calls\\s+(?:for|on)|"
+    "criticized|criticised|rejected|rejects|praised|mocked|celebrated|welcomed|condemned|"
+    "blamed|questioned|ridiculed|called\\s+(?:for|on)|calls\\s+(?:for|on)|"
     "continues\\s+to\\s+(?:deny|claim|insist)|continued\\s+to\\s+(?:deny|claim|insist)"
 )
 # Forms that are also nouns or bare infinitives count only before "that".
@@ -33,7 +34,7 @@ _CUE = re.compile(
     rf"\b(?:(?P<strong>{_STRONG})|(?P<weak>{_NEEDS_THAT})(?=\s+that\b)|(?P<part>{_PARTICIPLES})\b)\b"
     r"|\b(?P<according>according\s+to)\b"
 )
-_BOUNDARY = re.compile(r"\bthat\b|;|:|—|\bwhich\b|\bwho\b")
+_BOUNDARY = re.compile(r"\bthat\b|;|:|—|\bwhich\b")
 _PREPOSITIONS = frozenset(
     "of in near from at on to with by against for into during toward towards around about "
     "after before over under between among across along within without via amid".split()
@@ -47,7 +48,8 @@ MAX_FREE_WORDS = 6
 # With an unnamed subject ("Ukrainian officials") and no "that", these forms are
 # more often adjectives ("made confirmed advances") than verbs of saying.
 _ADJECTIVAL = frozenset("confirmed published posted estimated observed framed characterized characterised believed reported highlighted".split())
-_APPOSITIVE = re.compile(r"^(?:including|such as|among them|like|a|an|who|which)\b", re.I)
+_APPOSITIVE = re.compile(r"^(?:including|such as|among them|like|who|which)\b", re.I)
+_INDEFINITE = re.compile(r"^(?:a|an)\b", re.I)
 _VERBISH = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|made|make|makes|will|would|can|could|may|might|did|do|does)\b", re.I)
 
 
@@ -75,20 +77,38 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
             subject = _first_after(entities, verb_span[1], end)
             free = None if subject else _phrase_after(text, verb_span[1], end)
             return Attribution("according to", verb_span, kind, subject, free, None, None)
-        region = _region_start(text, start, verb_span[0])
-        subject = _subject(text, region, verb_span[0], entities)
-        if subject is not None:
-            return Attribution(cue.group(kind).lower(), verb_span, kind, subject, None, None, that)
-        pronoun, free = _unnamed_subject(text, region, verb_span[0], first=kind == "part")
+        if kind != "according" and _NOT_SAYING.search(lower, max(start, verb_span[0] - 16), verb_span[0]):
+            continue  # "Kyiv rarely confirms such strikes": about the subject, not its claim
+        found = _who(text, start, verb_span[0], entities, first=kind == "part")
+        if found is None:
+            continue
+        subject, free, pronoun = found
         verb = cue.group(kind).lower()
         if free and that is None and verb in _ADJECTIVAL:
-            free = None
-        if pronoun or free:
-            return Attribution(verb, verb_span, kind, None, free, pronoun, that)
+            continue
+        return Attribution(verb, verb_span, kind, subject, free, pronoun, that)
     return None
 
 
+def _who(text: str, start: int, verb: int, entities: list[Found], first: bool):
+    """(entity, free phrase, pronoun) for the subject of the verb at `verb`, or None.
+
+    The comma-chunk right before the verb is tried first (", a security source
+    said"); then the whole clause, where a person beats an organisation beats a place.
+    """
+    region = _region_start(text, start, verb)
+    c_start, c_end = _first_phrase(text, region, verb) if first else _subject_chunk(text, region, verb)
+    subject = _subject(text, c_start, c_end, entities) if c_end > c_start else None
+    if subject is None:
+        pronoun, free = _unnamed_subject(text, region, verb, first)
+        if pronoun or free:
+            return None, free, pronoun
+        subject = _subject(text, region, verb, entities)
+    return (subject, None, None) if subject else None
+
+
 _THAT = re.compile(r"\bthat\b")
+_NOT_SAYING = re.compile(r"\b(?:rarely|never|seldom|not|n't|refused to|declined to|cannot)\s+(?:\w+ly\s+)?$")
 
 
 def _that_after(lower: str, pos: int, end: int) -> int | None:
@@ -164,14 +184,23 @@ def _subject_chunk(text: str, region: int, verb: int) -> tuple[int, int]:
             bounds.append((start, i))
             start = i + 1
     bounds.append((start, verb))
-    for start, end in reversed(bounds):
+    for i in range(len(bounds) - 1, -1, -1):
+        start, end = bounds[i]
         piece = text[start:end]
+        if _INDEFINITE.match(piece.strip()) and i > 0 and _ends_in_name(text, bounds[i - 1]):
+            continue  # "Kostyantyn Mashovets, a military observer, stated": the name speaks
         if piece.strip() and not _APPOSITIVE.match(piece.strip()):
             offset = start + len(piece) - len(piece.lstrip())
             lead = _LEAD_IN.match(text, offset, end)
             offset = lead.end() if lead else offset
-            return offset, offset + len(text[offset:end].rstrip())
+            if text[offset:end].strip():  # not just "however"
+                return offset, offset + len(text[offset:end].rstrip())
     return region, region
+
+
+def _ends_in_name(text: str, chunk: tuple[int, int]) -> bool:
+    words = text[chunk[0] : chunk[1]].split()
+    return bool(words) and words[-1][:1].isupper() and len(words) <= 6
 
 
 def _first_phrase(text: str, region: int, verb: int) -> tuple[int, int]:

@@ -31,7 +31,10 @@ _HEADLINE_PREFIX = re.compile(r"^(?P<who>[^:]{2,60}):\s+(?P<claim>.{20,})$")
 _SOURCE_LINE = re.compile(r"^(?:sources?|via|originally published by|according to)\s*:?\s+", re.I)
 _NAMED = ("PERSON", "ORG", "GPE", "LOC", "MILITARY_UNIT", "NORP")
 _ESTIMATIVE = {"likely", "unlikely", "probably", "possibly", "may", "might", "could", "appears", "appear", "seems", "assess", "assesses", "assessed"}
-_INHERITING_VERBS = {"reported", "stated", "said", "told", "wrote", "claimed", "announced", "says", "reports", "states", "claims", "posted", "published"}
+_INHERITING_VERBS = {"reported", "stated", "said", "told", "wrote", "claimed", "announced", "says", "reports", "states", "claims", "posted", "published", "according to"}
+# Things that show rather than say: "Geolocated footage indicates that ..." is the
+# publisher's reading of evidence.
+_EVIDENCE = re.compile(r"(?:\w+\s+)*(?:footage|imagery|images|videos?|photos?|photographs|data|evidence|analysis|statistics|figures|maps?)$", re.I)
 _DATE_WEIGHT = [
     (re.compile(r"(?:ahead of|until|by|before|after|as soon as|deadline of)\s+(?:the\s+)?$", re.I), 0),
     (re.compile(r"\bon\s+(?:the\s+)?$|^the night", re.I), 3),
@@ -108,6 +111,24 @@ def headline(ctx: ClaimContext, seg: Segment) -> tuple[int, int, Found] | None:
     return None
 
 
+def _headline_claim(ctx: ClaimContext, seg: Segment) -> ClaimCandidate | None:
+    """A headline is a claim when it says whose it is: "... – ISW", "Ukraine says ..."."""
+    hit = headline(ctx, seg)
+    if hit:
+        start, end, who = hit
+        name = _name(ctx, who)
+        return _candidate(ctx, start, end, 0.7, "claim.headline", f"headline attributed to {name}", name, (who.start, who.end), None, None)
+    if _skip(ctx, seg):
+        return None
+    ents = ctx.within(seg.start, seg.end)
+    att = find_attribution(ctx.text, ctx.lower, seg.start, seg.end, ents)
+    if att is None or att.subject is None or att.kind == "according":
+        return None
+    name = _name(ctx, att.subject)
+    why = f"headline: {name} {att.verb}"
+    return _candidate(ctx, seg.start, seg.end, 0.6, "claim.headline", why, name, (att.subject.start, att.subject.end), att.verb, att.that)
+
+
 def _source_line(ctx: ClaimContext, seg: Segment) -> str | None:
     s = ctx.text[seg.start : seg.end]
     if not _SOURCE_LINE.match(s):
@@ -145,8 +166,21 @@ def _claimant(ctx: ClaimContext, att: Attribution | None, state: _State) -> tupl
         return state.last_claimant, None
     if att.free_subject:
         s, e = att.free_subject
-        return " ".join(ctx.original[s:e].split()), att.free_subject
+        name = " ".join(ctx.original[s:e].split())
+        if name.lower().startswith(("our ", "my ")):
+            return ctx.publisher, None  # "Our findings suggest"
+        if _EVIDENCE.match(name):
+            return None, None
+        return _same_as_before(name, state.last_claimant), att.free_subject
     return None, None
+
+
+def _same_as_before(name: str, last: str | None) -> str:
+    """ "The source" after "a Ukrainian security source" is that source."""
+    words = name.lower().split()
+    if last and words[0] == "the" and len(words) == 2 and last.lower().split()[-1] == words[1]:
+        return last
+    return name
 
 
 def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, claimant: str | None, hedge: tuple[str, ...]) -> tuple[float, str, str]:
@@ -273,10 +307,9 @@ def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
             _intro(ctx, seg, state)
             continue
         if seg.kind == "heading":
-            hit = headline(ctx, seg)
-            if hit:
-                start, end, who = hit
-                out.append(_candidate(ctx, start, end, 0.7, "claim.headline", f"headline attributed to {_name(ctx, who)}", _name(ctx, who), (who.start, who.end), None, None))
+            claim = _headline_claim(ctx, seg)
+            if claim is not None:
+                out.append(claim)
             continue
         if _skip(ctx, seg):
             continue

@@ -56,6 +56,7 @@ _FORMS = [
     ("date.iso", r"{Y}-(?P<mnum>[01]\d)-(?P<d>[0-3]\d)"),
     ("date.full", r"{WD}{M}\s+{D},?\s+{Y}{TIME}"),
     ("date.full", r"{WD}{D}\s+{M},?\s+{Y}{TIME}"),
+    ("date.monthrange", r"(?:between\s+|from\s+)?(?P<span>{M}\s*(?:and|to|-|–|—|through)\s*{M2},?\s+{Y})"),
     ("date.monthyear", r"(?:(?:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of)\s*-?\s*)?{M},?\s+{Y}"),
     ("date.day", r"{WD}{M}\s+{D}(?![\d:])"),
     ("date.day", r"{WD}{D}\s+{M}"),
@@ -203,6 +204,10 @@ def resolve(g: dict, pid: str, ref: date | None) -> str | None:
         if ref is None:
             return None
         year = _nearest_year(m, d, ref)
+    if d is None and pid == "date.monthrange":
+        m2 = _month(g["m2"])
+        first_year = year - (1 if m2 < m else 0)  # "December and January 2024"
+        return f"{first_year:04d}-{m:02d}/{year:04d}-{m2:02d}"
     if d is None:
         return f"{year:04d}-{m:02d}"
     first = _safe(year, m, d)

@@ -72,6 +72,17 @@ def hyphen_parts(tv: TokenView, gaz: Gazetteer) -> list[Found]:
     return out
 
 
+def shouted_places(tv: TokenView, gaz: Gazetteer) -> list[Found]:
+    """Datelines and headlines in capitals: "KYIV, Nov 3" -> Kyiv."""
+    out = []
+    for k, word in enumerate(tv.words):
+        if len(word) >= 3 and word.isupper() and word.isalpha() and tv.covered[k] is None:
+            entry = gaz.get(word.title())
+            if entry and entry.label in ("GPE", "LOC"):
+                out.append(Found(tv.starts[k], tv.ends[k], entry.label, entry.canonical, 0.75, "gaz.caps", f"{word.title()!r} in capitals"))
+    return out
+
+
 def numbered_units(text: str) -> list[Found]:
     return [
         Found(s, e, "MILITARY_UNIT", " ".join(text[s:e].split()), 0.9, "unit.numbered", "numbered formation")
@@ -157,7 +168,8 @@ def find_entities(doc: Doc, gaz: Gazetteer, matcher: PhraseMatcher, ref: date | 
     text = doc.user_data["text"]
     tv = token_view(doc)
     known = gazetteer_matches(doc, matcher, tv)
-    named = resolve_overlaps(known + hyphen_parts(tv, gaz) + numbered_units(text) + run_rules(tv, gaz))
+    rules = hyphen_parts(tv, gaz) + shouted_places(tv, gaz) + numbered_units(text) + run_rules(tv, gaz)
+    named = resolve_overlaps(known + rules)
     acro, aliases = acronyms(tv, named)
     aliases = {**surnames(named, text), **aliases}
     named = _resolve_short_people(named, aliases, text)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 _WORDS = (
-    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "one(?= (?:kilomet|km|mile|met|percent|ton|hundred|thousand|million|billion))|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
     "ninety|a hundred|one hundred|a thousand|one thousand|a dozen|several dozen|"
     "dozens|hundreds|thousands|tens of thousands|hundreds of thousands|millions"
@@ -22,7 +22,7 @@ _MOD = (
 )
 _NUM = r"(?:[$€£][ \t]?)?(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:[ \t]+(?:thousand|million|billion|trillion))?"
 _MEASURE = (
-    r"percent|per cent|%|km|kilometers|kilometres|miles|meters|metres|square kilometers|"
+    r"percent|per cent|%|km|kilometers?|kilometres?|miles?|meters?|metres?|square kilometers|tons?|tonnes?|"
     r"rubles|roubles|dollars|euros|hryvnias|hryvnia|tons|tonnes|barrels|people|personnel|"
     r"servicemen|servicemembers|men|women|children|civilians|troops|soldiers|aircraft|"
     r"equipment|infantry|artillery|ammunition|shells|rounds|drones|missiles"
@@ -42,7 +42,7 @@ _PATTERN = re.compile(
 # Every quantity contains a digit or a number word: find those first (plain
 # literals, fast), then try the full pattern at the few word starts just before.
 _NUMBER_WORDS = (
-    "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
     "ninety hundred thousand dozen tens millions"
 ).split()
