@@ -78,6 +78,19 @@ def _same_names(session: Session, ids: set[int], groups: Groups) -> set[int]:
     return found
 
 
+def group_names(session: Session, groups: Groups) -> dict[int, str]:
+    """A name per group (by its canonical id): the entity the others were merged into, else the oldest."""
+    ids = set(groups.parent)
+    if not ids:
+        return {}
+    names, values = _params(ids)
+    rows = session.execute(text(f"SELECT id, name, merged_into FROM entity WHERE id IN ({names}) ORDER BY id"), values).all()
+    chosen: dict[int, str] = {}
+    for row in sorted(rows, key=lambda r: (r.merged_into is not None, r.id)):
+        chosen.setdefault(groups.canonical(row.id), row.name)
+    return chosen
+
+
 def entity_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     ids = set(ids)
     if not ids:

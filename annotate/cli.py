@@ -154,6 +154,7 @@ def register_commands() -> None:
     from annotate.commands import labelstudio
 
     labelstudio.register(app)
+    from annotate.commands import links; links.register(app)  # noqa: E702  (issue 5: links and threads)
 
 
 register_commands()

@@ -14,10 +14,11 @@ from rapidfuzz import fuzz
 
 from annotate import cues
 from annotate.canonical import Groups
-from annotate.terms import WORD, content_words, stem, stems
+from annotate.terms import WORD, is_content, stem, stems, words
 
+FRAME = "≈"  # prefix of a kind-of-event pseudo-term ("≈control")
 FUZZY_NAME = 85  # rapidfuzz ratio at which two capitalised words are taken as spellings of one name
-TIME_SCALE = 45.0  # days over which nearness in time fades
+TIME_SCALE = 30.0  # days over which nearness in time fades
 
 
 @dataclass
@@ -35,10 +36,13 @@ class Facts:
     status: str = "candidate"
 
     def __post_init__(self):
-        found = content_words(self.quote)
+        self.tokens = words(self.quote)
+        found = [w for w in self.tokens if is_content(w)]
         self.term_words: dict[str, str] = {}  # stem → the word as written, for reasons
         for word, term in zip(found, stems(found)):
             self.term_words.setdefault(term, word)
+        for frame in cues.frames(self.tokens):  # the kind of event counts as one more shared word
+            self.term_words.setdefault(FRAME + frame, FRAME + frame)
         self.terms = set(self.term_words)
         self.day = to_date(self.published) or to_date(self.event_date)
         self.event_day = to_date(self.event_date)
@@ -50,11 +54,11 @@ class Facts:
 
     @cached_property
     def denial(self) -> list[str]:
-        return cues.found(self.quote, cues.DENIAL)
+        return cues.found(self.tokens, cues.DENIAL)
 
     @cached_property
     def negation(self) -> list[str]:
-        return cues.found(self.quote, cues.NEGATION)
+        return cues.found(self.tokens, cues.NEGATION)
 
     @cached_property
     def hedges(self) -> list[str]:
@@ -62,15 +66,25 @@ class Facts:
 
     @cached_property
     def completion(self) -> list[str]:
-        return cues.found(self.quote, cues.COMPLETION)
+        return cues.found(self.tokens, cues.COMPLETION)
+
+    @cached_property
+    def negated_terms(self) -> set[str]:
+        """Terms and kinds of event inside the reach of a negation or denial."""
+        reached = cues.negated_terms(self.tokens)
+        return set(stems(list(reached))) | {FRAME + cues.FRAME_OF[w] for w in reached if w in cues.FRAME_OF}
+
+    @cached_property
+    def persistence(self) -> list[str]:
+        return cues.found(self.tokens, cues.PERSISTENCE)
 
     @cached_property
     def numbers(self) -> set[str]:
-        return cues.numbers(self.quote)
+        return cues.numbers(self.quote, self.tokens)
 
     @cached_property
     def dates(self) -> set[str]:
-        return cues.dates(self.quote)
+        return cues.dates(self.tokens)
 
 
 @dataclass
@@ -84,6 +98,13 @@ class Weights:
 
     def __post_init__(self):
         self.default_term = _mean(self.terms)
+        self._totals: dict[int, float] = {}
+
+    def total(self, facts: "Facts") -> float:
+        """Summed weight of a claim's terms (memoised: the claim asked about is compared with every candidate)."""
+        if facts.id not in self._totals:
+            self._totals[facts.id] = sum(self.term(t) for t in facts.terms)
+        return self._totals[facts.id]
 
     def term(self, t: str) -> float:
         return self.terms.get(t, self.default_term)
@@ -138,8 +159,7 @@ def _shared_words(a: Facts, b: Facts, w: Weights) -> tuple[list[str], float]:
         match = next((o for o in only_b if fuzz.ratio(name.lower(), o) >= FUZZY_NAME), None)
         if match:
             shared[f"{name} ~ {match.title()}"] = w.term(stem(name.lower()))
-    total_a = sum(w.term(t) for t in a.terms)
-    total_b = sum(w.term(t) for t in b.terms)
+    total_a, total_b = w.total(a), sum(w.term(t) for t in b.terms)
     if not shared or not total_a or not total_b:
         return [], 0.0
     score = min(1.0, sum(shared.values()) / math.sqrt(total_a * total_b))

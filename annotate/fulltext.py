@@ -9,6 +9,8 @@ and SQL fragments are searched as plain words, never interpreted.
 Scores are "higher is better" on both backends, but only comparable within one query.
 """
 
+import math
+
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -21,6 +23,7 @@ PG_TEXT = f"to_tsvector({PG_CONFIG}, left(text, 200000))"
 SALIENT = 8  # words of a claim used to look for related claims
 FREQUENT = 0.02  # a word in more than this share of claims finds too much to be worth it
 COUNT_CAP = 5000  # PostgreSQL: stop counting a word's claims here
+POSTINGS = 6000  # index entries read to find related claims, at most (but always the rarest word's)
 
 
 def is_sqlite(session: Session) -> bool:
@@ -52,43 +55,91 @@ def search_documents(session: Session, query: str, limit: int = 50) -> list[tupl
 
 
 def related_claims(session: Session, claim_id: int, limit: int = 50) -> list[tuple[int, float]]:
-    """Claims in other documents sharing the claim's most telling words (any of them), best first."""
+    """Claims in other documents sharing the claim's most telling words, best first."""
     row = session.execute(text("SELECT quote, document_id FROM claim WHERE id = :i"), {"i": claim_id}).first()
     if row is None:
         return []
-    return claims_with_any(session, salient_words(session, row.quote), limit, exclude_document=row.document_id)
+    found = content_words(row.quote)
+    return claims_sharing(session, found, word_frequencies(session, found), limit, exclude_document=row.document_id)
 
 
-def claims_with_any(session: Session, chosen: list[str], limit: int, exclude_document: int | None = None) -> list[tuple[int, float]]:
-    """Claims having any of the words, best first, leaving out one document's claims."""
-    # Over-fetch, then drop the document's claims: filtering inside the ranked query costs a row lookup per match.
-    found = _claims(session, chosen, "OR", limit + 50)
-    docs = _document_ids(session, [i for i, _ in found])
-    return [(i, s) for i, s in found if docs.get(i) != exclude_document][:limit]
+def claims_sharing(session: Session, found: list[str], counts: dict[str, int], limit: int,
+                   exclude_document: int | None = None) -> list[tuple[int, float]]:  # fmt: skip
+    """Claims having the rarest of these words, scored by the idf summed over the words they share.
+
+    Reads at most about POSTINGS index entries, whatever the size of the record (ranking
+    by bm25 inside the index costs a lookup per match), and adds them up in the database.
+    """
+    total = claims_total(session)
+    chosen = salient_words(found, counts, total)
+    if not chosen:
+        return []
+    params = {f"q{i}": _fts5([w], "AND") if is_sqlite(session) else _tsquery([w], "&") for i, w in enumerate(chosen)}
+    params |= {f"w{i}": math.log(1 + total / counts[w]) for i, w in enumerate(chosen)}
+    if is_sqlite(session):
+        parts = [f"SELECT rowid AS id, :w{i} AS w FROM claim_fts WHERE claim_fts MATCH :q{i}" for i in range(len(chosen))]
+    else:
+        parts = [f"SELECT id, CAST(:w{i} AS float) AS w FROM claim WHERE {PG_CLAIM} @@ to_tsquery('english', :q{i})" for i in range(len(chosen))]
+    sql = f"SELECT id, sum(w) AS s FROM ({' UNION ALL '.join(parts)}) AS hits GROUP BY id ORDER BY s DESC, id LIMIT :n"
+    best = _rows(session, sql, **params, n=limit + 50)
+    docs = _document_ids(session, [i for i, _ in best])
+    return [(i, round(s, 4)) for i, s in best if docs.get(i) != exclude_document][:limit]
 
 
-def salient_words(session: Session, quote: str, counts: dict[str, int] | None = None, size: int = SALIENT) -> list[str]:
-    """The rarest content words of a quote that other claims also use, but not so common they find everything."""
-    candidates = list(dict.fromkeys(content_words(quote)))
-    counts = word_frequencies(session, candidates) if counts is None else counts
-    ceiling = max(200, FREQUENT * claims_total(session))
-    useful = [w for w in candidates if 1 < counts.get(w, 0) <= ceiling]
-    return sorted(useful, key=lambda w: counts[w])[:size]
+def salient_words(found: list[str], counts: dict[str, int], total: int, size: int = SALIENT) -> list[str]:
+    """The rarest words that other claims also use, but not so common they find everything."""
+    ceiling = max(200, FREQUENT * total)
+    useful = sorted((w for w in dict.fromkeys(found) if 1 < counts.get(w, 0) <= ceiling), key=lambda w: counts[w])
+    chosen, read = [], 0
+    for word in useful[:size]:
+        if chosen and read + counts[word] > POSTINGS:
+            break
+        chosen.append(word)
+        read += counts[word]
+    return chosen
 
 
 def word_frequencies(session: Session, found: list[str]) -> dict[str, int]:
-    """In how many claims each word (as the index stems it) appears."""
+    """In how many claims each word (as the index stems it) appears; common words ≥ COUNT_CAP approximately.
+
+    Counting walks a word's whole list of claims, so a count is kept per process and
+    reused until the record has grown by a fifth: document frequencies drift slowly.
+    """
+    found = list(dict.fromkeys(found))
     if not found:
         return {}
+    total, url = claims_total(session), _identity(session)
+    keys = {w: stem(w) if is_sqlite(session) else w for w in found}
+    cached = {w: _df_cache.get((url, k)) for w, k in keys.items()}
+    fresh = [w for w, hit in cached.items() if hit is None or not hit[1] <= total <= hit[1] * 1.2]
+    for w in fresh:
+        _df_cache[(url, keys[w])] = (_count(session, keys[w]), max(total, 1))
+    if len(_df_cache) > DF_CACHE:
+        _df_cache.clear()
+    return {w: _df_cache.get((url, keys[w]), (0, 0))[0] for w in found}
+
+
+def _count(session: Session, term: str) -> int:
     if is_sqlite(session):
-        stems = {w: stem(w) for w in found}
-        params = {f"t{i}": s for i, s in enumerate(set(stems.values()))}
-        sql = f"SELECT term, doc FROM claim_fts_vocab WHERE term IN ({', '.join(':' + k for k in params)})"
-        counts = dict(session.execute(text(sql), params).all())
-        return {w: counts.get(s, 0) for w, s in stems.items()}
+        # A bounded scan answers for most words at once; only common ones need the index's full count.
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM claim_fts WHERE claim_fts MATCH :q LIMIT {COUNT_CAP})"
+        found = session.execute(text(sql), {"q": _fts5([term], "AND")}).scalar()
+        if found < COUNT_CAP:
+            return found
+        return session.execute(text("SELECT doc FROM claim_fts_vocab WHERE term = :t"), {"t": term}).scalar() or found
     sql = (f"SELECT count(*) FROM (SELECT 1 FROM claim WHERE {PG_CLAIM} @@ to_tsquery('english', :q) "
            f"LIMIT {COUNT_CAP}) AS hits")  # fmt: skip
-    return {w: session.execute(text(sql), {"q": _tsquery([w], "&")}).scalar() or 0 for w in found}
+    return session.execute(text(sql), {"q": _tsquery([term], "&")}).scalar() or 0
+
+
+def _identity(session: Session) -> str:
+    """This record (not just this URL: a test database can be emptied and refilled): URL + first decision."""
+    first = session.execute(text("SELECT hash FROM decision WHERE seq = 1")).scalar()
+    return f"{session.get_bind().url}#{first}"
+
+
+_df_cache: dict[tuple[str, str], tuple[int, int]] = {}  # (database, term) → (claims with it, claims then)
+DF_CACHE = 500_000
 
 
 def claims_total(session: Session) -> int:

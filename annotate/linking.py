@@ -15,15 +15,15 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from annotate import fulltext
-from annotate.canonical import entity_groups, entity_names
-from annotate.features import Facts, Weights, compare, idf
+from annotate.canonical import entity_groups, group_names
+from annotate.features import FRAME, Facts, Weights, compare, idf
 from annotate.models import Claim, Document
 from annotate.relations import guess_relation
 from annotate.terms import content_words, stem, stems
 
-TEXT_CANDIDATES = 80
-ENTITY_GROUPS = 4  # the claim's rarest entities used to find candidates
-ENTITY_CANDIDATES = 12  # per entity, on each side of the claim's date
+TEXT_CANDIDATES = 50
+ENTITY_GROUPS = 3  # the claim's rarest entities used to find candidates
+ENTITY_CANDIDATES = 8  # per entity, on each side of the claim's date
 ENTITY_COUNT_CAP = 5000
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -47,7 +47,7 @@ def suggest_links(session: Session, claim_id: int, top: int = 10, embedder=None)
     pool = _text_candidates(session, me, counts) | _entity_candidates(session, me, weights)
     pool -= excluded(session, claim_id) | {claim_id}
     others = [o for o in load_facts(session, pool).values() if o.document_id != me.document_id and o.status != "rejected"]
-    _complete_groups(session, weights, others)
+    _name_groups(session, weights)
     scored = [(*_score(me, o, weights), o) for o in others]
     if embedder is not None and scored:
         scored = _with_embeddings(embedder, me, scored)
@@ -63,7 +63,7 @@ def relation_between(session: Session, a_id: int, b_id: int) -> Suggestion | Non
     me, other = facts[a_id], facts[b_id]
     counts = fulltext.word_frequencies(session, list(dict.fromkeys(content_words(me.quote))))
     weights = _weights(session, me, counts)
-    _complete_groups(session, weights, [other])
+    _name_groups(session, weights)
     return _explain(me, other, *_score(me, other, weights))
 
 
@@ -105,8 +105,8 @@ def _ints(value) -> list[int]:
 
 
 def _text_candidates(session: Session, me: Facts, counts: dict[str, int]) -> set[int]:
-    words = fulltext.salient_words(session, me.quote, counts)
-    return {i for i, _ in fulltext.claims_with_any(session, words, TEXT_CANDIDATES, exclude_document=me.document_id)}
+    found = fulltext.claims_sharing(session, content_words(me.quote), counts, TEXT_CANDIDATES, exclude_document=me.document_id)
+    return {i for i, _ in found}
 
 
 def _entity_candidates(session: Session, me: Facts, weights: Weights) -> set[int]:
@@ -142,22 +142,17 @@ def _entity_count(session: Session, members: list[int]) -> int:
     return session.execute(text(sql), params).scalar() or 1
 
 
-def _complete_groups(session: Session, weights: Weights, others: list[Facts]) -> None:
-    """Put the candidates' entities into the same groups, and name the groups the claim shares."""
-    mine = set(weights.groups.parent)
-    theirs = {e for o in others for e in o.entity_ids} - mine
-    known = entity_groups(session, mine | theirs) if theirs else weights.groups
-    weights.groups = known
-    roots = {known.canonical(e) for e in mine}
-    weights.entities = {known.canonical(e): v for e, v in weights.entities.items()}
-    weights.names = entity_names(session, roots)
+def _name_groups(session: Session, weights: Weights) -> None:
+    """Names for the claim's entity groups. The groups hold every spelling reachable from the claim's
+    entities, so a candidate's entity outside them is simply not shared: no lookup per candidate."""
+    weights.names = group_names(session, weights.groups)
 
 
 def _score(me: Facts, other: Facts, weights: Weights) -> tuple[float, dict]:
     f = compare(me, other, weights)
     base = (0.5 * f["lexical"] + 0.3 * f["entity"] + 0.1 * f["claimant"]
             + 0.05 * min(1.0, len(f["shared_numbers"]) / 2) + 0.05 * min(1.0, len(f["shared_dates"])))  # fmt: skip
-    return round(base * (0.75 + 0.25 * f["time"]), 4), f
+    return round(base * (0.5 + 0.5 * f["time"]), 4), f
 
 
 def _explain(me: Facts, other: Facts, score: float, f: dict) -> Suggestion:
@@ -169,8 +164,12 @@ def reasons(me: Facts, other: Facts, f: dict) -> list[str]:
     said = []
     if f["shared_entities"]:
         said.append("shared entities: " + ", ".join(f["shared_entities"][:5]))
-    if f["shared_words"]:
-        said.append("shared words: " + ", ".join(f["shared_words"][:6]))
+    words = [w for w in f["shared_words"] if not w.startswith(FRAME)]
+    if words:
+        said.append("shared words: " + ", ".join(words[:6]))
+    kinds = [w[len(FRAME):] for w in f["shared_words"] if w.startswith(FRAME)]
+    if kinds:
+        said.append("same kind of event: " + ", ".join(kinds))
     if f["claimant"]:
         said.append(f"same claimant: {other.claimant or me.claimant}")
     if f["shared_numbers"]:

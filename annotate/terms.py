@@ -33,9 +33,13 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text or "")]
 
 
+def is_content(word: str) -> bool:
+    """A word that carries meaning: no stopword, no single letter."""
+    return word not in STOPWORDS and (len(word) > 1 or word.isdigit())
+
+
 def content_words(text: str) -> list[str]:
-    """Words that carry meaning: no stopwords, no single letters."""
-    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    return [w for w in words(text) if is_content(w)]
 
 
 def content_terms(text: str) -> set[str]:

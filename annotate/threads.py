@@ -10,7 +10,7 @@ from collections import Counter
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotate.canonical import entity_groups, entity_names
+from annotate.canonical import entity_groups, group_names
 from annotate.ledger import Change, Ledger, NotFound, Writer, decision_dict
 from annotate.links import component
 from annotate.models import Claim, ClaimLink, Decision, ThreadMember
@@ -140,5 +140,5 @@ def suggested_name(session: Session, claim_ids: list[int]) -> str:
     ids = [e for entity_ids in lists for e in (entity_ids or []) if isinstance(e, int)]
     groups = entity_groups(session, ids)
     counts = Counter(groups.canonical(e) for e in ids)
-    names = entity_names(session, [e for e, _ in counts.most_common(2)])
+    names = group_names(session, groups)
     return " / ".join(names[e] for e, _ in counts.most_common(2) if e in names) or f"Story of claim {claim_ids[0]}"

@@ -9,8 +9,9 @@ from annotate.linking import suggest_links
 @pytest.fixture
 def kupiansk(newsroom):
     """Two spellings of one town: one entity merged into the other, one claim naming each."""
+    variant = newsroom.entity("Kupyansk")  # the older row, merged later into the canonical spelling
     canon = newsroom.entity("Kupiansk", aliases=["Kupjansk"])
-    variant = newsroom.entity("Kupyansk", merged_into=canon)
+    newsroom.record.ledger.record("alice", "ui", Change("entity.merged", "entity", variant, set={"merged_into": canon}))
     oblast = newsroom.entity("Kharkiv Oblast")
     a = newsroom.story("eastbank-july.md", "2023-07-18", "Eastbank Daily",
                        "Shelling of Kupyansk intensified as Russian units massed east of the Oskil river.",

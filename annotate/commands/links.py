@@ -1,0 +1,193 @@
+"""`claimtrail links …` (suggest, evaluate, add, remove, dismiss) and `claimtrail threads …`."""
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from sqlalchemy import select
+
+from annotate.cli import DbOption, console, err, open_record, print_jsonl
+from annotate.ledger import NotFound
+from annotate.models import Claim, Document
+
+links_app = typer.Typer(no_args_is_help=True, help="Links between claims of different documents: suggest, evaluate, review.")
+threads_app = typer.Typer(no_args_is_help=True, help="Threads: named stories of linked claims, with verdicts and timelines.")
+
+TopOption = Annotated[int, typer.Option("--top", help="Suggestions per claim.")]
+ActorOption = Annotated[Optional[str], typer.Option("--actor", help="Who decides (default: $USER).")]
+WhyOption = Annotated[str, typer.Option("--why", help="The rationale, kept in the ledger.")]
+
+
+def _actor(actor: str | None) -> str:
+    return actor or os.environ.get("USER") or "cli"
+
+
+def _embedder(use: bool):
+    if not use:
+        return None
+    from annotate.embeddings import load_embedder
+
+    found = load_embedder()
+    if found is None:
+        err.print("warning: the embeddings extra is not installed; suggestions use lexical and entity features only")
+    return found
+
+
+@links_app.command("suggest")
+def suggest(
+    format: Annotated[str, typer.Option(help="jsonl")] = "jsonl",
+    top: TopOption = 5,
+    embeddings: Annotated[bool, typer.Option(help="Blend in sentence-embedding similarity if the extra is installed.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Print the top suggestions for every claim, one JSON line per claim."""
+    from annotate.linking import suggest_links
+
+    if format != "jsonl":
+        err.print(f"error: --format {format}: only jsonl is supported", markup=False)
+        raise typer.Exit(2)
+    embedder = _embedder(embeddings)
+    with open_record(db).session() as session:
+        spans = _spans(session)
+        for claim_id in sorted(spans):
+            found = suggest_links(session, claim_id, top=top, embedder=embedder)
+            print_jsonl([{"claim": spans[claim_id], "suggestions": [
+                {**spans[s.other_id], "relation": s.relation, "score": s.score, "reasons": list(s.reasons)} for s in found]}])  # fmt: skip
+
+
+def _spans(session) -> dict[int, dict]:
+    query = select(Claim.id, Document.file_name, Claim.start, Claim.end).join(Document, Document.id == Claim.document_id)
+    return {row.id: {"doc": row.file_name, "start": row.start, "end": row.end} for row in session.execute(query)}
+
+
+@links_app.command("evaluate")
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False, help="Gold links, JSONL.")],
+    top: TopOption = 5,
+    format: Annotated[str, typer.Option(help="text or json")] = "text",
+    embeddings: Annotated[bool, typer.Option(help="Blend in sentence-embedding similarity if the extra is installed.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Recall@K of suggestions and accuracy of relation guesses on gold links."""
+    from annotate.link_eval import evaluate as run, load_gold
+
+    with open_record(db).session() as session:
+        report = run(session, load_gold(gold), top=top, embedder=_embedder(embeddings))
+    if format == "json":
+        return typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    console.print(f"gold links: {report['links']}, matched to stored claims: {report['matched']}", highlight=False)
+    console.print(f"recall@{top}: {report['recall_at_k']:.3f}", highlight=False)
+    for relation, r in report["relation_accuracy"].items():
+        console.print(f"relation {relation}: {r['right']}/{r['gold']} = {r['accuracy']:.3f}", highlight=False)
+    console.print(f"relation accuracy, macro-averaged over types: {report['relation_macro']:.3f}", highlight=False)
+
+
+@links_app.command("add")
+def add(
+    a: Annotated[int, typer.Argument(help="Claim id (for updates: the newer claim).")],
+    b: Annotated[int, typer.Argument(help="Claim id.")],
+    relation: Annotated[str, typer.Option("--relation", help="same_event, supports, contradicts or updates.")],
+    why: WhyOption,
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Link two claims (a decision in the ledger)."""
+    from annotate.links import link
+
+    made = _decide(lambda: link(open_record(db).ledger, a, b, relation, _actor(actor), "cli", rationale=why))
+    console.print(f"link {made['id']}: claim {a} {relation} claim {b}", highlight=False)
+
+
+@links_app.command("remove")
+def remove(link_id: int, why: WhyOption, actor: ActorOption = None, db: DbOption = None) -> None:
+    """Remove a link (the removal is a decision; the link's history stays)."""
+    from annotate.links import unlink
+
+    _decide(lambda: unlink(open_record(db).ledger, link_id, _actor(actor), "cli", rationale=why))
+    console.print(f"link {link_id} removed", highlight=False)
+
+
+@links_app.command("dismiss")
+def dismiss(claim: int, other: int, why: WhyOption = "", actor: ActorOption = None, db: DbOption = None) -> None:
+    """Dismiss a suggestion: this pair is not suggested again."""
+    from annotate.links import dismiss as record_dismissal
+
+    _decide(lambda: record_dismissal(open_record(db).ledger, claim, other, _actor(actor), "cli", rationale=why))
+    console.print(f"dismissed: claim {claim} ↔ claim {other}", highlight=False)
+
+
+@threads_app.command("create")
+def create(
+    name: str,
+    claim: Annotated[list[int], typer.Option("--claim", help="A claim in the thread (repeat the option).")],
+    description: Annotated[Optional[str], typer.Option(help="What the story is about.")] = None,
+    linked: Annotated[bool, typer.Option(help="Also add every claim linked to the given ones.")] = False,
+    why: WhyOption = "",
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Create a thread from claims."""
+    from annotate.links import component
+    from annotate.threads import create_thread
+
+    record = open_record(db)
+    ids = list(claim)
+    if linked:
+        with record.session() as session:
+            ids = sorted({c for start in claim for c in component(session, start)})
+    thread = _decide(lambda: create_thread(record.ledger, name, ids, _actor(actor), "cli", description, rationale=why))
+    console.print(f"thread {thread['id']}: {name} ({len(ids)} claims)", highlight=False, markup=False)
+
+
+@threads_app.command("verdict")
+def verdict(thread: int, claim: int, value: Annotated[str, typer.Argument(metavar="VERDICT")], why: WhyOption,
+            evidence: Annotated[list[int], typer.Option("--evidence", help="A claim that supports the verdict.")] = [],
+            actor: ActorOption = None, db: DbOption = None) -> None:  # fmt: skip
+    """Set the thread's verdict on a claim's proposition: unassessed, corroborated, contested, refuted, unverifiable."""
+    from annotate.threads import set_verdict
+
+    changed = _decide(lambda: set_verdict(open_record(db).ledger, thread, claim, value, _actor(actor), "cli",
+                                          rationale=why, evidence=tuple({"claim": e} for e in evidence)))  # fmt: skip
+    console.print(f"{len(changed)} claim(s) now {value}", highlight=False)
+
+
+@threads_app.command("show")
+def show(
+    thread: int,
+    format: Annotated[str, typer.Option(help="json or svg")] = "json",
+    axis: Annotated[str, typer.Option(help="event or published")] = "event",
+    db: DbOption = None,
+) -> None:
+    """A thread's timeline, as JSON or as an SVG drawing."""
+    from annotate.timeline import render_svg, thread_timeline
+
+    if format not in ("json", "svg"):
+        err.print(f"error: --format {format}: json or svg", markup=False)
+        raise typer.Exit(2)
+    with open_record(db).session() as session:
+        data = _decide(lambda: thread_timeline(session, thread, axis))
+    typer.echo(render_svg(data) if format == "svg" else json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@threads_app.command("suggest")
+def suggest_threads(min_size: Annotated[int, typer.Option(help="Smallest component worth a thread.")] = 3, db: DbOption = None) -> None:
+    """Linked groups of claims not yet in any thread, as JSON lines."""
+    from annotate.threads import suggest_threads as find
+
+    with open_record(db).session() as session:
+        print_jsonl(find(session, min_size))
+
+
+def _decide(action):
+    try:
+        return action()
+    except (ValueError, NotFound) as problem:
+        err.print(f"error: {problem}", markup=False, highlight=False)
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(links_app, name="links")
+    app.add_typer(threads_app, name="threads")
