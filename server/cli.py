@@ -26,7 +26,7 @@ def build_app(demo: bool):
     try:
         return create_app(demo=demo)
     except (InsecureSettings, SchemaOutOfDate) as problem:
-        err.print(f"[red]error:[/red] {problem}", highlight=False)
+        err.print(f"[red]error:[/red] {problem}", highlight=False, markup=True, soft_wrap=True)
         raise typer.Exit(2)
 
 

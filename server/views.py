@@ -135,7 +135,6 @@ def entity_view(session: Session, entity_id: int, limit: int = 500) -> dict:
         select(Claim, Document)
         .join(Document, Document.id == Claim.document_id)
         .where(Claim.document_id.in_(doc_ids), Claim.status.in_(("candidate", "accepted", "corrected")))
-        .order_by(Claim.event_date, Document.published, Claim.id)
     ).all()
     spans = {(m.document_id, m.start, m.end) for m, _ in mentions}
     about = [
@@ -143,6 +142,7 @@ def entity_view(session: Session, entity_id: int, limit: int = 500) -> dict:
         if ids & set(c.entity_ids) or c.claimant_entity_id in ids
         or any(doc == c.document_id and c.start <= s and e <= c.end for doc, s, e in spans)
     ]  # fmt: skip
+    about.sort(key=lambda cd: (cd[0].event_date or cd[1].published or "", cd[0].id))  # when it happened, else when told
     return {
         "entity": entity,
         "merged_into": entity.merged_into and session.get(Entity, entity.merged_into),

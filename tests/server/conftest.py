@@ -1,11 +1,16 @@
 """Fixtures for the web app against the real record (SQLite, and PostgreSQL when configured)."""
 
+import sys
+from pathlib import Path
+
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from annotate import accounts
-from reviewdesk import PASSWORD, SECRET, Desk, Ledger, Reviewer
+
+sys.path.insert(0, str(Path(__file__).parent))  # reviewdesk, whatever pytest's import mode
+from reviewdesk import PASSWORD, SECRET, Desk, Ledger, Reviewer  # noqa: E402
 from server.app import create_app
 from server.settings import ServerSettings
 

@@ -181,7 +181,7 @@ def test_entity_page_lists_mentions_and_claims_and_leads_can_merge(signed_in, re
     other = desk.entity("Kupyansk", aliases=["Kupjansk"])
     lea, alice = signed_in("lea"), signed_in("alice")
     page = alice.get(f"/entities/{report['town']}")
-    assert page.status_code == 200 and "Mentions over time (1)" in page.text and "Claims naming it (1)" in page.text
+    assert page.status_code == 200 and "Mentions over time (1)" in page.text and "Claims by or about it (1)" in page.text
     assert "Merge into another entity" not in page.text  # reviewers cannot merge
     assert alice.post(f"/review/entities/{other}/merge", {"into": str(report["town"]), "version": 1}, htmx=False).status_code == 403
     ledger.mark()
