@@ -6,8 +6,9 @@ review covers them, with every place as an `appearance` and the earliest publish
 review is the thread's verdict; its date is when that verdict was last decided.
 """
 
-import json
 from typing import Iterable
+
+from exports import dumps
 
 SUFFIX = ".jsonl"
 NEEDS = ("appearances",)
@@ -30,7 +31,7 @@ def write(claims: Iterable[dict], out, ctx) -> int:
         if claim["verdict"] not in RATINGS or group[0] in open_groups:
             continue
         open_groups[group[0]] = group[-1]
-        out.write(json.dumps(review(claim, ctx), ensure_ascii=False, sort_keys=True) + "\n")
+        out.write(dumps(review(claim, ctx)) + "\n")
         count += 1
     return count
 

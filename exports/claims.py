@@ -8,11 +8,12 @@ from the ledger again. Claims are read in pages by id, so memory stays flat.
 """
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from itertools import groupby
 from typing import Iterable, Iterator
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlmodel import Session
 
 from annotate.ledger import GENESIS, resolve_as_of, state_as_of
@@ -21,6 +22,9 @@ from annotate.models import ClaimLink, Decision, DocumentText, ThreadMember
 VERIFIED = ("accepted", "corrected")
 PAGE = 1000
 CONTEXT = 32  # characters of prefix / suffix around a quote (Web Annotation TextQuoteSelector)
+# A claim's status read from a decision's canonical JSON without parsing it all: in that
+# encoding a quote inside a string is escaped, so this can only match the top-level key.
+_STATUS = re.compile(r'"status":"([^"\\]*)"')
 
 # What a format may ask for beyond the plain claim (each costs extra reads):
 #   "context"      prefix / suffix text around the quote
@@ -90,10 +94,10 @@ class _Page:
     """One page of claims and everything their records need, read in a handful of queries."""
 
     def __init__(self, session: Session, seq: int, ids: list[int], needs: frozenset):
-        self.session, self.seq, self.needs = session, seq, needs
+        self.session, self.seq, self.needs, self._docs = session, seq, needs, {}
         self.histories = _histories(session, seq, ids[0], ids[-1])
-        self.claims = {cid: {**h[-1]["after"], "id": cid, "version": h[-1]["target_version"]} for cid, h in self.histories.items()}
-        self.links = self._links(self.claims, relation=None)
+        self.claims = {cid: {**json.loads(h[-1]["after"]), "id": cid, "version": h[-1]["target_version"]} for cid, h in self.histories.items()}
+        self.links = self._links(range(ids[0], ids[-1] + 1), relation=None)
         self.members = self._members()
         self.threads = fold(session, seq, "thread", {m["thread_id"] for ms in self.members.values() for m in ms})
         self.groups = self._same_event_groups() if "appearances" in needs else {}
@@ -113,18 +117,19 @@ class _Page:
     def _record(self, claim: dict) -> dict:
         history = self.histories[claim["id"]]
         proposed, last, accepted = history[0], history[-1], _accepted_by(history)
+        doc = self._document(claim["document_id"])
         threads = [
             {"id": m["thread_id"], "name": self.threads.get(m["thread_id"], {}).get("name"), "verdict": m["verdict"], "decided_at": m["decided_at"]}
             for m in self.members.get(claim["id"], [])
         ]
         record = {
             "id": claim["id"], "version": claim["version"], "quote": claim["quote"],
-            "start": claim["start"], "end": claim["end"], "document": self._document(claim["document_id"]),
+            "start": claim["start"], "end": claim["end"], "document": doc,
             "claimant": claim["claimant"] or self._entity_name(claim["claimant_entity_id"]),
             "claimant_entity": self._entity(claim["claimant_entity_id"]),
             "reporting_verb": claim["reporting_verb"], "hedged": claim["hedged"], "hedges": claim["hedges"],
             "negated": claim["negated"], "event_date": claim["event_date"],
-            "published": claim["published"] or self._document(claim["document_id"])["published"],
+            "published": claim["published"] or doc["published"],
             "entities": [e for e in map(self._entity, claim["entity_ids"]) if e],
             "links": self.links.get(claim["id"], []), "threads": threads, "verdict": _verdict(threads),
             "status": claim["status"], "annotator": claim["annotator"], "score": claim["score"],
@@ -140,6 +145,11 @@ class _Page:
         return record
 
     def _document(self, doc_id: int) -> dict:
+        if doc_id not in self._docs:  # shared by the page's claims on that document; never modified
+            self._docs[doc_id] = self._document_record(doc_id)
+        return self._docs[doc_id]
+
+    def _document_record(self, doc_id: int) -> dict:
         doc = self.documents.get(doc_id) or {}
         publisher = self.publishers.get(doc.get("publisher_id")) or {}
         return {
@@ -157,8 +167,12 @@ class _Page:
 
     def _links(self, claims: Iterable[int], relation: str | None) -> dict[int, list[dict]]:
         """Active links at the cut touching these claims, by claim, seen from that claim's side."""
-        ids = list(claims)
-        index = select(ClaimLink.id).where(or_(ClaimLink.a_id.in_(ids), ClaimLink.b_id.in_(ids)))
+        if isinstance(claims, range):  # a page: two index range scans
+            touches = or_(ClaimLink.a_id.between(claims.start, claims.stop - 1), ClaimLink.b_id.between(claims.start, claims.stop - 1))
+        else:
+            ids = bindparam(None, list(claims), expanding=True)  # one parameter, not one per id
+            touches = or_(ClaimLink.a_id.in_(ids), ClaimLink.b_id.in_(ids))
+        index = select(ClaimLink.id).where(touches)
         if relation:
             index = index.where(ClaimLink.relation == relation)
         found: dict[int, list[dict]] = {}
@@ -171,15 +185,16 @@ class _Page:
 
     def _members(self) -> dict[int, list[dict]]:
         """Active thread memberships at the cut, with when their verdict was last decided."""
-        index = list(self.session.execute(select(ThreadMember.id).where(ThreadMember.claim_id.in_(list(self.claims)))).scalars())
+        first, last = min(self.claims), max(self.claims)
+        index = list(self.session.execute(select(ThreadMember.id).where(ThreadMember.claim_id.between(first, last))).scalars())
         decided = dict(self.session.execute(
             select(Decision.target_id, func.max(Decision.at))
-            .where(Decision.target_type == "thread_member", Decision.target_id.in_(index), Decision.seq <= self.seq)
+            .where(Decision.target_type == "thread_member", Decision.target_id.in_(bindparam(None, index, expanding=True)), Decision.seq <= self.seq)
             .group_by(Decision.target_id)
         ).all())  # fmt: skip
         found: dict[int, list[dict]] = {}
         for m in fold(self.session, self.seq, "thread_member", index).values():
-            if m["status"] == "active":
+            if m["status"] == "active" and m["claim_id"] in self.claims:
                 found.setdefault(m["claim_id"], []).append({**m, "decided_at": decided[m["id"]]})
         return {k: sorted(v, key=lambda m: m["thread_id"]) for k, v in found.items()}
 
@@ -234,8 +249,12 @@ def _histories(session: Session, seq: int, first: int, last: int) -> dict[int, l
         .order_by(Decision.target_id, Decision.seq)
     )
     found: dict[int, list[dict]] = {}
-    for row in session.execute(query):
-        found.setdefault(row.target_id, []).append({**row._asdict(), "after": json.loads(row.after)})
+    for seq_, at, actor, origin, action, target_id, version, after, rationale, hash_ in session.connection().execute(query).fetchall():
+        status = _STATUS.search(after)  # only the last `after` of each claim is parsed (see _Page)
+        found.setdefault(target_id, []).append({
+            "seq": seq_, "at": at, "actor": actor, "origin": origin, "action": action, "target_version": version,
+            "after": after, "rationale": rationale, "hash": hash_, "status": status and status.group(1),
+        })  # fmt: skip
     return found
 
 
@@ -243,7 +262,7 @@ def _accepted_by(history: list[dict]) -> dict | None:
     """The decision that made the claim verified (accepted or corrected), if it still is."""
     accepted, previous = None, None
     for d in history:
-        status = d["after"].get("status")
+        status = d["status"]
         if status not in VERIFIED:
             accepted = None
         elif previous not in VERIFIED:
@@ -254,15 +273,18 @@ def _accepted_by(history: list[dict]) -> dict | None:
 
 def _verdict(threads: list[dict]) -> str:
     """One verdict: the threads' assessed verdict when they agree, "contested" when they do not."""
+    if not threads:
+        return "unassessed"
     assessed = {t["verdict"] for t in threads} - {"unassessed"}
     return assessed.pop() if len(assessed) == 1 else ("contested" if assessed else "unassessed")
 
 
 def _version(d: dict) -> dict:
+    after = json.loads(d["after"])
     return {
         "seq": d["seq"], "at": d["at"], "actor": d["actor"], "origin": d["origin"], "action": d["action"],
         "version": d["target_version"], "hash": d["hash"], "rationale": d["rationale"],
-        "status": d["after"].get("status"), "quote": d["after"].get("quote"),
+        "status": after.get("status"), "quote": after.get("quote"),
     }  # fmt: skip
 
 

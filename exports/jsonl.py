@@ -1,7 +1,8 @@
 """JSON Lines: one claim a line, every field the iterator gives (sorted keys, UTF-8)."""
 
-import json
 from typing import Iterable
+
+from exports import dumps
 
 SUFFIX = ".jsonl"
 NEEDS = ()
@@ -10,6 +11,6 @@ NEEDS = ()
 def write(claims: Iterable[dict], out, ctx) -> int:
     count = 0
     for claim in claims:
-        out.write(json.dumps(claim, ensure_ascii=False, sort_keys=True) + "\n")
+        out.write(dumps(claim) + "\n")
         count += 1
     return count

@@ -10,11 +10,12 @@ PROV-JSON groups records by kind, so each kind is spooled to a temporary file wh
 the claims stream by, and the sections are joined at the end: memory stays flat.
 """
 
-import json
 import shutil
 import tempfile
 from typing import Iterable, Iterator
 from urllib.parse import quote
+
+from exports import dumps
 
 SUFFIX = ".json"
 NEEDS = ("history",)
@@ -34,7 +35,7 @@ def write(claims: Iterable[dict], out, ctx) -> int:
             count += 1
         for actor, kind in sorted(agents.items()):
             _add(spools["agent"], sizes, "agent", agent_id(actor), {"prov:type": _qname(kind), "prov:label": actor})
-        out.write('{"prefix":' + json.dumps(prefixes(ctx.base_url), sort_keys=True))
+        out.write('{"prefix":' + dumps(prefixes(ctx.base_url)))
         for section in SECTIONS:
             if sizes[section]:
                 out.write(f',"{section}":{{')
@@ -104,5 +105,5 @@ def _drop_none(attributes: dict) -> dict:
 
 
 def _add(spool, sizes: dict, section: str, key: str, value: dict) -> None:
-    spool.write(("," if sizes[section] else "") + json.dumps(key) + ":" + json.dumps(value, ensure_ascii=False, sort_keys=True))
+    spool.write(("," if sizes[section] else "") + dumps(key) + ":" + dumps(value))
     sizes[section] += 1

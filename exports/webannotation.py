@@ -5,9 +5,10 @@ selected both by quote (exact / prefix / suffix) and by position; the bodies tag
 a claim and carry its verdict when it has one.
 """
 
-import json
 from typing import Iterable
 from urllib.parse import quote
+
+from exports import dumps
 
 SUFFIX = ".jsonl"
 NEEDS = ("context",)
@@ -17,7 +18,7 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 def write(claims: Iterable[dict], out, ctx) -> int:
     count = 0
     for claim in claims:
-        out.write(json.dumps(annotation(claim, ctx), ensure_ascii=False, sort_keys=True) + "\n")
+        out.write(dumps(annotation(claim, ctx)) + "\n")
         count += 1
     return count
 

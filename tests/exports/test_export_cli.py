@@ -50,3 +50,12 @@ def test_unknown_or_missing_format_is_a_clear_error(sample, tmp_path):
     result = run(sample, "export", "-f", "xlsx", "-o", str(tmp_path / "x"))
     assert result.exit_code == 2 and "unknown format 'xlsx'" in result.output
     assert run(sample, "export", "-f", "jsonl").exit_code == 2
+
+
+def test_labelstudio_goes_through_the_registry_and_verifies(sample, tmp_path):
+    pytest.importorskip("exports.labelstudio")
+    out = tmp_path / "tasks.json"
+    result = run(sample, "export", "-f", "labelstudio", "-o", str(out), "--as-of", str(sample.cut))
+    assert result.exit_code == 0, result.output
+    assert {task["data"]["text"][:10] for task in json.loads(out.read_text())}  # documents as tasks
+    assert run(sample, "export", "verify", str(out) + ".manifest.json").exit_code == 0

@@ -1,0 +1,115 @@
+"""Export throughput (claims/s) and memory per format, at 10,000 and 100,000 claims.
+
+Memory must stay flat: the iterator reads claims in pages, so peak memory should not
+grow with the number of claims. Each export runs in a fresh process, which reports its
+peak RSS (getrusage) and, in a second run, the peak of Python allocations (tracemalloc).
+Target (issue 6): 1,000,000 claims to JSONL in ≤ 30 s with peak memory ≤ 300 MB.
+
+Run: python -m benchmarks.bench_exports [N ...] [--formats jsonl,csv,…]
+"""
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from annotate.config import Settings
+from annotate.ledger import Change
+from annotate.models import DocumentText
+from annotate.record import Record
+from benchmarks.common import fresh_record, timed
+
+FORMATS = ["jsonl", "csv", "claimreview", "webannotation", "prov"]
+TEXT = ("Officials said on Monday that the brigade held the line near the river crossing. "
+        "Local sources reported that shelling may resume within days, according to the district office. ") * 4  # fmt: skip
+QUOTE = "the brigade held the line near the river crossing"
+CLAIMS_PER_DOC = 10
+BATCH = 10_000
+
+
+def build(record: Record, n: int) -> None:
+    """n claims on n/10 documents: half accepted, one in ten in a thread, one in ten in a same_event pair."""
+    start = TEXT.index(QUOTE)
+    sha = __import__("hashlib").sha256(TEXT.encode()).hexdigest()
+    with record.ledger.writer("cli", "cli") as w:
+        w.session.execute(insert(DocumentText), [{"sha256": sha, "text": TEXT}])
+        w.apply(Change("publisher.added", "publisher", set={"name": "Bench Wire"}))
+        thread = w.apply(Change("thread.created", "thread", set={"name": "River crossing"}))["id"]
+    for first in range(0, n, BATCH):
+        with record.ledger.writer("rules@bench", "annotator") as w:
+            for i in range(first, min(first + BATCH, n)):
+                if i % CLAIMS_PER_DOC == 0:
+                    doc = w.apply(Change("document.ingested", "document", set={
+                        "sha256": sha, "file_name": f"r{i}.txt", "title": f"Report {i}", "url": f"https://wire.example/{i}",
+                        "publisher_id": 1, "published": "2024-03-01", "length": len(TEXT)}))["id"]  # fmt: skip
+                w.apply(Change("claim.proposed", "claim", set={
+                    "document_id": doc, "start": start, "end": start + len(QUOTE), "quote": QUOTE, "claimant": "Officials",
+                    "event_date": "2024-03-01", "published": "2024-03-01", "annotator": "rules@bench", "score": 0.7}))  # fmt: skip
+        with record.ledger.writer("alice", "ui") as w:
+            for claim_id in range(first + 1, min(first + BATCH, n) + 1):
+                if claim_id % 2:
+                    w.apply(Change("claim.accepted", "claim", claim_id, {"status": "accepted"}))
+                if claim_id % 10 == 1:
+                    w.apply(Change("thread_member.added", "thread_member", set={"thread_id": thread, "claim_id": claim_id, "verdict": "corroborated"}))
+                if claim_id % 20 == 3 and claim_id + 10 <= n:  # pairs: the same report on two documents
+                    w.apply(Change("link.added", "link", set={"a_id": claim_id, "b_id": claim_id + 10, "relation": "same_event"}))
+
+
+def one(db_url: str, fmt: str, out: str, trace: bool) -> dict:
+    """Run one export in this process; its time, peak RSS and (traced) peak Python allocations."""
+    from exports.manifest import export
+
+    record = Record.open(Settings(database_url=db_url))
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    with record.session() as session:
+        manifest = export(session, fmt, Path(out))
+    seconds = time.perf_counter() - started
+    found = {"seconds": seconds, "claims": manifest["counts"]["claims"], "bytes": manifest["bytes"],
+             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}  # fmt: skip
+    if trace:
+        found["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    return found
+
+
+def measure(db_url: str, fmt: str, folder: Path, trace: bool) -> dict:
+    args = [sys.executable, "-m", "benchmarks.bench_exports", "--one", db_url, fmt, str(folder / f"out.{fmt}")]
+    done = subprocess.run(args + (["--trace"] if trace else []), capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def main(sizes: list[int], formats: list[str]) -> None:
+    rows = []
+    for n in sizes:
+        record = fresh_record(f"exports-{n}")
+        with timed(f"build {n:,} claims through the ledger", n, "claims"):
+            build(record, n)
+        url = record.settings.resolved_database_url
+        folder = Path(tempfile.mkdtemp(prefix="claimtrail-exports-"))
+        for fmt in formats:
+            plain, traced = measure(url, fmt, folder, False), measure(url, fmt, folder, True)
+            rows.append((n, fmt, plain["seconds"], n / plain["seconds"], plain["rss_mb"], traced["traced_peak_mb"], plain["bytes"] / 2**20))
+            print(f"{fmt:>13} {n:>9,} claims: {plain['seconds']:6.2f} s, {n / plain['seconds']:9,.0f} claims/s, "
+                  f"peak RSS {plain['rss_mb']:6.1f} MB, Python peak {traced['traced_peak_mb']:5.1f} MB, file {plain['bytes'] / 2**20:6.1f} MB", flush=True)  # fmt: skip
+    print("\n| format | claims | seconds | claims/s | peak RSS MB | Python peak MB | file MB |\n|---|---:|---:|---:|---:|---:|---:|")
+    for n, fmt, s, rate, rss, peak, size in rows:
+        print(f"| {fmt} | {n:,} | {s:.2f} | {rate:,.0f} | {rss:.0f} | {peak:.1f} | {size:.1f} |")
+
+
+if __name__ == "__main__":
+    argv = sys.argv[1:]
+    if argv and argv[0] == "--one":
+        print(json.dumps(one(argv[1], argv[2], argv[3], "--trace" in argv)))
+    else:
+        formats = FORMATS
+        if "--formats" in argv:
+            formats = argv.pop(argv.index("--formats") + 1).split(",")
+            argv.remove("--formats")
+        main([int(a) for a in argv] or [10_000, 100_000], formats)
