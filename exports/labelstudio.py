@@ -18,12 +18,12 @@ Two ways in, one task builder:
 import json
 from collections import defaultdict
 from contextlib import nullcontext
-from itertools import groupby
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from annotate.labelstudio import regions
@@ -38,23 +38,25 @@ STREAM = {"yield_per": 1000}
 PAGE = 200  # documents per page when reading at a cut
 
 
-def task(doc: dict, text: str, mentions: list[dict], claims: list[dict], links: list[dict]) -> dict:
-    """One document's task: its text and ids in `data`, one prediction per annotator."""
-    data = {TEXT: text, "doc_id": doc["id"], "sha256": doc["sha256"], "title": doc.get("title"),
-            "published": doc.get("published"), "url": doc.get("url")}  # fmt: skip
+def task(doc, text: str, mentions: list[tuple], claims: list[tuple], links: list[tuple]) -> dict:
+    """One document's task: its text and ids in `data`, one prediction per annotator.
+
+    Rows are tuples, cheap to stream: mentions (document_id, id, start, end, label,
+    annotator, score), claims (document_id, id, start, end, annotator, score), links
+    (document_id, id, a_id, b_id, relation); each list in id order.
+    """
+    data = {TEXT: text, "doc_id": doc["id"], "sha256": doc["sha256"], "title": doc["title"], "published": doc["published"], "url": doc["url"]}
     results: dict[str, list] = defaultdict(list)
-    for m in sorted(mentions, key=lambda m: m["id"]):
-        if m["label"] in ENTITY_LABELS:
-            rid = regions.region_id("mention", m["id"])
-            results[m["annotator"] or UNNAMED].append(regions.span(rid, "mention", m["start"], m["end"], text[m["start"] : m["end"]], m["label"], m["score"]))
-    for c in sorted(claims, key=lambda c: c["id"]):
-        rid = regions.region_id("claim", c["id"])
-        results[c["annotator"] or UNNAMED].append(regions.span(rid, "claim", c["start"], c["end"], text[c["start"] : c["end"]], CLAIM_LABEL, c["score"]))
-    for link in sorted(links, key=lambda link: link["id"]):  # a relation joins regions of one prediction
-        a, b = regions.region_id("claim", link["a_id"]), regions.region_id("claim", link["b_id"])
+    for _, mid, start, end, label, annotator, score in mentions:
+        if label in ENTITY_LABELS:
+            results[annotator or UNNAMED].append(regions.span(f"m{mid}", "mention", start, end, text[start:end], label, score))
+    for _, cid, start, end, annotator, score in claims:
+        results[annotator or UNNAMED].append(regions.span(f"c{cid}", "claim", start, end, text[start:end], CLAIM_LABEL, score))
+    for _, _, a_id, b_id, relation in links:  # a relation joins regions of one prediction
+        a, b = f"c{a_id}", f"c{b_id}"
         for result in results.values():
             if {a, b} <= {r["id"] for r in result}:
-                result.append(regions.relation(a, b, link["relation"]))
+                result.append(regions.relation(a, b, relation))
     data = {k: v for k, v in data.items() if v is not None}
     return {"data": data, "predictions": [prediction(v, r) for v, r in sorted(results.items())]}
 
@@ -79,52 +81,57 @@ def write_tasks(record, out: str | Path | IO[str], document_ids: Iterable[int] |
 def tasks(session: Session, document_ids: Iterable[int] | None = None, statuses=DEFAULT_STATUSES) -> Iterator[dict]:
     """Tasks for every document (or these), in id order, with its objects in `statuses`."""
     ids = sorted(set(document_ids)) if document_ids is not None else None
-    mentions = _Grouped(session, _current(Mention, ids, statuses))
-    claims = _Grouped(session, _current(Claim, ids, statuses))
-    links = _Grouped(session, _current_links(ids, statuses))
+    conn = session.connection().execution_options(**STREAM)  # Core rows as tuples: no ORM cost per row
+    mentions = _Grouped(conn, _current(Mention, MENTION_COLUMNS, ids, statuses))
+    claims = _Grouped(conn, _current(Claim, CLAIM_COLUMNS, ids, statuses))
+    links = _Grouped(conn, _current_links(ids, statuses))
     docs = select(Document.id, Document.sha256, Document.title, Document.published, Document.url, DocumentText.text)
     docs = docs.join(DocumentText, DocumentText.sha256 == Document.sha256)
     if ids is not None:
         docs = docs.where(Document.id.in_(ids))
-    for doc in session.execute(docs.order_by(Document.id), execution_options=STREAM).mappings():
+    for doc in conn.execute(docs.order_by(Document.id)).mappings():
         yield task(doc, doc["text"], mentions.take(doc["id"]), claims.take(doc["id"]), links.take(doc["id"]))
 
 
-def _current(model, ids, statuses):
-    query = select(model.__table__).where(model.status.in_(statuses))
+MENTION_COLUMNS = ("document_id", "id", "start", "end", "label", "annotator", "score")
+CLAIM_COLUMNS = ("document_id", "id", "start", "end", "annotator", "score")
+
+
+def _current(model, columns, ids, statuses):
+    table = model.__table__
+    query = select(*(table.c[name] for name in columns)).where(table.c.status.in_(statuses))
     if ids is not None:
-        query = query.where(model.document_id.in_(ids))
-    return query.order_by(model.document_id, model.id)
+        query = query.where(table.c.document_id.in_(ids))
+    return query.order_by(table.c.document_id, table.c.id)
 
 
 def _current_links(ids, statuses):
     """Active links between two exported claims of the same document, by document."""
-    a, b = aliased(Claim), aliased(Claim)
+    a, b, link = Claim.__table__.alias("a"), Claim.__table__.alias("b"), ClaimLink.__table__
     query = (
-        select(ClaimLink.__table__, a.document_id)
-        .join(a, a.id == ClaimLink.a_id)
-        .join(b, b.id == ClaimLink.b_id)
-        .where(ClaimLink.status == "active", a.document_id == b.document_id, a.status.in_(statuses), b.status.in_(statuses))
+        select(a.c.document_id, link.c.id, link.c.a_id, link.c.b_id, link.c.relation)
+        .join(a, a.c.id == link.c.a_id)
+        .join(b, b.c.id == link.c.b_id)
+        .where(link.c.status == "active", a.c.document_id == b.c.document_id, a.c.status.in_(statuses), b.c.status.in_(statuses))
     )
     if ids is not None:
-        query = query.where(a.document_id.in_(ids))
-    return query.order_by(a.document_id, ClaimLink.id)
+        query = query.where(a.c.document_id.in_(ids))
+    return query.order_by(a.c.document_id, link.c.id)
 
 
 class _Grouped:
-    """Rows of a query ordered by document_id, handed out one document at a time."""
+    """Rows of a query ordered by document_id (their first column), one document at a time."""
 
-    def __init__(self, session: Session, query):
-        rows = session.execute(query, execution_options=STREAM).mappings()
-        self._groups = groupby(rows, key=lambda row: row["document_id"])
+    def __init__(self, conn, query):
+        self._groups = groupby(conn.execute(query), key=itemgetter(0))
         self._current = next(self._groups, None)
 
-    def take(self, document_id: int) -> list[dict]:
+    def take(self, document_id: int) -> list[tuple]:
         while self._current is not None and self._current[0] < document_id:
             self._current = next(self._groups, None)
         if self._current is None or self._current[0] != document_id:
             return []
-        found = [dict(row) for row in self._current[1]]
+        found = list(self._current[1])
         self._current = next(self._groups, None)
         return found
 
@@ -159,7 +166,16 @@ def _tasks_at_cut(session: Session, seq: int, chosen: dict[int, set[int]], statu
             if doc_id in docs:
                 mine = {c["id"] for c in by_doc[doc_id]}
                 same_doc = [x for x in links if x["status"] == "active" and x["a_id"] in mine and x["b_id"] in mine]
-                yield task(docs[doc_id], texts[docs[doc_id]["sha256"]], mentions[doc_id], by_doc[doc_id], same_doc)
+                yield task(docs[doc_id], texts[docs[doc_id]["sha256"]], _rows(mentions[doc_id], MENTION_COLUMNS),
+                           _rows(by_doc[doc_id], CLAIM_COLUMNS), _rows(same_doc, LINK_COLUMNS))  # fmt: skip
+
+
+LINK_COLUMNS = ("document_id", "id", "a_id", "b_id", "relation")
+
+
+def _rows(objects: list[dict], columns: tuple) -> list[tuple]:
+    """Objects as the tuples `task` takes (a link's document_id is never read), in id order."""
+    return [tuple(o.get(c) for c in columns) for o in sorted(objects, key=itemgetter("id"))]
 
 
 def _by_document(rows: Iterable[dict]) -> dict[int, list[dict]]:
@@ -174,10 +190,12 @@ def _by_document(rows: Iterable[dict]) -> dict[int, list[dict]]:
 
 def write_json(fh, items: Iterable[dict]) -> int:
     """A JSON list, one task a line, written as it is produced."""
-    n = 0
+    n, sep, items = 0, "\n", iter(items)
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     fh.write("[")
-    for n, item in enumerate(items, 1):
-        fh.write(("\n" if n == 1 else ",\n") + json.dumps(item, ensure_ascii=False))
+    while chunk := [encode(item) for item in islice(items, 100)]:  # fewer, larger writes
+        fh.write(sep + ",\n".join(chunk))
+        n, sep = n + len(chunk), ",\n"
     fh.write("\n]\n")
     return n
 

@@ -40,17 +40,19 @@ class Index:
         self.objects: dict[str, dict[int, dict]] = {"mention": {}, "claim": {}}
         self.spans: dict[tuple, int] = {}
         self.links: dict[tuple, dict] = {}
-        ids = sorted(doc_ids)
-        for i in range(0, len(ids), CHUNK):
-            for kind, model in (("mention", Mention), ("claim", Claim)):
-                table = model.__table__
-                for row in writer.session.execute(select(table).where(table.c.document_id.in_(ids[i : i + CHUNK]))).mappings():
-                    self.put(kind, dict(row))
-        claims = sorted(self.objects["claim"])
-        table = ClaimLink.__table__
+        conn, ids = writer.session.connection(), sorted(doc_ids)
+        for kind, model in (("mention", Mention), ("claim", Claim)):
+            t = model.__table__
+            columns = [t.c.id, t.c.version, t.c.document_id, t.c.start, t.c.end, t.c.status] + ([t.c.label] if kind == "mention" else [])
+            names = [c.name for c in columns]
+            for i in range(0, len(ids), CHUNK):
+                for row in conn.execute(select(*columns).where(t.c.document_id.in_(ids[i : i + CHUNK]))):
+                    self.put(kind, dict(zip(names, row)))
+        claims, t = sorted(self.objects["claim"]), ClaimLink.__table__
         for i in range(0, len(claims), CHUNK):
             part = claims[i : i + CHUNK]
-            for row in writer.session.execute(select(table).where(or_(table.c.a_id.in_(part), table.c.b_id.in_(part)))).mappings():
+            query = select(t.c.id, t.c.version, t.c.a_id, t.c.b_id, t.c.relation, t.c.status).where(or_(t.c.a_id.in_(part), t.c.b_id.in_(part)))
+            for row in conn.execute(query).mappings():
                 self.put_link(dict(row))
 
     def put(self, kind: str, state: dict) -> None:

@@ -220,15 +220,19 @@ def _documents(session: Session, tasks: list) -> dict:
             ids.add(data["doc_id"])
         if isinstance(data, dict) and isinstance(data.get(TEXT), str):
             shas.add(_sha(data[TEXT]))
-    found = {}
+    found, conn, table = {}, session.connection(), Document.__table__
+    columns = (table.c.id, table.c.sha256, table.c.published)
     ids, shas = sorted(ids), sorted(shas)
-    for i in range(0, max(len(ids), len(shas)), CHUNK):
-        query = select(Document.id, Document.sha256, Document.published).where(
-            or_(Document.id.in_(ids[i : i + CHUNK]), Document.sha256.in_(shas[i : i + CHUNK]))
-        )
-        for doc in session.execute(query.order_by(Document.id.desc())):  # the newest document with a text wins
+    for i in range(0, len(ids), CHUNK):
+        for doc in conn.execute(select(*columns).where(table.c.id.in_(ids[i : i + CHUNK]))):
             found[("id", doc.id)] = doc
-            found.setdefault(("sha", doc.sha256), doc)
+    known = {d.sha256 for d in found.values()}
+    shas = [s for s in shas if s not in known]  # tasks whose doc_id is missing or names another text
+    for i in range(0, len(shas), CHUNK):
+        for doc in conn.execute(select(*columns).where(table.c.sha256.in_(shas[i : i + CHUNK]))):
+            found[("id", doc.id)] = doc
+    for doc in sorted(found.values(), key=lambda d: -d.id):  # the newest document with a text wins
+        found.setdefault(("sha", doc.sha256), doc)
     return found
 
 

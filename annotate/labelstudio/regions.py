@@ -29,7 +29,7 @@ def span(rid: str, kind: str, start: int, end: int, text: str, label: str, score
         "value": {"start": start, "end": end, "text": text, "labels": [label if kind == "mention" else CLAIM_LABEL]},
     }  # fmt: skip
     if score is not None:
-        item["score"] = round(float(score), 4)
+        item["score"] = score
     return item
 
 

@@ -6,14 +6,14 @@ before anything is written. Each problem names the task and the result it is abo
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotate.labelstudio.config import CLAIM_LABEL, ENTITY_LABELS, TEXT, LabelConfig
 
 DIRECTIONS = ("right", "left", "bi")
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):  # tuples: tens of thousands are made per import
     rid: str
     kind: str  # mention | claim
     start: int
@@ -23,8 +23,7 @@ class Region:
     score: float | None = None
 
 
-@dataclass(frozen=True)
-class Relation:
+class Relation(NamedTuple):
     from_rid: str
     to_rid: str
     label: str
@@ -49,19 +48,20 @@ def check_result(cfg: LabelConfig, text: str, result, where: str) -> tuple[Check
     """The regions and relations of one prediction or annotation, and what is wrong with it."""
     if not isinstance(result, list):
         return Checked(), [f"{where}: 'result' is not a list"]
-    checked, problems = Checked(), []
+    checked, problems, seen = Checked(), [], set()
     items = [i for i in result if isinstance(i, dict)]
     if len(items) != len(result):
         problems.append(f"{where}: a result item is not an object")
     for n, item in enumerate(items):
         if item.get("type") != "relation":
-            region, problem = _region(cfg, text, item, f"{where}, result {item.get('id', f'#{n}')}")
+            region, problem = _region(cfg, text, item)
             if problem:
-                problems.append(problem)
-            elif region.rid in {r.rid for r in checked.regions}:
+                problems.append(f"{where}, result {item.get('id', f'#{n}')}: {problem}")
+            elif region.rid in seen:
                 problems.append(f"{where}, result {region.rid}: region id used twice")
             else:
                 checked.regions.append(region)
+                seen.add(region.rid)
     kinds = {r.rid: r.kind for r in checked.regions}
     for item in items:
         if item.get("type") == "relation":
@@ -73,36 +73,36 @@ def check_result(cfg: LabelConfig, text: str, result, where: str) -> tuple[Check
     return checked, problems
 
 
-def _region(cfg: LabelConfig, text: str, item: dict, where: str) -> tuple[Region | None, str | None]:
+def _region(cfg: LabelConfig, text: str, item: dict) -> tuple[Region | None, str | None]:
     control = cfg.controls.get(item.get("from_name"))
     if control is None:
-        return None, f"{where}: from_name {item.get('from_name')!r} is not in the labeling config (it has {', '.join(cfg.controls)})"
+        return None, f"from_name {item.get('from_name')!r} is not in the labeling config (it has {', '.join(cfg.controls)})"
     to_name = item.get("to_name")
     if to_name not in control.to_name or cfg.objects.get(to_name) != TEXT:
-        return None, f"{where}: to_name {to_name!r} is not the text that {control.name!r} labels ({', '.join(control.to_name)})"
+        return None, f"to_name {to_name!r} is not the text that {control.name!r} labels ({', '.join(control.to_name)})"
     if item.get("type") != control.type:
-        return None, f"{where}: type {item.get('type')!r} does not match {control.name!r}, which gives {control.type!r}"
+        return None, f"type {item.get('type')!r} does not match {control.name!r}, which gives {control.type!r}"
     if control.type != "labels":
-        return None, f"{where}: {control.type!r} results ({control.name!r}) are not something Claimtrail imports"
+        return None, f"{control.type!r} results ({control.name!r}) are not something Claimtrail imports"
     if not isinstance(item.get("id"), str) or not item["id"]:
-        return None, f"{where}: the region has no id"
+        return None, "the region has no id"
     value = item.get("value") or {}
     labels = value.get("labels")
     if not isinstance(labels, list) or len(labels) != 1:
-        return None, f"{where}: a span needs exactly one label, got {labels!r}"
+        return None, f"a span needs exactly one label, got {labels!r}"
     label = labels[0]
     if label not in control.values:
-        return None, f"{where}: label {label!r} is not one of {control.name!r}'s labels ({', '.join(control.values)})"
-    if kind_of(label) is None:
-        return None, f"{where}: label {label!r} has no meaning in Claimtrail (entities: {', '.join(ENTITY_LABELS)}; claims: {CLAIM_LABEL})"
+        return None, f"label {label!r} is not one of {control.name!r}'s labels ({', '.join(control.values)})"
+    kind = kind_of(label)
+    if kind is None:
+        return None, f"label {label!r} has no meaning in Claimtrail (entities: {', '.join(ENTITY_LABELS)}; claims: {CLAIM_LABEL})"
     start, end = value.get("start"), value.get("end")
     if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
-        return None, f"{where}: offsets {start!r}..{end!r} are outside the document text (length {len(text)})"
+        return None, f"offsets {start!r}..{end!r} are outside the document text (length {len(text)})"
     if "text" in value and value["text"] != text[start:end]:
-        return None, f"{where}: span text {value['text']!r} does not match the document at {start}..{end} ({text[start:end]!r})"
+        return None, f"span text {value['text']!r} does not match the document at {start}..{end} ({text[start:end]!r})"
     score = item.get("score")
-    score = float(score) if isinstance(score, (int, float)) else None
-    return Region(item["id"], kind_of(label), start, end, text[start:end], label, score), None
+    return Region(item["id"], kind, start, end, text[start:end], label, score if isinstance(score, (int, float)) else None), None
 
 
 def _relation(cfg: LabelConfig, kinds: dict[str, str], item: dict, where: str) -> tuple[Relation | None, str | None]:

@@ -10,11 +10,14 @@ say why.
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
-from lsfixtures import Seeded, seed
-from lsserver import LabelStudioServer, ServerUnavailable
+
+sys.path.insert(0, str(Path(__file__).parent))  # lsfixtures, lsserver: also under --import-mode=importlib
+from lsfixtures import Seeded, seed  # noqa: E402
+from lsserver import LabelStudioServer, ServerUnavailable  # noqa: E402
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.labelstudio.client import PROJECT_TITLE, pull, push
+from annotate.labelstudio.client import pull, push
 from annotate.labelstudio.config import build_config
 from annotate.labelstudio.importer import Refused, import_tasks
 from annotate.ledger import history
@@ -138,5 +138,3 @@ def test_cli_push_and_pull(seeded, label_studio, ls_client):
     assert result.exit_code == 1 and "error: Label Studio:" in result.output
 
 
-def test_the_title_is_ours():
-    assert PROJECT_TITLE == "Claimtrail"

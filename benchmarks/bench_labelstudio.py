@@ -1,0 +1,161 @@
+"""Label Studio round trip: task export and import on files, push / pull against a real server.
+
+Targets (issue 6): 10,000-document task export ≤ 1 s (Label Studio 1.23 takes ~19 s to
+export 10,000 tasks); load of 10,000 tasks with predictions ≤ 4 s (it takes ~19 s to
+import them). Documents are ~3 kB with 10 mentions and 2 claims each, like the research
+note's test data.
+
+    python -m benchmarks.bench_labelstudio files [N]       # default 10000, no server needed
+    python -m benchmarks.bench_labelstudio server [N]      # default 1000; needs scripts/labelstudio-venv.sh
+"""
+
+import hashlib
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from annotate.labelstudio.importer import import_tasks, load_export
+from annotate.ledger import Change
+from annotate.models import DocumentText
+from benchmarks.common import fresh_record, timed
+from exports.labelstudio import write_tasks
+
+NAMES = ["Olena Hrytsenko", "Andriy Melnyk", "Serhiy Kovalenko", "Iryna Bondar", "Pavlo Shevchuk"]
+ORGS = ["the 93rd Brigade", "the Wagner Group", "the General Staff", "the city council"]
+PLACES = ["Bakhmut", "Kupiansk", "Chasiv Yar", "Soledar", "Avdiivka"]
+
+
+def seed(record, n: int) -> None:
+    """n documents with candidates by bench@1, through the ledger, in batches."""
+    rng = random.Random(7)
+    for first in range(0, n, 500):
+        with record.ledger.writer("bench@1", "annotator") as w:
+            for i in range(first, min(n, first + 500)):
+                text = _text(i, rng)
+                sha = hashlib.sha256(text.encode()).hexdigest()
+                w.session.execute(insert(DocumentText), [{"sha256": sha, "text": text}])
+                doc = w.apply(Change("document.ingested", "document", set={"sha256": sha, "file_name": f"r{i}.txt", "length": len(text)}))["id"]
+                for start, end, label in _spans(text):
+                    w.apply(Change("mention.proposed", "mention", set={"document_id": doc, "start": start, "end": end, "text": text[start:end],
+                                                                        "label": label, "annotator": "bench@1", "score": 0.8}))  # fmt: skip
+                for start, end in _claims(text):
+                    w.apply(Change("claim.proposed", "claim", set={"document_id": doc, "start": start, "end": end, "quote": text[start:end],
+                                                                    "annotator": "bench@1", "score": 0.7}))  # fmt: skip
+
+
+def _text(i: int, rng: random.Random) -> str:
+    text = f"Report {i}. "
+    while len(text) < 3000:
+        text += (f"On 3 March 2023, {rng.choice(NAMES)} of {rng.choice(ORGS)} said in {rng.choice(PLACES)} that forces near "
+                 f"{rng.choice(PLACES)} had lost {rng.randint(2, 90)} vehicles. Analysts could not confirm the figure. ")  # fmt: skip
+    return text
+
+
+def _spans(text: str) -> list[tuple]:
+    found, at = [], 0
+    while len(found) < 10:
+        for words, label in [(NAMES, "PERSON"), (ORGS, "ORG"), (["3 March 2023"], "DATE")]:
+            hits = [(text.find(w, at), w) for w in words if text.find(w, at) >= 0]
+            if hits:
+                start, w = min(hits)
+                found.append((start, start + len(w), label))
+        at = text.find("Analysts", at) + 1
+    return found[:10]
+
+
+def _claims(text: str) -> list[tuple]:
+    found, at = [], 0
+    for _ in range(2):
+        start = text.index("forces near", at)
+        end = text.index(".", start)
+        found.append((start, end))
+        at = end
+    return found
+
+
+def files(n: int) -> None:
+    record = fresh_record("labelstudio")
+    with timed(f"seed {n} documents with 12 candidates each", n, "documents"):
+        seed(record, n)
+    path = Path(tempfile.mkdtemp(prefix="claimtrail-ls-")) / "tasks.json"
+    with timed(f"export {n} Label Studio tasks (write_tasks)", n, "tasks"):
+        write_tasks(record, path)
+    print(f"  {path.stat().st_size / 1e6:.1f} MB")
+    tasks = load_export(path)
+    with timed(f"load {n} tasks with our own predictions (checked, all match: no decisions)", n, "tasks"):
+        report = import_tasks(record, load_export(path))
+    assert not report.decisions, report.summary()
+    for t in tasks:  # the same spans from another model: each becomes a new candidate
+        for p in t["predictions"]:
+            p["model_version"] = "other@2"
+            for r in p["result"]:
+                r["id"] = "x" + r["id"]
+    other = path.with_name("other.json")
+    other.write_text(json.dumps(tasks))
+    fresh = fresh_record("labelstudio-other")
+    seed_docs_only(fresh, record)
+    with timed(f"load {n} tasks with another model's predictions (12 new candidates each)", n, "tasks"):
+        report = import_tasks(fresh, load_export(other))
+    print(f"  {report.summary()}")
+
+
+def seed_docs_only(target, source) -> None:
+    """The same documents, without candidates."""
+    with source.session() as s:
+        rows = s.execute(DocumentText.__table__.select()).mappings().all()
+    for first in range(0, len(rows), 1000):
+        with target.ledger.writer("bench", "cli") as w:
+            for row in rows[first : first + 1000]:
+                w.session.execute(insert(DocumentText), [dict(row)])
+                w.apply(Change("document.ingested", "document", set={"sha256": row["sha256"], "file_name": "x", "length": len(row["text"])}))
+
+
+def server(n: int) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "labelstudio"))
+    from lsserver import LabelStudioServer
+
+    from annotate.labelstudio.client import connect, pull, push
+    from annotate.labelstudio.config import build_config
+
+    record = fresh_record("labelstudio-server")
+    seed(record, n)
+    ls = LabelStudioServer(Path(__file__).resolve().parents[1] / ".ls-venv", Path(tempfile.mkdtemp(prefix="claimtrail-lsbench-")))
+    started = time.perf_counter()
+    ls.start()
+    print(f"server start (from template if present): {time.perf_counter() - started:.1f} s")
+    try:
+        client = connect(ls.url, ls.token)
+        for page_size in (1000, 100):
+            pid = client.projects.create(title=f"bench {page_size}", label_config=build_config()).id
+            with timed(f"push {n} tasks with predictions, pages of {page_size}", n, "tasks"):
+                report = push(record, ls.url, ls.token, pid, page_size=page_size)
+            assert report.pushed == n
+        with timed(f"push again ({n} already there: listing only)", n, "tasks"):
+            assert push(record, ls.url, ls.token, pid, page_size=1000).pushed == 0
+        with timed(f"pull {n} tasks, no annotations (pages of 100)", n, "tasks"):
+            report = pull(record, ls.url, ls.token, pid, page_size=100)
+        assert not report.decisions
+        started = time.perf_counter()
+        for task in client.tasks.list(project=pid, page_size=100, fields="all"):
+            pred = task.predictions[0]
+            client.annotations.create(id=task.id, result=pred.result[1:], lead_time=5.0, parent_prediction=pred.id)
+        print(f"(Label Studio: {n} annotations created through the API in {time.perf_counter() - started:.1f} s)")
+        with timed(f"pull {n} annotated tasks (pages of 100)", n, "tasks"):
+            report = pull(record, ls.url, ls.token, pid, page_size=100)
+        print(f"  {report.summary()}")
+        with timed(f"pull again ({n} annotations already imported)", n, "tasks"):
+            report = pull(record, ls.url, ls.token, pid, page_size=100)
+        assert report.skipped == n and not report.decisions
+    finally:
+        ls.stop()
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1] if len(sys.argv) > 1 else "files"
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else (10000 if mode == "files" else 1000)
+    {"files": files, "server": server}[mode](count)
