@@ -1,9 +1,10 @@
 """Who says so: reporting verbs and the subject that goes with them.
 
-Without a parser, the subject is picked from the named entities between the last
-clause boundary and the verb: a person beats an organisation beats a place, and an
-entity inside a prepositional phrase ("of Moscow", "near Vuhledar") or a possessive
-("Volodin's announcement") cannot be the subject.
+Without a parser, the subject is looked for first in the comma-chunk right before
+the verb (", a Ukrainian security source said"), then in the whole clause, where a
+person beats an organisation beats a place. An entity inside a prepositional phrase
+("of Moscow", "near Vuhledar"), in parentheses or in a possessive ("Volodin's
+announcement") cannot be the subject.
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from .found import Found
 
 _STRONG = (
-    "stated|said|says|told|tells|reported(?!\\s+from)|announced|claimed|noted|argued|added|warned|denied|"
-    "denies|refuted|refutes|accused|accuses|alleged|alleges|confirmed|confirms|asserted|"
+    "stated|said|says|told|tells|reported(?!\\s+from)|announced|claimed|noted|argued|added|warned|"
+    "denied|denies|refuted|refutes|accused|accuses|alleged|alleges|confirmed|confirms|asserted|"
     "asserts|insisted|insists|acknowledged|acknowledges|admitted|admits|declared|declares|"
     "emphasized|emphasised|emphasizes|highlighted|highlights|stressed|stresses|estimated|"
     "revealed|reveals|wrote|writes|posted|published|assessed|assesses|believes|believed|"
@@ -22,11 +23,15 @@ _STRONG = (
     "urged|explained|explains|responded|mentioned|predicted|speculated|reiterated|disclosed|"
     "signaled|signalled|forecast|amplified|recommended|hinted|implied|boasted|complained|"
     "criticized|criticised|rejected|rejects|praised|mocked|celebrated|welcomed|condemned|"
-    "blamed|questioned|ridiculed|called\\s+(?:for|on)|calls\\s+(?:for|on)|"
+    "blamed|questioned|ridiculed|documented|recorded|verified|"
+    "called\\s+(?:for|on)|calls\\s+(?:for|on)|"
     "continues\\s+to\\s+(?:deny|claim|insist)|continued\\s+to\\s+(?:deny|claim|insist)"
 )
 # Forms that are also nouns or bare infinitives count only before "that".
-_NEEDS_THAT = "states|reports|claims|notes|indicates|indicated|suggests|suggested|report|state|claim|say|note|deny|assess|believe|indicate|suggest|show|shows|showed|argue"
+_NEEDS_THAT = (
+    "states|reports|claims|notes|indicates|indicated|suggests|suggested|report|state|claim|say|"
+    "note|deny|assess|believe|indicate|suggest|show|shows|showed|argue|found|finds|find"
+)
 _PARTICIPLES = "stating|saying|noting|claiming|arguing|adding|warning|denying|suggesting|indicating|insisting|asserting|reporting"
 # Matched against an ASCII-lowercased copy: case-insensitive matching made this
 # regex cost ~120 µs per sentence.
@@ -35,22 +40,36 @@ _CUE = re.compile(
     r"|\b(?P<according>according\s+to)\b"
 )
 _BOUNDARY = re.compile(r"\bthat\b|;|:|—|\bwhich\b")
+_THAT = re.compile(r"\bthat\b")
+# "Kyiv rarely confirms such strikes": about the subject, not something it claims.
+_NOT_SAYING = re.compile(r"\b(?:rarely|never|seldom|not|n't|refused to|declined to|cannot)\s+(?:\w+ly\s+)?$")
 _PREPOSITIONS = frozenset(
     "of in near from at on to with by against for into during toward towards around about "
     "after before over under between among across along within without via amid".split()
 )
 # "US officials", "Russian forces": the entity only modifies the real subject.
-_MODIFIED = re.compile(r"\s+(?:officials|sources|forces|authorities|troops|media|military|government|leadership|commanders|servicemen|soldiers|people|citizens|residents|outlets?|channels?|milbloggers|diplomats|intelligence)\b")
-_PRONOUNS = {"he": "PERSON", "she": "PERSON", "they": None, "it": None, "we": "SELF"}
-_LEAD_IN = re.compile(r"^(?:however|furthermore|meanwhile|moreover|additionally|separately|notably|also|still|yet|but|and|initially|previously|similarly)\b,?\s*", re.I)
+_MODIFIED = re.compile(
+    r"\s+(?:officials|sources|forces|authorities|troops|media|military|government|leadership|"
+    r"commanders|servicemen|soldiers|people|citizens|residents|outlets?|channels?|milbloggers|"
+    r"diplomats|intelligence)\b"
+)
+_PRONOUNS = {"he", "she", "they", "it", "we"}
+_LEAD_IN = re.compile(
+    r"(?:however|furthermore|meanwhile|moreover|additionally|separately|notably|also|still|yet|"
+    r"but|and|initially|previously|similarly)\b,?\s*",
+    re.I,
+)
+_APPOSITIVE = re.compile(r"(?:including|such as|among them|like|who|which)\b", re.I)
+_INDEFINITE = re.compile(r"(?:a|an)\b", re.I)
+_VERBISH = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|made|make|makes|will|would|can|could|may|might|did|do|does)\b", re.I)
+_ADVERBS = frozenset("also again later then further already still previously reportedly recently".split())
 _SUBJECT_LABELS = {"PERSON": 3, "ORG": 2, "MILITARY_UNIT": 2, "GPE": 1}
 MAX_FREE_WORDS = 6
-# With an unnamed subject ("Ukrainian officials") and no "that", these forms are
-# more often adjectives ("made confirmed advances") than verbs of saying.
-_ADJECTIVAL = frozenset("confirmed published posted estimated observed framed characterized characterised believed reported highlighted".split())
-_APPOSITIVE = re.compile(r"^(?:including|such as|among them|like|who|which)\b", re.I)
-_INDEFINITE = re.compile(r"^(?:a|an)\b", re.I)
-_VERBISH = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|made|make|makes|will|would|can|could|may|might|did|do|does)\b", re.I)
+MAX_GAP = 3  # words between a far-found place (or adjective-like verb) and the verb
+# With no "that", these forms are more often adjectives ("made confirmed advances").
+_ADJECTIVAL = frozenset(
+    "confirmed published posted estimated observed framed characterized characterised believed reported highlighted recorded verified documented".split()
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +80,8 @@ class Attribution:
     subject: Found | None  # the named entity that says it
     free_subject: tuple[int, int] | None  # or an unnamed one ("Ukrainian officials")
     pronoun: str | None  # or a pronoun to resolve from context
-    that: int | None  # where the reported content starts, if a "that" follows
+    that: int | None  # where a "that" clause starts, if one follows
+    content: tuple[int, int] | None = None  # where what is said lies, when known
 
 
 def find_attribution(text: str, lower: str, start: int, end: int, entities: list[Found]) -> Attribution | None:
@@ -72,43 +92,57 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
     for cue in _CUE.finditer(lower, start, end):
         kind = cue.lastgroup or "strong"
         verb_span = cue.span(kind)
-        that = _that_after(lower, verb_span[1], end)
+        verb = cue.group(kind)
         if kind == "according":
-            subject = _first_after(entities, verb_span[1], end)
-            free = None if subject else _phrase_after(text, verb_span[1], end)
-            return Attribution("according to", verb_span, kind, subject, free, None, None)
-        if kind != "according" and _NOT_SAYING.search(lower, max(start, verb_span[0] - 16), verb_span[0]):
-            continue  # "Kyiv rarely confirms such strikes": about the subject, not its claim
+            return _according(text, verb_span, end, entities)
+        if _NOT_SAYING.search(lower, max(start, verb_span[0] - 16), verb_span[0]):
+            continue
+        that = _that_after(lower, verb_span[1], end)
         found = _who(text, start, verb_span[0], entities, first=kind == "part")
         if found is None:
             continue
-        subject, free, pronoun = found
-        verb = cue.group(kind).lower()
-        if free and that is None and verb in _ADJECTIVAL:
-            continue
-        return Attribution(verb, verb_span, kind, subject, free, pronoun, that)
+        subject, free, pronoun, chunk_start = found
+        if that is None and verb in _ADJECTIVAL and _gap(text, subject, free, verb_span[0]) > 1:
+            continue  # "made confirmed advances": an adjective, unless right after its subject
+        content = (that, end) if that is not None else _before_speaker(text, start, chunk_start)
+        return Attribution(verb, verb_span, kind, subject, free, pronoun, that, content)
     return None
 
 
-def _who(text: str, start: int, verb: int, entities: list[Found], first: bool):
-    """(entity, free phrase, pronoun) for the subject of the verb at `verb`, or None.
+def _according(text: str, verb_span: tuple[int, int], end: int, entities: list[Found]) -> Attribution:
+    subject = _first_after(entities, verb_span[1], end)
+    free = None if subject else _phrase_after(text, verb_span[1], end)
+    return Attribution("according to", verb_span, "according", subject, free, None, None, None)
 
-    The comma-chunk right before the verb is tried first (", a security source
-    said"); then the whole clause, where a person beats an organisation beats a place.
-    """
+
+def _before_speaker(text: str, start: int, chunk_start: int) -> tuple[int, int] | None:
+    """ "Casualties rose in April, the Mission said": the content precedes the speaker."""
+    head = text[start:chunk_start].rstrip()
+    if len(head) > 20 and head.endswith(","):
+        return start, start + len(head)
+    return None
+
+
+def _gap(text: str, subject: Found | None, free: tuple[int, int] | None, verb: int) -> int:
+    """Words between the subject and the verb."""
+    end = subject.end if subject else free[1] if free else verb
+    return len(text[end:verb].split())
+
+
+def _who(text: str, start: int, verb: int, entities: list[Found], first: bool):
+    """(entity, free phrase, pronoun, chunk start) for the verb's subject, or None."""
     region = _region_start(text, start, verb)
     c_start, c_end = _first_phrase(text, region, verb) if first else _subject_chunk(text, region, verb)
     subject = _subject(text, c_start, c_end, entities) if c_end > c_start else None
-    if subject is None:
-        pronoun, free = _unnamed_subject(text, region, verb, first)
-        if pronoun or free:
-            return None, free, pronoun
-        subject = _subject(text, region, verb, entities)
-    return (subject, None, None) if subject else None
-
-
-_THAT = re.compile(r"\bthat\b")
-_NOT_SAYING = re.compile(r"\b(?:rarely|never|seldom|not|n't|refused to|declined to|cannot)\s+(?:\w+ly\s+)?$")
+    if subject is not None:
+        return subject, None, None, c_start
+    pronoun, free = _unnamed_subject(text, c_start, c_end)
+    if pronoun or free:
+        return None, free, pronoun, c_start
+    subject = _subject(text, region, verb, entities)
+    if subject is None or (subject.label == "GPE" and _gap(text, subject, None, verb) > MAX_GAP):
+        return None
+    return subject, None, None, c_start
 
 
 def _that_after(lower: str, pos: int, end: int) -> int | None:
@@ -147,13 +181,8 @@ def _in_phrase(text: str, region: int, f: Found) -> bool:
     return after.startswith(("'s", "'", ")")) or bool(_MODIFIED.match(text, f.end))
 
 
-def _unnamed_subject(text: str, region: int, verb: int, first: bool = False) -> tuple[str | None, tuple[int, int] | None]:
-    """A pronoun, or a short noun phrase, in the comma-chunk nearest the verb.
-
-    A participle ("..., noting that") takes the subject of the main clause: the
-    noun phrase that opens the sentence, up to its verb.
-    """
-    start, end = _first_phrase(text, region, verb) if first else _subject_chunk(text, region, verb)
+def _unnamed_subject(text: str, start: int, end: int) -> tuple[str | None, tuple[int, int] | None]:
+    """A pronoun, or a short noun phrase, opening text[start:end]."""
     words = text[start:end].split()
     if not words:
         return None, None
@@ -170,7 +199,7 @@ def _cut_at_verb(text: str, start: int, end: int) -> int:
     stop = start
     for m in re.finditer(r"\S+", text[start:end]):
         word = m.group()
-        if stop > start and word[0].islower() and (word.endswith(("ed", "ly")) or _VERBISH.fullmatch(word) or word.startswith("continu")):
+        if stop > start and word[0].islower() and (word.endswith(("ed", "ly")) or _VERBISH.fullmatch(word) or word in _ADVERBS or word.startswith("continu")):
             break
         stop = start + m.end()
     return stop
@@ -186,16 +215,20 @@ def _subject_chunk(text: str, region: int, verb: int) -> tuple[int, int]:
     bounds.append((start, verb))
     for i in range(len(bounds) - 1, -1, -1):
         start, end = bounds[i]
-        piece = text[start:end]
-        if _INDEFINITE.match(piece.strip()) and i > 0 and _ends_in_name(text, bounds[i - 1]):
+        piece = text[start:end].strip()
+        if _INDEFINITE.match(piece) and i > 0 and _ends_in_name(text, bounds[i - 1]):
             continue  # "Kostyantyn Mashovets, a military observer, stated": the name speaks
-        if piece.strip() and not _APPOSITIVE.match(piece.strip()):
-            offset = start + len(piece) - len(piece.lstrip())
-            lead = _LEAD_IN.match(text, offset, end)
-            offset = lead.end() if lead else offset
+        if piece and not _APPOSITIVE.match(piece):
+            offset = _skip_lead_in(text, start, end)
             if text[offset:end].strip():  # not just "however"
                 return offset, offset + len(text[offset:end].rstrip())
     return region, region
+
+
+def _skip_lead_in(text: str, start: int, end: int) -> int:
+    offset = start + len(text[start:end]) - len(text[start:end].lstrip())
+    lead = _LEAD_IN.match(text, offset, end)
+    return lead.end() if lead else offset
 
 
 def _ends_in_name(text: str, chunk: tuple[int, int]) -> bool:
@@ -204,9 +237,8 @@ def _ends_in_name(text: str, chunk: tuple[int, int]) -> bool:
 
 
 def _first_phrase(text: str, region: int, verb: int) -> tuple[int, int]:
-    offset = region + len(text[region:verb]) - len(text[region:verb].lstrip())
-    lead = _LEAD_IN.match(text, offset, verb)
-    offset = lead.end() if lead else offset
+    """A participle ("..., noting that") takes the main clause's opening noun phrase."""
+    offset = _skip_lead_in(text, region, verb)
     comma = text.find(",", offset, verb)
     return offset, _cut_at_verb(text, offset, comma if comma >= 0 else verb)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .attribution import Attribution, find_attribution
 from .base import ClaimCandidate, reason
+from .clauses import split_clauses
 from .found import Found
 from .hedging import hedges, negated
 from .segment import Segment
@@ -78,7 +79,7 @@ class _State:
     account: str | None = None  # claimant of a reported account in this unit
     account_left: int = 0
     intro: str | None = None  # claimant of a line introducing a bulleted list
-    last_person: str | None = None
+    last_speaker: str | None = None  # whom "he" or "she" most likely means
     last_claimant: str | None = None
     default: str | None = None  # from a "Source: ..." line
 
@@ -126,7 +127,7 @@ def _headline_claim(ctx: ClaimContext, seg: Segment) -> ClaimCandidate | None:
         return None
     name = _name(ctx, att.subject)
     why = f"headline: {name} {att.verb}"
-    return _candidate(ctx, seg.start, seg.end, 0.6, "claim.headline", why, name, (att.subject.start, att.subject.end), att.verb, att.that)
+    return _candidate(ctx, seg.start, seg.end, 0.6, "claim.headline", why, name, (att.subject.start, att.subject.end), att.verb, att.content)
 
 
 def _source_line(ctx: ClaimContext, seg: Segment) -> str | None:
@@ -137,11 +138,11 @@ def _source_line(ctx: ClaimContext, seg: Segment) -> str | None:
     return _name(ctx, named[0]) if named else None
 
 
-def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: int | None) -> Found | None:
+def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: tuple[int, int] | None) -> Found | None:
     """The date the claim is about: in the reported content if it has one, "on X" first."""
     dates = [f for f in ents if f.label == "DATE" and f.canonical and len(f.canonical) >= 7]
-    if content is not None and any(f.start >= content for f in dates):
-        dates = [f for f in dates if f.start >= content]
+    inside = [f for f in dates if content and content[0] <= f.start and f.end <= content[1]]
+    dates = inside or dates
     best, best_weight = None, -1
     for f in dates:
         before = ctx.text[max(start, f.start - 20) : f.start]
@@ -161,7 +162,7 @@ def _claimant(ctx: ClaimContext, att: Attribution | None, state: _State) -> tupl
     if att.pronoun == "we":
         return ctx.publisher, None
     if att.pronoun == "he" or att.pronoun == "she":
-        return state.last_person, None
+        return state.last_speaker, None
     if att.pronoun:
         return state.last_claimant, None
     if att.free_subject:
@@ -171,16 +172,24 @@ def _claimant(ctx: ClaimContext, att: Attribution | None, state: _State) -> tupl
             return ctx.publisher, None  # "Our findings suggest"
         if _EVIDENCE.match(name):
             return None, None
-        return _same_as_before(name, state.last_claimant), att.free_subject
+        return _antecedent(ctx, name, att.free_subject[0], state) or name, att.free_subject
     return None, None
 
 
-def _same_as_before(name: str, last: str | None) -> str:
-    """ "The source" after "a Ukrainian security source" is that source."""
-    words = name.lower().split()
-    if last and words[0] == "the" and len(words) == 2 and last.lower().split()[-1] == words[1]:
-        return last
-    return name
+def _antecedent(ctx: ClaimContext, name: str, before: int, state: _State) -> str | None:
+    """ "The source" after "a Ukrainian security source"; "the Mission" after the
+    "UN Human Rights Monitoring Mission in Ukraine": the same speaker again."""
+    words = name.split()
+    if len(words) != 2 or words[0].lower() != "the":
+        return None
+    head = words[1].lower()
+    if state.last_claimant and state.last_claimant.lower().split()[-1] == head:
+        return state.last_claimant
+    if words[1][:1].isupper():
+        for f in reversed(ctx.entities[: bisect.bisect_left(ctx.starts, before)]):
+            if f.label in ("ORG", "MILITARY_UNIT") and head in ctx.text[f.start : f.end].lower().split():
+                return _name(ctx, f)
+    return None
 
 
 def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, claimant: str | None, hedge: tuple[str, ...]) -> tuple[float, str, str]:
@@ -242,7 +251,7 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, state: _State) -> ClaimCand
     if seg.takeaway:
         score, pid, why = max(score, 0.85), "claim.takeaway", f"Key Takeaways bullet; {why}"
     _remember(ctx, seg, ents, state, att, claimant, verb)
-    return _candidate(ctx, seg.start, seg.end, score, pid, why, claimant, span, verb, att.that if att else None, hedge)
+    return _candidate(ctx, seg.start, seg.end, score, pid, why, claimant, span, verb, att.content if att else None, hedge)
 
 
 def _context_claimant(ctx, seg, ents, state, hedge, score, pid, why):
@@ -268,11 +277,13 @@ def _continues(ctx: ClaimContext, seg: Segment, ents: list[Found], state: _State
         return False  # about the source ("He did not specify"), not more of its account
     if ctx.unit_sizes.get(seg.unit, 0) > MAX_UNIT_FOR_ACCOUNT:
         return False
-    named = [f for f in ents if f.label in _NAMED and f.label != "NORP"]
+    named = [f for f in ents if f.label in _NAMED]
     opening = ctx.text[seg.start : named[0].start].split() if named else None
     if opening is not None and len(opening) <= 3:
-        return False
-    return state.account not in {_name(ctx, f) for f in named}
+        return False  # a new subject: "Russian authorities did not respond"
+    head = re.escape(state.account.lower().split()[-1])
+    mentioned = re.search(rf"\b{head}\b", ctx.lower[seg.start : seg.end])  # about the source itself
+    return not mentioned and state.account not in {_name(ctx, f) for f in named}
 
 
 def _remember(ctx, seg, ents, state, att, claimant, verb) -> None:
@@ -283,11 +294,11 @@ def _remember(ctx, seg, ents, state, att, claimant, verb) -> None:
         state.account, state.account_left = claimant, MAX_INHERIT
     if claimant:
         state.last_claimant = claimant
-    if att is not None and att.subject is not None and att.subject.label == "PERSON":
-        state.last_person = claimant
+    if att is not None and claimant and (att.free_subject or (att.subject and att.subject.label == "PERSON")):
+        state.last_speaker = claimant
     else:  # "He" most often means the person a sentence started with
         people = [f for f in ents if f.label == "PERSON"]
-        state.last_person = _name(ctx, people[0]) if people else state.last_person
+        state.last_speaker = _name(ctx, people[0]) if people else state.last_speaker
 
 
 def _intro(ctx: ClaimContext, seg: Segment, state: _State) -> None:
@@ -313,5 +324,6 @@ def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
             continue
         if _skip(ctx, seg):
             continue
-        out.append(_sentence_claim(ctx, seg, state))
+        for part in split_clauses(ctx.text, ctx.lower, seg, ctx.within(seg.start, seg.end)):
+            out.append(_sentence_claim(ctx, part, state))
     return out

@@ -64,6 +64,7 @@ _FORMS = [
     ("date.month", r"(?:in|since|during|until|by|from|before|after|throughout)\s+(?P<span>(?:(?:early|mid|late)\s*-?\s*)?{M}){NODATE}"),
     ("date.weekday", r"(?:on|last|since|by)\s+(?P<span>(?P<wd>" + _WEEKDAY + r")){NODATE}"),
     ("date.relday", r"(?P<relday>[Yy]esterday|[Tt]oday|[Tt]onight|[Ll]ast\s+night)"),
+    ("date.weekend", r"(?:over|during|on|at|this|last|past)\s+(?P<span>(?:the\s+)?(?:past\s+|last\s+)?weekend)"),
     ("date.year", r"(?:in|since|during|until|by|from|before|after|throughout|early|late|mid)\s+(?P<span>{Y})(?!\d|,\d)"),
     ("date.season", r"(?:the\s+)?(?:(?:early|late|mid)\s*-?\s*)?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{Y}"),
     ("date.vague", r"(?:in|of|during|by|until|over|through|for|before|after|since|on)\s+(?P<span>(?:the\s+)?(?:this|last|next|early|late|recent|coming|past|same|previous|following)\s+(?:(?:few|several|two|three)\s+)?(?:spring|summer|autumn|fall|winter|day|days|week|weeks|month|months|year|years))"),
@@ -94,7 +95,7 @@ _ANCHOR = re.compile(
     r"January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|" + _WEEKDAY
     + r"|yesterday|Yesterday|today|Today|tonight|Tonight|night"
-    + r"|spring|summer|autumn|fall|winter|day|week|month|year"
+    + r"|spring|summer|autumn|fall|winter|day|week|month|year|weekend"
 )
 _YEAR_ANCHOR = re.compile(r"(?:19|20)\d\d")
 _WORD_START = re.compile(r"(?<![\w-])[\w]")
@@ -147,10 +148,15 @@ def _group_names() -> list[list[tuple[str, str]]]:
 _GROUPS = _group_names()
 
 
+_LOOKING_AHEAD = re.compile(r"\b(?:will|would|shall|starting|from|next|until|by|scheduled|plans? to|is to|are to)\b[^.;]*$", re.I)
+
+
 def _mention(m: re.Match[str], published: date | None) -> DateMention | None:
     index = int(m.lastgroup.rpartition("_")[2])
     groups = {slot: m.group(full) for slot, full in _GROUPS[index] if m.group(full) is not None}
     pid = _FORMS[index][0]
+    if pid == "date.weekday":
+        groups["future"] = bool(_LOOKING_AHEAD.search(m.string, max(0, m.start() - 60), m.start()))
     iso = resolve(groups, pid, published)
     if iso == "":
         return None  # matched but not a date (e.g. "June 45")
@@ -183,7 +189,9 @@ def resolve(g: dict, pid: str, ref: date | None) -> str | None:
     if pid == "date.relday":
         return _relday(g["relday"], ref)
     if pid == "date.weekday":
-        return _weekday(g["wd"], ref)
+        return _weekday(g["wd"], ref, future=bool(g.get("future")))
+    if pid == "date.weekend":
+        return _weekend(ref)
     if pid == "date.iso":
         day = _safe(int(g["y"]), int(g["mnum"]), int(g["d"]))
         return day.isoformat() if day else ""
@@ -230,12 +238,24 @@ def _relday(word: str, ref: date | None) -> str | None:
     return (ref - timedelta(days=shift)).isoformat()
 
 
-def _weekday(name: str, ref: date | None) -> str | None:
-    """The latest such weekday on or before the reference date."""
+def _weekday(name: str, ref: date | None, future: bool = False) -> str | None:
+    """The latest such weekday on or before the reference date (the next one after it
+    when the sentence looks ahead: "will ... on Wednesday", "starting on Wednesday")."""
     if ref is None:
         return None
+    if future:
+        ahead = (WEEKDAYS.index(name.lower()) - ref.weekday()) % 7 or 7
+        return (ref + timedelta(days=ahead)).isoformat()
     back = (ref.weekday() - WEEKDAYS.index(name.lower())) % 7
     return (ref - timedelta(days=back)).isoformat()
+
+
+def _weekend(ref: date | None) -> str | None:
+    """The last Saturday and Sunday on or before the reference date."""
+    if ref is None:
+        return None
+    sunday = ref - timedelta(days=(ref.weekday() + 1) % 7)
+    return f"{(sunday - timedelta(days=1)).isoformat()}/{sunday.isoformat()}"
 
 
 def _relmonth(rel: str, m: int, ref: date | None) -> str | None:

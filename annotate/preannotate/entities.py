@@ -35,15 +35,26 @@ def _gaz_score(label: str, surface: str) -> float:
     return 0.8 if surface.isupper() else 0.9  # bare acronyms are more often ambiguous
 
 
-def gazetteer_matches(doc: Doc, matcher: PhraseMatcher, tv: TokenView) -> list[Found]:
+def gazetteer_matches(doc: Doc, matcher: PhraseMatcher, tv: TokenView, gaz: Gazetteer) -> list[Found]:
     strings = doc.vocab.strings
     out = []
     for key, i, j in matcher(doc):
         label, kind, canonical = strings[key].split("|", 2)
         pid = "gaz.learned" if kind == "learned" else f"gaz.{label.lower()}"
         score = _gaz_score(label, tv.words[i])
-        out.append(Found(*tv.span(i, j), label, canonical, score, pid, f"known {kind}"))
+        found = Found(*tv.span(i, j), label, canonical, score, pid, f"known {kind}")
+        out.append(_river(found, tv, i, j, gaz))
     return _longest_per_token(out, tv)
+
+
+def _river(found: Found, tv: TokenView, i: int, j: int, gaz: Gazetteer) -> Found:
+    """ "the right bank of the Dnipro": with an article, a city's name is its river's."""
+    if found.label != "GPE" or i == 0 or tv.words[i - 1].lower() != "the":
+        return found
+    river = gaz.get(f"{tv.text(i, j)} River")
+    if river is None or river.label != "LOC":
+        return found
+    return found._replace(label="LOC", canonical=river.canonical, pid="gaz.river", why="'the' + a river's name")
 
 
 def _longest_per_token(found: list[Found], tv: TokenView) -> list[Found]:
@@ -167,7 +178,7 @@ def _date_score(pattern: str) -> float:
 def find_entities(doc: Doc, gaz: Gazetteer, matcher: PhraseMatcher, ref: date | None) -> list[Found]:
     text = doc.user_data["text"]
     tv = token_view(doc)
-    known = gazetteer_matches(doc, matcher, tv)
+    known = gazetteer_matches(doc, matcher, tv, gaz)
     rules = hyphen_parts(tv, gaz) + shouted_places(tv, gaz) + numbered_units(text) + run_rules(tv, gaz)
     named = resolve_overlaps(known + rules)
     acro, aliases = acronyms(tv, named)

@@ -71,3 +71,7 @@ MONTH_WORDS = frozenset(
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday
     Saturday Sunday""".split()
 )
+# Verbs of saying right after a capitalised pair make it a speaker's name.
+SPEECH_VERBS = frozenset(
+    "said says stated told claimed added wrote noted announced argued warned denied insisted".split()
+)

@@ -20,6 +20,7 @@ from .lexicon import (
     PLACE_NOUNS,
     PLACE_PREPS,
     ROLES,
+    SPEECH_VERBS,
     STOP_CAPS,
     TITLES,
     TITLES_IN_ORGS,
@@ -113,11 +114,17 @@ def _names_from(tv: TokenView, k: int, end: int) -> int:
     return j
 
 
-def _trailing_names(tv: TokenView, after: int, end: int) -> int:
-    """Start of the name-like tokens that end the run (end itself if none)."""
+def _trailing_names(tv: TokenView, after: int, end: int, gaz: Gazetteer) -> int:
+    """Start of the name-like tokens that end the run (end itself if none).
+
+    Two words at most unless a known given name starts three: in "Commissioner for
+    Human Rights Volker Türk" the office's last word is not part of the name.
+    """
     k = end
     while k > after + 1 and end - k < MAX_NAME and name_like(tv, k - 1):
         k -= 1
+    if end - k > 2 and tv.words[k] not in gaz.given_names:
+        k = end - 2
     return k
 
 
@@ -136,7 +143,7 @@ def titled_people(tv: TokenView, i: int, j: int, gaz: Gazetteer) -> list[Found]:
         end = _names_from(tv, t + 1, j)
         if end > t + 1:
             return [_person(tv, t + 1, end, gaz, "person.title", 0.9, f"after title {tv.words[t]!r}")]
-        start = _trailing_names(tv, t, j)
+        start = _trailing_names(tv, t, j, gaz)
         if start < j and j - start >= 2:
             return [_person(tv, start, j, gaz, "person.title", 0.8, f"ends a run with title {tv.words[t]!r}")]
         return []
@@ -160,6 +167,18 @@ def given_name_people(tv: TokenView, i: int, j: int, gaz: Gazetteer) -> list[Fou
                 continue
         k += 1
     return out
+
+
+def speaking_people(tv: TokenView, i: int, j: int, gaz: Gazetteer) -> list[Found]:
+    """ "..., Renat Karchaa, claimed": two or three unknown names before a verb of saying."""
+    if not 2 <= j - i <= MAX_NAME or any(not name_like(tv, k) or tv.covered[k] for k in range(i, j)):
+        return []
+    k = j + 1 if j < len(tv.words) and tv.words[j] == "," else j
+    while k < len(tv.words) and tv.words[k].isspace():
+        k += 1
+    if k < len(tv.words) and tv.words[k] in SPEECH_VERBS:
+        return [_person(tv, i, j, gaz, "person.speaker", 0.6, f"before {tv.words[k]!r}")]
+    return []
 
 
 def _left_edge(tv: TokenView, i: int, head: int) -> int:
@@ -253,7 +272,7 @@ def context_places(tv: TokenView, i: int, j: int) -> list[Found]:
 def run_rules(tv: TokenView, gaz: Gazetteer) -> list[Found]:
     out: list[Found] = []
     for i, j in cap_runs(tv):
-        people = titled_people(tv, i, j, gaz) or given_name_people(tv, i, j, gaz)
+        people = titled_people(tv, i, j, gaz) or given_name_people(tv, i, j, gaz) or speaking_people(tv, i, j, gaz)
         headed = headed_names(tv, i, j)
         found = people + headed
         if not found:

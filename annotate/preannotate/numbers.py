@@ -31,9 +31,10 @@ _NOUN = rf"(?:{_MEASURE}|[a-z][a-z-]*s)\b"
 _FUNCTION = r"(?:that|which|who|whom|the|a|an|of|to|in|on|and|or|for|from|with|by|as|at|is|are|was|were|has|have|had|will|would)\b"
 _ADJ = rf"(?:(?!{_FUNCTION})[A-Za-z][\w-]*[ \t]+){{0,2}}?"
 _DURATION = re.compile(r"\b(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?\b")
+_AMOUNT = rf"(?:{_NUM}|(?:{_WORDS})(?:[ \t]+(?:thousand|million|billion))?)"
 _PATTERN = re.compile(
     rf"(?<![\w.,/-])(?:"
-    rf"(?P<count>{_MOD}(?:{_NUM}|(?:{_WORDS})(?:[ \t]+(?:thousand|million|billion))?)(?:[ \t]+of)?[ \t]+{_ADJ}{_NOUN})"
+    rf"(?P<count>(?:between[ \t]+{_AMOUNT}[ \t]+and[ \t]+{_AMOUNT}|{_MOD}{_AMOUNT}(?:[ \t]*(?:to|-|–|or)[ \t]*{_AMOUNT})?)(?:[ \t]+of)?[ \t]+{_ADJ}{_NOUN})"
     rf"|(?P<bare>{_MOD}(?:[$€£][ \t]?\d+(?:[.,]\d+)*|\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?[ \t]+(?:thousand|million|billion))(?:[ \t]+(?:thousand|million|billion))?)"
     rf"|(?P<pct>{_MOD}\d+(?:\.\d+)?[ \t]?(?:%|percent|per cent))"
     rf")(?![\w-])",
@@ -52,7 +53,7 @@ _ANCHORS = [
     re.compile("|".join(w.capitalize() for w in _NUMBER_WORDS)),
 ]
 _WORD_START = re.compile(r"(?<![\w.,/$€£-])[\w$€£]")
-LOOKBACK = 20  # "an estimated ", "more than ", "upwards of "
+LOOKBACK = 24  # "an estimated ", "more than ", "upwards of ", "between 30 and "
 
 
 @dataclass(frozen=True)
