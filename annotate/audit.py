@@ -42,9 +42,15 @@ class Viewer:
     role: str  # reviewer | lead | admin
 
 
-def audit_log(session: Session, f: AuditFilter, viewer: Viewer | None = None, newest_first: bool = True, limit: int | None = None) -> Iterator[dict]:
-    """The decisions that pass `f` and that `viewer` may see, each with its changes."""
+def audit_log(
+    session: Session, f: AuditFilter, viewer: Viewer | None = None, newest_first: bool = True,
+    limit: int | None = None, before: int | None = None,
+) -> Iterator[dict]:
+    """The decisions that pass `f` and that `viewer` may see, each with its changes
+    (`before`: only decisions older than that sequence number, for paging)."""
     query = select(Decision.__table__).where(*conditions(f, viewer))
+    if before is not None:
+        query = query.where(Decision.seq < before)
     query = query.order_by(Decision.seq.desc() if newest_first else Decision.seq).limit(limit)
     for row in session.connection().execution_options(yield_per=1000).execute(query):
         yield entry(decision_dict(row))
@@ -67,6 +73,15 @@ def _reverted(evidence: list) -> int | None:
         if isinstance(e, dict) and (e.get("reverts") or e.get("undoes")):
             return e.get("reverts") or e.get("undoes")
     return None
+
+
+CSV_COLUMNS = ["seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version",
+               "changes", "rationale", "reverts", "hash"]  # fmt: skip
+
+
+def flat(entry: dict) -> dict:
+    """An entry for a CSV row: the changes as readable text."""
+    return {**entry, "changes": describe_changes(entry["changes"])}
 
 
 def describe_changes(changes: list[dict], width: int | None = None) -> str:

@@ -9,10 +9,6 @@ from rich.table import Table
 
 from annotate.cli import DbOption, console, err, open_record
 
-CSV_COLUMNS = ["seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version",
-               "changes", "rationale", "reverts", "hash"]  # fmt: skip
-
-
 def log(
     user: Annotated[Optional[str], typer.Option(help="Only decisions by this user or annotator (with --as-role reviewer: you).")] = None,
     action: Annotated[Optional[str], typer.Option(help="Only this action, e.g. claim.accepted or claim.*")] = None,
@@ -53,11 +49,10 @@ def log(
 
 
 def _csv(entries) -> None:
-    from annotate.audit import describe_changes
+    from annotate.audit import CSV_COLUMNS, flat
     from exports.csv import write_rows
 
-    rows = ({**e, "changes": describe_changes(e["changes"])} for e in entries)
-    write_rows(rows, sys.stdout, CSV_COLUMNS)
+    write_rows(map(flat, entries), sys.stdout, CSV_COLUMNS)
 
 
 def _table(entries, chain: dict) -> None:

@@ -1,0 +1,117 @@
+"""The audit page (who changed what), its CSV, reverting a decision, and export downloads.
+
+Thin handlers over annotate.audit and exports: a reviewer sees their own decisions, leads
+and admins everyone's; reverting someone else's decision and exporting need a lead or admin.
+"""
+
+import csv
+import io
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Annotated, Iterator
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+from starlette.background import BackgroundTask
+
+from annotate.audit import CSV_COLUMNS, SEE_EVERYONE, AuditFilter, Viewer, audit_log, chain_status, flat, revert
+from annotate.ledger import Conflict, NotFound
+from exports.csv import neutralise
+from server.deps import CurrentUser, RecordDep, SessionDep, TemplatesDep
+
+router = APIRouter(include_in_schema=False)
+PAGE = 200
+
+
+def audit_filter(user: str = "", action: str = "", since: str = "", until: str = "", document: str = "", claim: str = "", thread: str = "") -> AuditFilter:
+    number = lambda v: int(v) if v.isdigit() else None  # noqa: E731
+    return AuditFilter(user[:200] or None, action[:200] or None, since[:40] or None, until[:40] or None,
+                       number(document), number(claim), number(thread))  # fmt: skip
+
+
+@router.get("/audit")
+def audit_page(request: Request, session: SessionDep, record: RecordDep, templates: TemplatesDep, user: CurrentUser,
+               user_filter: Annotated[str, Query(alias="user")] = "", action: str = "", since: str = "", until: str = "",
+               document: str = "", claim: str = "", thread: str = "", before: Annotated[int, Query(ge=0)] = 0):  # fmt: skip
+    f = audit_filter(user_filter, action, since, until, document, claim, thread)
+    try:
+        entries = list(audit_log(session, f, Viewer(user.name, user.role), limit=PAGE + 1, before=before or None))
+    except ValueError as problem:  # a date that is not ISO
+        raise HTTPException(400, str(problem))
+    context = {
+        "entries": entries[:PAGE], "more": entries[PAGE]["seq"] + 1 if len(entries) > PAGE else None,
+        "chain": chain_status(record), "query": dict(request.query_params), "everyone": user.role in SEE_EVERYONE,
+    }  # fmt: skip
+    return templates.TemplateResponse(request, "pages/audit.html", context)
+
+
+@router.get("/audit.csv")
+def audit_csv(session: SessionDep, user: CurrentUser, user_filter: Annotated[str, Query(alias="user")] = "", action: str = "",
+              since: str = "", until: str = "", document: str = "", claim: str = "", thread: str = ""):  # fmt: skip
+    f = audit_filter(user_filter, action, since, until, document, claim, thread)
+    entries = audit_log(session, f, Viewer(user.name, user.role))
+    return StreamingResponse(csv_chunks(map(flat, entries)), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="audit.csv"'})  # fmt: skip
+
+
+def csv_chunks(rows: Iterator[dict], size: int = 1 << 16) -> Iterator[str]:
+    """CSV text in chunks as the rows come, every cell neutralised for spreadsheets."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([neutralise(row.get(c)) for c in CSV_COLUMNS])
+        if buffer.tell() > size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@router.post("/audit/revert/{seq}")
+def audit_revert(seq: int, session: SessionDep, record: RecordDep, user: CurrentUser, why: Annotated[str, Form(max_length=2000)] = ""):
+    decision = next(audit_log(session, AuditFilter(), Viewer(user.name, user.role), limit=1, before=seq + 1), None)
+    if decision is None or decision["seq"] != seq:
+        raise HTTPException(404, f"no decision #{seq} that you may see")
+    if decision["actor"] != user.name and user.role not in SEE_EVERYONE:
+        raise HTTPException(403, "only a lead or admin can revert another person's decision")
+    try:
+        revert(record, seq, user.name, "ui", why)
+    except Conflict as stale:
+        raise HTTPException(409, str(stale))
+    except (NotFound, ValueError) as problem:
+        raise HTTPException(422, str(problem))
+    return RedirectResponse(f"/audit?claim={decision['target_id']}" if decision["target_type"] == "claim" else "/audit", status_code=303)
+
+
+@router.get("/export")
+def export_download(session: SessionDep, user: CurrentUser, request: Request,
+                    format: str = "jsonl", status: Annotated[list[str], Query()] = [], verdict: Annotated[list[str], Query()] = [],
+                    thread: str = "", publisher: str = "", as_of: str = ""):  # fmt: skip
+    """The export and its manifest, zipped: the manifest lets anyone verify it later."""
+    from exports import FormatUnavailable, writer
+    from exports.claims import Filters
+    from exports.manifest import export, manifest_path
+
+    if user.role not in SEE_EVERYONE:
+        raise HTTPException(403, "exports are made by leads and admins")
+    try:
+        suffix = writer(format).SUFFIX
+    except FormatUnavailable as problem:
+        raise HTTPException(400, str(problem))
+    folder = Path(tempfile.mkdtemp(prefix="claimtrail-export-"))
+    data = folder / f"claims-{format}{suffix}"
+    filters = Filters(tuple(s for s in status if s), tuple(v for v in verdict if v), int(thread) if thread.isdigit() else None, publisher or None)
+    try:
+        export(session, format, data, filters, as_of or None, {"base_url": str(request.base_url).rstrip("/")})
+    except ValueError as problem:  # an as-of past the end of the ledger, a bad time
+        shutil.rmtree(folder, ignore_errors=True)
+        raise HTTPException(400, str(problem))
+    bundle = folder / "export.zip"
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(data, data.name)
+        z.write(manifest_path(data), manifest_path(data).name)
+    return FileResponse(bundle, media_type="application/zip", filename=f"claimtrail-{format}.zip",
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
