@@ -71,6 +71,11 @@ def hedges(text: str) -> list[str]:
         t.lower() for i, t in enumerate(tokens) if t.lower() in HEDGE and not (t == "May" and i > 0)))  # fmt: skip
 
 
+def completions(tokens: list[str]) -> list[str]:
+    """Words saying it happened: the lexicon, plus the past tense of any kind-of-event verb ("pulled")."""
+    return list(dict.fromkeys(w for w in tokens if w in COMPLETION or (w in FRAME_OF and w.endswith("ed"))))
+
+
 def frames(tokens: list[str]) -> set[str]:
     return {FRAME_OF[w] for w in tokens if w in FRAME_OF}
 

@@ -66,7 +66,7 @@ class Facts:
 
     @cached_property
     def completion(self) -> list[str]:
-        return cues.found(self.tokens, cues.COMPLETION)
+        return cues.completions(self.tokens)
 
     @cached_property
     def negated_terms(self) -> set[str]:

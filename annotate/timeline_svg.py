@@ -13,7 +13,7 @@ from html import escape
 WIDTH = 1100
 LEFT = 190  # lane labels
 RIGHT = 30
-TOP = 96  # title and legend
+TOP = 112  # title and legend
 LANE = 44  # lane height for one row of dots
 ROW = 11  # extra height per stacked row of dots
 MAX_ROWS = 6
