@@ -232,11 +232,9 @@ class _Page:
     def _add_context(self, records: list[dict]) -> None:
         """Prefix and suffix from the stored text, one document's text in memory at a time."""
         for sha, group in groupby(sorted(records, key=lambda r: r["document"]["sha256"] or ""), key=lambda r: r["document"]["sha256"]):
-            stored = self.session.get(DocumentText, sha) if sha else None
-            text = stored.text if stored else ""
+            text = self.session.execute(select(DocumentText.text).where(DocumentText.sha256 == sha)).scalar() or ""
             for r in group:
                 r["context"] = {"prefix": text[max(0, r["start"] - CONTEXT) : r["start"]], "suffix": text[r["end"] : r["end"] + CONTEXT]}
-            self.session.expunge_all()
 
 
 def _histories(session: Session, seq: int, first: int, last: int) -> dict[int, list[dict]]:
