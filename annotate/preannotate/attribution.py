@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 
 from .found import Found
+from .lexicon import ROLES
 
 _STRONG = (
-    "stated|said|says|told|tells|reported(?!\\s+from)|announced|claimed|noted|argued|added|warned|"
+    "stated|said|says|(?<!to )(?<!would )(?<!could )(?<!will )(?<!not )(?<!n't )say(?!\\s+(?:that|so)\\b)|told|tells|reported(?!\\s+from)|announced|claimed|noted|argued|added|warned|"
     "denied|denies|refuted|refutes|accused|accuses|alleged|alleges|confirmed|confirms|asserted|"
     "asserts|insisted|insists|acknowledged|acknowledges|admitted|admits|declared|declares|"
     "emphasized|emphasised|emphasizes|highlighted|highlights|stressed|stresses|estimated|"
@@ -41,8 +42,20 @@ _CUE = re.compile(
 )
 _BOUNDARY = re.compile(r"\bthat\b|;|:|—|\bwhich\b")
 _THAT = re.compile(r"\bthat\b")
-# "Kyiv rarely confirms such strikes": about the subject, not something it claims.
-_NOT_SAYING = re.compile(r"\b(?:rarely|never|seldom|not|n't|refused to|declined to|cannot)\s+(?:\w+ly\s+)?$")
+# "Kyiv rarely confirms such strikes": about the subject, not something it claims;
+# "are believed to", "was reported": passive, a hedge rather than a speaker.
+_NOT_SAYING = re.compile(
+    r"\b(?:rarely|never|seldom|not|n't|refused to|declined to|cannot|is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$"
+)
+# A plural noun form is a verb only right after its subject: "ISW reports that"
+# speaks, "media reports that" and "Russian claims that" are nouns.
+_RELATIVE = re.compile(r"(?:,|\bthat)\s+(?:who|which|whom)\s+(?:\w+\s+){0,2}$", re.I)
+_DETERMINERS = frozenset("a an the this that these those some any its their his her our".split())
+_NOUN_LIKE = frozenset("claims reports notes states".split())
+_NOT_SUBJECT_START = frozenset(
+    "despite in on at after before while although though because as with without for from to by of "
+    "during since until amid unlike like".split()
+)
 _PREPOSITIONS = frozenset(
     "of in near from at on to with by against for into during toward towards around about "
     "after before over under between among across along within without via amid".split()
@@ -60,11 +73,11 @@ _LEAD_IN = re.compile(
     re.I,
 )
 _APPOSITIVE = re.compile(r"(?:including|such as|among them|like|who|which)\b", re.I)
-_INDEFINITE = re.compile(r"(?:a|an)\b", re.I)
+_DESCRIPTION = re.compile(r"(?:a|an|the)\b", re.I)  # "Prigozhin, the founder of Wagner, claimed"
 _VERBISH = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|made|make|makes|will|would|can|could|may|might|did|do|does)\b", re.I)
 _ADVERBS = frozenset("also again later then further already still previously reportedly recently".split())
 _SUBJECT_LABELS = {"PERSON": 3, "ORG": 2, "MILITARY_UNIT": 2, "GPE": 1}
-MAX_FREE_WORDS = 6
+MAX_FREE_WORDS = 9
 MAX_GAP = 3  # words between a far-found place (or adjective-like verb) and the verb
 # With no "that", these forms are more often adjectives ("made confirmed advances").
 _ADJECTIVAL = frozenset(
@@ -98,12 +111,16 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
         if _NOT_SAYING.search(lower, max(start, verb_span[0] - 16), verb_span[0]):
             continue
         that = _that_after(lower, verb_span[1], end)
+        if kind != "part" and _RELATIVE.search(text, max(start, verb_span[0] - 40), verb_span[0]):
+            continue  # "officials, who have said ...": embedded, not the sentence's speaker
         found = _who(text, start, verb_span[0], entities, first=kind == "part")
         if found is None:
             continue
         subject, free, pronoun, chunk_start = found
         if that is None and verb in _ADJECTIVAL and _gap(text, subject, free, verb_span[0]) > 1:
             continue  # "made confirmed advances": an adjective, unless right after its subject
+        if verb in _NOUN_LIKE and (free or (subject and (subject.label == "NORP" or _gap(text, subject, None, verb_span[0]) > 1))):
+            continue
         content = (that, end) if that is not None else _before_speaker(text, start, chunk_start)
         return Attribution(verb, verb_span, kind, subject, free, pronoun, that, content)
     return None
@@ -183,14 +200,17 @@ def _in_phrase(text: str, region: int, f: Found) -> bool:
 
 def _unnamed_subject(text: str, start: int, end: int) -> tuple[str | None, tuple[int, int] | None]:
     """A pronoun, or a short noun phrase, opening text[start:end]."""
+    while start < end and not text[start].isalnum():
+        start += 1  # the closing quote of '"We are tired," he said'
     words = text[start:end].split()
-    if not words:
+    if not words or words[0].lower() in _NOT_SUBJECT_START:
         return None, None
     if words[0].lower() in _PRONOUNS:
         return words[0].lower(), None
     end = _cut_at_verb(text, start, end)
-    if end == start or len(text[start:end].split()) > MAX_FREE_WORDS:
-        return None, None
+    phrase = text[start:end].split()
+    if not phrase or len(phrase) > MAX_FREE_WORDS or all(w.lower() in _DETERMINERS for w in phrase):
+        return None, None  # "An estimated 3,500 ...": no speaker in a lone article
     return None, (start, end)
 
 
@@ -216,13 +236,19 @@ def _subject_chunk(text: str, region: int, verb: int) -> tuple[int, int]:
     for i in range(len(bounds) - 1, -1, -1):
         start, end = bounds[i]
         piece = text[start:end].strip()
-        if _INDEFINITE.match(piece) and i > 0 and _ends_in_name(text, bounds[i - 1]):
+        if _describes(piece) and i > 0 and _ends_in_name(text, bounds[i - 1]):
             continue  # "Kostyantyn Mashovets, a military observer, stated": the name speaks
         if piece and not _APPOSITIVE.match(piece):
             offset = _skip_lead_in(text, start, end)
             if text[offset:end].strip():  # not just "however"
                 return offset, offset + len(text[offset:end].rstrip())
     return region, region
+
+
+def _describes(piece: str) -> bool:
+    """An appositive describing the name before it: "the founder of ...", "spokesperson for ..."."""
+    first = piece.split()[0].lower() if piece.split() else ""
+    return bool(_DESCRIPTION.match(piece)) or first in ROLES
 
 
 def _skip_lead_in(text: str, start: int, end: int) -> int:

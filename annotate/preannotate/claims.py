@@ -15,6 +15,7 @@ from .base import ClaimCandidate, reason
 from .clauses import split_clauses
 from .found import Found
 from .hedging import hedges, negated
+from .lexicon import ROLES
 from .segment import Segment
 from .textprep import ascii_lower
 
@@ -183,6 +184,8 @@ def _antecedent(ctx: ClaimContext, name: str, before: int, state: _State) -> str
     if len(words) != 2 or words[0].lower() != "the":
         return None
     head = words[1].lower()
+    if head in ROLES and state.last_speaker:
+        return state.last_speaker  # "The president said" after Zelensky spoke
     if state.last_claimant and state.last_claimant.lower().split()[-1] == head:
         return state.last_claimant
     if words[1][:1].isupper():

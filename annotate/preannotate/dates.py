@@ -62,12 +62,12 @@ _FORMS = [
     ("date.day", r"{WD}{D}\s+{M}"),
     ("date.relmonth", r"(?P<rel>last|this|next)\s+{M}"),
     ("date.month", r"(?:in|since|during|until|by|from|before|after|throughout)\s+(?P<span>(?:(?:early|mid|late)\s*-?\s*)?{M}){NODATE}"),
-    ("date.weekday", r"(?:on|last|since|by)\s+(?P<span>(?P<wd>" + _WEEKDAY + r")){NODATE}"),
+    ("date.weekday", r"(?i:on|last|since|by)\s+(?P<span>(?P<wd>" + _WEEKDAY + r")){NODATE}"),
     ("date.relday", r"(?P<relday>[Yy]esterday|[Tt]oday|[Tt]onight|[Ll]ast\s+night)"),
     ("date.weekend", r"(?:over|during|on|at|this|last|past)\s+(?P<span>(?:the\s+)?(?:past\s+|last\s+)?weekend)"),
     ("date.year", r"(?:in|since|during|until|by|from|before|after|throughout|early|late|mid)\s+(?P<span>{Y})(?!\d|,\d)"),
     ("date.season", r"(?:the\s+)?(?:(?:early|late|mid)\s*-?\s*)?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{Y}"),
-    ("date.vague", r"(?:in|of|during|by|until|over|through|for|before|after|since|on)\s+(?P<span>(?:the\s+)?(?:this|last|next|early|late|recent|coming|past|same|previous|following)\s+(?:(?:few|several|two|three)\s+)?(?:spring|summer|autumn|fall|winter|day|days|week|weeks|month|months|year|years))"),
+    ("date.vague", r"(?i:in|of|during|by|until|over|through|for|before|after|since|on)\s+(?P<span>(?:the\s+)?(?:this|last|next|early|late|recent|coming|past|same|previous|following)\s+(?:(?:few|several|two|three)\s+)?(?:spring|summer|autumn|fall|winter|day|days|week|weeks|month|months|year|years))"),
     ("date.vague", r"(?:in|during|by|until|through|before|after|since)\s+(?P<span>the\s+(?:spring|summer|autumn|fall|winter))"),
     ("date.vague", r"(?:the|this|last|next|coming)\s+(?:spring|summer|autumn|winter)"),
 ]
@@ -95,7 +95,7 @@ _ANCHOR = re.compile(
     r"January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|" + _WEEKDAY
     + r"|yesterday|Yesterday|today|Today|tonight|Tonight|night"
-    + r"|spring|summer|autumn|fall|winter|day|week|month|year|weekend"
+    + r"|spring|summer|autumn|fall|winter|day|week|month|year|weekend|Over|During|In"
 )
 _YEAR_ANCHOR = re.compile(r"(?:19|20)\d\d")
 _WORD_START = re.compile(r"(?<![\w-])[\w]")

@@ -27,12 +27,22 @@ class Entry:
     kind: str = "learned"
 
 
+_POSSESSIVE = {"Russian ": "Russia's ", "Ukrainian ": "Ukraine's "}
+_SPELLING = (("Defense", "Defence"), ("Defence", "Defense"))
+
+
 def _variants(alias: str) -> list[str]:
+    """Spellings the table need not list: "X oblast/region", "Russia's X", Defence/Defense."""
     alias = normalise(alias)
     out = [alias]
     if alias.endswith(" Oblast"):
         stem = alias[: -len(" Oblast")]
         out += [stem + v for v in _OBLAST_VARIANTS]
+    for old, new in _SPELLING:
+        if old in alias:
+            out.append(alias.replace(old, new))
+    for adjective, possessive in _POSSESSIVE.items():
+        out += [v.replace(adjective, possessive, 1) for v in list(out) if v.startswith(adjective)]
     return out
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 _WORDS = (
     "one(?= (?:kilomet|km|mile|met|percent|ton|hundred|thousand|million|billion))|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-    "ninety|a hundred|one hundred|a thousand|one thousand|a dozen|several dozen|"
+    "ninety|a hundred|one hundred|a thousand|one thousand|a dozen|several dozen|several hundred|"
+    "several thousand|several million|"
     "dozens|hundreds|thousands|tens of thousands|hundreds of thousands|millions"
 )
 _MOD = (
@@ -45,7 +46,7 @@ _PATTERN = re.compile(
 _NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
-    "ninety hundred thousand dozen tens millions"
+    "ninety hundred thousand dozen tens millions several"
 ).split()
 _ANCHORS = [
     re.compile(r"\d+"),

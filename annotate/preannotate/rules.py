@@ -18,6 +18,7 @@ from .entities import find_entities
 from .found import Found
 from .gazetteer import Gazetteer, default_gazetteer
 from .pipeline import default_phrase_matcher, get_nlp, phrase_matcher
+from .segment import unwrap
 from .textprep import mask, normalise, overlaps_any
 
 VERSION = "0.1.0"  # bump whenever a rule, list or the gazetteer changes
@@ -50,7 +51,7 @@ class RulesAnnotator:
 
     def annotate(self, doc: DocumentInput) -> tuple[list[EntityCandidate], list[ClaimCandidate]]:
         gaz, matcher = self._resources()
-        text = mask(normalise(doc.text), doc.boilerplate)
+        text = unwrap(mask(normalise(doc.text), doc.boilerplate))
         spacy_doc = get_nlp()(text)
         ref = reference_date(doc.published, text)
         found = find_entities(spacy_doc, gaz, matcher, ref)

@@ -80,6 +80,19 @@ def units(text: str) -> list[tuple[int, int, bool]]:
     return [_trim(text, s, e) + (b,) for s, e, b in out]
 
 
+def unwrap(text: str) -> str:
+    """The text with hard-wrap newlines turned into spaces (same length), so that a
+    name broken over two lines ("The\nEconomist") still matches as one phrase."""
+    chars = None
+    for start, end, _ in units(text):
+        if "\n" in text[start:end]:
+            chars = chars or list(text)
+            for i in range(start, end):
+                if chars[i] == "\n":
+                    chars[i] = " "
+    return "".join(chars) if chars else text
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     m = _BULLET.match(text, start, end)
     if m:
