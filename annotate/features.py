@@ -145,6 +145,7 @@ def compare(a: Facts, b: Facts, w: Weights) -> dict:
         "claimant": same_claimant(a, b, w.groups),
         "shared_numbers": sorted(a.numbers & b.numbers), "numbers_differ": bool(a.numbers and b.numbers and not a.numbers & b.numbers),
         "shared_dates": sorted(a.dates & b.dates - {d for d in a.dates if len(d) == 4}),
+        "same_question": bool(entities) and any(t.startswith(FRAME) for t in a.terms & b.terms),
         "days": days, "time": math.exp(-abs(gap) / TIME_SCALE) if gap is not None else 0.5,
     }  # fmt: skip
 

@@ -9,22 +9,26 @@ relation guess, and explained. Already linked and dismissed pairs never come bac
 """
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select, text
 from sqlmodel import Session
 
 from annotate import fulltext
 from annotate.canonical import entity_groups, group_names
-from annotate.features import FRAME, Facts, Weights, compare, idf
+from annotate.features import FRAME, Facts, Weights, compare, idf, to_date
 from annotate.models import Claim, Document
 from annotate.relations import guess_relation
 from annotate.terms import content_words, stem, stems
 
 TEXT_CANDIDATES = 50
 ENTITY_GROUPS = 3  # the claim's rarest entities used to find candidates
-ENTITY_CANDIDATES = 8  # per entity, on each side of the claim's date
+ENTITY_CANDIDATES = 40  # claims kept from the entity index, the most shared entities and nearest first
+ENTITY_SCAN = 60  # index entries read per entity on each side of the claim's date
 ENTITY_COUNT_CAP = 5000
+SAME_QUESTION = 0.25  # same entity and same kind of event: two answers to one question ("who holds Bakhmut?")
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
@@ -110,16 +114,29 @@ def _text_candidates(session: Session, me: Facts, counts: dict[str, int]) -> set
 
 
 def _entity_candidates(session: Session, me: Facts, weights: Weights) -> set[int]:
-    """Claims naming the claim's rarest entities (any spelling), nearest to it in time."""
+    """Claims naming the claim's entities (any spelling) nearest to it in time, those naming
+    more of them (and rarer ones) first. Index-only reads, a bounded number per entity."""
     roots = sorted({weights.groups.canonical(e) for e in me.entity_ids}, key=lambda e: -weights.entity(e))
-    anchor = me.day.isoformat() if me.day else ""
-    found: set[int] = set()
+    anchor = me.day or date(1900, 1, 1)
+    shared: dict[int, float] = defaultdict(float)
+    nearest: dict[int, int] = {}
     for root in roots[:ENTITY_GROUPS]:
-        for member in weights.groups.members(root)[:8]:
-            for op, order in ((">=", "ASC"), ("<", "DESC")):
-                sql = (f"SELECT claim_id FROM claim_entity WHERE entity_id = :e AND day {op} :d "
-                       f"ORDER BY day {order} LIMIT {ENTITY_CANDIDATES}")  # fmt: skip
-                found.update(session.execute(text(sql), {"e": member, "d": anchor}).scalars())
+        days = dict(_near_in_time(session, weights.groups.members(root)[:8], anchor.isoformat()))
+        for claim_id, day in days.items():  # each claim once per group, whichever spelling it used
+            shared[claim_id] += weights.entity(root)
+            gap = abs(((to_date(day) or anchor) - anchor).days)
+            nearest[claim_id] = min(gap, nearest.get(claim_id, gap))
+    ranked = sorted(shared, key=lambda i: (-shared[i], nearest[i], i))
+    return set(ranked[:ENTITY_CANDIDATES])
+
+
+def _near_in_time(session: Session, members: list[int], anchor: str) -> set[tuple[int, str]]:
+    found = set()
+    for member in members:
+        for op, order in ((">=", "ASC"), ("<", "DESC")):
+            sql = (f"SELECT claim_id, day FROM claim_entity WHERE entity_id = :e AND day {op} :d "
+                   f"ORDER BY day {order} LIMIT {ENTITY_SCAN}")  # fmt: skip
+            found.update(session.execute(text(sql), {"e": member, "d": anchor}).all())
     return found
 
 
@@ -151,7 +168,8 @@ def _name_groups(session: Session, weights: Weights) -> None:
 def _score(me: Facts, other: Facts, weights: Weights) -> tuple[float, dict]:
     f = compare(me, other, weights)
     base = (0.5 * f["lexical"] + 0.3 * f["entity"] + 0.1 * f["claimant"]
-            + 0.05 * min(1.0, len(f["shared_numbers"]) / 2) + 0.05 * min(1.0, len(f["shared_dates"])))  # fmt: skip
+            + 0.05 * min(1.0, len(f["shared_numbers"]) / 2) + 0.05 * min(1.0, len(f["shared_dates"]))
+            + SAME_QUESTION * f["same_question"])  # fmt: skip
     return round(base * (0.5 + 0.5 * f["time"]), 4), f
 
 

@@ -63,7 +63,7 @@ def _contradiction(a: Facts, b: Facts, f: dict) -> list[str]:
         return [f"negation on one side: {', '.join(side.negation + side.denial) or 'negated'}"]
     near = f["days"] is not None and abs(f["days"]) <= 2 * SAME_DAYS
     for held, done in ((a, b), (b, a)):
-        if near and held.persistence and done.completion and not f["claimant"] and _kind(done.completion) & _kind(held.terms):
+        if near and held.persistence and done.completion and not f["claimant"] and _kind(done.terms) & _kind(held.terms):
             return [f"still so on one side: {', '.join(held.persistence)}; done on the other: {', '.join(done.completion)}"]
     return []
 
@@ -89,7 +89,7 @@ def _update(a: Facts, b: Facts, f: dict) -> list[str]:
     settled = [w for w in done if _same_thing(w, earlier)]
     if (earlier.hedges or earlier.hedged) and settled and not later.hedges:
         return [f"hedged earlier: {', '.join(earlier.hedges) or 'hedged'}", f"done later: {', '.join(settled)}"]
-    if f["claimant"] and abs(f["days"]) > SAME_DAYS and (done or _kind(a.terms) & _kind(b.terms)):
+    if f["claimant"] and abs(f["days"]) > SAME_DAYS and ((done and not later.hedges) or _kind(a.terms) & _kind(b.terms)):
         return [f"newer statement by the same claimant ({abs(f['days'])} days later)"]
     if _settled_later(a, b, f) and negative(earlier) and settled:
         return [f"settled later: {', '.join(settled)}"]
