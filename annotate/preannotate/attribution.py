@@ -149,7 +149,7 @@ def _gap(text: str, subject: Found | None, free: tuple[int, int] | None, verb: i
 def _who(text: str, start: int, verb: int, entities: list[Found], first: bool):
     """(entity, free phrase, pronoun, chunk start) for the verb's subject, or None."""
     region = _region_start(text, start, verb)
-    c_start, c_end = _first_phrase(text, region, verb) if first else _subject_chunk(text, region, verb)
+    c_start, c_end = _first_phrase(text, region, verb) if first else _subject_chunk(text, region, verb, entities)
     subject = _subject(text, c_start, c_end, entities) if c_end > c_start else None
     if subject is not None:
         return subject, None, None, c_start
@@ -225,7 +225,7 @@ def _cut_at_verb(text: str, start: int, end: int) -> int:
     return stop
 
 
-def _subject_chunk(text: str, region: int, verb: int) -> tuple[int, int]:
+def _subject_chunk(text: str, region: int, verb: int, entities: list[Found]) -> tuple[int, int]:
     """The comma-chunk before the verb, skipping appositives ("..., including X, said")."""
     bounds, start = [], region
     for i in range(region, verb):
@@ -236,7 +236,7 @@ def _subject_chunk(text: str, region: int, verb: int) -> tuple[int, int]:
     for i in range(len(bounds) - 1, -1, -1):
         start, end = bounds[i]
         piece = text[start:end].strip()
-        if _describes(piece) and i > 0 and _ends_in_name(text, bounds[i - 1]):
+        if _describes(piece) and i > 0 and _ends_in_name(text, bounds[i - 1], entities):
             continue  # "Kostyantyn Mashovets, a military observer, stated": the name speaks
         if piece and not _APPOSITIVE.match(piece):
             offset = _skip_lead_in(text, start, end)
@@ -257,9 +257,14 @@ def _skip_lead_in(text: str, start: int, end: int) -> int:
     return lead.end() if lead else offset
 
 
-def _ends_in_name(text: str, chunk: tuple[int, int]) -> bool:
+def _ends_in_name(text: str, chunk: tuple[int, int], entities: list[Found]) -> bool:
+    """Does the chunk end with a person's or organisation's name (or an unknown one)?"""
+    end = chunk[0] + len(text[chunk[0] : chunk[1]].rstrip())
+    named = [f for f in entities if f.end == end]
+    if named:
+        return named[0].label in ("PERSON", "ORG", "MILITARY_UNIT")
     words = text[chunk[0] : chunk[1]].split()
-    return bool(words) and words[-1][:1].isupper() and len(words) <= 6
+    return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
 def _first_phrase(text: str, region: int, verb: int) -> tuple[int, int]:

@@ -37,6 +37,10 @@ _INHERITING_VERBS = {"reported", "stated", "said", "told", "wrote", "claimed", "
 # Things that show rather than say: "Geolocated footage indicates that ..." is the
 # publisher's reading of evidence.
 _EVIDENCE = re.compile(r"(?:\w+\s+)*(?:footage|imagery|images|videos?|photos?|photographs|data|evidence|analysis|statistics|figures|maps?)$", re.I)
+_COMMENTARY = re.compile(
+    r"(?:the|this|that|these|such|his|her|their|its)\s+(?:statement|claim|report|remark|announcement|"
+    r"assessment|comment|denial|allegation|account|decision)s?\b"
+)
 _DATE_WEIGHT = [
     (re.compile(r"(?:ahead of|until|by|before|after|as soon as|deadline of)\s+(?:the\s+)?$", re.I), 0),
     (re.compile(r"\bon\s+(?:the\s+)?$|^the night", re.I), 3),
@@ -278,6 +282,8 @@ def _continues(ctx: ClaimContext, seg: Segment, ents: list[Found], state: _State
         return False
     if re.match(r"(?:he|she)\b", ctx.lower[seg.start : seg.start + 4]):
         return False  # about the source ("He did not specify"), not more of its account
+    if _COMMENTARY.match(ctx.lower, seg.start):
+        return False  # "The statement is consistent with ...": the author's comment
     if ctx.unit_sizes.get(seg.unit, 0) > MAX_UNIT_FOR_ACCOUNT:
         return False
     named = [f for f in ents if f.label in _NAMED]

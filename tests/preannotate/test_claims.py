@@ -189,3 +189,66 @@ def test_boilerplate_is_skipped(rules):
     entities, claims = rules.annotate(doc)
     assert [c.text for c in claims] == [body]
     assert all(e.end <= len(body) for e in entities)
+
+
+def test_a_speaker_after_the_content(annotate):
+    _, [claim] = annotate(
+        "Drones struck a fuel depot in Russia's Bryansk region overnight, a Ukrainian security source said on Friday.",
+        published="2023-11-03",
+    )
+    assert claim.claimant == "a Ukrainian security source"
+
+
+def test_a_name_with_a_description_speaks(annotate):
+    _, claims = annotate(
+        "Yevgeny Prigozhin, the founder of the Wagner Group, claimed that the city was encircled. "
+        "Serhiy Cherevatyi, spokesperson for the Eastern Group of Forces, denied it."
+    )
+    assert [c.claimant for c in claims] == ["Yevgeny Prigozhin", "Serhiy Cherevatyi"]
+
+
+def test_passives_relative_clauses_and_nouns_are_not_speakers(annotate):
+    _, claims = annotate(
+        "Around 4,000 civilians are believed to remain in the town, according to the regional administration.\n\n"
+        "The statement matches remarks by officials, who have said that the town will be held.\n\n"
+        "Commanders decided to hold the town despite Russian claims that it was surrounded.",
+        publisher="Example News",
+    )
+    assert [c.claimant for c in claims] == ["the regional administration", "Example News", "Example News"]
+
+
+def test_a_role_and_a_pronoun_find_the_last_speaker(annotate):
+    _, claims = annotate(
+        "Zelensky said on Monday that the commanders favoured reinforcing the city. "
+        "The president said he had asked them to find more troops. "
+        "The hospital's director told reporters that staff had moved newborns to a shelter. "
+        "Nobody inside was injured, she said."
+    )
+    assert [c.claimant for c in claims] == ["Volodymyr Zelensky", "Volodymyr Zelensky", "The hospital's director", "The hospital's director"]
+
+
+def test_two_speakers_in_one_sentence_make_two_claims(annotate):
+    _, claims = annotate(
+        "Russian sources claimed that the strikes hit military plants, "
+        "but the milblogger Rybar acknowledged that some missiles hit homes.",
+    )
+    assert [(c.claimant, c.text.split()[0]) for c in claims] == [("Russian sources", "Russian"), ("Rybar", "the")]
+
+
+def test_the_mission_refers_back_to_its_full_name(annotate):
+    _, claims = annotate(
+        "Civilian casualties rose sharply in April, the UN Human Rights Monitoring Mission in Ukraine said on Friday. "
+        "Figures are likely higher, the Mission said.",
+        published="2023-05-12",
+    )
+    assert {c.claimant for c in claims} == {"UN Human Rights Monitoring Mission in Ukraine"}
+    assert claims[0].event_date == "2023-04"  # what was said, not when it was said
+
+
+def test_evidence_is_read_by_the_publisher(annotate):
+    _, [claim] = annotate(
+        "Geolocated footage published on October 11 indicates that Russian forces advanced north of Krasnohorivka.",
+        publisher="ISW",
+        published="2023-10-12",
+    )
+    assert claim.claimant == "Institute for the Study of War"

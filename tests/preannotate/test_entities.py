@@ -125,3 +125,37 @@ def test_curly_quotes_and_possessives(annotate):
 def test_common_capitalised_words_are_not_places(annotate):
     ents, _ = annotate("However, Therefore and Initially are words. Residents of Zelenopillia said so.")
     assert not [e for e in ents if e.label in ("GPE", "LOC")]
+
+
+def test_a_name_broken_by_a_hard_wrap_still_matches(annotate):
+    line = "The commander wrote in an essay published by the weekly magazine The"
+    text = "\n".join([line, "Economist that the war had reached a stalemate and that new technology", "would be needed to break through the defences, analysts said on Friday.", "Another long line of text follows here to make the document look wrapped."])
+    ents, _ = annotate(text)
+    [economist] = [e for e in ents if e.canonical == "The Economist"]
+    assert economist.text == "The\nEconomist"
+
+
+def test_a_river_named_with_an_article(annotate):
+    ents, _ = annotate("Russian forces withdrew from the right bank of the Dnipro, and later shelled Dnipro city.")
+    labels_ = [(e.text, e.label, e.canonical) for e in ents if e.text == "Dnipro"]
+    assert labels_ == [("Dnipro", "LOC", "Dnipro River"), ("Dnipro", "GPE", "Dnipro")]
+
+
+def test_datelines_in_capitals(annotate):
+    ents, _ = annotate("KYIV, Nov 3 - Ukrainian drones struck a depot.", published="2023-11-03")
+    assert ("KYIV", "GPE") in labels(ents)
+
+
+def test_number_ranges_and_rough_amounts(annotate):
+    ents, _ = annotate("Teams of three to five soldiers crossed fields holding several million mines.")
+    assert {e.text for e in ents if e.label == "QUANTITY"} == {"three to five soldiers", "several million mines"}
+
+
+def test_possessive_country_forms_of_known_organisations(annotate):
+    ents, _ = annotate("Russia's Defence Ministry said the attack failed.")
+    assert [(e.text, e.canonical) for e in ents if e.label == "ORG"] == [("Russia's Defence Ministry", "Russian Ministry of Defense")]
+
+
+def test_an_unknown_speaker_named_before_a_verb_of_saying(annotate):
+    ents, _ = annotate("An adviser to the operator, Renat Karchaa, claimed that guards fired. Karchaa also said more.")
+    assert [(e.text, e.canonical) for e in ents if e.label == "PERSON"] == [("Renat Karchaa", "Renat Karchaa"), ("Karchaa", "Renat Karchaa")]

@@ -78,3 +78,17 @@ def test_impossible_dates_are_not_dates():
 def test_publication_date_from_the_header_when_metadata_lacks_it():
     assert reference_date(None, "Support Us\n\nHeadline\n\nTuesday, 4 June 2024, 04:57\nBody") == date(2024, 6, 4)
     assert reference_date("2023-11", "text") == date(2023, 11, 15)
+
+
+@pytest.mark.parametrize(
+    "sentence, published, expected",
+    [
+        ("Artillery struck the city over the weekend, officials said.", "2023-12-04", "2023-12-02/2023-12-03"),
+        ("Trains will run from the city starting on Wednesday, the governor said.", "2023-12-04", "2023-12-06"),
+        ("Researchers interviewed families between February and April 2023 in Kherson.", "2023-09-20", "2023-02/2023-04"),
+        ("On Monday evening, Zelensky said he had met the commanders.", "2023-03-07", "2023-03-06"),
+    ],
+)
+def test_more_event_date_forms(annotate, sentence, published, expected):
+    _, claims = annotate(sentence, published=published)
+    assert claims[0].event_date == expected
