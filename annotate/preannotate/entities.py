@@ -123,9 +123,10 @@ def surnames(named: list[Found], text: str) -> dict[str, Found]:
     """The last word of each full personal name, to resolve later bare surnames."""
     out = {}
     for f in named:
-        words = text[f.start : f.end].split()
-        if f.label == "PERSON" and len(words) >= 2:
-            out.setdefault(words[-1], f)
+        if f.label == "PERSON":
+            words = text[f.start : f.end].split()
+            if len(words) >= 2:
+                out.setdefault(words[-1], f)
     return out
 
 

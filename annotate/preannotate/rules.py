@@ -21,7 +21,7 @@ from .pipeline import default_phrase_matcher, get_nlp, phrase_matcher
 from .segment import unwrap
 from .textprep import mask, normalise, overlaps_any
 
-VERSION = "0.1.0"  # bump whenever a rule, list or the gazetteer changes
+VERSION = "0.2.0"  # bump whenever a rule, list or the gazetteer changes
 DEMOTION = 0.3  # a demoted pattern keeps this share of its score
 
 

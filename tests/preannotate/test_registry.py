@@ -6,6 +6,7 @@ import pytest
 
 from annotate.preannotate import registry
 from annotate.preannotate.base import Annotator, DocumentInput, EntityCandidate
+from annotate.preannotate.rules import VERSION
 
 
 class ShoutingAnnotator:
@@ -37,7 +38,7 @@ def test_the_rules_annotator_is_built_in():
     assert registry.available()[0] == "rules"
     annotator = registry.get_annotator("rules")
     assert isinstance(annotator, Annotator)
-    assert (annotator.name, annotator.version) == ("rules", "0.1.0")
+    assert (annotator.name, annotator.version) == ("rules", VERSION)
 
 
 def test_plug_ins_are_listed_and_built_with_options(plugin):
