@@ -33,7 +33,9 @@ _NEEDS_THAT = (
     "states|reports|claims|notes|indicates|indicated|suggests|suggested|report|state|claim|say|"
     "note|deny|assess|believe|indicate|suggest|show|shows|showed|argue|found|finds|find"
 )
-_PARTICIPLES = "stating|saying|noting|claiming|arguing|adding|warning|denying|suggesting|indicating|insisting|asserting|reporting"
+# ("indicating"/"suggesting" are left out: their subject is usually an event,
+# "..., generating criticism and indicating that ...", i.e. the author's inference.)
+_PARTICIPLES = "stating|saying|noting|claiming|arguing|adding|warning|denying|insisting|asserting|reporting"
 # Matched against an ASCII-lowercased copy: case-insensitive matching made this
 # regex cost ~120 µs per sentence.
 _CUE = re.compile(
@@ -52,9 +54,11 @@ _NOT_SAYING = re.compile(
 _RELATIVE = re.compile(r"(?:,|\bthat)\s+(?:who|which|whom)\s+(?:\w+\s+){0,2}$", re.I)
 _DETERMINERS = frozenset("a an the this that these those some any its their his her our".split())
 _NOUN_LIKE = frozenset("claims reports notes states".split())
+# A phrase opening with these is a preposition or a subordinate clause ("when we
+# documented ..."), not the subject of the sentence's claim.
 _NOT_SUBJECT_START = frozenset(
     "despite in on at after before while although though because as with without for from to by of "
-    "during since until amid unlike like".split()
+    "during since until amid unlike like when where if whether once unless so whereas".split()
 )
 _PREPOSITIONS = frozenset(
     "of in near from at on to with by against for into during toward towards around about "
@@ -117,7 +121,7 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
         if found is None:
             continue
         subject, free, pronoun, chunk_start = found
-        if that is None and verb in _ADJECTIVAL and _gap(text, subject, free, verb_span[0]) > 1:
+        if that is None and verb in _ADJECTIVAL and not _adjacent(text, subject, free, verb_span[0]):
             continue  # "made confirmed advances": an adjective, unless right after its subject
         if verb in _NOUN_LIKE and (free or (subject and (subject.label == "NORP" or _gap(text, subject, None, verb_span[0]) > 1))):
             continue
@@ -138,6 +142,12 @@ def _before_speaker(text: str, start: int, chunk_start: int) -> tuple[int, int] 
     if len(head) > 20 and head.endswith(","):
         return start, start + len(head)
     return None
+
+
+def _adjacent(text: str, subject: Found | None, free: tuple[int, int] | None, verb: int) -> bool:
+    """Only adverbs ("also", "previously") between the subject and the verb."""
+    end = subject.end if subject else free[1] if free else verb
+    return all(w.endswith("ly") or w in _ADVERBS for w in text[end:verb].lower().split())
 
 
 def _gap(text: str, subject: Found | None, free: tuple[int, int] | None, verb: int) -> int:

@@ -33,10 +33,12 @@ _HEADLINE_PREFIX = re.compile(r"^(?P<who>[^:]{2,60}):\s+(?P<claim>.{20,})$")
 _SOURCE_LINE = re.compile(r"^(?:sources?|via|originally published by|according to)\s*:?\s+", re.I)
 _NAMED = ("PERSON", "ORG", "GPE", "LOC", "MILITARY_UNIT", "NORP")
 _ESTIMATIVE = {"likely", "unlikely", "probably", "possibly", "may", "might", "could", "appears", "appear", "seems", "assess", "assesses", "assessed"}
-_INHERITING_VERBS = {"reported", "stated", "said", "told", "wrote", "claimed", "announced", "says", "reports", "states", "claims", "posted", "published", "according to"}
+_INHERITING_VERBS = {"reported", "stated", "said", "told", "wrote", "claimed", "announced", "says", "reports", "states", "claims", "posted", "published", "according to", "indicated"}
+MAX_UNIT_TO_CARRY = 2  # an account runs on into the next paragraph after one this short
 # Things that show rather than say: "Geolocated footage indicates that ..." is the
 # publisher's reading of evidence.
 _EVIDENCE = re.compile(r"(?:\w+\s+)*(?:footage|imagery|images|videos?|photos?|photographs|data|evidence|analysis|statistics|figures|maps?)$", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b")
 _COMMENTARY = re.compile(
     r"(?:the|this|that|these|such|his|her|their|its)\s+(?:statement|claim|report|remark|announcement|"
     r"assessment|comment|denial|allegation|account|decision)s?\b"
@@ -263,13 +265,18 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, state: _State) -> ClaimCand
 
 def _context_claimant(ctx, seg, ents, state, hedge, score, pid, why):
     """No attribution in the sentence: continue an account, a list intro, or the source."""
-    if state.account and state.unit == seg.unit and state.account_left > 0 and _continues(ctx, seg, ents, state, hedge):
+    if state.account and state.account_left > 0 and _carries_to(ctx, seg, state) and _continues(ctx, seg, ents, state, hedge):
         state.account_left -= 1
         return state.account, None, max(score, 0.65), "claim.inherited", f"continues {state.account}'s account"
+    state.account = None  # the author's voice again: the account has ended
     if seg.kind == "bullet" and state.intro:
         return state.intro, None, max(score, 0.7), "claim.listed", f"in a list introduced as {state.intro}'s"
     default = state.default or ctx.publisher
     return default, None, score, pid, why + (f"; claimant is the source {default}" if default else "")
+
+
+def _carries_to(ctx: ClaimContext, seg: Segment, state: _State) -> bool:
+    return seg.unit == state.unit or ctx.unit_sizes.get(state.unit, 0) <= MAX_UNIT_TO_CARRY
 
 
 def _continues(ctx: ClaimContext, seg: Segment, ents: list[Found], state: _State, hedge: tuple[str, ...]) -> bool:
@@ -284,6 +291,8 @@ def _continues(ctx: ClaimContext, seg: Segment, ents: list[Found], state: _State
         return False  # about the source ("He did not specify"), not more of its account
     if _COMMENTARY.match(ctx.lower, seg.start):
         return False  # "The statement is consistent with ...": the author's comment
+    if _FIRST_PERSON.search(ctx.lower, seg.start, seg.end):
+        return False  # "We were in the city ...": the publisher speaking
     if ctx.unit_sizes.get(seg.unit, 0) > MAX_UNIT_FOR_ACCOUNT:
         return False
     named = [f for f in ents if f.label in _NAMED]
@@ -298,8 +307,12 @@ def _continues(ctx: ClaimContext, seg: Segment, ents: list[Found], state: _State
 def _remember(ctx, seg, ents, state, att, claimant, verb) -> None:
     """Carry forward: the account being reported, the last claimant, the last person."""
     if seg.unit != state.unit:
-        state.unit, state.account, state.account_left = seg.unit, None, 0
-    if att is not None and claimant and claimant != ctx.publisher and verb in _INHERITING_VERBS:
+        # News prose puts one or two sentences in a paragraph and an account runs on
+        # over several; after a longer paragraph it ends with the paragraph.
+        if ctx.unit_sizes.get(state.unit, 0) > MAX_UNIT_TO_CARRY:
+            state.account, state.account_left = None, 0
+        state.unit = seg.unit
+    if att is not None and claimant and claimant != ctx.publisher and verb in _INHERITING_VERBS and seg.kind == "body":
         state.account, state.account_left = claimant, MAX_INHERIT
     if claimant:
         state.last_claimant = claimant

@@ -35,9 +35,11 @@ def split_clauses(text: str, lower: str, seg: Segment, entities: list[Found]) ->
 def _opens_with_speaker(text: str, lower: str, start: int, end: int, entities: list[Found]) -> bool:
     window_end = min(end, start + 200)
     att = find_attribution(text, lower, start, window_end, [f for f in entities if start <= f.start < window_end])
-    if att is None or att.kind == "according":
-        return False
-    return len(text[start : att.verb_span[0]].split()) <= MAX_SUBJECT_WORDS
+    if att is None or att.kind == "according" or (att.subject and att.subject.label == "GPE"):
+        return False  # "..., and Zaporizhia oblasts into the Russian Federation and emphasized"
+    speaker = att.subject.start if att.subject else att.free_subject[0] if att.free_subject else start
+    opening = len(text[start:speaker].split())
+    return opening <= 2 and len(text[start : att.verb_span[0]].split()) <= MAX_SUBJECT_WORDS
 
 
 def _long_enough(text: str, start: int, end: int) -> bool:
