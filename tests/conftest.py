@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from annotate.checkpoints import create_key
 from annotate.config import Settings
 from annotate.db import make_engine, upgrade
 from annotate.record import Record
@@ -64,7 +65,9 @@ def settings(request, tmp_path) -> Settings:
 
 @pytest.fixture
 def record(settings) -> Record:
-    record = Record.init(settings)
+    """The record on an already migrated database, with a fresh checkpoint key."""
+    create_key(settings.resolved_key_file)
+    record = Record.open(settings, check_schema=False)
     yield record
     record.engine.dispose()
 
