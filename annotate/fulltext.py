@@ -23,6 +23,7 @@ PG_TEXT = f"to_tsvector({PG_CONFIG}, left(text, 200000))"
 SALIENT = 8  # words of a claim used to look for related claims
 FREQUENT = 0.02  # a word in more than this share of claims finds too much to be worth it
 COUNT_CAP = 5000  # PostgreSQL: stop counting a word's claims here
+SAMPLE = 20_000  # newest claims in which a common word's frequency is estimated
 POSTINGS = 6000  # index entries read to find related claims, at most (but always the rarest word's)
 
 
@@ -120,16 +121,22 @@ def word_frequencies(session: Session, found: list[str]) -> dict[str, int]:
 
 
 def _count(session: Session, term: str) -> int:
+    """A bounded count answers for most words at once. A common word is counted among the
+    newest SAMPLE claims and scaled up: an exact count walks its whole list (800k entries: 0.2 s)."""
     if is_sqlite(session):
-        # A bounded scan answers for most words at once; only common ones need the index's full count.
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM claim_fts WHERE claim_fts MATCH :q LIMIT {COUNT_CAP})"
-        found = session.execute(text(sql), {"q": _fts5([term], "AND")}).scalar()
-        if found < COUNT_CAP:
-            return found
-        return session.execute(text("SELECT doc FROM claim_fts_vocab WHERE term = :t"), {"t": term}).scalar() or found
-    sql = (f"SELECT count(*) FROM (SELECT 1 FROM claim WHERE {PG_CLAIM} @@ to_tsquery('english', :q) "
-           f"LIMIT {COUNT_CAP}) AS hits")  # fmt: skip
-    return session.execute(text(sql), {"q": _tsquery([term], "&")}).scalar() or 0
+        q = _fts5([term], "AND")
+        bounded = f"SELECT count(*) FROM (SELECT 1 FROM claim_fts WHERE claim_fts MATCH :q LIMIT {COUNT_CAP})"
+        sampled = "SELECT count(*) FROM claim_fts WHERE claim_fts MATCH :q AND rowid > :r"
+    else:
+        q, match = _tsquery([term], "&"), f"{PG_CLAIM} @@ to_tsquery('english', :q)"
+        bounded = f"SELECT count(*) FROM (SELECT 1 FROM claim WHERE {match} LIMIT {COUNT_CAP}) AS hits"
+        sampled = f"SELECT count(*) FROM claim WHERE id > :r AND {match}"
+    found = session.execute(text(bounded), {"q": q}).scalar() or 0
+    if found < COUNT_CAP:
+        return found
+    total = claims_total(session)
+    in_sample = session.execute(text(sampled), {"q": q, "r": total - SAMPLE}).scalar() or 0
+    return max(found, round(in_sample * total / SAMPLE))
 
 
 def _identity(session: Session) -> str:

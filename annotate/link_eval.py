@@ -10,7 +10,7 @@ whether or not it ranked in the top K), per type and averaged over the types.
 import json
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from annotate.linking import relation_between, suggest_links
@@ -24,16 +24,13 @@ def load_gold(path: str | Path) -> list[dict]:
 
 def match_span(session: Session, span: dict) -> int | None:
     """The claim of document `span["doc"]` that overlaps the span most (None if none does)."""
-    overlap = func.min(Claim.end, span["end"]) - func.max(Claim.start, span["start"])
     query = (
-        select(Claim.id, overlap.label("overlap"))
+        select(Claim.id, Claim.start, Claim.end)
         .join(Document, Document.id == Claim.document_id)
         .where(Document.file_name == span["doc"], Claim.start < span["end"], Claim.end > span["start"], Claim.status != "rejected")
-        .order_by(overlap.desc(), Claim.id)
-        .limit(1)
     )
-    row = session.execute(query).first()
-    return row.id if row else None
+    overlaps = [(min(r.end, span["end"]) - max(r.start, span["start"]), -r.id) for r in session.execute(query)]
+    return -max(overlaps)[1] if overlaps else None
 
 
 def evaluate(session: Session, gold: list[dict], top: int = 5, embedder=None) -> dict:

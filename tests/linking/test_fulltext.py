@@ -80,3 +80,16 @@ def test_related_claims_only_from_other_documents(record, stories):
         related = [i for i, _ in related_claims(s, a1)]
     assert related[0] == b1
     assert a1 not in related and a2 not in related
+
+
+def test_word_frequencies_exact_below_the_cap_and_estimated_above(record, newsroom, monkeypatch):
+    import annotate.fulltext as ft
+
+    monkeypatch.setattr(ft, "COUNT_CAP", 5)
+    monkeypatch.setattr(ft, "SAMPLE", 4)
+    ft._df_cache.clear()
+    newsroom.story("many.md", "2023-01-01", "Wire", *[f"Troops moved near village {i}." for i in range(10)], "Rare words here.")
+    with record.session() as s:
+        counts = ft.word_frequencies(s, ["troops", "rare", "absent"])
+    assert counts["rare"] == 1 and counts["absent"] == 0
+    assert counts["troops"] >= 5  # estimated from the newest claims, never below what was seen
