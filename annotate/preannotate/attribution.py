@@ -42,7 +42,7 @@ _CUE = re.compile(
     rf"\b(?:(?P<strong>{_STRONG})|(?P<weak>{_NEEDS_THAT})(?=\s+that\b)|(?P<part>{_PARTICIPLES})\b)\b"
     r"|\b(?P<according>according\s+to)\b"
 )
-_BOUNDARY = re.compile(r"\bthat\b|;|:|—|\bwhich\b")
+_BOUNDARY = re.compile(r"\bthat\b|;|:|—")
 _THAT = re.compile(r"\bthat\b")
 # "Kyiv rarely confirms such strikes": about the subject, not something it claims;
 # "are believed to", "was reported": passive, a hedge rather than a speaker.
@@ -52,6 +52,9 @@ _NOT_SAYING = re.compile(
 # A plural noun form is a verb only right after its subject: "ISW reports that"
 # speaks, "media reports that" and "Russian claims that" are nouns.
 _RELATIVE = re.compile(r"(?:,|\bthat)\s+(?:who|which|whom)\s+(?:\w+\s+){0,2}$", re.I)
+_COORDINATED = re.compile(r"\s(?:and|but)\s+(?:\w+ly\s+|also\s+)?$")
+# "Critics, including some analysts, have questioned": the chunk is the predicate.
+_PREDICATE = re.compile(r"(?:have|has|had|is|are|was|were|will|would|also|then)\b", re.I)
 _DETERMINERS = frozenset("a an the this that these those some any its their his her our".split())
 _NOUN_LIKE = frozenset("claims reports notes states".split())
 # A phrase opening with these is a preposition or a subordinate clause ("when we
@@ -159,6 +162,8 @@ def _gap(text: str, subject: Found | None, free: tuple[int, int] | None, verb: i
 def _who(text: str, start: int, verb: int, entities: list[Found], first: bool):
     """(entity, free phrase, pronoun, chunk start) for the verb's subject, or None."""
     region = _region_start(text, start, verb)
+    # "Putin did use the speech ... and announced that": the subject opens the clause.
+    first = first or bool(_COORDINATED.search(text, region, verb))
     c_start, c_end = _first_phrase(text, region, verb) if first else _subject_chunk(text, region, verb, entities)
     subject = _subject(text, c_start, c_end, entities) if c_end > c_start else None
     if subject is not None:
@@ -226,13 +231,28 @@ def _unnamed_subject(text: str, start: int, end: int) -> tuple[str | None, tuple
 
 def _cut_at_verb(text: str, start: int, end: int) -> int:
     """End of the noun phrase that opens text[start:end] ("US officials continue to")."""
+    words = list(re.finditer(r"\S+", text[start:end]))
     stop = start
-    for m in re.finditer(r"\S+", text[start:end]):
+    for i, m in enumerate(words):
         word = m.group()
-        if stop > start and word[0].islower() and (word.endswith(("ed", "ly")) or _VERBISH.fullmatch(word) or word in _ADVERBS or word.startswith("continu")):
+        following = words[i + 1].group() if i + 1 < len(words) else ""
+        if stop > start and word[0].islower() and _ends_phrase(word, following):
             break
         stop = start + m.end()
     return stop
+
+
+_OBJECT_START = frozenset("the a an their his her its our this that these those to on in with by for".split())
+
+
+def _ends_phrase(word: str, following: str) -> bool:
+    """Is this word the verb (or relative pronoun) after the subject noun phrase?"""
+    if word in ("who", "which", "that") or _VERBISH.fullmatch(word) or word in _ADVERBS or word.startswith("continu"):
+        return True
+    if word.endswith("ly"):
+        return True
+    # "troops outlined their tactics" is a verb; "mechanized and territorial brigades" is not.
+    return word.endswith("ed") and (not following or following.lower() in _OBJECT_START or following[:1].isupper())
 
 
 def _subject_chunk(text: str, region: int, verb: int, entities: list[Found]) -> tuple[int, int]:
@@ -248,7 +268,7 @@ def _subject_chunk(text: str, region: int, verb: int, entities: list[Found]) -> 
         piece = text[start:end].strip()
         if _describes(piece) and i > 0 and _ends_in_name(text, bounds[i - 1], entities):
             continue  # "Kostyantyn Mashovets, a military observer, stated": the name speaks
-        if piece and not _APPOSITIVE.match(piece):
+        if piece and not _APPOSITIVE.match(piece) and not _PREDICATE.match(piece):
             offset = _skip_lead_in(text, start, end)
             if text[offset:end].strip():  # not just "however"
                 return offset, offset + len(text[offset:end].rstrip())
@@ -263,8 +283,9 @@ def _describes(piece: str) -> bool:
 
 def _skip_lead_in(text: str, start: int, end: int) -> int:
     offset = start + len(text[start:end]) - len(text[start:end].lstrip())
-    lead = _LEAD_IN.match(text, offset, end)
-    return lead.end() if lead else offset
+    while lead := _LEAD_IN.match(text, offset, end):  # "but also", "and, however,"
+        offset = lead.end()
+    return offset
 
 
 def _ends_in_name(text: str, chunk: tuple[int, int], entities: list[Found]) -> bool:

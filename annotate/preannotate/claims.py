@@ -38,6 +38,7 @@ MAX_UNIT_TO_CARRY = 2  # an account runs on into the next paragraph after one th
 # Things that show rather than say: "Geolocated footage indicates that ..." is the
 # publisher's reading of evidence.
 _EVIDENCE = re.compile(r"(?:\w+\s+)*(?:footage|imagery|images|videos?|photos?|photographs|data|evidence|analysis|statistics|figures|maps?)$", re.I)
+_NOBODY = re.compile(r"\b(?:neither|nor|not|n't|never|nobody|no one)\b")  # "Neither government has said"
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b")
 _COMMENTARY = re.compile(
     r"(?:the|this|that|these|such|his|her|their|its)\s+(?:statement|claim|report|remark|announcement|"
@@ -313,7 +314,8 @@ def _remember(ctx, seg, ents, state, att, claimant, verb) -> None:
             state.account, state.account_left = None, 0
         state.unit = seg.unit
     if att is not None and claimant and claimant != ctx.publisher and verb in _INHERITING_VERBS and seg.kind == "body":
-        state.account, state.account_left = claimant, MAX_INHERIT
+        said_nothing = _NOBODY.search(ctx.lower, seg.start, att.verb_span[0])
+        state.account, state.account_left = (None, 0) if said_nothing else (claimant, MAX_INHERIT)
     if claimant:
         state.last_claimant = claimant
     if att is not None and claimant and (att.free_subject or (att.subject and att.subject.label == "PERSON")):

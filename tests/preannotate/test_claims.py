@@ -252,3 +252,29 @@ def test_evidence_is_read_by_the_publisher(annotate):
         published="2023-10-12",
     )
     assert claim.claimant == "Institute for the Study of War"
+
+
+def test_speakers_in_harder_sentences(annotate):
+    text = (
+        "The head of the Volunteer Corps, which claimed the raid, claimed on March 3 that officials approved it.\n\n"
+        "Critics, including some Western analysts, have questioned whether the cost was worth it.\n\n"
+        "Putin used the speech to outline new, limited, support measures for soldiers and announced that families would be paid.\n\n"
+        "The deputy minister did not say which villages were involved but said the army was moving forward.\n\n"
+        "A lawyer who has represented several such servicemen told reporters that the cases had been closed."
+    )
+    _, claims = annotate(text, published="2023-03-04")
+    assert [c.claimant for c in claims] == [
+        "The head of the Volunteer Corps",
+        "Critics",
+        "Vladimir Putin",
+        "The deputy minister",
+        "A lawyer",
+    ]
+
+
+def test_saying_nothing_starts_no_account(annotate):
+    _, claims = annotate(
+        "Neither government has said when the aircraft could be handed over. Evacuations continued in the north-east.",
+        publisher="Example News",
+    )
+    assert claims[1].claimant == "Example News"
