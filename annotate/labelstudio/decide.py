@@ -88,9 +88,9 @@ class _Step:
         s = self.source
         evidence = {"label_studio": {**s.evidence, **({"result": rid} if rid else {})}}
         ident = f"annotation {s.evidence['annotation']}" if "annotation" in s.evidence else f"prediction {s.evidence.get('prediction', '')}".strip()
-        when = f", {s.at}" if s.at else ""
+        when = f" at {s.at}" if s.at else ""
         change = Change(change.action, change.target_type, change.target_id, change.set, change.base_version,
-                        f"Label Studio {ident} on {s.task.name} by {s.actor}{when}", (evidence,))  # fmt: skip
+                        f"Label Studio {ident} on {s.task.name}, by {s.actor}{when}", (evidence,))  # fmt: skip
         state = self.writer.apply(change, self.key)
         self.key = None
         self.report.decisions[change.action] += 1
