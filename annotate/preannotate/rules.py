@@ -12,7 +12,8 @@ import json
 from typing import Mapping
 
 from .base import ClaimCandidate, DocumentInput, EntityCandidate, pattern_id, reason
-from .claims import ClaimContext, find_claims
+from .claims import find_claims
+from .context import ClaimContext
 from .dates import reference_date
 from .entities import find_entities
 from .found import Found

@@ -1,0 +1,65 @@
+"""The document as the claim rules see it: text copies, sentences and entities."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .found import Found
+from .segment import Segment
+from .textprep import ascii_lower
+
+MIN_WORDS = 5
+NAMED = ("PERSON", "ORG", "GPE", "LOC", "MILITARY_UNIT", "NORP")
+# Navigation and site furniture, matched against the lowercased sentence.
+_SKIP = re.compile(
+    r"click here|subscribe|share the post|support us|become our patron|related posts|"
+    r"for full report|read more|sign up|all rights reserved|cookie|^photo:|^source:|https?://|"
+    r"^image:|^credit:|follow us"
+)
+
+
+@dataclass
+class ClaimContext:
+    original: str  # the document text, for candidate text
+    text: str  # the normalised, masked copy the rules read
+    segments: list[Segment]
+    entities: list[Found]
+    publisher: str | None
+    starts: list[int] = field(init=False)
+    unit_sizes: dict[int, int] = field(init=False)
+    lower: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lower = ascii_lower(self.text)
+        self.starts = [f.start for f in self.entities]
+        self.unit_sizes = {}
+        for seg in self.segments:
+            self.unit_sizes[seg.unit] = self.unit_sizes.get(seg.unit, 0) + 1
+
+    def within(self, start: int, end: int) -> list[Found]:
+        """Entities lying wholly inside [start, end)."""
+        i = bisect.bisect_left(self.starts, start)
+        out = []
+        while i < len(self.entities) and self.entities[i].start < end:
+            if self.entities[i].end <= end:
+                out.append(self.entities[i])
+            i += 1
+        return out
+
+    def before(self, pos: int) -> list[Found]:
+        return self.entities[: bisect.bisect_left(self.starts, pos)]
+
+    def name(self, f: Found) -> str:
+        return f.canonical or self.original[f.start : f.end]
+
+
+def skippable(ctx: ClaimContext, seg: Segment) -> bool:
+    """Too short, a question, a line introducing a list, or site furniture."""
+    s = ctx.lower[seg.start : seg.end]
+    return (
+        s.count(" ") + s.count("\n") < MIN_WORDS - 1
+        or s.rstrip().endswith("?")
+        or seg.ends_colon
+        or bool(_SKIP.search(s))
+    )

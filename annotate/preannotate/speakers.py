@@ -1,0 +1,150 @@
+"""Who is speaking: the claimant from a sentence's own attribution, or from context.
+
+Context carries from sentence to sentence: a reported account goes on until the
+author's voice returns ("Verstka reported that ... Others were taken ..."), "he" and
+"she" mean the last speaker, "the Mission" means the organisation named in full
+before, bullets under "To quote the ISW's Key Takeaways:" are ISW's, and anything
+else belongs to the source named on a "Source:" line or to the publisher.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .attribution import Attribution
+from .context import NAMED, ClaimContext
+from .found import Found
+from .lexicon import ROLES
+from .segment import Segment
+
+MAX_INHERIT = 2  # sentences that may continue a reported account
+MAX_UNIT_FOR_ACCOUNT = 6  # sentences in a paragraph where continuation is plausible
+MAX_UNIT_TO_CARRY = 2  # an account runs on into the next paragraph after one this short
+_INHERITING_VERBS = {
+    "reported", "stated", "said", "told", "wrote", "claimed", "announced", "says", "reports",
+    "states", "claims", "posted", "published", "according to", "indicated",
+}
+# Things that show rather than say: "Geolocated footage indicates that ..." is the
+# publisher's reading of evidence.
+_EVIDENCE = re.compile(
+    r"(?:\w+\s+)*(?:footage|imagery|images|videos?|photos?|photographs|data|evidence|analysis|statistics|figures|maps?)$",
+    re.I,
+)
+_NOBODY = re.compile(r"\b(?:neither|nor|not|n't|never|nobody|no one)\b")  # "Neither government has said"
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b")
+_ABOUT_THE_SOURCE = re.compile(r"(?:he|she)\b")  # "He did not specify"
+_COMMENTARY = re.compile(
+    r"(?:the|this|that|these|such|his|her|their|its)\s+(?:statement|claim|report|remark|announcement|"
+    r"assessment|comment|denial|allegation|account|decision)s?\b"
+)
+
+
+@dataclass
+class Speakers:
+    """What earlier sentences tell later ones."""
+
+    unit: int = -1
+    account: str | None = None  # claimant of a reported account still running
+    account_left: int = 0
+    intro: str | None = None  # claimant of a line introducing a bulleted list
+    last_speaker: str | None = None  # whom "he" or "she" most likely means
+    last_claimant: str | None = None
+    default: str | None = None  # from a "Source: ..." line
+
+    def claimant(self, ctx: ClaimContext, att: Attribution | None) -> tuple[str | None, tuple[int, int] | None]:
+        """The claimant an attribution names, with its span when the sentence holds it."""
+        if att is None:
+            return None, None
+        if att.subject is not None:
+            return ctx.name(att.subject), (att.subject.start, att.subject.end)
+        if att.pronoun == "we":
+            return ctx.publisher, None
+        if att.pronoun:
+            return (self.last_speaker if att.pronoun in ("he", "she") else self.last_claimant), None
+        if att.free_subject:
+            return self._unnamed(ctx, att.free_subject)
+        return None, None
+
+    def _unnamed(self, ctx: ClaimContext, span: tuple[int, int]) -> tuple[str | None, tuple[int, int] | None]:
+        name = " ".join(ctx.original[span[0] : span[1]].split())
+        if name.lower().startswith(("our ", "my ")):
+            return ctx.publisher, None  # "Our findings suggest"
+        if _EVIDENCE.match(name):
+            return None, None
+        return self._antecedent(ctx, name, span[0]) or name, span
+
+    def _antecedent(self, ctx: ClaimContext, name: str, before: int) -> str | None:
+        """ "The source" after "a Ukrainian security source"; "the Mission" after the
+        "UN Human Rights Monitoring Mission in Ukraine": the same speaker again."""
+        words = name.split()
+        if len(words) != 2 or words[0].lower() != "the":
+            return None
+        head = words[1].lower()
+        if head in ROLES and self.last_speaker:
+            return self.last_speaker  # "The president said" after Zelensky spoke
+        if self.last_claimant and self.last_claimant.lower().split()[-1] == head:
+            return self.last_claimant
+        if words[1][:1].isupper():
+            for f in reversed(ctx.before(before)):
+                if f.label in ("ORG", "MILITARY_UNIT") and head in ctx.text[f.start : f.end].lower().split():
+                    return ctx.name(f)
+        return None
+
+    def from_context(self, ctx: ClaimContext, seg: Segment, ents: list[Found], hedge: tuple[str, ...]):
+        """No attribution in the sentence: (claimant, pattern id, why) from what came before."""
+        if self.account and self.account_left > 0 and self._carries_to(ctx, seg) and self._continues(ctx, seg, ents, hedge):
+            self.account_left -= 1
+            return self.account, "claim.inherited", f"continues {self.account}'s account"
+        self.account = None  # the author's voice again: the account has ended
+        if seg.kind == "bullet" and self.intro:
+            return self.intro, "claim.listed", f"in a list introduced as {self.intro}'s"
+        return self.default or ctx.publisher, None, None
+
+    def _carries_to(self, ctx: ClaimContext, seg: Segment) -> bool:
+        return seg.unit == self.unit or ctx.unit_sizes.get(self.unit, 0) <= MAX_UNIT_TO_CARRY
+
+    def _continues(self, ctx: ClaimContext, seg: Segment, ents: list[Found], hedge: tuple[str, ...]) -> bool:
+        """Does this unattributed sentence read as more of the account before it?
+
+        Not in a long run-on paragraph or a bullet list, not with the author's own
+        hedging, "we" or comment, and not when it opens with a new named subject or
+        talks about the source itself.
+        """
+        if seg.takeaway or seg.kind == "bullet" or set(hedge) - {"reportedly", "allegedly"}:
+            return False
+        lower = ctx.lower
+        if _ABOUT_THE_SOURCE.match(lower, seg.start) or _COMMENTARY.match(lower, seg.start):
+            return False
+        if _FIRST_PERSON.search(lower, seg.start, seg.end) or ctx.unit_sizes.get(seg.unit, 0) > MAX_UNIT_FOR_ACCOUNT:
+            return False
+        named = [f for f in ents if f.label in NAMED]
+        if named and len(ctx.text[seg.start : named[0].start].split()) <= 3:
+            return False  # a new subject: "Russian authorities did not respond"
+        head = re.escape(self.account.lower().split()[-1])
+        mentioned = re.search(rf"\b{head}\b", lower[seg.start : seg.end])
+        return not mentioned and self.account not in {ctx.name(f) for f in named}
+
+    def remember(self, ctx: ClaimContext, seg: Segment, ents: list[Found], att: Attribution | None, claimant: str | None) -> None:
+        """Carry forward: the account being reported, the last claimant, the last speaker."""
+        if seg.unit != self.unit:
+            # News prose puts one or two sentences in a paragraph and an account runs
+            # on over several; after a longer paragraph it ends with the paragraph.
+            if ctx.unit_sizes.get(self.unit, 0) > MAX_UNIT_TO_CARRY:
+                self.account, self.account_left = None, 0
+            self.unit = seg.unit
+        speaking = att is not None and claimant is not None
+        if speaking and claimant != ctx.publisher and att.verb in _INHERITING_VERBS and seg.kind == "body":
+            said_nothing = _NOBODY.search(ctx.lower, seg.start, att.verb_span[0])
+            self.account, self.account_left = (None, 0) if said_nothing else (claimant, MAX_INHERIT)
+        if claimant:
+            self.last_claimant = claimant
+        if speaking and (att.free_subject or (att.subject and att.subject.label == "PERSON")):
+            self.last_speaker = claimant
+        else:  # "He" most often means the person a sentence started with
+            people = [f for f in ents if f.label == "PERSON"]
+            self.last_speaker = ctx.name(people[0]) if people else self.last_speaker
+
+    def introduce(self, ctx: ClaimContext, seg: Segment) -> None:
+        """ "To quote the ISW's Key Takeaways on 3 June:" names who says the bullets below."""
+        named = [f for f in ctx.within(seg.start, seg.end) if f.label in ("ORG", "PERSON")]
+        self.intro = ctx.name(named[0]) if named else None
