@@ -52,6 +52,7 @@ _NOT_SAYING = re.compile(
 # A plural noun form is a verb only right after its subject: "ISW reports that"
 # speaks, "media reports that" and "Russian claims that" are nouns.
 _RELATIVE = re.compile(r"(?:,|\bthat)\s+(?:who|which|whom)\s+(?:\w+\s+){0,2}$", re.I)
+_PARENTHESES = re.compile(r"\([^()]*\)")
 _COORDINATED = re.compile(r"\s(?:and|but)\s+(?:\w+ly\s+|also\s+)?$")
 # "Critics, including some analysts, have questioned": the chunk is the predicate.
 _PREDICATE = re.compile(r"(?:have|has|had|is|are|was|were|will|would|also|then)\b", re.I)
@@ -150,7 +151,8 @@ def _before_speaker(text: str, start: int, chunk_start: int) -> tuple[int, int] 
 def _adjacent(text: str, subject: Found | None, free: tuple[int, int] | None, verb: int) -> bool:
     """Only adverbs ("also", "previously") between the subject and the verb."""
     end = subject.end if subject else free[1] if free else verb
-    return all(w.endswith("ly") or w in _ADVERBS for w in text[end:verb].lower().split())
+    gap = _PARENTHESES.sub(" ", text[end:verb]).lower()  # "the Group (KMG) recorded"
+    return all(w.endswith("ly") or w in _ADVERBS for w in gap.split())
 
 
 def _gap(text: str, subject: Found | None, free: tuple[int, int] | None, verb: int) -> int:
