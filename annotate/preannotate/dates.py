@@ -266,11 +266,6 @@ def _relmonth(rel: str, m: int, ref: date | None) -> str | None:
     return f"{year:04d}-{m:02d}"
 
 
-_HEADER_DATE = re.compile(
-    r"(?:(?:Published|Updated|Posted)(?:\s+on)?:?\s+)?(?P<date>[^\n]{6,60}?\d{4}[^\n]{0,20})$", re.M
-)
-
-
 def parse_iso(value: str | None) -> date | None:
     """A reference date from "YYYY-MM-DD" or "YYYY-MM" (the 15th: mid-month)."""
     if not value:
@@ -313,5 +308,7 @@ def _parse_with_dateparser(value: str) -> date | None:
     import dateparser  # slow import; only reached for unusual headers
 
     settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
+    if re.search(r"\d\.\d", value):
+        settings["DATE_ORDER"] = "DMY"  # "04.06.2024" is European: 4 June
     parsed = dateparser.parse(value, languages=["en"], settings=settings)
     return parsed.date() if parsed else None

@@ -78,6 +78,7 @@ def test_impossible_dates_are_not_dates():
 def test_publication_date_from_the_header_when_metadata_lacks_it():
     assert reference_date(None, "Support Us\n\nHeadline\n\nTuesday, 4 June 2024, 04:57\nBody") == date(2024, 6, 4)
     assert reference_date("2023-11", "text") == date(2023, 11, 15)
+    assert reference_date(None, "Site name\n\n04.06.2024\nBody") == date(2024, 6, 4)  # via dateparser, day first
 
 
 @pytest.mark.parametrize(
