@@ -2,7 +2,7 @@
 
 push: sets up the project (ours by title, or the one given, whose config must have our
 labels) and imports, a page at a time, the documents it does not have yet (matched by
-`data.doc_id`), with our candidates as predictions.
+`data.doc_id` and the text's `sha256`), with our candidates as predictions.
 pull: reads the project's tasks a page at a time, with annotations and full predictions,
 and imports them (`importer.import_tasks`), user ids resolved to their emails.
 Both can be run again: push skips documents already there, pull skips what it imported.
@@ -45,7 +45,7 @@ def push(record, url: str, token: str, project: int | None = None, page_size: in
     present = set() if created else pushed_documents(client, pid, page_size)
     pushed = pages = 0
     with record.session() as session:
-        fresh = (t for t in tasks(session, **task_filters) if t["data"]["doc_id"] not in present)
+        fresh = (t for t in tasks(session, **task_filters) if (t["data"]["doc_id"], t["data"]["sha256"]) not in present)
         while page := list(islice(fresh, page_size)):
             client.projects.import_tasks(id=pid, request=page)
             pushed, pages = pushed + len(page), pages + 1
@@ -61,13 +61,12 @@ def pull(record, url: str, token: str, project: int, page_size: int = 100, clien
     return import_tasks(record, [t.model_dump(mode="json") for t in pager], config=config, users=users)
 
 
-def pushed_documents(client, project: int, page_size: int = 1000) -> set[int]:
-    """Our document ids among the project's tasks."""
+def pushed_documents(client, project: int, page_size: int = 1000) -> set[tuple[int, str]]:
+    """(doc_id, text sha256) of the project's tasks: the text too, as ids are only ours."""
     found = set()
     for t in client.tasks.list(project=project, page_size=page_size, fields="task_only"):
-        doc_id = (t.data or {}).get("doc_id")
-        if isinstance(doc_id, int):
-            found.add(doc_id)
+        data = t.data or {}
+        found.add((data.get("doc_id"), data.get("sha256")))
     return found
 
 
