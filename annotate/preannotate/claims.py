@@ -6,8 +6,6 @@ number), a claimant, hedges, negation, an event date and the entities it names.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .attribution import Attribution, find_attribution
 from .base import ClaimCandidate, reason
 from .clauses import split_clauses
@@ -47,8 +45,8 @@ def _headline_claim(ctx: ClaimContext, seg: Segment) -> list[ClaimCandidate]:
         return []
     name = ctx.name(hit.who)
     why = f"headline attributed to {name}" if hit.verb is None else f"headline: {name} {hit.verb}"
-    cand = _candidate(ctx, hit.start, hit.end, hit.score, "claim.headline", why, hit.content)
-    return [replace(cand, claimant=name, claimant_span=(hit.who.start, hit.who.end), reporting_verb=hit.verb)]
+    speaker = (name, (hit.who.start, hit.who.end), hit.verb)
+    return [_candidate(ctx, hit.start, hit.end, hit.score, "claim.headline", why, speaker, hit.content)]
 
 
 def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers) -> ClaimCandidate:
@@ -67,8 +65,7 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers) -> Clai
     if seg.takeaway:
         score, pid, why = max(score, 0.85), "claim.takeaway", f"Key Takeaways bullet; {why}"
     speakers.remember(ctx, seg, ents, att, claimant)
-    cand = _candidate(ctx, seg.start, seg.end, score, pid, why, att.content if att else None, hedge)
-    return replace(cand, claimant=claimant, claimant_span=span, reporting_verb=verb)
+    return _candidate(ctx, seg.start, seg.end, score, pid, why, (claimant, span, verb), att.content if att else None, hedge, ents)
 
 
 def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, claimant: str | None, hedge: tuple[str, ...]) -> tuple[float, str, str]:
@@ -91,10 +88,11 @@ def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, c
     return 0.3, "claim.plain", "a body sentence"
 
 
-def _candidate(ctx: ClaimContext, start: int, end: int, score: float, pid: str, why: str, content, hedge=None) -> ClaimCandidate:
-    """A candidate without claimant; callers fill that in."""
+def _candidate(ctx: ClaimContext, start: int, end: int, score: float, pid: str, why: str, speaker, content, hedge=None, ents=None) -> ClaimCandidate:
+    """speaker = (claimant, claimant span, reporting verb)."""
+    claimant, claimant_span, verb = speaker
     s = ctx.text[start:end]
-    ents = ctx.within(start, end)
+    ents = ctx.within(start, end) if ents is None else ents
     hedge = hedges(s) if hedge is None else hedge
     date_f = event_date(ents, ctx, start, content)
     return ClaimCandidate(
@@ -103,9 +101,9 @@ def _candidate(ctx: ClaimContext, start: int, end: int, score: float, pid: str, 
         text=ctx.original[start:end],
         score=round(score, 3),
         reason=reason(pid, why),
-        claimant=None,
-        claimant_span=None,
-        reporting_verb=None,
+        claimant=claimant,
+        claimant_span=claimant_span,
+        reporting_verb=verb,
         hedged=bool(hedge),
         hedges=hedge,
         negated=negated(s),

@@ -26,6 +26,7 @@ MONTHS = {
     for name in names
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAY_NAMES = frozenset(w.capitalize() for w in WEEKDAYS)
 
 _MONTH = (
     r"January|February|March|April|May|June|July|August|September|October|November|December"
@@ -98,13 +99,22 @@ _ANCHOR = re.compile(
     + r"|spring|summer|autumn|fall|winter|day|week|month|year|weekend|Over|During|In"
 )
 _YEAR_ANCHOR = re.compile(r"(?:19|20)\d\d")
-_WORD_START = re.compile(r"(?<![\w-])[\w]")
+_WORD_START = re.compile(r"(?<![\w-])\w+")
 LOOKBACK = 32  # characters before an anchor where a form may start ("the night of ")
+# Words a date form can start with before its anchor; other word starts are not tried.
+_OPENERS = frozenset(
+    """the night on in since during until by from before after throughout early late mid last
+    this next between over at past of for through coming""".split()
+)
 
 
 def _starts(text: str, anchor: int, after: int) -> list[int]:
     begin = max(after, anchor - LOOKBACK, 0)
-    return [m.start() for m in _WORD_START.finditer(text, begin, anchor + 1)]
+    return [
+        m.start()
+        for m in _WORD_START.finditer(text, begin, anchor + 1)
+        if m.start() == anchor or m.group()[0].isdigit() or m.group().lower() in _OPENERS or m.group() in WEEKDAY_NAMES
+    ]
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def _resolve_short_people(named: list[Found], aliases: dict[str, Found], text: s
     """A one-word PERSON ("President Zelensky") takes the full name found elsewhere."""
     out = []
     for f in named:
-        full = aliases.get(text[f.start : f.end]) if f.label == "PERSON" else None
+        full = aliases.get(text[f.start : f.end]) if f.label == "PERSON" and " " not in text[f.start : f.end] else None
         out.append(f._replace(canonical=full.canonical) if full and full.canonical else f)
     return out
 

@@ -193,3 +193,14 @@ def format_report(report: Report) -> str:
         + f"  (scratch {report.scratch_actions:.0f})",
     ]
     return "\n".join(lines)
+
+
+def predictions(annotator, documents) -> list[dict]:
+    """Candidate records for (file name, DocumentInput) pairs, ready for evaluate()."""
+    from .jsonl import candidates_to_json
+
+    out = []
+    for name, doc in documents:
+        entities, claims = annotator.annotate(doc)
+        out.append(candidates_to_json(name, doc.text, entities, claims, annotator))
+    return out

@@ -53,8 +53,12 @@ _ANCHORS = [
     re.compile("|".join(_NUMBER_WORDS)),
     re.compile("|".join(w.capitalize() for w in _NUMBER_WORDS)),
 ]
-_WORD_START = re.compile(r"(?<![\w.,/$€£-])[\w$€£]")
+_WORD_START = re.compile(r"(?<![\w.,/$€£-])[\w$€£][\w]*")
 LOOKBACK = 24  # "an estimated ", "more than ", "upwards of ", "between 30 and "
+# Words a quantity can start with before its number; other word starts are not tried.
+_OPENERS = frozenset(
+    "at up about around approximately roughly nearly almost over more fewer less some an as upwards a between one several tens hundreds".split()
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ def find_quantities(text: str) -> list[QuantityMention]:
             continue
         begin = max(last_end, anchor - LOOKBACK)
         for start in _WORD_START.finditer(text, begin, anchor + 1):
+            if start.start() != anchor and start.group().lower() not in _OPENERS and not start.group()[0] in "$€£":
+                continue
             m = _PATTERN.match(text, start.start())
             if m and m.end() > anchor and _accept(m.group()):
                 kind = "quantity.count" if m.group("count") else "quantity.amount"

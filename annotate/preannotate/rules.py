@@ -67,12 +67,14 @@ class RulesAnnotator:
         return self._demote(cand)
 
     def _demote(self, cand):
-        if pattern_id(cand.reason) in self.demoted:
+        if self.demoted and pattern_id(cand.reason) in self.demoted:
             return type(cand)(**{**cand.__dict__, "score": round(cand.score * DEMOTION, 3)})
         return cand
 
     @staticmethod
     def _keep(cands: list, doc: DocumentInput) -> list:
+        if not doc.boilerplate:
+            return cands
         return [c for c in cands if not overlaps_any(c.start, c.end, doc.boilerplate)]
 
 
