@@ -28,6 +28,7 @@ ENTITY_GROUPS = 3  # the claim's rarest entities used to find candidates
 ENTITY_CANDIDATES = 40  # claims kept from the entity index, the most shared entities and nearest first
 ENTITY_SCAN = 60  # index entries read per entity on each side of the claim's date
 ENTITY_COUNT_CAP = 5000
+EMBEDDING = 0.1  # weight of sentence-embedding cosine, added to the score when the extra is installed
 SAME_QUESTION = 0.25  # same entity and same kind of event: two answers to one question ("who holds Bakhmut?")
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -214,5 +215,5 @@ def _with_embeddings(embedder, me: Facts, scored: list[tuple]) -> list[tuple]:
     blended = []
     for (score, f, other), cos in zip(scored, cosines):
         f["cosine"] = cos
-        blended.append((round(0.7 * score + 0.3 * max(0.0, cos), 4), f, other))
+        blended.append((round(score + EMBEDDING * max(0.0, cos), 4), f, other))
     return blended
