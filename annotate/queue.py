@@ -1,7 +1,9 @@
 """The review queue: documents with their review progress, filtered and searched.
 
-Progress is counted only for the page being shown, so any page of a large queue costs
-about the same. Full-text search (annotate.fulltext: FTS5 / PostgreSQL) is called from `text_search` alone.
+Newest first (by id: the order documents came in). Pages are keyset pages — "after id N" —
+and progress is counted for the page shown only, so any page of a large queue costs about
+the same as the first. Full-text search (annotate.fulltext: FTS5 / PostgreSQL) is called
+from `text_search` alone.
 """
 
 from dataclasses import dataclass
@@ -25,16 +27,26 @@ class QueueFilter:
     entity: str = ""  # an entity's name, or the start of it
     thread_id: int | None = None
     status: str = "all"
-    page: int = 1
+    after: int | None = None  # the page of documents older than this id
+    before: int | None = None  # the page of documents newer than this id
 
 
 @dataclass
 class QueueRow:
-    document: Document
+    id: int
+    title: str
+    published: str | None
     publisher: str | None
     left: int = 0
     accepted: int = 0
     rejected: int = 0
+
+
+@dataclass
+class QueuePage:
+    rows: list[QueueRow]
+    newer: int | None  # `before` for the previous page, if there is one
+    older: int | None  # `after` for the next page, if there is one
 
 
 def escape_like(text: str) -> str:
@@ -59,21 +71,36 @@ def _has(model, document_id, *conditions):
 
 
 def candidates_left(document_id):
-    return or_(_has(Claim, document_id, Claim.status == "candidate"), _has(Mention, document_id, Mention.status == "candidate"))
+    # coalesce() keeps the planner off the status index: most rows are candidates, and SQLite
+    # without statistics would scan all of them per document instead of probing document_id.
+    return or_(
+        _has(Claim, document_id, func.coalesce(Claim.status, "") == "candidate"),
+        _has(Mention, document_id, func.coalesce(Mention.status, "") == "candidate"),
+    )
 
 
-def queue_page(session: Session, f: QueueFilter, per_page: int = PER_PAGE) -> tuple[list[QueueRow], bool]:
-    """One page of the queue (newest first) and whether there is a next page."""
-    query = select(Document, Publisher.name).outerjoin(Publisher, Publisher.id == Document.publisher_id)
-    for condition in _conditions(session, f):
-        query = query.where(condition)
-    query = query.order_by(Document.published.desc(), Document.id.desc())
-    rows = session.execute(query.offset((max(f.page, 1) - 1) * per_page).limit(per_page + 1)).all()
-    page = [QueueRow(doc, publisher) for doc, publisher in rows[:per_page]]
-    counts = progress(session, [r.document.id for r in page])
-    for row in page:
-        row.left, row.accepted, row.rejected = counts.get(row.document.id, (0, 0, 0))
-    return page, len(rows) > per_page
+def queue_page(session: Session, f: QueueFilter, per_page: int = PER_PAGE) -> QueuePage:
+    """One page of the queue, newest first, with links to the pages around it."""
+    backwards = f.before is not None
+    query = (
+        select(Document.id, func.coalesce(Document.title, Document.file_name), Document.published, Publisher.name)
+        .outerjoin(Publisher, Publisher.id == Document.publisher_id)
+        .where(*_conditions(session, f))
+    )
+    if f.after is not None:
+        query = query.where(Document.id < f.after)
+    if backwards:
+        query = query.where(Document.id > f.before)
+    found = session.execute(query.order_by(Document.id.asc() if backwards else Document.id.desc()).limit(per_page + 1)).all()
+    more = len(found) > per_page
+    found = found[:per_page][::-1] if backwards else found[:per_page]
+    rows = [QueueRow(*row) for row in found]
+    counts = progress(session, [r.id for r in rows])
+    for row in rows:
+        row.left, row.accepted, row.rejected = counts[row.id]
+    newer = more if backwards else f.after is not None
+    older = True if backwards else more
+    return QueuePage(rows, rows[0].id if rows and newer else None, rows[-1].id if rows and older else None)
 
 
 def _conditions(session: Session, f: QueueFilter) -> list:

@@ -13,10 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import String, and_, cast, func, or_, select
 
 from annotate.ledger import Change, NotFound, Writer, decision_dict
-from annotate.models import Decision, DocumentText, Entity, Mention
+from annotate.models import Claim, Decision, DocumentText, Entity, Mention
 from annotate.preannotate.base import LABELS
 from annotate.preannotate.store import UNLINKED_LABELS
 from annotate.queue import escape_like
@@ -174,24 +174,27 @@ class Review:
                                        d["target_version"], f"undo of #{d['seq']}", ({"undoes": d["seq"]},)))  # fmt: skip
             return Done(state, decisions=list(range(first, w.seq + 1)))
 
-    def last_undoable(self, session, document_id: int | None = None, scan: int = 200) -> dict | None:
+    def last_undoable(self, session, document_id: int | None = None, scan: int = 100) -> dict | None:
         """This reviewer's latest decision that undo would take back (in one document if given)."""
-        rows = session.execute(
-            select(Decision.seq, Decision.action, Decision.target_type, Decision.after, Decision.evidence)
-            .where(Decision.actor == self.actor).order_by(Decision.seq.desc()).limit(scan)
-        ).all()  # fmt: skip
+        query = select(Decision.seq, Decision.action, Decision.evidence).where(
+            Decision.actor == self.actor, Decision.target_type.in_(UNDOABLE)
+        )
+        if document_id is not None:
+            query = query.where(or_(*(
+                and_(Decision.target_type == kind, Decision.target_id.in_(select(model.id).where(model.document_id == document_id)))
+                for kind, model in (("claim", Claim), ("mention", Mention))
+            )))  # fmt: skip
         undone, taken = set(), set()
-        for row in rows:
-            evidence = json.loads(row.evidence)
+        for row in session.execute(query.order_by(Decision.seq.desc()).limit(scan)):
+            evidence = [e for e in json.loads(row.evidence) if isinstance(e, dict)] if row.evidence != "[]" else []
             if row.action.endswith(".undone"):
-                undone.update(e.get("undoes") for e in evidence if isinstance(e, dict))
+                undone.update(e.get("undoes") for e in evidence)
                 continue
-            group = next((e["group"] for e in evidence if isinstance(e, dict) and "group" in e), row.seq)
-            if row.seq in undone or group in taken or row.target_type not in UNDOABLE:
+            group = next((e["group"] for e in evidence if "group" in e), row.seq)
+            if row.seq in undone or group in taken:
                 taken.add(group)
                 continue
-            if document_id is None or json.loads(row.after).get("document_id") == document_id:
-                return {"seq": group, "action": row.action}
+            return {"seq": group, "action": row.action}
         return None
 
 

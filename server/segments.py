@@ -11,6 +11,7 @@ controls (e.g. U+202E RIGHT-TO-LEFT OVERRIDE), which are isolated so they cannot
 the text around them, and shown by a visible marker.
 """
 
+import re
 from dataclasses import dataclass, field
 
 BIDI_CONTROLS = {
@@ -18,6 +19,7 @@ BIDI_CONTROLS = {
     "\u202d": "LRO", "\u202e": "RLO", "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
 }  # fmt: skip
 SPLIT = {"\r", "\x00"}  # characters HTML parsing changes the length of (CRLF → LF; NUL dropped)
+_OWN_LEAF = re.compile("[" + "".join(SPLIT) + "".join(BIDI_CONTROLS) + "]")
 SHOWN = {"candidate", "accepted", "corrected"}  # rejected and withdrawn spans are not drawn in the text
 
 
@@ -54,12 +56,16 @@ def segments(text: str, spans: list[Span], start: int = 0, end: int | None = Non
     cuts = {start, end}
     for s in spans:
         cuts.update(x for x in (s.start, s.end) if start < x < end)
-    cuts.update(i + d for i, ch in enumerate(text[start:end], start) if ch in SPLIT or ch in BIDI_CONTROLS for d in (0, 1))
-    bounds = sorted(c for c in cuts if start <= c <= end)
-    out = []
-    for a, b in zip(bounds, bounds[1:]):
-        over = [s for s in spans if s.start < b and a < s.end]
-        out.append(_segment(text, a, b, over))
+    for found in _OWN_LEAF.finditer(text, start, end):
+        cuts.update(found.span())
+    bounds = sorted(cuts)
+    starting: dict[int, list[Span]] = {}
+    for s in spans:
+        starting.setdefault(max(s.start, start), []).append(s)
+    out, active = [], []
+    for a, b in zip(bounds, bounds[1:]):  # sweep: the spans over [a, b) are those begun and not ended
+        active = [s for s in active if s.end > a] + [s for s in starting.get(a, ()) if s.end > a]
+        out.append(_segment(text, a, b, active))
     return out
 
 

@@ -40,8 +40,10 @@ def get_or_404(session: Session, model, object_id: int):
     return found
 
 
-def document_view(session: Session, document_id: int, review: Review, focus: str | None = None, after: str | None = None) -> dict:
-    """The document page; `focus` names the current candidate, or `after` the one just decided."""
+def document_view(session: Session, document_id: int, review: Review, focus: str | None = None, after: str | None = None,
+                  header: bool = True) -> dict:  # fmt: skip
+    """The document page; `focus` names the current candidate, or `after` the one just decided.
+    Without `header`, only what the workbench partial shows (no publisher, no next document)."""
     doc = get_or_404(session, Document, document_id)
     text = document_text(session, doc)
     mentions = session.execute(select(Mention).where(Mention.document_id == doc.id).order_by(Mention.start)).scalars().all()
@@ -59,14 +61,14 @@ def document_view(session: Session, document_id: int, review: Review, focus: str
         focus = next((i.ref for i in items if i.obj.status == "candidate"), refs[0] if refs else None)
     return {
         "doc": doc,
-        "publisher": doc.publisher_id and get_or_404(session, Publisher, doc.publisher_id).name,
+        "publisher": header and doc.publisher_id and get_or_404(session, Publisher, doc.publisher_id).name,
         "segments": segments(text, spans_for(doc.boilerplate, mentions, claims)),
         "length": len(text),
         "items": items,
         "focus": focus,
         "progress": progress(session, [doc.id])[doc.id],
         "undoable": review.last_undoable(session, doc.id),
-        "next_id": next_in_queue(session, doc.id),
+        "next_id": header and next_in_queue(session, doc.id),
         "labels": LABEL_CHOICES,
         "message": None,
         "conflict": None,
@@ -154,21 +156,20 @@ def entity_view(session: Session, entity_id: int, limit: int = 500) -> dict:
 
 
 def queue_view(session: Session, f: QueueFilter) -> dict:
-    rows, has_more = queue_page(session, f)
+    page = queue_page(session, f)
     return {
-        "rows": rows,
-        "prev_url": page_url(f, f.page - 1) if f.page > 1 else None,
-        "next_url": page_url(f, f.page + 1) if has_more else None,
+        "rows": page.rows,
+        "prev_url": page_url(f, before=page.newer) if page.newer else None,
+        "next_url": page_url(f, after=page.older) if page.older else None,
         "filter": f,
         "publishers": session.execute(select(Publisher.id, Publisher.name).order_by(Publisher.name)).all(),
         "threads": session.execute(select(Thread.id, Thread.name).order_by(Thread.name)).all(),
     }
 
 
-
-def page_url(f: QueueFilter, page: int) -> str:
+def page_url(f: QueueFilter, **cursor: int) -> str:
     params = {
         "q": f.q, "publisher": f.publisher_id or "", "date_from": f.date_from, "date_to": f.date_to,
-        "entity": f.entity, "thread": f.thread_id or "", "status": f.status, "page": page,
+        "entity": f.entity, "thread": f.thread_id or "", "status": f.status, **cursor,
     }  # fmt: skip
     return "/queue?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})

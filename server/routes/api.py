@@ -115,18 +115,12 @@ def me(user: CurrentUser) -> dict:
 def documents(
     session: SessionDep, user: CurrentUser, q: str = "", publisher_id: int | None = None, date_from: str = "",
     date_to: str = "", entity: str = "", thread_id: int | None = None, status: Literal["todo", "done", "all"] = "all",
-    page: Annotated[int, Query(ge=1)] = 1,
+    after: Annotated[int | None, Query(description="The page after this document id (from `older`).")] = None,
+    before: Annotated[int | None, Query(description="The page before this document id (from `newer`).")] = None,
 ) -> dict:  # fmt: skip
-    """The review queue: documents with candidates left, accepted and rejected."""
-    f = QueueFilter(q, publisher_id, date_from, date_to, entity, thread_id, status, page)
-    rows, has_more = queue_page(session, f)
-    return {
-        "documents": [
-            {**_document(r.document), "publisher": r.publisher, "left": r.left, "accepted": r.accepted, "rejected": r.rejected}
-            for r in rows
-        ],
-        "next_page": page + 1 if has_more else None,
-    }
+    """The review queue, newest first: documents with candidates left, accepted and rejected."""
+    page = queue_page(session, QueueFilter(q, publisher_id, date_from, date_to, entity, thread_id, status, after, before))
+    return {"documents": [vars(r) for r in page.rows], "newer": page.newer, "older": page.older}
 
 
 def _document(doc: Document) -> dict:
@@ -142,6 +136,38 @@ def document(document_id: int, session: SessionDep, user: CurrentUser) -> dict:
     return {**_document(doc), "text": document_text(session, doc), "claims": [row(c) for c in claims], "mentions": [row(m) for m in mentions]}
 
 
+@router.post("/documents/{document_id}/claims", status_code=201)
+def add_claim(document_id: int, body: NewClaim, review: ReviewDep):
+    fields = body.model_dump(exclude={"start", "end", "rationale"})
+    return run(lambda: review.add_claim(document_id, body.start, body.end, fields, body.rationale), 201)
+
+
+@router.post("/documents/{document_id}/mentions", status_code=201)
+def add_mention(document_id: int, body: NewMention, review: ReviewDep):
+    return run(lambda: review.add_mention(document_id, body.start, body.end, body.label, body.entity), 201)
+
+
+@router.get("/entities/{entity_id}")
+def entity(entity_id: int, session: SessionDep, user: CurrentUser, response: Response) -> dict:
+    found = get(session, Entity, entity_id)
+    response.headers["ETag"] = f'"{found.version}"'
+    return row(found)
+
+
+@router.post("/entities/{entity_id}/merge")
+def merge(entity_id: int, body: Merge, review: ReviewDep, if_match: Annotated[str | None, Header()] = None):
+    """Merge an entity into another (lead or admin): its names become the other's aliases."""
+    version = base_version(body.version, if_match)
+    return run(lambda: review.merge(entity_id, body.into, version, body.into_version, body.rationale))
+
+
+@router.post("/undo")
+def undo(body: Undo, review: ReviewDep):
+    """Take back a decision with new decisions restoring the values before it."""
+    return run(lambda: review.undo(body.seq))
+
+
+# Generic routes last: /{kinds}/… would otherwise catch /entities/… and answer 422.
 @router.get("/{kinds}/{target_id}")
 def candidate(kinds: Kinds, target_id: int, session: SessionDep, user: CurrentUser, response: Response) -> dict:
     """A claim or mention; its ETag is its version, for If-Match."""
@@ -178,34 +204,3 @@ def edit(kinds: Kinds, target_id: int, body: Edit, review: ReviewDep, if_match: 
     version = base_version(body.version, if_match)
     fields = body.model_dump(exclude_unset=True, exclude={"version", "rationale"})
     return run(lambda: review.edit(kinds[:-1], target_id, version, fields, body.rationale))
-
-
-@router.post("/documents/{document_id}/claims", status_code=201)
-def add_claim(document_id: int, body: NewClaim, review: ReviewDep):
-    fields = body.model_dump(exclude={"start", "end", "rationale"})
-    return run(lambda: review.add_claim(document_id, body.start, body.end, fields, body.rationale), 201)
-
-
-@router.post("/documents/{document_id}/mentions", status_code=201)
-def add_mention(document_id: int, body: NewMention, review: ReviewDep):
-    return run(lambda: review.add_mention(document_id, body.start, body.end, body.label, body.entity), 201)
-
-
-@router.get("/entities/{entity_id}")
-def entity(entity_id: int, session: SessionDep, user: CurrentUser, response: Response) -> dict:
-    found = get(session, Entity, entity_id)
-    response.headers["ETag"] = f'"{found.version}"'
-    return row(found)
-
-
-@router.post("/entities/{entity_id}/merge")
-def merge(entity_id: int, body: Merge, review: ReviewDep, if_match: Annotated[str | None, Header()] = None):
-    """Merge an entity into another (lead or admin): its names become the other's aliases."""
-    version = base_version(body.version, if_match)
-    return run(lambda: review.merge(entity_id, body.into, version, body.into_version, body.rationale))
-
-
-@router.post("/undo")
-def undo(body: Undo, review: ReviewDep):
-    """Take back a decision with new decisions restoring the values before it."""
-    return run(lambda: review.undo(body.seq))

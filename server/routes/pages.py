@@ -31,11 +31,12 @@ def queue(
     entity: str = "",
     thread: Annotated[str, Query()] = "",
     status: str = "todo",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    before: Annotated[int | None, Query(ge=0)] = None,
 ):
     f = QueueFilter(
         q=q[:200], publisher_id=_int(publisher), date_from=date_from[:10], date_to=date_to[:10], entity=entity[:200],
-        thread_id=_int(thread), status=status if status in STATUSES else "todo", page=page,
+        thread_id=_int(thread), status=status if status in STATUSES else "todo", after=after, before=before,
     )  # fmt: skip
     context = views.queue_view(session, f)
     name = "partials/_queue.html" if is_htmx(request) else "pages/queue.html"
@@ -48,7 +49,7 @@ def _int(value: str) -> int | None:
 
 @router.get("/documents/{document_id}")
 def document(request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep, focus: str = ""):
-    context = views.document_view(session, document_id, review, focus or None)
+    context = views.document_view(session, document_id, review, focus or None, header=not is_htmx(request))
     if is_htmx(request):
         return templates.TemplateResponse(request, "partials/_workbench.html", {**context, "oob": True})
     return templates.TemplateResponse(request, "pages/document.html", {**context, "oob": False})

@@ -31,9 +31,9 @@ class Workbench:
 
     def render(self, status: int = 200, focus: str | None = None, after: str | None = None, **context):
         self.session.rollback()  # end the read transaction begun before the write: show the new state
-        view = views.document_view(self.session, self.document_id, self.review, focus, after)
-        view.update(context)
         htmx = is_htmx(self.request)
+        view = views.document_view(self.session, self.document_id, self.review, focus, after, header=not htmx)
+        view.update(context)
         name = "partials/_workbench.html" if htmx else "pages/document.html"
         return self.templates.TemplateResponse(self.request, name, {**view, "oob": htmx}, status_code=status)
 

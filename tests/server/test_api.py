@@ -24,7 +24,7 @@ def report(desk):
 
 def test_queue_and_document_read_with_progress_and_exact_text(api, report):
     queue = api.get("/api/documents").json()
-    assert queue["documents"][0]["id"] == report["doc"] and queue["documents"][0]["left"] == 2
+    assert queue["documents"][0]["id"] == report["doc"] and queue["documents"][0]["left"] == 2 and queue["older"] is None
     doc = api.get(f"/api/documents/{report['doc']}").json()
     assert doc["text"] == TEXT and [c["id"] for c in doc["claims"]] == [report["claim"]] and len(doc["mentions"]) == 1
 
@@ -94,3 +94,9 @@ def test_openapi_schema_and_our_own_docs_page(api, alice):
     docs = alice.get("/api/docs")
     assert docs.status_code == 200 and "PATCH /api/{kinds}/{target_id}" in docs.text and "cdn" not in docs.text.lower()
     assert api.get("/docs").status_code == 404  # no Swagger UI: it needs a CDN and inline scripts
+
+
+def test_entities_are_read_with_their_version(api, desk):
+    town = desk.entity("Kupiansk", aliases=["Kupyansk"])
+    response = api.get(f"/api/entities/{town}")
+    assert response.status_code == 200 and response.json()["aliases"] == ["Kupyansk"] and response.headers["etag"] == '"1"'
