@@ -142,19 +142,11 @@ def audit_checkpoint(db: DbOption = None) -> None:
 
 
 def register_commands() -> None:
-    """Command groups that live in their own modules."""
-    from annotate.commands import documents, users
+    """Command groups that live in their own modules (imported here: they import this one)."""
+    from annotate.commands import audit_log, documents, export, labelstudio, links, preannotate, users
 
-    documents.register(app)
-    users.register(app)
-    from annotate.commands import audit_log, export
-
-    export.register(app)
-    audit_log.register(app)
-    from annotate.commands import labelstudio
-
-    labelstudio.register(app)
-    from annotate.commands import links; links.register(app)  # noqa: E702  (issue 5: links and threads)
+    for group in (documents, preannotate, users, links, export, audit_log, labelstudio):
+        group.register(app)
 
 
 register_commands()

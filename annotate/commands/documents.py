@@ -14,6 +14,7 @@ from annotate.models import Document, Publisher
 
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or globs.")],
+    preannotate: Annotated[bool, typer.Option(help="Propose entities and claims for the new documents (rules annotator).")] = True,
     db: DbOption = None,
 ) -> None:
     """Read documents into the record; bad files are reported, the rest go in."""
@@ -27,11 +28,16 @@ def ingest(
             bar.advance(task)
 
         report = ingest_paths(record.ledger, paths, on_item=on_item)
-    record.ledger.checkpoint()
     console.print(
         f"{len(report.added)} added ({len(report.new_versions)} new versions), "
         f"{len(report.unchanged)} unchanged, {len(report.errors)} failed"
     )
+    if preannotate and report.added:
+        from annotate.commands.preannotate import annotate_stored
+        from annotate.preannotate.registry import get_annotator
+
+        annotate_stored(record, get_annotator("rules"), report.added)
+    record.ledger.checkpoint()
     if report.errors:
         raise typer.Exit(1)
 

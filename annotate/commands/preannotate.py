@@ -29,7 +29,9 @@ def preannotate(
         raise typer.Exit(2)
     if files:
         raise typer.Exit(_annotate_files(chosen, files, format))
-    _annotate_stored(chosen, document, db)
+    record = open_record(db)
+    annotate_stored(record, chosen, document)
+    record.ledger.checkpoint()
 
 
 def _annotate_files(chosen, files: list[str], format: str) -> int:
@@ -65,19 +67,18 @@ def _boilerplate_across(docs) -> list[list[dict]]:
     return [boilerplate_spans(d.text, lambda h, own=own: seen[h] - (h in own)) for d, own in zip(docs, hashes)]
 
 
-def _annotate_stored(chosen, document_ids, db) -> None:
+def annotate_stored(record, chosen, document_ids) -> None:
+    """Record candidates for stored documents (all not yet done by this annotator version, or these)."""
     from annotate.preannotate.learning import learned_rules_annotator
     from annotate.preannotate.rules import RulesAnnotator
     from annotate.preannotate.store import preannotate as run
 
-    record = open_record(db)
     if isinstance(chosen, RulesAnnotator):  # the rules learn from the record's reviewer decisions
         with record.session() as session:
             chosen = learned_rules_annotator(session)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
         task = bar.add_task(f"{chosen.name}@{chosen.version}", total=None)
         report = run(record.ledger, chosen, document_ids, on_document=lambda _: bar.advance(task))
-    record.ledger.checkpoint()
     for problem in report.failed:
         err.print(f"error: {problem}", markup=False, highlight=False)
     console.print(f"{report.documents} documents annotated ({report.skipped} already done): "
