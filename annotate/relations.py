@@ -21,7 +21,8 @@ from annotate.features import FRAME, Facts
 from annotate.terms import stems
 
 RELATIONS = ("same_event", "supports", "contradicts", "updates")
-NEGATED_OVERLAP = 0.3  # a bare "not" anywhere only flips a claim that says nearly the same thing
+NEGATED_OVERLAP = 0.5  # a bare "not" anywhere only flips a claim that says nearly the same thing
+NUMBERS_OVERLAP = 0.3  # new numbers update a claim only when the rest is much the same
 SAME_OVERLAP = 0.35  # lexical overlap for two reports of one statement
 SAME_DAYS = 3  # …published this close together, unless the claimant, a number or a date is the same
 UPDATE_DAYS = 1  # an update comes out at least a day later
@@ -93,7 +94,7 @@ def _update(a: Facts, b: Facts, f: dict) -> list[str]:
         return [f"newer statement by the same claimant ({abs(f['days'])} days later)"]
     if _settled_later(a, b, f) and negative(earlier) and settled:
         return [f"settled later: {', '.join(settled)}"]
-    if f["numbers_differ"] and f["shared_entities"] and f["lexical"] >= NEGATED_OVERLAP:
+    if f["numbers_differ"] and f["shared_entities"] and f["lexical"] >= NUMBERS_OVERLAP:
         return [f"new numbers later: {', '.join(sorted(later.numbers))}"]
     return []
 
