@@ -93,3 +93,35 @@ def test_word_frequencies_exact_below_the_cap_and_estimated_above(record, newsro
         counts = ft.word_frequencies(s, ["troops", "rare", "absent"])
     assert counts["rare"] == 1 and counts["absent"] == 0
     assert counts["troops"] >= 5  # estimated from the newest claims, never below what was seen
+
+
+def test_text_stored_after_its_document_is_indexed(record, newsroom):
+    import hashlib
+
+    from sqlalchemy import insert
+
+    from annotate.models import DocumentText
+
+    text = "Pontoon bridges were laid across the Oskil overnight."
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    doc = record.ledger.record("test", "cli", Change("document.ingested", "document", set={"sha256": sha, "file_name": "late.txt"}))[0]
+    with record.session() as s:
+        assert search_documents(s, "pontoon") == []
+    with record.ledger.writer("test", "cli") as w:
+        w.session.execute(insert(DocumentText), [{"sha256": sha, "text": text}])
+    with record.session() as s:
+        assert [i for i, _ in search_documents(s, "pontoon bridges")] == [doc["id"]]
+
+
+def test_entity_index_follows_claims_and_entities(record, newsroom):
+    from sqlalchemy import text
+
+    a, b = newsroom.entity("Kupiansk"), newsroom.entity("Izium")
+    claim = newsroom.story("k.md", "2023-08-11", "Civic", "Shelling hit the town.", entity_ids=[a])[0]
+    record.ledger.record("rev", "ui", Change("claim.corrected", "claim", claim, set={"entity_ids": [b, a]}))
+    record.ledger.record("rev", "ui", Change("entity.alias_added", "entity", a, set={"aliases": ["Kupyansk"]}))
+    with record.session() as s:
+        rows = s.execute(text("SELECT entity_id, day FROM claim_entity WHERE claim_id = :c ORDER BY entity_id"), {"c": claim}).all()
+        keys = s.execute(text("SELECT key FROM entity_key WHERE entity_id = :e ORDER BY key"), {"e": a}).scalars().all()
+    assert [tuple(r) for r in rows] == [(a, "2023-08-11"), (b, "2023-08-11")]
+    assert keys == ["kupiansk", "kupyansk"]
