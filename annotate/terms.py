@@ -57,12 +57,14 @@ CACHE_SIZE = 200_000
 
 def stems(batch: list[str]) -> list[str]:
     """The index's term for each word; words not seen before are stemmed together in one go."""
-    missing = list(dict.fromkeys(w for w in batch if w not in _cache))
+    known = {w: _cache.get(w) for w in batch}
+    missing = [w for w, found in known.items() if found is None]
     if missing:
+        known.update(zip(missing, _stem_many(missing)))
         if len(_cache) > CACHE_SIZE:
             _cache.clear()
-        _cache.update(zip(missing, _stem_many(missing)))
-    return [_cache[w] for w in batch]
+        _cache.update((w, known[w]) for w in missing)
+    return [known[w] for w in batch]  # from this call's own dict: safe if another thread clears the cache
 
 
 def _stem_many(batch: list[str]) -> list[str]:
