@@ -143,9 +143,9 @@ def audit_checkpoint(db: DbOption = None) -> None:
 
 def register_commands() -> None:
     """Command groups that live in their own modules (imported here: they import this one)."""
-    from annotate.commands import audit_log, documents, export, labelstudio, links, preannotate, users
+    from annotate.commands import audit_log, documents, export, labelstudio, links, preannotate, train, users
 
-    for group in (documents, preannotate, users, links, export, audit_log, labelstudio):
+    for group in (documents, preannotate, train, users, links, export, audit_log, labelstudio):
         group.register(app)
 
 

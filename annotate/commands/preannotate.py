@@ -18,13 +18,15 @@ def preannotate(
     db: DbOption = None,
 ) -> None:
     """Propose entities and claims: printed as JSONL for FILEs, or recorded for stored documents."""
+    from annotate.config import Settings
+    from annotate.preannotate.model import MODEL_ANNOTATORS, NoModel, model_annotator
     from annotate.preannotate.registry import available, get_annotator
 
     if list_annotators:
-        return console.print("\n".join(available()))
-    try:
-        chosen = get_annotator(annotator)
-    except KeyError as problem:
+        return console.print("\n".join(available() + list(MODEL_ANNOTATORS)))
+    try:  # the model annotators need a model trained by `claimtrail train`
+        chosen = model_annotator(annotator, Settings.from_env(db).home) if annotator in MODEL_ANNOTATORS else get_annotator(annotator)
+    except (KeyError, NoModel) as problem:
         err.print(f"error: {problem.args[0]}", markup=False)
         raise typer.Exit(2)
     if files:
@@ -70,12 +72,16 @@ def _boilerplate_across(docs) -> list[list[dict]]:
 def annotate_stored(record, chosen, document_ids) -> None:
     """Record candidates for stored documents (all not yet done by this annotator version, or these)."""
     from annotate.preannotate.learning import learned_rules_annotator
+    from annotate.preannotate.model import CombinedAnnotator
     from annotate.preannotate.rules import RulesAnnotator
     from annotate.preannotate.store import preannotate as run
 
     if isinstance(chosen, RulesAnnotator):  # the rules learn from the record's reviewer decisions
         with record.session() as session:
             chosen = learned_rules_annotator(session)
+    elif isinstance(chosen, CombinedAnnotator):  # so do the rules beside a model
+        with record.session() as session:
+            chosen = CombinedAnnotator(learned_rules_annotator(session), chosen.model)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
         task = bar.add_task(f"{chosen.name}@{chosen.version}", total=None)
         report = run(record.ledger, chosen, document_ids, on_document=lambda _: bar.advance(task))
