@@ -13,8 +13,9 @@ from sqlmodel import Session
 from annotate.canonical import entity_groups, group_names
 from annotate.ledger import Change, Ledger, NotFound, Writer, decision_dict
 from annotate.links import component
-from annotate.models import Claim, ClaimLink, Decision, ThreadMember
+from annotate.models import Claim, ClaimLink, Decision, Entity, ThreadMember
 
+VAGUE_TYPES = {"NORP", "DATE", "QUANTITY"}  # "Russian" names no story
 VERDICTS = ("unassessed", "corroborated", "contested", "refuted", "unverifiable")
 
 
@@ -135,10 +136,13 @@ def suggest_threads(session: Session, min_size: int = 3) -> list[dict]:
 
 
 def suggested_name(session: Session, claim_ids: list[int]) -> str:
-    """The entities the claims name most often: a starting point for the reviewer's thread name."""
+    """The things the claims name most often (places, people, organisations before nationalities):
+    a starting point for the reviewer's thread name."""
     lists = session.execute(select(Claim.entity_ids).where(Claim.id.in_(claim_ids))).scalars().all()
     ids = [e for entity_ids in lists for e in (entity_ids or []) if isinstance(e, int)]
     groups = entity_groups(session, ids)
-    counts = Counter(groups.canonical(e) for e in ids)
     names = group_names(session, groups)
-    return " / ".join(names[e] for e, _ in counts.most_common(2) if e in names) or f"Story of claim {claim_ids[0]}"
+    types = dict(session.execute(select(Entity.id, Entity.type).where(Entity.id.in_(set(groups.parent)))).all())
+    counts = Counter(groups.canonical(e) for e in ids)
+    ranked = sorted(counts, key=lambda e: (types.get(e) in VAGUE_TYPES, -counts[e], e))
+    return " / ".join(names[e] for e in ranked[:2] if e in names) or f"Story of claim {claim_ids[0]}"

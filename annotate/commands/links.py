@@ -84,6 +84,19 @@ def evaluate(
     console.print(f"relation accuracy, macro-averaged over types: {report['relation_macro']:.3f}", highlight=False)
 
 
+@links_app.command("import")
+def import_gold(
+    gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False, help="Links, JSONL: {a, b, relation}.")],
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Record links from a JSONL file (spans matched to stored claims), e.g. to seed a demo."""
+    from annotate.link_eval import import_links, load_gold
+
+    done, skipped = import_links(open_record(db).ledger, load_gold(gold), _actor(actor))
+    console.print(f"{done} links recorded, {skipped} skipped (no stored claim for a span)", highlight=False)
+
+
 @links_app.command("add")
 def add(
     a: Annotated[int, typer.Argument(help="Claim id (for updates: the newer claim).")],
@@ -172,12 +185,24 @@ def show(
 
 
 @threads_app.command("suggest")
-def suggest_threads(min_size: Annotated[int, typer.Option(help="Smallest component worth a thread.")] = 3, db: DbOption = None) -> None:
-    """Linked groups of claims not yet in any thread, as JSON lines."""
-    from annotate.threads import suggest_threads as find
+def suggest_threads(
+    min_size: Annotated[int, typer.Option(help="Smallest component worth a thread.")] = 3,
+    create: Annotated[bool, typer.Option(help="Create a thread for each, named after its entities.")] = False,
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Linked groups of claims not yet in any thread, as JSON lines (or made into threads)."""
+    from annotate.threads import create_thread, suggest_threads as find
 
-    with open_record(db).session() as session:
-        print_jsonl(find(session, min_size))
+    record = open_record(db)
+    with record.session() as session:
+        found = find(session, min_size)
+    if not create:
+        return print_jsonl(found)
+    for group in found:
+        thread = create_thread(record.ledger, group["name"], group["claim_ids"], _actor(actor), "cli",
+                               rationale="a linked group of claims not yet in a thread")  # fmt: skip
+        console.print(f"thread {thread['id']}: {group['name']} ({len(group['claim_ids'])} claims)", highlight=False, markup=False)
 
 
 def _decide(action):

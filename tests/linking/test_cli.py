@@ -91,3 +91,21 @@ def test_add_link_thread_and_timeline(run, record, corpus):
     run("links", "dismiss", str(corpus["snow"]), str(corpus["schools"]), "--why", "unrelated")
     assert run("threads", "suggest") == ""
     run("links", "remove", "1", "--why", "wrong")
+
+
+def test_import_links_then_threads_from_linked_groups(run, record, newsroom, corpus, tmp_path):
+    gold = tmp_path / "links.jsonl"
+    rows = [
+        {"a": span(newsroom, "wire.md", "Officials said troops may pull back from Soledar if the salt mines are surrounded."),
+         "b": span(newsroom, "daily.md", "Ukrainian troops pulled back from Soledar after the salt mines were surrounded."),
+         "relation": "updates"},
+        {"a": span(newsroom, "wire.md", "Heavy snow fell across the region on Monday."),
+         "b": span(newsroom, "daily.md", "Ukrainian troops pulled back from Soledar after the salt mines were surrounded."),
+         "relation": "supports"},
+    ]  # fmt: skip
+    gold.write_text("\n".join(json.dumps(r) for r in rows))
+    assert "2 links recorded" in run("links", "import", "--gold", str(gold), "--actor", "seed")
+    with record.session() as s:
+        first = history(s, "link", 1)[0]
+    assert (first["after"]["a_id"], first["after"]["b_id"], first["origin"]) == (corpus["done"], corpus["hedged"], "import")
+    assert "thread 1: Soledar (3 claims)" in run("threads", "suggest", "--create")
