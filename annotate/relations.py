@@ -7,10 +7,11 @@ as high as a paraphrase), so the guess comes from cues, in this order:
    very thing the other asserts, or "still holds" against "captured" about the same
    kind of event within days;
 2. updates: the later report says it happened (completion words) where the earlier one
-   said it might or will (hedges, future), or it gives different numbers for the same thing;
-   Long after, the later report settles the question instead: that is an update;
-   so is a newer statement by the same claimant on the same kind of event;
-3. same_event: much the same words, from the same claimant or within a few days;
+   said it might or will (hedges, future); a newer statement by the same claimant on the
+   same kind of event; weeks later, "it happened" after "it has not" (a dispute settled,
+   so not a contradiction); or different numbers for the same thing;
+3. same_event: much the same words, from the same claimant, within a few days, or with
+   the same figures or dates;
 4. supports: otherwise.
 
 The guess is symmetric: the same pair gets the same relation from either side.
