@@ -22,6 +22,7 @@ from annotate.preannotate.evaluate import PRF
 from annotate.preannotate.model import CombinedAnnotator, TrainedAnnotator, latest_model, model_annotator
 from annotate.preannotate.rules import RulesAnnotator
 from annotate.preannotate.store import preannotate
+from test_contract import EDGE_CASES
 
 PEOPLE = ["Maren Holt", "Tobias Verlaine", "Ilse Markov", "Dario Fenwick", "Oksana Pryde", "Lucas Ambrel"]
 TOWNS = ["Brevnik", "Solvara", "Ostrel", "Kelmino", "Varda Hill", "Pelgorod"]
@@ -149,6 +150,8 @@ def test_the_model_annotators_name_the_model_in_every_candidate(record, reviewed
     assert check_output(doc, entities, claims) == []
     assert entities and {e.label for e in entities} <= {"GPE", "PERSON"}
     assert all(e.reason.startswith(f"model.ner: ner-{model.version}") for e in entities)
+    for edge in EDGE_CASES:  # the contract every annotator passes
+        assert check_output(edge, *model.annotate(edge)) == []
 
     combined = model_annotator("rules+model", record.settings.home)
     assert isinstance(combined, CombinedAnnotator)
