@@ -7,7 +7,7 @@ from typing import Iterator
 from annotate.ingest import limits
 from annotate.ingest.records import build_document
 from annotate.ingest.source import ReadError, RecordError, SourceDocument
-from annotate.ingest.textfile import check_not_binary, check_size, decode, read_bytes
+from annotate.ingest.textfile import check_not_binary, check_size, check_storable, decode, read_bytes
 
 TASK_SHAPE = 'a Label Studio task {"data": {"text": ...}} or a list of such tasks'
 
@@ -103,6 +103,7 @@ def _text(obj: dict, key: str, prefix: str = "") -> str:
         raise RecordError(f"expected a string, got {type(text).__name__}", field=prefix + key)
     if not text.strip():
         raise RecordError("is empty", field=prefix + key)
+    check_storable(text, field=prefix + key)
     return text
 
 

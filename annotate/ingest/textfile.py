@@ -45,7 +45,17 @@ def decode(raw: bytes, line_base: int = 1, offset_base: int = 0) -> str:
             "save the file as UTF-8",
             line=line,
         ) from None
-    return text[1:] if text.startswith(BOM) else text
+    text = text[1:] if text.startswith(BOM) else text
+    check_storable(text, line_base)
+    return text
+
+
+def check_storable(text: str, line_base: int = 1, field: str | None = None) -> None:
+    """Refuse NUL characters: PostgreSQL cannot store them, and no report needs one."""
+    at = text.find("\x00")
+    if at >= 0:
+        line = line_base + text.count("\n", 0, at)
+        raise RecordError(f"contains a NUL character at character {at}; remove it and ingest again", line=line, field=field)
 
 
 def _mb(n: int) -> str:

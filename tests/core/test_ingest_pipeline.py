@@ -103,3 +103,13 @@ def test_cli_ingest_exit_code_and_documents_listing(settings, tmp_path, monkeypa
     isw = [d for d in listed if d["file_name"].startswith(("000", "001"))]
     assert all(any(s["reason"] == "repeated" for s in d["boilerplate"]) for d in isw)
     assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+
+
+def test_a_nul_character_past_the_binary_sniff_is_refused_by_name(record, tmp_path):
+    (tmp_path / "late-nul.txt").write_text("A long report line about the ferry.\n" * 400 + "tail \x00 here\n")
+    (tmp_path / "nul.jsonl").write_text('{"text": "Ferry \\u0000 resumed."}\n{"text": "The ferry resumed on Monday."}\n')
+    report = ingest_paths(record.ledger, [str(tmp_path)])
+    problems = sorted(str(e) for e in report.errors)
+    assert len(problems) == 2 and all("NUL" in p for p in problems)
+    assert "late-nul.txt:401" in problems[0] and "nul.jsonl:1" in problems[1]
+    assert len(report.added) == 1
