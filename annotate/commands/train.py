@@ -25,7 +25,10 @@ def train(
         if len(dataset.sentences) < min_sentences:
             console.print(f"not enough confirmed annotations: {len(dataset.sentences)} of {min_sentences} sentences")
             return
-        train_set, _ = training.split(dataset.sentences)
+        train_set, held = training.split(dataset.sentences)
+        if not train_set or not held:  # one in five documents is held out: too few documents to compare
+            console.print(f"not enough documents to train and evaluate: {len(train_set)} training, {len(held)} held-out sentences")
+            return
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True) as bar:  # fmt: skip
             task = bar.add_task(f"training on {len(train_set)} sentences", total=training.batches(len(train_set), epochs))
