@@ -3,6 +3,7 @@ CLAIMTRAIL_TEST_POSTGRES_URL names a server (CI sets it to the local one)."""
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,24 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not here")
     return CORPUS
+
+
+@contextmanager
+def around_the_ledger(record):
+    """A connection that writes around the ledger, as an intruder with database access would:
+    the append-only guard triggers are out of the way while it is open."""
+    sqlite = record.engine.dialect.name == "sqlite"
+    with record.engine.begin() as conn:
+        if sqlite:
+            for name in ("decision_no_update", "decision_no_delete"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        else:
+            conn.execute(text("ALTER TABLE decision DISABLE TRIGGER decision_append_only"))
+        yield conn
+        if not sqlite:
+            conn.execute(text("ALTER TABLE decision ENABLE TRIGGER decision_append_only"))
+
+
+@pytest.fixture
+def intruder():
+    return around_the_ledger

@@ -83,22 +83,3 @@ def story(record, monkeypatch) -> Story:
     ledger.record("alice", "ui", Change("claim.accepted", "claim", claims["timetable"], {"status": "accepted"}))
     seqs["timetable_accepted"] = last_seq(record)
     return Story(record, clock, docs, claims, mention, link, thread, member, seqs)
-
-
-@pytest.fixture
-def intruder():
-    """A connection that writes around the ledger, its append-only guard triggers out of the way."""
-
-    @contextmanager
-    def around_the_ledger(record):
-        with record.engine.begin() as conn:
-            if record.engine.dialect.name == "sqlite":
-                for name in ("decision_no_update", "decision_no_delete"):
-                    conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
-            else:
-                conn.execute(text("ALTER TABLE decision DISABLE TRIGGER decision_append_only"))
-            yield conn
-            if record.engine.dialect.name != "sqlite":
-                conn.execute(text("ALTER TABLE decision ENABLE TRIGGER decision_append_only"))
-
-    return around_the_ledger

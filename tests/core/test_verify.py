@@ -1,5 +1,6 @@
 """Tamper evidence: `audit verify` names the first altered, deleted, inserted or reordered decision."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import text
 
@@ -15,17 +16,15 @@ def fill(record, n=12):
     record.ledger.checkpoint()
 
 
-def raw(record, sql, **params):
+@pytest.fixture
+def raw(intruder):
     """Run SQL as an intruder would: around the ledger, with its guard triggers out of the way."""
-    with record.engine.begin() as conn:
-        if record.engine.dialect.name == "sqlite":
-            for name in ("decision_no_update", "decision_no_delete"):
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
-        else:
-            conn.execute(text("ALTER TABLE decision DISABLE TRIGGER decision_append_only"))
-        conn.execute(text(sql), params)
-        if record.engine.dialect.name != "sqlite":
-            conn.execute(text("ALTER TABLE decision ENABLE TRIGGER decision_append_only"))
+
+    def run(record, sql, **params):
+        with intruder(record) as conn:
+            conn.execute(text(sql), params)
+
+    return run
 
 
 def run_verify(record):
@@ -53,13 +52,13 @@ def test_the_database_refuses_updates_and_deletes_of_decisions(record):
             raise AssertionError(f"{sql} was allowed")
 
 
-def test_deleting_a_middle_decision_is_named(record):
+def test_deleting_a_middle_decision_is_named(record, raw):
     fill(record)
     raw(record, "DELETE FROM decision WHERE seq = 5")
     assert run_verify(record).problems[0].startswith("decision 6: decisions 5–5 are missing")
 
 
-def test_rehashed_edit_is_caught_at_the_next_decision(record):
+def test_rehashed_edit_is_caught_at_the_next_decision(record, raw):
     fill(record)
     with record.engine.connect() as conn:
         row = dict(conn.execute(text("SELECT * FROM decision WHERE seq = 4")).mappings().one())
@@ -68,7 +67,7 @@ def test_rehashed_edit_is_caught_at_the_next_decision(record):
     assert run_verify(record).problems[0].startswith("decision 5: does not follow decision 4")
 
 
-def test_swapping_two_decisions_is_named(record):
+def test_swapping_two_decisions_is_named(record, raw):
     fill(record)
     raw(record, "UPDATE decision SET seq = -1 WHERE seq = 3")
     raw(record, "UPDATE decision SET seq = 3 WHERE seq = 4")
@@ -76,7 +75,7 @@ def test_swapping_two_decisions_is_named(record):
     assert run_verify(record).problems[0].startswith("decision 3: does not follow decision 2")
 
 
-def test_a_rewritten_tail_is_caught_by_the_signed_checkpoint(record):
+def test_a_rewritten_tail_is_caught_by_the_signed_checkpoint(record, raw):
     fill(record)
     raw(record, "DELETE FROM decision WHERE seq > 8")
     problems = run_verify(record).problems
@@ -108,7 +107,7 @@ COLUMNS = ["at", "actor", "origin", "action", "target_type", "target_id", "targe
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seq=st.integers(1, 12), column=st.sampled_from(COLUMNS), junk=st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), min_size=1, max_size=8))
-def test_altering_any_field_of_any_decision_names_that_decision(record, seq, column, junk):
+def test_altering_any_field_of_any_decision_names_that_decision(record, raw, seq, column, junk):
     if not hasattr(record, "_filled"):
         fill(record)
         record._filled = True

@@ -141,22 +141,3 @@ def sample(record, clock) -> Sample:
     with record.session() as session:
         head = resolve_as_of(session, None)
     return Sample(record, docs, claims, thread, cut, head)
-
-
-@pytest.fixture
-def intruder():
-    """A connection that writes around the ledger, its append-only guard triggers out of the way."""
-    return around_the_ledger
-
-
-@contextmanager
-def around_the_ledger(record):
-    with record.engine.begin() as conn:
-        if record.engine.dialect.name == "sqlite":
-            for name in ("decision_no_update", "decision_no_delete"):
-                conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
-        else:
-            conn.execute(text("ALTER TABLE decision DISABLE TRIGGER decision_append_only"))
-        yield conn
-        if record.engine.dialect.name != "sqlite":
-            conn.execute(text("ALTER TABLE decision ENABLE TRIGGER decision_append_only"))
