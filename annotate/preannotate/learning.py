@@ -57,7 +57,7 @@ def _final(entities: dict[int, Entity], entity_id: int | None) -> Entity | None:
 def _demotions(session: Session) -> tuple[frozenset[str], dict[str, tuple[int, int]]]:
     confirmed, rejected = Counter(), Counter()
     for model in (Mention, Claim):
-        rows = session.exec(select(model.reason, model.status).where(model.annotator.like("rules@%"), model.status != "candidate"))
+        rows = session.exec(select(model.reason, model.status).where(model.annotator.like("rules%@%"), model.status != "candidate"))
         for reason, status in rows:
             rule = pattern_id(reason or "")
             (rejected if status == "rejected" else confirmed)[rule] += 1
