@@ -7,15 +7,19 @@
   moved or relabelled it; a new span is added as accepted; a span of the parent
   prediction the annotator deleted rejects that candidate; relations between claim
   spans add links, and a relation of the parent prediction they deleted removes one.
+* A change to an object someone decided in Claimtrail after the annotation was saved is
+  not made (counted as kept): the newer decision stands.
 """
+
+from datetime import datetime, timezone
 
 from sqlalchemy import or_, select
 
-from annotate.labelstudio.importer import CHUNK, Source, existing_keys
+from annotate.labelstudio.importer import CHUNK, ORIGIN, Source, existing_keys
 from annotate.labelstudio.regions import our_id
 from annotate.labelstudio.validate import Region
 from annotate.ledger import Change, Writer
-from annotate.models import Claim, ClaimLink, Mention
+from annotate.models import Claim, ClaimLink, Decision, Mention
 
 DONE = ("accepted", "corrected")
 
@@ -84,8 +88,12 @@ class _Step:
         self.doc = source.task.doc_id
         self.key = source.key
 
-    def apply(self, change: Change, rid: str | None = None) -> dict:
+    def apply(self, change: Change, rid: str | None = None) -> dict | None:
+        """Record the change, unless a later decision made in Claimtrail stands (then None)."""
         s = self.source
+        if change.base_version and change.base_version > 1 and self.decided_here_since(change):
+            self.report.kept += 1
+            return None
         evidence = {"label_studio": {**s.evidence, **({"result": rid} if rid else {})}}
         ident = f"annotation {s.evidence['annotation']}" if "annotation" in s.evidence else f"prediction {s.evidence.get('prediction', '')}".strip()
         when = f" at {s.at}" if s.at else ""
@@ -99,6 +107,17 @@ class _Step:
         else:
             self.index.put(change.target_type, state)
         return state
+
+    def decided_here_since(self, change: Change) -> bool:
+        """Whether the object's last decision was made outside Label Studio after this annotation
+        was saved: re-importing an old annotation must not undo a newer review."""
+        last = self.writer.session.execute(
+            select(Decision.origin, Decision.at)
+            .where(Decision.target_type == change.target_type, Decision.target_id == change.target_id)
+            .order_by(Decision.seq.desc())
+            .limit(1)
+        ).first()
+        return bool(last and self.source.at and last.origin != ORIGIN and _moment(last.at) > _moment(self.source.at))
 
     def prediction(self) -> None:
         for region in self.source.checked.regions:
@@ -124,10 +143,11 @@ class _Step:
             if found["status"] in DONE:
                 return found["id"]
             change = Change(f"{region.kind}.accepted", region.kind, found["id"], {"status": "accepted"}, found["version"])
-            return self.apply(change, region.rid)["id"]
+            return (self.apply(change, region.rid) or found)["id"]
         fields = {"start": region.start, "end": region.end, _text_field(region.kind): region.text, "status": "corrected"}
         fields |= {"label": region.label} if region.kind == "mention" else {}
-        return self.apply(Change(f"{region.kind}.corrected", region.kind, found["id"], fields, found["version"]), region.rid)["id"]
+        change = Change(f"{region.kind}.corrected", region.kind, found["id"], fields, found["version"])
+        return (self.apply(change, region.rid) or found)["id"]
 
     def deleted_spans(self, ids: dict) -> None:
         for region in self.source.parent.regions:
@@ -168,6 +188,11 @@ def _new(region: Region, source: Source, status: str, annotator: str | None) -> 
     if region.kind == "mention":
         return fields | {"label": region.label}
     return fields | {"published": source.task.published}
+
+
+def _moment(at: str) -> datetime:
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _text_field(kind: str) -> str:

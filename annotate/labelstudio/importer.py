@@ -70,12 +70,14 @@ class ImportReport:
     annotations: int = 0
     skipped: int = 0  # annotation versions imported before
     cancelled: int = 0  # skipped annotations
+    kept: int = 0  # changes not made: a later decision in Claimtrail stands
     decisions: Counter = field(default_factory=Counter)  # by action
 
     def summary(self) -> str:
         made = ", ".join(f"{n} {a}" for a, n in sorted(self.decisions.items())) or "no changes"
         return (f"{self.tasks} tasks, {self.predictions} predictions, {self.annotations} annotations "
-                f"({self.skipped} already imported, {self.cancelled} cancelled): {made}")  # fmt: skip
+                f"({self.skipped} already imported, {self.cancelled} cancelled): {made}"
+                + (f"; {self.kept} changes not made, a later Claimtrail decision stands" if self.kept else ""))  # fmt: skip
 
 
 def load_export(path: str | Path) -> list[dict]:

@@ -156,6 +156,26 @@ def test_reimport_is_a_no_op_even_after_a_later_review(seeded):
     assert (snapshot.skipped, dict(snapshot.decisions)) == (1, {})
 
 
+def test_an_older_annotation_does_not_undo_a_newer_review(seeded):
+    s = seeded
+    tanks = state(s.record, Claim, s.claims["tanks"])
+    s.record.ledger.record("lead", "ui", _status("claim", tanks["id"], "accepted", tanks["version"]))
+    ls = FakeLabelStudio(exported(s))
+    tanks_region = {"id": "t1", "from_name": "claim", "to_name": "text", "type": "labels",
+                    "value": {"start": tanks["start"], "end": tanks["end"], "text": tanks["quote"], "labels": ["CLAIM"]}}  # fmt: skip
+    only_tanks = lambda r: r.__setitem__(slice(None), [tanks_region])  # noqa: E731
+    annotation = ls.annotate(s.docs[0], user=7, edit=only_tanks, at="2020-01-01T00:00:00Z", ann_id=60)  # made long ago
+    annotation.update(prediction=None, parent_prediction=None)  # labelled from scratch
+    first = import_tasks(s.record, ls.json_export(), users=USERS)
+    assert not first.decisions  # tanks was accepted already: no decision, so no idempotency key either
+    s.record.ledger.record("lead", "ui", _status("claim", tanks["id"], "rejected", tanks["version"] + 1))
+    report = import_tasks(s.record, ls.json_export(), users=USERS)
+    assert report.kept == 1 and "1 changes not made, a later Claimtrail decision stands" in report.summary()
+    assert state(s.record, Claim, s.claims["tanks"])["status"] == "rejected"
+    ls.tasks[0]["annotations"][0]["updated_at"] = "2100-01-01T00:00:00Z"  # edited in Label Studio after the review
+    assert dict(import_tasks(s.record, ls.json_export(), users=USERS).decisions) == {"claim.accepted": 1}
+
+
 def test_an_edited_annotation_is_imported_again(seeded):
     s = seeded
     ls = FakeLabelStudio(exported(s))
