@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from annotate.checkpoints import Signer, file_checkpoints, load_public_key, stored_checkpoints
 from annotate.ledger import Change, decision_hash
+from annotate.models import Decision
 from annotate.verify import verify
 
 
@@ -120,3 +121,21 @@ def test_altering_any_field_of_any_decision_names_that_decision(record, raw, seq
         assert problems and problems[0].startswith(f"decision {seq}:"), problems
     finally:
         raw(record, f"UPDATE decision SET {column} = :v WHERE seq = :s", v=original, s=seq)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seq=st.integers(1, 12))
+def test_deleting_any_one_decision_names_it(record, raw, seq):
+    if not hasattr(record, "_filled"):
+        fill(record)
+        record._filled = True
+    with record.engine.connect() as conn:
+        row = dict(conn.execute(text("SELECT * FROM decision WHERE seq = :s"), {"s": seq}).mappings().one())
+    raw(record, "DELETE FROM decision WHERE seq = :s", s=seq)
+    try:
+        problems = run_verify(record).problems
+        named = f"decisions {seq}–{seq}" if seq < 12 else "decisions 12–12 were removed"
+        assert problems and named in problems[0], problems
+    finally:
+        with record.engine.begin() as conn:
+            conn.execute(Decision.__table__.insert(), [row])
