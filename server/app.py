@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from annotate.record import Record
 from server.auth import Auth, NotSignedIn
 from server.deps import is_htmx
-from server.routes import api, audit, pages, review, signin
+from server.routes import api, audit, links, pages, review, signin
 from server.settings import ServerSettings
 from server.templating import make_templates
 
@@ -86,7 +86,7 @@ def create_app(settings: ServerSettings | None = None, demo: bool = False) -> Fa
     app.state.templates = make_templates(auth.csrf_token)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (signin.router, pages.router, review.router, api.router, audit.router):
+    for router in (signin.router, pages.router, review.router, api.router, audit.router, links.router):
         app.include_router(router)
     add_error_pages(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

@@ -9,6 +9,7 @@ import typer
 from annotate.cli import app, console, err
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"  # not gold/: the demo ingests reports
+GOLD_LINKS = EXAMPLES.parent / "gold" / "links.jsonl"  # links only: the demo's claims stay the annotator's
 HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
 PortOption = Annotated[int, typer.Option(help="Port to listen on (default: $PORT, else 8000).")]
 
@@ -54,6 +55,7 @@ def demo(host: HostOption = "127.0.0.1", port: PortOption = None) -> None:
     report = ingest_paths(record.ledger, [str(EXAMPLES)])
     console.print(f"examples: {len(report.added)} added, {len(report.unchanged)} already there, {len(report.errors)} failed")
     preannotate(record, report.added)
+    seed_links(record)
     try:
         add_user(record, "demo", "lead", "demo", weak_ok=True)
     except AccountError:
@@ -75,6 +77,26 @@ def preannotate(record, document_ids: list[int]) -> None:
     if document_ids:
         report = store(record.ledger, get_annotator("rules"), document_ids)
         console.print(f"pre-annotation: {report.claims} claim and {report.mentions} entity candidates")
+
+
+def seed_links(record) -> None:
+    """Link the example claims as examples/gold/links.jsonl says and make threads of the linked
+    groups, so a reviewer can go from a claim to its story's timeline. Once: a rerun keeps them."""
+    from annotate.link_eval import import_links, load_gold
+    from sqlalchemy import select
+
+    from annotate.models import ClaimLink
+    from annotate.threads import create_thread, suggest_threads
+
+    with record.session() as session:
+        if not GOLD_LINKS.is_file() or session.execute(select(ClaimLink.id).limit(1)).first():
+            return
+    linked, skipped = import_links(record.ledger, load_gold(GOLD_LINKS), "demo")
+    with record.session() as session:
+        groups = suggest_threads(session)
+    for group in groups:
+        create_thread(record.ledger, group["name"], group["claim_ids"], "demo", "import", rationale="a linked group of claims in the demo")
+    console.print(f"links: {linked} recorded ({skipped} without a matching claim), {len(groups)} threads")
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
 from annotate.queue import STATUSES, QueueFilter
-from server import views
+from server import link_views, views
 from server.deps import CurrentUser, ReviewDep, SessionDep, TemplatesDep, is_htmx
 
 router = APIRouter(include_in_schema=False)
@@ -57,7 +57,8 @@ def document(request: Request, document_id: int, session: SessionDep, templates:
 
 @router.get("/claims/{claim_id}")
 def claim(request: Request, claim_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser):
-    return templates.TemplateResponse(request, "pages/claim.html", views.claim_view(session, claim_id))
+    context = {**views.claim_view(session, claim_id), **link_views.links_panel(session, claim_id)}
+    return templates.TemplateResponse(request, "pages/claim.html", context)
 
 
 @router.get("/entities/{entity_id}")

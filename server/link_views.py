@@ -1,0 +1,121 @@
+"""What the links panel, the thread pages and the timelines show (reads only: writes go
+through annotate.links and annotate.threads)."""
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from annotate.linking import suggest_links
+from annotate.links import appearances_of, component, links_of, proposition
+from annotate.models import Claim, Dismissal, Thread, ThreadMember
+from annotate.relations import RELATIONS
+from annotate.threads import VERDICTS, members, suggested_name, verdict_history
+from annotate.timeline import render_svg, thread_timeline
+from server.views import get_or_404
+
+TOP = 5  # suggestions shown per claim: the target is the right claim within the top 5
+RELATION_LABELS = {"same_event": "same event", "supports": "supports", "contradicts": "contradicts", "updates": "updates (the newer supersedes the older)"}
+OUTGOING = {"same_event": "same event as", "supports": "supports", "contradicts": "contradicts", "updates": "updates (newer than)"}
+INCOMING = {"same_event": "same event as", "supports": "supported by", "contradicts": "contradicted by", "updates": "updated by (older than)"}
+
+
+class InlineSvg:
+    """A timeline drawing placed inline in a page. Jinja inserts objects with `__html__`
+    unescaped: this is the one such object in the app. It is safe because render_svg
+    escapes every piece of text it writes (annotate.timeline_svg.esc) and writes no
+    script, style attribute or link; tests/server/test_links_routes.py draws a hostile
+    quote and checks that it stays text, and that nothing else in server/ uses `__html__`."""
+
+    def __init__(self, timeline: dict):
+        self.svg = render_svg(timeline)
+
+    def __html__(self) -> str:
+        return self.svg
+
+
+def links_panel(session: Session, claim_id: int, message: dict | None = None) -> dict:
+    """The claim's suggestions, links, proposition and threads."""
+    claim = get_or_404(session, Claim, claim_id)
+    found = suggest_links(session, claim_id, top=TOP)
+    links = links_of(session, [claim_id])
+    others = {s.other_id for s in found} | {x.b_id if x.a_id == claim_id else x.a_id for x in links}
+    shown = {a["claim_id"]: a for a in appearances_of(session, others)} if others else {}
+    reach = component(session, claim_id)
+    return {
+        "claim": claim,
+        "suggestions": [(s, shown[s.other_id]) for s in found if s.other_id in shown],
+        "linked": [_link_row(x, claim_id, shown) for x in sorted(links, key=lambda x: x.id)],
+        "proposition": proposition(session, claim_id),
+        "threads": threads_of(session, claim_id),
+        "component": reach,
+        "thread_name": suggested_name(session, reach),
+        "relations": [(r, RELATION_LABELS[r]) for r in RELATIONS],
+        "message": message,
+        "conflict": None,
+    }
+
+
+def _link_row(link, claim_id: int, shown: dict) -> dict:
+    """The link as read from this claim: "a relation b" from a's side, the passive from b's."""
+    outgoing = link.a_id == claim_id
+    other = link.b_id if outgoing else link.a_id
+    return {"link": link, "other": shown[other], "says": (OUTGOING if outgoing else INCOMING)[link.relation]}
+
+
+def threads_of(session: Session, claim_id: int) -> list[tuple[int, str]]:
+    query = (select(Thread.id, Thread.name).join(ThreadMember, ThreadMember.thread_id == Thread.id)
+             .where(ThreadMember.claim_id == claim_id, ThreadMember.status == "active").order_by(Thread.id))  # fmt: skip
+    return [tuple(row) for row in session.execute(query)]
+
+
+def dismissed(session: Session, claim_id: int) -> set[int]:
+    """Claims dismissed as suggestions for this one, from either side."""
+    mine = select(Dismissal.other_id).where(Dismissal.claim_id == claim_id)
+    theirs = select(Dismissal.claim_id).where(Dismissal.other_id == claim_id)
+    return set(session.execute(mine.union(theirs)).scalars())
+
+
+def newer_first(session: Session, one: int, other: int) -> tuple[int, int]:
+    """An `updates` link points from the newer claim: order the pair by publication date."""
+    dates = {a["claim_id"]: (a["published"] or "", a["claim_id"]) for a in appearances_of(session, [one, other])}
+    return (one, other) if dates.get(one, ("", 0)) >= dates.get(other, ("", 0)) else (other, one)
+
+
+# --- threads ---------------------------------------------------------------------------
+
+
+def threads_list(session: Session) -> dict:
+    counts = (select(ThreadMember.thread_id, func.count().label("claims"))
+              .where(ThreadMember.status == "active").group_by(ThreadMember.thread_id).subquery())  # fmt: skip
+    query = (select(Thread.id, Thread.name, Thread.description, func.coalesce(counts.c.claims, 0))
+             .outerjoin(counts, counts.c.thread_id == Thread.id).order_by(Thread.id.desc()))  # fmt: skip
+    return {"threads": session.execute(query).all()}
+
+
+def thread_view(session: Session, thread_id: int, axis: str, message: dict | None = None) -> dict:
+    thread = get_or_404(session, Thread, thread_id)
+    timeline = thread_timeline(session, thread_id, axis)
+    return {
+        "thread": thread,
+        "axis": axis,
+        "svg": InlineSvg(timeline),
+        "timeline": timeline,
+        "propositions": propositions(session, thread_id),
+        "history": verdict_history(session, thread_id),
+        "verdicts": VERDICTS,
+        "message": message,
+        "conflict": None,
+    }
+
+
+def propositions(session: Session, thread_id: int) -> list[dict]:
+    """The thread's claims grouped by same_event, each group with its verdict and first appearance."""
+    verdicts = {m.claim_id: m.verdict for m in members(session, thread_id)}
+    seen, groups = set(), []
+    for claim_id in verdicts:
+        if claim_id in seen:
+            continue
+        found = proposition(session, claim_id)
+        inside = [a for a in found["appearances"] if a["claim_id"] in verdicts]
+        seen |= {a["claim_id"] for a in inside}
+        groups.append({"appearances": inside, "first": inside[0], "verdict": verdicts[inside[0]["claim_id"]]})
+    return sorted(groups, key=lambda g: (g["first"]["published"] or "9999", g["first"]["claim_id"]))

@@ -1,0 +1,180 @@
+"""Links between claims, threads and timelines. Each write is one annotate.links or
+annotate.threads operation under the signed-in user (origin "ui"); htmx gets the
+re-rendered component back, a plain form the whole page."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from annotate.ledger import Conflict, NotFound
+from annotate.linking import relation_between
+from annotate.links import dismiss, link, links_of, unlink
+from annotate.models import Claim, ClaimLink, Thread
+from annotate.threads import set_verdict, thread_from_claim
+from annotate.timeline import entity_timeline, render_svg, thread_timeline
+from server import link_views, views
+from server.deps import CurrentUser, RecordDep, SessionDep, TemplatesDep, is_htmx
+from server.routes.review import message
+
+router = APIRouter(include_in_schema=False)
+Axis = Annotated[Literal["event", "published"], Query()]
+Why = Annotated[str, Form(max_length=2000)]
+
+
+def _attempt(operation, said: str) -> tuple[dict, int]:
+    """Run one write: the message to show and the status (done, stale 409, refused 422)."""
+    try:
+        done = operation()
+    except Conflict as stale:
+        by = "; ".join(f"#{d['seq']} {d['action']} by {d['actor']}" for d in stale.since) or "a newer decision"
+        return message("error", f"Not saved: it changed since you looked ({by})."), 409
+    except (ValueError, NotFound) as problem:
+        return message("error", f"Not saved: {problem}"), 422
+    return message("ok", said.format(**done)), 200
+
+
+# --- links on a claim --------------------------------------------------------------------
+
+
+def _panel(request: Request, session, templates, claim_id: int, note: dict | None = None, status: int = 200):
+    """The links panel (htmx), or the claim page around it (a plain form post)."""
+    session.rollback()  # end the read transaction begun before the write: show the new state
+    panel = link_views.links_panel(session, claim_id, note)
+    if is_htmx(request):
+        return templates.TemplateResponse(request, "partials/_suggestions.html", panel, status_code=status)
+    page = {**views.claim_view(session, claim_id), **panel}
+    return templates.TemplateResponse(request, "pages/claim.html", page, status_code=status)
+
+
+@router.get("/claims/{claim_id}/links")
+def links_panel(request: Request, claim_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser):
+    if not is_htmx(request):  # the panel lives on the claim page
+        return RedirectResponse(f"/claims/{claim_id}#links-{claim_id}", status_code=303)
+    return _panel(request, session, templates, claim_id)
+
+
+@router.post("/claims/{claim_id}/links")
+def add_link(
+    request: Request, claim_id: int, other_id: Annotated[int, Form()], relation: Annotated[str, Form()],
+    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+):  # fmt: skip
+    existing = _pair_link(session, claim_id, other_id)
+    if existing is not None:  # the form offered a suggestion, so the pair was unlinked when the reviewer saw it
+        same = existing.relation == relation
+        note = message("ok" if same else "error", f"Already linked as {existing.relation} (link #{existing.id})"
+                       + ("." if same else f"; nothing saved. Remove it first to link as {relation}."))  # fmt: skip
+        return _panel(request, session, templates, claim_id, note, 200 if same else 409)
+    a, b = link_views.newer_first(session, claim_id, other_id) if relation == "updates" else (claim_id, other_id)
+    suggestion = relation_between(session, claim_id, other_id)  # its score and reasons: the decision's evidence
+    operation = lambda: link(record.ledger, a, b, relation, user.name, "ui", rationale.strip(), suggestion=suggestion)  # noqa: E731
+    note, status = _attempt(operation, f"Linked claim #{a} {relation} claim #{b} (link #{{id}}).")
+    return _panel(request, session, templates, claim_id, note, status)
+
+
+@router.post("/claims/{claim_id}/dismiss")
+def dismiss_suggestion(
+    request: Request, claim_id: int, other_id: Annotated[int, Form()],
+    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+):  # fmt: skip
+    if other_id in link_views.dismissed(session, claim_id):
+        return _panel(request, session, templates, claim_id, message("ok", f"Claim #{other_id} was already dismissed."))
+    operation = lambda: dismiss(record.ledger, claim_id, other_id, user.name, "ui", rationale.strip())  # noqa: E731
+    note, status = _attempt(operation, f"Dismissed claim #{other_id}: it will not be suggested again.")
+    return _panel(request, session, templates, claim_id, note, status)
+
+
+@router.post("/claims/{claim_id}/links/{link_id}/remove")
+def remove_link(
+    request: Request, claim_id: int, link_id: int, version: Annotated[int, Form()],
+    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+):  # fmt: skip
+    found = session.get(ClaimLink, link_id)
+    if found is None or claim_id not in (found.a_id, found.b_id):
+        raise HTTPException(404, f"claim {claim_id} has no link {link_id}")
+    if found.status != "active" and found.version == version:
+        return _panel(request, session, templates, claim_id, message("ok", f"Link #{link_id} was already removed."))
+    operation = lambda: unlink(record.ledger, link_id, user.name, "ui", rationale.strip(), base_version=version)  # noqa: E731
+    note, status = _attempt(operation, f"Removed link #{link_id} (version {{version}}).")
+    return _panel(request, session, templates, claim_id, note, status)
+
+
+def _pair_link(session, a: int, b: int) -> ClaimLink | None:
+    return next((x for x in links_of(session, [a]) if {x.a_id, x.b_id} == {a, b}), None)
+
+
+@router.post("/claims/{claim_id}/thread")
+def create_thread(
+    request: Request, claim_id: int, name: Annotated[str, Form(max_length=200)],
+    session: SessionDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+):  # fmt: skip
+    views.get_or_404(session, Claim, claim_id)
+    try:
+        thread = thread_from_claim(record.ledger, claim_id, name.strip(), user.name, "ui", rationale=rationale.strip())
+    except ValueError as problem:
+        raise HTTPException(422, str(problem))
+    target = f"/threads/{thread['id']}"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+# --- threads -----------------------------------------------------------------------------
+
+
+@router.get("/threads")
+def threads(request: Request, session: SessionDep, templates: TemplatesDep, user: CurrentUser):
+    return templates.TemplateResponse(request, "pages/threads.html", link_views.threads_list(session))
+
+
+@router.get("/threads/{thread_id}")
+def thread(request: Request, thread_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser, axis: Axis = "event"):
+    return _thread(request, session, templates, thread_id, axis)
+
+
+def _thread(request: Request, session, templates, thread_id: int, axis: str, note: dict | None = None, status: int = 200):
+    """The thread component (htmx: the axis switch, a verdict) or the whole page."""
+    session.rollback()
+    context = link_views.thread_view(session, thread_id, axis, note)
+    name = "partials/_thread.html" if is_htmx(request) else "pages/thread.html"
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+@router.post("/threads/{thread_id}/verdict")
+def verdict(
+    request: Request, thread_id: int, claim_id: Annotated[int, Form()], value: Annotated[str, Form(alias="verdict")],
+    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+    evidence: Annotated[list[int], Form()] = [], axis: Annotated[Literal["event", "published"], Form()] = "event",
+):  # fmt: skip
+    views.get_or_404(session, Thread, thread_id)
+    proof = tuple({"claim": e} for e in evidence)
+    operation = lambda: {"n": len(set_verdict(record.ledger, thread_id, claim_id, value, user.name, "ui", rationale.strip(), proof))}  # noqa: E731
+    note, status = _attempt(operation, f"Verdict on claim #{claim_id}'s proposition: {value} ({{n}} claim(s) changed).")
+    return _thread(request, session, templates, thread_id, axis, note, status)
+
+
+@router.get("/threads/{thread_id}/timeline.svg")
+def thread_svg(thread_id: int, session: SessionDep, user: CurrentUser, axis: Axis = "event"):
+    return Response(render_svg(_found(lambda: thread_timeline(session, thread_id, axis))), media_type="image/svg+xml")
+
+
+@router.get("/threads/{thread_id}/timeline.json")
+def thread_json(thread_id: int, session: SessionDep, user: CurrentUser, axis: Axis = "event"):
+    return JSONResponse(_found(lambda: thread_timeline(session, thread_id, axis)))
+
+
+@router.get("/entities/{entity_id}/timeline.svg")
+def entity_svg(entity_id: int, session: SessionDep, user: CurrentUser, axis: Axis = "event"):
+    return Response(render_svg(_found(lambda: entity_timeline(session, entity_id, axis))), media_type="image/svg+xml")
+
+
+@router.get("/entities/{entity_id}/timeline.json")
+def entity_json(entity_id: int, session: SessionDep, user: CurrentUser, axis: Axis = "event"):
+    return JSONResponse(_found(lambda: entity_timeline(session, entity_id, axis)))
+
+
+def _found(load):
+    try:
+        return load()
+    except NotFound as missing:
+        raise HTTPException(404, str(missing))
