@@ -13,9 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -78,7 +79,7 @@ class Writer:
     def __init__(self, session: Session, actor: str, origin: str):
         self.session, self.actor, self.origin = session, actor, origin
         self.conn = session.connection()  # Core statements on the hot path skip the ORM layer
-        head = self.conn.execute(select(Decision.seq, Decision.hash).order_by(Decision.seq.desc()).limit(1)).first()
+        head = self.conn.execute(_HEAD).first()
         self.seq, self.head = (head.seq, head.hash) if head else (0, GENESIS)
         self.decisions: list[dict] = []
         self._rows: dict[tuple[str, int], dict] = {}  # state rows touched in this transaction
@@ -90,8 +91,7 @@ class Writer:
         """Current state of one object as a dict, including this transaction's changes."""
         key = (target_type, target_id)
         if key not in self._rows:
-            table = STATE_TABLES[target_type].__table__
-            row = self.conn.execute(select(table).where(table.c.id == target_id)).mappings().first()
+            row = self.conn.execute(_statements(target_type).get, {"target_id": target_id}).mappings().first()
             if row is None:
                 return None
             self._rows[key] = dict(row)
@@ -127,8 +127,7 @@ class Writer:
 
     def _allocate_id(self, target_type: str) -> int:
         if target_type not in self._next_id:
-            table = STATE_TABLES[target_type].__table__
-            self._next_id[target_type] = (self.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+            self._next_id[target_type] = (self.conn.execute(_statements(target_type).max_id).scalar() or 0) + 1
         self._next_id[target_type] += 1
         return self._next_id[target_type] - 1
 
@@ -151,16 +150,32 @@ class Writer:
             self.conn.execute(insert(Decision.__table__), self.decisions)
             self.decisions = []
         for target_type in {t for t, _ in self._dirty}:
-            table = STATE_TABLES[target_type].__table__
+            statements = _statements(target_type)
             keys = [k for k in self._dirty if k[0] == target_type]
             inserts = [self._rows[k] for k in keys if k in self._inserted]
+            updates = [{**self._rows[k], "_id": k[1]} for k in keys if k not in self._inserted]
             if inserts:
-                self.conn.execute(insert(table), inserts)
-            for key in keys:
-                if key not in self._inserted:
-                    self.conn.execute(update(table).where(table.c.id == key[1]).values(**self._rows[key]))
+                self.conn.execute(statements.insert, inserts)
+            if updates:
+                self.conn.execute(statements.update, updates)
         self._dirty.clear()
         self._inserted.clear()
+
+
+_HEAD = select(Decision.seq, Decision.hash).order_by(Decision.seq.desc()).limit(1)
+
+
+@lru_cache(maxsize=None)
+def _statements(target_type: str) -> SimpleNamespace:
+    """Prepared statements per state table: built once, they skip SQLAlchemy's per-call construction."""
+    table = STATE_TABLES[target_type].__table__
+    columns = [c.name for c in table.columns if c.name != "id"]
+    return SimpleNamespace(
+        get=select(table).where(table.c.id == bindparam("target_id")),
+        max_id=select(func.max(table.c.id)),
+        insert=insert(table),
+        update=update(table).where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in columns}),
+    )
 
 
 @lru_cache(maxsize=None)
