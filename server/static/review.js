@@ -21,6 +21,8 @@
     li.focus({ preventScroll: true });
     li.scrollIntoView({ block: "nearest" });
     markText(Number(li.dataset.start), Number(li.dataset.end), scrollText !== false);
+    var slot = $(".links-slot", li); // a claim's related claims load when it becomes current (hx-trigger)
+    if (slot) slot.dispatchEvent(new CustomEvent("ct-current"));
   }
 
   function markText(start, end, scroll) {
@@ -50,6 +52,72 @@
     var li = current();
     var button = li && $('[data-key="' + key + '"]', li);
     if (button) button.click();
+  }
+
+  // --- related claims: the links panel on a claim page, or in the current claim of the document view ---
+
+  function linksPanel() {
+    var li = current();
+    return li ? $(".links", li) : $("section.links");
+  }
+  function suggestionList(panel) { return panel ? $all("li.suggestion", panel) : []; }
+  function highlighted(panel) { return panel && ($("li.suggestion.current", panel) || suggestionList(panel)[0]); }
+
+  function highlight(li) {
+    if (!li) return;
+    suggestionList(li.closest(".links")).forEach(function (other) { other.classList.remove("current", "choosing"); });
+    li.classList.add("current");
+    li.focus({ preventScroll: true });
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  function moveSuggestion(step) {
+    var list = suggestionList(linksPanel());
+    var at = list.indexOf(highlighted(linksPanel()));
+    highlight(list[Math.min(list.length - 1, Math.max(0, at + step))]);
+  }
+
+  function startLink() {
+    var li = highlighted(linksPanel());
+    if (!li) { toast("No suggestion to link here."); return; }
+    highlight(li);
+    li.classList.add("choosing");
+    var radio = $('input[name="relation"]:checked', li) || $('input[name="relation"]', li);
+    if (radio) radio.focus(); // arrows change it, Tab reaches the rationale, Enter links
+    toast("Relation: 1 same event · 2 supports · 3 contradicts · 4 updates (Esc cancels)");
+  }
+
+  function dismissSuggestion() {
+    var li = highlighted(linksPanel());
+    var button = li && $('[data-link-key="d"]', li);
+    if (button) button.click();
+  }
+
+  // While choosing a relation (after l): 1–4 pick it and link, Esc cancels. True when the key was ours.
+  function relationKey(event) {
+    var li = $("li.suggestion.choosing");
+    if (!li) return false;
+    if (event.key === "Escape") { event.preventDefault(); li.classList.remove("choosing"); li.focus(); return true; }
+    if (event.target.matches && event.target.matches('input:not([type="radio"]), textarea, select')) return false;
+    var radios = $all('input[name="relation"]', li);
+    var n = Number(event.key);
+    if (!(n >= 1 && n <= radios.length)) return false;
+    event.preventDefault();
+    if (busy) return true;
+    radios[n - 1].checked = true;
+    $('[data-link-key="l"]', li).click();
+    return true;
+  }
+
+  // l, d (and j/k on a claim page, where they have no candidates to move through). True when the key was ours.
+  function suggestionKey(event) {
+    var keys = { l: startLink, d: dismissSuggestion };
+    if (!$("#workbench")) { keys.j = function () { moveSuggestion(1); }; keys.k = function () { moveSuggestion(-1); }; }
+    var action = keys[event.key];
+    if (!action || !linksPanel()) return false;
+    event.preventDefault();
+    if (!busy || event.key === "j" || event.key === "k") action();
+    return true;
   }
 
   // --- selections → offsets (the server counts code points; JavaScript counts UTF-16 units) ---
@@ -133,8 +201,10 @@
       $('[data-key="n"]', event.target.form).click();
       return;
     }
+    if (relationKey(event)) return;
     if (typing(event.target) || $("dialog[open]")) return;
     if (event.key === "?") { event.preventDefault(); showKeys(); return; }
+    if (suggestionKey(event)) return;
     if (!$("#workbench")) return;
     var actions = {
       j: function () { move(1); },
@@ -162,6 +232,8 @@
       var li = document.getElementById("item-" + leaf.dataset.ref);
       if (li) setCurrent(li, false);
     }
+    var suggestion = target.closest("li.suggestion");
+    if (suggestion && !target.closest("button, a, input, select, label")) highlight(suggestion);
     var li2 = target.closest("#items > li.item");
     if (li2 && !target.closest("button, a, input, select")) setCurrent(li2, true);
   });
@@ -179,6 +251,13 @@
     if (event.target.id === "workbench" || event.target.closest("#workbench")) setCurrent(current(), true);
     var alert = $("#conflict [data-reapply]");
     if (alert) alert.focus();
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    // after linking, dismissing or removing: keep the keyboard in the panel that was swapped
+    var panel = event.target.closest && event.target.closest("section.links");
+    var next = panel && (highlighted(panel) || $("a, button", panel));
+    if (next) next.focus({ preventScroll: true });
   });
 
   document.addEventListener("htmx:responseError", function (event) {
