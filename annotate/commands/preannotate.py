@@ -38,24 +38,58 @@ def preannotate(
 
 def _annotate_files(chosen, files: list[str], format: str) -> int:
     """One JSON object per document, offsets into the text exactly as ingestion stores it."""
-    from annotate.ingest.readers import read_paths
-    from annotate.ingest.source import ReadError
-    from annotate.preannotate.base import DocumentInput
     from annotate.preannotate.jsonl import candidates_to_json
 
     if format != "jsonl":
         err.print(f"error: --format {format}: only jsonl is supported", markup=False)
         return 2
+    documents, failed = read_inputs(files)
+    for name, doc in documents:
+        entities, claims = chosen.annotate(doc)
+        typer.echo(json.dumps(candidates_to_json(name, doc.text, entities, claims, chosen), ensure_ascii=False))
+    return 1 if failed else 0
+
+
+def read_inputs(files: list[str]) -> tuple[list[tuple[str, "DocumentInput"]], int]:
+    """(file name, annotator input) for each readable document, as ingestion would store it;
+    unreadable files are reported on stderr and counted."""
+    from annotate.ingest.readers import read_paths
+    from annotate.ingest.source import ReadError
+    from annotate.preannotate.base import DocumentInput
+
     items = list(read_paths(files))
     for problem in (i for i in items if isinstance(i, ReadError)):
         err.print(f"error: {problem}", markup=False, highlight=False)
     docs = [i for i in items if not isinstance(i, ReadError)]
-    boilerplate = _boilerplate_across(docs)
-    for item, spans in zip(docs, boilerplate):
-        doc = DocumentInput(item.text, item.published, item.publisher, item.title, tuple((s["start"], s["end"]) for s in spans))
-        entities, claims = chosen.annotate(doc)
-        typer.echo(json.dumps(candidates_to_json(item.file_name, item.text, entities, claims, chosen), ensure_ascii=False))
-    return 1 if len(docs) < len(items) else 0
+    inputs = [
+        (d.file_name, DocumentInput(d.text, d.published, d.publisher, d.title, tuple((s["start"], s["end"]) for s in spans)))
+        for d, spans in zip(docs, _boilerplate_across(docs))
+    ]
+    return inputs, len(items) - len(docs)
+
+
+def evaluate(
+    gold: Annotated[str, typer.Option(help="Gold JSONL: one object per document {doc, entities, claims}.")],
+    docs: Annotated[list[str], typer.Argument(help="The documents the gold describes (files, folders or globs).")],
+    annotator: Annotated[str, typer.Option(help="Annotator name (see preannotate --list).")] = "rules",
+) -> None:
+    """Entity P/R/F1, claim recall, claimant and event-date accuracy, and reviewer effort against a gold set."""
+    from annotate.preannotate.evaluate import evaluate as score, format_report, predictions, read_jsonl
+    from annotate.preannotate.registry import get_annotator
+
+    try:
+        expected = read_jsonl(gold)
+    except (OSError, ValueError) as problem:
+        err.print(f"error: {gold}: {problem}", markup=False)
+        raise typer.Exit(2)
+    documents, failed = read_inputs(docs)
+    missing = sorted({g["doc"] for g in expected} - {name for name, _ in documents})
+    if missing:
+        err.print(f"error: {gold}: no document given for {', '.join(missing)}", markup=False)
+        raise typer.Exit(2)
+    console.print(format_report(score(expected, predictions(get_annotator(annotator), documents))), markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 def _boilerplate_across(docs) -> list[list[dict]]:
@@ -95,3 +129,4 @@ def annotate_stored(record, chosen, document_ids) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command()(preannotate)
+    app.command()(evaluate)
