@@ -1,6 +1,7 @@
 """`claimtrail preannotate`: candidates for files (no database) or for stored documents."""
 
 import json
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -83,6 +84,8 @@ def evaluate(
         err.print(f"error: {gold}: {problem}", markup=False)
         raise typer.Exit(2)
     documents, failed = read_inputs(docs)
+    by_name = {Path(g["doc"]).name: g["doc"] for g in expected}  # gold may name "folder/file.txt"
+    documents = [(by_name.get(name, name), doc) for name, doc in documents]
     missing = sorted({g["doc"] for g in expected} - {name for name, _ in documents})
     if missing:
         err.print(f"error: {gold}: no document given for {', '.join(missing)}", markup=False)
