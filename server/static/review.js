@@ -248,7 +248,8 @@
       field.focus();
       return;
     }
-    if (event.target.id === "workbench" || event.target.closest("#workbench")) setCurrent(current(), true);
+    var inLinks = event.target.closest(".links-slot"); // a claim's related claims loading: leave focus where it is
+    if (!inLinks && (event.target.id === "workbench" || event.target.closest("#workbench"))) setCurrent(current(), true);
     var alert = $("#conflict [data-reapply]");
     if (alert) alert.focus();
   });

@@ -1,0 +1,194 @@
+"""The links panel, threads and timelines: each write is exactly one decision under the signed-in
+user (origin ui) with its rationale, answered with the re-rendered component; text stays text."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from annotate.links import link
+from annotate.threads import create_thread
+from annotate.timeline import thread_timeline
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = 'The mayor said </svg><script>alert(1)</script><img src=x onerror="alert(2)"> the ferry across the reservoir resumed.'
+
+
+@pytest.fixture
+def story(desk):
+    """Three reports of one ferry: a statement, the same statement a day later, and a denial."""
+    texts = [
+        ("a.md", "Compass Wire", "2023-03-02", "The mayor of Zaporizhzhia said the ferry across the Dnipro reservoir resumed service on Thursday."),
+        ("b.md", "Northwatch", "2023-03-03", "The Zaporizhzhia mayor said ferry service across the Dnipro reservoir resumed on Thursday."),
+        ("c.md", "Eastbank Daily", "2023-03-09", HOSTILE),
+    ]  # fmt: skip
+    ids = []
+    for name, publisher, day, text in texts:
+        doc = desk.document(text, title=name, publisher=publisher, published=day, file_name=name)
+        ids.append(desk.claim(doc, text, claimant="The mayor", published=day))
+    return ids
+
+
+def panel(response) -> str:
+    assert response.template.name == "partials/_suggestions.html", response.text[:300]
+    return response.text
+
+
+def test_the_claim_page_shows_suggestions_escaped_with_relation_guess_and_reasons(alice, story):
+    a, b, c = story
+    page = alice.get(f"/claims/{a}")
+    assert page.status_code == 200 and page.template.name == "pages/claim.html"
+    others = [o["claim_id"] for _, o in page.context["suggestions"]]
+    assert b in others and c in others
+    html = page.text
+    assert f'id="links-{a}"' in html and "Looks like:" in html and "shared words:" in html and "Northwatch" in html
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    fragment = alice.get(f"/claims/{a}/links", htmx=True)
+    assert panel(fragment).startswith(f'<section id="links-{a}"')
+    assert alice.get(f"/claims/{a}/links").status_code == 303  # without htmx: the claim page holds the panel
+
+
+def test_link_writes_one_decision_with_user_rationale_and_the_suggestion_as_evidence(alice, story, ledger):
+    a, b, _ = story
+    ledger.mark()
+    response = alice.post(f"/claims/{a}/links", {"other_id": b, "relation": "same_event", "rationale": "same statement"})
+    assert response.status_code == 200 and f"Linked claim #{a} same_event claim #{b}" in panel(response)
+    [decision] = ledger.since()
+    assert (decision["actor"], decision["origin"], decision["action"], decision["rationale"]) == ("alice", "ui", "link.created", "same statement")
+    assert decision["evidence"][0]["suggestion"]["reasons"]
+    assert b not in [o["claim_id"] for _, o in response.context["suggestions"]]
+    assert [row["other"]["claim_id"] for row in response.context["linked"]] == [b]
+    assert response.context["proposition"]["claim_ids"] == [a, b]
+    ledger.mark()
+    again = alice.post(f"/claims/{a}/links", {"other_id": b, "relation": "same_event"})  # a double submit
+    assert again.status_code == 200 and "Already linked as same_event" in again.text and ledger.since() == []
+    other = alice.post(f"/claims/{a}/links", {"other_id": b, "relation": "contradicts"})  # a stale suggestion
+    assert other.status_code == 409 and "nothing saved" in other.text and ledger.since() == []
+
+
+def test_updates_point_from_the_newer_claim_and_a_bad_relation_is_refused(alice, story, ledger):
+    a, b, _ = story
+    ledger.mark()
+    alice.post(f"/claims/{b}/links", {"other_id": a, "relation": "updates"})
+    assert [(d["after"]["a_id"], d["after"]["b_id"]) for d in ledger.since()] == [(b, a)]  # b is a day newer
+    ledger.mark()
+    refused = alice.post(f"/claims/{a}/links", {"other_id": story[2], "relation": "is_the_same_as"})
+    assert refused.status_code == 422 and "relation must be one of" in refused.text and ledger.since() == []
+
+
+def test_dismissed_never_returns_and_twice_is_one_decision(alice, story, ledger):
+    a, b, _ = story
+    ledger.mark()
+    response = alice.post(f"/claims/{a}/dismiss", {"other_id": b, "rationale": "different ferry"})
+    assert "will not be suggested again" in panel(response)
+    assert [(d["actor"], d["origin"], d["action"], d["rationale"]) for d in ledger.since()] == [("alice", "ui", "dismissal.recorded", "different ferry")]
+    assert b not in [o["claim_id"] for _, o in response.context["suggestions"]]
+    assert a not in [o["claim_id"] for _, o in alice.get(f"/claims/{b}/links", htmx=True).context["suggestions"]]  # nor from the other side
+    again = alice.post(f"/claims/{a}/dismiss", {"other_id": b})
+    assert "already dismissed" in again.text and len(ledger.since()) == 1
+
+
+def test_remove_a_link_is_one_decision_and_a_stale_remove_is_refused(alice, story, ledger, record):
+    a, b, c = story
+    made = link(record.ledger, a, b, "same_event", "bob", "ui")
+    ledger.mark()
+    response = alice.post(f"/claims/{a}/links/{made['id']}/remove", {"version": 1, "rationale": "two ferries"})
+    assert f"Removed link #{made['id']}" in panel(response) and response.context["linked"] == []
+    assert ledger.written() == [("alice", "ui", "link.removed", made["id"])] and ledger.since()[0]["rationale"] == "two ferries"
+    ledger.mark()
+    again = alice.post(f"/claims/{a}/links/{made['id']}/remove", {"version": 2})
+    assert "already removed" in again.text and ledger.since() == []
+    second = link(record.ledger, a, c, "supports", "bob", "ui")
+    link(record.ledger, a, c, "contradicts", "bob", "ui", rationale="it is a denial")  # version 2 while alice looked at 1
+    ledger.mark()
+    stale = alice.post(f"/claims/{a}/links/{second['id']}/remove", {"version": 1})
+    assert stale.status_code == 409 and "link.relation_changed by bob" in stale.text and ledger.since() == []
+    assert alice.post(f"/claims/{b}/links/{second['id']}/remove", {"version": 2}).status_code == 404  # not b's link
+
+
+def test_plain_forms_get_the_claim_page_and_csrf_is_required(alice, story, ledger):
+    a, b, _ = story
+    ledger.mark()
+    for url, data in [(f"/claims/{a}/links", {"other_id": b, "relation": "supports"}), (f"/claims/{a}/dismiss", {"other_id": b}),
+                      (f"/claims/{a}/thread", {"name": "Ferry"})]:  # fmt: skip
+        refused = alice.client.post(url, data=data, headers={"HX-Request": "true"})
+        assert refused.status_code == 403, url
+    assert ledger.since() == []
+    plain = alice.post(f"/claims/{a}/links", {"other_id": b, "relation": "supports"}, htmx=False)
+    assert plain.status_code == 200 and plain.template.name == "pages/claim.html" and "Linked claim #" in plain.text
+    assert len(ledger.since()) == 1
+
+
+def test_a_thread_from_a_claim_its_page_svg_and_json(alice, story, ledger, record):
+    a, b, c = story
+    link(record.ledger, a, b, "same_event", "bob", "ui")
+    link(record.ledger, c, a, "contradicts", "bob", "ui")
+    ledger.mark()
+    made = alice.post(f"/claims/{a}/thread", {"name": "Zaporizhzhia ferry"}, htmx=False)
+    assert made.status_code == 303
+    thread_id = int(made.headers["location"].rsplit("/", 1)[1])
+    assert [d["action"] for d in ledger.since()] == ["thread.created"] + ["thread_member.added"] * 3
+    assert {d["actor"] for d in ledger.since()} == {"alice"}
+    assert f'href="/threads/{thread_id}#timeline"' in alice.get(f"/claims/{a}/links", htmx=True).text  # the claim links into it
+    page = alice.get(f"/threads/{thread_id}")
+    assert page.status_code == 200 and page.template.name == "pages/thread.html"
+    assert [len(p["appearances"]) for p in page.context["propositions"]] == [2, 1]  # a and b are one proposition
+    assert re.search(r'<figure class="timeline-svg">\s*<svg xmlns="http://www.w3.org/2000/svg"', page.text)
+    assert page.text.count('class="claim"') == 3 and "link-contradicts" in page.text
+    listed = alice.get("/threads")
+    assert "Zaporizhzhia ferry" in listed.text and f'href="/threads/{thread_id}"' in listed.text
+    by_date = alice.get(f"/threads/{thread_id}?axis=published", htmx=True)
+    assert by_date.template.name == "partials/_thread.html" and "By publication date</b>" in by_date.text
+    data = alice.get(f"/threads/{thread_id}/timeline.json?axis=published").json()
+    with record.session() as s:
+        assert data == thread_timeline(s, thread_id, "published")
+    svg = alice.get(f"/threads/{thread_id}/timeline.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml") and svg.text.startswith("<svg")
+    assert alice.get("/threads/999/timeline.json").status_code == 404
+    assert alice.get(f"/threads/{thread_id}/timeline.json?axis=sideways").status_code in (400, 422)
+
+
+def test_a_verdict_is_one_decision_per_claim_of_the_proposition_with_rationale_and_evidence(alice, story, ledger, record):
+    a, b, c = story
+    link(record.ledger, a, b, "same_event", "bob", "ui")
+    thread = create_thread(record.ledger, "Ferry", [a, b, c], "bob", "ui")
+    ledger.mark()
+    response = alice.post(f"/threads/{thread['id']}/verdict", {"claim_id": a, "verdict": "contested", "rationale": "denied a week later",
+                                                              "evidence": [c]})  # fmt: skip
+    assert response.status_code == 200 and response.template.name == "partials/_thread.html"
+    written = ledger.since()
+    assert [(d["actor"], d["origin"], d["action"], d["rationale"]) for d in written] == [("alice", "ui", "thread_member.verdict_set", "denied a week later")] * 2
+    assert written[0]["evidence"] == [{"claim": c}]
+    assert "contested" in response.text and "denied a week later" in response.text
+    ledger.mark()
+    bad = alice.post(f"/threads/{thread['id']}/verdict", {"claim_id": a, "verdict": "probably"})
+    assert bad.status_code == 422 and ledger.since() == []
+
+
+def test_a_hostile_quote_stays_text_in_the_inline_svg_and_the_svg_file(alice, story, record):
+    a, b, c = story
+    link(record.ledger, c, a, "contradicts", "bob", "ui")
+    thread = create_thread(record.ledger, '<b onmouseover="alert(3)">Ferry</b>', [a, c], "bob", "ui")
+    for url in (f"/threads/{thread['id']}", f"/threads/{thread['id']}/timeline.svg"):
+        text = alice.get(url).text
+        assert "<script>" not in text and "<img" not in text and "<b onmouseover" not in text, url
+        assert "&lt;/svg&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text, url
+    page = alice.get(f"/threads/{thread['id']}").text
+    assert page.count("<svg") == 1 and page.count("</svg>") == 1  # the quote did not close the drawing
+
+
+def test_only_the_timeline_drawing_is_inserted_unescaped():
+    """Jinja inserts objects with `__html__` as they are: only link_views.InlineSvg may have one."""
+    users = [p.relative_to(ROOT).as_posix() for p in (ROOT / "server").rglob("*.py") if "__html__" in p.read_text()]
+    assert users == ["server/link_views.py"]
+    assert (ROOT / "server" / "link_views.py").read_text().count("def __html__") == 1
+
+
+def test_entity_timeline_routes_and_the_entity_page_links_to_them(alice, desk, story):
+    town = desk.entity("Zaporizhzhia")
+    page = alice.get(f"/entities/{town}")
+    assert f'href="/entities/{town}/timeline.svg"' in page.text and f'href="/entities/{town}/timeline.json"' in page.text
+    data = alice.get(f"/entities/{town}/timeline.json").json()
+    assert data["kind"] == "entity" and data["title"] == "Zaporizhzhia"
+    assert alice.get(f"/entities/{town}/timeline.svg?axis=published").headers["content-type"].startswith("image/svg+xml")
+    assert alice.get("/entities/9999/timeline.svg").status_code == 404
