@@ -3,7 +3,12 @@
 (function () {
   "use strict";
 
-  var busy = false; // one request at a time: a double key press must not send a stale second decision
+  // A decision in flight: keys that decide wait (queued) until its answer has settled, so a
+  // quick "a a" decides two candidates in turn, never one twice with a stale version, and no
+  // key presses a button htmx has not taken over yet (htmx wires new content when it settles).
+  var busy = false;
+  var writing = 0;
+  var pending = [];
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $all(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
@@ -216,11 +221,13 @@
       n: function () { fromSelection("n"); },
       u: function () { var undo = $('#panel [data-key="u"]'); if (undo && !undo.disabled) undo.click(); }
     };
-    var action = actions[event.key];
-    if (!action) return;
+    if (!actions[event.key]) return;
     event.preventDefault();
-    if (busy && "axecnu".indexOf(event.key) >= 0) return;
-    action();
+    if (busy && "axecnu".indexOf(event.key) >= 0) {
+      if (pending.length < 3) pending.push(actions[event.key]);
+      return;
+    }
+    actions[event.key]();
   });
 
   document.addEventListener("click", function (event) {
@@ -238,8 +245,24 @@
     if (li2 && !target.closest("button, a, input, select")) setCurrent(li2, true);
   });
 
-  document.addEventListener("htmx:beforeRequest", function () { busy = true; });
-  document.addEventListener("htmx:afterRequest", function () { busy = false; });
+  function isWrite(detail) { return detail && detail.requestConfig && detail.requestConfig.verb !== "get"; }
+
+  function settled(detail) {
+    if (!isWrite(detail) || detail.requestConfig.ctSettled) return;
+    detail.requestConfig.ctSettled = true; // one answer settles several elements (workbench, counter)
+    if (detail.xhr && detail.xhr.status !== 200) pending = []; // a conflict or refusal: let the reviewer read it first
+    writing = Math.max(0, writing - 1);
+    busy = writing > 0;
+    if (!busy && pending.length) pending.shift()();
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isWrite(event.detail)) { writing += 1; busy = true; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) { pending = []; settled(event.detail); } // refused or unreachable: nothing will settle
+  });
+  document.addEventListener("htmx:afterSettle", function (event) { settled(event.detail); });
 
   document.addEventListener("htmx:afterSettle", function (event) {
     var editing = $("form.edit");
