@@ -26,18 +26,27 @@ from annotate.models import STATE_TABLES, Decision
 GENESIS = "0" * 64
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(value: Any) -> str:
     """The one JSON encoding the chain hashes: sorted keys, no spaces, UTF-8 text."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def decision_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
-    fields = [
-        row["seq"], row["at"], row["actor"], row["origin"], row["action"],
-        row["target_type"], row["target_id"], row["target_version"],
-        row["before"], row["after"], row["rationale"], row["evidence"], row["idempotency_key"],
-    ]  # fmt: skip
-    return hashlib.sha256((prev_hash + canonical(fields)).encode()).hexdigest()
+    """sha256(previous hash + the decision as canonical JSON).
+
+    before, after and evidence are stored as canonical JSON already, so they are spliced in
+    as they are (keys in sorted order) rather than encoded again: verification is then
+    bound by reading rows, not by re-escaping large texts.
+    """
+    fields = canonical([
+        row["seq"], row["at"], row["actor"], row["origin"], row["action"], row["target_type"],
+        row["target_id"], row["target_version"], row["rationale"], row["idempotency_key"],
+    ])  # fmt: skip
+    payload = f'{{"after":{row["after"]},"before":{row["before"]},"evidence":{row["evidence"]},"fields":{fields}}}'
+    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
 
 
 def utc_now() -> str:

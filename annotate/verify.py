@@ -41,7 +41,7 @@ def verify(
     check_state: bool = True,
 ) -> Report:
     report = Report()
-    heads = _walk_chain(engine, report)
+    heads = _walk_chain(engine, report, {cp["seq"] for cp in checkpoints})
     _check_checkpoints(report, heads, public_key, checkpoints)
     if check_state and report.ok:
         with Session(engine) as session:
@@ -49,13 +49,14 @@ def verify(
     return report
 
 
-def _walk_chain(engine: Engine, report: Report) -> dict[int, str]:
-    """Walk every decision in order; returns the recomputed head hash at each sequence number."""
+def _walk_chain(engine: Engine, report: Report, wanted: set[int]) -> dict[int, str]:
+    """Walk every decision in order; returns the recomputed head hash at the `wanted` sequence numbers."""
     heads: dict[int, str] = {0: GENESIS}
     expected_prev, expected_seq = GENESIS, 1
     query = select(*(Decision.__table__.c[name] for name in _COLUMNS)).order_by(Decision.seq)
     with engine.connect() as conn:
-        for row in conn.execution_options(yield_per=10_000).execute(query).mappings():
+        for values in conn.execution_options(yield_per=10_000).execute(query):
+            row = dict(zip(_COLUMNS, values))
             seq = row["seq"]
             if seq != expected_seq:
                 what = f"decisions {expected_seq}–{seq - 1} are missing (deleted)" if seq > expected_seq else "is out of order"
@@ -66,11 +67,12 @@ def _walk_chain(engine: Engine, report: Report) -> dict[int, str]:
                     f"decision {seq}: does not follow decision {seq - 1} (a decision was inserted, deleted or reordered)"
                 )
                 return heads
-            if decision_hash(row["prev_hash"], row) != row["hash"]:
+            if decision_hash(expected_prev, row) != row["hash"]:
                 report.problems.append(f"decision {seq}: altered (its content no longer matches its hash)")
                 return heads
             expected_prev, expected_seq = row["hash"], seq + 1
-            heads[seq] = row["hash"]
+            if seq in wanted:
+                heads[seq] = expected_prev
     report.size, report.head = expected_seq - 1, expected_prev
     return heads
 
