@@ -70,6 +70,17 @@ def test_review_a_document_by_keyboard(sign_in, desk, report):
     assert alice.errors == []  # no CSP violation, no script error
 
 
+def test_keys_pressed_quickly_decide_one_candidate_after_another(sign_in, desk, report):
+    page = sign_in("alice").page
+    page.goto(f"/documents/{report['doc']}")
+    mark = desk.head()
+    page.keyboard.press("a")
+    page.keyboard.press("a")  # before the first answer is back: waits, then accepts the next candidate
+    expect(page.locator("#progress")).to_contain_text("1 left · 2 accepted")
+    assert [(d["action"], d["target_id"]) for d in desk.decisions_after(mark)] == [
+        ("claim.accepted", report["first"]), ("mention.accepted", report["place"])]  # fmt: skip
+
+
 def test_add_a_claim_from_a_selection_edit_it_and_read_its_history(sign_in, desk, report, select_text):
     alice = sign_in("alice")
     page = alice.page
