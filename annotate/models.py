@@ -39,7 +39,7 @@ class Publisher(StateRow, table=True):
 class Document(StateRow, table=True):
     sha256: str = Field(index=True)  # of the stored text, which lives in DocumentText
     file_name: str = Field(index=True)
-    path: str = ""
+    path: str = Field(default="", index=True)  # a changed text at the same path is a new version
     format: str = "txt"
     title: Optional[str] = None
     publisher_id: Optional[int] = Field(default=None, index=True)

@@ -139,6 +139,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_file_name'), ['file_name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_path'), ['path'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_previous_id'), ['previous_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_published'), ['published'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_publisher_id'), ['publisher_id'], unique=False)
@@ -301,6 +302,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_document_publisher_id'))
         batch_op.drop_index(batch_op.f('ix_document_published'))
         batch_op.drop_index(batch_op.f('ix_document_previous_id'))
+        batch_op.drop_index(batch_op.f('ix_document_path'))
         batch_op.drop_index(batch_op.f('ix_document_file_name'))
 
     op.drop_table('document')

@@ -28,6 +28,7 @@ class Paragraph:
     start: int
     end: int
     hash: str
+    size: int = 0  # length of the normalised text: too short a paragraph is too generic to count
 
 
 def normalise(paragraph: str) -> str:
@@ -36,7 +37,11 @@ def normalise(paragraph: str) -> str:
 
 
 def paragraph_hash(paragraph: str) -> str:
-    return hashlib.blake2b(normalise(paragraph).encode("utf-8"), digest_size=8).hexdigest()
+    return _digest(normalise(paragraph))
+
+
+def _digest(normalised: str) -> str:
+    return hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def paragraphs(text: str) -> list[Paragraph]:
@@ -48,16 +53,20 @@ def paragraphs(text: str) -> list[Paragraph]:
         if chunk.strip():
             start = pos + len(chunk) - len(chunk.lstrip())
             end = pos + len(chunk.rstrip())
-            found.append(Paragraph(start, end, paragraph_hash(text[start:end])))
+            norm = normalise(text[start:end])
+            found.append(Paragraph(start, end, _digest(norm), len(norm)))
         pos = gap.end() if gap else pos
     return found
 
 
-def boilerplate_spans(text: str, doc_frequency: Callable[[str], int | None]) -> list[dict]:
+def boilerplate_spans(
+    text: str, doc_frequency: Callable[[str], int | None], pars: list[Paragraph] | None = None
+) -> list[dict]:
     """Sorted, merged spans [{"start", "end", "reason": "repeated" | "banner"}].
 
-    doc_frequency(hash) tells in how many *other* documents a paragraph appears."""
-    pars = paragraphs(text)
+    doc_frequency(hash) tells in how many *other* documents a paragraph appears;
+    `pars` are the text's paragraphs when the caller has them already."""
+    pars = paragraphs(text) if pars is None else pars
     kinds = [_kind(text, p, doc_frequency) for p in pars]
     marked = _runs(kinds) | _tail(text, pars, kinds)
     spans = [_span(pars[i].start, pars[i].end, "repeated") for i in sorted(marked)]
@@ -67,7 +76,7 @@ def boilerplate_spans(text: str, doc_frequency: Callable[[str], int | None]) -> 
 
 def _kind(text: str, p: Paragraph, doc_frequency) -> str:
     """One of: repeated (seen elsewhere), own, short (too short to judge), short-repeated."""
-    size = len(normalise(text[p.start : p.end]))
+    size = p.size
     repeated = (doc_frequency(p.hash) or 0) >= 1
     if size < MIN_REPEATED_CHARS:
         return "short-repeated" if repeated and size >= MIN_TAIL_CHARS else "short"

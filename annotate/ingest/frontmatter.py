@@ -12,7 +12,7 @@ _KEY_LINE = re.compile(r"[A-Za-z_][\w-]*\s*:")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when installed
     """Safe YAML that leaves dates as written, so a bad one is reported with its field and line."""
 
 

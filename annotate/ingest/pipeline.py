@@ -61,10 +61,12 @@ def ingest_documents(ledger: Ledger, docs: Iterable[SourceDocument], actor: str,
     """One transaction for the batch: all its documents go in, or none does."""
     with ledger.writer(actor, origin) as writer:
         batch = _Batch(writer)
-        fresh = [doc for doc in docs if batch.is_new(doc, report)]
+        hashed = [(sha256_text(doc.text), doc) for doc in docs]
+        batch.look_up(hashed)
+        fresh = [(sha, doc) for sha, doc in hashed if batch.is_new(sha, doc, report)]
         batch.count_paragraphs(fresh)
-        for doc in fresh:
-            batch.add(doc, report)
+        for sha, doc in fresh:
+            batch.add(sha, doc, report)
         batch.store_paragraphs()
         batch.mark_shared_boilerplate()
 
@@ -72,32 +74,45 @@ def ingest_documents(ledger: Ledger, docs: Iterable[SourceDocument], actor: str,
 class _Batch:
     def __init__(self, writer: Writer):
         self.writer, self.session = writer, writer.session
-        self.seen: set[str] = set()
+        self.seen: set[str] = set()  # text hashes stored before or earlier in this batch
+        self.texts: set[str] = set()  # text hashes whose text is stored
+        self.new_texts: list[dict] = []
+        self.latest: dict[tuple[str, str], int] = {}  # ("url" | "path", value) -> newest stored document
         self.pars: dict[str, list[Paragraph]] = {}  # by text sha256, computed once
         self.in_batch: Counter[str] = Counter()  # paragraph hash -> documents of this batch holding it
         self.stored: dict[str, int] = {}  # paragraph hash -> stored documents holding it before the batch
         self.pending: list[dict] = []  # ParagraphHash rows, stored once the whole batch is decided
         self.publishers: dict[str, int] = {}
 
-    def is_new(self, doc: SourceDocument, report: IngestReport) -> bool:
+    def look_up(self, hashed: list[tuple[str, SourceDocument]]) -> None:
+        """What is stored already, for the whole batch at once: texts, and earlier versions by URL or path."""
+        session = self.session
+        for chunk in _chunks(sorted({sha for sha, _ in hashed})):
+            self.seen.update(session.execute(select(Document.sha256).where(Document.sha256.in_(chunk))).scalars())
+            self.texts.update(session.execute(select(DocumentText.sha256).where(DocumentText.sha256.in_(chunk))).scalars())
+        for column, values in ((Document.url, {d.url for _, d in hashed if d.url}), (Document.path, {d.path for _, d in hashed if not d.url})):
+            for chunk in _chunks(sorted(values)):
+                latest = select(column, func.max(Document.id)).where(column.in_(chunk)).group_by(column)
+                self.latest.update({(column.key, value): doc_id for value, doc_id in session.execute(latest)})
+
+    def is_new(self, sha: str, doc: SourceDocument, report: IngestReport) -> bool:
         """False for a text already stored (re-ingesting is a no-op) or already in this batch."""
-        sha = sha256_text(doc.text)
-        if sha in self.seen or self.session.execute(select(Document.id).where(Document.sha256 == sha)).first():
+        if sha in self.seen:
             report.unchanged.append(doc.file_name)
             return False
         self.seen.add(sha)
         return True
 
-    def count_paragraphs(self, docs: list[SourceDocument]) -> None:
-        for doc in docs:
-            pars = self.pars[sha256_text(doc.text)] = paragraphs(doc.text)
+    def count_paragraphs(self, docs: list[tuple[str, SourceDocument]]) -> None:
+        for sha, doc in docs:
+            pars = self.pars[sha] = paragraphs(doc.text)
             self.in_batch.update({p.hash for p in pars})
         self.stored = _counts(self.session, list(self.in_batch))
 
-    def add(self, doc: SourceDocument, report: IngestReport) -> None:
-        sha = sha256_text(doc.text)
-        if self.session.get(DocumentText, sha) is None:
-            self.session.execute(insert(DocumentText), [{"sha256": sha, "text": doc.text}])
+    def add(self, sha: str, doc: SourceDocument, report: IngestReport) -> None:
+        if sha not in self.texts:
+            self.new_texts.append({"sha256": sha, "text": doc.text})
+            self.texts.add(sha)
         previous = self._previous_version(doc)
         pars = self.pars[sha]
         others = {p.hash: self.stored.get(p.hash, 0) + self.in_batch[p.hash] - 1 for p in pars}
@@ -110,11 +125,12 @@ class _Batch:
                     "title": doc.title, "publisher_id": self._publisher_id(doc.publisher), "url": doc.url,
                     "published": doc.published, "inferred": doc.inferred, "meta": doc.meta,
                     "length": len(doc.text), "ingested_at": utc_now(), "previous_id": previous,
-                    "boilerplate": boilerplate_spans(doc.text, others.get),
+                    "boilerplate": boilerplate_spans(doc.text, others.get, pars),
                 },  # fmt: skip
                 rationale=f"read from {doc.path}",
             )
         )
+        self.latest[("url", doc.url) if doc.url else ("path", doc.path)] = state["id"]  # a later one in this batch
         self.pending += [{"hash": h, "document_id": state["id"]} for h in {p.hash for p in pars}]
         report.added.append(state["id"])
         if previous:
@@ -122,8 +138,7 @@ class _Batch:
 
     def _previous_version(self, doc: SourceDocument) -> int | None:
         """A changed text at the same URL (or, without one, the same path) is a new version."""
-        key = Document.url == doc.url if doc.url else Document.path == doc.path
-        return self.session.execute(select(func.max(Document.id)).where(key)).scalar()
+        return self.latest.get(("url", doc.url) if doc.url else ("path", doc.path))
 
     def _publisher_id(self, name: str | None) -> int | None:
         if not name:
@@ -134,6 +149,8 @@ class _Batch:
         return self.publishers[name]
 
     def store_paragraphs(self) -> None:
+        if self.new_texts:
+            self.session.execute(insert(DocumentText), self.new_texts)
         if self.pending:
             self.session.execute(insert(ParagraphHash), self.pending)
 
@@ -156,7 +173,7 @@ class _Batch:
         text = self.session.get(DocumentText, doc["sha256"]).text
         pars = paragraphs(text)
         counts = _counts(self.session, [p.hash for p in pars])
-        spans = boilerplate_spans(text, lambda h: counts.get(h, 0) - 1)  # other documents only
+        spans = boilerplate_spans(text, lambda h: counts.get(h, 0) - 1, pars)  # other documents only
         if spans != doc["boilerplate"]:
             self.writer.apply(
                 Change(
