@@ -19,6 +19,12 @@ def claim(i: int) -> Change:
     return Change("claim.proposed", "claim", set={"document_id": 1 + i % 500, "start": i, "end": i + len(quote), "quote": quote, "score": 0.5})
 
 
+def mention(i: int) -> Change:
+    return Change("mention.proposed", "mention", set={
+        "document_id": 1 + i % 500, "start": i, "end": i + 7, "text": "Bakhmut", "label": "GPE",
+        "entity_id": 3, "annotator": "rules@bench", "score": 0.9, "reason": "gaz.gpe: known place"})  # fmt: skip
+
+
 def main(total: int = 1_000_000) -> None:
     record = fresh_record("ledger")
     ledger = record.ledger
@@ -31,8 +37,16 @@ def main(total: int = 1_000_000) -> None:
         for claim_id in range(1, n + 1):
             ledger.record("bob", "ui", Change("claim.accepted", "claim", claim_id, set={"status": "accepted"}, base_version=1))
 
+    # Entity mentions: what pre-annotation writes most; no full-text index to maintain.
+    with timed("batched mention proposals (10000 per transaction), 100,000", 100_000, "decisions"):
+        for start in range(0, 100_000, 10_000):
+            with ledger.writer("rules@bench", "annotator") as writer:
+                for i in range(start, start + 10_000):
+                    writer.apply(mention(i))
+
+    # Claims: each insert also feeds the FTS5 index and the claim-entity index (triggers).
     batch, done = 10_000, n
-    with timed(f"batched decisions ({batch} per transaction) up to {total:,}", total - done, "decisions"):
+    with timed(f"batched claim proposals ({batch} per transaction) up to {total:,}", total - done, "decisions"):
         while done < total:
             with ledger.writer("rules@bench", "annotator") as writer:
                 for i in range(done, min(done + batch, total)):
