@@ -34,18 +34,23 @@ def canonical(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def decision_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
-    """sha256(previous hash + the decision as canonical JSON).
+# The hashed fields, in order; before/after/evidence come last, as stored canonical JSON.
+HASHED = ("seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version",
+          "rationale", "idempotency_key", "after", "before", "evidence")  # fmt: skip
 
-    before, after and evidence are stored as canonical JSON already, so they are spliced in
+
+def decision_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
+    return hash_values(prev_hash, tuple(row[name] for name in HASHED))
+
+
+def hash_values(prev_hash: str, values: tuple) -> str:
+    """sha256(previous hash + the decision as canonical JSON), from values in HASHED order.
+
+    after, before and evidence are stored as canonical JSON already, so they are spliced in
     as they are (keys in sorted order) rather than encoded again: verification is then
     bound by reading rows, not by re-escaping large texts.
     """
-    fields = canonical([
-        row["seq"], row["at"], row["actor"], row["origin"], row["action"], row["target_type"],
-        row["target_id"], row["target_version"], row["rationale"], row["idempotency_key"],
-    ])  # fmt: skip
-    payload = f'{{"after":{row["after"]},"before":{row["before"]},"evidence":{row["evidence"]},"fields":{fields}}}'
+    payload = f'{{"after":{values[10]},"before":{values[11]},"evidence":{values[12]},"fields":{_ENCODER.encode(values[:10])}}}'
     return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
 
 

@@ -16,10 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from annotate.checkpoints import signature_ok
-from annotate.ledger import GENESIS, canonical, decision_hash, state_as_of
-from annotate.models import STATE_TABLES, Decision, Document, DocumentText
-
-_COLUMNS = [c.name for c in Decision.__table__.columns]
+from annotate.chain import walk
+from annotate.ledger import GENESIS, canonical, state_as_of
+from annotate.models import STATE_TABLES, Document, DocumentText
 
 
 @dataclass
@@ -39,42 +38,15 @@ def verify(
     public_key: Ed25519PublicKey | None = None,
     checkpoints: list[dict] = (),
     check_state: bool = True,
+    workers: int | None = None,
 ) -> Report:
-    report = Report()
-    heads = _walk_chain(engine, report, {cp["seq"] for cp in checkpoints})
-    _check_checkpoints(report, heads, public_key, checkpoints)
+    walked = walk(engine, {cp["seq"] for cp in checkpoints}, workers)
+    report = Report(size=walked.size, head=walked.head, problems=[walked.problem] if walked.problem else [])
+    _check_checkpoints(report, walked.heads, public_key, checkpoints)
     if check_state and report.ok:
         with Session(engine) as session:
             report.problems += state_drift(session) + text_drift(session)
     return report
-
-
-def _walk_chain(engine: Engine, report: Report, wanted: set[int]) -> dict[int, str]:
-    """Walk every decision in order; returns the recomputed head hash at the `wanted` sequence numbers."""
-    heads: dict[int, str] = {0: GENESIS}
-    expected_prev, expected_seq = GENESIS, 1
-    query = select(*(Decision.__table__.c[name] for name in _COLUMNS)).order_by(Decision.seq)
-    with engine.connect() as conn:
-        for values in conn.execution_options(yield_per=10_000).execute(query):
-            row = dict(zip(_COLUMNS, values))
-            seq = row["seq"]
-            if seq != expected_seq:
-                what = f"decisions {expected_seq}–{seq - 1} are missing (deleted)" if seq > expected_seq else "is out of order"
-                report.problems.append(f"decision {seq}: {what}")
-                return heads
-            if row["prev_hash"] != expected_prev:
-                report.problems.append(
-                    f"decision {seq}: does not follow decision {seq - 1} (a decision was inserted, deleted or reordered)"
-                )
-                return heads
-            if decision_hash(expected_prev, row) != row["hash"]:
-                report.problems.append(f"decision {seq}: altered (its content no longer matches its hash)")
-                return heads
-            expected_prev, expected_seq = row["hash"], seq + 1
-            if seq in wanted:
-                heads[seq] = expected_prev
-    report.size, report.head = expected_seq - 1, expected_prev
-    return heads
 
 
 def _check_checkpoints(report: Report, heads: dict[int, str], public_key, checkpoints) -> None:

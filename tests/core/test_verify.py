@@ -139,3 +139,12 @@ def test_deleting_any_one_decision_names_it(record, raw, seq):
     finally:
         with record.engine.begin() as conn:
             conn.execute(Decision.__table__.insert(), [row])
+
+
+def test_parallel_ranges_report_what_one_walk_reports(record, raw):
+    fill(record, 40)
+    assert verify(record.engine, workers=3).ok and verify(record.engine, workers=3).size == 40
+    raw(record, "DELETE FROM decision WHERE seq = 14")  # the first decision of the second range
+    raw(record, "UPDATE decision SET actor = 'mallory' WHERE seq = 30")
+    serial, parallel = verify(record.engine, workers=1), verify(record.engine, workers=3)
+    assert serial.problems == parallel.problems == ["decision 15: decisions 14–14 are missing (deleted)"]
