@@ -35,7 +35,8 @@ COMPLETION = frozenset(
 FRAMES = {
     "control": """capture captures captured capturing take takes took taken seize seized seizes occupy occupies occupied
         occupation control controls controlled hold holds held fall falls fell fallen liberate liberated liberation
-        recapture recaptured retake retook encircle encircled encirclement surround surrounded enter entered""",
+        recapture recaptured retake retook encircle encircled encirclement surround surrounded enter entered
+        expel expelled oust ousted drive drove driven lose lost""",
     "withdrawal": """withdraw withdraws withdrew withdrawn withdrawal retreat retreats retreated pull pulls pulled
         leave leaves left abandon abandoned evacuate evacuated evacuation flee fled""",
     "delivery": """deliver delivers delivered delivery deliveries arrive arrives arrived arrival send sends sent supply

@@ -30,6 +30,7 @@ ENTITY_SCAN = 60  # index entries read per entity on each side of the claim's da
 ENTITY_COUNT_CAP = 5000
 EMBEDDING = 0.1  # weight of sentence-embedding cosine, added to the score when the extra is installed
 SAME_QUESTION = 0.25  # same entity and same kind of event: two answers to one question ("who holds Bakhmut?")
+ANSWERS_DIFFER = 0.15  # same question, different answers (disputed or superseded): what a reviewer most needs to see
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
@@ -171,6 +172,8 @@ def _score(me: Facts, other: Facts, weights: Weights) -> tuple[float, dict]:
     base = (0.5 * f["lexical"] + 0.3 * f["entity"] + 0.1 * f["claimant"]
             + 0.05 * min(1.0, len(f["shared_numbers"]) / 2) + 0.05 * min(1.0, len(f["shared_dates"]))
             + SAME_QUESTION * f["same_question"])  # fmt: skip
+    if f["same_question"] and guess_relation(me, other, f)[0] in ("contradicts", "updates"):
+        base += ANSWERS_DIFFER
     return round(base * (0.5 + 0.5 * f["time"]), 4), f
 
 
