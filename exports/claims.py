@@ -5,19 +5,30 @@ tables, so an export cut at sequence S is the same file today as on the day it w
 The current tables serve only as an index: which links and thread memberships touch a page
 of claims (their endpoints never change once made); what those objects said at S is read
 from the ledger again. Claims are read in pages by id, so memory stays flat.
+
+The head path: when S is the ledger's head (an export "now", the common case) the state
+tables ARE the fold of the decisions at S (every decision updates its object's row in the
+same transaction, and `annotate.verify.state_drift` checks that they agree), so a page's
+objects are read from them with one query per type instead of parsing each object's last
+decision. The claims' own decisions (who proposed, accepted, last decided) are still read
+from the ledger. `iter_claims` re-reads the head after each page: writes commit decisions
+and state together, so if no decision past S is visible after the page's reads, none of
+those reads saw one; if one is, that page and the rest are read from the ledger.
 """
 
+import gc
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from itertools import groupby
 from typing import Iterable, Iterator
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import JSON, Text, bindparam, cast, func, or_, select
 from sqlmodel import Session
 
 from annotate.ledger import GENESIS, resolve_as_of, state_as_of
-from annotate.models import ClaimLink, Decision, DocumentText, ThreadMember
+from annotate.models import STATE_TABLES, Claim, ClaimLink, Decision, DocumentText, ThreadMember
 
 VERIFIED = ("accepted", "corrected")
 PAGE = 1000
@@ -64,13 +75,38 @@ def cut_at(session: Session, as_of: str | int | None = None) -> Cut:
 
 
 def iter_claims(
-    session: Session, seq: int, filters: Filters = Filters(), needs: Iterable[str] = (), page: int = PAGE
+    session: Session, seq: int, filters: Filters = Filters(), needs: Iterable[str] = (), page: int = PAGE,
+    from_ledger: bool = False,
 ) -> Iterator[dict]:
-    """Claims that pass `filters`, as of decision `seq`, in id order, one JSON-ready dict each."""
+    """Claims that pass `filters`, as of decision `seq`, in id order, one JSON-ready dict each.
+
+    At the head, objects come from the state tables unless `from_ledger` (same bytes, slower)."""
     needs, after = frozenset(needs), 0
+    at_head = not from_ledger and seq == _head(session)
     while ids := _page_ids(session, seq, after, page):
         after = ids[-1]
-        yield from _Page(session, seq, ids, needs).records(filters)
+        with no_gc():  # a page is many small acyclic dicts: the collector would only rescan them
+            chosen = _Page(session, seq, ids, needs, at_head)
+            if at_head and _head(session) != seq:  # a write committed during the page: it may be past the cut
+                at_head, chosen = False, _Page(session, seq, ids, needs, False)
+            records = chosen.records(filters)
+        yield from records
+
+
+@contextmanager
+def no_gc():
+    """The cyclic collector off for a stretch that builds many short-lived acyclic objects."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _head(session: Session) -> int:
+    return session.execute(select(func.max(Decision.seq))).scalar() or 0
 
 
 def _page_ids(session: Session, seq: int, after: int, size: int) -> list[int]:
@@ -93,20 +129,30 @@ def fold(session: Session, seq: int, target_type: str, ids: Iterable[int]) -> di
 class _Page:
     """One page of claims and everything their records need, read in a handful of queries."""
 
-    def __init__(self, session: Session, seq: int, ids: list[int], needs: frozenset):
-        self.session, self.seq, self.needs, self._docs = session, seq, needs, {}
+    def __init__(self, session: Session, seq: int, ids: list[int], needs: frozenset, at_head: bool = False):
+        self.session, self.seq, self.needs, self.at_head, self._docs = session, seq, needs, at_head, {}
         self.histories = _histories(session, seq, ids[0], ids[-1])
-        self.claims = {cid: {**json.loads(h[-1]["after"]), "id": cid, "version": h[-1]["target_version"]} for cid, h in self.histories.items()}
+        if at_head:
+            self.claims = _state(session, "claim", Claim.id.between(ids[0], ids[-1]))
+        else:
+            self.claims = {cid: {**json.loads(h[-1]["after"]), "id": cid, "version": h[-1]["target_version"]} for cid, h in self.histories.items()}
         self.links = self._links(range(ids[0], ids[-1] + 1), relation=None)
         self.members = self._members()
-        self.threads = fold(session, seq, "thread", {m["thread_id"] for ms in self.members.values() for m in ms})
+        self.threads = self.fold("thread", {m["thread_id"] for ms in self.members.values() for m in ms})
         self.groups = self._same_event_groups() if "appearances" in needs else {}
         others = {c for g in self.groups.values() for c in g} - set(self.claims)
-        self.all_claims = {**self.claims, **fold(session, seq, "claim", others)}
-        self.documents = fold(session, seq, "document", {c["document_id"] for c in self.all_claims.values()})
-        self.publishers = fold(session, seq, "publisher", {d["publisher_id"] for d in self.documents.values()})
+        self.all_claims = {**self.claims, **self.fold("claim", others)}
+        self.documents = self.fold("document", {c["document_id"] for c in self.all_claims.values()})
+        self.publishers = self.fold("publisher", {d["publisher_id"] for d in self.documents.values()})
         entity_ids = {e for c in self.claims.values() for e in [*c["entity_ids"], c["claimant_entity_id"]]}
-        self.entities = fold(session, seq, "entity", entity_ids)
+        self.entities = self.fold("entity", entity_ids)
+
+    def fold(self, target_type: str, ids: Iterable[int]) -> dict[int, dict]:
+        """These objects at the cut: from the state tables at the head, else from the ledger."""
+        if not self.at_head:
+            return fold(self.session, self.seq, target_type, ids)
+        ids = [i for i in set(ids) if i is not None]
+        return _state(self.session, target_type, STATE_TABLES[target_type].id.in_(bindparam(None, ids, expanding=True))) if ids else {}
 
     def records(self, filters: Filters) -> Iterator[dict]:
         chosen = [r for r in map(self._record, self.claims.values()) if _passes(r, filters)]
@@ -172,11 +218,14 @@ class _Page:
         else:
             ids = bindparam(None, list(claims), expanding=True)  # one parameter, not one per id
             touches = or_(ClaimLink.a_id.in_(ids), ClaimLink.b_id.in_(ids))
-        index = select(ClaimLink.id).where(touches)
         if relation:
-            index = index.where(ClaimLink.relation == relation)
+            touches = touches & (ClaimLink.relation == relation)
+        if self.at_head:
+            links = _state(self.session, "link", touches)
+        else:
+            links = fold(self.session, self.seq, "link", self.session.execute(select(ClaimLink.id).where(touches)).scalars())
         found: dict[int, list[dict]] = {}
-        for link in fold(self.session, self.seq, "link", self.session.execute(index).scalars()).values():
+        for link in links.values():
             if link["status"] != "active" or (relation and link["relation"] != relation):
                 continue
             for me, other, direction in ((link["a_id"], link["b_id"], "out"), (link["b_id"], link["a_id"], "in")):
@@ -186,14 +235,18 @@ class _Page:
     def _members(self) -> dict[int, list[dict]]:
         """Active thread memberships at the cut, with when their verdict was last decided."""
         first, last = min(self.claims), max(self.claims)
-        index = list(self.session.execute(select(ThreadMember.id).where(ThreadMember.claim_id.between(first, last))).scalars())
+        in_page = ThreadMember.claim_id.between(first, last)
+        if self.at_head:
+            members = _state(self.session, "thread_member", in_page)
+        else:
+            members = fold(self.session, self.seq, "thread_member", self.session.execute(select(ThreadMember.id).where(in_page)).scalars())
         decided = dict(self.session.execute(
             select(Decision.target_id, func.max(Decision.at))
-            .where(Decision.target_type == "thread_member", Decision.target_id.in_(bindparam(None, index, expanding=True)), Decision.seq <= self.seq)
+            .where(Decision.target_type == "thread_member", Decision.target_id.in_(bindparam(None, list(members), expanding=True)), Decision.seq <= self.seq)
             .group_by(Decision.target_id)
         ).all())  # fmt: skip
         found: dict[int, list[dict]] = {}
-        for m in fold(self.session, self.seq, "thread_member", index).values():
+        for m in members.values():
             if m["status"] == "active" and m["claim_id"] in self.claims:
                 found.setdefault(m["claim_id"], []).append({**m, "decided_at": decided[m["id"]]})
         return {k: sorted(v, key=lambda m: m["thread_id"]) for k, v in found.items()}
@@ -235,6 +288,20 @@ class _Page:
             text = self.session.execute(select(DocumentText.text).where(DocumentText.sha256 == sha)).scalar() or ""
             for r in group:
                 r["context"] = {"prefix": text[max(0, r["start"] - CONTEXT) : r["start"]], "suffix": text[r["end"] : r["end"] + CONTEXT]}
+
+
+def _state(session: Session, target_type: str, where) -> dict[int, dict]:
+    """Rows of one state table by id (at the head these are the objects as of the cut)."""
+    table = STATE_TABLES[target_type].__table__
+    names, as_json = table.c.keys(), [i for i, c in enumerate(table.c) if isinstance(c.type, JSON)]
+    query = select(*(cast(c, Text) if isinstance(c.type, JSON) else c for c in table.c)).where(where).order_by(table.c.id)
+    found = {}
+    for row in session.connection().execute(query).fetchall():
+        obj = dict(zip(names, row))
+        for i in as_json:  # read as text and decoded here: cheaper than the JSON type, and "[]" is common
+            obj[names[i]] = [] if row[i] == "[]" else json.loads(row[i])
+        found[obj["id"]] = obj
+    return found
 
 
 def _histories(session: Session, seq: int, first: int, last: int) -> dict[int, list[dict]]:

@@ -1,5 +1,6 @@
 """JSON Lines: one claim a line, every field the iterator gives (sorted keys, UTF-8)."""
 
+from itertools import islice
 from typing import Iterable
 
 from exports import dumps
@@ -9,8 +10,8 @@ NEEDS = ()
 
 
 def write(claims: Iterable[dict], out, ctx) -> int:
-    count = 0
-    for claim in claims:
-        out.write(dumps(claim) + "\n")
-        count += 1
+    count, claims = 0, iter(claims)
+    while chunk := [dumps(claim) for claim in islice(claims, 200)]:  # fewer, larger writes
+        out.write("\n".join(chunk) + "\n")
+        count += len(chunk)
     return count

@@ -45,13 +45,15 @@ def _counted(claims, counts: dict):
         yield claim
 
 
-def render(session: Session, fmt: str, cut: Cut, filters: Filters, options: dict, raw=None) -> dict:
-    """Write one export to `raw` (or only hash it); returns its counts, size and sha256."""
+def render(session: Session, fmt: str, cut: Cut, filters: Filters, options: dict, raw=None, from_ledger: bool = False) -> dict:
+    """Write one export to `raw` (or only hash it); returns its counts, size and sha256.
+
+    `from_ledger` reads every object from the decisions even at the head (same bytes; tests)."""
     module = writer(fmt)
     ctx = ExportContext(session, cut, filters, options)
     counts = {"claims": 0}
     sink = _Sink(raw)
-    counts["records"] = module.write(_counted(iter_claims(session, cut.seq, filters, module.NEEDS), counts), sink, ctx)
+    counts["records"] = module.write(_counted(iter_claims(session, cut.seq, filters, module.NEEDS, from_ledger=from_ledger), counts), sink, ctx)
     return {"counts": counts, "bytes": sink.bytes, "sha256": sink.sha.hexdigest()}
 
 

@@ -45,3 +45,29 @@ def test_verified_claims_as_of_the_cut(sample):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_same_cut_gives_the_same_bytes(sample, fmt):
     assert export_text(sample, fmt, sample.cut) == export_text(sample, fmt, sample.cut)
+
+
+@pytest.mark.parametrize("fmt", [*FORMATS, "labelstudio"])
+@pytest.mark.parametrize("filters", [Filters(), Filters(status=("accepted", "corrected")), Filters(verdict=("refuted",))])
+def test_at_the_head_the_state_tables_give_the_ledgers_bytes(sample, fmt, filters):
+    """The head path (state tables) and the ledger path, same cut: the same file."""
+    outputs = []
+    for from_ledger in (False, True):
+        out = io.BytesIO()
+        with sample.record.session() as session:
+            render(session, fmt, Cut(sample.head, ""), filters, OPTIONS, out, from_ledger=from_ledger)
+        outputs.append(out.getvalue())
+    assert outputs[0] and outputs[0] == outputs[1]
+
+
+def test_a_write_during_the_export_falls_back_to_the_ledger(sample, monkeypatch):
+    """If the head moves while a page is read, that page is read again from the ledger."""
+    import exports.claims as claims
+
+    heads = iter([sample.head, sample.head + 1])
+    monkeypatch.setattr(claims, "_head", lambda session: next(heads, sample.head + 1))
+    made = []
+    real_page = claims._Page
+    monkeypatch.setattr(claims, "_Page", lambda *args: made.append(args[-1]) or real_page(*args))
+    assert export_text(sample, "jsonl") == (GOLDEN / "sample.jsonl.jsonl").read_text(encoding="utf-8")
+    assert made == [True, False]
