@@ -82,11 +82,11 @@ def preannotate(record, document_ids: list[int]) -> None:
 def seed_links(record) -> None:
     """Link the example claims as examples/gold/links.jsonl says and make threads of the linked
     groups, so a reviewer can go from a claim to its story's timeline. Once: a rerun keeps them."""
-    from annotate.link_eval import import_links, load_gold
+    from annotate.linking.evaluate import import_links, load_gold
     from sqlalchemy import select
 
     from annotate.models import ClaimLink
-    from annotate.threads import create_thread, suggest_threads
+    from annotate.linking.threads import create_thread, suggest_threads
 
     with record.session() as session:
         if not GOLD_LINKS.is_file() or session.execute(select(ClaimLink.id).limit(1)).first():

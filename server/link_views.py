@@ -1,15 +1,15 @@
 """What the links panel, the thread pages and the timelines show (reads only: writes go
-through annotate.links and annotate.threads)."""
+through annotate.linking.links and annotate.linking.threads)."""
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from annotate.linking import suggest_links
-from annotate.links import appearances_of, component, links_of, proposition
+from annotate.linking.suggest import suggest_links
+from annotate.linking.links import appearances_of, component, links_of, proposition
 from annotate.models import Claim, Dismissal, Thread, ThreadMember
-from annotate.relations import RELATIONS
-from annotate.threads import VERDICTS, members, suggested_name, verdict_history
-from annotate.timeline import render_svg, thread_timeline
+from annotate.linking.relations import RELATIONS
+from annotate.linking.threads import VERDICTS, members, suggested_name, verdict_history
+from annotate.linking.timeline import render_svg, thread_timeline
 from server.views import get_or_404
 
 TOP = 5  # suggestions shown per claim: the target is the right claim within the top 5

@@ -27,7 +27,7 @@ def _actor(actor: str | None) -> str:
 def _embedder(use: bool):
     if not use:
         return None
-    from annotate.embeddings import load_embedder
+    from annotate.linking.embeddings import load_embedder
 
     found = load_embedder()
     if found is None:
@@ -43,7 +43,7 @@ def suggest(
     db: DbOption = None,
 ) -> None:
     """Print the top suggestions for every claim, one JSON line per claim."""
-    from annotate.linking import suggest_links
+    from annotate.linking.suggest import suggest_links
 
     if format != "jsonl":
         err.print(f"error: --format {format}: only jsonl is supported", markup=False)
@@ -71,7 +71,7 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Recall@K of suggestions and accuracy of relation guesses on gold links."""
-    from annotate.link_eval import evaluate as run, load_gold
+    from annotate.linking.evaluate import evaluate as run, load_gold
 
     with open_record(db).session() as session:
         report = run(session, load_gold(gold), top=top, embedder=_embedder(embeddings))
@@ -91,7 +91,7 @@ def import_gold(
     db: DbOption = None,
 ) -> None:
     """Record links from a JSONL file (spans matched to stored claims), e.g. to seed a demo."""
-    from annotate.link_eval import import_links, load_gold
+    from annotate.linking.evaluate import import_links, load_gold
 
     done, skipped = import_links(open_record(db).ledger, load_gold(gold), _actor(actor))
     console.print(f"{done} links recorded, {skipped} skipped (no stored claim for a span)", highlight=False)
@@ -107,7 +107,7 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Link two claims (a decision in the ledger)."""
-    from annotate.links import link
+    from annotate.linking.links import link
 
     made = _decide(lambda: link(open_record(db).ledger, a, b, relation, _actor(actor), "cli", rationale=why))
     console.print(f"link {made['id']}: claim {a} {relation} claim {b}", highlight=False)
@@ -116,7 +116,7 @@ def add(
 @links_app.command("remove")
 def remove(link_id: int, why: WhyOption, actor: ActorOption = None, db: DbOption = None) -> None:
     """Remove a link (the removal is a decision; the link's history stays)."""
-    from annotate.links import unlink
+    from annotate.linking.links import unlink
 
     _decide(lambda: unlink(open_record(db).ledger, link_id, _actor(actor), "cli", rationale=why))
     console.print(f"link {link_id} removed", highlight=False)
@@ -125,7 +125,7 @@ def remove(link_id: int, why: WhyOption, actor: ActorOption = None, db: DbOption
 @links_app.command("dismiss")
 def dismiss(claim: int, other: int, why: WhyOption = "", actor: ActorOption = None, db: DbOption = None) -> None:
     """Dismiss a suggestion: this pair is not suggested again."""
-    from annotate.links import dismiss as record_dismissal
+    from annotate.linking.links import dismiss as record_dismissal
 
     _decide(lambda: record_dismissal(open_record(db).ledger, claim, other, _actor(actor), "cli", rationale=why))
     console.print(f"dismissed: claim {claim} ↔ claim {other}", highlight=False)
@@ -142,8 +142,8 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Create a thread from claims."""
-    from annotate.links import component
-    from annotate.threads import create_thread
+    from annotate.linking.links import component
+    from annotate.linking.threads import create_thread
 
     record = open_record(db)
     ids = list(claim)
@@ -159,7 +159,7 @@ def verdict(thread: int, claim: int, value: Annotated[str, typer.Argument(metava
             evidence: Annotated[list[int], typer.Option("--evidence", help="A claim that supports the verdict.")] = [],
             actor: ActorOption = None, db: DbOption = None) -> None:  # fmt: skip
     """Set the thread's verdict on a claim's proposition: unassessed, corroborated, contested, refuted, unverifiable."""
-    from annotate.threads import set_verdict
+    from annotate.linking.threads import set_verdict
 
     changed = _decide(lambda: set_verdict(open_record(db).ledger, thread, claim, value, _actor(actor), "cli",
                                           rationale=why, evidence=tuple({"claim": e} for e in evidence)))  # fmt: skip
@@ -174,7 +174,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """A thread's timeline, as JSON or as an SVG drawing."""
-    from annotate.timeline import render_svg, thread_timeline
+    from annotate.linking.timeline import render_svg, thread_timeline
 
     if format not in ("json", "svg"):
         err.print(f"error: --format {format}: json or svg", markup=False)
@@ -192,7 +192,7 @@ def suggest_threads(
     db: DbOption = None,
 ) -> None:
     """Linked groups of claims not yet in any thread, as JSON lines (or made into threads)."""
-    from annotate.threads import create_thread, suggest_threads as find
+    from annotate.linking.threads import create_thread, suggest_threads as find
 
     record = open_record(db)
     with record.session() as session:

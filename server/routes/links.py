@@ -1,5 +1,5 @@
-"""Links between claims, threads and timelines. Each write is one annotate.links or
-annotate.threads operation under the signed-in user (origin "ui"); htmx gets the
+"""Links between claims, threads and timelines. Each write is one annotate.linking.links or
+annotate.linking.threads operation under the signed-in user (origin "ui"); htmx gets the
 re-rendered component back, a plain form the whole page."""
 
 from typing import Annotated, Literal
@@ -8,11 +8,11 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from annotate.ledger import Conflict, NotFound
-from annotate.linking import relation_between
-from annotate.links import dismiss, link, links_of, unlink
+from annotate.linking.suggest import relation_between
+from annotate.linking.links import dismiss, link, links_of, unlink
 from annotate.models import Claim, ClaimLink, Thread
-from annotate.threads import set_verdict, thread_from_claim
-from annotate.timeline import entity_timeline, render_svg, thread_timeline
+from annotate.linking.threads import set_verdict, thread_from_claim
+from annotate.linking.timeline import entity_timeline, render_svg, thread_timeline
 from server import link_views, views
 from server.deps import CurrentUser, RecordDep, SessionDep, TemplatesDep, is_htmx
 from server.routes.review import message

@@ -45,7 +45,7 @@ def test_link_the_top_suggestion_by_keyboard_then_open_the_thread_timeline(sign_
 
 
 def test_screenshot_of_a_thread_timeline(sign_in, desk, record, tmp_path):
-    from annotate.threads import create_thread
+    from annotate.linking.threads import create_thread
 
     a, b = two_reports(desk)
     thread = create_thread(record.ledger, "Ferry service", [a, b], "lea", "cli")

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from annotate.cli import app
 from annotate.ledger import history
-from annotate.link_eval import load_gold, match_span
+from annotate.linking.evaluate import load_gold, match_span
 
 
 @pytest.fixture

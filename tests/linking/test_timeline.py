@@ -5,9 +5,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from annotate.links import link
-from annotate.threads import create_thread, set_verdict
-from annotate.timeline import entity_timeline, render_svg, thread_timeline
+from annotate.linking.links import link
+from annotate.linking.threads import create_thread, set_verdict
+from annotate.linking.timeline import entity_timeline, render_svg, thread_timeline
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = 'Officials said <script>alert("x")</script> & "Bakhmut" held\x0b firm.'

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from annotate.links import link
-from annotate.threads import create_thread
-from annotate.timeline import thread_timeline
+from annotate.linking.links import link
+from annotate.linking.threads import create_thread
+from annotate.linking.timeline import thread_timeline
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = 'The mayor said </svg><script>alert(1)</script><img src=x onerror="alert(2)"> the ferry across the reservoir resumed.'

@@ -9,13 +9,13 @@ verdict change from the ledger, placed at the date of its evidence when that is 
 from sqlalchemy import text
 from sqlmodel import Session
 
-from annotate.canonical import entity_groups
-from annotate.features import to_date
+from annotate.linking.canonical import entity_groups
+from annotate.linking.features import to_date
 from annotate.ledger import NotFound
-from annotate.links import appearances_of, links_of
+from annotate.linking.links import appearances_of, links_of
 from annotate.models import Entity, Thread
-from annotate.threads import members, verdict_history
-from annotate.timeline_svg import render_svg  # noqa: F401  (drawn from this module's data; public here)
+from annotate.linking.threads import members, verdict_history
+from annotate.linking.timeline_svg import render_svg  # noqa: F401  (drawn from this module's data; public here)
 
 AXES = ("event", "published")
 ENTITY_LIMIT = 500

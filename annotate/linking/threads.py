@@ -10,9 +10,9 @@ from collections import Counter
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotate.canonical import entity_groups, group_names
+from annotate.linking.canonical import entity_groups, group_names
 from annotate.ledger import Change, Ledger, NotFound, Writer, decision_dict
-from annotate.links import component
+from annotate.linking.links import component
 from annotate.models import Claim, ClaimLink, Decision, Entity, ThreadMember
 
 VAGUE_TYPES = {"NORP", "DATE", "QUANTITY"}  # "Russian" names no story

@@ -17,11 +17,11 @@ from sqlalchemy import select, text
 from sqlmodel import Session
 
 from annotate import fulltext
-from annotate.canonical import entity_groups, group_names
-from annotate.features import FRAME, Facts, Weights, compare, idf, to_date
+from annotate.linking.canonical import entity_groups, group_names
+from annotate.linking.features import FRAME, Facts, Weights, compare, idf, to_date
 from annotate.models import Claim, Document
-from annotate.relations import guess_relation
-from annotate.terms import content_words, stem, stems
+from annotate.linking.relations import guess_relation
+from annotate.linking.terms import content_words, stem, stems
 
 TEXT_CANDIDATES = 50
 ENTITY_GROUPS = 3  # the claim's rarest entities used to find candidates

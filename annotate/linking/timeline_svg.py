@@ -1,4 +1,4 @@
-"""Draw a timeline (annotate.timeline) as a standalone, printable SVG: no JavaScript.
+"""Draw a timeline (annotate.linking.timeline) as a standalone, printable SVG: no JavaScript.
 
 Month ticks on a date axis, one lane per source, a dot per claim with a <title> tooltip,
 arcs for links styled by relation with colour *and* dash pattern and end marker (so a

@@ -12,9 +12,9 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from annotate import cues
-from annotate.canonical import Groups
-from annotate.terms import WORD, is_content, stem, stems, words
+from annotate.linking import cues
+from annotate.linking.canonical import Groups
+from annotate.linking.terms import WORD, is_content, stem, stems, words
 
 FRAME = "≈"  # prefix of a kind-of-event pseudo-term ("≈control")
 FUZZY_NAME = 85  # rapidfuzz ratio at which two capitalised words are taken as spellings of one name

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from annotate.ledger import Change, Ledger, NotFound, Writer
 from annotate.models import Claim, ClaimLink, Dismissal, Document, Publisher
-from annotate.relations import RELATIONS
+from annotate.linking.relations import RELATIONS
 
 SUGGESTER = "linking@1"  # names the suggestion engine in a link's provenance
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotate.linking import relation_between, suggest_links
+from annotate.linking.suggest import relation_between, suggest_links
 from annotate.models import Claim, Document
-from annotate.relations import RELATIONS
+from annotate.linking.relations import RELATIONS
 
 
 def load_gold(path: str | Path) -> list[dict]:
@@ -35,7 +35,7 @@ def match_span(session: Session, span: dict) -> int | None:
 
 def import_links(ledger, gold: list[dict], actor: str, origin: str = "import") -> tuple[int, int]:
     """Record gold links as link decisions (a demo's or a colleague's links); returns (linked, skipped)."""
-    from annotate.links import link
+    from annotate.linking.links import link
 
     with Session(ledger.engine) as session:
         pairs = [(match_span(session, g["a"]), match_span(session, g["b"]), g["relation"]) for g in gold]
