@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from annotate.config import Settings
-from annotate.linking import suggest_links
+from annotate.linking.suggest import suggest_links
 from annotate.record import Record
 from benchmarks.common import percentiles, timed
 

@@ -14,10 +14,10 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 
 from annotate.ledger import Change
-from annotate.links import link
+from annotate.linking.links import link
 from annotate.models import DocumentText
-from annotate.threads import create_thread, set_verdict
-from annotate.timeline import render_svg, thread_timeline
+from annotate.linking.threads import create_thread, set_verdict
+from annotate.linking.timeline import render_svg, thread_timeline
 from benchmarks.common import fresh_record, percentiles, timed
 
 RELATIONS = ("same_event", "supports", "contradicts", "updates")
