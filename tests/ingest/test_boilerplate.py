@@ -1,22 +1,11 @@
 """Boilerplate: repeated blocks across documents and site banners, as offsets into the text."""
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotate.ingest import boilerplate_spans, paragraph_hash, paragraphs
-
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "seeds"
-
-
-def seed(prefix: str) -> str:
-    if not SEEDS.is_dir():
-        pytest.skip(f"shared corpus not found at {SEEDS}")
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
 
 def frequency_from(*others: str):
     """doc_frequency as the pipeline would give it: in how many of the other texts a hash appears."""
@@ -106,7 +95,7 @@ def test_a_document_that_is_entirely_repeated_is_not_marked_at_its_edges():
     assert boilerplate_spans(text, lambda h: 1) == []
 
 
-def test_seed_block_shared_by_the_two_isw_reports_is_repeated_in_both():
+def test_seed_block_shared_by_the_two_isw_reports_is_repeated_in_both(seed):
     first, second = seed("000"), seed("001")
     for text, other in ((first, second), (second, first)):
         spans = boilerplate_spans(text, frequency_from(other))
@@ -118,7 +107,7 @@ def test_seed_block_shared_by_the_two_isw_reports_is_repeated_in_both():
         assert "Key Takeaways" not in block and "Putin" not in block
 
 
-def test_seed_002_quotes_isw_without_losing_the_quote():
+def test_seed_002_quotes_isw_without_losing_the_quote(seed):
     text = seed("002")
     spans = boilerplate_spans(text, frequency_from(seed("000"), seed("001"), seed("003")))
     assert marked(text, spans, "banner") == ["Support Us", "Support UP or become our patron!"]

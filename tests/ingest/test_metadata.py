@@ -1,7 +1,6 @@
 """Metadata inference: title, publisher and publication date from raw text."""
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,16 +10,6 @@ from annotate.ingest import infer_metadata
 from annotate.ingest.dates import find_dates, parse_date_value
 from annotate.ingest.metadata import infer_published, infer_title
 from annotate.ingest.publisher import infer_publisher
-
-SEEDS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "seeds"
-
-
-def seed(prefix: str) -> str:
-    if not SEEDS.is_dir():
-        pytest.skip(f"shared corpus not found at {SEEDS}")
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
 
 # --- the four seed reports ----------------------------------------------------------------------
 
@@ -37,7 +26,7 @@ def seed(prefix: str) -> str:
         ("003", "Double Jeopardy: Russia Threatens to Invade Kupiansk Again", "Human Rights First", "2023-08-31"),
     ],
 )  # fmt: skip
-def test_seed_reports(prefix, title, publisher, published):
+def test_seed_reports(seed, prefix, title, publisher, published):
     assert infer_metadata(seed(prefix)) == (title, publisher, published)
 
 
