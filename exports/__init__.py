@@ -1,8 +1,8 @@
 """Export formats by name: an iterator of claims → one small writer per format.
 
 A format is a module with
-  * `write(claims, out, ctx) -> int`: write the records to `out` (anything with a
-    text `write`), return how many it wrote; `claims` come from
+  * `write(claims, out, ctx) -> int`: write the records to `out` (its `write` takes
+    text or UTF-8 bytes), return how many it wrote; `claims` come from
     `exports.claims.iter_claims`, already filtered and in id order;
   * `SUFFIX` (".jsonl") and `NEEDS` (what it asks of the iterator beyond the plain
     claim: "context", "appearances", "history"; see exports/claims.py).
@@ -11,10 +11,10 @@ no randomness, stable ordering, so that `export verify` can compare hashes.
 """
 
 import importlib
-import json
 from dataclasses import dataclass, field
 from types import ModuleType
 
+import orjson
 from sqlmodel import Session
 
 from exports.claims import Cut, Filters
@@ -29,9 +29,16 @@ FORMATS = {
 }
 DEFAULT_BASE_URL = "http://localhost:8000"
 
-# JSON for every writer: UTF-8 text, keys in the order the record builds them (fixed, so
-# the output is deterministic); one encoder reused, the hot path of a million-claim export.
-dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+# JSON for every writer: compact UTF-8, keys in the order the record builds them (fixed, so
+# the output is deterministic). orjson: encoding is the hot path of a million-claim export,
+# and it is several times faster than the standard library's C encoder here.
+def dumps(value) -> str:
+    return orjson.dumps(value).decode()
+
+
+def json_line(value) -> bytes:
+    """One JSON Lines line, as the UTF-8 bytes a sink takes without re-encoding."""
+    return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
 
 
 class FormatUnavailable(LookupError):

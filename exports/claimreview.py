@@ -8,7 +8,7 @@ review is the thread's verdict; its date is when that verdict was last decided.
 
 from typing import Iterable
 
-from exports import dumps
+from exports import json_line
 
 SUFFIX = ".jsonl"
 NEEDS = ("appearances",)
@@ -31,7 +31,7 @@ def write(claims: Iterable[dict], out, ctx) -> int:
         if claim["verdict"] not in RATINGS or group[0] in open_groups:
             continue
         open_groups[group[0]] = group[-1]
-        out.write(dumps(review(claim, ctx)) + "\n")
+        out.write(json_line(review(claim, ctx)))
         count += 1
     return count
 

@@ -11,20 +11,20 @@ tables ARE the fold of the decisions at S (every decision updates its object's r
 same transaction, and `annotate.verify.state_drift` checks that they agree), so a page's
 objects are read from them with one query per type instead of parsing each object's last
 decision. The claims' own decisions (who proposed, accepted, last decided) are still read
-from the ledger. `iter_claims` re-reads the head after each page: writes commit decisions
+from the ledger, without their JSON: the database picks the status out of it. `iter_claims` re-reads the head after each page: writes commit decisions
 and state together, so if no decision past S is visible after the page's reads, none of
 those reads saw one; if one is, that page and the rest are read from the ledger.
 """
 
 import gc
 import json
-import re
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from itertools import groupby
 from typing import Iterable, Iterator
 
 from sqlalchemy import JSON, Text, bindparam, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session
 
 from annotate.ledger import GENESIS, resolve_as_of, state_as_of
@@ -33,9 +33,6 @@ from annotate.models import STATE_TABLES, Claim, ClaimLink, Decision, DocumentTe
 VERIFIED = ("accepted", "corrected")
 PAGE = 1000
 CONTEXT = 32  # characters of prefix / suffix around a quote (Web Annotation TextQuoteSelector)
-# A claim's status read from a decision's canonical JSON without parsing it all: in that
-# encoding a quote inside a string is escaped, so this can only match the top-level key.
-_STATUS = re.compile(r'"status":"([^"\\]*)"')
 
 # What a format may ask for beyond the plain claim (each costs extra reads):
 #   "context"      prefix / suffix text around the quote
@@ -131,7 +128,7 @@ class _Page:
 
     def __init__(self, session: Session, seq: int, ids: list[int], needs: frozenset, at_head: bool = False):
         self.session, self.seq, self.needs, self.at_head, self._docs = session, seq, needs, at_head, {}
-        self.histories = _histories(session, seq, ids[0], ids[-1])
+        self.histories = _histories(session, seq, ids[0], ids[-1], with_after=not at_head or "history" in needs)
         if at_head:
             self.claims = _state(session, "claim", Claim.id.between(ids[0], ids[-1]))
         else:
@@ -304,23 +301,32 @@ def _state(session: Session, target_type: str, where) -> dict[int, dict]:
     return found
 
 
-def _histories(session: Session, seq: int, first: int, last: int) -> dict[int, list[dict]]:
-    """Every decision on the claims first..last up to `seq`, oldest first, by claim."""
-    columns = (Decision.seq, Decision.at, Decision.actor, Decision.origin, Decision.action,
-               Decision.target_id, Decision.target_version, Decision.after, Decision.rationale, Decision.hash)  # fmt: skip
+def _histories(session: Session, seq: int, first: int, last: int, with_after: bool = True) -> dict[int, list[dict]]:
+    """Every decision on the claims first..last up to `seq`, oldest first, by claim.
+
+    Each has the claim's status after it; its whole `after` JSON only `with_after`."""
+    after = Decision.after if with_after else None
+    columns = (Decision.seq, Decision.at, Decision.actor, Decision.origin, Decision.action, Decision.target_id,
+               Decision.target_version, Decision.rationale, Decision.hash, _status(session), after)  # fmt: skip
     query = (
         select(*columns)
         .where(Decision.target_type == "claim", Decision.target_id.between(first, last), Decision.seq <= seq)
         .order_by(Decision.target_id, Decision.seq)
     )
     found: dict[int, list[dict]] = {}
-    for seq_, at, actor, origin, action, target_id, version, after, rationale, hash_ in session.connection().execute(query).fetchall():
-        status = _STATUS.search(after)  # only the last `after` of each claim is parsed (see _Page)
+    for seq_, at, actor, origin, action, target_id, version, rationale, hash_, status, after in session.connection().execute(query).fetchall():
         found.setdefault(target_id, []).append({
             "seq": seq_, "at": at, "actor": actor, "origin": origin, "action": action, "target_version": version,
-            "after": after, "rationale": rationale, "hash": hash_, "status": status and status.group(1),
+            "rationale": rationale, "hash": hash_, "status": status, "after": after,
         })  # fmt: skip
     return found
+
+
+def _status(session: Session):
+    """A decision's status as the database reads it from the `after` JSON, which then stays there."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.json_extract(Decision.after, "$.status")
+    return cast(Decision.after, JSONB)["status"].astext
 
 
 def _accepted_by(history: list[dict]) -> dict | None:

@@ -21,22 +21,25 @@ from annotate.models import Decision
 from exports import ExportContext, writer
 from exports.claims import Cut, Filters, cut_at, iter_claims
 
-MANIFEST_VERSION = "claimtrail-export/1"
+# The layout of the data files this version writes; /2 is compact JSON (orjson). A manifest
+# of another layout can be checked against its file and the ledger, not re-derived.
+MANIFEST_VERSION = "claimtrail-export/2"
 
 
 class _Sink:
-    """A text sink that hashes and counts what it writes (and keeps it, given a file)."""
+    """A sink for text or UTF-8 bytes that hashes and counts them (and keeps them, given a file)."""
 
     def __init__(self, raw=None):
         self.raw, self.sha, self.bytes = raw, hashlib.sha256(), 0
 
-    def write(self, text: str) -> int:
-        data = text.encode("utf-8")
+    def write(self, data: str | bytes) -> int:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
         self.sha.update(data)
         self.bytes += len(data)
         if self.raw:
             self.raw.write(data)
-        return len(text)
+        return len(data)
 
 
 def _counted(claims, counts: dict):
@@ -116,6 +119,10 @@ def verify(session: Session, manifest_file: Path) -> Verdict:
     chain = _chain_problem(session, seq, manifest["ledger"]["head_hash"])
     if chain:
         problems.append(f"the ledger changed: {chain}")
+    elif manifest.get("manifest") != MANIFEST_VERSION:
+        made_by = (manifest.get("tool") or {}).get("version", "an unknown version")
+        problems.append(f"the export is in layout {manifest.get('manifest')!r}, made by claimtrail {made_by}; this claimtrail "
+                        f"writes {MANIFEST_VERSION!r} and cannot re-derive it: verify it with claimtrail {made_by}")  # fmt: skip
     else:
         again = render(session, manifest["format"], Cut(seq, manifest["ledger"]["head_hash"]),
                        Filters.from_dict(manifest["filters"]), manifest.get("options") or {})  # fmt: skip

@@ -8,7 +8,7 @@ a claim and carry its verdict when it has one.
 from typing import Iterable
 from urllib.parse import quote
 
-from exports import dumps
+from exports import json_line
 
 SUFFIX = ".jsonl"
 NEEDS = ("context",)
@@ -18,7 +18,7 @@ CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 def write(claims: Iterable[dict], out, ctx) -> int:
     count = 0
     for claim in claims:
-        out.write(dumps(annotation(claim, ctx)) + "\n")
+        out.write(json_line(annotation(claim, ctx)))
         count += 1
     return count
 

@@ -84,3 +84,12 @@ def test_a_missing_file_fails(sample, tmp_path):
     path, _ = make(sample, tmp_path)
     path.unlink()
     assert "missing" in check(sample, path).problems[0]
+
+
+def test_a_manifest_of_an_older_layout_says_which_version_can_re_derive_it(sample, tmp_path):
+    path, manifest = make(sample, tmp_path)
+    old = {**manifest, "manifest": "claimtrail-export/1", "tool": {"name": "claimtrail", "version": "0.0.9"}}
+    manifest_path(path).write_text(json.dumps(old))
+    result = check(sample, path)
+    assert not result.ok
+    assert "claimtrail-export/1" in result.problems[0] and "verify it with claimtrail 0.0.9" in result.problems[0]
