@@ -3,8 +3,10 @@
 Plain JSON, no SDK. Each annotator's objects on a document form one prediction
 (`model_version` = "name@version"); regions are named after our objects ("m12", "c7")
 so that what comes back can be matched to what went out; active links between two
-exported claims of the same document become relations. Use with the labeling config
-from `annotate.labelstudio.config.build_config()`.
+exported claims of the same document become relations, and so do a claim's claimant
+("claimant") and the entities it is about ("about"), drawn to a mention of that entity
+in the same prediction, so that pulling back an unchanged annotation changes nothing.
+Use with the labeling config from `annotate.labelstudio.config.build_config()`.
 
 Two ways in, one task builder:
 * `write_tasks(record, out)`: every document, candidates as predictions, streamed from
@@ -27,7 +29,7 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from annotate.labelstudio import regions
-from annotate.labelstudio.config import CLAIM_LABEL, ENTITY_LABELS, TEXT
+from annotate.labelstudio.config import ABOUT, CLAIM_LABEL, CLAIMANT, CLAIMANT_LABELS, ENTITY_LABELS, TEXT, VALUE_LABELS
 from annotate.models import Claim, ClaimLink, Document, DocumentText, Mention
 
 SUFFIX = ".json"
@@ -42,23 +44,50 @@ def task(doc, text: str, mentions: list[tuple], claims: list[tuple], links: list
     """One document's task: its text and ids in `data`, one prediction per annotator.
 
     Rows are tuples, cheap to stream: mentions (document_id, id, start, end, label,
-    annotator, score), claims (document_id, id, start, end, annotator, score), links
-    (document_id, id, a_id, b_id, relation); each list in id order.
+    annotator, score, entity_id), claims (document_id, id, start, end, annotator, score,
+    claimant, claimant_entity_id, entity_ids), links (document_id, id, a_id, b_id,
+    relation); each list in id order.
     """
     data = {TEXT: text, "doc_id": doc["id"], "sha256": doc["sha256"], "title": doc["title"], "published": doc["published"], "url": doc["url"]}
     results: dict[str, list] = defaultdict(list)
-    for _, mid, start, end, label, annotator, score in mentions:
+    for _, mid, start, end, label, annotator, score, _ in mentions:
         if label in ENTITY_LABELS:
             results[annotator or UNNAMED].append(regions.span(f"m{mid}", "mention", start, end, text[start:end], label, score))
-    for _, cid, start, end, annotator, score in claims:
+    for _, cid, start, end, annotator, score, *_ in claims:
         results[annotator or UNNAMED].append(regions.span(f"c{cid}", "claim", start, end, text[start:end], CLAIM_LABEL, score))
     for _, _, a_id, b_id, relation in links:  # a relation joins regions of one prediction
         a, b = f"c{a_id}", f"c{b_id}"
         for result in results.values():
             if {a, b} <= {r["id"] for r in result}:
                 result.append(regions.relation(a, b, relation))
+    _entity_relations(results, mentions, claims)
     data = {k: v for k, v in data.items() if v is not None}
     return {"data": data, "predictions": [prediction(v, r) for v, r in sorted(results.items())]}
+
+
+def _entity_relations(results: dict[str, list], mentions: list[tuple], claims: list[tuple]) -> None:
+    """A claim's claimant and the entities it is about, as relations to a mention of that
+    entity in the claim's own prediction (there may be none: then no relation)."""
+    by_entity: dict[tuple, list[tuple]] = defaultdict(list)  # (prediction, entity id) → mentions
+    for _, mid, start, end, label, annotator, _, entity_id in mentions:
+        if entity_id is not None and label in ENTITY_LABELS and label not in VALUE_LABELS:
+            by_entity[(annotator or UNNAMED, entity_id)].append((mid, start, end, label))
+    for _, cid, start, end, annotator, _, _, claimant_entity_id, entity_ids in claims:
+        version = annotator or UNNAMED
+        speakers = [m for m in by_entity.get((version, claimant_entity_id), []) if m[3] in CLAIMANT_LABELS]
+        said_by = _nearest(speakers, start, end)
+        if said_by:
+            results[version].append(regions.relation(f"c{cid}", f"m{said_by}", CLAIMANT))
+        for entity_id in entity_ids or []:
+            named = [m for m in by_entity.get((version, entity_id), []) if m[0] != said_by]  # one relation per pair of spans
+            if named:
+                results[version].append(regions.relation(f"c{cid}", f"m{_nearest(named, start, end)}", ABOUT))
+
+
+def _nearest(mentions: list[tuple], start: int, end: int) -> int | None:
+    """The id of the mention closest to a claim span (inside or touching it first), lowest id on a tie."""
+    distance = lambda m: (max(start - m[2], m[1] - end, 0), m[0])  # noqa: E731  (id, start, end, label)
+    return min(mentions, key=distance)[0] if mentions else None
 
 
 def prediction(model_version: str, result: list[dict]) -> dict:
@@ -93,8 +122,8 @@ def tasks(session: Session, document_ids: Iterable[int] | None = None, statuses=
         yield task(doc, doc["text"], mentions.take(doc["id"]), claims.take(doc["id"]), links.take(doc["id"]))
 
 
-MENTION_COLUMNS = ("document_id", "id", "start", "end", "label", "annotator", "score")
-CLAIM_COLUMNS = ("document_id", "id", "start", "end", "annotator", "score")
+MENTION_COLUMNS = ("document_id", "id", "start", "end", "label", "annotator", "score", "entity_id")
+CLAIM_COLUMNS = ("document_id", "id", "start", "end", "annotator", "score", "claimant", "claimant_entity_id", "entity_ids")
 
 
 def _current(model, columns, ids, statuses):

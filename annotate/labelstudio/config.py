@@ -1,5 +1,10 @@
 """The labeling config: one Text, entity spans, claim spans, relations between spans.
 
+Relations mean one of two things, told apart by their label: a claim link between two
+claim spans (LINK_RELATIONS, our ClaimLink.relation), or a fact about a claim drawn to an
+entity span (ENTITY_RELATIONS: who said it, what it is about). Label Studio cannot tie a
+relation label to the kinds of span it joins, so `validate.py` checks that.
+
 Built with the SDK's label interface when label-studio-sdk is installed, else the same
 XML by hand (identical string: both serialise with ElementTree). `parse()` reads any
 config back into what the importer validates results against, without the SDK.
@@ -9,6 +14,8 @@ import importlib.util
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from annotate.preannotate.store import UNLINKED_LABELS
+
 # Names that tasks and results refer to; changing one breaks projects already set up.
 TEXT = "text"  # the <Text> object, and the task data key holding the document text
 ENTITY = "entity"  # <Labels> for entity mentions
@@ -17,6 +24,12 @@ RELATION = "relation"  # <Relations>
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "DATE", "QUANTITY", "MILITARY_UNIT", "NORP")
 CLAIM_LABEL = "CLAIM"
 LINK_RELATIONS = ("same_event", "supports", "contradicts", "updates")  # ClaimLink.relation
+CLAIMANT = "claimant"  # claim → entity span: Claim.claimant and claimant_entity_id
+ABOUT = "about"  # claim → entity span: the entity is in Claim.entity_ids
+ENTITY_RELATIONS = (CLAIMANT, ABOUT)
+RELATIONS = LINK_RELATIONS + ENTITY_RELATIONS
+CLAIMANT_LABELS = ("PERSON", "ORG", "GPE", "NORP", "MILITARY_UNIT")  # who can say something
+VALUE_LABELS = tuple(label for label in ENTITY_LABELS if label in UNLINKED_LABELS)  # no entity to be about
 
 OBJECT_TAGS = {"text", "hypertext", "paragraphs"}
 
@@ -35,7 +48,7 @@ def _tags() -> dict[str, tuple]:
         TEXT: ("Text", {"name": TEXT, "value": f"${TEXT}"}, ()),
         ENTITY: ("Labels", {"name": ENTITY, "toName": TEXT}, _children("Label", ENTITY_LABELS)),
         CLAIM: ("Labels", {"name": CLAIM, "toName": TEXT}, _children("Label", [CLAIM_LABEL])),
-        RELATION: ("Relations", {"name": RELATION, "toName": TEXT}, _children("Relation", LINK_RELATIONS)),
+        RELATION: ("Relations", {"name": RELATION, "toName": TEXT}, _children("Relation", RELATIONS)),
     }
 
 
@@ -90,3 +103,37 @@ def parse(xml: str | None = None) -> LabelConfig:
             to_name = tuple(n.strip() for n in element.get("toName").split(","))
             controls[name] = Control(name, tag, to_name, values)
     return LabelConfig(controls, objects, tuple(relations), xml)
+
+
+def add_missing(xml: str) -> tuple[str, list[str], list[str]]:
+    """Their config with the labels and relations of ours it lacks added; what was added;
+    and the controls of ours it lacks, which cannot be added (then it is not our project).
+
+    Only ever adds: Label Studio refuses a config that drops labels in use.
+    """
+    try:
+        root = ET.fromstring(xml, parser=ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
+    except ET.ParseError as problem:
+        raise ValueError(f"labeling config is not XML: {problem}") from None
+    added, absent = [], []
+    for tag, attrs, children in _tags().values():
+        if not children:
+            continue
+        element = _find(root, tag, attrs["name"])
+        if element is None:
+            absent.append(f"{attrs['name']!r} {tag.lower()}")  # e.g. 'entity' labels
+            continue
+        have = {child.get("value") for child in element}
+        lacking = [child_attrs["value"] for _, child_attrs, _ in children if child_attrs["value"] not in have]
+        for value in lacking:
+            ET.SubElement(element, children[0][0], {"value": value})
+        added += [f"{attrs['name']!r} {value}" for value in lacking]
+    return (ET.tostring(root, encoding="unicode") if added and not absent else xml), added, absent
+
+
+def _find(root: ET.Element, tag: str, name: str) -> ET.Element | None:
+    """The control of this tag and name; any <Relations> for ours (Label Studio allows one)."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() == tag.lower() and (tag == "Relations" or element.get("name") == name):
+            return element
+    return None

@@ -7,21 +7,34 @@
   moved or relabelled it; a new span is added as accepted; a span of the parent
   prediction the annotator deleted rejects that candidate; relations between claim
   spans add links, and a relation of the parent prediction they deleted removes one.
+* A "claimant" relation between a claim and an entity span sets the claim's claimant (the
+  span's text) and claimant_entity_id; an "about" relation adds the entity to its
+  entity_ids; in the claim's own decision (`claim.corrected`, as a reviewer's edit would
+  be, or `claim.added`). Deleting such a relation of the parent prediction while keeping
+  both spans takes the fact back. The entity is the mention's; a mention the annotator
+  added finds or makes its entity by name, as `Review.add_mention` does, and a claim
+  they added names the entities mentioned inside it, as `Review.add_claim` does.
+  Relations in predictions propose nothing.
 * A change to an object someone decided in Claimtrail after the annotation was saved is
   not made (counted as kept): the newer decision stands.
 """
 
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from sqlalchemy import or_, select
 
+from annotate.labelstudio.config import CLAIMANT, ENTITY_RELATIONS, LINK_RELATIONS
 from annotate.labelstudio.importer import CHUNK, ORIGIN, Source, existing_keys
 from annotate.labelstudio.regions import our_id
-from annotate.labelstudio.validate import Region
+from annotate.labelstudio.validate import Region, Relation
 from annotate.ledger import Change, Writer
 from annotate.models import Claim, ClaimLink, Decision, Mention
+from annotate.preannotate.store import UNLINKED_LABELS
+from annotate.review import find_entity
 
 DONE = ("accepted", "corrected")
+EXTRA = {"mention": ("label", "text", "entity_id"), "claim": ("claimant", "claimant_entity_id", "entity_ids")}  # read for relations
 
 
 def apply_run(writer: Writer, run: list[Source], report) -> None:
@@ -47,7 +60,7 @@ class Index:
         conn, ids = writer.session.connection(), sorted(doc_ids)
         for kind, model in (("mention", Mention), ("claim", Claim)):
             t = model.__table__
-            columns = [t.c.id, t.c.version, t.c.document_id, t.c.start, t.c.end, t.c.status] + ([t.c.label] if kind == "mention" else [])
+            columns = [t.c.id, t.c.version, t.c.document_id, t.c.start, t.c.end, t.c.status, *(t.c[name] for name in EXTRA[kind])]
             names = [c.name for c in columns]
             for i in range(0, len(ids), CHUNK):
                 for row in conn.execute(select(*columns).where(t.c.document_id.in_(ids[i : i + CHUNK]))):
@@ -104,7 +117,7 @@ class _Step:
         self.report.decisions[change.action] += 1
         if change.target_type == "link":
             self.index.put_link(state)
-        else:
+        elif change.target_type in self.index.objects:
             self.index.put(change.target_type, state)
         return state
 
@@ -126,28 +139,50 @@ class _Step:
                 self.apply(Change(f"{region.kind}.proposed", region.kind, set=fields), region.rid)
 
     def annotation(self) -> None:
-        ids = {region.rid: self.span(region) for region in self.source.checked.regions}
+        """Entity spans first: what the claims' relations say needs their entities."""
+        regions = self.source.checked.regions
+        ids = {region.rid: self.span(region) for region in regions if region.kind == "mention"}
+        facts = self.claim_facts(ids)
+        ids |= {region.rid: self.span(region, facts.get(region.rid)) for region in regions if region.kind == "claim"}
         if self.source.parent:
             self.deleted_spans(ids)
             self.deleted_relations()
         for relation in self.source.checked.relations:
-            a, b = relation.ends()
-            self.ensure_link(ids[a], ids[b], relation.label, f"{relation.from_rid}→{relation.to_rid}")
+            if relation.label in LINK_RELATIONS:
+                a, b = relation.ends()
+                self.ensure_link(ids[a], ids[b], relation.label, _name(relation))
 
-    def span(self, region: Region) -> int:
+    def span(self, region: Region, facts: "Facts | None" = None) -> int:
+        """Our object for a region, made to match it: added, accepted, or corrected (span,
+        label, and for a claim what its relations to entity spans say), in one decision."""
         found = self.index.find(region.kind, self.doc, region)
         if found is None:
-            fields = _new(region, self.source, status="accepted", annotator=None)
-            return self.apply(Change(f"{region.kind}.added", region.kind, set=fields), region.rid)["id"]
-        if _same_span(found, region):
-            if found["status"] in DONE:
-                return found["id"]
+            return self.add(region, facts)
+        fields = self.claim_fields(found, facts) if facts else {}
+        why = ", ".join([region.rid, *facts.relations]) if fields else region.rid
+        if not _same_span(found, region):
+            fields |= {"start": region.start, "end": region.end, _text_field(region.kind): region.text}
+            fields |= {"label": region.label} if region.kind == "mention" else {}
+        if fields:
+            change = Change(f"{region.kind}.corrected", region.kind, found["id"], {**fields, "status": "corrected"}, found["version"])
+        elif found["status"] in DONE:
+            return found["id"]
+        else:
             change = Change(f"{region.kind}.accepted", region.kind, found["id"], {"status": "accepted"}, found["version"])
-            return (self.apply(change, region.rid) or found)["id"]
-        fields = {"start": region.start, "end": region.end, _text_field(region.kind): region.text, "status": "corrected"}
-        fields |= {"label": region.label} if region.kind == "mention" else {}
-        change = Change(f"{region.kind}.corrected", region.kind, found["id"], fields, found["version"])
-        return (self.apply(change, region.rid) or found)["id"]
+        return (self.apply(change, why) or found)["id"]
+
+    def add(self, region: Region, facts: "Facts | None") -> int:
+        """A span the annotator drew, as the review workbench adds one: a mention with its
+        entity, a claim naming the entities mentioned inside it (and what its relations say)."""
+        fields, why = _new(region, self.source, status="accepted", annotator=None), region.rid
+        if region.kind == "mention" and region.label not in UNLINKED_LABELS:
+            fields["entity_id"] = self.entity_named(region.text, region.label)
+        if region.kind == "claim":
+            fields |= {"claimant": None, "claimant_entity_id": None, "entity_ids": self.entities_inside(region)}
+            if facts:
+                fields |= self.claim_fields(fields, facts)
+                why = ", ".join([region.rid, *facts.relations])
+        return self.apply(Change(f"{region.kind}.added", region.kind, set=fields), why)["id"]
 
     def deleted_spans(self, ids: dict) -> None:
         for region in self.source.parent.regions:
@@ -162,13 +197,13 @@ class _Step:
         kept = {(r.ends(), r.label) for r in self.source.checked.relations}
         regions = {r.rid: r for r in self.source.parent.regions}
         for relation in self.source.parent.relations:
-            if (relation.ends(), relation.label) in kept:
+            if (relation.ends(), relation.label) in kept or relation.label not in LINK_RELATIONS:
                 continue
             a, b = (self.index.find("claim", self.doc, regions[rid]) for rid in relation.ends())
             link = self.index.link(a["id"], b["id"], relation.label) if a and b else None
             if link and link["status"] == "active":
                 change = Change("link.removed", "link", link["id"], {"status": "removed"}, link["version"])
-                self.apply(change, f"{relation.from_rid}→{relation.to_rid}")
+                self.apply(change, _name(relation))
 
     def ensure_link(self, a: int, b: int, relation: str, rid: str) -> None:
         link = self.index.link(a, b, relation)
@@ -177,6 +212,108 @@ class _Step:
             self.apply(Change("link.added", "link", set=fields), rid)
         elif link["status"] != "active":
             self.apply(Change("link.restored", "link", link["id"], {"status": "active"}, link["version"]), rid)
+
+    # --- claimant and about: relations between a claim and an entity span -----------------
+
+    def claim_facts(self, ids: dict[str, int]) -> dict[str, "Facts"]:
+        """By claim region: the claimant and entities this annotation draws (mention ids), and
+        those it took back: relations of the parent prediction deleted while both spans stay."""
+        facts: dict[str, Facts] = {}
+        regions = {r.rid: r.kind for r in self.source.checked.regions}
+        claims = {rid for rid, kind in regions.items() if kind == "claim"}
+        drawn = [r for r in self.source.checked.relations if r.label in ENTITY_RELATIONS]
+        for relation in drawn:
+            claim, mention = _claim_and_mention(relation, claims)
+            found = facts.setdefault(claim, Facts())
+            found.relations.append(_name(relation))
+            if relation.label == CLAIMANT:
+                found.claimant = ids[mention]
+            else:
+                found.about.add(ids[mention])
+        kept = {(_claim_and_mention(r, claims), r.label) for r in drawn}
+        for relation in self.source.parent.relations if self.source.parent else []:
+            if relation.label not in ENTITY_RELATIONS or not {relation.from_rid, relation.to_rid} <= regions.keys():
+                continue
+            claim, mention = _claim_and_mention(relation, claims)
+            if ((claim, mention), relation.label) not in kept:
+                found = facts.setdefault(claim, Facts())
+                found.relations.append(f"{_name(relation)} deleted")
+                (found.not_claimant if relation.label == CLAIMANT else found.not_about).add(ids[mention])
+        return facts
+
+    def claim_fields(self, claim: dict, facts: "Facts") -> dict:
+        """The claimant and entity_ids fields that differ from what the relations say."""
+        fields, mentions = {}, self.index.objects["mention"]
+        if facts.claimant is not None:
+            entity = self.entity_of(mentions[facts.claimant], make=True)
+            if not self.same_entity(claim["claimant_entity_id"], entity):
+                fields |= {"claimant": " ".join(mentions[facts.claimant]["text"].split()), "claimant_entity_id": entity}
+        elif any(self.same_entity(claim["claimant_entity_id"], self.entity_of(mentions[m])) for m in facts.not_claimant):
+            fields |= {"claimant": None, "claimant_entity_id": None}
+        added = {self.entity_of(mentions[m], make=True) for m in facts.about}
+        removed = {self.entity_of(mentions[m]) for m in facts.not_about} - added
+        before = sorted(claim["entity_ids"] or [])
+        after = sorted((set(before) | added) - removed - {None})
+        return fields | ({"entity_ids": after} if after != before else {})
+
+    def entities_inside(self, region: Region) -> list[int]:
+        """Entities of the document's mentions inside a span, as `Review.add_claim` names them."""
+        inside = {m["entity_id"] for m in self.index.objects["mention"].values()
+                  if m["document_id"] == self.doc and region.start <= m["start"] and m["end"] <= region.end
+                  and m["entity_id"] is not None and m["status"] != "rejected"}  # fmt: skip
+        return sorted(inside)
+
+    def entity_of(self, mention: dict, make: bool = False) -> int | None:
+        """The entity a mention stands for now (merges followed). With `make`, one without an
+        entity gets one, found by name or added, recorded on the mention."""
+        if mention["entity_id"] is not None or not make or mention["label"] in UNLINKED_LABELS:
+            return self.canonical(mention["entity_id"])
+        entity = self.entity_named(mention["text"], mention["label"])
+        change = Change("mention.corrected", "mention", mention["id"], {"entity_id": entity, "status": "corrected"}, mention["version"])
+        self.apply(change, f"m{mention['id']}")
+        return entity
+
+    def entity_named(self, text: str, label: str) -> int:
+        """As a reviewer adding a mention gets it: the entity of that name or alias, else a new one."""
+        name = " ".join(text.split())
+        self.writer.flush()
+        found = find_entity(self.writer.session, name)
+        if found is not None:
+            return self.canonical(found)
+        return self.apply(Change("entity.added", "entity", set={"name": name, "type": label, "status": "accepted"}))["id"]
+
+    def canonical(self, entity_id: int | None) -> int | None:
+        seen = set()
+        while entity_id is not None and entity_id not in seen:
+            seen.add(entity_id)
+            merged_into = (self.writer.get("entity", entity_id) or {}).get("merged_into")
+            if not merged_into:
+                break
+            entity_id = merged_into
+        return entity_id
+
+    def same_entity(self, a: int | None, b: int | None) -> bool:
+        return a is not None and b is not None and (a == b or self.canonical(a) == self.canonical(b))
+
+
+@dataclass
+class Facts:
+    """What one annotation says about a claim's claimant and entities (mention ids)."""
+
+    claimant: int | None = None
+    about: set[int] = field(default_factory=set)
+    not_claimant: set[int] = field(default_factory=set)
+    not_about: set[int] = field(default_factory=set)
+    relations: list[str] = field(default_factory=list)  # which, for the evidence
+
+
+def _claim_and_mention(relation: Relation, claims: set[str]) -> tuple[str, str]:
+    """The region ids of a claimant or about relation's claim and entity span, whichever way it was drawn."""
+    return (relation.from_rid, relation.to_rid) if relation.from_rid in claims else (relation.to_rid, relation.from_rid)
+
+
+def _name(relation: Relation) -> str:
+    return f"{relation.from_rid}→{relation.to_rid}"
 
 
 def _new(region: Region, source: Source, status: str, annotator: str | None) -> dict:

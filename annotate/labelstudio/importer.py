@@ -72,12 +72,15 @@ class ImportReport:
     cancelled: int = 0  # skipped annotations
     kept: int = 0  # changes not made: a later decision in Claimtrail stands
     decisions: Counter = field(default_factory=Counter)  # by action
+    set_aside: Counter = field(default_factory=Counter)  # results of controls we do not import, by control
 
     def summary(self) -> str:
         made = ", ".join(f"{n} {a}" for a, n in sorted(self.decisions.items())) or "no changes"
         return (f"{self.tasks} tasks, {self.predictions} predictions, {self.annotations} annotations "
                 f"({self.skipped} already imported, {self.cancelled} cancelled): {made}"
-                + (f"; {self.kept} changes not made, a later Claimtrail decision stands" if self.kept else ""))  # fmt: skip
+                + (f"; {self.kept} changes not made, a later Claimtrail decision stands" if self.kept else "")
+                + (f"; {sum(self.set_aside.values())} results of controls Claimtrail does not import set aside "
+                   f"({', '.join(f'{name} {n}' for name, n in sorted(self.set_aside.items()))})" if self.set_aside else ""))  # fmt: skip
 
 
 def load_export(path: str | Path) -> list[dict]:
@@ -127,6 +130,8 @@ def plan(session: Session, cfg: LabelConfig, tasks: list[dict], users: dict) -> 
             source = _annotation(cfg, annotation, ref, found, users, problems)
             if source:
                 sources.append(source)
+    for source in sources:
+        report.set_aside.update(source.checked.set_aside)
     return sources, problems, report
 
 

@@ -3,12 +3,19 @@
 Label Studio stores predictions and annotations without checking them (a label "FOO" or
 a from_name "nope" goes in silently), so everything that comes back is checked here,
 before anything is written. Each problem names the task and the result it is about.
+
+Results of controls the project has but Claimtrail gives no meaning (choices, text
+areas, ratings a team added for its own use) are set aside and counted, not refused.
+A relation must make sense for the spans it joins: a claim link joins two claims; a
+"claimant" or "about" joins a claim and an entity span that can be one.
 """
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from annotate.labelstudio.config import CLAIM_LABEL, ENTITY_LABELS, TEXT, LabelConfig
+from annotate.labelstudio.config import (
+    ABOUT, CLAIM_LABEL, CLAIMANT, CLAIMANT_LABELS, ENTITY_LABELS, ENTITY_RELATIONS, LINK_RELATIONS, TEXT, VALUE_LABELS, LabelConfig,
+)  # fmt: skip
 
 DIRECTIONS = ("right", "left", "bi")
 
@@ -38,6 +45,7 @@ class Relation(NamedTuple):
 class Checked:
     regions: list[Region] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    set_aside: list[str] = field(default_factory=list)  # names of controls whose results are not imported
 
 
 def kind_of(label: str) -> str | None:
@@ -48,29 +56,41 @@ def check_result(cfg: LabelConfig, text: str, result, where: str) -> tuple[Check
     """The regions and relations of one prediction or annotation, and what is wrong with it."""
     if not isinstance(result, list):
         return Checked(), [f"{where}: 'result' is not a list"]
-    checked, problems, seen = Checked(), [], set()
+    checked, problems, seen, broken = Checked(), [], set(), set()
     items = [i for i in result if isinstance(i, dict)]
     if len(items) != len(result):
         problems.append(f"{where}: a result item is not an object")
     for n, item in enumerate(items):
         if item.get("type") != "relation":
+            if _set_aside(cfg, item):
+                checked.set_aside.append(item["from_name"])
+                continue
             region, problem = _region(cfg, text, item)
             if problem:
                 problems.append(f"{where}, result {item.get('id', f'#{n}')}: {problem}")
+                broken.add(item.get("id"))
             elif region.rid in seen:
                 problems.append(f"{where}, result {region.rid}: region id used twice")
             else:
                 checked.regions.append(region)
                 seen.add(region.rid)
-    kinds = {r.rid: r.kind for r in checked.regions}
+    spans, claimants = {r.rid: r for r in checked.regions}, {}
     for item in items:
-        if item.get("type") == "relation":
-            relation, problem = _relation(cfg, kinds, item, where)
+        if item.get("type") == "relation" and not {item.get("from_id"), item.get("to_id")} & broken:  # said once, at the span
+            relation, problem = _relation(cfg, spans, item, where)
+            problem = problem or _second_claimant(claimants, relation, spans, where)
             if problem:
                 problems.append(problem)
             else:
                 checked.relations.append(relation)
     return checked, problems
+
+
+def _set_aside(cfg: LabelConfig, item: dict) -> bool:
+    """A result of one of the project's controls that is not a span control (choices, text
+    areas…), given as that control gives it: not ours to import, not wrong either."""
+    control = cfg.controls.get(item.get("from_name"))
+    return control is not None and control.type != "labels" and item.get("type") == control.type
 
 
 def _region(cfg: LabelConfig, text: str, item: dict) -> tuple[Region | None, str | None]:
@@ -105,10 +125,10 @@ def _region(cfg: LabelConfig, text: str, item: dict) -> tuple[Region | None, str
     return Region(item["id"], kind, start, end, text[start:end], label, score if isinstance(score, (int, float)) else None), None
 
 
-def _relation(cfg: LabelConfig, kinds: dict[str, str], item: dict, where: str) -> tuple[Relation | None, str | None]:
+def _relation(cfg: LabelConfig, spans: dict[str, Region], item: dict, where: str) -> tuple[Relation | None, str | None]:
     ends = f"{item.get('from_id')}→{item.get('to_id')}"
     where = f"{where}, relation {ends}"
-    missing = [k for k in ("from_id", "to_id") if item.get(k) not in kinds]
+    missing = [k for k in ("from_id", "to_id") if item.get(k) not in spans]
     if missing:
         return None, f"{where}: {' and '.join(missing)} name no region of this result"
     if item.get("direction", "right") not in DIRECTIONS:
@@ -118,6 +138,42 @@ def _relation(cfg: LabelConfig, kinds: dict[str, str], item: dict, where: str) -
         return None, f"{where}: a relation needs exactly one label ({', '.join(cfg.relations)}), got {labels!r}"
     if labels[0] not in cfg.relations:
         return None, f"{where}: relation {labels[0]!r} is not in the labeling config ({', '.join(cfg.relations)})"
-    if {kinds[item["from_id"]], kinds[item["to_id"]]} != {"claim"}:
-        return None, f"{where}: relations are only imported between claim spans"
+    if item["from_id"] == item["to_id"]:
+        return None, f"{where}: a relation joins two different spans"
+    problem = _nonsense(labels[0], spans[item["from_id"]], spans[item["to_id"]])
+    if problem:
+        return None, f"{where}: {problem}"
     return Relation(item["from_id"], item["to_id"], labels[0], item.get("direction", "right")), None
+
+
+def _nonsense(label: str, a: Region, b: Region) -> str | None:
+    """Why a relation with this label cannot join these two spans (None when it can)."""
+    kinds = sorted((a.kind, b.kind))
+    if label in LINK_RELATIONS:
+        return None if kinds == ["claim", "claim"] else f"{label!r} links two claim spans, not {_spans(a, b)}"
+    if label not in ENTITY_RELATIONS:
+        return f"relation {label!r} has no meaning in Claimtrail (claim links: {', '.join(LINK_RELATIONS)}; claim to entity: {', '.join(ENTITY_RELATIONS)})"
+    if kinds != ["claim", "mention"]:
+        return f"{label!r} goes from a claim span to an entity span, not between {_spans(a, b)}"
+    entity = a if a.kind == "mention" else b
+    if label == CLAIMANT and entity.label not in CLAIMANT_LABELS:
+        return f"a claimant is one of {', '.join(CLAIMANT_LABELS)}, not a {entity.label} span"
+    if label == ABOUT and entity.label in VALUE_LABELS:
+        return f"{entity.label} spans are values, not entities a claim can be {ABOUT!r}"
+    return None
+
+
+def _spans(a: Region, b: Region) -> str:
+    kinds = {a.kind, b.kind}
+    return "two claim spans" if kinds == {"claim"} else "two entity spans" if kinds == {"mention"} else "a claim span and an entity span"
+
+
+def _second_claimant(claimants: dict[str, str], relation: Relation, spans: dict[str, Region], where: str) -> str | None:
+    """A claim has one claimant: a claimant relation from a claim span that has another is refused."""
+    if relation.label != CLAIMANT:
+        return None
+    claim, entity = (relation.from_rid, relation.to_rid) if spans[relation.from_rid].kind == "claim" else (relation.to_rid, relation.from_rid)
+    first = claimants.setdefault(claim, entity)
+    if first == entity:
+        return None
+    return f"{where}, relation {relation.from_rid}→{relation.to_rid}: claim {claim} already has claimant {first} in this result; a claim has one claimant"

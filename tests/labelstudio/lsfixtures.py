@@ -28,6 +28,7 @@ class Seeded:
     mentions: dict[str, int]  # by text
     claims: dict[str, int]  # by a short name
     link: int
+    entities: dict[str, int]  # by name
 
 
 def _span(text: str, quote: str) -> tuple[int, int]:
@@ -36,8 +37,9 @@ def _span(text: str, quote: str) -> tuple[int, int]:
 
 
 def seed(record) -> Seeded:
-    """Two documents with mentions, three candidate claims and one link, by rules@0.1.0."""
-    mentions, claims, docs = {}, {}, []
+    """Two documents with mentions of entities, three candidate claims with their claimants
+    and the entities they are about, and one link, by rules@0.1.0 (as pre-annotation makes them)."""
+    mentions, claims, docs, entities = {}, {}, [], {}
     with record.ledger.writer("cli", "cli") as w:
         for i, text in enumerate(TEXTS):
             sha = hashlib.sha256(text.encode()).hexdigest()
@@ -49,24 +51,29 @@ def seed(record) -> Seeded:
     with record.ledger.writer(ANNOTATOR, "annotator") as w:
         for doc, text, label, quote in [
             (0, TEXTS[0], "PERSON", "Olena Hrytsenko"), (0, TEXTS[0], "MILITARY_UNIT", "93rd Brigade"),
-            (0, TEXTS[0], "DATE", "3 March 2023"), (0, TEXTS[0], "ORG", "Wagner Group"), (1, TEXTS[1], "GPE", "Kyiv"),
+            (0, TEXTS[0], "DATE", "3 March 2023"), (0, TEXTS[0], "GPE", "Bakhmut"), (0, TEXTS[0], "ORG", "Wagner Group"),
+            (1, TEXTS[1], "GPE", "Kyiv"),
         ]:  # fmt: skip
             start, end = _span(text, quote)
+            if label != "DATE":
+                entities[quote] = w.apply(Change("entity.proposed", "entity", set={"name": quote, "type": label}))["id"]
             mentions[quote] = w.apply(Change("mention.proposed", "mention", set={
                 "document_id": docs[doc], "start": start, "end": end, "text": quote, "label": label,
-                "annotator": ANNOTATOR, "score": 0.8, "reason": "test: seeded",
+                "entity_id": entities.get(quote), "annotator": ANNOTATOR, "score": 0.8, "reason": "test: seeded",
             }))["id"]  # fmt: skip
-        for name, doc, quote in [
-            ("tanks", 0, "Russian forces had lost 40 tanks near Bakhmut"), ("withdrawn", 0, "its units had withdrawn from the town"),
-            ("road", 1, "the road to Chasiv Yar remained open"),
+        for name, doc, quote, claimant, said_by, about in [
+            ("tanks", 0, "Russian forces had lost 40 tanks near Bakhmut", "General Olena Hrytsenko", "Olena Hrytsenko", ["Bakhmut"]),
+            ("withdrawn", 0, "its units had withdrawn from the town", "The Wagner Group", "Wagner Group", ["Wagner Group"]),
+            ("road", 1, "the road to Chasiv Yar remained open", "Kyiv officials", "Kyiv", []),
         ]:  # fmt: skip
             start, end = _span(TEXTS[doc], quote)
             claims[name] = w.apply(Change("claim.proposed", "claim", set={
                 "document_id": docs[doc], "start": start, "end": end, "quote": quote, "annotator": ANNOTATOR,
+                "claimant": claimant, "claimant_entity_id": entities[said_by], "entity_ids": [entities[e] for e in about],
                 "score": 0.7, "reason": "test: seeded", "published": "2023-03-04",
             }))["id"]  # fmt: skip
         link = w.apply(Change("link.added", "link", set={"a_id": claims["tanks"], "b_id": claims["withdrawn"], "relation": "contradicts"}))["id"]
-    return Seeded(record, docs, TEXTS, mentions, claims, link)
+    return Seeded(record, docs, TEXTS, mentions, claims, link, entities)
 
 
 # --- a simulated Label Studio ---------------------------------------------------------------
@@ -91,11 +98,14 @@ class FakeLabelStudio:
         return next(t for t in self.tasks if t["data"]["doc_id"] == doc_id)
 
     def annotate(self, doc_id: int, user: int, edit, at: str = "2026-11-22T09:15:00.000000Z", ann_id: int | None = None) -> dict:
-        """An annotation made from the task's first prediction, changed by `edit(result)`."""
+        """An annotation made from the task's first prediction, changed by `edit(result)`;
+        relations to a span the edit deleted go with it, as in Label Studio's editor."""
         task = self.task_for(doc_id)
         pred = task["predictions"][0]
         result = copy.deepcopy(pred["result"])
         edit(result)
+        deleted = {r["id"] for r in pred["result"] if "id" in r} - {r["id"] for r in result if "id" in r}
+        result[:] = [r for r in result if r["type"] != "relation" or not {r["from_id"], r["to_id"]} & deleted]
         annotation = {
             "id": ann_id or 20 + sum(len(t["annotations"]) for t in self.tasks), "completed_by": user,
             "result": result, "was_cancelled": False, "ground_truth": False,

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from annotate.labelstudio.config import build_config, parse
 from annotate.labelstudio.importer import Refused, import_tasks
 from annotate.ledger import history
-from annotate.models import Claim, ClaimLink, Decision, Mention
+from annotate.models import Claim, ClaimLink, Decision, Entity, Mention
 from exports.labelstudio import write_tasks
 
 USERS = {7: "ana@example.com"}
@@ -36,11 +36,11 @@ def state(record, model, object_id) -> dict:
 # --- config ----------------------------------------------------------------------------------
 
 
-def test_config_names_every_entity_type_claims_and_link_relations():
+def test_config_names_every_entity_type_claims_link_and_entity_relations():
     cfg = parse(build_config(use_sdk=False))
     assert cfg.controls["entity"].values == ("PERSON", "ORG", "GPE", "LOC", "DATE", "QUANTITY", "MILITARY_UNIT", "NORP")
     assert cfg.controls["claim"].values == ("CLAIM",)
-    assert cfg.relations == ("same_event", "supports", "contradicts", "updates")
+    assert cfg.relations == ("same_event", "supports", "contradicts", "updates", "claimant", "about")
     assert cfg.objects == {"text": "text"}
 
 
@@ -67,9 +67,15 @@ def test_tasks_carry_candidates_as_predictions_with_ids_and_relations(seeded):
                       "value": {"start": 8, "end": 23, "text": "Olena Hrytsenko", "labels": ["PERSON"]}, "score": 0.8}  # fmt: skip
     claim = region(pred["result"], f"c{seeded.claims['tanks']}")
     assert claim["from_name"] == "claim" and claim["value"]["labels"] == ["CLAIM"]
-    relations = [r for r in pred["result"] if r["type"] == "relation"]
-    assert relations == [{"from_id": f"c{seeded.claims['tanks']}", "to_id": f"c{seeded.claims['withdrawn']}",
-                          "type": "relation", "direction": "right", "labels": ["contradicts"]}]  # fmt: skip
+    relations = [(r["from_id"], r["to_id"], r["labels"]) for r in pred["result"] if r["type"] == "relation"]
+    c, m = (lambda name: f"c{seeded.claims[name]}"), (lambda text: f"m{seeded.mentions[text]}")
+    assert relations == [
+        (c("tanks"), c("withdrawn"), ["contradicts"]),
+        (c("tanks"), m("Olena Hrytsenko"), ["claimant"]),
+        (c("tanks"), m("Bakhmut"), ["about"]),
+        (c("withdrawn"), m("Wagner Group"), ["claimant"]),  # also about the Wagner Group: one relation per pair of spans
+    ]
+    assert all(r["direction"] == "right" for r in pred["result"] if r["type"] == "relation")
 
 
 def test_only_candidates_by_default_and_files_are_plain_json(seeded, tmp_path):
@@ -91,8 +97,8 @@ def test_our_own_task_file_imports_as_no_change(seeded):
 
 
 def annotate_first_doc(seeded, ls: FakeLabelStudio) -> dict:
-    """Ana accepts the person, relabels the brigade as ORG, deletes the date and the
-    'withdrawn' claim, moves nothing else, adds a claim and a relation."""
+    """Ana accepts the person, relabels the brigade as ORG, deletes the date, the
+    'withdrawn' claim and the link, moves nothing else, adds a claim and a link."""
     s = seeded
     text = s.texts[0]
     new_quote = "General Olena Hrytsenko of the 93rd Brigade said"
@@ -101,7 +107,7 @@ def annotate_first_doc(seeded, ls: FakeLabelStudio) -> dict:
     def edit(result):
         region(result, f"m{s.mentions['93rd Brigade']}")["value"]["labels"] = ["ORG"]
         drop = {f"m{s.mentions['3 March 2023']}", f"c{s.claims['withdrawn']}"}
-        result[:] = [r for r in result if r.get("id") not in drop and not (r["type"] == "relation")]
+        result[:] = [r for r in result if r.get("id") not in drop and r.get("labels") != ["contradicts"]]
         result.append({"id": "Xa81", "from_name": "claim", "to_name": "text", "type": "labels",
                        "value": {"start": start, "end": start + len(new_quote), "text": new_quote, "labels": ["CLAIM"]}})  # fmt: skip
         result.append({"from_id": "Xa81", "to_id": f"c{s.claims['tanks']}", "type": "relation", "direction": "right", "labels": ["supports"]})
@@ -116,7 +122,7 @@ def test_an_annotation_comes_back_as_decisions_by_its_annotator(seeded):
     report = import_tasks(s.record, ls.json_export(), users=USERS)
     assert report.annotations == 1 and report.skipped == 0
     assert dict(report.decisions) == {
-        "mention.accepted": 2, "mention.corrected": 1, "mention.rejected": 1, "claim.accepted": 1,
+        "mention.accepted": 3, "mention.corrected": 1, "mention.rejected": 1, "claim.accepted": 1,
         "claim.rejected": 1, "claim.added": 1, "link.added": 1, "link.removed": 1,
     }  # fmt: skip
     assert state(s.record, Mention, s.mentions["Olena Hrytsenko"])["status"] == "accepted"
@@ -189,7 +195,11 @@ def test_an_edited_annotation_is_imported_again(seeded):
     annotation["result"].append({"id": "n1", "from_name": "entity", "to_name": "text", "type": "labels",
                                  "value": {"start": 0, "end": 7, "text": "General", "labels": ["PERSON"]}})  # fmt: skip
     annotation["updated_at"] = "2026-11-22T11:00:00.000000Z"
-    assert dict(import_tasks(s.record, ls.json_export(), users=USERS).decisions) == {"mention.added": 1}
+    # a mention Ana adds stands for an entity, found by name or made, as in the review workbench
+    assert dict(import_tasks(s.record, ls.json_export(), users=USERS).decisions) == {"entity.added": 1, "mention.added": 1}
+    with s.record.session() as session:
+        general = session.execute(select(Mention).where(Mention.text == "General")).scalar_one()
+        assert (session.get(Entity, general.entity_id).name, general.status) == ("General", "accepted")
 
 
 def test_snapshot_with_full_predictions_and_expanded_users(seeded):
@@ -225,6 +235,121 @@ def test_cancelled_annotations_and_unknown_users_are_handled(seeded):
     with s.record.session() as session:
         actors = set(session.execute(select(Decision.actor).where(Decision.origin == "label-studio")).scalars())
     assert actors == {"label-studio-user-9"}
+
+
+# --- claimants and entities: relations from a claim to an entity span -------------------------
+
+
+def rel(a: str, b: str, label: str, direction: str = "right") -> dict:
+    return {"from_id": a, "to_id": b, "type": "relation", "direction": direction, "labels": [label]}
+
+
+def ids(seeded):
+    return (lambda name: f"c{seeded.claims[name]}"), (lambda text: f"m{seeded.mentions[text]}")
+
+
+def without(result: list[dict], a: str, b: str, label: str) -> None:
+    result[:] = [r for r in result if (r.get("from_id"), r.get("to_id"), r.get("labels")) != (a, b, [label])]
+
+
+def test_kept_claimants_and_entities_change_nothing(seeded):
+    s = seeded
+    ls = FakeLabelStudio(exported(s))
+    ls.annotate(s.docs[0], user=7, edit=lambda r: None, ann_id=70)
+    report = import_tasks(s.record, ls.json_export(), users=USERS)
+    assert dict(report.decisions) == {"mention.accepted": 5, "claim.accepted": 2}
+    tanks = state(s.record, Claim, s.claims["tanks"])
+    assert (tanks["claimant"], tanks["claimant_entity_id"], tanks["entity_ids"]) == ("General Olena Hrytsenko", s.entities["Olena Hrytsenko"], [s.entities["Bakhmut"]])
+
+
+def test_a_claimant_drawn_to_another_entity_span_corrects_the_claim(seeded):
+    s = seeded
+    c, m = ids(s)
+    ls = FakeLabelStudio(exported(s))
+
+    def edit(result):
+        without(result, c("tanks"), m("Olena Hrytsenko"), "claimant")
+        result.append(rel(m("93rd Brigade"), c("tanks"), "claimant"))  # drawn from the entity: the ends say which is which
+
+    ls.annotate(s.docs[0], user=7, edit=edit, ann_id=71)
+    report = import_tasks(s.record, ls.json_export(), users=USERS)
+    assert dict(report.decisions) == {"mention.accepted": 5, "claim.accepted": 1, "claim.corrected": 1}
+    tanks = state(s.record, Claim, s.claims["tanks"])
+    assert (tanks["claimant"], tanks["claimant_entity_id"], tanks["status"]) == ("93rd Brigade", s.entities["93rd Brigade"], "corrected")
+    assert tanks["entity_ids"] == [s.entities["Bakhmut"]]  # the about relation was kept
+    with s.record.session() as session:
+        corrected = history(session, "claim", s.claims["tanks"])[-1]
+    assert (corrected["actor"], corrected["origin"], corrected["action"]) == ("ana@example.com", "label-studio", "claim.corrected")
+    assert corrected["after"]["claimant"] == "93rd Brigade" and corrected["before"]["claimant"] == "General Olena Hrytsenko"
+    said = corrected["evidence"][0]["label_studio"]["result"]
+    # the claim's region and every relation of the annotation that speaks of it
+    assert said == f"{c('tanks')}, {c('tanks')}→{m('Bakhmut')}, {m('93rd Brigade')}→{c('tanks')}, {c('tanks')}→{m('Olena Hrytsenko')} deleted"
+    assert not dict(import_tasks(s.record, ls.json_export(), users=USERS).decisions)  # imported once
+
+
+def test_about_relations_add_and_take_back_entities(seeded):
+    s = seeded
+    c, m = ids(s)
+    ls = FakeLabelStudio(exported(s))
+
+    def edit(result):
+        without(result, c("tanks"), m("Bakhmut"), "about")
+        result.append(rel(c("tanks"), m("93rd Brigade"), "about"))
+
+    ls.annotate(s.docs[0], user=7, edit=edit, ann_id=72)
+    assert dict(import_tasks(s.record, ls.json_export(), users=USERS).decisions)["claim.corrected"] == 1
+    tanks = state(s.record, Claim, s.claims["tanks"])
+    assert tanks["entity_ids"] == [s.entities["93rd Brigade"]] and tanks["claimant_entity_id"] == s.entities["Olena Hrytsenko"]
+
+
+def test_deleting_a_claimant_relation_clears_it_but_deleting_the_span_does_not(seeded):
+    s = seeded
+    c, m = ids(s)
+    ls = FakeLabelStudio(exported(s))
+    ls.annotate(s.docs[0], user=7, ann_id=73, edit=lambda r: without(r, c("tanks"), m("Olena Hrytsenko"), "claimant"))
+    # Label Studio drops a span's relations with it: "not the Wagner Group's span" is not "not its claim"
+    ls.annotate(s.docs[0], user=7, ann_id=74, at="2026-11-22T09:20:00Z", edit=lambda r: r.remove(region(r, m("Wagner Group"))))
+    import_tasks(s.record, ls.json_export(), users=USERS)
+    tanks, withdrawn = state(s.record, Claim, s.claims["tanks"]), state(s.record, Claim, s.claims["withdrawn"])
+    assert (tanks["claimant"], tanks["claimant_entity_id"], tanks["status"]) == (None, None, "corrected")
+    assert (withdrawn["claimant"], withdrawn["claimant_entity_id"]) == ("The Wagner Group", s.entities["Wagner Group"])
+
+
+def test_a_new_entity_span_as_claimant_of_a_new_claim(seeded):
+    s = seeded
+    text, quote = s.texts[1], "the last supply route was cut"
+    start, moscow = text.index(quote), text.index("Moscow")
+    new_spans = [
+        {"id": "e1", "from_name": "entity", "to_name": "text", "type": "labels",
+         "value": {"start": moscow, "end": moscow + 6, "text": "Moscow", "labels": ["GPE"]}},
+        {"id": "k1", "from_name": "claim", "to_name": "text", "type": "labels",
+         "value": {"start": start, "end": start + len(quote), "text": quote, "labels": ["CLAIM"]}},
+    ]  # fmt: skip
+    relations = [rel("e1", "k1", "claimant", "left"), rel("k1", f"m{s.mentions['Kyiv']}", "about")]
+    ls = FakeLabelStudio(exported(s))
+    ls.annotate(s.docs[1], user=7, ann_id=75, edit=lambda r: r.extend(new_spans + relations))
+    report = import_tasks(s.record, ls.json_export(), users=USERS)
+    assert dict(report.decisions) == {"entity.added": 1, "mention.added": 1, "mention.accepted": 1, "claim.added": 1, "claim.accepted": 1}
+    with s.record.session() as session:
+        entity = session.execute(select(Entity).where(Entity.name == "Moscow")).scalar_one()
+        added = session.execute(select(Claim).where(Claim.quote == quote)).scalar_one()
+        mention = session.execute(select(Mention).where(Mention.text == "Moscow")).scalar_one()
+    assert (entity.type, entity.status, mention.entity_id) == ("GPE", "accepted", entity.id)
+    # one decision makes the claim with its claimant and the entity it is about, as `Review.add_claim` would
+    assert (added.claimant, added.claimant_entity_id, added.entity_ids, added.status) == ("Moscow", entity.id, [s.entities["Kyiv"]], "accepted")
+
+
+def test_a_mention_drawn_with_a_known_name_joins_that_entity(seeded):
+    s = seeded
+    ls = FakeLabelStudio(exported(s))
+    officials = {"id": "o1", "from_name": "entity", "to_name": "text", "type": "labels",
+                 "value": {"start": 0, "end": 4, "text": "Kyiv", "labels": ["ORG"]}}  # Kyiv's officials, as an organisation
+    ls.annotate(s.docs[1], user=7, ann_id=76, edit=lambda r: r.append(officials))
+    report = import_tasks(s.record, ls.json_export(), users=USERS)
+    assert report.decisions["mention.added"] == 1 and "entity.added" not in report.decisions
+    with s.record.session() as session:
+        mention = session.execute(select(Mention).where(Mention.label == "ORG", Mention.text == "Kyiv")).scalar_one()
+    assert mention.entity_id == s.entities["Kyiv"]
 
 
 # --- refusals ----------------------------------------------------------------------------------
@@ -268,9 +393,9 @@ def test_bad_relations_and_unknown_documents_are_refused(seeded):
     with pytest.raises(Refused) as refused:
         import_tasks(s.record, ls.json_export(), users=USERS)
     assert refused.value.problems == [
-        f"task 1000, annotation 50, relation {person}→{tanks}: relations are only imported between claim spans",
+        f"task 1000, annotation 50, relation {person}→{tanks}: 'supports' links two claim spans, not a claim span and an entity span",
         f"task 1000, annotation 50, relation {tanks}→ghost: to_id name no region of this result",
-        f"task 1000, annotation 50, relation {tanks}→{tanks}: relation 'refutes' is not in the labeling config (same_event, supports, contradicts, updates)",
+        f"task 1000, annotation 50, relation {tanks}→{tanks}: relation 'refutes' is not in the labeling config (same_event, supports, contradicts, updates, claimant, about)",
         "task 2000: its text is not a document of this record (doc_id 99)",
     ]
     assert "nothing imported" in str(refused.value)
@@ -287,3 +412,53 @@ def _status(kind, object_id, status, version=1):
     from annotate.ledger import Change
 
     return Change(f"{kind}.{status}", kind, object_id, {"status": status}, version)
+
+
+def test_relations_that_make_no_sense_for_their_spans_are_refused(seeded):
+    s = seeded
+    c, m = ids(s)
+    ls = FakeLabelStudio(exported(s))
+    ls.annotate(s.docs[0], user=7, ann_id=80, edit=lambda r: r.extend([
+        rel(c("tanks"), c("withdrawn"), "claimant"),
+        rel(m("Olena Hrytsenko"), m("93rd Brigade"), "about"),
+        rel(c("tanks"), m("3 March 2023"), "about"),
+        rel(c("withdrawn"), m("3 March 2023"), "claimant"),
+        rel(c("tanks"), m("93rd Brigade"), "claimant"),  # tanks has Olena Hrytsenko already
+    ]))  # fmt: skip
+    before = decisions(s.record)
+    with pytest.raises(Refused) as refused:
+        import_tasks(s.record, ls.json_export(), users=USERS)
+    where = "task 1000, annotation 80, relation"
+    assert refused.value.problems == [
+        f"{where} {c('tanks')}→{c('withdrawn')}: 'claimant' goes from a claim span to an entity span, not between two claim spans",
+        f"{where} {m('Olena Hrytsenko')}→{m('93rd Brigade')}: 'about' goes from a claim span to an entity span, not between two entity spans",
+        f"{where} {c('tanks')}→{m('3 March 2023')}: DATE spans are values, not entities a claim can be 'about'",
+        f"{where} {c('withdrawn')}→{m('3 March 2023')}: a claimant is one of PERSON, ORG, GPE, NORP, MILITARY_UNIT, not a DATE span",
+        f"{where} {c('tanks')}→{m('93rd Brigade')}: claim {c('tanks')} already has claimant {m('Olena Hrytsenko')} in this result; a claim has one claimant",
+    ]
+    assert decisions(s.record) == before
+
+
+def test_a_relation_label_of_the_project_with_no_meaning_here_is_refused(seeded):
+    s = seeded
+    c, m = ids(s)
+    config = build_config(use_sdk=False).replace('<Relation value="about" />', '<Relation value="about" /><Relation value="mentions" />')
+    ls = FakeLabelStudio(exported(s))
+    ls.annotate(s.docs[0], user=7, ann_id=81, edit=lambda r: r.append(rel(c("tanks"), m("Bakhmut"), "mentions")))
+    with pytest.raises(Refused, match="relation 'mentions' has no meaning in Claimtrail \\(claim links: same_event, supports, contradicts, updates; claim to entity: claimant, about\\)"):
+        import_tasks(s.record, ls.json_export(), config=config, users=USERS)
+
+
+def test_results_of_other_controls_are_set_aside_and_counted(seeded):
+    s = seeded
+    config = build_config(use_sdk=False).replace("</View>", '<Choices name="verdict" toName="text"><Choice value="check again" /></Choices>'
+                                                            '<TextArea name="note" toName="text" perRegion="true" /></View>')  # fmt: skip
+    claim = f"c{s.claims['road']}"
+    ls = FakeLabelStudio(exported(s))
+    ls.annotate(s.docs[1], user=7, ann_id=82, edit=lambda r: r.extend([
+        {"id": "v1", "from_name": "verdict", "to_name": "text", "type": "choices", "value": {"choices": ["check again"]}},
+        {"id": claim, "from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": ["source?"]}},  # per region: the span's id
+    ]))  # fmt: skip
+    report = import_tasks(s.record, ls.json_export(), config=config, users=USERS)
+    assert dict(report.decisions) == {"mention.accepted": 1, "claim.accepted": 1}
+    assert "; 2 results of controls Claimtrail does not import set aside (note 1, verdict 1)" in report.summary()
