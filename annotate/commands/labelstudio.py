@@ -69,16 +69,14 @@ def push(
     url: UrlOption,
     token: TokenOption,
     project: Annotated[Optional[int], typer.Option(help="Project id; default: the project titled Claimtrail, made if missing.")] = None,
-    page_size: Annotated[int, typer.Option(help="Tasks per import request.")] = 1000,
+    page_size: Annotated[int, typer.Option(help="Tasks (or predictions) per import request.")] = 1000,
     db: DbOption = None,
 ) -> None:
-    """Send documents the project lacks, with our candidates as predictions."""
+    """Send documents the project lacks, and new predictions where our candidates changed."""
     from annotate.labelstudio import client
 
     report = _sdk(lambda: client.push(open_record(db), url, token, project, page_size))
-    made = "created" if report.created else "existing"
-    console.print(f"project {report.project} ({made}): {report.pushed} tasks pushed in {report.pages} pages, "
-                  f"{report.present} documents already there", soft_wrap=True)  # fmt: skip
+    console.print(report.summary(), highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -12,16 +12,22 @@ from typer.testing import CliRunner
 
 from annotate.cli import app
 from annotate.labelstudio.client import pull, push
-from annotate.labelstudio.config import build_config
+from annotate.labelstudio.config import RELATIONS, build_config, parse
 from annotate.labelstudio.importer import Refused, import_tasks
-from annotate.ledger import history
+from annotate.ledger import Change, history
 from annotate.models import Claim, ClaimLink, Decision, Mention
+from annotate.review import Review
 
 pytestmark = pytest.mark.labelstudio
 
 
 def new_project(client) -> int:
     return client.projects.create(title=f"test {uuid.uuid4().hex[:8]}", label_config=build_config()).id
+
+
+def state(record, model, object_id) -> dict:
+    with record.session() as session:
+        return session.get(model, object_id).model_dump()
 
 
 def task_of(client, project: int, doc_id: int):
@@ -131,12 +137,90 @@ def test_cli_push_and_pull(seeded, label_studio, ls_client):
     runner = CliRunner()
     common = ["--url", label_studio.url, "--token", label_studio.token, "--project", str(pid), "--db", seeded.record.settings.resolved_database_url]
     result = runner.invoke(app, ["labelstudio", "push", *common])
-    assert result.exit_code == 0 and f"project {pid} (existing): 2 tasks pushed in 1 pages" in result.output, result.output
+    assert result.exit_code == 0, result.output
+    assert f"project {pid} (existing): 2 tasks pushed, 0 new predictions on 0 tasks of the 0 documents already there, 1 import requests" in result.output
     task = task_of(ls_client, pid, seeded.docs[1])
     ls_client.annotations.create(id=task.id, result=task.predictions[0].result, lead_time=3.0, parent_prediction=task.predictions[0].id)
     result = runner.invoke(app, ["labelstudio", "pull", *common])
     assert result.exit_code == 0 and "1 claim.accepted, 1 mention.accepted" in result.output, result.output
     result = runner.invoke(app, ["labelstudio", "pull", *common[:4], "--project", "999999", *common[6:]])
     assert result.exit_code == 1 and "error: Label Studio:" in result.output
+    propose(seeded, 1, "Moscow claimed the last supply route was cut", "rules@0.2.0")
+    result = runner.invoke(app, ["labelstudio", "push", *common])
+    assert "0 tasks pushed, 1 new predictions on 1 tasks of the 2 documents already there, 1 import requests" in result.output, result.output
+
+
+# --- candidates made after the push ------------------------------------------------------------
+
+
+def propose(seeded, doc: int, quote: str, annotator: str) -> int:
+    """A claim candidate from a later pre-annotation run."""
+    start = seeded.texts[doc].index(quote)
+    with seeded.record.ledger.writer(annotator, "annotator") as w:
+        return w.apply(Change("claim.proposed", "claim", set={
+            "document_id": seeded.docs[doc], "start": start, "end": start + len(quote), "quote": quote,
+            "annotator": annotator, "score": 0.6, "reason": "test: a later run", "published": "2023-03-05",
+        }))["id"]  # fmt: skip
+
+
+def region_ids(prediction) -> set[str]:
+    return {r["id"] for r in prediction.result if "id" in r}
+
+
+def test_push_sends_later_candidates_to_tasks_already_there_once(seeded, label_studio, ls_client):
+    s, url, token = seeded, label_studio.url, label_studio.token
+    pid = new_project(ls_client)
+    push(s.record, url, token, pid)
+    newer = propose(s, 0, "The Wagner Group denied that its units had withdrawn", "rules@0.2.0")  # a newer annotator version
+    rerun = propose(s, 1, "Moscow claimed the last supply route was cut", ANNOTATOR)  # the same version, run again
+    tanks = state(s.record, Claim, s.claims["tanks"])
+    Review(s.record, "lead", "ui").accept("claim", tanks["id"], tanks["version"])  # reviewed away: nothing to send for it
+
+    report = push(s.record, url, token, pid, page_size=1)
+    assert (report.pushed, report.present, report.updated, report.predictions, report.pages) == (0, 2, 2, 2, 2)
+    first = task_of(ls_client, pid, s.docs[0])
+    assert sorted(p.model_version for p in first.predictions) == [ANNOTATOR, "rules@0.2.0"]
+    (by_newer,) = [p for p in first.predictions if p.model_version == "rules@0.2.0"]
+    assert region_ids(by_newer) == {f"c{newer}"}
+    old, new = sorted(task_of(ls_client, pid, s.docs[1]).predictions, key=lambda p: p.id)
+    assert region_ids(new) == region_ids(old) | {f"c{rerun}"}
+
+    again = push(s.record, url, token, pid, page_size=1)
+    assert (again.pushed, again.present, again.updated, again.predictions, again.pages) == (0, 2, 0, 0, 0)
+
+    # an annotator starting from the new prediction accepts the later candidate
+    task = task_of(ls_client, pid, s.docs[1])
+    ls_client.annotations.create(id=task.id, result=new.result, lead_time=4.0, parent_prediction=new.id)
+    assert pull(s.record, url, token, pid).decisions["claim.accepted"] == 2
+    assert state(s.record, Claim, rerun)["status"] == "accepted"
+
+
+def test_push_adds_our_new_relations_to_a_project_set_up_before_them(seeded, label_studio, ls_client):
+    before_them = build_config().replace('<Relation value="claimant" /><Relation value="about" />', "")
+    pid = ls_client.projects.create(title=f"old {uuid.uuid4().hex[:8]}", label_config=before_them).id
+    report = push(seeded.record, label_studio.url, label_studio.token, pid)
+    assert report.config_added == ["'relation' claimant", "'relation' about"] and report.pushed == 2
+    assert parse(ls_client.projects.get(id=pid).label_config).relations == RELATIONS
+    assert push(seeded.record, label_studio.url, label_studio.token, pid).config_added == []
+
+
+def test_a_claimant_drawn_in_label_studio_comes_back_as_the_claims_claimant(seeded, label_studio, ls_client):
+    s, url, token = seeded, label_studio.url, label_studio.token
+    pid = new_project(ls_client)
+    push(s.record, url, token, pid)
+    task = task_of(ls_client, pid, s.docs[0])
+    pred = task.predictions[0]
+    tanks, olena, brigade = f"c{s.claims['tanks']}", f"m{s.mentions['Olena Hrytsenko']}", f"m{s.mentions['93rd Brigade']}"
+    result = [r for r in pred.result if (r.get("from_id"), r.get("to_id")) != (tanks, olena)]
+    result.append({"from_id": brigade, "to_id": tanks, "type": "relation", "direction": "right", "labels": ["claimant"]})
+    ls_client.annotations.create(id=task.id, result=result, lead_time=9.0, parent_prediction=pred.id)
+
+    report = pull(s.record, url, token, pid)
+    assert report.decisions["claim.corrected"] == 1
+    claim = state(s.record, Claim, s.claims["tanks"])
+    assert (claim["claimant"], claim["claimant_entity_id"], claim["status"]) == ("93rd Brigade", s.entities["93rd Brigade"], "corrected")
+    for shape in exports(ls_client, pid):  # the same annotation through Label Studio's exports
+        assert dict(import_tasks(s.record, json.loads(shape)).decisions) == {}
+    assert push(s.record, url, token, pid).predictions == 0  # all of it reviewed: no candidates left to send
 
 
