@@ -5,7 +5,6 @@ ledger is cut into ranges of sequence numbers walked in parallel processes; the 
 then stitched together, and the first problem in sequence order is the one reported.
 """
 
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -15,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from annotate.ledger import GENESIS, HASHED, hash_values
 from annotate.models import Decision
+from annotate.parallel import engine_url, split, worker_count
 
 PARALLEL_FROM = 200_000  # decisions; below this a second process costs more than it saves
 _COLUMNS = [Decision.__table__.c[name] for name in (*HASHED, "prev_hash", "hash")]
@@ -43,24 +43,14 @@ def walk(engine: Engine, wanted: set[int] = frozenset(), workers: int | None = N
         low, high = conn.execute(select(func.min(Decision.seq), func.max(Decision.seq))).one()
     if low is None:
         return Walk()
-    ranges = _ranges(min(low, 1), high, workers or _default_workers(engine, high - low + 1))
+    ranges = split(min(low, 1), high, workers or worker_count(engine, high - low + 1, PARALLEL_FROM))
     if len(ranges) == 1:
         segments = [walk_range(engine, *ranges[0], wanted)]
     else:
-        url = engine.url.render_as_string(hide_password=False)
+        url = engine_url(engine)
         with ProcessPoolExecutor(len(ranges), mp_context=get_context("fork")) as pool:
             segments = list(pool.map(_walk_range_at, [url] * len(ranges), *zip(*ranges), [wanted] * len(ranges)))
     return stitch(segments)
-
-
-def _default_workers(engine: Engine, count: int) -> int:
-    in_memory = engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:")
-    return 1 if count < PARALLEL_FROM or in_memory else min(os.cpu_count() or 1, 4)
-
-
-def _ranges(low: int, high: int, parts: int) -> list[tuple[int, int]]:
-    step = -(-(high - low + 1) // parts)
-    return [(start, min(start + step - 1, high)) for start in range(low, high + 1, step)]
 
 
 def _walk_range_at(url: str, low: int, high: int, wanted: set[int]) -> Segment:

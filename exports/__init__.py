@@ -53,6 +53,7 @@ class ExportContext:
     cut: Cut
     filters: Filters = Filters()
     options: dict = field(default_factory=dict)
+    first_part: bool = True  # False in the later parts of an export written in parts (exports/parts.py)
 
     @property
     def base_url(self) -> str:

@@ -73,26 +73,29 @@ def cut_at(session: Session, as_of: str | int | None = None) -> Cut:
 
 def iter_claims(
     session: Session, seq: int, filters: Filters = Filters(), needs: Iterable[str] = (), page: int = PAGE,
-    from_ledger: bool = False,
+    from_ledger: bool = False, ids: tuple[int, int] | None = None,
 ) -> Iterator[dict]:
-    """Claims that pass `filters`, as of decision `seq`, in id order, one JSON-ready dict each.
+    """Claims that pass `filters`, as of decision `seq`, in id order, one JSON-ready dict each;
+    only those with first ≤ id ≤ last, given `ids`=(first, last).
 
     At the head, objects come from the state tables unless `from_ledger` (same bytes, slower)."""
-    needs, after = frozenset(needs), 0
+    (first, last), needs = ids or (1, None), frozenset(needs)
+    after = first - 1
     at_head = not from_ledger and seq == _head(session)
-    while ids := _page_ids(session, seq, after, page):
+    while ids := _page_ids(session, seq, after, page, last):
         after = ids[-1]
-        with no_gc():  # a page is many small acyclic dicts: the collector would only rescan them
-            chosen = _Page(session, seq, ids, needs, at_head)
-            if at_head and _head(session) != seq:  # a write committed during the page: it may be past the cut
-                at_head, chosen = False, _Page(session, seq, ids, needs, False)
-            records = chosen.records(filters)
-        yield from records
+        chosen = _Page(session, seq, ids, needs, at_head)
+        if at_head and _head(session) != seq:  # a write committed during the page: it may be past the cut
+            at_head, chosen = False, _Page(session, seq, ids, needs, False)
+        yield from chosen.records(filters)
 
 
 @contextmanager
 def no_gc():
-    """The cyclic collector off for a stretch that builds many short-lived acyclic objects."""
+    """The cyclic collector off while many short-lived acyclic objects are built and freed.
+
+    Off for a whole export, not page by page: turned back on after a page, it would at once
+    scan every object of that page still alive, which is all of them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -106,10 +109,19 @@ def _head(session: Session) -> int:
     return session.execute(select(func.max(Decision.seq))).scalar() or 0
 
 
-def _page_ids(session: Session, seq: int, after: int, size: int) -> list[int]:
+def claim_id_span(session: Session, seq: int) -> tuple[int, int] | None:
+    """The lowest and highest claim id at decision `seq` (None before the first claim)."""
+    low, high = session.execute(
+        select(func.min(Decision.target_id), func.max(Decision.target_id)).where(Decision.target_type == "claim", Decision.seq <= seq)
+    ).one()  # fmt: skip
+    return None if low is None else (low, high)
+
+
+def _page_ids(session: Session, seq: int, after: int, size: int, last: int | None = None) -> list[int]:
+    in_range = Decision.target_id > after if last is None else Decision.target_id.between(after + 1, last)
     query = (
         select(Decision.target_id)
-        .where(Decision.target_type == "claim", Decision.target_id > after, Decision.seq <= seq)
+        .where(Decision.target_type == "claim", in_range, Decision.seq <= seq)
         .group_by(Decision.target_id)
         .order_by(Decision.target_id)
         .limit(size)
@@ -127,8 +139,9 @@ class _Page:
     """One page of claims and everything their records need, read in a handful of queries."""
 
     def __init__(self, session: Session, seq: int, ids: list[int], needs: frozenset, at_head: bool = False):
-        self.session, self.seq, self.needs, self.at_head, self._docs = session, seq, needs, at_head, {}
-        self.histories = _histories(session, seq, ids[0], ids[-1], with_after=not at_head or "history" in needs)
+        self.session, self.seq, self.needs, self.at_head = session, seq, needs, at_head
+        self._docs, self._entity_records = {}, {}
+        self.histories = _histories(session, seq, ids[0], ids[-1], full=not at_head or "history" in needs)
         if at_head:
             self.claims = _state(session, "claim", Claim.id.between(ids[0], ids[-1]))
         else:
@@ -202,8 +215,10 @@ class _Page:
         }  # fmt: skip
 
     def _entity(self, entity_id: int | None) -> dict | None:
-        e = self.entities.get(entity_id)
-        return e and {"id": e["id"], "name": e["name"], "type": e["type"], "external_id": e["external_id"]}
+        if entity_id not in self._entity_records:  # shared by the page's claims that name it; never modified
+            e = self.entities.get(entity_id)
+            self._entity_records[entity_id] = e and {"id": e["id"], "name": e["name"], "type": e["type"], "external_id": e["external_id"]}
+        return self._entity_records[entity_id]
 
     def _entity_name(self, entity_id: int | None) -> str | None:
         return (self.entities.get(entity_id) or {}).get("name")
@@ -301,24 +316,23 @@ def _state(session: Session, target_type: str, where) -> dict[int, dict]:
     return found
 
 
-def _histories(session: Session, seq: int, first: int, last: int, with_after: bool = True) -> dict[int, list[dict]]:
+def _histories(session: Session, seq: int, first: int, last: int, full: bool = True) -> dict[int, list[dict]]:
     """Every decision on the claims first..last up to `seq`, oldest first, by claim.
 
-    Each has the claim's status after it; its whole `after` JSON only `with_after`."""
-    after = Decision.after if with_after else None
-    columns = (Decision.seq, Decision.at, Decision.actor, Decision.origin, Decision.action, Decision.target_id,
-               Decision.target_version, Decision.rationale, Decision.hash, _status(session), after)  # fmt: skip
+    Each says who, when, its hash and the claim's status after it; `full` adds the rest
+    (origin, action, version, rationale and the whole `after` JSON)."""
+    columns = [Decision.seq, Decision.at, Decision.actor, Decision.hash, _status(session).label("status")]
+    if full:
+        columns += [Decision.origin, Decision.action, Decision.target_version, Decision.rationale, Decision.after]
     query = (
-        select(*columns)
+        select(Decision.target_id, *columns)
         .where(Decision.target_type == "claim", Decision.target_id.between(first, last), Decision.seq <= seq)
-        .order_by(Decision.target_id, Decision.seq)
+        .order_by(Decision.target_id, Decision.target_version)  # the unique index's order: no sort
     )
+    names = [c.name for c in columns]
     found: dict[int, list[dict]] = {}
-    for seq_, at, actor, origin, action, target_id, version, rationale, hash_, status, after in session.connection().execute(query).fetchall():
-        found.setdefault(target_id, []).append({
-            "seq": seq_, "at": at, "actor": actor, "origin": origin, "action": action, "target_version": version,
-            "rationale": rationale, "hash": hash_, "status": status, "after": after,
-        })  # fmt: skip
+    for target_id, *values in session.connection().execute(query).fetchall():
+        found.setdefault(target_id, []).append(dict(zip(names, values)))
     return found
 
 

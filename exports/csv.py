@@ -10,6 +10,7 @@ from typing import Iterable
 
 SUFFIX = ".csv"
 NEEDS = ()
+SPLITTABLE = True  # rows are independent: written in parts (exports/parts.py), the header once
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
@@ -44,10 +45,11 @@ def row(claim: dict) -> dict:
     }  # fmt: skip
 
 
-def write_rows(rows: Iterable[dict], out, columns: list[str]) -> int:
+def write_rows(rows: Iterable[dict], out, columns: list[str], header: bool = True) -> int:
     """A header and the rows, every cell neutralised; shared with the audit log's CSV."""
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    if header:
+        writer.writerow(columns)
     count = 0
     for r in rows:
         writer.writerow([neutralise(r.get(c)) for c in columns])
@@ -56,4 +58,4 @@ def write_rows(rows: Iterable[dict], out, columns: list[str]) -> int:
 
 
 def write(claims: Iterable[dict], out, ctx) -> int:
-    return write_rows(map(row, claims), out, COLUMNS)
+    return write_rows(map(row, claims), out, COLUMNS, header=ctx.first_part)

@@ -5,6 +5,7 @@ from typing import Iterable
 from exports import json_line
 
 SUFFIX = ".jsonl"
+SPLITTABLE = True  # one line a claim: written in parts for big exports (exports/parts.py)
 NEEDS = ()
 
 

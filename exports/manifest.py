@@ -18,58 +18,38 @@ from sqlmodel import Session
 from annotate.checkpoints import stored_checkpoints
 from annotate.ledger import GENESIS, decision_hash, utc_now
 from annotate.models import Decision
-from exports import ExportContext, writer
-from exports.claims import Cut, Filters, cut_at, iter_claims
+from exports import ExportContext, parts, writer
+from exports.claims import Cut, Filters, cut_at
+from exports.parts import Sink
 
 # The layout of the data files this version writes; /2 is compact JSON (orjson). A manifest
 # of another layout can be checked against its file and the ledger, not re-derived.
 MANIFEST_VERSION = "claimtrail-export/2"
 
 
-class _Sink:
-    """A sink for text or UTF-8 bytes that hashes and counts them (and keeps them, given a file)."""
-
-    def __init__(self, raw=None):
-        self.raw, self.sha, self.bytes = raw, hashlib.sha256(), 0
-
-    def write(self, data: str | bytes) -> int:
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        self.sha.update(data)
-        self.bytes += len(data)
-        if self.raw:
-            self.raw.write(data)
-        return len(data)
-
-
-def _counted(claims, counts: dict):
-    for claim in claims:
-        counts["claims"] += 1
-        yield claim
-
-
-def render(session: Session, fmt: str, cut: Cut, filters: Filters, options: dict, raw=None, from_ledger: bool = False) -> dict:
+def render(
+    session: Session, fmt: str, cut: Cut, filters: Filters, options: dict, raw=None, from_ledger: bool = False, workers: int | None = 1
+) -> dict:
     """Write one export to `raw` (or only hash it); returns its counts, size and sha256.
 
-    `from_ledger` reads every object from the decisions even at the head (same bytes; tests)."""
-    module = writer(fmt)
-    ctx = ExportContext(session, cut, filters, options)
-    counts = {"claims": 0}
-    sink = _Sink(raw)
-    counts["records"] = module.write(_counted(iter_claims(session, cut.seq, filters, module.NEEDS, from_ledger=from_ledger), counts), sink, ctx)
+    `from_ledger` reads every object from the decisions even at the head (same bytes; tests);
+    `workers` > 1 (None: one per core) writes a big export of a splittable format in parallel parts."""
+    sink = Sink(raw)
+    counts = parts.write(writer(fmt), ExportContext(session, cut, filters, options), sink, from_ledger, workers)
     return {"counts": counts, "bytes": sink.bytes, "sha256": sink.sha.hexdigest()}
 
 
 def export(
-    session: Session, fmt: str, path: Path, filters: Filters = Filters(), as_of=None, options: dict | None = None
+    session: Session, fmt: str, path: Path, filters: Filters = Filters(), as_of=None, options: dict | None = None,
+    workers: int | None = 1,
 ) -> dict:
     """Write the export to `path` and its manifest to `path`.manifest.json; returns the manifest."""
     options = dict(options or {})
     cut = cut_at(session, as_of)
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
-    with partial.open("wb") as raw:
-        result = render(session, fmt, cut, filters, options, raw)
+    with partial.open("wb", buffering=parts.BUFFER) as raw:
+        result = render(session, fmt, cut, filters, options, raw, workers=workers)
     os.replace(partial, path)  # a reader never sees half an export
     manifest = {
         "manifest": MANIFEST_VERSION, "format": fmt, "file": path.name, "sha256": result["sha256"],
@@ -107,7 +87,7 @@ class Verdict:
     notes: list[str] = field(default_factory=list)
 
 
-def verify(session: Session, manifest_file: Path) -> Verdict:
+def verify(session: Session, manifest_file: Path, workers: int | None = 1) -> Verdict:
     """Does the file still match its manifest, and the ledger at the recorded sequence still make it?"""
     manifest = json.loads(Path(manifest_file).read_text(encoding="utf-8"))
     data = Path(manifest_file).with_name(manifest["file"])
@@ -125,7 +105,7 @@ def verify(session: Session, manifest_file: Path) -> Verdict:
                         f"writes {MANIFEST_VERSION!r} and cannot re-derive it: verify it with claimtrail {made_by}")  # fmt: skip
     else:
         again = render(session, manifest["format"], Cut(seq, manifest["ledger"]["head_hash"]),
-                       Filters.from_dict(manifest["filters"]), manifest.get("options") or {})  # fmt: skip
+                       Filters.from_dict(manifest["filters"]), manifest.get("options") or {}, workers=workers)  # fmt: skip
         if again["sha256"] != manifest["sha256"]:
             problems.append(f"the ledger no longer makes this export: re-derived at decision {seq}, the sha256 differs")
     head = session.execute(select(func.max(Decision.seq))).scalar() or 0

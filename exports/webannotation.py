@@ -11,6 +11,7 @@ from urllib.parse import quote
 from exports import json_line
 
 SUFFIX = ".jsonl"
+SPLITTABLE = True  # one line a claim: written in parts for big exports (exports/parts.py)
 NEEDS = ("context",)
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 
