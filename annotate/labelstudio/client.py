@@ -59,7 +59,7 @@ def push(record, url: str, token: str, project: int | None = None, page_size: in
 
     client = client or connect(url, token)
     pid, created, added = _project(client, project)
-    held = {} if created else held_results(client, pid)
+    held = {} if created else held_results(client, pid, page_size)
     report = PushReport(pid, created, 0, len(held), 0, config_added=added)
     fresh, stale = [], []
     with record.session() as session:
@@ -117,7 +117,7 @@ def pull(record, url: str, token: str, project: int, page_size: int = 100, clien
     return import_tasks(record, [t.model_dump(mode="json") for t in pager], config=config, users=users)
 
 
-def held_results(client, project: int, page_size: int = 100) -> dict[tuple, dict[int, dict[str, set]]]:
+def held_results(client, project: int, page_size: int = 1000) -> dict[tuple, dict[int, dict[str, set]]]:
     """What the project holds, by (doc_id, text sha256): per task, the result items of its
     predictions by model_version. The text too, as doc ids are only ours."""
     found: dict[tuple, dict[int, dict[str, set]]] = {}
