@@ -59,6 +59,22 @@ def test_what_the_sdk_rejects_the_importer_refuses(seeded, tmp_path):
         import_tasks(seeded.record, tasks)
 
 
+def test_relations_the_sdk_takes_whatever_they_join_the_importer_checks(seeded, tmp_path):
+    """The SDK checks that a relation's ends exist, not that its label fits them."""
+    tanks, withdrawn, person = (f"c{seeded.claims['tanks']}", f"c{seeded.claims['withdrawn']}", f"m{seeded.mentions['Olena Hrytsenko']}")
+    ls = FakeLabelStudio(our_tasks(seeded, tmp_path))
+    relation = {"from_id": tanks, "to_id": withdrawn, "type": "relation", "direction": "right", "labels": ["claimant"]}
+    ls.annotate(seeded.docs[0], user=7, edit=lambda r: r.append(relation), ann_id=22)
+    tasks = ls.snapshot({7: "ana@example.com"})
+    assert validate(tmp_path, tasks).returncode == 0
+    with pytest.raises(Refused, match=f"relation {tanks}→{withdrawn}: 'claimant' goes from a claim span to an entity span"):
+        import_tasks(seeded.record, tasks)
+    relation.update(from_id=person, to_id=tanks, direction="left")  # the right ends, drawn the other way
+    tasks = ls.snapshot({7: "ana@example.com"})
+    assert validate(tmp_path, tasks).returncode == 0
+    assert not import_tasks(seeded.record, tasks).decisions.get("claim.corrected")  # Olena Hrytsenko is its claimant already
+
+
 def test_the_export_registry_writes_the_same_tasks_at_the_cut(seeded, tmp_path):
     with seeded.record.session() as session:
         manifest = export(session, "labelstudio", tmp_path / "cut.json", Filters(status=("candidate",)))
