@@ -81,6 +81,8 @@ class Review:
             if current is None:
                 raise NotFound(f"no {kind} with id {target_id}")
             values = _clean_fields(kind, fields)
+            if kind == "claim" and "claimant" in values and values["claimant"] != current["claimant"]:
+                values["claimant_entity_id"] = _claimant_entity(w, values["claimant"])  # never the old speaker's
             warnings = []
             if "start" in values or "end" in values:
                 text, doc = _document(w, current["document_id"])
@@ -275,6 +277,14 @@ def _mentions_inside(w: Writer, document_id: int, start: int, end: int) -> list[
     return sorted(set(w.session.execute(query).scalars()))
 
 
+def _claimant_entity(w: Writer, name: str | None) -> int | None:
+    """The (canonical) entity a claimant's name resolves to, if the record knows one."""
+    if not name:
+        return None
+    w.flush()
+    return canonical_entity(w, find_entity(w.session, name))
+
+
 def find_entity(session, name: str) -> int | None:
     """The entity called `name` by name or alias, case-folded, as pre-annotation resolves them."""
     folded = name.casefold()
@@ -286,6 +296,12 @@ def find_entity(session, name: str) -> int | None:
     like = f"%{escape_like(json.dumps(name)[1:-1])}%"
     rows = session.execute(select(Entity.id, Entity.aliases).where(cast(Entity.aliases, String).ilike(like, escape="\\")).order_by(Entity.id).limit(50))
     return next((i for i, aliases in rows if any(a.casefold() == folded for a in aliases)), None)
+
+
+def canonical_entity(w: Writer, entity_id: int | None) -> int | None:
+    """The id of the entity that stands for this one now (merges followed)."""
+    entity = None if entity_id is None else w.get("entity", entity_id)
+    return _canonical(w, entity)["id"] if entity else entity_id
 
 
 def _canonical(w: Writer, entity: dict) -> dict:

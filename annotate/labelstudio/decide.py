@@ -31,7 +31,7 @@ from annotate.labelstudio.validate import Region, Relation
 from annotate.ledger import Change, Writer
 from annotate.models import Claim, ClaimLink, Decision, Mention
 from annotate.preannotate.store import UNLINKED_LABELS
-from annotate.review import find_entity
+from annotate.review import canonical_entity, find_entity
 
 DONE = ("accepted", "corrected")
 EXTRA = {"mention": ("label", "text", "entity_id"), "claim": ("claimant", "claimant_entity_id", "entity_ids")}  # read for relations
@@ -283,14 +283,7 @@ class _Step:
         return self.apply(Change("entity.added", "entity", set={"name": name, "type": label, "status": "accepted"}))["id"]
 
     def canonical(self, entity_id: int | None) -> int | None:
-        seen = set()
-        while entity_id is not None and entity_id not in seen:
-            seen.add(entity_id)
-            merged_into = (self.writer.get("entity", entity_id) or {}).get("merged_into")
-            if not merged_into:
-                break
-            entity_id = merged_into
-        return entity_id
+        return canonical_entity(self.writer, entity_id)
 
     def same_entity(self, a: int | None, b: int | None) -> bool:
         return a is not None and b is not None and (a == b or self.canonical(a) == self.canonical(b))

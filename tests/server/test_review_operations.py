@@ -189,3 +189,16 @@ def test_nothing_else_writes_claims(record, desk, doc):
     with record.session() as s:
         row = s.execute(select(Claim).where(Claim.id == claim)).scalar_one()
         assert object_as_of(s, "claim", claim, resolve_as_of(s, None)) == row.model_dump()
+
+
+def test_editing_the_claimant_moves_its_entity_too(record, desk, doc):
+    ministry = desk.entity("Ministry of Defence", "ORG", aliases=["MoD"])
+    governor = desk.entity("Oleh Syniehubov", "PERSON")
+    claim = desk.claim(doc, "Officials in Kupiansk said the market reopened on Monday.", claimant="Oleh Syniehubov",
+                       claimant_entity_id=governor)  # fmt: skip
+    by_alias = review(record).edit("claim", claim, 1, {"claimant": "mod"})
+    assert (by_alias.state["claimant"], by_alias.state["claimant_entity_id"]) == ("mod", ministry)
+    unknown = review(record).edit("claim", claim, 2, {"claimant": "a local volunteer"})
+    assert unknown.state["claimant_entity_id"] is None  # not left pointing at the ministry
+    untouched = review(record).edit("claim", claim, 3, {"negated": True})
+    assert (untouched.state["claimant"], untouched.state["claimant_entity_id"]) == ("a local volunteer", None)
