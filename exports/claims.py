@@ -16,9 +16,7 @@ and state together, so if no decision past S is visible after the page's reads, 
 those reads saw one; if one is, that page and the rest are read from the ledger.
 """
 
-import gc
 import json
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from itertools import groupby
 from typing import Iterable, Iterator
@@ -88,21 +86,6 @@ def iter_claims(
         if at_head and _head(session) != seq:  # a write committed during the page: it may be past the cut
             at_head, chosen = False, _Page(session, seq, ids, needs, False)
         yield from chosen.records(filters)
-
-
-@contextmanager
-def no_gc():
-    """The cyclic collector off while many short-lived acyclic objects are built and freed.
-
-    Off for a whole export, not page by page: turned back on after a page, it would at once
-    scan every object of that page still alive, which is all of them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _head(session: Session) -> int:

@@ -17,7 +17,6 @@ Two ways in, one task builder:
   so that `export verify` can re-derive the file.
 """
 
-import json
 from collections import defaultdict
 from contextlib import nullcontext
 from itertools import groupby, islice
@@ -31,6 +30,7 @@ from sqlmodel import Session
 from annotate.labelstudio import regions
 from annotate.labelstudio.config import ABOUT, CLAIM_LABEL, CLAIMANT, CLAIMANT_LABELS, ENTITY_LABELS, TEXT, VALUE_LABELS
 from annotate.models import Claim, ClaimLink, Document, DocumentText, Mention
+from exports import dumps
 
 SUFFIX = ".json"
 NEEDS = ()
@@ -220,9 +220,8 @@ def _by_document(rows: Iterable[dict]) -> dict[int, list[dict]]:
 def write_json(fh, items: Iterable[dict]) -> int:
     """A JSON list, one task a line, written as it is produced."""
     n, sep, items = 0, "\n", iter(items)
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     fh.write("[")
-    while chunk := [encode(item) for item in islice(items, 100)]:  # fewer, larger writes
+    while chunk := [dumps(item) for item in islice(items, 100)]:  # fewer, larger writes
         fh.write(sep + ",\n".join(chunk))
         n, sep = n + len(chunk), ",\n"
     fh.write("\n]\n")

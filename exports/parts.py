@@ -18,9 +18,10 @@ from types import ModuleType
 
 from sqlmodel import Session
 
+from annotate.gcpause import no_gc
 from annotate.parallel import engine_url, split, worker_count
 from exports import ExportContext
-from exports.claims import Cut, Filters, claim_id_span, iter_claims, no_gc
+from exports.claims import Cut, Filters, claim_id_span, iter_claims
 
 PARALLEL_FROM = 50_000  # claim ids; below this a worker's start costs more than it saves
 BUFFER = 1 << 20

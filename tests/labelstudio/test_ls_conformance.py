@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from lsfixtures import FakeLabelStudio, region
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from annotate.cli import app
 from annotate.labelstudio.config import build_config
 from annotate.labelstudio.importer import Refused, import_tasks
+from annotate.models import Decision
 from exports.claims import Filters
 from exports.labelstudio import write_tasks
 from exports.manifest import export
@@ -99,6 +101,21 @@ def test_cli_config_tasks_and_import(seeded, tmp_path):
     (tmp_path / "export.json").write_text(json.dumps(ls.json_export()))
     result = runner.invoke(app, ["labelstudio", "import", str(tmp_path / "export.json"), *db])
     assert result.exit_code == 1 and "task 1001, annotation 30, result m" in result.output and "from_name 'nope'" in result.output
+
+
+def test_a_broken_export_file_is_named_with_its_line_and_nothing_is_written(seeded, tmp_path):
+    runner, db = CliRunner(), ["--db", seeded.record.settings.resolved_database_url]
+    tasks = tmp_path / "tasks.jsonl"
+    tasks.write_text('{"id": 1, "data": {}}\n{"id": 2, "data": \n')
+    before = _head(seeded.record)
+    result = runner.invoke(app, ["labelstudio", "import", str(tasks), *db])
+    assert result.exit_code == 1 and f"{tasks}: line 2 is not JSON" in " ".join(result.output.split())
+    assert _head(seeded.record) == before
+
+
+def _head(record) -> int:
+    with record.session() as session:
+        return session.execute(select(func.max(Decision.seq))).scalar()
 
 
 def test_push_without_the_sdk_says_which_extra_to_install(seeded, monkeypatch):
