@@ -16,7 +16,7 @@ are ISO-8601 UTC strings: the same text on SQLite and PostgreSQL, and in the has
 
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -166,6 +166,9 @@ class Decision(SQLModel, table=True):
     __table_args__ = (
         # One decision per object version: optimistic concurrency, and the index history reads use.
         UniqueConstraint("target_type", "target_id", "target_version", name="uq_decision_target_version"),
+        # The audit log by user or action, newest first, a page at a time (migration 0003).
+        Index("ix_decision_actor_seq", "actor", "seq"),
+        Index("ix_decision_action_seq", "action", "seq"),
     )
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
