@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Iterator
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Integer, Select, and_, any_, case, false, func, or_, select, true
 from sqlmodel import Session
 
 from annotate.checkpoints import file_checkpoints, load_public_key, stored_checkpoints
@@ -48,11 +48,15 @@ def audit_log(
 ) -> Iterator[dict]:
     """The decisions that pass `f` and that `viewer` may see, each with its changes
     (`before`: only decisions older than that sequence number, for paging)."""
-    query = select(Decision.__table__).where(*conditions(f, viewer))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    query = select(Decision.__table__).where(*conditions(f, viewer, postgres), *time_window(session, f))
     if before is not None:
         query = query.where(Decision.seq < before)
-    query = query.order_by(Decision.seq.desc() if newest_first else Decision.seq).limit(limit)
-    for row in session.connection().execution_options(yield_per=1000).execute(query):
+    # The ledger is walked in seq order, through the primary key or a user's or action's index; the
+    # decisions on a document, claim or thread are looked up by target instead, then sorted.
+    seq = _unindexed(Decision.seq) if by_target(f) else Decision.seq
+    query = query.order_by(seq.desc() if newest_first else seq).limit(limit)
+    for row in session.connection().execute(query.execution_options(yield_per=1000)):  # this query's option, not the session's
         yield entry(decision_dict(row))
 
 
@@ -94,26 +98,72 @@ def describe_changes(changes: list[dict], width: int | None = None) -> str:
     return "\n".join(f"{c['field']}: {show(c['before'])} → {show(c['after'])}" for c in changes)
 
 
-def conditions(f: AuditFilter, viewer: Viewer | None) -> list:
+def conditions(f: AuditFilter, viewer: Viewer | None, postgres: bool = False) -> list:
+    # With a document, claim or thread the user and action are tested on its decisions, not offered
+    # to the planner as a walk of their index.
+    tested = _unindexed if by_target(f) else (lambda column: column)  # noqa: E731
     found = []
     if viewer is not None and viewer.role not in SEE_EVERYONE:
-        found.append(Decision.actor == viewer.name)  # a reviewer reads their own decisions only
+        found.append(tested(Decision.actor) == viewer.name)  # a reviewer reads their own decisions only
     if f.actor:
-        found.append(Decision.actor == f.actor)
+        found.append(tested(Decision.actor) == f.actor)
     if f.action:
-        found.append(Decision.action.like(f.action.replace("*", "%")) if "*" in f.action else Decision.action == f.action)
+        action = tested(Decision.action)
+        found.append(action.like(f.action.replace("*", "%")) if "*" in f.action else action == f.action)
+    # Times are tested on the walk too: sorting a wide range found through the index on `at` costs
+    # seconds (time_window confines the walk to a narrow range's span).
+    found += time_bounds(f, _unindexed(Decision.at))
+    if f.document is not None:
+        found.append(_concerns_document(f.document, postgres))
+    if f.claim is not None:
+        found.append(_concerns_claims(select(Claim.id).where(Claim.id == f.claim), postgres))
+    if f.thread is not None:
+        found.append(_concerns_thread(f.thread, postgres))
+    return found
+
+
+def by_target(f: AuditFilter) -> bool:
+    return f.document is not None or f.claim is not None or f.thread is not None
+
+
+def _unindexed(column) -> object:
+    """The column's value as an expression no index offers, so the planner finds rows another way."""
+    return column + 0 if isinstance(column.type, Integer) else column.concat("")
+
+
+def time_bounds(f: AuditFilter, at) -> list:
+    """`since` and `until` as conditions on `at` (the column, or an expression of it)."""
+    found = []
     if f.since:
-        found.append(Decision.at >= _moment(f.since))
+        found.append(at >= _moment(f.since))
     if f.until:
         end = _moment(f.until, end_of_day=True)
-        found.append(Decision.at < end if len(f.until) == 10 else Decision.at <= end)
-    if f.document is not None:
-        found.append(_concerns_document(f.document))
-    if f.claim is not None:
-        found.append(_concerns_claims(select(Claim.id).where(Claim.id == f.claim)))
-    if f.thread is not None:
-        found.append(_concerns_thread(f.thread))
+        found.append(at < end if len(f.until) == 10 else at <= end)
     return found
+
+
+WINDOW = 50_000  # decisions a date range may hold to be looked up in the index on `at` before the walk
+
+
+def time_window(session: Session, f: AuditFilter) -> list:
+    """A narrow date range as the span of sequence numbers it covers, so the walk in seq order
+    reads that span only (exact: every decision in the range lies in the span).
+
+    The range is read through the index on `at` from one end, WINDOW + 1 rows at most, and the
+    other end is tested on those: a planner given both ends may sort the whole range first."""
+    if not (f.since or f.until):
+        return []
+    near = time_bounds(f, Decision.at)[0]  # since, or else until
+    head = select(Decision.seq, Decision.at).where(near).order_by(Decision.at if f.since else Decision.at.desc())
+    head = head.limit(WINDOW + 1).subquery()
+    inside = and_(true(), *time_bounds(f, head.c.at)[1:])
+    seq = case((inside, head.c.seq))
+    read, found, low, high = session.connection().execute(
+        select(func.count(), func.count(seq), func.min(seq), func.max(seq))
+    ).one()
+    if read > WINDOW and found == read:
+        return []  # a wide range: walking in seq order finds a page of it sooner than sorting it
+    return [Decision.seq.between(low, high)] if found else [false()]
 
 
 def _moment(text: str, end_of_day: bool = False) -> str:
@@ -127,32 +177,39 @@ def _moment(text: str, end_of_day: bool = False) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _target(kind: str, ids) -> object:
-    return and_(Decision.target_type == kind, Decision.target_id.in_(ids))
+def _among(column, ids: Select, postgres: bool) -> object:
+    """column IN (ids). PostgreSQL is given = ANY(ARRAY(ids)): it then computes the few ids
+    first and looks each up in an index, where with IN it walks the whole ledger testing each row."""
+    return column == any_(func.array(ids.scalar_subquery())) if postgres else column.in_(ids)
 
 
-def _concerns_claims(claim_ids) -> object:
+def _target(kind: str, ids: Select, postgres: bool) -> object:
+    return and_(Decision.target_type == kind, _among(Decision.target_id, ids, postgres))
+
+
+def _concerns_claims(claim_ids: Select, postgres: bool) -> object:
     """Decisions on these claims, their links, thread memberships (verdicts) and dismissals."""
+    among = lambda column: _among(column, claim_ids, postgres)  # noqa: E731
     return or_(
-        _target("claim", claim_ids),
-        _target("link", select(ClaimLink.id).where(or_(ClaimLink.a_id.in_(claim_ids), ClaimLink.b_id.in_(claim_ids)))),
-        _target("thread_member", select(ThreadMember.id).where(ThreadMember.claim_id.in_(claim_ids))),
-        _target("dismissal", select(Dismissal.id).where(or_(Dismissal.claim_id.in_(claim_ids), Dismissal.other_id.in_(claim_ids)))),
+        _target("claim", claim_ids, postgres),
+        _target("link", select(ClaimLink.id).where(or_(among(ClaimLink.a_id), among(ClaimLink.b_id))), postgres),
+        _target("thread_member", select(ThreadMember.id).where(among(ThreadMember.claim_id)), postgres),
+        _target("dismissal", select(Dismissal.id).where(or_(among(Dismissal.claim_id), among(Dismissal.other_id))), postgres),
     )
 
 
-def _concerns_document(document_id: int) -> object:
+def _concerns_document(document_id: int, postgres: bool) -> object:
     return or_(
         and_(Decision.target_type == "document", Decision.target_id == document_id),
-        _target("mention", select(Mention.id).where(Mention.document_id == document_id)),
-        _concerns_claims(select(Claim.id).where(Claim.document_id == document_id)),
+        _target("mention", select(Mention.id).where(Mention.document_id == document_id), postgres),
+        _concerns_claims(select(Claim.id).where(Claim.document_id == document_id), postgres),
     )
 
 
-def _concerns_thread(thread_id: int) -> object:
+def _concerns_thread(thread_id: int, postgres: bool) -> object:
     return or_(
         and_(Decision.target_type == "thread", Decision.target_id == thread_id),
-        _concerns_claims(select(ThreadMember.claim_id).where(ThreadMember.thread_id == thread_id)),
+        _concerns_claims(select(ThreadMember.claim_id).where(ThreadMember.thread_id == thread_id), postgres),
     )
 
 
