@@ -17,12 +17,13 @@ from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from annotate.audit import CSV_COLUMNS, SEE_EVERYONE, AuditFilter, Viewer, audit_log, chain_status, flat, revert
-from annotate.ledger import Conflict, NotFound
+from annotate.ledger import Conflict, NotFound, resolve_as_of
 from exports.csv import neutralise
 from server.deps import CurrentUser, RecordDep, SessionDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
 PAGE = 200
+CHAIN_INLINE = 20_000  # decisions: a longer chain takes seconds to verify, so the page asks for it once shown
 
 
 def audit_filter(user: str = "", action: str = "", since: str = "", until: str = "", document: str = "", claim: str = "", thread: str = "") -> AuditFilter:
@@ -42,9 +43,16 @@ def audit_page(request: Request, session: SessionDep, record: RecordDep, templat
         raise HTTPException(400, str(problem))
     context = {
         "entries": entries[:PAGE], "more": entries[PAGE]["seq"] + 1 if len(entries) > PAGE else None,
-        "chain": chain_status(record), "query": dict(request.query_params), "everyone": user.role in SEE_EVERYONE,
+        "chain": chain_status(record) if resolve_as_of(session, None) <= CHAIN_INLINE else None,
+        "query": dict(request.query_params), "everyone": user.role in SEE_EVERYONE,
     }  # fmt: skip
     return templates.TemplateResponse(request, "pages/audit.html", context)
+
+
+@router.get("/audit/chain")
+def audit_chain(request: Request, record: RecordDep, templates: TemplatesDep, user: CurrentUser):
+    """The chain's verification for the audit page's header (a long chain's, after the page shows)."""
+    return templates.TemplateResponse(request, "partials/_chain.html", {"chain": chain_status(record)})
 
 
 @router.get("/audit.csv")

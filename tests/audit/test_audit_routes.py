@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from annotate import accounts
+from annotate.audit import AuditFilter, Viewer, audit_log
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))  # the review desk's signed-in browser
 from reviewdesk import PASSWORD, SECRET, Reviewer  # noqa: E402
 from server.app import create_app  # noqa: E402
+from server.routes import audit as audit_routes  # noqa: E402
 from server.settings import ServerSettings  # noqa: E402
 
 
@@ -93,3 +96,29 @@ def test_export_download_zips_the_file_and_its_manifest(story, browser):
     assert len(data.decode().splitlines()) == 3
     assert browser("alice").get("/export?format=jsonl").status_code == 403
     assert browser("carol").get("/export?format=xlsx").status_code == 400
+
+
+def test_older_decisions_walk_the_filtered_log_page_by_page(story, browser, monkeypatch):
+    monkeypatch.setattr(audit_routes, "PAGE", 2)
+    carol, query = browser("carol"), "action=claim.*&since=2024-05-01"
+    page, walked = carol.get(f"/audit?{query}"), []
+    while True:
+        walked += [e["seq"] for e in page.context["entries"]]
+        if page.context["more"] is None:
+            break
+        assert f'before={page.context["more"]}' in page.text  # the "Older decisions" link
+        page = carol.get(f"/audit?{query}&before={page.context['more']}")
+    with story.record.session() as session:
+        whole = [e["seq"] for e in audit_log(session, AuditFilter(action="claim.*", since="2024-05-01"), Viewer("carol", "lead"))]
+    assert walked == whole and len(whole) > 4
+
+
+def test_a_long_chain_is_verified_after_the_page_shows(story, browser, intruder, monkeypatch):
+    monkeypatch.setattr(audit_routes, "CHAIN_INLINE", 5)
+    carol = browser("carol")
+    page = carol.get("/audit")
+    assert 'hx-get="/audit/chain"' in page.text and "Chain verified" not in page.text and page.context["entries"]
+    assert "Chain verified" in carol.get("/audit/chain", htmx=True).text
+    with intruder(story.record) as conn:
+        conn.execute(text("UPDATE decision SET actor = 'mallory' WHERE seq = 3"))
+    assert "Chain fails verification" in carol.get("/audit/chain", htmx=True).text
