@@ -21,6 +21,7 @@ def log(
     format: Annotated[str, typer.Option(help="table, jsonl or csv")] = "table",
     oldest_first: Annotated[bool, typer.Option(help="Oldest first (default newest first).")] = False,
     limit: Annotated[Optional[int], typer.Option(help="At most this many (the table defaults to 200).")] = None,
+    before: Annotated[Optional[int], typer.Option(help="Only decisions older than this one (the next page of the newest-first log: the last # shown).")] = None,
     db: DbOption = None,
 ) -> None:
     """Who changed what, when, and from what: decisions with their before/after diff."""
@@ -35,7 +36,7 @@ def log(
     limit = limit if limit is not None or format != "table" else 200
     try:
         with record.session() as session:
-            entries = audit_log(session, filters, viewer, newest_first=not oldest_first, limit=limit)
+            entries = audit_log(session, filters, viewer, newest_first=not oldest_first, limit=limit, before=before)
             if format == "jsonl":
                 for e in entries:
                     typer.echo(json.dumps(e, ensure_ascii=False, sort_keys=True))

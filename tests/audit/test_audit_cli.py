@@ -62,3 +62,10 @@ def test_a_broken_chain_shows_in_the_header(story, intruder):
 def test_a_bad_date_is_a_clear_error(story):
     result = run(story, "log", "--since", "yesterday")
     assert result.exit_code == 2 and "error" in result.output
+
+
+def test_pages_with_before(story):
+    seqs = lambda *args: [json.loads(r)["seq"] for r in run(story, "log", "--format", "jsonl", *args).output.splitlines()]  # noqa: E731
+    whole, first = seqs("--action", "claim.*"), seqs("--action", "claim.*", "--limit", "2")
+    second = seqs("--action", "claim.*", "--limit", "2", "--before", str(first[-1]))
+    assert first + second == whole[:4] and len(whole) > 4
