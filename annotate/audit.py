@@ -151,14 +151,16 @@ def time_window(session: Session, f: AuditFilter) -> list:
     """A narrow date range as the span of sequence numbers it covers, so the walk in seq order
     reads that span only (exact: every decision in the range lies in the span).
 
-    The range is read through the index on `at` from one end, WINDOW + 1 entries at most, and the
-    other end is tested on those: a planner given both ends may sort the whole range first."""
+    The range is read in `at` order through its index, WINDOW + 1 entries at most. SQLite stops
+    at the range's far end; PostgreSQL is given the near end only and the far one is tested on
+    what it read, since given both it may sort the whole range first."""
     if not (f.since or f.until):
         return []
-    size = WINDOW.get(session.get_bind().dialect.name, WINDOW["postgresql"])
-    near = time_bounds(f, Decision.at)[0]  # since, or else until
-    head = select(Decision.seq, Decision.at).where(near).order_by(Decision.at if f.since else Decision.at.desc())
-    head = head.limit(size + 1).subquery()
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    size = WINDOW["sqlite" if sqlite else "postgresql"]
+    bounds = time_bounds(f, Decision.at)  # since, until
+    head = select(Decision.seq, Decision.at).where(*(bounds if sqlite else bounds[:1]))
+    head = head.order_by(Decision.at if f.since else Decision.at.desc()).limit(size + 1).subquery()
     inside = and_(true(), *time_bounds(f, head.c.at)[1:])
     seq = case((inside, head.c.seq))
     read, found, low, high = session.connection().execute(
