@@ -8,6 +8,11 @@ claims in parallel parts, one process per core (exports/parts.py); CPU seconds a
 workers', and "worker RSS" is the largest worker's peak. `--workers 1` measures one pass.
 Target (issue 6): 1,000,000 claims to JSONL in ≤ 30 s with peak memory ≤ 300 MB.
 
+Measured on the 2-core machine, idle (2026-11-22), 1,000,000 claims on SQLite:
+  JSONL, two processes   15.4 s wall, 28.9 CPU-s, peak RSS 95 MB + 80 MB (worker)
+  JSONL, --workers 1     29.1 s wall, 28.5 CPU-s, peak RSS 100 MB
+  the previous release   41.3 s wall, 40.8 CPU-s (stdlib json, every decision's JSON fetched)
+
 Run: python -m benchmarks.bench_exports [N ...] [--formats jsonl,csv,…] [--workers N]
      python -m benchmarks.bench_exports --one DB_URL FORMAT OUT [--workers N]   (an existing record)
 """
