@@ -11,9 +11,10 @@ tables ARE the fold of the decisions at S (every decision updates its object's r
 same transaction, and `annotate.verify.state_drift` checks that they agree), so a page's
 objects are read from them with one query per type instead of parsing each object's last
 decision. The claims' own decisions (who proposed, accepted, last decided) are still read
-from the ledger, without their JSON: the database picks the status out of it. `iter_claims` re-reads the head after each page: writes commit decisions
-and state together, so if no decision past S is visible after the page's reads, none of
-those reads saw one; if one is, that page and the rest are read from the ledger.
+from the ledger, without their JSON: the database picks the status out of it.
+`iter_claims` re-reads the head after each page: writes commit decisions and state
+together, so if no decision past S is visible after the page's reads, none of those reads
+saw one; if one is, that page and the rest are read from the ledger.
 """
 
 import json
@@ -71,13 +72,13 @@ def cut_at(session: Session, as_of: str | int | None = None) -> Cut:
 
 def iter_claims(
     session: Session, seq: int, filters: Filters = Filters(), needs: Iterable[str] = (), page: int = PAGE,
-    from_ledger: bool = False, ids: tuple[int, int] | None = None,
+    from_ledger: bool = False, id_range: tuple[int, int] | None = None,
 ) -> Iterator[dict]:
     """Claims that pass `filters`, as of decision `seq`, in id order, one JSON-ready dict each;
-    only those with first ≤ id ≤ last, given `ids`=(first, last).
+    given `id_range` (first, last), only those with first ≤ id ≤ last.
 
     At the head, objects come from the state tables unless `from_ledger` (same bytes, slower)."""
-    (first, last), needs = ids or (1, None), frozenset(needs)
+    (first, last), needs = id_range or (1, None), frozenset(needs)
     after = first - 1
     at_head = not from_ledger and seq == _head(session)
     while ids := _page_ids(session, seq, after, page, last):

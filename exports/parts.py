@@ -50,8 +50,8 @@ def write(module: ModuleType, ctx: ExportContext, out, from_ledger: bool = False
     try:
         with ProcessPoolExecutor(len(ranges) - 1, mp_context=get_context("fork")) as pool:
             later = [
-                pool.submit(_write_part_at, url, module.__name__, ctx.cut, ctx.filters, ctx.options, ids, folder / str(i), from_ledger)
-                for i, ids in enumerate(ranges[1:], 1)
+                pool.submit(_write_part_at, url, module.__name__, ctx.cut, ctx.filters, ctx.options, id_range, folder / str(i), from_ledger)
+                for i, id_range in enumerate(ranges[1:], 1)
             ]
             counts = write_part(module, ctx, out, ranges[0], from_ledger)
             for part in later:
@@ -63,16 +63,16 @@ def write(module: ModuleType, ctx: ExportContext, out, from_ledger: bool = False
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def write_part(module: ModuleType, ctx: ExportContext, out, ids: tuple[int, int] | None, from_ledger: bool) -> dict:
+def write_part(module: ModuleType, ctx: ExportContext, out, id_range: tuple[int, int] | None, from_ledger: bool) -> dict:
     """The claims first..last (all, given None) through the format's writer."""
     counts = {"claims": 0}
-    claims = iter_claims(ctx.session, ctx.cut.seq, ctx.filters, module.NEEDS, from_ledger=from_ledger, ids=ids)
+    claims = iter_claims(ctx.session, ctx.cut.seq, ctx.filters, module.NEEDS, from_ledger=from_ledger, id_range=id_range)
     with no_gc():  # records are acyclic and die young: refcounting frees them
         counts["records"] = module.write(_counted(claims, counts), out, ctx)
     return counts
 
 
-def _write_part_at(url: str, module_name: str, cut: Cut, filters: Filters, options: dict, ids, path: Path, from_ledger: bool):
+def _write_part_at(url: str, module_name: str, cut: Cut, filters: Filters, options: dict, id_range, path: Path, from_ledger: bool):
     """In a worker: one range to a file, through an engine of its own."""
     from annotate.db import make_engine
 
@@ -80,7 +80,7 @@ def _write_part_at(url: str, module_name: str, cut: Cut, filters: Filters, optio
     try:
         with Session(engine) as session, path.open("wb", buffering=BUFFER) as raw:
             ctx = ExportContext(session, cut, filters, options, first_part=False)
-            counts = write_part(importlib.import_module(module_name), ctx, Sink(raw, hashed=False), ids, from_ledger)
+            counts = write_part(importlib.import_module(module_name), ctx, Sink(raw, hashed=False), id_range, from_ledger)
         return path, counts
     finally:
         engine.dispose()

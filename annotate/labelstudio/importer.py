@@ -19,7 +19,7 @@ from itertools import groupby
 from pathlib import Path
 
 import orjson
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from annotate.gcpause import no_gc

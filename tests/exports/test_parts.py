@@ -3,13 +3,13 @@
 import io
 
 import pytest
+from sqlalchemy import text
 
 from annotate.ledger import Change
-from exports import writer
+from exports import ExportContext, writer
 from exports.claims import Cut, Filters
 from exports.manifest import export, manifest_path, render, verify
 from exports.parts import plan
-from exports import ExportContext
 
 OPTIONS = {"base_url": "https://claims.example.org"}
 SPLITTABLE = ["jsonl", "csv", "webannotation"]
@@ -54,8 +54,6 @@ def test_an_export_in_parts_verifies_and_fails_after_tampering(sample, tmp_path,
     sample.record.ledger.record("carol", "ui", Change("claim.rejected", "claim", sample.claims["closure"], {"status": "rejected"}))
     with sample.record.session() as session:
         assert verify(session, manifest_path(path), workers=2).ok
-    from sqlalchemy import text
-
     with intruder(sample.record) as conn:
         conn.execute(text("UPDATE decision SET actor = 'mallory' WHERE seq = 3"))
     with sample.record.session() as session:
