@@ -12,6 +12,8 @@ Measured on the 2-core machine, idle (2026-11-22), 1,000,000 claims on SQLite:
   JSONL, two processes   15.4 s wall, 28.9 CPU-s, peak RSS 95 MB + 80 MB (worker)
   JSONL, --workers 1     29.1 s wall, 28.5 CPU-s, peak RSS 100 MB
   the previous release   41.3 s wall, 40.8 CPU-s (stdlib json, every decision's JSON fetched)
+The same 1M record on the local PostgreSQL 15 (after ANALYZE): 24.7 s with two processes,
+54.1 s with --workers 1 (the server's own CPU time comes on top of the client's).
 
 Run: python -m benchmarks.bench_exports [N ...] [--formats jsonl,csv,…] [--workers N]
      python -m benchmarks.bench_exports --one DB_URL FORMAT OUT [--workers N]   (an existing record)
