@@ -39,7 +39,8 @@ def export(
     options = {k: v for k, v in {"base_url": base_url or os.environ.get("CLAIMTRAIL_PUBLIC_URL"), "org": org}.items() if v}
     with open_record(db).session() as session:
         try:
-            manifest = run_export(session, format, output, filters, as_of, options, workers=None)  # one per core when big
+            with err.status(f"writing {format} to {output}…"):  # a spinner on a terminal, silent in a pipe
+                manifest = run_export(session, format, output, filters, as_of, options, workers=None)  # one per core when big
         except (FormatUnavailable, ValueError) as problem:
             err.print(f"[red]error:[/red] {problem}", highlight=False)
             raise typer.Exit(2)
@@ -58,7 +59,8 @@ def verify(
     from exports.manifest import verify as verify_manifest
 
     with open_record(db).session() as session:
-        result = verify_manifest(session, manifest, workers=None)
+        with err.status(f"re-deriving {manifest} from the ledger…"):
+            result = verify_manifest(session, manifest, workers=None)
     for note in result.notes:
         console.print(f"note: {note}", highlight=False, markup=False)
     if result.ok:
