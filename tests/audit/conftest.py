@@ -1,12 +1,11 @@
 """A small record for audit tests: three people and an annotator deciding over two days."""
 
 import hashlib
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from annotate.ledger import Change
 from annotate.models import DocumentText

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from annotate import accounts
 from annotate.audit import AuditFilter, Viewer, audit_log
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))  # the review desk's signed-in browser
-from reviewdesk import PASSWORD, SECRET, Reviewer  # noqa: E402
+from reviewdesk import PASSWORD, SECRET, browsers  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.routes import audit as audit_routes  # noqa: E402
 from server.settings import ServerSettings  # noqa: E402
@@ -28,19 +27,8 @@ def browser(story, monkeypatch):
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=256, parallelism=1))
     for name, role in (("alice", "reviewer"), ("bob", "reviewer"), ("carol", "lead")):
         accounts.add_user(story.record, name, role, PASSWORD)
-    app = create_app(ServerSettings(record=story.record.settings, secret=SECRET))
-    clients = []
-
-    def make(name):
-        client = TestClient(app, follow_redirects=False)
-        clients.append(client)
-        reviewer = Reviewer(client, name)
-        assert reviewer.sign_in().status_code == 303
-        return reviewer
-
-    yield make
-    for client in clients:
-        client.close()
+    with browsers(create_app(ServerSettings(record=story.record.settings, secret=SECRET))) as make:
+        yield make
 
 
 def test_a_lead_sees_everyone_with_the_chain_status(story, browser):

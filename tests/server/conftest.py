@@ -5,12 +5,11 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 
 from annotate import accounts
 
 sys.path.insert(0, str(Path(__file__).parent))  # reviewdesk, whatever pytest's import mode
-from reviewdesk import PASSWORD, SECRET, Desk, Ledger, Reviewer  # noqa: E402
+from reviewdesk import PASSWORD, SECRET, Desk, Ledger, Reviewer, browsers  # noqa: E402
 from server.app import create_app
 from server.settings import ServerSettings
 
@@ -45,18 +44,8 @@ def users(record) -> dict:
 @pytest.fixture
 def signed_in(app, users):
     """signed_in("alice") → a Reviewer with its own cookies, signed in."""
-    clients = []
-
-    def make(name: str) -> Reviewer:
-        client = TestClient(app, follow_redirects=False)
-        clients.append(client)
-        reviewer = Reviewer(client, name)
-        assert reviewer.sign_in().status_code == 303
-        return reviewer
-
-    yield make
-    for client in clients:
-        client.close()
+    with browsers(app) as make:
+        yield make
 
 
 @pytest.fixture

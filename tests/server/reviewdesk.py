@@ -3,6 +3,7 @@
 
 import hashlib
 import re
+from contextlib import contextmanager
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
@@ -77,6 +78,25 @@ class Reviewer:
         headers = {"HX-Request": "true", "X-CSRF-Token": self.csrf} if htmx else {}
         form = dict(data or {}) if htmx else {"csrf_token": self.csrf, **(data or {})}
         return self.client.post(url, data=form, headers=headers, **kwargs)
+
+
+@contextmanager
+def browsers(app):
+    """make(name) → a Reviewer with its own cookies, signed in; every client closed after."""
+    clients = []
+
+    def make(name: str) -> Reviewer:
+        client = TestClient(app, follow_redirects=False)
+        clients.append(client)
+        reviewer = Reviewer(client, name)
+        assert reviewer.sign_in().status_code == 303
+        return reviewer
+
+    try:
+        yield make
+    finally:
+        for client in clients:
+            client.close()
 
 
 def csrf_of(html: str) -> str:
