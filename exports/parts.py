@@ -101,7 +101,7 @@ class Sink:
     def write(self, data: str | bytes) -> int:
         if isinstance(data, str):
             data = data.encode("utf-8")
-        if self.sha:
+        if self.sha is not None:
             self.sha.update(data)
         self.bytes += len(data)
         if self.raw:
