@@ -16,9 +16,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
-from annotate.ledger import Change, utc_now
-from annotate.models import ApiToken, Credential, User
-from annotate.record import Record
+from annotate.store.ledger import Change, utc_now
+from annotate.store.models import ApiToken, Credential, User
+from annotate.store.record import Record
 
 ROLES = ("reviewer", "lead", "admin")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")  # no "@": that marks annotators ("rules@0.1")

@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 
 from annotate.config import Settings
-from annotate.db import SchemaOutOfDate
-from annotate.record import Record
+from annotate.store.db import SchemaOutOfDate
+from annotate.store.record import Record
 
 app = typer.Typer(no_args_is_help=True, help="Track claims across reports, with a tamper-evident record.")
 audit = typer.Typer(no_args_is_help=True, help="Check and read the decision ledger.")
@@ -52,7 +52,7 @@ def init(db: DbOption = None) -> None:
 @app.command()
 def rebuild(db: DbOption = None) -> None:
     """Rebuild the current tables by replaying the ledger."""
-    from annotate.ledger import rebuild as rebuild_state
+    from annotate.store.ledger import rebuild as rebuild_state
 
     counts = rebuild_state(open_record(db).engine)
     console.print("rebuilt: " + ", ".join(f"{n} {name}" for name, n in counts.items() if n))
@@ -67,7 +67,7 @@ def history(
     db: DbOption = None,
 ) -> None:
     """Every version of a claim (or another object): who, when, what changed, why."""
-    from annotate.history import changed_fields, object_history
+    from annotate.store.history import changed_fields, object_history
 
     with open_record(db).session() as session:
         entries = object_history(session, kind, target_id, as_of)
@@ -93,7 +93,7 @@ def snapshot(
     db: DbOption = None,
 ) -> None:
     """The whole record (JSONL, one object a line) as it stood at a past moment."""
-    from annotate.ledger import resolve_as_of, state_as_of
+    from annotate.store.ledger import resolve_as_of, state_as_of
 
     with open_record(db).session() as session:
         seq = resolve_as_of(session, as_of)
@@ -107,8 +107,8 @@ def audit_verify(
     db: DbOption = None,
 ) -> None:
     """Recompute the hash chain and check signed checkpoints; exit 1 naming the first bad decision."""
-    from annotate.checkpoints import file_checkpoints, load_public_key, stored_checkpoints
-    from annotate.verify import verify
+    from annotate.store.checkpoints import file_checkpoints, load_public_key, stored_checkpoints
+    from annotate.store.verify import verify
 
     record = open_record(db)
     settings = record.settings

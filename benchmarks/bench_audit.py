@@ -72,12 +72,12 @@ from typing import Callable
 
 from sqlalchemy import create_engine, func, insert, select, text
 
-import annotate.ledger
-from annotate.audit import AuditFilter, Viewer, audit_log
+import annotate.store.ledger
+from annotate.review.audit import AuditFilter, Viewer, audit_log
 from annotate.config import Settings
-from annotate.ledger import Change
-from annotate.models import Claim, Decision, Document, DocumentText, Thread
-from annotate.record import Record
+from annotate.store.ledger import Change
+from annotate.store.models import Claim, Decision, Document, DocumentText, Thread
+from annotate.store.record import Record
 from benchmarks.common import fresh_record, timed
 
 ANNOTATOR, REVIEWERS, LEAD, RARE = "rules@0.3.0", ("alice", "bob", "dave", "frank"), "carol", "erin"
@@ -110,7 +110,7 @@ class World:
 
 
 def build(record: Record, total: int) -> None:
-    annotate.ledger.utc_now = Clock(total)  # decisions over a year, not over the minutes the build takes
+    annotate.store.ledger.utc_now = Clock(total)  # decisions over a year, not over the minutes the build takes
     sha = hashlib.sha256(TEXT.encode()).hexdigest()
     with record.ledger.writer("cli", "cli") as w:
         w.session.execute(insert(DocumentText), [{"sha256": sha, "text": TEXT}])

@@ -31,9 +31,9 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from annotate.config import Settings
-from annotate.ledger import Change
-from annotate.models import DocumentText
-from annotate.record import Record
+from annotate.store.ledger import Change
+from annotate.store.models import DocumentText
+from annotate.store.record import Record
 from benchmarks.common import fresh_record, timed
 
 FORMATS = ["jsonl", "csv", "claimreview", "webannotation", "prov"]

@@ -23,8 +23,8 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from annotate.labelstudio.importer import import_tasks, load_export
-from annotate.ledger import Change
-from annotate.models import DocumentText
+from annotate.store.ledger import Change
+from annotate.store.models import DocumentText
 from benchmarks.common import fresh_record
 from exports.labelstudio import write_tasks
 

@@ -9,8 +9,8 @@ import random
 import sys
 import time
 
-from annotate.ledger import Change, history, object_as_of
-from annotate.verify import verify
+from annotate.store.ledger import Change, history, object_as_of
+from annotate.store.verify import verify
 from benchmarks.common import fresh_record, percentiles, timed
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from annotate.config import Settings
 from annotate.linking.suggest import suggest_links
-from annotate.record import Record
+from annotate.store.record import Record
 from benchmarks.common import percentiles, timed
 
 CLAIMS_PER_DOC = 20

@@ -24,10 +24,10 @@ import httpx
 from sqlalchemy import insert, select
 
 from annotate import accounts
-from annotate.ledger import Change
+from annotate.store.ledger import Change
 from annotate.config import Settings
-from annotate.models import Claim, DocumentText
-from annotate.record import Record
+from annotate.store.models import Claim, DocumentText
+from annotate.store.record import Record
 from benchmarks.common import fresh_record, percentiles, timed
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert
 
-from annotate.ledger import Change
+from annotate.store.ledger import Change
 from annotate.linking.links import link
-from annotate.models import DocumentText
+from annotate.store.models import DocumentText
 from annotate.linking.threads import create_thread, set_verdict
 from annotate.linking.timeline import render_svg, thread_timeline
 from benchmarks.common import fresh_record, percentiles, timed

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from annotate.config import Settings
-from annotate.record import Record
+from annotate.store.record import Record
 
 
 def fresh_record(name: str = "bench") -> Record:

@@ -8,7 +8,7 @@ from the ledger again. Claims are read in pages by id, so memory stays flat.
 
 The head path: when S is the ledger's head (an export "now", the common case) the state
 tables ARE the fold of the decisions at S (every decision updates its object's row in the
-same transaction, and `annotate.verify.state_drift` checks that they agree), so a page's
+same transaction, and `annotate.store.verify.state_drift` checks that they agree), so a page's
 objects are read from them with one query per type instead of parsing each object's last
 decision. The claims' own decisions (who proposed, accepted, last decided) are still read
 from the ledger, without their JSON: the database picks the status out of it.
@@ -26,8 +26,8 @@ from sqlalchemy import JSON, Text, bindparam, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session
 
-from annotate.ledger import GENESIS, resolve_as_of, state_as_of
-from annotate.models import STATE_TABLES, Claim, ClaimLink, Decision, DocumentText, ThreadMember
+from annotate.store.ledger import GENESIS, resolve_as_of, state_as_of
+from annotate.store.models import STATE_TABLES, Claim, ClaimLink, Decision, DocumentText, ThreadMember
 
 VERIFIED = ("accepted", "corrected")
 PAGE = 1000

@@ -29,7 +29,7 @@ from sqlmodel import Session
 
 from annotate.labelstudio import regions
 from annotate.labelstudio.config import ABOUT, CLAIM_LABEL, CLAIMANT, CLAIMANT_LABELS, ENTITY_LABELS, TEXT, VALUE_LABELS
-from annotate.models import Claim, ClaimLink, Document, DocumentText, Mention
+from annotate.store.models import Claim, ClaimLink, Document, DocumentText, Mention
 from exports import dumps
 
 SUFFIX = ".json"

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from annotate.checkpoints import stored_checkpoints
-from annotate.ledger import GENESIS, decision_hash, utc_now
-from annotate.models import Decision
+from annotate.store.checkpoints import stored_checkpoints
+from annotate.store.ledger import GENESIS, decision_hash, utc_now
+from annotate.store.models import Decision
 from exports import ExportContext, parts, writer
 from exports.claims import Cut, Filters, cut_at
 from exports.parts import Sink

@@ -18,8 +18,8 @@ from types import ModuleType
 
 from sqlmodel import Session
 
-from annotate.gcpause import no_gc
-from annotate.parallel import engine_url, split, worker_count
+from annotate.store.gcpause import no_gc
+from annotate.store.parallel import engine_url, split, worker_count
 from exports import ExportContext
 from exports.claims import Cut, Filters, claim_id_span, iter_claims
 
@@ -74,7 +74,7 @@ def write_part(module: ModuleType, ctx: ExportContext, out, id_range: tuple[int,
 
 def _write_part_at(url: str, module_name: str, cut: Cut, filters: Filters, options: dict, id_range, path: Path, from_ledger: bool):
     """In a worker: one range to a file, through an engine of its own."""
-    from annotate.db import make_engine
+    from annotate.store.db import make_engine
 
     engine = make_engine(url)
     try:

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from annotate.record import Record
+from annotate.store.record import Record
 from server.auth import Auth, NotSignedIn
 from server.deps import is_htmx
 from server.routes import api, audit, links, pages, review, signin

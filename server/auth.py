@@ -19,7 +19,7 @@ from fastapi import HTTPException, Request, Response
 from itsdangerous import BadSignature, TimestampSigner
 
 from annotate import accounts
-from annotate.record import Record
+from annotate.store.record import Record
 from server.settings import ServerSettings
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

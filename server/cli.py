@@ -20,7 +20,7 @@ def default_port() -> int:
 
 def build_app(demo: bool):
     """The app, or exit with the reason it refused to start (secret, schema)."""
-    from annotate.db import SchemaOutOfDate
+    from annotate.store.db import SchemaOutOfDate
     from server.app import create_app
     from server.settings import InsecureSettings
 
@@ -49,7 +49,7 @@ def demo(host: HostOption = "127.0.0.1", port: PortOption = None) -> None:
     from annotate.accounts import AccountError, add_user
     from annotate.config import Settings
     from annotate.ingest.pipeline import ingest_paths
-    from annotate.record import Record
+    from annotate.store.record import Record
 
     record = Record.init(Settings.from_env())
     report = ingest_paths(record.ledger, [str(EXAMPLES)])
@@ -85,7 +85,7 @@ def seed_links(record) -> None:
     from annotate.linking.evaluate import import_links, load_gold
     from sqlalchemy import select
 
-    from annotate.models import ClaimLink
+    from annotate.store.models import ClaimLink
     from annotate.linking.threads import create_thread, suggest_threads
 
     with record.session() as session:

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from annotate.linking.suggest import suggest_links
 from annotate.linking.links import appearances_of, component, links_of, proposition
-from annotate.models import Claim, Dismissal, Thread, ThreadMember
+from annotate.store.models import Claim, Dismissal, Thread, ThreadMember
 from annotate.linking.relations import RELATIONS
 from annotate.linking.threads import VERDICTS, members, suggested_name, verdict_history
 from annotate.linking.timeline import render_svg, thread_timeline

@@ -1,4 +1,4 @@
-"""What each page shows, loaded from the record (reads only: writes go through annotate.review)."""
+"""What each page shows, loaded from the record (reads only: writes go through annotate.review.operations)."""
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -7,12 +7,12 @@ from fastapi import HTTPException
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotate.history import changed_fields, object_history
+from annotate.store.history import changed_fields, object_history
 from annotate.ingest.pipeline import document_text
-from annotate.models import Claim, ClaimLink, Document, Entity, Mention, Publisher, Thread
+from annotate.store.models import Claim, ClaimLink, Document, Entity, Mention, Publisher, Thread
 from annotate.preannotate.base import LABELS
-from annotate.queue import QueueFilter, candidates_left, progress, queue_page
-from annotate.review import Review
+from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
+from annotate.review.operations import Review
 from server.segments import segments, spans_for
 
 LABEL_CHOICES = sorted(LABELS)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from annotate.checkpoints import create_key
+from annotate.store.checkpoints import create_key
 from annotate.config import Settings
-from annotate.db import make_engine, upgrade
-from annotate.record import Record
+from annotate.store.db import make_engine, upgrade
+from annotate.store.record import Record
 
 POSTGRES_URL = os.environ.get("CLAIMTRAIL_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])

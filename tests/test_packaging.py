@@ -41,7 +41,7 @@ def test_the_installed_wheel_creates_a_database_away_from_the_checkout(wheel, tm
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)], check=True)
     env = {**os.environ, "PYTHONPATH": str(target), "CLAIMTRAIL_HOME": str(tmp_path / "home")}
     env.pop("CLAIMTRAIL_DATABASE_URL", None)
-    code = "import annotate.db as d, server.templating as t; print(d.migrations_dir()); print(t.TEMPLATES); from server.cli import main; main()"
+    code = "import annotate.store.db as d, server.templating as t; print(d.migrations_dir()); print(t.TEMPLATES); from server.cli import main; main()"
     result = subprocess.run([sys.executable, "-c", code, "init"], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     migrations, templates = result.stdout.splitlines()[:2]

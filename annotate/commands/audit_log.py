@@ -25,7 +25,7 @@ def log(
     db: DbOption = None,
 ) -> None:
     """Who changed what, when, and from what: decisions with their before/after diff."""
-    from annotate.audit import AuditFilter, Viewer, audit_log, chain_status
+    from annotate.review.audit import AuditFilter, Viewer, audit_log, chain_status
 
     if as_role == "reviewer" and not user:
         err.print("[red]error:[/red] --as-role reviewer needs --user NAME: a reviewer sees their own decisions")
@@ -50,14 +50,14 @@ def log(
 
 
 def _csv(entries) -> None:
-    from annotate.audit import CSV_COLUMNS, flat
+    from annotate.review.audit import CSV_COLUMNS, flat
     from exports.csv import write_rows
 
     write_rows(map(flat, entries), sys.stdout, CSV_COLUMNS)
 
 
 def _table(entries, chain: dict) -> None:
-    from annotate.audit import describe_changes
+    from annotate.review.audit import describe_changes
 
     if chain["ok"]:
         console.print(f"chain OK: {chain['size']} decisions, head {chain['head'][:16]}…, "
@@ -83,8 +83,8 @@ def revert(
     db: DbOption = None,
 ) -> None:
     """Take a decision back with a new decision that restores the values it changed."""
-    from annotate.audit import revert as revert_decision
-    from annotate.ledger import Conflict, NotFound
+    from annotate.review.audit import revert as revert_decision
+    from annotate.store.ledger import Conflict, NotFound
 
     try:
         state = revert_decision(open_record(db), seq, user, "cli", why)

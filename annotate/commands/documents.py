@@ -9,7 +9,7 @@ from sqlmodel import select
 from annotate.cli import DbOption, console, err, open_record, print_jsonl
 from annotate.ingest.pipeline import ingest_paths
 from annotate.ingest.source import ReadError
-from annotate.models import Document, Publisher
+from annotate.store.models import Document, Publisher
 
 
 def ingest(

@@ -9,8 +9,8 @@ import typer
 from sqlalchemy import select
 
 from annotate.cli import DbOption, console, err, open_record, print_jsonl
-from annotate.ledger import NotFound
-from annotate.models import Claim, Document
+from annotate.store.ledger import NotFound
+from annotate.store.models import Claim, Document
 
 links_app = typer.Typer(no_args_is_help=True, help="Links between claims of different documents: suggest, evaluate, review.")
 threads_app = typer.Typer(no_args_is_help=True, help="Threads: named stories of linked claims, with verdicts and timelines.")

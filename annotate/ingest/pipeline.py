@@ -15,8 +15,8 @@ from sqlmodel import Session
 from annotate.ingest.boilerplate import Paragraph, boilerplate_spans, paragraphs
 from annotate.ingest.readers import read_paths
 from annotate.ingest.source import ReadError, SourceDocument
-from annotate.ledger import Change, Ledger, Writer, utc_now
-from annotate.models import Document, DocumentText, ParagraphHash, Publisher
+from annotate.store.ledger import Change, Ledger, Writer, utc_now
+from annotate.store.models import Document, DocumentText, ParagraphHash, Publisher
 
 BATCH = 200  # documents per transaction: one ledger transaction per batch
 

@@ -28,10 +28,10 @@ from annotate.labelstudio.config import CLAIMANT, ENTITY_RELATIONS, LINK_RELATIO
 from annotate.labelstudio.importer import CHUNK, ORIGIN, Source, existing_keys
 from annotate.labelstudio.regions import our_id
 from annotate.labelstudio.validate import Region, Relation
-from annotate.ledger import Change, Writer
-from annotate.models import Claim, ClaimLink, Decision, Mention
+from annotate.store.ledger import Change, Writer
+from annotate.store.models import Claim, ClaimLink, Decision, Mention
 from annotate.preannotate.store import UNLINKED_LABELS
-from annotate.review import canonical_entity, find_entity
+from annotate.review.operations import canonical_entity, find_entity
 
 DONE = ("accepted", "corrected")
 EXTRA = {"mention": ("label", "text", "entity_id"), "claim": ("claimant", "claimant_entity_id", "entity_ids")}  # read for relations

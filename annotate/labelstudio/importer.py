@@ -22,10 +22,10 @@ import orjson
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotate.gcpause import no_gc
+from annotate.store.gcpause import no_gc
 from annotate.labelstudio.config import TEXT, LabelConfig, parse
 from annotate.labelstudio.validate import Checked, check_result
-from annotate.models import Decision, Document
+from annotate.store.models import Decision, Document
 
 ORIGIN = "label-studio"
 CHUNK = 500  # ids per IN (...) query

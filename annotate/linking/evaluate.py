@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from annotate.linking.suggest import relation_between, suggest_links
-from annotate.models import Claim, Document
+from annotate.store.models import Claim, Document
 from annotate.linking.relations import RELATIONS
 
 

@@ -8,8 +8,8 @@ claims, its first appearance the earliest published one.
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from annotate.ledger import Change, Ledger, NotFound, Writer
-from annotate.models import Claim, ClaimLink, Dismissal, Document, Publisher
+from annotate.store.ledger import Change, Ledger, NotFound, Writer
+from annotate.store.models import Claim, ClaimLink, Dismissal, Document, Publisher
 from annotate.linking.relations import RELATIONS
 
 SUGGESTER = "linking@1"  # names the suggestion engine in a link's provenance

@@ -16,10 +16,10 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from annotate import fulltext
+from annotate.store import fulltext
 from annotate.linking.canonical import entity_groups, group_names
 from annotate.linking.features import FRAME, Facts, Weights, compare, idf, to_date
-from annotate.models import Claim, Document
+from annotate.store.models import Claim, Document
 from annotate.linking.relations import guess_relation
 from annotate.linking.terms import content_words, stem, stems
 

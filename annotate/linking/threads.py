@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from annotate.linking.canonical import entity_groups, group_names
-from annotate.ledger import Change, Ledger, NotFound, Writer, decision_dict
+from annotate.store.ledger import Change, Ledger, NotFound, Writer, decision_dict
 from annotate.linking.links import component
-from annotate.models import Claim, ClaimLink, Decision, Entity, ThreadMember
+from annotate.store.models import Claim, ClaimLink, Decision, Entity, ThreadMember
 
 VAGUE_TYPES = {"NORP", "DATE", "QUANTITY"}  # "Russian" names no story
 VERDICTS = ("unassessed", "corroborated", "contested", "refuted", "unverifiable")

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from annotate.linking.canonical import entity_groups
 from annotate.linking.features import to_date
-from annotate.ledger import NotFound
+from annotate.store.ledger import NotFound
 from annotate.linking.links import appearances_of, links_of
-from annotate.models import Entity, Thread
+from annotate.store.models import Entity, Thread
 from annotate.linking.threads import members, verdict_history
 from annotate.linking.timeline_svg import render_svg  # noqa: F401  (drawn from this module's data; public here)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from annotate.models import Claim, Entity, Mention
+from annotate.store.models import Claim, Entity, Mention
 from annotate.preannotate.base import pattern_id
 from annotate.preannotate.rules import RulesAnnotator
 

@@ -11,8 +11,8 @@ from typing import Callable, Iterable
 
 from sqlmodel import Session, select
 
-from annotate.ledger import Change, Ledger, Writer
-from annotate.models import Claim, Document, DocumentText, Entity, Mention, Publisher
+from annotate.store.ledger import Change, Ledger, Writer
+from annotate.store.models import Claim, Document, DocumentText, Entity, Mention, Publisher
 from annotate.preannotate.base import Annotator, ClaimCandidate, DocumentInput, EntityCandidate
 
 BATCH = 20  # documents per ledger transaction

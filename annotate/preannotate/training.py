@@ -26,7 +26,7 @@ from typing import Callable
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from annotate.models import Decision, Document, DocumentText, Mention
+from annotate.store.models import Decision, Document, DocumentText, Mention
 from annotate.preannotate.evaluate import PRF
 from annotate.preannotate.segment import segment, unwrap
 from annotate.preannotate.textprep import normalise

@@ -12,12 +12,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from annotate.history import changed_fields, object_history
+from annotate.store.history import changed_fields, object_history
 from annotate.ingest.pipeline import document_text
-from annotate.ledger import Conflict, NotFound
-from annotate.models import Claim, Document, Entity, Mention
-from annotate.queue import QueueFilter, queue_page
-from annotate.review import Done, Forbidden, Invalid
+from annotate.store.ledger import Conflict, NotFound
+from annotate.store.models import Claim, Document, Entity, Mention
+from annotate.review.queue import QueueFilter, queue_page
+from annotate.review.operations import Done, Forbidden, Invalid
 from server import views
 from server.deps import CurrentUser, ReviewDep, SessionDep
 

@@ -1,6 +1,6 @@
 """The audit page (who changed what), its CSV, reverting a decision, and export downloads.
 
-Thin handlers over annotate.audit and exports: a reviewer sees their own decisions, leads
+Thin handlers over annotate.review.audit and exports: a reviewer sees their own decisions, leads
 and admins everyone's; reverting someone else's decision and exporting need a lead or admin.
 """
 
@@ -16,8 +16,8 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from annotate.audit import CSV_COLUMNS, SEE_EVERYONE, AuditFilter, Viewer, audit_log, chain_status, flat, revert
-from annotate.ledger import Conflict, NotFound, resolve_as_of
+from annotate.review.audit import CSV_COLUMNS, SEE_EVERYONE, AuditFilter, Viewer, audit_log, chain_status, flat, revert
+from annotate.store.ledger import Conflict, NotFound, resolve_as_of
 from exports.csv import neutralise
 from server.deps import CurrentUser, RecordDep, SessionDep, TemplatesDep
 

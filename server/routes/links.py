@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from annotate.ledger import Conflict, NotFound
+from annotate.store.ledger import Conflict, NotFound
 from annotate.linking.suggest import relation_between
 from annotate.linking.links import dismiss, link, links_of, unlink
-from annotate.models import Claim, ClaimLink, Thread
+from annotate.store.models import Claim, ClaimLink, Thread
 from annotate.linking.threads import set_verdict, thread_from_claim
 from annotate.linking.timeline import entity_timeline, render_svg, thread_timeline
 from server import link_views, views

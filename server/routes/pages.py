@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
-from annotate.queue import STATUSES, QueueFilter
+from annotate.review.queue import STATUSES, QueueFilter
 from server import link_views, views
 from server.deps import CurrentUser, ReviewDep, SessionDep, TemplatesDep, is_htmx
 

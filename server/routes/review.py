@@ -1,4 +1,4 @@
-"""Review actions from the document page. Each calls one annotate.review operation and answers
+"""Review actions from the document page. Each calls one annotate.review.operations operation and answers
 with the workbench partial (htmx; the progress counter rides along out of band) or, for a
 plain form post, the whole page. A stale write answers 409 with the current state and a
 form to reapply, so nothing the reviewer did is lost."""
@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from annotate.ledger import Conflict, NotFound
-from annotate.models import Claim, Document, Entity, Mention
-from annotate.review import Done, Forbidden, Invalid
+from annotate.store.ledger import Conflict, NotFound
+from annotate.store.models import Claim, Document, Entity, Mention
+from annotate.review.operations import Done, Forbidden, Invalid
 from server import views
 from server.deps import ReviewDep, SessionDep, TemplatesDep, is_htmx
 

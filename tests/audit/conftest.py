@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import insert
 
-from annotate.ledger import Change
-from annotate.models import DocumentText
+from annotate.store.ledger import Change
+from annotate.store.models import DocumentText
 
 TEXTS = [
     "The ferry company said crossings will stop on Friday. Unions may call a strike.",
@@ -42,7 +42,7 @@ class Story:
 
 
 def last_seq(record) -> int:
-    from annotate.ledger import resolve_as_of
+    from annotate.store.ledger import resolve_as_of
 
     with record.session() as session:
         return resolve_as_of(session, None)
@@ -51,7 +51,7 @@ def last_seq(record) -> int:
 @pytest.fixture
 def story(record, monkeypatch) -> Story:
     clock = Clock()
-    monkeypatch.setattr("annotate.ledger.utc_now", clock)
+    monkeypatch.setattr("annotate.store.ledger.utc_now", clock)
     ledger, seqs = record.ledger, {}
     with ledger.writer("cli", "cli") as w:
         docs = []

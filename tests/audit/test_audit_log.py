@@ -2,7 +2,7 @@
 
 import pytest
 
-from annotate.audit import AuditFilter, Viewer, audit_log, describe_changes
+from annotate.review.audit import AuditFilter, Viewer, audit_log, describe_changes
 
 LEAD = Viewer("carol", "lead")
 

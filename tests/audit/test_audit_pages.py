@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-import annotate.audit
-from annotate.audit import AuditFilter, Viewer, audit_log
-from annotate.ledger import Change
+import annotate.review.audit
+from annotate.review.audit import AuditFilter, Viewer, audit_log
+from annotate.store.ledger import Change
 
 LEAD = Viewer("carol", "lead")
 FILTERS = [
@@ -45,9 +45,9 @@ def everything(story) -> list[dict]:
 def expected(story, **f) -> list[int]:
     """The filter applied in Python to the unfiltered log (document, claim and thread by their seqs)."""
     concerns = {key: set(log(story, AuditFilter(**{key: f[key]}))) for key in ("document", "claim", "thread") if key in f}
-    since = annotate.audit._moment(f["since"]) if "since" in f else ""
+    since = annotate.review.audit._moment(f["since"]) if "since" in f else ""
     until = f.get("until")
-    end = annotate.audit._moment(until, end_of_day=True) if until else ""
+    end = annotate.review.audit._moment(until, end_of_day=True) if until else ""
     action = f.get("action", "")
 
     def passes(e) -> bool:
@@ -66,7 +66,7 @@ def test_each_filter_and_combination_finds_what_it_says(story, f):
 
 @pytest.mark.parametrize("window", [0, 2, 10_000])  # every date range wide, small ranges narrow, every range narrow
 def test_date_ranges_wide_or_narrow_find_the_same(story, monkeypatch, window):
-    monkeypatch.setattr(annotate.audit, "WINDOW", {"sqlite": window, "postgresql": window})
+    monkeypatch.setattr(annotate.review.audit, "WINDOW", {"sqlite": window, "postgresql": window})
     for f in FILTERS:
         assert log(story, AuditFilter(**f)) == expected(story, **f), f
 
@@ -74,7 +74,7 @@ def test_date_ranges_wide_or_narrow_find_the_same(story, monkeypatch, window):
 @pytest.mark.parametrize("window", [0, 10_000])
 def test_a_clock_that_stepped_back_does_not_hide_a_decision(story, monkeypatch, window):
     """Times follow sequence numbers only as far as the clock does: a date range is not a seq range."""
-    monkeypatch.setattr(annotate.audit, "WINDOW", {"sqlite": window, "postgresql": window})
+    monkeypatch.setattr(annotate.review.audit, "WINDOW", {"sqlite": window, "postgresql": window})
     story.clock.now -= timedelta(days=1, hours=2)  # back to the first morning, before decisions made then
     story.record.ledger.record("dave", "ui", Change("claim.rejected", "claim", story.claims["timetable"], {"status": "rejected"}))
     first_day = log(story, AuditFilter(since="2024-05-01", until="2024-05-01"))

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from annotate import accounts
-from annotate.audit import AuditFilter, Viewer, audit_log
+from annotate.review.audit import AuditFilter, Viewer, audit_log
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))  # the review desk's signed-in browser
 from reviewdesk import PASSWORD, SECRET, browsers  # noqa: E402

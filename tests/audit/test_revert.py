@@ -2,9 +2,9 @@
 
 import pytest
 
-from annotate.audit import AuditFilter, Viewer, audit_log, revert
-from annotate.ledger import Change, Conflict, NotFound
-from annotate.models import Claim, ClaimLink, ThreadMember
+from annotate.review.audit import AuditFilter, Viewer, audit_log, revert
+from annotate.store.ledger import Change, Conflict, NotFound
+from annotate.store.models import Claim, ClaimLink, ThreadMember
 
 
 def newest(story):
@@ -32,7 +32,7 @@ def test_a_verdict_can_be_reverted(story):
 
 def test_reverting_a_creation_withdraws_or_removes(story):
     with story.record.session() as session:
-        from annotate.ledger import history
+        from annotate.store.ledger import history
 
         link_created = history(session, "link", story.link)[0]["seq"]
     assert revert(story.record, link_created, "carol", "ui")["status"] == "removed"

@@ -19,9 +19,9 @@ from sqlalchemy import insert, select
 
 from annotate import accounts
 from annotate.config import Settings
-from annotate.ledger import Change, decision_dict
-from annotate.models import Decision, DocumentText
-from annotate.record import Record
+from annotate.store.ledger import Change, decision_dict
+from annotate.store.models import Decision, DocumentText
+from annotate.store.record import Record
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,7 +162,7 @@ class Desk:
             return s.execute(select(Decision.seq).order_by(Decision.seq.desc()).limit(1)).scalar() or 0
 
     def state(self, kind: str, object_id: int) -> dict:
-        from annotate.models import STATE_TABLES
+        from annotate.store.models import STATE_TABLES
 
         with self.record.session() as s:
             return s.get(STATE_TABLES[kind], object_id).model_dump()

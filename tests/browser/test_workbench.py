@@ -192,7 +192,7 @@ def example_document(desk, record) -> int:
     report = ingest_paths(record.ledger, [str(examples / "2023-08-11_civicmonitor_kupiansk-evacuation.md")])
     doc = (report.added or [None])[0]
     if doc is None:
-        from annotate.models import Document
+        from annotate.store.models import Document
         from sqlalchemy import select
 
         with record.session() as s:

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 
 from annotate.cli import app
 from annotate.ingest.pipeline import document_text, ingest_paths
-from annotate.ledger import history
-from annotate.models import Decision, Document, Publisher
+from annotate.store.ledger import history
+from annotate.store.models import Decision, Document, Publisher
 
 SHARED_BLOCK = (
     "About the Observatory. We are an independent group of volunteers who count damage to schools and clinics "

@@ -2,8 +2,8 @@
 
 from sqlmodel import select
 
-from annotate.ledger import Change
-from annotate.models import Mention
+from annotate.store.ledger import Change
+from annotate.store.models import Mention
 from annotate.preannotate.base import DocumentInput
 from annotate.preannotate.learning import MIN_REJECTIONS, learn, learned_rules_annotator
 from annotate.preannotate.rules import RulesAnnotator

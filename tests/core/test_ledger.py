@@ -6,8 +6,8 @@ import threading
 import pytest
 from sqlmodel import select
 
-from annotate.ledger import Change, Conflict, NotFound, history, object_as_of, rebuild, resolve_as_of, state_as_of
-from annotate.models import Claim, Decision
+from annotate.store.ledger import Change, Conflict, NotFound, history, object_as_of, rebuild, resolve_as_of, state_as_of
+from annotate.store.models import Claim, Decision
 
 
 def propose(record, quote="Troops left the town.", actor="rules@1"):

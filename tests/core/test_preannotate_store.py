@@ -3,8 +3,8 @@
 from sqlmodel import select
 
 from annotate.ingest.pipeline import ingest_paths
-from annotate.ledger import history
-from annotate.models import Claim, Decision, Entity, Mention
+from annotate.store.ledger import history
+from annotate.store.models import Claim, Decision, Entity, Mention
 from annotate.preannotate.base import ClaimCandidate, DocumentInput, EntityCandidate
 from annotate.preannotate.store import preannotate
 

@@ -4,8 +4,8 @@ import pytest
 from alembic import command
 
 from annotate.config import Settings
-from annotate.db import SchemaOutOfDate, alembic_config, make_engine, schema_status
-from annotate.record import Record
+from annotate.store.db import SchemaOutOfDate, alembic_config, make_engine, schema_status
+from annotate.store.record import Record
 
 
 def test_an_old_schema_is_refused_with_the_fix_and_init_upgrades_it(tmp_path):

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import text
 
-from annotate.checkpoints import Signer, file_checkpoints, load_public_key, stored_checkpoints
-from annotate.ledger import Change, decision_hash
-from annotate.models import Decision
-from annotate.verify import verify
+from annotate.store.checkpoints import Signer, file_checkpoints, load_public_key, stored_checkpoints
+from annotate.store.ledger import Change, decision_hash
+from annotate.store.models import Decision
+from annotate.store.verify import verify
 
 
 def fill(record, n=12):
@@ -85,7 +85,7 @@ def test_a_rewritten_tail_is_caught_by_the_signed_checkpoint(record, raw):
 
 def test_a_checkpoint_signed_with_another_key_is_refused(record, tmp_path):
     fill(record)
-    from annotate.checkpoints import create_key
+    from annotate.store.checkpoints import create_key
 
     create_key(tmp_path / "other.key")
     forged = Signer(tmp_path / "other.key", tmp_path / "forged.jsonl")

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import insert, text
 
-from annotate.ledger import Change, resolve_as_of
-from annotate.models import DocumentText
+from annotate.store.ledger import Change, resolve_as_of
+from annotate.store.models import DocumentText
 
 DOCS = [
     dict(
@@ -65,7 +65,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     clock = Clock()
-    monkeypatch.setattr("annotate.ledger.utc_now", clock)
+    monkeypatch.setattr("annotate.store.ledger.utc_now", clock)
     return clock
 
 

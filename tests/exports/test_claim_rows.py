@@ -54,7 +54,7 @@ def test_an_export_cut_in_the_past_shows_the_record_as_it_was(sample):
 
 def test_as_of_accepts_a_time(sample):
     with sample.record.session() as session:
-        from annotate.ledger import history
+        from annotate.store.ledger import history
 
         moment = history(session, "claim", sample.claims["lane"])[-1]["at"]
         assert cut_at(session, moment).seq == sample.head - 1

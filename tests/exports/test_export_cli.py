@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.ledger import Change
+from annotate.store.ledger import Change
 
 runner = CliRunner()
 

@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import text
 
-from annotate.ledger import Change
+from annotate.store.ledger import Change
 from exports.claims import Filters
 from exports.manifest import export, manifest_path, verify
 
@@ -64,7 +64,7 @@ def test_a_tampered_decision_before_the_cut_fails(sample, tmp_path, intruder):
 
 def test_a_rewritten_chain_fails_even_when_its_hashes_agree(sample, tmp_path, intruder):
     """Whoever holds the database rewrites a decision and every hash after it."""
-    from annotate.ledger import decision_hash
+    from annotate.store.ledger import decision_hash
 
     path, _ = make(sample, tmp_path, "prov")
     with intruder(sample.record) as conn:

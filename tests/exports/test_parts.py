@@ -5,7 +5,7 @@ import io
 import pytest
 from sqlalchemy import text
 
-from annotate.ledger import Change
+from annotate.store.ledger import Change
 from exports import ExportContext, writer
 from exports.claims import Cut, Filters
 from exports.manifest import export, manifest_path, render, verify

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert
 
-from annotate.ledger import Change
-from annotate.models import DocumentText
+from annotate.store.ledger import Change
+from annotate.store.models import DocumentText
 
 ANNOTATOR = "rules@0.1.0"
 TEXTS = [

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from annotate.cli import app
 from annotate.labelstudio.config import build_config
 from annotate.labelstudio.importer import Refused, import_tasks
-from annotate.models import Decision
+from annotate.store.models import Decision
 from exports.claims import Filters
 from exports.labelstudio import write_tasks
 from exports.manifest import export

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from annotate.labelstudio.config import build_config, parse
 from annotate.labelstudio.importer import Refused, import_tasks
-from annotate.ledger import history
-from annotate.models import Claim, ClaimLink, Decision, Entity, Mention
+from annotate.store.ledger import history
+from annotate.store.models import Claim, ClaimLink, Decision, Entity, Mention
 from exports.labelstudio import write_tasks
 
 USERS = {7: "ana@example.com"}
@@ -409,7 +409,7 @@ def test_a_prediction_score_outside_0_1_is_refused(seeded):
 
 
 def _status(kind, object_id, status, version=1):
-    from annotate.ledger import Change
+    from annotate.store.ledger import Change
 
     return Change(f"{kind}.{status}", kind, object_id, {"status": status}, version)
 

@@ -14,9 +14,9 @@ from annotate.cli import app
 from annotate.labelstudio.client import pull, push
 from annotate.labelstudio.config import RELATIONS, build_config, parse
 from annotate.labelstudio.importer import Refused, import_tasks
-from annotate.ledger import Change, history
-from annotate.models import Claim, ClaimLink, Decision, Mention
-from annotate.review import Review
+from annotate.store.ledger import Change, history
+from annotate.store.models import Claim, ClaimLink, Decision, Mention
+from annotate.review.operations import Review
 
 pytestmark = pytest.mark.labelstudio
 

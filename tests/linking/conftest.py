@@ -5,8 +5,8 @@ import hashlib
 import pytest
 from sqlalchemy import insert
 
-from annotate.ledger import Change
-from annotate.models import DocumentText
+from annotate.store.ledger import Change
+from annotate.store.models import DocumentText
 
 
 class Newsroom:

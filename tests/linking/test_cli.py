@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.ledger import history
+from annotate.store.ledger import history
 from annotate.linking.evaluate import load_gold, match_span
 
 

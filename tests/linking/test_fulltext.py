@@ -1,8 +1,8 @@
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from annotate.fulltext import related_claims, search_claims, search_documents
-from annotate.ledger import Change
+from annotate.store.fulltext import related_claims, search_claims, search_documents
+from annotate.store.ledger import Change
 
 HOSTILE = ["' OR 1=1--", '"', "*", "NEAR", 'NEAR("a" "b")', "bakhmut*", "quote:bakhmut", "-", "AND OR NOT",
            "'; DROP TABLE claim; --", "^", "(", ")", "", "   ", "\x00", "колонна", "a\"b", "{quote}: x"]  # fmt: skip
@@ -60,7 +60,7 @@ def test_search_documents_title_and_text(record, newsroom):
 
 
 def test_index_follows_updates_and_rebuild(record, newsroom):
-    from annotate.ledger import rebuild
+    from annotate.store.ledger import rebuild
 
     doc = newsroom.document("z.txt", "Troops left Soledar. Troops held Bakhmut.", "2023-01-10", "Eastbank")
     claim = newsroom.claim(doc, "Troops left Soledar.")
@@ -83,7 +83,7 @@ def test_related_claims_only_from_other_documents(record, stories):
 
 
 def test_word_frequencies_exact_below_the_cap_and_estimated_above(record, newsroom, monkeypatch):
-    import annotate.fulltext as ft
+    import annotate.store.fulltext as ft
 
     monkeypatch.setattr(ft, "COUNT_CAP", 5)
     monkeypatch.setattr(ft, "SAMPLE", 4)
@@ -100,7 +100,7 @@ def test_text_stored_after_its_document_is_indexed(record, newsroom):
 
     from sqlalchemy import insert
 
-    from annotate.models import DocumentText
+    from annotate.store.models import DocumentText
 
     text = "Pontoon bridges were laid across the Oskil overnight."
     sha = hashlib.sha256(text.encode()).hexdigest()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from annotate.ledger import Change
+from annotate.store.ledger import Change
 from annotate.linking.suggest import suggest_links
 
 

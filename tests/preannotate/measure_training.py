@@ -24,11 +24,11 @@ from typer.testing import CliRunner  # noqa: E402
 
 from annotate.cli import app  # noqa: E402
 from annotate.config import Settings  # noqa: E402
-from annotate.ledger import Change  # noqa: E402
-from annotate.models import DocumentText, Mention  # noqa: E402
+from annotate.store.ledger import Change  # noqa: E402
+from annotate.store.models import DocumentText, Mention  # noqa: E402
 from annotate.preannotate.learning import learned_rules_annotator  # noqa: E402
 from annotate.preannotate.store import preannotate  # noqa: E402
-from annotate.record import Record  # noqa: E402
+from annotate.store.record import Record  # noqa: E402
 
 SETS = [("samples", HERE / "gold" / "samples.jsonl")] + [(d, HERE / d / "gold.jsonl") for d in ("heldout", "heldout2", "heldout3")]
 

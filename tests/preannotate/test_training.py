@@ -13,8 +13,8 @@ from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.ledger import Change
-from annotate.models import DocumentText
+from annotate.store.ledger import Change
+from annotate.store.models import DocumentText
 from annotate.preannotate import training
 from annotate.preannotate.base import DocumentInput
 from annotate.preannotate.contract import check_output
@@ -161,7 +161,7 @@ def test_the_model_annotators_name_the_model_in_every_candidate(record, reviewed
     with record.session() as session:
         from sqlmodel import select
 
-        from annotate.models import Mention
+        from annotate.store.models import Mention
 
         made = session.exec(select(Mention).where(Mention.annotator == f"rules+model@{combined.version}")).all()
     assert any(m.reason.startswith("model.ner:") for m in made)

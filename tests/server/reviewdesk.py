@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
 
-from annotate.ledger import Change, decision_dict
-from annotate.models import Decision, DocumentText
+from annotate.store.ledger import Change, decision_dict
+from annotate.store.models import Decision, DocumentText
 
 SECRET = "s3cret-for-tests-only-" + "x" * 32
 PASSWORD = "correct horse battery"

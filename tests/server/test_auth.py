@@ -6,8 +6,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from annotate import accounts
-from annotate.db import SchemaOutOfDate
-from annotate.models import ApiToken, Credential, Decision
+from annotate.store.db import SchemaOutOfDate
+from annotate.store.models import ApiToken, Credential, Decision
 from server.app import CSP, create_app
 from server.settings import InsecureSettings, ServerSettings
 from reviewdesk import PASSWORD, SECRET, Reviewer, csrf_of

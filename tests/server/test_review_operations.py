@@ -1,12 +1,12 @@
-"""annotate.review: each reviewer operation is one recorded decision (or one action's group),
+"""annotate.review.operations: each reviewer operation is one recorded decision (or one action's group),
 refuses stale versions, validates spans, and can be undone by a new decision."""
 
 import pytest
 from sqlalchemy import select
 
-from annotate.ledger import Conflict, NotFound
-from annotate.models import Claim, Entity, Mention
-from annotate.review import Forbidden, Invalid, Review, check_span
+from annotate.store.ledger import Conflict, NotFound
+from annotate.store.models import Claim, Entity, Mention
+from annotate.review.operations import Forbidden, Invalid, Review, check_span
 
 TEXT = "Officials in Kupiansk said the market reopened on Monday.\r\nResidents of Kupyansk may leave."
 
@@ -182,7 +182,7 @@ def test_check_span_trims_and_reports_boilerplate():
 
 def test_nothing_else_writes_claims(record, desk, doc):
     """A sanity check that the operations leave the state equal to the ledger's fold."""
-    from annotate.ledger import object_as_of, resolve_as_of
+    from annotate.store.ledger import object_as_of, resolve_as_of
 
     claim = desk.claim(doc, "Officials in Kupiansk said the market reopened on Monday.")
     review(record).edit("claim", claim, 1, {"claimant": "Officials"})

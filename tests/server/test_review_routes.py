@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from annotate.ledger import Change
+from annotate.store.ledger import Change
 
 TEXT = (
     "Officials in Kupiansk said the market reopened on Monday.\n\n"

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 import server.cli
-from annotate.models import Claim, Document, User
+from annotate.store.models import Claim, Document, User
 from reviewdesk import SECRET
 
 

@@ -2,7 +2,7 @@
 
 Newest first (by id: the order documents came in). Pages are keyset pages — "after id N" —
 and progress is counted for the page shown only, so any page of a large queue costs about
-the same as the first. Full-text search (annotate.fulltext: FTS5 / PostgreSQL) is called
+the same as the first. Full-text search (annotate.store.fulltext: FTS5 / PostgreSQL) is called
 from `text_search` alone.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, exists, func, or_, select
 from sqlmodel import Session
 
-from annotate import fulltext
-from annotate.models import Claim, Document, Entity, Mention, Publisher, ThreadMember
+from annotate.store import fulltext
+from annotate.store.models import Claim, Document, Entity, Mention, Publisher, ThreadMember
 
 STATUSES = ("todo", "done", "all")
 PER_PAGE = 50

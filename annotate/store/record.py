@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from annotate.checkpoints import Signer, create_key
+from annotate.store.checkpoints import Signer, create_key
 from annotate.config import Settings
-from annotate.db import make_engine, require_current_schema, upgrade
-from annotate.ledger import Ledger
+from annotate.store.db import make_engine, require_current_schema, upgrade
+from annotate.store.ledger import Ledger
 
 
 @dataclass

@@ -12,9 +12,9 @@ from multiprocessing import get_context
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from annotate.ledger import GENESIS, HASHED, hash_values
-from annotate.models import Decision
-from annotate.parallel import engine_url, split, worker_count
+from annotate.store.ledger import GENESIS, HASHED, hash_values
+from annotate.store.models import Decision
+from annotate.store.parallel import engine_url, split, worker_count
 
 PARALLEL_FROM = 200_000  # decisions; below this a second process costs more than it saves
 _COLUMNS = [Decision.__table__.c[name] for name in (*HASHED, "prev_hash", "hash")]
@@ -54,7 +54,7 @@ def walk(engine: Engine, wanted: set[int] = frozenset(), workers: int | None = N
 
 
 def _walk_range_at(url: str, low: int, high: int, wanted: set[int]) -> Segment:
-    from annotate.db import make_engine
+    from annotate.store.db import make_engine
 
     engine = make_engine(url)
     try:

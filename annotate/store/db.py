@@ -77,7 +77,7 @@ def _writer_engine(engine: Engine) -> Engine:
 
 def migrations_dir() -> Path:
     """alembic/ in a checkout; the packaged copy in an installed wheel."""
-    checkout = Path(__file__).resolve().parent.parent / "alembic"
+    checkout = Path(__file__).resolve().parents[2] / "alembic"
     if (checkout / "env.py").exists():
         return checkout
     return Path(str(resources.files("annotate") / "migrations"))

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from annotate.checkpoints import signature_ok
-from annotate.chain import walk
-from annotate.ledger import GENESIS, canonical, state_as_of
-from annotate.models import STATE_TABLES, Document, DocumentText
+from annotate.store.checkpoints import signature_ok
+from annotate.store.chain import walk
+from annotate.store.ledger import GENESIS, canonical, state_as_of
+from annotate.store.models import STATE_TABLES, Document, DocumentText
 
 
 @dataclass

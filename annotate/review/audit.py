@@ -14,12 +14,12 @@ from typing import Iterator
 from sqlalchemy import Integer, Select, and_, any_, case, false, func, or_, select, true
 from sqlmodel import Session
 
-from annotate.checkpoints import file_checkpoints, load_public_key, stored_checkpoints
-from annotate.history import changed_fields
-from annotate.ledger import Change, NotFound, decision_dict
-from annotate.models import STATE_TABLES, Claim, ClaimLink, Decision, Dismissal, Mention, ThreadMember
-from annotate.record import Record
-from annotate.verify import verify
+from annotate.store.checkpoints import file_checkpoints, load_public_key, stored_checkpoints
+from annotate.store.history import changed_fields
+from annotate.store.ledger import Change, NotFound, decision_dict
+from annotate.store.models import STATE_TABLES, Claim, ClaimLink, Decision, Dismissal, Mention, ThreadMember
+from annotate.store.record import Record
+from annotate.store.verify import verify
 
 SEE_EVERYONE = ("lead", "admin")
 REMOVED = {"link": "removed", "thread_member": "removed"}  # how a created object is taken back; others are withdrawn

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import String, and_, cast, func, or_, select
 
-from annotate.ledger import Change, NotFound, Writer, decision_dict
-from annotate.models import Claim, Decision, DocumentText, Entity, Mention
+from annotate.store.ledger import Change, NotFound, Writer, decision_dict
+from annotate.store.models import Claim, Decision, DocumentText, Entity, Mention
 from annotate.preannotate.base import LABELS
 from annotate.preannotate.store import UNLINKED_LABELS
-from annotate.queue import escape_like
-from annotate.record import Record
+from annotate.review.queue import escape_like
+from annotate.store.record import Record
 
 REVIEWABLE = ("claim", "mention")
 UNDOABLE = ("claim", "mention", "entity")

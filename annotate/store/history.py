@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from annotate.ledger import history, resolve_as_of
+from annotate.store.ledger import history, resolve_as_of
 
 
 def object_history(session: Session, target_type: str, target_id: int, as_of: str | int | None = None) -> list[dict]:

@@ -20,8 +20,8 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from annotate.db import write_session
-from annotate.models import STATE_TABLES, Decision
+from annotate.store.db import write_session
+from annotate.store.models import STATE_TABLES, Decision
 
 GENESIS = "0" * 64
 

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from annotate.ledger import utc_now
-from annotate.models import Checkpoint
+from annotate.store.ledger import utc_now
+from annotate.store.models import Checkpoint
 
 
 def _message(seq: int, head_hash: str) -> bytes:

@@ -5,7 +5,7 @@ Two kinds of table live here:
 * **State tables** (Publisher, Document, Entity, Mention, Claim, ClaimLink, Thread,
   ThreadMember, Dismissal, User) are a projection of the ledger. Each row is the
   `after` snapshot of the last decision on it, plus `id` and `version` (the number of
-  decisions on that object). Nothing writes them except `annotate.ledger`.
+  decisions on that object). Nothing writes them except `annotate.store.ledger`.
 * **Stores** (Decision, Checkpoint, DocumentText, ParagraphHash, Credential, ApiToken)
   are written directly: the ledger itself, immutable content addressed by hash, and
   secrets that must never be copied into the ledger.

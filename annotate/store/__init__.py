@@ -1,0 +1,1 @@
+"""Storage: the tables, the database, the ledger (the single door) and what reads and checks it."""
