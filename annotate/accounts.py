@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
+from annotate.errors import Invalid
 from annotate.store.ledger import Change, utc_now
 from annotate.store.models import ApiToken, Credential, User
 from annotate.store.record import Record
@@ -29,8 +30,10 @@ _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, m=64 M
 _DUMMY = _hasher.hash(secrets.token_hex(16))  # verified against when the user is unknown: same timing
 
 
-class AccountError(ValueError):
-    pass
+class AccountError(Invalid):
+    """A name, role, password or token the accounts refuse."""
+
+    exit_code = 1
 
 
 def add_user(record: Record, name: str, role: str, password: str, actor: str = "cli", origin: str = "cli", weak_ok: bool = False) -> dict:

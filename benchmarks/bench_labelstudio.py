@@ -26,7 +26,7 @@ from annotate.labelstudio.importer import import_tasks, load_export
 from annotate.store.ledger import Change
 from annotate.store.models import DocumentText
 from benchmarks.common import fresh_record
-from exports.labelstudio import write_tasks
+from annotate.labelstudio.tasks import write_tasks
 
 NAMES = ["Olena Hrytsenko", "Andriy Melnyk", "Serhiy Kovalenko", "Iryna Bondar", "Pavlo Shevchuk"]
 ORGS = ["the 93rd Brigade", "the Wagner Group", "the General Staff", "the city council"]

@@ -17,6 +17,7 @@ from types import ModuleType
 import orjson
 from sqlmodel import Session
 
+from annotate.errors import Invalid
 from exports.claims import Cut, Filters
 
 FORMATS = {
@@ -41,7 +42,7 @@ def json_line(value) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
 
 
-class FormatUnavailable(LookupError):
+class FormatUnavailable(Invalid):
     pass
 
 

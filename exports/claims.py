@@ -26,8 +26,16 @@ from sqlalchemy import JSON, Text, bindparam, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Session
 
+from annotate.errors import Invalid
 from annotate.store.ledger import GENESIS, resolve_as_of, state_as_of
-from annotate.store.models import STATE_TABLES, Claim, ClaimLink, Decision, DocumentText, ThreadMember
+from annotate.store.models import (
+    STATE_TABLES,
+    Claim,
+    ClaimLink,
+    Decision,
+    DocumentText,
+    ThreadMember,
+)
 
 VERIFIED = ("accepted", "corrected")
 PAGE = 1000
@@ -66,7 +74,7 @@ def cut_at(session: Session, as_of: str | int | None = None) -> Cut:
     seq = resolve_as_of(session, as_of)
     head = session.execute(select(Decision.hash).where(Decision.seq == seq)).scalar()
     if seq and head is None:
-        raise ValueError(f"the ledger has no decision {seq}")
+        raise Invalid(f"the ledger has no decision {seq}")
     return Cut(seq, head or GENESIS)
 
 

@@ -7,18 +7,13 @@ database schema is behind the code, saying how to fix either.
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException
 
 from annotate.store.record import Record
-from server.auth import Auth, NotSignedIn
-from server.deps import is_htmx
+from server.auth import Auth
+from server.errors import add_error_pages
 from server.routes import api, audit, links, pages, review, signin
 from server.settings import ServerSettings
 from server.templating import make_templates
@@ -101,35 +96,3 @@ def app_from_env() -> FastAPI:
 def api_docs(request: Request):
     schema = request.app.openapi()
     return request.app.state.templates.TemplateResponse(request, "pages/api_docs.html", {"schema": schema})
-
-
-def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def add_error_pages(app: FastAPI) -> None:
-    @app.exception_handler(NotSignedIn)
-    async def not_signed_in(request: Request, _exc: NotSignedIn):
-        if wants_json(request):
-            return JSONResponse({"detail": "sign in, or send Authorization: Bearer <token>"}, 401, headers={"WWW-Authenticate": "Bearer"})
-        target = "/login?next=" + quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="")
-        if is_htmx(request):
-            return JSONResponse({"detail": "signed out"}, 401, headers={"HX-Redirect": target})
-        return RedirectResponse(target, status_code=303)
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException):
-        if wants_json(request) or is_htmx(request):
-            return await http_exception_handler(request, exc)
-        context = {"status": exc.status_code, "detail": exc.detail}
-        return request.app.state.templates.TemplateResponse(request, "pages/error.html", context, status_code=exc.status_code)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError):
-        if wants_json(request):
-            return await request_validation_exception_handler(request, exc)
-        # htmx leaves a 400 unswapped and review.js shows its text; a plain form gets a page
-        detail = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
-        if is_htmx(request):
-            return JSONResponse({"detail": detail}, 400)
-        return request.app.state.templates.TemplateResponse(request, "pages/error.html", {"status": 400, "detail": detail}, status_code=400)

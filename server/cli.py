@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from annotate.cli import app, console, err
+from annotate.cli import app
+from annotate.commands.common import console, err
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"  # not gold/: the demo ingests reports
 GOLD_LINKS = EXAMPLES.parent / "gold" / "links.jsonl"  # links only: the demo's claims stay the annotator's
@@ -82,11 +83,11 @@ def preannotate(record, document_ids: list[int]) -> None:
 def seed_links(record) -> None:
     """Link the example claims as examples/gold/links.jsonl says and make threads of the linked
     groups, so a reviewer can go from a claim to its story's timeline. Once: a rerun keeps them."""
-    from annotate.linking.evaluate import import_links, load_gold
     from sqlalchemy import select
 
-    from annotate.store.models import ClaimLink
+    from annotate.linking.evaluate import import_links, load_gold
     from annotate.linking.threads import create_thread, suggest_threads
+    from annotate.store.models import ClaimLink
 
     with record.session() as session:
         if not GOLD_LINKS.is_file() or session.execute(select(ClaimLink.id).limit(1)).first():

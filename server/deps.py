@@ -7,9 +7,9 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
 from annotate.accounts import token_user
+from annotate.review.operations import Review
 from annotate.store.models import User
 from annotate.store.record import Record
-from annotate.review.operations import Review
 from server.auth import Auth, NotSignedIn, bearer_token
 
 

@@ -4,12 +4,12 @@ through annotate.linking.links and annotate.linking.threads)."""
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from annotate.linking.suggest import suggest_links
 from annotate.linking.links import appearances_of, component, links_of, proposition
-from annotate.store.models import Claim, Dismissal, Thread, ThreadMember
 from annotate.linking.relations import RELATIONS
+from annotate.linking.suggest import suggest_links
 from annotate.linking.threads import VERDICTS, members, suggested_name, verdict_history
 from annotate.linking.timeline import render_svg, thread_timeline
+from annotate.store.models import Claim, Dismissal, Thread, ThreadMember
 from server.views import get_or_404
 
 TOP = 5  # suggestions shown per claim: the target is the right claim within the top 5

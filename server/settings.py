@@ -5,13 +5,14 @@ import secrets
 from dataclasses import dataclass, field
 
 from annotate.config import Settings
+from annotate.errors import Invalid
 
 # Secrets seen in examples and templates: a deployment using one of them has no secret.
 DEFAULT_SECRETS = {"", "secret", "changeme", "change-me", "change_me", "dev", "development", "test", "claimtrail", "insecure"}
 MIN_SECRET = 32
 
 
-class InsecureSettings(RuntimeError):
+class InsecureSettings(Invalid):
     """The server must not start like this."""
 
 

@@ -7,12 +7,20 @@ from fastapi import HTTPException
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotate.store.history import changed_fields, object_history
 from annotate.ingest.pipeline import document_text
-from annotate.store.models import Claim, ClaimLink, Document, Entity, Mention, Publisher, Thread
 from annotate.preannotate.base import LABELS
-from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
 from annotate.review.operations import Review
+from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
+from annotate.store.history import changed_fields, object_history
+from annotate.store.models import (
+    Claim,
+    ClaimLink,
+    Document,
+    Entity,
+    Mention,
+    Publisher,
+    Thread,
+)
 from server.segments import segments, spans_for
 
 LABEL_CHOICES = sorted(LABELS)

@@ -1,14 +1,64 @@
-"""`claimtrail audit log` (who changed what) and `claimtrail audit revert`."""
+"""`claimtrail audit`: verify the chain, sign a checkpoint, read who changed what (`log`), take a decision back (`revert`)."""
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from annotate.cli import DbOption, console, err, open_record
+from annotate.commands.common import DbOption, console, err, open_record
 
+audit = typer.Typer(no_args_is_help=True, help="Check and read the decision ledger.")
+
+
+@audit.command("verify")
+def audit_verify(
+    checkpoints: Annotated[list[Path], typer.Option("--checkpoints", help="Extra checkpoint files kept elsewhere.")] = [],
+    state: Annotated[bool, typer.Option(help="Also compare the current tables with the ledger.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Recompute the hash chain and check signed checkpoints; exit 1 naming the first bad decision."""
+    from annotate.store.checkpoints import (
+        file_checkpoints,
+        load_public_key,
+        stored_checkpoints,
+    )
+    from annotate.store.verify import verify
+
+    record = open_record(db)
+    settings = record.settings
+    key_file = settings.resolved_key_file
+    public = load_public_key(key_file) if key_file.exists() else None
+    with record.session() as session:
+        found = stored_checkpoints(session)
+    for path in [settings.checkpoint_file, *checkpoints]:
+        found += file_checkpoints(path)
+    report = verify(record.engine, public, found, check_state=state)
+    if not public:
+        err.print(f"[yellow]warning:[/yellow] no key at {key_file}: checkpoints cannot be checked")
+    if report.ok:
+        console.print(f"OK: {report.size} decisions, head {report.head[:16]}…, {report.checkpoints_checked} signed checkpoints verified")
+        return
+    for problem in report.problems:
+        err.print(f"[red]FAIL[/red] {problem}", highlight=False)
+    raise typer.Exit(1)
+
+
+@audit.command("checkpoint")
+def audit_checkpoint(db: DbOption = None) -> None:
+    """Sign the ledger head now and copy the checkpoint outside the database."""
+    record = open_record(db)
+    checkpoint = record.ledger.checkpoint()
+    if checkpoint is None:
+        err.print("[red]error:[/red] nothing to sign (no key, or an empty ledger); run `claimtrail init` first")
+        raise typer.Exit(1)
+    console.print(f"checkpoint at decision {checkpoint['seq']}, head {checkpoint['head_hash'][:16]}…, "
+                  f"copied to {record.settings.checkpoint_file}")  # fmt: skip
+
+
+@audit.command("log")
 def log(
     user: Annotated[Optional[str], typer.Option(help="Only decisions by this user or annotator (with --as-role reviewer: you).")] = None,
     action: Annotated[Optional[str], typer.Option(help="Only this action, e.g. claim.accepted or claim.*")] = None,
@@ -34,19 +84,15 @@ def log(
     viewer = Viewer(user or "", as_role)
     filters = AuditFilter(user, action, since, until, document, claim, thread)
     limit = limit if limit is not None or format != "table" else 200
-    try:
-        with record.session() as session:
-            entries = audit_log(session, filters, viewer, newest_first=not oldest_first, limit=limit, before=before)
-            if format == "jsonl":
-                for e in entries:
-                    typer.echo(json.dumps(e, ensure_ascii=False, sort_keys=True))
-            elif format == "csv":
-                _csv(entries)
-            else:
-                _table(entries, chain_status(record))
-    except ValueError as problem:  # a date that is not ISO
-        err.print(f"[red]error:[/red] {problem}", highlight=False)
-        raise typer.Exit(2)
+    with record.session() as session:
+        entries = audit_log(session, filters, viewer, newest_first=not oldest_first, limit=limit, before=before)
+        if format == "jsonl":
+            for e in entries:
+                typer.echo(json.dumps(e, ensure_ascii=False, sort_keys=True))
+        elif format == "csv":
+            _csv(entries)
+        else:
+            _table(entries, chain_status(record))
 
 
 def _csv(entries) -> None:
@@ -76,6 +122,7 @@ def _table(entries, chain: dict) -> None:
     console.print(table, markup=False, highlight=False)
 
 
+@audit.command("revert")
 def revert(
     seq: Annotated[int, typer.Argument(help="The decision to take back.")],
     user: Annotated[str, typer.Option(help="Who reverts (recorded as the actor).")] = "cli",
@@ -84,18 +131,10 @@ def revert(
 ) -> None:
     """Take a decision back with a new decision that restores the values it changed."""
     from annotate.review.audit import revert as revert_decision
-    from annotate.store.ledger import Conflict, NotFound
 
-    try:
-        state = revert_decision(open_record(db), seq, user, "cli", why)
-    except (Conflict, NotFound, ValueError) as problem:
-        err.print(f"[red]error:[/red] {problem}", highlight=False)
-        raise typer.Exit(1)
+    state = revert_decision(open_record(db), seq, user, "cli", why)
     console.print(f"reverted #{seq} with a new decision; the object is now at version {state['version']}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:
-    from annotate.cli import audit
-
-    audit.command("log")(log)
-    audit.command("revert")(revert)
+    app.add_typer(audit, name="audit")

@@ -6,7 +6,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from sqlmodel import select
 
-from annotate.cli import DbOption, console, err, open_record, print_jsonl
+from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
 from annotate.ingest.pipeline import ingest_paths
 from annotate.ingest.source import ReadError
 from annotate.store.models import Document, Publisher

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from annotate.cli import AsOfOption, DbOption, console, err, open_record
+from annotate.commands.common import AsOfOption, DbOption, console, err, open_record
 
 export_app = typer.Typer(help="Export claims, and verify an export against the ledger.")
 
@@ -28,9 +28,9 @@ def export(
     """Write the claims as they stood at a ledger sequence (default: now), and FILE.manifest.json."""
     if ctx.invoked_subcommand is not None:
         return
-    from exports import FormatUnavailable
     from exports.claims import Filters
-    from exports.manifest import export as run_export, manifest_path
+    from exports.manifest import export as run_export
+    from exports.manifest import manifest_path
 
     if not format or not output:
         err.print("[red]error:[/red] give --format and -o FILE (or `claimtrail export verify MANIFEST`)")
@@ -38,12 +38,8 @@ def export(
     filters = Filters(tuple(status), tuple(verdict), thread, publisher)
     options = {k: v for k, v in {"base_url": base_url or os.environ.get("CLAIMTRAIL_PUBLIC_URL"), "org": org}.items() if v}
     with open_record(db).session() as session:
-        try:
-            with err.status(f"writing {format} to {output}…"):  # a spinner on a terminal, silent in a pipe
-                manifest = run_export(session, format, output, filters, as_of, options, workers=None)  # one per core when big
-        except (FormatUnavailable, ValueError) as problem:
-            err.print(f"[red]error:[/red] {problem}", highlight=False)
-            raise typer.Exit(2)
+        with err.status(f"writing {format} to {output}…"):  # a spinner on a terminal, silent in a pipe
+            manifest = run_export(session, format, output, filters, as_of, options, workers=None)  # one per core when big
     counts = manifest["counts"]
     console.print(f"{counts['records']} records from {counts['claims']} claims → {output} "
                   f"(as of decision {manifest['ledger']['seq']}); manifest {manifest_path(output)}",

@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from annotate.cli import DbOption, console, err, open_record
-from annotate.labelstudio import SdkMissing
+from annotate.commands.common import DbOption, console, err, open_record
+from annotate.errors import ClaimtrailError
 
 app = typer.Typer(no_args_is_help=True, help="Round trip with Label Studio: config, tasks, import, push, pull.")
 
@@ -38,7 +38,7 @@ def tasks(
     db: DbOption = None,
 ) -> None:
     """Write every document as a Label Studio task, our candidates as predictions."""
-    from exports.labelstudio import write_tasks
+    from annotate.labelstudio.tasks import write_tasks
 
     n = write_tasks(open_record(db), out, statuses=tuple(status))
     console.print(f"{n} tasks written to {out}")
@@ -58,9 +58,8 @@ def import_file(
     config = config_file.read_text(encoding="utf-8") if config_file else None
     try:
         report = import_tasks(open_record(db), load_export(file), config=config, users=users)
-    except (Refused, ValueError) as problem:
-        err.print(f"error: {file}: {problem}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+    except Refused as problem:
+        raise Refused([f"{file}: {p}" for p in problem.problems]) from None
     console.print(report.summary(), highlight=False, soft_wrap=True)
 
 
@@ -96,16 +95,10 @@ def pull(
 
 def _sdk(call):
     """Run a server call; missing SDK, refusals and server errors become messages."""
-    from annotate.labelstudio.importer import Refused
-
     try:
         return call()
-    except SdkMissing as problem:
-        err.print(f"error: {problem}", highlight=False, markup=False, soft_wrap=True)
-        raise typer.Exit(2)
-    except (Refused, ValueError) as problem:
-        err.print(f"error: {problem}", highlight=False, markup=False, soft_wrap=True)
-        raise typer.Exit(1)
+    except ClaimtrailError:
+        raise  # said by the root command (annotate/commands/common.py)
     except Exception as problem:  # the SDK's HTTP and connection errors have no common base
         err.print(f"error: Label Studio: {type(problem).__name__}: {problem}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1)

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 from sqlalchemy import select
 
-from annotate.cli import DbOption, console, err, open_record, print_jsonl
-from annotate.store.ledger import NotFound
+from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
+from annotate.errors import NotFound
 from annotate.store.models import Claim, Document
 
 links_app = typer.Typer(no_args_is_help=True, help="Links between claims of different documents: suggest, evaluate, review.")
@@ -71,7 +71,8 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Recall@K of suggestions and accuracy of relation guesses on gold links."""
-    from annotate.linking.evaluate import evaluate as run, load_gold
+    from annotate.linking.evaluate import evaluate as run
+    from annotate.linking.evaluate import load_gold
 
     with open_record(db).session() as session:
         report = run(session, load_gold(gold), top=top, embedder=_embedder(embeddings))
@@ -192,7 +193,8 @@ def suggest_threads(
     db: DbOption = None,
 ) -> None:
     """Linked groups of claims not yet in any thread, as JSON lines (or made into threads)."""
-    from annotate.linking.threads import create_thread, suggest_threads as find
+    from annotate.linking.threads import create_thread
+    from annotate.linking.threads import suggest_threads as find
 
     record = open_record(db)
     with record.session() as session:

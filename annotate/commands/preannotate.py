@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from annotate.cli import DbOption, console, err, open_record
+from annotate.commands.common import DbOption, console, err, open_record
 
 
 def preannotate(
@@ -75,7 +75,8 @@ def evaluate(
     annotator: Annotated[str, typer.Option(help="Annotator name (see preannotate --list).")] = "rules",
 ) -> None:
     """Entity P/R/F1, claim recall, claimant and event-date accuracy, and reviewer effort against a gold set."""
-    from annotate.preannotate.evaluate import evaluate as score, format_report, predictions, read_jsonl
+    from annotate.preannotate.evaluate import evaluate as score
+    from annotate.preannotate.evaluate import format_report, predictions, read_jsonl
     from annotate.preannotate.registry import get_annotator
 
     try:

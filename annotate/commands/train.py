@@ -3,10 +3,16 @@
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from annotate.cli import DbOption, console, err, open_record
+from annotate.commands.common import DbOption, console, err, open_record
 from annotate.preannotate import training
 
 

@@ -5,8 +5,8 @@ from typing import Annotated
 
 import typer
 
-from annotate.accounts import ROLES, AccountError, add_user, create_api_token
-from annotate.cli import DbOption, console, err, open_record
+from annotate.accounts import ROLES, add_user, create_api_token
+from annotate.commands.common import DbOption, console, err, open_record
 
 user = typer.Typer(no_args_is_help=True, help="Accounts of reviewers, leads and admins.")
 
@@ -19,11 +19,7 @@ def add(
 ) -> None:
     """Add a user; the password comes from CLAIMTRAIL_PASSWORD or a prompt."""
     password = os.environ.get("CLAIMTRAIL_PASSWORD") or typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    try:
-        added = add_user(open_record(db), name, role, password)
-    except AccountError as problem:
-        err.print(f"[red]error:[/red] {problem}", highlight=False)
-        raise typer.Exit(1)
+    added = add_user(open_record(db), name, role, password)
     console.print(f"added {added['name']} ({added['role']}), user id {added['id']}", highlight=False, markup=False)
 
 
@@ -34,11 +30,7 @@ def token(
     db: DbOption = None,
 ) -> None:
     """Create an API token for scripts (sent as `Authorization: Bearer …`); shown once."""
-    try:
-        secret = create_api_token(open_record(db), name, label)
-    except AccountError as problem:
-        err.print(f"[red]error:[/red] {problem}", highlight=False)
-        raise typer.Exit(1)
+    secret = create_api_token(open_record(db), name, label)
     err.print("API token (store it now; only its hash is kept):")
     typer.echo(secret)
 

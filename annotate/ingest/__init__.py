@@ -3,7 +3,12 @@
 The size limit is annotate.ingest.limits.MAX_BYTES, read at call time so it can be changed.
 """
 
-from annotate.ingest.boilerplate import Paragraph, boilerplate_spans, paragraph_hash, paragraphs
+from annotate.ingest.boilerplate import (
+    Paragraph,
+    boilerplate_spans,
+    paragraph_hash,
+    paragraphs,
+)
 from annotate.ingest.metadata import infer_metadata
 from annotate.ingest.readers import expand_paths, read_path, read_paths
 from annotate.ingest.source import ReadError, SourceDocument

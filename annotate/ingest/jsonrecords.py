@@ -7,7 +7,13 @@ from typing import Iterator
 from annotate.ingest import limits
 from annotate.ingest.records import build_document
 from annotate.ingest.source import ReadError, RecordError, SourceDocument
-from annotate.ingest.textfile import check_not_binary, check_size, check_storable, decode, read_bytes
+from annotate.ingest.textfile import (
+    check_not_binary,
+    check_size,
+    check_storable,
+    decode,
+    read_bytes,
+)
 
 TASK_SHAPE = 'a Label Studio task {"data": {"text": ...}} or a list of such tasks'
 

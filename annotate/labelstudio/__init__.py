@@ -4,10 +4,12 @@ Everything except `client` works on plain JSON; `client` needs the optional extr
 `claimtrail[labelstudio]` (label-studio-sdk).
 """
 
+from annotate.errors import Unavailable
+
 SDK_HINT = "pip install 'claimtrail[labelstudio]'"
 
 
-class SdkMissing(RuntimeError):
+class SdkMissing(Unavailable):
     """label-studio-sdk is not installed; the message says how to get it."""
 
     def __init__(self, what: str):

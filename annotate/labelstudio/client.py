@@ -55,7 +55,7 @@ def connect(url: str, token: str, timeout: float = TIMEOUT):
 
 def push(record, url: str, token: str, project: int | None = None, page_size: int = 1000, client=None, **task_filters) -> PushReport:
     """Import the documents the project lacks as tasks, and new predictions for those it has."""
-    from exports.labelstudio import tasks
+    from annotate.labelstudio.tasks import tasks
 
     client = client or connect(url, token)
     pid, created, added = _project(client, project)

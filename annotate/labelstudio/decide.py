@@ -25,13 +25,13 @@ from datetime import datetime, timezone
 from sqlalchemy import or_, select
 
 from annotate.labelstudio.config import CLAIMANT, ENTITY_RELATIONS, LINK_RELATIONS
-from annotate.labelstudio.importer import CHUNK, ORIGIN, Source, existing_keys
 from annotate.labelstudio.regions import our_id
+from annotate.labelstudio.sources import CHUNK, ORIGIN, Source, existing_keys
 from annotate.labelstudio.validate import Region, Relation
-from annotate.store.ledger import Change, Writer
-from annotate.store.models import Claim, ClaimLink, Decision, Mention
 from annotate.preannotate.store import UNLINKED_LABELS
 from annotate.review.operations import canonical_entity, find_entity
+from annotate.store.ledger import Change, Writer
+from annotate.store.models import Claim, ClaimLink, Decision, Mention
 
 DONE = ("accepted", "corrected")
 EXTRA = {"mention": ("label", "text", "entity_id"), "claim": ("claimant", "claimant_entity_id", "entity_ids")}  # read for relations

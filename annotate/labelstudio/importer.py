@@ -22,47 +22,25 @@ import orjson
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotate.store.gcpause import no_gc
+from annotate.errors import Invalid
 from annotate.labelstudio.config import TEXT, LabelConfig, parse
-from annotate.labelstudio.validate import Checked, check_result
-from annotate.store.models import Decision, Document
+from annotate.labelstudio.decide import apply_run
+from annotate.labelstudio.sources import CHUNK, ORIGIN, Source, TaskRef
+from annotate.labelstudio.validate import check_result
+from annotate.store.gcpause import no_gc
+from annotate.store.models import Document
 
-ORIGIN = "label-studio"
-CHUNK = 500  # ids per IN (...) query
 
-
-class Refused(ValueError):
+class Refused(Invalid):
     """The export does not match the labeling config or the record; nothing was imported."""
+
+    exit_code = 1  # the file was read and judged, unlike a usage error
 
     def __init__(self, problems: list[str]):
         self.problems = problems
         shown = "\n".join(f"  {p}" for p in problems[:20])
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
         super().__init__(f"refused, nothing imported: {len(problems)} problem(s)\n{shown}{more}")
-
-
-@dataclass
-class TaskRef:
-    name: str  # "task 12", or "task #3" in a file without ids
-    id: int | None
-    project: int | None
-    doc_id: int
-    text: str
-    published: str | None
-
-
-@dataclass
-class Source:
-    """One checked prediction or annotation, ready to become decisions."""
-
-    task: TaskRef
-    kind: str  # prediction | annotation
-    actor: str
-    at: str  # Label Studio's time, for ordering
-    checked: Checked
-    evidence: dict  # Label Studio's ids and times, kept with every decision
-    parent: Checked | None = None  # the prediction an annotation started from
-    key: str | None = None  # idempotency key of an annotation version
 
 
 @dataclass
@@ -93,21 +71,20 @@ def load_export(path: str | Path) -> list[dict]:
             data = orjson.loads(text)
         except orjson.JSONDecodeError as whole:
             if b"\n" not in text.strip():
-                raise ValueError(f"not JSON: {whole}") from None
-            data = [_json_line(line, n) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+                raise Refused([f"{path}: not JSON: {whole}"]) from None
+            data = [_json_line(path, line, n) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     return data if isinstance(data, list) else [data]
 
 
-def _json_line(line: bytes, n: int):
+def _json_line(path, line: bytes, n: int):
     try:
         return orjson.loads(line)
     except orjson.JSONDecodeError as problem:
-        raise ValueError(f"line {n} is not JSON (neither is the whole file): {problem}") from None
+        raise Refused([f"{path}: line {n} is not JSON (neither is the whole file): {problem}"]) from None
 
 
 def import_tasks(record, tasks: list[dict], config: LabelConfig | str | None = None, users: dict | None = None) -> ImportReport:
     """Check every task, then record its predictions and annotations as decisions."""
-    from annotate.labelstudio.decide import apply_run
 
     cfg = config if isinstance(config, LabelConfig) else parse(config)
     with no_gc():  # the tasks are big and live throughout: collections would rescan them (twice the time)
@@ -222,13 +199,6 @@ def _key(ref: TaskRef, aid, at: str, annotation: dict) -> str:
         return f"label-studio:{ref.project}:{aid}:{at}"
     content = hashlib.sha256(json.dumps(annotation.get("result"), sort_keys=True).encode()).hexdigest()[:32]
     return f"label-studio:doc{ref.doc_id}:{content}"
-
-
-def existing_keys(session: Session, keys) -> set[str]:
-    keys, found = [k for k in keys if k], set()
-    for i in range(0, len(keys), CHUNK):
-        found |= set(session.execute(select(Decision.idempotency_key).where(Decision.idempotency_key.in_(keys[i : i + CHUNK]))).scalars())
-    return found
 
 
 def _documents(session: Session, tasks: list) -> dict:

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from annotate.labelstudio.config import (
-    ABOUT, CLAIM_LABEL, CLAIMANT, CLAIMANT_LABELS, ENTITY_LABELS, ENTITY_RELATIONS, LINK_RELATIONS, TEXT, VALUE_LABELS, LabelConfig,
+    ABOUT,
+    CLAIM_LABEL,
+    CLAIMANT,
+    CLAIMANT_LABELS,
+    ENTITY_LABELS,
+    ENTITY_RELATIONS,
+    LINK_RELATIONS,
+    TEXT,
+    VALUE_LABELS,
+    LabelConfig,
 )  # fmt: skip
 
 DIRECTIONS = ("right", "left", "bi")

@@ -7,7 +7,7 @@ and generic on purpose: nothing here knows about any one story.
 
 import re
 
-from annotate.linking.terms import WORD
+from annotate.store.terms import WORD
 
 # Someone says a statement is untrue.
 DENIAL = frozenset(

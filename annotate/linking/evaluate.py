@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
+from annotate.linking.relations import RELATIONS
 from annotate.linking.suggest import relation_between, suggest_links
 from annotate.store.models import Claim, Document
-from annotate.linking.relations import RELATIONS
 
 
 def load_gold(path: str | Path) -> list[dict]:

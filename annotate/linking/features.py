@@ -7,14 +7,14 @@ says how telling each word and entity is in this record (rarer = more telling).
 
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 
 from rapidfuzz import fuzz
 
 from annotate.linking import cues
 from annotate.linking.canonical import Groups
-from annotate.linking.terms import WORD, is_content, stem, stems, words
+from annotate.store.terms import WORD, is_content, stem, stems, words
 
 FRAME = "≈"  # prefix of a kind-of-event pseudo-term ("≈control")
 FUZZY_NAME = 85  # rapidfuzz ratio at which two capitalised words are taken as spellings of one name

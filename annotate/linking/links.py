@@ -8,9 +8,10 @@ claims, its first appearance the earliest published one.
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from annotate.store.ledger import Change, Ledger, NotFound, Writer
-from annotate.store.models import Claim, ClaimLink, Dismissal, Document, Publisher
+from annotate.errors import Invalid, NotFound
 from annotate.linking.relations import RELATIONS
+from annotate.store.ledger import Change, Ledger, Writer
+from annotate.store.models import Claim, ClaimLink, Dismissal, Document, Publisher
 
 SUGGESTER = "linking@1"  # names the suggestion engine in a link's provenance
 
@@ -19,7 +20,7 @@ def link(ledger: Ledger, a_id: int, b_id: int, relation: str, actor: str, origin
          rationale: str = "", evidence: tuple = (), suggestion=None) -> dict:  # fmt: skip
     """Link two claims of different documents (or change the relation of their link)."""
     if relation not in RELATIONS:
-        raise ValueError(f"relation must be one of {', '.join(RELATIONS)}, not {relation!r}")
+        raise Invalid(f"relation must be one of {', '.join(RELATIONS)}, not {relation!r}")
     if suggestion is not None:  # provenance: this decision accepted that suggestion
         evidence = (*evidence, {"suggestion": {"by": SUGGESTER, "relation": suggestion.relation,
                                                "score": suggestion.score, "reasons": list(suggestion.reasons)}})  # fmt: skip
@@ -70,7 +71,7 @@ def _check_pair(w: Writer, a_id: int, b_id: int) -> None:
     if a is None or b is None:
         raise NotFound(f"no claim with id {a_id if a is None else b_id}")
     if a_id == b_id or a["document_id"] == b["document_id"]:
-        raise ValueError("links join claims of different documents")
+        raise Invalid("links join claims of different documents")
 
 
 # --- reading ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ The guess is symmetric: the same pair gets the same relation from either side.
 
 from annotate.linking import cues
 from annotate.linking.features import FRAME, Facts
-from annotate.linking.terms import stems
+from annotate.store.terms import stems
 
 RELATIONS = ("same_event", "supports", "contradicts", "updates")
 NEGATED_OVERLAP = 0.5  # a bare "not" anywhere only flips a claim that says nearly the same thing

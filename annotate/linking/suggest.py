@@ -16,12 +16,12 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from annotate.store import fulltext
 from annotate.linking.canonical import entity_groups, group_names
 from annotate.linking.features import FRAME, Facts, Weights, compare, idf, to_date
-from annotate.store.models import Claim, Document
 from annotate.linking.relations import guess_relation
-from annotate.linking.terms import content_words, stem, stems
+from annotate.store import fulltext
+from annotate.store.models import Claim, Document
+from annotate.store.terms import content_words, stem, stems
 
 TEXT_CANDIDATES = 50
 ENTITY_GROUPS = 3  # the claim's rarest entities used to find candidates

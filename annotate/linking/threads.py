@@ -10,9 +10,10 @@ from collections import Counter
 from sqlalchemy import select
 from sqlmodel import Session
 
+from annotate.errors import Invalid, NotFound
 from annotate.linking.canonical import entity_groups, group_names
-from annotate.store.ledger import Change, Ledger, NotFound, Writer, decision_dict
 from annotate.linking.links import component
+from annotate.store.ledger import Change, Ledger, Writer, decision_dict
 from annotate.store.models import Claim, ClaimLink, Decision, Entity, ThreadMember
 
 VAGUE_TYPES = {"NORP", "DATE", "QUANTITY"}  # "Russian" names no story
@@ -23,7 +24,7 @@ def create_thread(ledger: Ledger, name: str, claim_ids, actor: str, origin: str,
                   description: str | None = None, rationale: str = "") -> dict:  # fmt: skip
     """A new thread holding these claims."""
     if not name.strip():
-        raise ValueError("a thread needs a name")
+        raise Invalid("a thread needs a name")
     with ledger.writer(actor, origin) as w:
         thread = w.apply(Change("thread.created", "thread", set={"name": name, "description": description}, rationale=rationale))
         for claim_id in dict.fromkeys(claim_ids):
@@ -58,7 +59,7 @@ def set_verdict(ledger: Ledger, thread_id: int, claim_id: int, verdict: str, act
                 rationale: str = "", evidence: tuple = ()) -> list[dict]:  # fmt: skip
     """The thread's verdict on the proposition this claim belongs to (all its same_event claims in the thread)."""
     if verdict not in VERDICTS:
-        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+        raise Invalid(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
     with ledger.writer(actor, origin) as w:
         same = set(component(w.session, claim_id, ("same_event",)))
         members = [m for m in (_member(w, thread_id, c) for c in sorted(same)) if m and m["status"] == "active"]

@@ -9,13 +9,13 @@ verdict change from the ledger, placed at the date of its evidence when that is 
 from sqlalchemy import text
 from sqlmodel import Session
 
+from annotate.errors import Invalid, NotFound
 from annotate.linking.canonical import entity_groups
 from annotate.linking.features import to_date
-from annotate.store.ledger import NotFound
 from annotate.linking.links import appearances_of, links_of
-from annotate.store.models import Entity, Thread
 from annotate.linking.threads import members, verdict_history
 from annotate.linking.timeline_svg import render_svg  # noqa: F401  (drawn from this module's data; public here)
+from annotate.store.models import Entity, Thread
 
 AXES = ("event", "published")
 ENTITY_LIMIT = 500
@@ -48,7 +48,7 @@ def entity_timeline(session: Session, entity_id: int, axis: str = "event", limit
 def build(session: Session, kind: str, ident: int, title: str, claim_ids: list[int], axis: str,
           verdicts: dict[int, str], changes: list[dict], description: str | None = None) -> dict:  # fmt: skip
     if axis not in AXES:
-        raise ValueError(f"axis must be one of {', '.join(AXES)}, not {axis!r}")
+        raise Invalid(f"axis must be one of {', '.join(AXES)}, not {axis!r}")
     claims, undated = [], []
     for a in sorted(appearances_of(session, claim_ids), key=lambda a: a["claim_id"]):
         when, source = _when(a, axis)

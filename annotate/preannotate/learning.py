@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from annotate.store.models import Claim, Entity, Mention
 from annotate.preannotate.base import pattern_id
 from annotate.preannotate.rules import RulesAnnotator
+from annotate.store.models import Claim, Entity, Mention
 
 CONFIRMED = ("accepted", "corrected")
 MIN_REJECTIONS = 5  # a rule is judged only on enough decisions...

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from annotate.errors import NotFound
+
 from .base import LABELS, ClaimCandidate, DocumentInput, EntityCandidate, reason
 from .segment import segment
 from .textprep import mask, overlaps_any
@@ -26,7 +28,7 @@ from .training import models_dir, prepare
 MODEL_ANNOTATORS = ("trained", "rules+model")
 
 
-class NoModel(LookupError):
+class NoModel(NotFound):
     """No trained model is active."""
 
 

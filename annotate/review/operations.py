@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import String, and_, cast, func, or_, select
 
-from annotate.store.ledger import Change, NotFound, Writer, decision_dict
-from annotate.store.models import Claim, Decision, DocumentText, Entity, Mention
+from annotate.errors import Forbidden, Invalid, NotFound
 from annotate.preannotate.base import LABELS
 from annotate.preannotate.store import UNLINKED_LABELS
 from annotate.review.queue import escape_like
+from annotate.store.ledger import Change, Writer, decision_dict
+from annotate.store.models import Claim, Decision, DocumentText, Entity, Mention
 from annotate.store.record import Record
 
 REVIEWABLE = ("claim", "mention")
@@ -31,14 +32,6 @@ EDITABLE = {
 }
 _DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
 EVENT_DATE = re.compile(rf"^{_DATE}(/{_DATE})?$")
-
-
-class Invalid(ValueError):
-    """The request cannot be recorded as asked (bad span, unknown field…)."""
-
-
-class Forbidden(PermissionError):
-    """The reviewer's role does not allow this."""
 
 
 @dataclass

@@ -12,7 +12,14 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlmodel import Session
 
 from annotate.store import fulltext
-from annotate.store.models import Claim, Document, Entity, Mention, Publisher, ThreadMember
+from annotate.store.models import (
+    Claim,
+    Document,
+    Entity,
+    Mention,
+    Publisher,
+    ThreadMember,
+)
 
 STATUSES = ("todo", "done", "all")
 PER_PAGE = 50

@@ -6,7 +6,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -14,10 +13,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
+from alembic import command
+from annotate.errors import Unavailable
+
 IMMEDIATE = "claimtrail_immediate"  # execution option: take SQLite's write lock at BEGIN
 
 
-class SchemaOutOfDate(RuntimeError):
+class SchemaOutOfDate(Unavailable):
     """The database is behind the code's migrations (or ahead of them)."""
 
 

@@ -14,7 +14,7 @@ import math
 from sqlalchemy import text
 from sqlmodel import Session
 
-from annotate.linking.terms import content_words, stem, words
+from annotate.store.terms import content_words, stem, words
 
 PG_CONFIG = "'english'::regconfig"
 PG_CLAIM = f"to_tsvector({PG_CONFIG}, quote)"  # must match the index expressions in alembic 0002

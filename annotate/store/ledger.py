@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from annotate.errors import Conflict, Invalid, NotFound
 from annotate.store.db import write_session
 from annotate.store.models import STATE_TABLES, Decision
 
@@ -71,22 +72,6 @@ class Change:
     evidence: tuple = ()  # spans or ids that support the decision
 
 
-class NotFound(LookupError):
-    pass
-
-
-class Conflict(RuntimeError):
-    """A write based on a stale version: says what changed since."""
-
-    def __init__(self, target_type: str, target_id: int, base: int, current: dict, since: list[dict]):
-        self.target_type, self.target_id, self.base = target_type, target_id, base
-        self.current, self.since = current, since
-        who = ", ".join(f"#{d['seq']} {d['action']} by {d['actor']}" for d in since) or "unknown changes"
-        super().__init__(
-            f"{target_type} {target_id} is at version {current['version']}, not {base}: changed meanwhile by {who}"
-        )
-
-
 class Writer:
     """One open write transaction on the ledger (see Ledger.writer)."""
 
@@ -116,7 +101,7 @@ class Writer:
         model = STATE_TABLES[change.target_type]
         unknown = set(change.set) - (set(model.model_fields) - {"id", "version"})
         if unknown:
-            raise ValueError(f"{change.target_type} has no settable field(s): {', '.join(sorted(unknown))}")
+            raise Invalid(f"{change.target_type} has no settable field(s): {', '.join(sorted(unknown))}")
         if change.target_id is None:
             target_id, before = self._allocate_id(change.target_type), None
             after = _new_state(model, change.set)
@@ -209,7 +194,7 @@ def _new_state(model, values: Mapping[str, Any]) -> dict:
         if name in values:
             state[name] = values[name]
         elif required:
-            raise ValueError(f"a new {model.__tablename__} needs the field {name!r}")
+            raise Invalid(f"a new {model.__tablename__} needs the field {name!r}")
         else:
             state[name] = factory() if factory else default
     return state
@@ -292,7 +277,10 @@ def resolve_as_of(session: Session, when: str | int | None) -> int:
         return session.execute(select(func.max(Decision.seq))).scalar() or 0
     if isinstance(when, int) or str(when).isdigit():
         return int(when)
-    moment = datetime.fromisoformat(str(when).replace("Z", "+00:00"))
+    try:
+        moment = datetime.fromisoformat(str(when).replace("Z", "+00:00"))
+    except ValueError:
+        raise Invalid(f"as of {when!r}: give a decision number or an ISO time") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     bound = moment.astimezone(timezone.utc).isoformat(timespec="microseconds")

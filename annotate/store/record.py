@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from annotate.store.checkpoints import Signer, create_key
 from annotate.config import Settings
+from annotate.store.checkpoints import Signer, create_key
 from annotate.store.db import make_engine, require_current_schema, upgrade
 from annotate.store.ledger import Ledger
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from annotate.store.checkpoints import signature_ok
 from annotate.store.chain import walk
+from annotate.store.checkpoints import signature_ok
 from annotate.store.ledger import GENESIS, canonical, state_as_of
 from annotate.store.models import STATE_TABLES, Document, DocumentText
 

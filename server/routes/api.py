@@ -12,12 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from annotate.store.history import changed_fields, object_history
 from annotate.ingest.pipeline import document_text
-from annotate.store.ledger import Conflict, NotFound
-from annotate.store.models import Claim, Document, Entity, Mention
+from annotate.review.operations import Done
 from annotate.review.queue import QueueFilter, queue_page
-from annotate.review.operations import Done, Forbidden, Invalid
+from annotate.store.history import changed_fields, object_history
+from annotate.store.models import Claim, Document, Entity, Mention
 from server import views
 from server.deps import CurrentUser, ReviewDep, SessionDep
 
@@ -84,16 +83,7 @@ def base_version(body_version: int | None, if_match: str | None) -> int:
 
 def run(operation: Callable[[], Done], status: int = 200) -> JSONResponse:
     """One review operation as JSON: the new state, warnings and decision numbers; or why not."""
-    try:
-        done = operation()
-    except Conflict as stale:
-        return JSONResponse({"detail": str(stale), "current": stale.current, "since": stale.since}, 409)
-    except Forbidden as problem:
-        raise HTTPException(403, str(problem))
-    except NotFound as problem:
-        raise HTTPException(404, str(problem))
-    except Invalid as problem:
-        raise HTTPException(422, str(problem))
+    done = operation()  # a domain error answers through server/errors.py
     body = {"state": done.state, "warnings": done.warnings, "decisions": done.decisions}
     return JSONResponse(body, status, headers={"ETag": f'"{done.state["version"]}"'})
 

@@ -16,8 +16,17 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from annotate.review.audit import CSV_COLUMNS, SEE_EVERYONE, AuditFilter, Viewer, audit_log, chain_status, flat, revert
-from annotate.store.ledger import Conflict, NotFound, resolve_as_of
+from annotate.review.audit import (
+    CSV_COLUMNS,
+    SEE_EVERYONE,
+    AuditFilter,
+    Viewer,
+    audit_log,
+    chain_status,
+    flat,
+    revert,
+)
+from annotate.store.ledger import resolve_as_of
 from exports.csv import neutralise
 from server.deps import CurrentUser, RecordDep, SessionDep, TemplatesDep
 
@@ -85,12 +94,7 @@ def audit_revert(seq: int, session: SessionDep, record: RecordDep, user: Current
         raise HTTPException(404, f"no decision #{seq} that you may see")
     if decision["actor"] != user.name and user.role not in SEE_EVERYONE:
         raise HTTPException(403, "only a lead or admin can revert another person's decision")
-    try:
-        revert(record, seq, user.name, "ui", why)
-    except Conflict as stale:
-        raise HTTPException(409, str(stale))
-    except (NotFound, ValueError) as problem:
-        raise HTTPException(422, str(problem))
+    revert(record, seq, user.name, "ui", why)
     return RedirectResponse(f"/audit?claim={decision['target_id']}" if decision["target_type"] == "claim" else "/audit", status_code=303)
 
 

@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from annotate.store.ledger import Conflict, NotFound
-from annotate.linking.suggest import relation_between
+from annotate.errors import ClaimtrailError, Conflict
 from annotate.linking.links import dismiss, link, links_of, unlink
-from annotate.store.models import Claim, ClaimLink, Thread
+from annotate.linking.suggest import relation_between
 from annotate.linking.threads import set_verdict, thread_from_claim
 from annotate.linking.timeline import entity_timeline, render_svg, thread_timeline
+from annotate.store.models import Claim, ClaimLink, Thread
 from server import link_views, views
 from server.deps import CurrentUser, RecordDep, SessionDep, TemplatesDep, is_htmx
 from server.routes.review import message
@@ -29,8 +29,8 @@ def _attempt(operation, said: str) -> tuple[dict, int]:
     except Conflict as stale:
         by = "; ".join(f"#{d['seq']} {d['action']} by {d['actor']}" for d in stale.since) or "a newer decision"
         return message("error", f"Not saved: it changed since you looked ({by})."), 409
-    except (ValueError, NotFound) as problem:
-        return message("error", f"Not saved: {problem}"), 422
+    except ClaimtrailError as problem:
+        return message("error", f"Not saved: {problem}"), problem.status
     return message("ok", said.format(**done)), 200
 
 
@@ -109,10 +109,7 @@ def create_thread(
     session: SessionDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
 ):  # fmt: skip
     views.get_or_404(session, Claim, claim_id)
-    try:
-        thread = thread_from_claim(record.ledger, claim_id, name.strip(), user.name, "ui", rationale=rationale.strip())
-    except ValueError as problem:
-        raise HTTPException(422, str(problem))
+    thread = thread_from_claim(record.ledger, claim_id, name.strip(), user.name, "ui", rationale=rationale.strip())
     target = f"/threads/{thread['id']}"
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
@@ -155,26 +152,20 @@ def verdict(
 
 @router.get("/threads/{thread_id}/timeline.svg")
 def thread_svg(thread_id: int, session: SessionDep, user: CurrentUser, axis: Axis = "event"):
-    return Response(render_svg(_found(lambda: thread_timeline(session, thread_id, axis))), media_type="image/svg+xml")
+    return Response(render_svg(thread_timeline(session, thread_id, axis)), media_type="image/svg+xml")
 
 
 @router.get("/threads/{thread_id}/timeline.json")
 def thread_json(thread_id: int, session: SessionDep, user: CurrentUser, axis: Axis = "event"):
-    return JSONResponse(_found(lambda: thread_timeline(session, thread_id, axis)))
+    return JSONResponse(thread_timeline(session, thread_id, axis))
 
 
 @router.get("/entities/{entity_id}/timeline.svg")
 def entity_svg(entity_id: int, session: SessionDep, user: CurrentUser, axis: Axis = "event"):
-    return Response(render_svg(_found(lambda: entity_timeline(session, entity_id, axis))), media_type="image/svg+xml")
+    return Response(render_svg(entity_timeline(session, entity_id, axis)), media_type="image/svg+xml")
 
 
 @router.get("/entities/{entity_id}/timeline.json")
 def entity_json(entity_id: int, session: SessionDep, user: CurrentUser, axis: Axis = "event"):
-    return JSONResponse(_found(lambda: entity_timeline(session, entity_id, axis)))
+    return JSONResponse(entity_timeline(session, entity_id, axis))
 
-
-def _found(load):
-    try:
-        return load()
-    except NotFound as missing:
-        raise HTTPException(404, str(missing))

@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from annotate.store.ledger import Conflict, NotFound
+from annotate.errors import ClaimtrailError, Conflict, Invalid
+from annotate.review.operations import Done
 from annotate.store.models import Claim, Document, Entity, Mention
-from annotate.review.operations import Done, Forbidden, Invalid
 from server import views
 from server.deps import ReviewDep, SessionDep, TemplatesDep, is_htmx
 
@@ -44,8 +44,8 @@ class Workbench:
         except Conflict as stale:
             conflict = {"ref": ref, "current": stale.current, "since": stale.since, "retry": retry}
             return self.render(409, focus=ref, conflict=conflict)
-        except (Invalid, Forbidden, NotFound) as problem:
-            return self.render(403 if isinstance(problem, Forbidden) else 422, focus=ref, message=message("error", str(problem)))
+        except ClaimtrailError as problem:
+            return self.render(problem.status, focus=ref, message=message("error", str(problem)))
         if ref.endswith("-new"):
             ref = f"{ref.split('-')[0]}-{done.state['id']}"
         note = message("ok", said.format(**done.state), done.warnings, done.decisions)
@@ -170,11 +170,10 @@ def merge(
         if target is None:
             raise Invalid(f"no entity {into!r} to merge into")
         review.merge(entity_id, target, version)
-    except (Conflict, Invalid, Forbidden, NotFound) as problem:
+    except ClaimtrailError as problem:
         session.rollback()
         context = {**views.entity_view(session, entity_id), "message": message("error", str(problem)), "conflict": None}
-        status = 409 if isinstance(problem, Conflict) else 403 if isinstance(problem, Forbidden) else 422
-        return templates.TemplateResponse(request, "pages/entity.html", context, status_code=status)
+        return templates.TemplateResponse(request, "pages/entity.html", context, status_code=problem.status)
     return RedirectResponse(f"/entities/{target}", status_code=303)
 
 

@@ -6,7 +6,8 @@ import threading
 import pytest
 from sqlmodel import select
 
-from annotate.store.ledger import Change, Conflict, NotFound, history, object_as_of, rebuild, resolve_as_of, state_as_of
+from annotate.errors import Conflict, NotFound
+from annotate.store.ledger import Change, history, object_as_of, rebuild, resolve_as_of, state_as_of
 from annotate.store.models import Claim, Decision
 
 

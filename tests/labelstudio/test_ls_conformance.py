@@ -17,7 +17,7 @@ from annotate.labelstudio.config import build_config
 from annotate.labelstudio.importer import Refused, import_tasks
 from annotate.store.models import Decision
 from exports.claims import Filters
-from exports.labelstudio import write_tasks
+from annotate.labelstudio.tasks import write_tasks
 from exports.manifest import export
 
 VALIDATOR = Path(__file__).resolve().parents[3] / "shared" / "validators" / "validate_labelstudio.py"

@@ -12,7 +12,7 @@ from annotate.labelstudio.config import build_config, parse
 from annotate.labelstudio.importer import Refused, import_tasks
 from annotate.store.ledger import history
 from annotate.store.models import Claim, ClaimLink, Decision, Entity, Mention
-from exports.labelstudio import write_tasks
+from annotate.labelstudio.tasks import write_tasks
 
 USERS = {7: "ana@example.com"}
 

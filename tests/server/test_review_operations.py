@@ -4,9 +4,10 @@ refuses stale versions, validates spans, and can be undone by a new decision."""
 import pytest
 from sqlalchemy import select
 
-from annotate.store.ledger import Conflict, NotFound
+from annotate.errors import Conflict, NotFound
 from annotate.store.models import Claim, Entity, Mention
-from annotate.review.operations import Forbidden, Invalid, Review, check_span
+from annotate.errors import Forbidden, Invalid
+from annotate.review.operations import Review, check_span
 
 TEXT = "Officials in Kupiansk said the market reopened on Monday.\r\nResidents of Kupyansk may leave."
 
