@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from annotate.errors import Invalid
 from annotate.store.ledger import GENESIS, resolve_as_of, state_as_of
+from annotate.store.upcast import upcast
 from annotate.store.models import (
     STATE_TABLES,
     Claim,
@@ -137,7 +138,8 @@ class _Page:
         if at_head:
             self.claims = _state(session, "claim", Claim.id.between(ids[0], ids[-1]))
         else:
-            self.claims = {cid: {**json.loads(h[-1]["after"]), "id": cid, "version": h[-1]["target_version"]} for cid, h in self.histories.items()}
+            self.claims = {cid: {**upcast("claim", json.loads(h[-1]["after"]), h[-1]["state_schema"]), "id": cid, "version": h[-1]["target_version"]}
+                           for cid, h in self.histories.items()}  # fmt: skip
         self.links = self._links(range(ids[0], ids[-1] + 1), relation=None)
         self.members = self._members()
         self.threads = self.fold("thread", {m["thread_id"] for ms in self.members.values() for m in ms})
@@ -315,7 +317,7 @@ def _histories(session: Session, seq: int, first: int, last: int, full: bool = T
     (origin, action, version, rationale and the whole `after` JSON)."""
     columns = [Decision.seq, Decision.at, Decision.actor, Decision.hash, _status(session).label("status")]
     if full:
-        columns += [Decision.origin, Decision.action, Decision.target_version, Decision.rationale, Decision.after]
+        columns += [Decision.origin, Decision.action, Decision.target_version, Decision.rationale, Decision.after, Decision.state_schema]
     query = (
         select(Decision.target_id, *columns)
         .where(Decision.target_type == "claim", Decision.target_id.between(first, last), Decision.seq <= seq)

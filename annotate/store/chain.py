@@ -18,6 +18,7 @@ from annotate.store.parallel import engine_url, split, worker_count
 
 PARALLEL_FROM = 200_000  # decisions; below this a second process costs more than it saves
 _COLUMNS = [Decision.__table__.c[name] for name in (*HASHED, "prev_hash", "hash")]
+_PREV = len(HASHED)  # where prev_hash and hash sit in a row of _COLUMNS
 
 
 @dataclass
@@ -70,7 +71,7 @@ def walk_range(engine: Engine, low: int, high: int, wanted: set[int]) -> Segment
     expected_seq, expected_prev = None, None
     with engine.connect() as conn:
         for row in conn.execution_options(yield_per=10_000).execute(query):
-            seq, prev, stored = row[0], row[13], row[14]
+            seq, prev, stored = row[0], row[_PREV], row[_PREV + 1]
             if expected_seq is None:
                 segment.first_seq, segment.first_prev = seq, prev
             elif seq != expected_seq:
@@ -79,7 +80,7 @@ def walk_range(engine: Engine, low: int, high: int, wanted: set[int]) -> Segment
             elif prev != expected_prev:
                 segment.problem = _unlinked(seq)
                 break
-            if hash_values(prev, tuple(row[:13])) != stored:
+            if hash_values(prev, tuple(row[:_PREV])) != stored:
                 segment.problem = f"decision {seq}: altered (its content no longer matches its hash)"
                 break
             if seq in wanted:

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from annotate.errors import Conflict, Invalid, NotFound
 from annotate.store.db import write_session
 from annotate.store.models import STATE_TABLES, Decision
+from annotate.store.upcast import STATE_SCHEMA, upcast
 
 GENESIS = "0" * 64
 
@@ -35,13 +36,14 @@ def canonical(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-# The hashed fields, in order; before/after/evidence come last, as stored canonical JSON.
+# The hashed fields, in order; before/after/evidence as stored canonical JSON, then the state schema.
 HASHED = ("seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version",
-          "rationale", "idempotency_key", "after", "before", "evidence")  # fmt: skip
+          "rationale", "idempotency_key", "after", "before", "evidence", "state_schema")  # fmt: skip
 
 
 def decision_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
-    return hash_values(prev_hash, tuple(row[name] for name in HASHED))
+    """The hash of a decision as a mapping; one without `state_schema` was written before it existed."""
+    return hash_values(prev_hash, (*(row[name] for name in HASHED[:-1]), row.get("state_schema", 1)))
 
 
 def hash_values(prev_hash: str, values: tuple) -> str:
@@ -51,7 +53,9 @@ def hash_values(prev_hash: str, values: tuple) -> str:
     as they are (keys in sorted order) rather than encoded again: verification is then
     bound by reading rows, not by re-escaping large texts.
     """
-    payload = f'{{"after":{values[10]},"before":{values[11]},"evidence":{values[12]},"fields":{_ENCODER.encode(values[:10])}}}'
+    schema = values[13] if len(values) > 13 else 1
+    tail = f',"state_schema":{int(schema)}' if schema and schema > 1 else ""  # decisions before it hash as they did
+    payload = f'{{"after":{values[10]},"before":{values[11]},"evidence":{values[12]},"fields":{_ENCODER.encode(values[:10])}{tail}}}'
     return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
 
 
@@ -137,7 +141,7 @@ class Writer:
             "action": change.action, "target_type": change.target_type, "target_id": target_id,
             "target_version": version, "before": canonical(before), "after": canonical(after),
             "rationale": change.rationale or "", "evidence": canonical(list(change.evidence)),
-            "idempotency_key": idempotency_key,
+            "idempotency_key": idempotency_key, "state_schema": STATE_SCHEMA,
         }  # fmt: skip
         row["prev_hash"], row["hash"] = self.head, decision_hash(self.head, row)
         self.head = row["hash"]
@@ -234,7 +238,7 @@ class Ledger:
             row = session.execute(select(Decision).where(Decision.idempotency_key == key)).scalar_one_or_none()
             if row is None:
                 return None
-            return [{**json.loads(row.after), "id": row.target_id, "version": row.target_version}]
+            return [_state(row.target_type, row.target_id, row.target_version, row.after, row.state_schema)]
 
     def checkpoint(self) -> dict | None:
         """Sign the current head now (end of a batch, or on request)."""
@@ -290,12 +294,12 @@ def resolve_as_of(session: Session, when: str | int | None) -> int:
 def object_as_of(session: Session, target_type: str, target_id: int, seq: int) -> dict | None:
     """One object as it stood after decision `seq` (None if it did not exist yet)."""
     row = session.execute(
-        select(Decision.after, Decision.target_version)
+        select(Decision.after, Decision.target_version, Decision.state_schema)
         .where(Decision.target_type == target_type, Decision.target_id == target_id, Decision.seq <= seq)
         .order_by(Decision.seq.desc())
         .limit(1)
     ).first()
-    return None if row is None else {**json.loads(row.after), "id": target_id, "version": row.target_version}
+    return None if row is None else _state(target_type, target_id, row.target_version, row.after, row.state_schema)
 
 
 def state_as_of(
@@ -313,12 +317,17 @@ def state_as_of(
         last = last.where(Decision.target_id.in_(list(ids)))
     last = last.subquery()
     query = (
-        select(Decision.target_type, Decision.target_id, Decision.target_version, Decision.after)
+        select(Decision.target_type, Decision.target_id, Decision.target_version, Decision.after, Decision.state_schema)
         .join(last, Decision.seq == last.c.seq)
         .order_by(Decision.target_type, Decision.target_id)
     )
     for row in session.execute(query):
-        yield row.target_type, {**json.loads(row.after), "id": row.target_id, "version": row.target_version}
+        yield row.target_type, _state(row.target_type, row.target_id, row.target_version, row.after, row.state_schema)
+
+
+def _state(target_type: str, target_id: int, version: int, after: str, schema: int) -> dict:
+    """An object's state from a decision's `after`, upcast to the current tables' shape."""
+    return {**upcast(target_type, json.loads(after), schema), "id": target_id, "version": version}
 
 
 def rebuild(engine: Engine) -> dict[str, int]:

@@ -186,6 +186,7 @@ class Decision(SQLModel, table=True):
     idempotency_key: Optional[str] = Field(default=None, unique=True)
     prev_hash: str
     hash: str
+    state_schema: int = Field(default=1)  # the state tables' shape before/after follow (store/upcast.py)
 
 
 class Checkpoint(SQLModel, table=True):
