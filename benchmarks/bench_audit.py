@@ -172,10 +172,10 @@ def curate(w, i: int, claims: list[int], thread: int | None) -> int:
     if i % 50 == 0 or thread is None:
         thread = w.apply(Change("thread.created", "thread", set={"name": f"Story {i // 50}"}))["id"]
     for n in range(2 if i % 50 == 0 else 3):
-        w.apply(Change("link.added", "link", set={"a_id": claims[n], "b_id": max(1, claims[n] - 14), "relation": "same_event"}))
+        w.apply(Change("link.created", "link", set={"a_id": claims[n], "b_id": max(1, claims[n] - 14), "relation": "same_event"}))
     member = w.apply(Change("thread_member.added", "thread_member", set={"thread_id": thread, "claim_id": claims[0]}))["id"]
     w.apply(Change("thread_member.added", "thread_member", set={"thread_id": thread, "claim_id": claims[1]}))
-    w.apply(Change("thread_member.verdict_changed", "thread_member", member, {"verdict": "corroborated"}))
+    w.apply(Change("thread_member.verdict_set", "thread_member", member, {"verdict": "corroborated"}))
     return thread
 
 

@@ -69,7 +69,7 @@ def build(record: Record, n: int) -> None:
                 if claim_id % 10 == 1:
                     w.apply(Change("thread_member.added", "thread_member", set={"thread_id": thread, "claim_id": claim_id, "verdict": "corroborated"}))
                 if claim_id % 20 == 3 and claim_id + 10 <= n:  # pairs: the same report on two documents
-                    w.apply(Change("link.added", "link", set={"a_id": claim_id, "b_id": claim_id + 10, "relation": "same_event"}))
+                    w.apply(Change("link.created", "link", set={"a_id": claim_id, "b_id": claim_id + 10, "relation": "same_event"}))
 
 
 def one(db_url: str, fmt: str, out: str, trace: bool, workers: int | None = None) -> dict:

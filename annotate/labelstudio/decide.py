@@ -209,7 +209,7 @@ class _Step:
         link = self.index.link(a, b, relation)
         if link is None:
             fields = {"a_id": a, "b_id": b, "relation": relation, "status": "active", "rationale": "drawn in Label Studio"}
-            self.apply(Change("link.added", "link", set=fields), rid)
+            self.apply(Change("link.created", "link", set=fields), rid)
         elif link["status"] != "active":
             self.apply(Change("link.restored", "link", link["id"], {"status": "active"}, link["version"]), rid)
 

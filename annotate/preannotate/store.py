@@ -151,7 +151,7 @@ class _EntityIndex:
             self.report.entities += 1
         elif self.find(surface) is None:
             entity = self.writer.get("entity", entity_id)
-            self.writer.apply(Change("entity.alias_added", "entity", entity_id, set={"aliases": [*entity["aliases"], surface]},
+            self.writer.apply(Change("entity.aliases_added", "entity", entity_id, set={"aliases": [*entity["aliases"], surface]},
                                      rationale=f"spelling seen in text: {surface}"))  # fmt: skip
         self.by_name.setdefault(canonical.casefold(), entity_id)
         self.by_name.setdefault(surface.casefold(), entity_id)

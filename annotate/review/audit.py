@@ -14,16 +14,18 @@ from typing import Iterator
 from sqlalchemy import Integer, Select, and_, any_, case, false, func, or_, select, true
 from sqlmodel import Session
 
-from annotate.errors import Invalid, NotFound
+from annotate.errors import Invalid
+from annotate.review import policy
+from annotate.review.revert import reverted_seq, take_back
 from annotate.store.checkpoints import (
     file_checkpoints,
     load_public_key,
     stored_checkpoints,
 )
 from annotate.store.history import changed_fields
-from annotate.store.ledger import Change, decision_dict
+from annotate.store.kinds import canonical, names_of, words
+from annotate.store.ledger import decision_dict
 from annotate.store.models import (
-    STATE_TABLES,
     Claim,
     ClaimLink,
     Decision,
@@ -33,9 +35,6 @@ from annotate.store.models import (
 )
 from annotate.store.record import Record
 from annotate.store.verify import verify
-
-SEE_EVERYONE = ("lead", "admin")
-REMOVED = {"link": "removed", "thread_member": "removed"}  # how a created object is taken back; others are withdrawn
 
 
 @dataclass(frozen=True)
@@ -76,20 +75,14 @@ def audit_log(
 def entry(d: dict) -> dict:
     """A decision as the audit log shows it: the diff, and which decision it reverts, if any."""
     return {
-        "seq": d["seq"], "at": d["at"], "actor": d["actor"], "origin": d["origin"], "action": d["action"],
+        "seq": d["seq"], "at": d["at"], "actor": d["actor"], "origin": d["origin"], "action": canonical(d["action"]), "what": words(d["action"]),
         "target_type": d["target_type"], "target_id": d["target_id"], "target_version": d["target_version"],
-        "created": d["before"] is None, "reverts": _reverted(d["evidence"]), "rationale": d["rationale"],
+        "created": d["before"] is None, "reverts": reverted_seq(d["evidence"]), "rationale": d["rationale"],
         "changes": [{"field": n, "before": old, "after": new} for n, old, new in changed_fields(d)],
         "hash": d["hash"],
     }  # fmt: skip
 
 
-def _reverted(evidence: list) -> int | None:
-    """The decision this one takes back (`revert` writes "reverts", the review's undo "undoes")."""
-    for e in evidence:
-        if isinstance(e, dict) and (e.get("reverts") or e.get("undoes")):
-            return e.get("reverts") or e.get("undoes")
-    return None
 
 
 CSV_COLUMNS = ["seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version",
@@ -116,13 +109,13 @@ def conditions(f: AuditFilter, viewer: Viewer | None, postgres: bool = False) ->
     # to the planner as a walk of their index.
     tested = _unindexed if by_target(f) else (lambda column: column)  # noqa: E731
     found = []
-    if viewer is not None and viewer.role not in SEE_EVERYONE:
+    if viewer is not None and not policy.sees_everyone(viewer.role):
         found.append(tested(Decision.actor) == viewer.name)  # a reviewer reads their own decisions only
     if f.actor:
         found.append(tested(Decision.actor) == f.actor)
     if f.action:
         action = tested(Decision.action)
-        found.append(action.like(f.action.replace("*", "%")) if "*" in f.action else action == f.action)
+        found.append(action.like(f.action.replace("*", "%")) if "*" in f.action else action.in_(names_of(canonical(f.action))))
     # Times are tested on the walk too: sorting a wide range found through the index on `at` costs
     # seconds (time_window confines the walk to a narrow range's span).
     found += time_bounds(f, _unindexed(Decision.at))
@@ -253,25 +246,8 @@ def chain_status(record: Record) -> dict:
 # --- reverting ------------------------------------------------------------------------
 
 
-def revert(record: Record, seq: int, actor: str, origin: str, rationale: str = "") -> dict:
-    """Take decision `seq` back with a new decision that restores the values it changed.
-
-    A created object cannot be un-created: it is withdrawn (or removed, for links and
-    thread memberships). A later decision on the same object makes the revert stale
-    (ledger.Conflict names it): revert that one first, or decide afresh.
-    """
+def revert(record: Record, seq: int, actor: str, origin: str, rationale: str = "", role: str = "admin") -> dict:
+    """Take decision `seq` back (with the rest of its action: annotate/review/revert.py); the
+    state of the object it concerned, as the revert left it."""
     with record.ledger.writer(actor, origin) as w:
-        w.flush()
-        row = w.session.execute(select(Decision.__table__).where(Decision.seq == seq)).first()
-        if row is None:
-            raise NotFound(f"no decision #{seq}")
-        d = decision_dict(row)
-        if d["before"] is None:
-            if "status" not in STATE_TABLES[d["target_type"]].model_fields:
-                raise Invalid(f"decision #{seq} created {d['target_type']} {d['target_id']}, which has no status to withdraw")
-            restore = {"status": REMOVED.get(d["target_type"], "withdrawn")}
-        else:
-            restore = {name: old for name, old, _ in changed_fields(d)}
-        why = f"reverts #{seq} ({d['action']} by {d['actor']})" + (f": {rationale}" if rationale else "")
-        return w.apply(Change(f"{d['target_type']}.reverted", d["target_type"], d["target_id"], restore,
-                              base_version=d["target_version"], rationale=why, evidence=({"reverts": seq},)))  # fmt: skip
+        return take_back(w, seq, role, rationale)[0]

@@ -15,17 +15,19 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import String, and_, cast, func, or_, select
 
-from annotate.errors import Forbidden, Invalid, NotFound
+from annotate.errors import Invalid, NotFound
 from annotate.preannotate.base import LABELS
 from annotate.preannotate.store import UNLINKED_LABELS
+from annotate.review import policy
 from annotate.review.queue import escape_like
-from annotate.store.ledger import Change, Writer, decision_dict
+from annotate.review.revert import reverted_seq, take_back
+from annotate.store.kinds import canonical
+from annotate.store.ledger import Change, Writer
 from annotate.store.models import Claim, Decision, DocumentText, Entity, Mention
 from annotate.store.record import Record
 
 REVIEWABLE = ("claim", "mention")
 UNDOABLE = ("claim", "mention", "entity")
-LEADS = ("lead", "admin")
 EDITABLE = {
     "claim": {"start", "end", "claimant", "reporting_verb", "event_date", "hedged", "hedges", "negated", "entity_ids"},
     "mention": {"start", "end", "label", "entity_id"},
@@ -132,8 +134,7 @@ class Review:
 
     def merge(self, entity_id: int, into_id: int, base_version: int, into_version: int | None = None, rationale: str = "") -> Done:
         """Merge an entity into another: the other gains its names as aliases."""
-        if self.role not in LEADS:
-            raise Forbidden("merging entities needs the lead or admin role")
+        policy.require_lead(self.role, "merging entities")
         if entity_id == into_id:
             raise Invalid("an entity cannot be merged into itself")
         with self.ledger.writer(self.actor, self.origin) as w:
@@ -152,22 +153,12 @@ class Review:
     # --- undo -----------------------------------------------------------------------
 
     def undo(self, seq: int) -> Done:
-        """Take back decision `seq` (and the rest of its action) with new decisions that restore
-        the values before it; a created object is withdrawn. Stale if changed since."""
+        """Take back decision `seq` and the rest of its action (annotate/review/revert.py), here
+        limited to the workbench's own objects; the audit log's revert takes back any."""
         with self.ledger.writer(self.actor, self.origin) as w:
-            head = _decision(w, seq)
-            if head["actor"] != self.actor and self.role not in LEADS:
-                raise Forbidden("only a lead or admin can undo another reviewer's decision")
             first = w.seq + 1
-            state = None
-            for d in reversed(_group_of(w, head)):
-                if d["target_type"] not in UNDOABLE:
-                    raise Invalid(f"a {d['action']} decision cannot be undone here")
-                before, after = d["before"], d["after"]
-                restore = {"status": "withdrawn"} if before is None else {k: before[k] for k in after if before.get(k) != after[k]}
-                state = w.apply(Change(f"{d['target_type']}.undone", d["target_type"], d["target_id"], restore,
-                                       d["target_version"], f"undo of #{d['seq']}", ({"undoes": d["seq"]},)))  # fmt: skip
-            return Done(state, decisions=list(range(first, w.seq + 1)))
+            states = take_back(w, seq, self.role, types=UNDOABLE)
+            return Done(states[-1], decisions=list(range(first, w.seq + 1)))
 
     def last_undoable(self, session, document_id: int | None = None, scan: int = 100) -> dict | None:
         """This reviewer's latest decision that undo would take back (in one document if given)."""
@@ -182,8 +173,8 @@ class Review:
         undone, taken = set(), set()
         for row in session.execute(query.order_by(Decision.seq.desc()).limit(scan)):
             evidence = [e for e in json.loads(row.evidence) if isinstance(e, dict)] if row.evidence != "[]" else []
-            if row.action.endswith(".undone"):
-                undone.update(e.get("undoes") for e in evidence)
+            if canonical(row.action).endswith(".reverted"):
+                undone.add(reverted_seq(evidence))
                 continue
             group = next((e["group"] for e in evidence if "group" in e), row.seq)
             if row.seq in undone or group in taken:
@@ -304,20 +295,3 @@ def _canonical(w: Writer, entity: dict) -> dict:
         seen.add(entity["id"])
         entity = w.get("entity", entity["merged_into"])
     return entity
-
-
-def _decision(w: Writer, seq: int) -> dict:
-    w.flush()
-    row = w.session.execute(select(Decision.__table__).where(Decision.seq == seq)).first()
-    if row is None:
-        raise NotFound(f"no decision #{seq}")
-    return decision_dict(row)
-
-
-def _group_of(w: Writer, head: dict) -> list[dict]:
-    """The decisions written by the same action as `head` (consecutive, tagged with its group)."""
-    group = next((e["group"] for e in head["evidence"] if isinstance(e, dict) and "group" in e), None)
-    if group is None:
-        return [head]
-    rows = w.session.execute(select(Decision.__table__).where(Decision.seq >= group, Decision.seq < group + 16).order_by(Decision.seq))
-    return [d for d in map(decision_dict, rows) if {"group": group} in d["evidence"] and d["actor"] == head["actor"]]

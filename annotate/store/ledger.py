@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from annotate.errors import Conflict, Invalid, NotFound
 from annotate.store.db import write_session
+from annotate.store.kinds import check
 from annotate.store.models import STATE_TABLES, Decision
 from annotate.store.upcast import STATE_SCHEMA, upcast
 
@@ -102,6 +103,7 @@ class Writer:
 
     def apply(self, change: Change, idempotency_key: str | None = None) -> dict:
         """Append one decision and update the state; returns the object's new state."""
+        check(change.action, change.target_type)  # a kind of the catalogue (store/kinds.py)
         model = STATE_TABLES[change.target_type]
         unknown = set(change.set) - (set(model.model_fields) - {"id", "version"})
         if unknown:

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
+from annotate.review import policy
 from annotate.review.audit import (
     CSV_COLUMNS,
-    SEE_EVERYONE,
     AuditFilter,
     Viewer,
     audit_log,
@@ -53,7 +53,7 @@ def audit_page(request: Request, session: SessionDep, record: RecordDep, templat
     context = {
         "entries": entries[:PAGE], "more": entries[PAGE]["seq"] + 1 if len(entries) > PAGE else None,
         "chain": chain_status(record) if resolve_as_of(session, None) <= CHAIN_INLINE else None,
-        "query": dict(request.query_params), "everyone": user.role in SEE_EVERYONE,
+        "query": dict(request.query_params), "everyone": policy.sees_everyone(user.role),
     }  # fmt: skip
     return templates.TemplateResponse(request, "pages/audit.html", context)
 
@@ -92,9 +92,7 @@ def audit_revert(seq: int, session: SessionDep, record: RecordDep, user: Current
     decision = next(audit_log(session, AuditFilter(), Viewer(user.name, user.role), limit=1, before=seq + 1), None)
     if decision is None or decision["seq"] != seq:
         raise HTTPException(404, f"no decision #{seq} that you may see")
-    if decision["actor"] != user.name and user.role not in SEE_EVERYONE:
-        raise HTTPException(403, "only a lead or admin can revert another person's decision")
-    revert(record, seq, user.name, "ui", why)
+    revert(record, seq, user.name, "ui", why, role=user.role)  # the policy refuses another's decision to a reviewer
     return RedirectResponse(f"/audit?claim={decision['target_id']}" if decision["target_type"] == "claim" else "/audit", status_code=303)
 
 
@@ -107,8 +105,7 @@ def export_download(session: SessionDep, user: CurrentUser, request: Request,
     from exports.claims import Filters
     from exports.manifest import export, manifest_path
 
-    if user.role not in SEE_EVERYONE:
-        raise HTTPException(403, "exports are made by leads and admins")
+    policy.require_lead(user.role, "exporting")
     try:
         suffix = writer(format).SUFFIX
     except FormatUnavailable as problem:

@@ -74,10 +74,10 @@ def story(record, monkeypatch) -> Story:
     clock.next_day()
     ledger.record("bob", "ui", Change("mention.accepted", "mention", mention, {"status": "accepted"}))
     with ledger.writer("carol", "ui") as w:
-        link = w.apply(Change("link.added", "link", set={"a_id": claims["stop"], "b_id": claims["denied"], "relation": "contradicts"}))["id"]
+        link = w.apply(Change("link.created", "link", set={"a_id": claims["stop"], "b_id": claims["denied"], "relation": "contradicts"}))["id"]
         thread = w.apply(Change("thread.created", "thread", set={"name": "Ferry stoppage"}))["id"]
         member = w.apply(Change("thread_member.added", "thread_member", set={"thread_id": thread, "claim_id": claims["stop"]}))["id"]
-    ledger.record("carol", "ui", Change("thread_member.verdict_changed", "thread_member", member, {"verdict": "contested"}, rationale="port staff deny it"))
+    ledger.record("carol", "ui", Change("thread_member.verdict_set", "thread_member", member, {"verdict": "contested"}, rationale="port staff deny it"))
     seqs["verdict"] = last_seq(record)
     ledger.record("alice", "ui", Change("claim.accepted", "claim", claims["timetable"], {"status": "accepted"}))
     seqs["timetable_accepted"] = last_seq(record)

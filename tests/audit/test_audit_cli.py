@@ -23,7 +23,7 @@ def test_the_table_has_the_chain_status_and_the_last_checkpoint(story):
     assert result.exit_code == 0, result.output
     assert "chain OK" in result.output and "2 signed checkpoints verified" in result.output  # in the database and its copy
     assert f"last checkpoint: decision {story.seqs['timetable_accepted']}" in result.output
-    assert "thread_member.verdict_changed" in result.output and "contradicts" in result.output
+    assert "thread_member.verdict_set" in result.output and "contradicts" in result.output
 
 
 def test_jsonl_and_csv(story):

@@ -26,7 +26,7 @@ def test_filter_by_user_and_action(story):
     assert {e["actor"] for e in log(story, actor="alice")} == {"alice"}
     assert [e["action"] for e in log(story, actor="alice")] == ["claim.accepted", "claim.corrected", "claim.accepted"]
     assert {e["action"] for e in log(story, action="claim.accepted")} == {"claim.accepted"}
-    assert {e["action"] for e in log(story, action="thread*")} == {"thread.created", "thread_member.added", "thread_member.verdict_changed"}
+    assert {e["action"] for e in log(story, action="thread*")} == {"thread.created", "thread_member.added", "thread_member.verdict_set"}
 
 
 def test_filter_by_date_range(story):
@@ -63,7 +63,7 @@ def test_each_decision_says_what_changed(story):
         {"field": "status", "before": "candidate", "after": "corrected"},
     ]
     assert describe_changes(corrected["changes"]).splitlines()[0] == 'claimant: null → "Port staff"'
-    [verdict] = log(story, action="thread_member.verdict_changed")
+    [verdict] = log(story, action="thread_member.verdict_set")
     assert verdict["changes"] == [{"field": "verdict", "before": "unassessed", "after": "contested"}]
     assert verdict["rationale"] == "port staff deny it" and not verdict["created"]
 

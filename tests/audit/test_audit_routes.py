@@ -47,7 +47,7 @@ def test_a_reviewer_sees_their_own(story, browser):
 
 def test_filters_and_the_diff_show_on_the_page(story, browser):
     page = browser("carol").get(f"/audit?claim={story.claims['denied']}")
-    assert [e["action"] for e in page.context["entries"]][:2] == ["link.added", "claim.corrected"]
+    assert [e["action"] for e in page.context["entries"]][:2] == ["link.created", "claim.corrected"]
     assert "<b>claimant</b>" in page.text and "Port staff" in page.text
 
 

@@ -52,3 +52,26 @@ def test_a_revert_on_a_stale_object_is_refused(story):
 def test_an_unknown_decision(story):
     with pytest.raises(NotFound):
         revert(story.record, 10_000, "carol", "ui")
+
+
+def test_reverting_a_merge_takes_the_whole_merge_back(story):
+    """A merge writes two decisions (merged, aliases added); reverting either undoes both,
+    as the workbench's undo does: they are one mechanism."""
+    from annotate.review.operations import Review
+    from annotate.store.models import Entity
+
+    with story.record.ledger.writer("rules@1", "annotator") as w:
+        kept = w.apply(Change("entity.added", "entity", set={"name": "Kupiansk", "type": "GPE"}))
+        other = w.apply(Change("entity.added", "entity", set={"name": "Kupyansk", "type": "GPE"}))
+    done = Review(story.record, "carol", "ui", role="lead").merge(other["id"], kept["id"], other["version"], kept["version"])
+    revert(story.record, done.decisions[0], "carol", "ui", "not the same town")
+    with story.record.session() as session:
+        assert session.get(Entity, other["id"]).merged_into is None
+        assert session.get(Entity, kept["id"]).aliases == []
+
+
+def test_a_reviewer_cannot_revert_another_persons_decision(story):
+    from annotate.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        revert(story.record, story.seqs["alice_corrected"], "bob", "ui", role="reviewer")

@@ -65,7 +65,7 @@ def test_review_a_document_by_keyboard(sign_in, desk, report):
         ("alice", "ui", "claim.accepted", report["first"]),
         ("alice", "ui", "claim.rejected", report["second"]),
         ("alice", "ui", "mention.accepted", report["place"]),
-        ("alice", "ui", "mention.undone", report["place"]),
+        ("alice", "ui", "mention.reverted", report["place"]),
     ]
     assert alice.errors == []  # no CSP violation, no script error
 

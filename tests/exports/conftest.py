@@ -124,7 +124,7 @@ def sample(record, clock) -> Sample:
     review("alice", "year", "accepted")
     ledger.record("alice", "ui", Change("claim.corrected", "claim", claims["lane"], {"status": "corrected", "claimant": "a mayoral spokesperson"}, rationale="claimant is named in the text"))
     with ledger.writer("carol", "ui") as w:
-        link = lambda a, b, rel: w.apply(Change("link.added", "link", set={"a_id": claims[a], "b_id": claims[b], "relation": rel}))  # noqa: E731
+        link = lambda a, b, rel: w.apply(Change("link.created", "link", set={"a_id": claims[a], "b_id": claims[b], "relation": rel}))  # noqa: E731
         link("closure", "confirmed", "same_event")
         link("year", "lane", "contradicts")
         thread = w.apply(Change("thread.created", "thread", set={"name": "Harbour Bridge closure"}))["id"]
@@ -134,7 +134,7 @@ def sample(record, clock) -> Sample:
     with record.session() as session:
         cut = resolve_as_of(session, None)
     # after the cut: a verdict changes, a claim is corrected again, a candidate is accepted
-    ledger.record("carol", "ui", Change("thread_member.verdict_changed", "thread_member", members["year"], {"verdict": "refuted"},
+    ledger.record("carol", "ui", Change("thread_member.verdict_set", "thread_member", members["year"], {"verdict": "refuted"},
                                         rationale="the office's notice gives a six-week closure"))  # fmt: skip
     ledger.record("alice", "ui", Change("claim.corrected", "claim", claims["lane"], {"event_date": "2024-04-15"}, rationale="date in the notice"))
     ledger.record("bob", "ui", Change("claim.accepted", "claim", claims["tolls"], {"status": "accepted"}))

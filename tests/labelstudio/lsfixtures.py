@@ -72,7 +72,7 @@ def seed(record) -> Seeded:
                 "claimant": claimant, "claimant_entity_id": entities[said_by], "entity_ids": [entities[e] for e in about],
                 "score": 0.7, "reason": "test: seeded", "published": "2023-03-04",
             }))["id"]  # fmt: skip
-        link = w.apply(Change("link.added", "link", set={"a_id": claims["tanks"], "b_id": claims["withdrawn"], "relation": "contradicts"}))["id"]
+        link = w.apply(Change("link.created", "link", set={"a_id": claims["tanks"], "b_id": claims["withdrawn"], "relation": "contradicts"}))["id"]
     return Seeded(record, docs, TEXTS, mentions, claims, link, entities)
 
 

@@ -123,7 +123,7 @@ def test_an_annotation_comes_back_as_decisions_by_its_annotator(seeded):
     assert report.annotations == 1 and report.skipped == 0
     assert dict(report.decisions) == {
         "mention.accepted": 3, "mention.corrected": 1, "mention.rejected": 1, "claim.accepted": 1,
-        "claim.rejected": 1, "claim.added": 1, "link.added": 1, "link.removed": 1,
+        "claim.rejected": 1, "claim.added": 1, "link.created": 1, "link.removed": 1,
     }  # fmt: skip
     assert state(s.record, Mention, s.mentions["Olena Hrytsenko"])["status"] == "accepted"
     brigade = state(s.record, Mention, s.mentions["93rd Brigade"])

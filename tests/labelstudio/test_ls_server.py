@@ -80,7 +80,7 @@ def test_an_annotation_made_in_label_studio_comes_back_with_its_annotator(seeded
 
     report = pull(s.record, url, token, pid, page_size=1)
     assert dict(report.decisions) == {"mention.accepted": 4, "mention.rejected": 1, "claim.accepted": 1, "claim.rejected": 1,
-                                      "claim.added": 1, "link.added": 1, "link.removed": 1}  # fmt: skip
+                                      "claim.added": 1, "link.created": 1, "link.removed": 1}  # fmt: skip
     with s.record.session() as session:
         (_, accepted) = history(session, "claim", s.claims["tanks"])
         added = session.execute(select(Claim).where(Claim.status == "accepted", Claim.annotator.is_(None))).scalar_one()

@@ -119,7 +119,7 @@ def test_entity_index_follows_claims_and_entities(record, newsroom):
     a, b = newsroom.entity("Kupiansk"), newsroom.entity("Izium")
     claim = newsroom.story("k.md", "2023-08-11", "Civic", "Shelling hit the town.", entity_ids=[a])[0]
     record.ledger.record("rev", "ui", Change("claim.corrected", "claim", claim, set={"entity_ids": [b, a]}))
-    record.ledger.record("rev", "ui", Change("entity.alias_added", "entity", a, set={"aliases": ["Kupyansk"]}))
+    record.ledger.record("rev", "ui", Change("entity.aliases_added", "entity", a, set={"aliases": ["Kupyansk"]}))
     with record.session() as s:
         rows = s.execute(text("SELECT entity_id, day FROM claim_entity WHERE claim_id = :c ORDER BY entity_id"), {"c": claim}).all()
         keys = s.execute(text("SELECT key FROM entity_key WHERE entity_id = :e ORDER BY key"), {"e": a}).scalars().all()

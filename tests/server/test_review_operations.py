@@ -137,7 +137,7 @@ def test_undo_restores_the_previous_values_with_a_new_decision(record, desk, doc
     assert (undone.state["claimant"], undone.state["negated"], undone.state["status"]) == (None, False, "candidate")
     [decision] = ledger.since()
     assert (decision["action"], decision["rationale"], decision["evidence"]) == (
-        "claim.undone", f"undo of #{last['seq']}", [{"undoes": last["seq"]}])  # fmt: skip
+        "claim.reverted", f"reverts #{last['seq']} (claim.corrected by alice)", [{"reverts": last["seq"]}])  # fmt: skip
     with record.session() as s:
         assert reviewer.last_undoable(s, doc) is None  # already undone; undo itself is not redone by "u"
 
@@ -149,7 +149,7 @@ def test_undo_takes_back_a_whole_action_and_withdraws_what_it_created(record, de
         last = reviewer.last_undoable(s, doc)
     ledger.mark()
     reviewer.undo(last["seq"])
-    assert [(w[2], w[3]) for w in ledger.written()] == [("mention.undone", added.state["id"]), ("entity.undone", added.state["entity_id"])]
+    assert [(w[2], w[3]) for w in ledger.written()] == [("mention.reverted", added.state["id"]), ("entity.reverted", added.state["entity_id"])]
     with record.session() as s:
         assert s.get(Mention, added.state["id"]).status == "withdrawn"
         assert s.get(Entity, added.state["entity_id"]).status == "withdrawn"

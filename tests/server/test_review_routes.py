@@ -70,8 +70,8 @@ def test_reject_then_undo_is_two_decisions_and_restores_the_candidate(alice, rep
     undone = alice.post(f"/review/documents/{report['doc']}/undo")
     assert undone.status_code == 200 and "Undid #" in undone.text
     assert progress(undone.text) == (3, 0, 0)
-    assert [w[2] for w in ledger.written()] == ["mention.rejected", "mention.undone"]
-    assert ledger.since()[1]["rationale"] == f"undo of #{ledger.since()[0]['seq']}"
+    assert [w[2] for w in ledger.written()] == ["mention.rejected", "mention.reverted"]
+    assert ledger.since()[1]["rationale"].startswith(f"reverts #{ledger.since()[0]['seq']} (mention.rejected by")
     nothing = alice.post(f"/review/documents/{report['doc']}/undo")
     assert nothing.status_code == 422 and "Nothing of yours to undo" in nothing.text
 
@@ -165,7 +165,7 @@ def test_the_same_url_serves_the_page_and_the_fragment(alice, report):
 def test_claim_page_shows_context_dates_entities_source_and_history(alice, report, desk):
     alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, "start": 0, "end": 57, "claimant": "Officials",
                                                          "event_date": "2023-08-07"})  # fmt: skip
-    desk.apply(Change("claim.entities_named", "claim", report["first"], {"entity_ids": [report["town"]]}), "lea", "ui")
+    desk.apply(Change("claim.corrected", "claim", report["first"], {"entity_ids": [report["town"]]}), "lea", "ui")
     page = alice.get(f"/claims/{report['first']}")
     html = page.text
     assert page.status_code == 200 and "<dt>Event date</dt><dd>2023-08-07</dd>" in html and "<dt>Published</dt><dd>2023-03-01</dd>" in html
@@ -173,7 +173,7 @@ def test_claim_page_shows_context_dates_entities_source_and_history(alice, repor
     assert f'<a href="/documents/{report["doc"]}?focus=claim-{report["first"]}"><bdi>Kupiansk market</bdi></a>' in html
     history = page.context["history"]
     assert [(h["actor"], h["action"]) for h in history] == [
-        ("rules@0.1.0", "claim.proposed"), ("alice", "claim.corrected"), ("lea", "claim.entities_named")]  # fmt: skip
+        ("rules@0.1.0", "claim.proposed"), ("alice", "claim.corrected"), ("lea", "claim.corrected")]  # fmt: skip
     assert "<b>event_date</b>: <del><bdi>null</bdi></del> <ins><bdi>2023-08-07</bdi></ins>" in html
 
 
