@@ -1,24 +1,25 @@
 # Two commands: `make demo` (set up and run the web UI on the bundled examples)
-# and `make test` (set up with the test extras and run the whole suite).
+# and `make test` (set up with the test extras, lint, type-check and run the whole suite).
 
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
-EXTRAS ?= postgres,labelstudio
+TEST_EXTRAS ?= postgres,labelstudio,test
 
-.PHONY: demo test install install-test benchmarks clean
+.PHONY: demo test lint install install-test benchmarks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# The demo needs the default install only: SQLite, no Label Studio SDK, no PostgreSQL driver.
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
+	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[$(EXTRAS),test]'
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[$(TEST_EXTRAS)]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -28,7 +29,11 @@ install-test: $(VENV)/.installed-test
 demo: install
 	PORT=$(PORT) $(BIN)/claimtrail demo --port $(PORT)
 
-test: install-test
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest
 
 benchmarks: install-test

@@ -9,6 +9,7 @@ the hash-chained, exportable ledger.
 import hashlib
 import re
 import secrets
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
@@ -17,17 +18,22 @@ from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
 from annotate.errors import Invalid
+from annotate.review.policy import ROLES
 from annotate.store.ledger import Change, utc_now
 from annotate.store.models import ApiToken, Credential, User
 from annotate.store.record import Record
 
-ROLES = ("reviewer", "lead", "admin")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")  # no "@": that marks annotators ("rules@0.1")
 MIN_PASSWORD = 8
 SESSION = "session"  # ApiToken.label of web sessions; API tokens are labelled "api:<label>"
 
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (t=3, m=64 MiB, p=4): above OWASP's floor
-_DUMMY = _hasher.hash(secrets.token_hex(16))  # verified against when the user is unknown: same timing
+
+
+@lru_cache(maxsize=1)
+def _dummy() -> str:
+    """A hash verified against when the user is unknown (same timing); made once, when first needed."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 class AccountError(Invalid):
@@ -57,7 +63,7 @@ def authenticate(record: Record, name: str, password: str) -> User | None:
     with record.session() as session:
         user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
         credential = session.get(Credential, user.id) if user else None
-        stored = credential.password_hash if credential else _DUMMY
+        stored = credential.password_hash if credential else _dummy()
         try:
             _hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):

@@ -35,7 +35,7 @@ def add_error_pages(app: FastAPI) -> None:
     async def refused(request: Request, exc: ClaimtrailError):
         """A domain error: its status, its message; a conflict also says what changed meanwhile."""
         if wants_json(request):
-            body = {"detail": str(exc)}
+            body: dict = {"detail": str(exc)}
             if isinstance(exc, Conflict):
                 body.update(current=exc.current, since=exc.since)
             return JSONResponse(body, exc.status)

@@ -4,12 +4,8 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from sqlmodel import select
 
 from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
-from annotate.ingest.pipeline import ingest_paths
-from annotate.ingest.source import ReadError
-from annotate.store.models import Document, Publisher
 
 
 def ingest(
@@ -18,6 +14,9 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Read documents into the record; bad files are reported, the rest go in."""
+    from annotate.ingest.pipeline import ingest_paths
+    from annotate.ingest.source import ReadError
+
     record = open_record(db)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
         task = bar.add_task("ingesting", total=None)
@@ -47,6 +46,10 @@ def documents(
     db: DbOption = None,
 ) -> None:
     """List stored documents with their metadata and boilerplate spans."""
+    from sqlmodel import select
+
+    from annotate.store.models import Document, Publisher
+
     with open_record(db).session() as session:
         publishers = dict(session.exec(select(Publisher.id, Publisher.name)).all())
         rows = [document_row(d, publishers) for d in session.exec(select(Document).order_by(Document.id))]
@@ -57,7 +60,7 @@ def documents(
                       markup=False, highlight=False)  # fmt: skip
 
 
-def document_row(doc: Document, publishers: dict[int, str]) -> dict:
+def document_row(doc, publishers: dict[int, str]) -> dict:
     return {
         "id": doc.id, "file_name": doc.file_name, "title": doc.title,
         "publisher": publishers.get(doc.publisher_id), "url": doc.url, "published": doc.published,

@@ -13,18 +13,20 @@ from rich.progress import (
 from rich.table import Table
 
 from annotate.commands.common import DbOption, console, err, open_record
-from annotate.preannotate import training
+from annotate.preannotate import trainconfig as defaults
 
 
 def train(
-    min_sentences: Annotated[int, typer.Option(help="Confirmed sentences needed before a model is trained.")] = training.MIN_SENTENCES,
-    epochs: Annotated[int, typer.Option(help="Passes over the training sentences.")] = training.EPOCHS,
-    seed: Annotated[int, typer.Option(help="Random seed (training is repeatable).")] = training.SEED,
-    margin: Annotated[float, typer.Option(help="Held-out F1 the model must gain over the rules to be used for a label.")] = training.MARGIN,
-    min_support: Annotated[int, typer.Option(help="Held-out spans a label needs before it can be trusted.")] = training.MIN_SUPPORT,
+    min_sentences: Annotated[int, typer.Option(help="Confirmed sentences needed before a model is trained.")] = defaults.MIN_SENTENCES,
+    epochs: Annotated[int, typer.Option(help="Passes over the training sentences.")] = defaults.EPOCHS,
+    seed: Annotated[int, typer.Option(help="Random seed (training is repeatable).")] = defaults.SEED,
+    margin: Annotated[float, typer.Option(help="Held-out F1 the model must gain over the rules to be used for a label.")] = defaults.MARGIN,
+    min_support: Annotated[int, typer.Option(help="Held-out spans a label needs before it can be trusted.")] = defaults.MIN_SUPPORT,
     db: DbOption = None,
 ) -> None:
     """Train an NER model from confirmed annotations; use it only for the labels where it beats the rules."""
+    from annotate.preannotate import training
+
     record = open_record(db)
     with record.session() as session:
         dataset = training.collect(session)
@@ -43,7 +45,9 @@ def train(
     _report(outcome)
 
 
-def _report(outcome: training.Outcome) -> None:
+def _report(outcome) -> None:
+    from annotate.preannotate import training
+
     table = Table("label", "gold", "model P", "model R", "model F1", "rules F1", "used")
     for label in sorted(set(outcome.model_scores) | set(outcome.rules_scores), key=lambda x: (x == "ALL", x)):
         m, r = outcome.model_scores.get(label, training.PRF()), outcome.rules_scores.get(label, training.PRF())

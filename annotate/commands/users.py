@@ -5,8 +5,8 @@ from typing import Annotated
 
 import typer
 
-from annotate.accounts import ROLES, add_user, create_api_token
 from annotate.commands.common import DbOption, console, err, open_record
+from annotate.review.policy import ROLES
 
 user = typer.Typer(no_args_is_help=True, help="Accounts of reviewers, leads and admins.")
 
@@ -19,6 +19,8 @@ def add(
 ) -> None:
     """Add a user; the password comes from CLAIMTRAIL_PASSWORD or a prompt."""
     password = os.environ.get("CLAIMTRAIL_PASSWORD") or typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    from annotate.accounts import add_user
+
     added = add_user(open_record(db), name, role, password)
     console.print(f"added {added['name']} ({added['role']}), user id {added['id']}", highlight=False, markup=False)
 
@@ -30,6 +32,8 @@ def token(
     db: DbOption = None,
 ) -> None:
     """Create an API token for scripts (sent as `Authorization: Bearer …`); shown once."""
+    from annotate.accounts import create_api_token
+
     secret = create_api_token(open_record(db), name, label)
     err.print("API token (store it now; only its hash is kept):")
     typer.echo(secret)

@@ -27,15 +27,11 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from annotate.preannotate.evaluate import PRF
+from annotate.preannotate.trainconfig import EPOCHS, MARGIN, MIN_SENTENCES, MIN_SUPPORT, SEED
 from annotate.preannotate.segment import segment, unwrap
 from annotate.preannotate.textprep import normalise
 from annotate.store.models import Decision, Document, DocumentText, Mention
 
-MIN_SENTENCES = 200  # below this a model is worse than the rules it sits beside (probe)
-EPOCHS = 10
-SEED = 0
-MARGIN = 0.02  # F1 the model must gain over the rules to be trusted for a label
-MIN_SUPPORT = 5  # held-out gold spans a label needs before its F1 means anything
 HELD_OUT_SHARE = 5  # one document in five is held out
 BATCH = 16
 DROPOUT = 0.2
