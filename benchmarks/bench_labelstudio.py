@@ -11,22 +11,22 @@ note's test data.
 """
 
 import hashlib
-from contextlib import contextmanager
 import json
 import random
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import insert
 
 from annotate.labelstudio.importer import import_tasks, load_export
+from annotate.labelstudio.tasks import write_tasks
 from annotate.store.ledger import Change
 from annotate.store.models import DocumentText
 from benchmarks.common import fresh_record
-from annotate.labelstudio.tasks import write_tasks
 
 NAMES = ["Olena Hrytsenko", "Andriy Melnyk", "Serhiy Kovalenko", "Iryna Bondar", "Pavlo Shevchuk"]
 ORGS = ["the 93rd Brigade", "the Wagner Group", "the General Staff", "the city council"]
@@ -128,11 +128,9 @@ def seed_docs_only(target, source) -> None:
 
 
 def server(n: int, annotated: int | None = None) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "labelstudio"))
-    from lsserver import LabelStudioServer
-
     from annotate.labelstudio.client import connect, pull, push
     from annotate.labelstudio.config import build_config
+    from tests.labelstudio.lsserver import LabelStudioServer
 
     record = fresh_record("labelstudio-server")
     seed(record, n)

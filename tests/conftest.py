@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from annotate.store.checkpoints import create_key
 from annotate.config import Settings
+from annotate.store.checkpoints import create_key
 from annotate.store.db import make_engine, upgrade
 from annotate.store.record import Record
 

@@ -3,9 +3,7 @@
 import csv
 import io
 import json
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -13,12 +11,10 @@ from sqlalchemy import text
 
 from annotate import accounts
 from annotate.review.audit import AuditFilter, Viewer, audit_log
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "server"))  # the review desk's signed-in browser
-from reviewdesk import PASSWORD, SECRET, browsers  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.routes import audit as audit_routes  # noqa: E402
 from server.settings import ServerSettings  # noqa: E402
+from tests.server.reviewdesk import PASSWORD, SECRET, browsers
 
 
 @pytest.fixture

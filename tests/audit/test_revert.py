@@ -2,8 +2,8 @@
 
 import pytest
 
-from annotate.review.audit import AuditFilter, Viewer, audit_log, revert
 from annotate.errors import Conflict, NotFound
+from annotate.review.audit import AuditFilter, Viewer, audit_log, revert
 from annotate.store.ledger import Change
 from annotate.store.models import Claim, ClaimLink, ThreadMember
 

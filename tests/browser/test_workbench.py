@@ -192,8 +192,9 @@ def example_document(desk, record) -> int:
     report = ingest_paths(record.ledger, [str(examples / "2023-08-11_civicmonitor_kupiansk-evacuation.md")])
     doc = (report.added or [None])[0]
     if doc is None:
-        from annotate.store.models import Document
         from sqlalchemy import select
+
+        from annotate.store.models import Document
 
         with record.session() as s:
             doc = s.execute(select(Document.id).where(Document.file_name.like("%kupiansk-evacuation%"))).scalar()

@@ -1,12 +1,10 @@
 """Reviewer decisions teach the rules: confirmed names join the gazetteer, rejected rules sink."""
 
-from sqlmodel import select
 
-from annotate.store.ledger import Change
-from annotate.store.models import Mention
 from annotate.preannotate.base import DocumentInput
 from annotate.preannotate.learning import MIN_REJECTIONS, learn, learned_rules_annotator
 from annotate.preannotate.rules import RulesAnnotator
+from annotate.store.ledger import Change
 
 TEXT = "Residents of Zelenopillia said the bridge was repaired on 3 May."
 

@@ -3,10 +3,10 @@
 from sqlmodel import select
 
 from annotate.ingest.pipeline import ingest_paths
-from annotate.store.ledger import history
-from annotate.store.models import Claim, Decision, Entity, Mention
 from annotate.preannotate.base import ClaimCandidate, DocumentInput, EntityCandidate
 from annotate.preannotate.store import preannotate
+from annotate.store.ledger import history
+from annotate.store.models import Claim, Decision, Entity, Mention
 
 TEXT = "Officials in Kupyansk said the market reopened. Residents of Kupiansk confirmed it on Monday."
 

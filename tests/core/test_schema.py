@@ -1,8 +1,8 @@
 """`claimtrail init` creates or upgrades; nothing opens a database whose schema is behind."""
 
 import pytest
-from alembic import command
 
+from alembic import command
 from annotate.config import Settings
 from annotate.store.db import SchemaOutOfDate, alembic_config, make_engine, schema_status
 from annotate.store.record import Record

@@ -4,7 +4,7 @@ shape (annotate/store/upcast.py), and the chain of old decisions still verifies.
 import json
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from annotate.store.ledger import GENESIS, canonical, decision_hash, rebuild, state_as_of
 from annotate.store.models import Claim, Decision

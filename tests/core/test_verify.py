@@ -1,7 +1,8 @@
 """Tamper evidence: `audit verify` names the first altered, deleted, inserted or reordered decision."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from annotate.store.checkpoints import Signer, file_checkpoints, load_public_key, stored_checkpoints

@@ -8,12 +8,11 @@ and on both database backends.
 """
 
 import hashlib
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from annotate.store.ledger import Change, resolve_as_of
 from annotate.store.models import DocumentText

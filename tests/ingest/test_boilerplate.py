@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from annotate.ingest import boilerplate_spans, paragraph_hash, paragraphs
 
+
 def frequency_from(*others: str):
     """doc_frequency as the pipeline would give it: in how many of the other texts a hash appears."""
     sets = [{p.hash for p in paragraphs(t)} for t in others]

@@ -10,14 +10,12 @@ say why.
 
 import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # lsfixtures, lsserver: also under --import-mode=importlib
-from lsfixtures import Seeded, seed  # noqa: E402
-from lsserver import LabelStudioServer, ServerUnavailable  # noqa: E402
+from tests.factories import Seeded, seed
+from tests.labelstudio.lsserver import LabelStudioServer, ServerUnavailable
 
 
 @pytest.fixture

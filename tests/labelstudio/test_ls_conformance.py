@@ -8,17 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from lsfixtures import FakeLabelStudio, region
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from annotate.cli import app
 from annotate.labelstudio.config import build_config
 from annotate.labelstudio.importer import Refused, import_tasks
+from annotate.labelstudio.tasks import write_tasks
 from annotate.store.models import Decision
 from exports.claims import Filters
-from annotate.labelstudio.tasks import write_tasks
 from exports.manifest import export
+from tests.labelstudio.lsfixtures import FakeLabelStudio, region
 
 VALIDATOR = Path(__file__).resolve().parents[3] / "shared" / "validators" / "validate_labelstudio.py"
 

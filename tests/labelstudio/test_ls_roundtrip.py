@@ -5,14 +5,15 @@ import io
 import json
 
 import pytest
-from lsfixtures import ANNOTATOR, FakeLabelStudio, region
 from sqlalchemy import func, select
 
 from annotate.labelstudio.config import build_config, parse
 from annotate.labelstudio.importer import Refused, import_tasks
+from annotate.labelstudio.tasks import write_tasks
 from annotate.store.ledger import history
 from annotate.store.models import Claim, ClaimLink, Decision, Entity, Mention
-from annotate.labelstudio.tasks import write_tasks
+from tests.factories import ANNOTATOR
+from tests.labelstudio.lsfixtures import FakeLabelStudio, region
 
 USERS = {7: "ana@example.com"}
 

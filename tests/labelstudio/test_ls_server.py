@@ -6,7 +6,6 @@ import time
 import uuid
 
 import pytest
-from lsfixtures import ANNOTATOR
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -14,9 +13,10 @@ from annotate.cli import app
 from annotate.labelstudio.client import pull, push
 from annotate.labelstudio.config import RELATIONS, build_config, parse
 from annotate.labelstudio.importer import Refused, import_tasks
+from annotate.review.operations import Review
 from annotate.store.ledger import Change, history
 from annotate.store.models import Claim, ClaimLink, Decision, Mention
-from annotate.review.operations import Review
+from tests.factories import ANNOTATOR
 
 pytestmark = pytest.mark.labelstudio
 

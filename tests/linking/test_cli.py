@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.store.ledger import history
 from annotate.linking.evaluate import load_gold, match_span
+from annotate.store.ledger import history
 
 
 @pytest.fixture

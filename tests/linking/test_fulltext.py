@@ -1,5 +1,6 @@
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotate.store.fulltext import related_claims, search_claims, search_documents
 from annotate.store.ledger import Change

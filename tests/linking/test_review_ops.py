@@ -3,10 +3,18 @@
 import pytest
 
 from annotate.errors import NotFound
-from annotate.store.ledger import history
 from annotate.linking.links import component, dismiss, link, proposition, unlink
-from annotate.linking.threads import (add_claim, create_thread, members, remove_claim, set_verdict, suggest_threads,
-                              thread_from_claim, verdict_history)  # fmt: skip
+from annotate.linking.threads import (
+    add_claim,
+    create_thread,
+    members,
+    remove_claim,
+    set_verdict,
+    suggest_threads,
+    thread_from_claim,  # fmt: skip
+    verdict_history,
+)
+from annotate.store.ledger import history
 
 
 @pytest.fixture

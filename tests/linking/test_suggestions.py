@@ -2,8 +2,8 @@
 
 import pytest
 
-from annotate.store.ledger import Change
 from annotate.linking.suggest import suggest_links
+from annotate.store.ledger import Change
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Fixtures for the pre-annotation tests: one rules annotator, our sample
 documents, and the shared corpus (tests that need it skip when it is absent)."""
 
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +8,6 @@ from annotate.preannotate.base import DocumentInput
 from annotate.preannotate.rules import RulesAnnotator
 
 # The tests share helpers in preannotate_helpers.py; with --import-mode=importlib
-# this folder is not on sys.path by itself.
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(scope="session")

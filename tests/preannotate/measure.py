@@ -1,24 +1,22 @@
 """Print the quality and speed figures for the rules annotator.
 
-    .venv/bin/python tests/preannotate/measure.py
+    .venv/bin/python -m tests.preannotate.measure
 
 Quality: our sample documents, three held-out sets (each written, with its gold,
 before the rules were run on it) and claims-only gold for the shared corpus seeds.
 Speed: CPU time per 10,000-character document after warm-up, and start-up time.
 """
 import json
-import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parents[1]), str(HERE)]
 
 START = time.process_time()
-from annotate.preannotate.base import DocumentInput  # noqa: E402
-from annotate.preannotate.evaluate import evaluate, format_report, predictions, read_jsonl  # noqa: E402
-from annotate.preannotate.registry import get_annotator  # noqa: E402
-from preannotate_helpers import CORPUS, corpus_document  # noqa: E402
+from annotate.preannotate.base import DocumentInput
+from annotate.preannotate.evaluate import evaluate, format_report, predictions, read_jsonl
+from annotate.preannotate.registry import get_annotator
+from tests.factories import CORPUS
 
 SEEDS = {
     "000": ("2023-04-05", "Institute for the Study of War", "Share the Post:"),

@@ -1,6 +1,6 @@
 """A small end-to-end run of the learning loop on our gold documents.
 
-    .venv/bin/python tests/preannotate/measure_training.py [--epochs 10]
+    .venv/bin/python -m tests.preannotate.measure_training [--epochs 10]
 
 A fresh SQLite record in a temporary CLAIMTRAIL_HOME gets the twelve documents with
 entity gold (samples and three held-out sets); the rules propose; a simulated reviewer
@@ -16,19 +16,18 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parents[1]), str(HERE)]
 
-from sqlalchemy import insert  # noqa: E402
-from sqlmodel import select  # noqa: E402
-from typer.testing import CliRunner  # noqa: E402
+from sqlalchemy import insert
+from sqlmodel import select
+from typer.testing import CliRunner
 
-from annotate.cli import app  # noqa: E402
-from annotate.config import Settings  # noqa: E402
-from annotate.store.ledger import Change  # noqa: E402
-from annotate.store.models import DocumentText, Mention  # noqa: E402
-from annotate.preannotate.learning import learned_rules_annotator  # noqa: E402
-from annotate.preannotate.store import preannotate  # noqa: E402
-from annotate.store.record import Record  # noqa: E402
+from annotate.cli import app
+from annotate.config import Settings
+from annotate.preannotate.learning import learned_rules_annotator
+from annotate.preannotate.store import preannotate
+from annotate.store.ledger import Change
+from annotate.store.models import DocumentText, Mention
+from annotate.store.record import Record
 
 SETS = [("samples", HERE / "gold" / "samples.jsonl")] + [(d, HERE / d / "gold.jsonl") for d in ("heldout", "heldout2", "heldout3")]
 

@@ -1,7 +1,7 @@
 """Claim candidates: who claims what, how surely, and which sentences count."""
 
 from annotate.preannotate.base import DocumentInput
-from preannotate_helpers import claim_containing
+from tests.factories import claim_containing
 
 ISW = "Institute for the Study of War"
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from annotate.preannotate.base import LABELS, DocumentInput
 from annotate.preannotate.contract import check_annotator, check_output
 from annotate.preannotate.registry import available, get_annotator
-from preannotate_helpers import sample, sample_names
+from tests.factories import sample, sample_names
 
 TEXT = (
     "Kyiv, 3 June 2024\n\n"

@@ -3,7 +3,7 @@
 import pytest
 
 from annotate.preannotate.contract import check_output
-from preannotate_helpers import by_text, claim_containing, corpus_document
+from tests.factories import by_text, claim_containing, corpus_document
 
 ISW = "Institute for the Study of War"
 
@@ -91,9 +91,9 @@ def test_claims_on_the_seeds_against_their_gold(rules):
     from annotate.preannotate.base import DocumentInput
     from annotate.preannotate.evaluate import evaluate, read_jsonl
     from annotate.preannotate.jsonl import candidates_to_json
-    from preannotate_helpers import HERE
+    from tests.factories import PREANNOTATE
 
-    gold = read_jsonl(HERE / "gold" / "seeds_claims.jsonl")
+    gold = read_jsonl(PREANNOTATE / "gold" / "seeds_claims.jsonl")
     predicted = []
     for record in gold:
         published, publisher, cut = SEED_META[record["doc"].split("/")[1][:3]]

@@ -1,6 +1,6 @@
 """Entity candidates a reviewer would notice: names, places, units, dates, numbers."""
 
-from preannotate_helpers import by_text
+from tests.factories import by_text
 
 
 def labels(entities):

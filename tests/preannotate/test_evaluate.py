@@ -3,7 +3,7 @@
 from annotate.preannotate.evaluate import claim_match, evaluate, format_report, read_jsonl
 from annotate.preannotate.jsonl import candidates_to_json
 from annotate.preannotate.rules import RulesAnnotator
-from preannotate_helpers import GOLD, sample
+from tests.factories import GOLD, sample
 
 GOLD_DOC = {
     "doc": "d",

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from annotate.preannotate.dates import find_dates, parse_iso, reference_date
-from preannotate_helpers import claim_containing
+from tests.factories import claim_containing
 
 PUB = "2024-01-07"
 

@@ -21,9 +21,7 @@ GOLD = GOLD_DIR / "preannotate.jsonl"
 REPORTS = ROOT / "examples" / "reports"
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "QUANTITY", "MILITARY_UNIT", "NORP"}
 DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?(/\d{4}-\d{2}(-\d{2})?)?$")
-
-sys.path.insert(0, str(GOLD_DIR))
-from check_gold import stored_text  # noqa: E402
+from examples.gold.check_gold import stored_text
 
 RECORDS = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
 

@@ -5,7 +5,7 @@ several runs is compared, with a wide margin."""
 import time
 
 from annotate.preannotate.base import DocumentInput
-from preannotate_helpers import sample, sample_names
+from tests.factories import sample, sample_names
 
 
 def test_a_10k_document_takes_well_under_100_ms(rules):

@@ -13,8 +13,6 @@ from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.store.ledger import Change
-from annotate.store.models import DocumentText
 from annotate.preannotate import training
 from annotate.preannotate.base import DocumentInput
 from annotate.preannotate.contract import check_output
@@ -22,7 +20,9 @@ from annotate.preannotate.evaluate import PRF
 from annotate.preannotate.model import CombinedAnnotator, TrainedAnnotator, latest_model, model_annotator
 from annotate.preannotate.rules import RulesAnnotator
 from annotate.preannotate.store import preannotate
-from test_contract import EDGE_CASES
+from annotate.store.ledger import Change
+from annotate.store.models import DocumentText
+from tests.preannotate.test_contract import EDGE_CASES
 
 PEOPLE = ["Maren Holt", "Tobias Verlaine", "Ilse Markov", "Dario Fenwick", "Oksana Pryde", "Lucas Ambrel"]
 TOWNS = ["Brevnik", "Solvara", "Ostrel", "Kelmino", "Varda Hill", "Pelgorod"]

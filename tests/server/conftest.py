@@ -1,17 +1,14 @@
 """Fixtures for the web app against the real record (SQLite, and PostgreSQL when configured)."""
 
-import sys
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
 from annotate import accounts
-
-sys.path.insert(0, str(Path(__file__).parent))  # reviewdesk, whatever pytest's import mode
-from reviewdesk import PASSWORD, SECRET, Desk, Ledger, Reviewer, browsers  # noqa: E402
 from server.app import create_app
 from server.settings import ServerSettings
+from tests.factories import Desk, Ledger
+from tests.server.reviewdesk import PASSWORD, SECRET, Reviewer, browsers
 
 
 @pytest.fixture(autouse=True)

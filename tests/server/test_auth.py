@@ -10,7 +10,7 @@ from annotate.store.db import SchemaOutOfDate
 from annotate.store.models import ApiToken, Credential, Decision
 from server.app import CSP, create_app
 from server.settings import InsecureSettings, ServerSettings
-from reviewdesk import PASSWORD, SECRET, Reviewer, csrf_of
+from tests.server.reviewdesk import PASSWORD, SECRET, Reviewer, csrf_of
 
 
 def cookie_header(response, name: str) -> str:

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from annotate.store.ledger import Change
 from annotate.review.queue import QueueFilter, queue_page
+from annotate.store.ledger import Change
 
 
 @pytest.fixture

@@ -4,10 +4,9 @@ refuses stale versions, validates spans, and can be undone by a new decision."""
 import pytest
 from sqlalchemy import select
 
-from annotate.errors import Conflict, NotFound
-from annotate.store.models import Claim, Entity, Mention
-from annotate.errors import Forbidden, Invalid
+from annotate.errors import Conflict, Forbidden, Invalid, NotFound
 from annotate.review.operations import Review, check_span
+from annotate.store.models import Claim, Entity, Mention
 
 TEXT = "Officials in Kupiansk said the market reopened on Monday.\r\nResidents of Kupyansk may leave."
 

@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 import server.cli
 from annotate.store.models import Claim, Document, User
-from reviewdesk import SECRET
+from tests.server.reviewdesk import SECRET
 
 
 def test_serve_refuses_a_missing_secret_and_an_old_schema(monkeypatch, tmp_path):
