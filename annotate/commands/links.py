@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
 from annotate.errors import NotFound
+from annotate.linking.relations import RELATIONS
 from annotate.store.models import Claim, Document
 
 links_app = typer.Typer(no_args_is_help=True, help="Links between claims of different documents: suggest, evaluate, review.")
@@ -24,22 +25,10 @@ def _actor(actor: str | None) -> str:
     return actor or os.environ.get("USER") or "cli"
 
 
-def _embedder(use: bool):
-    if not use:
-        return None
-    from annotate.linking.embeddings import load_embedder
-
-    found = load_embedder()
-    if found is None:
-        err.print("warning: the embeddings extra is not installed; suggestions use lexical and entity features only")
-    return found
-
-
 @links_app.command("suggest")
 def suggest(
     format: Annotated[str, typer.Option(help="jsonl")] = "jsonl",
     top: TopOption = 5,
-    embeddings: Annotated[bool, typer.Option(help="Blend in sentence-embedding similarity if the extra is installed.")] = False,
     db: DbOption = None,
 ) -> None:
     """Print the top suggestions for every claim, one JSON line per claim."""
@@ -48,11 +37,10 @@ def suggest(
     if format != "jsonl":
         err.print(f"error: --format {format}: only jsonl is supported", markup=False)
         raise typer.Exit(2)
-    embedder = _embedder(embeddings)
     with open_record(db).session() as session:
         spans = _spans(session)
         for claim_id in sorted(spans):
-            found = suggest_links(session, claim_id, top=top, embedder=embedder)
+            found = suggest_links(session, claim_id, top=top)
             print_jsonl([{"claim": spans[claim_id], "suggestions": [
                 {**spans[s.other_id], "relation": s.relation, "score": s.score, "reasons": list(s.reasons)} for s in found]}])  # fmt: skip
 
@@ -66,23 +54,74 @@ def _spans(session) -> dict[int, dict]:
 def evaluate(
     gold: Annotated[Path, typer.Option("--gold", exists=True, dir_okay=False, help="Gold links, JSONL.")],
     top: TopOption = 5,
+    held_out: Annotated[bool, typer.Option("--held-out", help="Score each story with a judge fitted on the other stories only.")] = False,
     format: Annotated[str, typer.Option(help="text or json")] = "text",
-    embeddings: Annotated[bool, typer.Option(help="Blend in sentence-embedding similarity if the extra is installed.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Recall@K of suggestions and accuracy of relation guesses on gold links."""
-    from annotate.linking.evaluate import evaluate as run
-    from annotate.linking.evaluate import load_gold
+    """Recall@K of suggestions and accuracy of relation guesses on gold links, with a confusion matrix and per story."""
+    from annotate.linking.evaluate import evaluate as run, load_gold
+    from annotate.linking.index import index_missing
 
     with open_record(db).session() as session:
-        report = run(session, load_gold(gold), top=top, embedder=_embedder(embeddings))
+        index_missing(session)
+        report = run(session, load_gold(gold), top=top, held_out=held_out)
     if format == "json":
         return typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
-    console.print(f"gold links: {report['links']}, matched to stored claims: {report['matched']}", highlight=False)
-    console.print(f"recall@{top}: {report['recall_at_k']:.3f}", highlight=False)
+    say = typer.echo
+    say(f"gold links: {report['links']}, matched to stored claims: {report['matched']}" + (" (leave one story out)" if held_out else ""))
+    say(f"recall@{top}: {report['recall_at_k']:.3f}")
     for relation, r in report["relation_accuracy"].items():
-        console.print(f"relation {relation}: {r['right']}/{r['gold']} = {r['accuracy']:.3f}", highlight=False)
-    console.print(f"relation accuracy, macro-averaged over types: {report['relation_macro']:.3f}", highlight=False)
+        say(f"relation {relation}: {r['right']}/{r['gold']} = {r['accuracy']:.3f}")
+    say(f"relation accuracy, macro-averaged over types: {report['relation_macro']:.3f}")
+    say("confusion (rows gold, columns guessed): " + " ".join(f"{r[:11]:>11}" for r in RELATIONS))
+    for relation in RELATIONS:
+        counts = report["confusion"].get(relation, {})
+        say(f"  {relation:<12}" + " " * 28 + " ".join(f"{counts.get(g, 0):>11}" for g in RELATIONS))
+    say("per story: links, recall, relation macro")
+    for story, r in report["stories"].items():
+        say(f"  {story:<70} {r['links']:>3} {r['recall_at_k']:.3f} {r['relation_macro']:.3f}")
+
+
+@links_app.command("fit")
+def fit(
+    gold: Annotated[Optional[list[Path]], typer.Option("--gold", exists=True, dir_okay=False, help="Fit on gold links instead of the record's decisions (repeatable).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for judge.json and relations.json (default: the shipped ones).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Fit the pair judge and the relation model on link and dismiss decisions (or on a gold links file)."""
+    from annotate.linking import judge, relation_model, training
+    from annotate.linking.evaluate import load_gold, match_span, relation_examples
+    from annotate.linking.index import index_missing
+
+    with open_record(db).session() as session:
+        index_missing(session)
+        if not gold:
+            linked, dismissed, rows = training.recorded_decisions(session)
+        else:
+            found = [(match_span(session, g["a"]), match_span(session, g["b"]), g["relation"]) for path in gold for g in load_gold(path)]
+            rows = [{"a_claim": a, "b_claim": b, "relation": r} for a, b, r in found if a and b and a != b]
+            linked, dismissed = {frozenset((r["a_claim"], r["b_claim"])) for r in rows}, set()
+        if len(rows) < 10:
+            err.print(f"error: {len(rows)} links; at least 10 are needed to fit", markup=False)
+            raise typer.Exit(1)
+        inputs, labels, _ = training.examples(training.pools(session, {c for p in linked | dismissed for c in p}), linked, dismissed)
+        model = judge.fit(inputs, labels)
+        relations = relation_model.fit(relation_examples(session, rows), [r["relation"] for r in rows])
+    folder = out or judge.DEFAULT.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    judge.save(model, folder / judge.DEFAULT.name)
+    relation_model.save(relations, folder / relation_model.DEFAULT.name)
+    console.print(f"judge and relation model fitted on {len(rows)} links: {folder}", highlight=False, markup=False)
+
+
+@links_app.command("index")
+def index(db: DbOption = None) -> None:
+    """Compute the sentence vectors of every claim that has none (new or edited claims)."""
+    from annotate.linking.index import index_missing
+
+    with open_record(db).session() as session:
+        done = index_missing(session)
+    console.print(f"{done} claims indexed", highlight=False)
 
 
 @links_app.command("import")
@@ -193,8 +232,7 @@ def suggest_threads(
     db: DbOption = None,
 ) -> None:
     """Linked groups of claims not yet in any thread, as JSON lines (or made into threads)."""
-    from annotate.linking.threads import create_thread
-    from annotate.linking.threads import suggest_threads as find
+    from annotate.linking.threads import create_thread, suggest_threads as find
 
     record = open_record(db)
     with record.session() as session:

@@ -1,11 +1,12 @@
 """Link suggestions: for one claim, the claims of other documents it most likely relates to.
 
-Candidates come from indexes only, so the cost does not grow with the record:
-the full-text index (the claim's rarest shared words, any of them) and the claims that
-name the same canonical entities nearest in time (`claim_entity`). Each candidate is
-then scored on shared words, entities, claimant, numbers, dates and distance in time
-(plus sentence-embedding similarity when the optional extra is installed), given a
-relation guess, and explained. Already linked and dismissed pairs never come back.
+Two stages. The candidate stage (candidates.py) reads bounded slices of three indexes —
+full text, canonical entities nearest in time, sentence vectors nearest in time — and fuses
+them by reciprocal rank with a publication-date prior. The pair judge (judge.py) then
+scores the best POOL of them on features of the pair (shared words, entities, claimant,
+numbers, dates, time, meaning, cue words, the legs' ranks), the top is diversified so one
+proposition relayed by many outlets does not fill it, and each suggestion gets a relation
+guess and its reasons. Already linked and dismissed pairs never come back.
 """
 
 import json
@@ -13,9 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from sqlalchemy import select, text
 from sqlmodel import Session
 
+from annotate.linking import index, judge, relation_model
+from annotate.linking.candidates import Candidate, fuse
 from annotate.linking.canonical import entity_groups, group_names
 from annotate.linking.features import FRAME, Facts, Weights, compare, idf, to_date
 from annotate.linking.relations import guess_relation
@@ -24,13 +28,17 @@ from annotate.store.models import Claim, Document
 from annotate.store.terms import content_words, stem, stems
 
 TEXT_CANDIDATES = 50
+VECTOR_CANDIDATES = 50
+POOL = 60  # fused candidates the pair judge scores
+STORY_DOCUMENTS = 4  # documents whose every claim joins the pool (those holding most of the fused list)
+STORY_CLAIMS = 120  # at most this many claims from them
 ENTITY_GROUPS = 3  # the claim's rarest entities used to find candidates
 ENTITY_CANDIDATES = 40  # claims kept from the entity index, the most shared entities and nearest first
 ENTITY_SCAN = 60  # index entries read per entity on each side of the claim's date
 ENTITY_COUNT_CAP = 5000
-EMBEDDING = 0.1  # weight of sentence-embedding cosine, added to the score when the extra is installed
-SAME_QUESTION = 0.25  # same entity and same kind of event: two answers to one question ("who holds Bakhmut?")
-ANSWERS_DIFFER = 0.15  # same question, different answers (disputed or superseded): what a reviewer most needs to see
+SAME_PROPOSITION = 0.9  # cosine at which two candidates say the same thing: the second waits its turn
+SAME_QUESTION = 0.25  # (hand-set fallback score) same entity and same kind of event
+ANSWERS_DIFFER = 0.15  # (hand-set fallback score) same question, different answers
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
@@ -43,34 +51,120 @@ class Suggestion:
     reasons: tuple[str, ...]
 
 
-def suggest_links(session: Session, claim_id: int, top: int = 10, embedder=None) -> list[Suggestion]:
+def suggest_links(session: Session, claim_id: int, top: int = 10, model: "judge.Model | None" = None) -> list[Suggestion]:
     """The `top` best suggestions for one claim, best first."""
+    scored = ranked(session, claim_id, model)
+    return [_explain(me, other, score, f) for score, f, me, other, _ in diversify(scored, top)]
+
+
+def ranked(session: Session, claim_id: int, model: "judge.Model | None" = None) -> list[tuple]:
+    """Every judged candidate as (score, features, me, other, vector), best first."""
+    return score_pool(pool(session, claim_id), model)
+
+
+def pool(session: Session, claim_id: int) -> list[tuple]:
+    """The candidate stage: the best POOL candidates as (features, me, other, vector, judge inputs)."""
     me = load_facts(session, [claim_id]).get(claim_id)
     if me is None:
         return []
+    index.index_new(session)
     counts = fulltext.word_frequencies(session, list(dict.fromkeys(content_words(me.quote))))
     weights = _weights(session, me, counts)
-    pool = _text_candidates(session, me, counts) | _entity_candidates(session, me, weights)
-    pool -= excluded(session, claim_id) | {claim_id}
-    others = [o for o in load_facts(session, pool).values() if o.document_id != me.document_id and o.status != "rejected"]
+    mine = index.vector_for(session, claim_id)
+    legs = {"text": [i for i, _ in fulltext.claims_sharing(session, content_words(me.quote), counts, TEXT_CANDIDATES,
+                                                            exclude_document=me.document_id)],
+            "entity": _entity_candidates(session, me, weights)}  # fmt: skip
+    cosines: dict[int, float] = {}
+    if mine is not None:
+        near = index.nearest(session, mine, me.day, VECTOR_CANDIDATES + 30)
+        legs["vector"] = [i for i, _ in near]
+        cosines = dict(near)
+    skip = excluded(session, claim_id) | {claim_id}
+    facts = load_facts(session, {i for ids in legs.values() for i in ids} - skip)
+    facts = {i: o for i, o in facts.items() if o.document_id != me.document_id and o.status != "rejected"}
+    legs = {leg: [i for i in ids if i in facts] for leg, ids in legs.items()}
+    days = {i: (o.day - me.day).days if o.day and me.day else None for i, o in facts.items()}
+    fused = fuse(legs, cosines, days)
+    affinity = document_affinity(fused[: 2 * POOL], facts)
+    best = fused[:POOL] + _same_story(session, me, fused[:POOL], affinity, facts, skip)
     _name_groups(session, weights)
-    scored = [(*_score(me, o, weights), o) for o in others]
-    if embedder is not None and scored:
-        scored = _with_embeddings(embedder, me, scored)
-    best = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[2].id))[:top]
-    return [_explain(me, other, score, f) for score, f, other in best]
+    found = index.vectors_of(session, [c.claim_id for c in best]) if mine is not None else {}
+    centroids = index.document_vectors(session, {me.document_id} | {facts[c.claim_id].document_id for c in best})
+    here = centroids.get(me.document_id)
+    rows = []
+    for c in best:
+        other, vector = facts[c.claim_id], found.get(c.claim_id)
+        f = compare(me, other, weights)
+        f["cosine"] = float(mine @ vector) if vector is not None else 0.0
+        rows.append((f, me, other, vector, judge.pair_features(me, other, f, c.ranks, c.fused, affinity.get(other.document_id, 0.0),
+                                                                 _cosine(here, centroids.get(other.document_id)), _score(me, other, f))))
+    return rows
 
 
-def relation_between(session: Session, a_id: int, b_id: int) -> Suggestion | None:
+def _same_story(session: Session, me: Facts, best: list, affinity: dict[int, float], facts: dict[int, Facts], skip: set[int]) -> list:
+    """Every other claim of the STORY_DOCUMENTS documents that match the claim best: a report on the
+    same story may answer it in words no index leg finds ("Moscow has blamed Ukraine")."""
+    documents = sorted(affinity, key=lambda d: -affinity[d])[:STORY_DOCUMENTS]
+    if not documents:
+        return []
+    params = {f"d{n}": d for n, d in enumerate(documents)}
+    rows = session.execute(text(f"SELECT id FROM claim WHERE document_id IN ({', '.join(':' + k for k in params)}) "
+                                f"AND status <> 'rejected' ORDER BY id LIMIT {STORY_CLAIMS}"), params).scalars()  # fmt: skip
+    have = {c.claim_id for c in best}
+    extra = [i for i in rows if i not in have and i not in skip]
+    facts.update(load_facts(session, [i for i in extra if i not in facts]))
+    return [Candidate(i, {"story": n}) for n, i in enumerate(extra)]
+
+
+def _cosine(a, b) -> float:
+    return float(a @ b) if a is not None and b is not None else 0.0
+
+
+def document_affinity(fused: list, facts: dict[int, Facts]) -> dict[int, float]:
+    """How much of the candidate list each document holds (its share of the fused scores, the best
+    document 1.0): a document that matches several of the claim's sides is likely the same story."""
+    totals: dict[int, float] = defaultdict(float)
+    for c in fused:
+        totals[facts[c.claim_id].document_id] += c.fused
+    best = max(totals.values(), default=1.0) or 1.0
+    return {doc: total / best for doc, total in totals.items()}
+
+
+def score_pool(rows: list[tuple], model: "judge.Model | None" = None) -> list[tuple]:
+    """The pair judge's scores (the hand-set score without a fitted model), best first."""
+    if not rows:
+        return []
+    model = model or judge.default_model()
+    scores = model.score([r[4] for r in rows]) if model else [_score(me, other, f) for f, me, other, _, _ in rows]
+    scored = [(round(float(s), 4), f, me, other, vector) for s, (f, me, other, vector, _) in zip(scores, rows)]
+    return sorted(scored, key=lambda s: (-s[0], s[3].id))
+
+
+def diversify(scored: list[tuple], top: int) -> list[tuple]:
+    """The top `top`, where a candidate saying what a better one says (same meaning, cosine ≥
+    SAME_PROPOSITION) waits until every other proposition had its turn."""
+    chosen, later = [], []
+    for item in scored:
+        vector = item[4]
+        if vector is not None and any(c[4] is not None and float(vector @ c[4]) >= SAME_PROPOSITION for c in chosen):
+            later.append(item)
+        else:
+            chosen.append(item)
+        if len(chosen) >= top:
+            break
+    return (chosen + later)[:top]
+
+
+def relation_between(session: Session, a_id: int, b_id: int, relations: "relation_model.RelationModel | None" = None) -> Suggestion | None:
     """The score and relation guess for one given pair (used by evaluation and the UI)."""
     facts = load_facts(session, [a_id, b_id])
     if a_id not in facts or b_id not in facts:
         return None
     me, other = facts[a_id], facts[b_id]
-    counts = fulltext.word_frequencies(session, list(dict.fromkeys(content_words(me.quote))))
-    weights = _weights(session, me, counts)
-    _name_groups(session, weights)
-    return _explain(me, other, *_score(me, other, weights))
+    f = compare(me, other, claim_weights(session, me))
+    found = index.vectors_of(session, [a_id, b_id])
+    f["cosine"] = float(found[a_id] @ found[b_id]) if len(found) == 2 else 0.0
+    return _explain(me, other, _score(me, other, f), f, relations)
 
 
 def excluded(session: Session, claim_id: int) -> set[int]:
@@ -110,12 +204,7 @@ def _ints(value) -> list[int]:
 # --- candidates -------------------------------------------------------------------------
 
 
-def _text_candidates(session: Session, me: Facts, counts: dict[str, int]) -> set[int]:
-    found = fulltext.claims_sharing(session, content_words(me.quote), counts, TEXT_CANDIDATES, exclude_document=me.document_id)
-    return {i for i, _ in found}
-
-
-def _entity_candidates(session: Session, me: Facts, weights: Weights) -> set[int]:
+def _entity_candidates(session: Session, me: Facts, weights: Weights) -> list[int]:
     """Claims naming the claim's entities (any spelling) nearest to it in time, those naming
     more of them (and rarer ones) first. Index-only reads, a bounded number per entity."""
     roots = sorted({weights.groups.canonical(e) for e in me.entity_ids}, key=lambda e: -weights.entity(e))
@@ -128,8 +217,7 @@ def _entity_candidates(session: Session, me: Facts, weights: Weights) -> set[int
             shared[claim_id] += weights.entity(root)
             gap = abs(((to_date(day) or anchor) - anchor).days)
             nearest[claim_id] = min(gap, nearest.get(claim_id, gap))
-    ranked = sorted(shared, key=lambda i: (-shared[i], nearest[i], i))
-    return set(ranked[:ENTITY_CANDIDATES])
+    return sorted(shared, key=lambda i: (-shared[i], nearest[i], i))[:ENTITY_CANDIDATES]
 
 
 def _near_in_time(session: Session, members: list[int], anchor: str) -> set[tuple[int, str]]:
@@ -143,6 +231,13 @@ def _near_in_time(session: Session, members: list[int], anchor: str) -> set[tupl
 
 
 # --- scoring ----------------------------------------------------------------------------
+
+
+def claim_weights(session: Session, me: Facts) -> Weights:
+    """How telling each of the claim's words and entities is in this record, with the entities' names."""
+    weights = _weights(session, me, fulltext.word_frequencies(session, list(dict.fromkeys(content_words(me.quote)))))
+    _name_groups(session, weights)
+    return weights
 
 
 def _weights(session: Session, me: Facts, counts: dict[str, int]) -> Weights:
@@ -167,18 +262,18 @@ def _name_groups(session: Session, weights: Weights) -> None:
     weights.names = group_names(session, weights.groups)
 
 
-def _score(me: Facts, other: Facts, weights: Weights) -> tuple[float, dict]:
-    f = compare(me, other, weights)
+def _score(me: Facts, other: Facts, f: dict) -> float:
+    """The hand-set score, used when no fitted judge is at hand (and for one given pair)."""
     base = (0.5 * f["lexical"] + 0.3 * f["entity"] + 0.1 * f["claimant"]
             + 0.05 * min(1.0, len(f["shared_numbers"]) / 2) + 0.05 * min(1.0, len(f["shared_dates"]))
             + SAME_QUESTION * f["same_question"])  # fmt: skip
     if f["same_question"] and guess_relation(me, other, f)[0] in ("contradicts", "updates"):
         base += ANSWERS_DIFFER
-    return round(base * (0.5 + 0.5 * f["time"]), 4), f
+    return round(base * (0.5 + 0.5 * f["time"]), 4)
 
 
-def _explain(me: Facts, other: Facts, score: float, f: dict) -> Suggestion:
-    relation, cues = guess_relation(me, other, f)
+def _explain(me: Facts, other: Facts, score: float, f: dict, relations=None) -> Suggestion:
+    relation, cues = relation_model.relate(me, other, f, relations)
     return Suggestion(me.id, other.id, score, relation, tuple(reasons(me, other, f) + cues))
 
 
@@ -210,13 +305,3 @@ def reasons(me: Facts, other: Facts, f: dict) -> list[str]:
 def _day_name(mm_dd: str) -> str:
     month, day = mm_dd.split("-")
     return f"{MONTHS[int(month) - 1]} {int(day)}"
-
-
-def _with_embeddings(embedder, me: Facts, scored: list[tuple]) -> list[tuple]:
-    """Blend in sentence-embedding similarity (the optional extra), as one more feature."""
-    cosines = embedder.similarities(me.quote, [other.quote for _, _, other in scored])
-    blended = []
-    for (score, f, other), cos in zip(scored, cosines):
-        f["cosine"] = cos
-        blended.append((round(score + EMBEDDING * max(0.0, cos), 4), f, other))
-    return blended

@@ -1,0 +1,107 @@
+"""The pair judge: how likely a candidate claim is linked to the claim asked about.
+
+A logistic model over features of the pair (what `features.compare()` measures, the
+sentence-vector cosine and the candidate stage's ranks). Its weights are fitted on
+reviewers' decisions — links are positives, dismissals and the other candidates of a
+linked claim negatives — by `fit()`; the shipped default (model/judge.json) was fitted on
+the dev set's gold links. Plain numpy: a few dozen weights need no library.
+"""
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT = Path(__file__).resolve().parent / "model" / "judge.json"
+L2 = 10.0  # ridge penalty: a few dozen positives, keep weights small (leave-one-story-out on dev: 1–30 alike)
+
+FEATURES = (
+    "lexical", "entity", "claimant", "shared_numbers", "shared_dates", "same_question", "time", "numbers_differ",
+    "cosine", "cosine_sq", "rank_text", "rank_vector", "rank_entity", "fused", "log_days", "same_day", "event_gap",
+    "one_denies", "one_negative", "hedged_then_done", "document_affinity",
+    "document_cosine", "rank_story", "hand_score",
+)  # fmt: skip
+
+
+def pair_features(me, other, f: dict, ranks: dict[str, int | None], fused: float, affinity: float, document_cosine: float,
+                  hand_score: float) -> list[float]:  # fmt: skip
+    """The judge's inputs for one pair (symmetric except for the ranks, which are the asking claim's)."""
+    days = abs(f["days"]) if f["days"] is not None else 30
+    event_gap = abs((other.event_day - me.event_day).days) if me.event_day and other.event_day else 30
+    cos = f.get("cosine", 0.0)
+    one_negative = bool(me.denial or me.negation or me.negated) != bool(other.denial or other.negation or other.negated)
+    earlier, later = (me, other) if (f["days"] or 0) >= 0 else (other, me)
+    return [
+        f["lexical"], f["entity"], float(f["claimant"]), min(1.0, len(f["shared_numbers"]) / 2), min(1.0, len(f["shared_dates"])),
+        float(f["same_question"]), f["time"], float(f["numbers_differ"]),
+        cos, cos * cos, _recip(ranks.get("text")), _recip(ranks.get("vector")), _recip(ranks.get("entity")), fused,
+        math.log1p(days) / 5, float(days == 0), math.log1p(event_gap) / 5,
+        float(bool(me.denial) != bool(other.denial)), float(one_negative),
+        float(bool(earlier.hedges or earlier.hedged) and bool(later.completion)), affinity,
+        document_cosine, float("story" in ranks), hand_score,
+    ]  # fmt: skip
+
+
+def _recip(rank: int | None) -> float:
+    return 0.0 if rank is None else 1.0 / (1 + rank) ** 0.5
+
+
+@dataclass
+class Model:
+    weights: np.ndarray
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def score(self, rows) -> np.ndarray:
+        x = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
+        return 1 / (1 + np.exp(-(x @ self.weights + self.bias)))
+
+    def to_json(self) -> dict:
+        return {"features": list(FEATURES), "weights": [round(float(w), 5) for w in self.weights], "bias": round(self.bias, 5),
+                "mean": [round(float(m), 5) for m in self.mean], "scale": [round(float(s), 5) for s in self.scale]}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Model":
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError("judge weights were fitted on other features: refit them (claimtrail links fit)")
+        return cls(np.array(data["weights"]), float(data["bias"]), np.array(data["mean"]), np.array(data["scale"]))
+
+
+def fit(rows, labels, l2: float = L2, weights=None) -> Model:
+    """Ridge logistic regression by Newton steps (positives weighted up to balance the classes)."""
+    x = np.asarray(rows, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    mean, scale = x.mean(0), x.std(0) + 1e-6
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    sample = np.asarray(weights, dtype=np.float64) if weights is not None else np.where(y > 0, max(1.0, (y == 0).sum() / max(1, (y > 0).sum())), 1.0)
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        grad = z.T @ (sample * (p - y)) + penalty * w
+        hess = (z * (sample * p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return Model(w[:-1], float(w[-1]), mean, scale)
+
+
+_default: Model | None = None
+
+
+def default_model() -> Model | None:
+    global _default
+    if _default is None and DEFAULT.exists():
+        _default = Model.from_json(json.loads(DEFAULT.read_text(encoding="utf-8")))
+    return _default
+
+
+def save(model: Model, path: Path = DEFAULT) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+
