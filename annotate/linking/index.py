@@ -15,7 +15,7 @@ from sqlmodel import Session
 from annotate.linking import vectors
 
 BATCH = 256  # claims encoded and written per round
-NEAREST = 4000  # vectors read around a claim's day for the semantic leg (half before, half after)
+NEAREST = 1200  # vectors read around a claim's day for the semantic leg (half before, half after)
 
 CLAIM_DAY = "substr(coalesce(c.published, d.published, c.event_date, ''), 1, 10)"
 
@@ -91,15 +91,18 @@ def nearest(session: Session, vector: np.ndarray, day: date | None, limit: int) 
     Reading a bounded slice of the index keeps the cost flat as the record grows; claims
     about one event are published within days or weeks of each other."""
     anchor = (day or date.today()).isoformat()
-    rows = []
+    ids, blobs = [], []
     for op, order in ((">=", "ASC"), ("<", "DESC")):
-        rows += session.execute(text(f"SELECT claim_id, vector FROM claim_vector WHERE day {op} :d ORDER BY day {order} "
-                                     f"LIMIT {NEAREST // 2}"), {"d": anchor}).all()  # fmt: skip
-    if not rows:
+        result = session.execute(text(f"SELECT claim_id, vector FROM claim_vector WHERE day {op} :d ORDER BY day {order} "
+                                      f"LIMIT {NEAREST // 2}"), {"d": anchor}).tuples()  # fmt: skip
+        for claim_id, blob in result:
+            ids.append(claim_id)
+            blobs.append(bytes(blob))
+    if not ids:
         return []
-    scores = vectors.from_bytes([bytes(r.vector) for r in rows]) @ vector
+    scores = vectors.from_bytes(blobs) @ vector
     best = np.argsort(-scores)[:limit]
-    return [(rows[i].claim_id, float(scores[i])) for i in best]
+    return [(ids[i], float(scores[i])) for i in best]
 
 
 def document_vectors(session: Session, document_ids) -> dict[int, np.ndarray]:
