@@ -15,7 +15,7 @@ from sqlmodel import Session
 from annotate.linking import vectors
 
 BATCH = 256  # claims encoded and written per round
-NEAREST = 1200  # vectors read around a claim's day for the semantic leg (half before, half after)
+NEAREST = 800  # vectors read around a claim's day for the semantic leg (half before, half after)
 
 CLAIM_DAY = "substr(coalesce(c.published, d.published, c.event_date, ''), 1, 10)"
 

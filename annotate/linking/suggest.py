@@ -30,8 +30,8 @@ from annotate.store.terms import content_words, stem, stems
 TEXT_CANDIDATES = 50
 VECTOR_CANDIDATES = 50
 POOL = 40  # fused candidates the pair judge scores
-STORY_DOCUMENTS = 4  # documents whose every claim joins the pool (those holding most of the fused list)
-STORY_CLAIMS = 40  # at most this many claims from them (each costs a comparison)
+STORY_DOCUMENTS = 3  # documents whose every claim joins the pool (those holding most of the fused list)
+STORY_CLAIMS = 30  # at most this many claims from them (each costs a comparison)
 ENTITY_GROUPS = 3  # the claim's rarest entities used to find candidates
 ENTITY_CANDIDATES = 40  # claims kept from the entity index, the most shared entities and nearest first
 ENTITY_SCAN = 60  # index entries read per entity on each side of the claim's date
