@@ -2,8 +2,9 @@
 
 Claims are indexed as they are written, the way the full-text index is kept: the database
 drops a claim's vector when its quote or date changes (alembic 0005), and `index_missing()`
-computes vectors for every claim without one. It runs before each suggestion (a no-op in one
-indexed query when nothing is missing), after ingestion and from `claimtrail links index`.
+computes vectors for every claim without one. `index_new()` runs before each suggestion (two
+indexed reads when nothing is new) and indexes a bounded number of new claims; `claimtrail
+links index` (and `links evaluate` / `links fit`) index everything that is missing.
 """
 
 from datetime import date
@@ -15,6 +16,7 @@ from sqlmodel import Session
 from annotate.linking import vectors
 
 BATCH = 256  # claims encoded and written per round
+CATCH_UP = 64  # new claims a suggestion indexes before it runs (about half a second at most)
 NEAREST = 800  # vectors read around a claim's day for the semantic leg (half before, half after)
 
 CLAIM_DAY = "substr(coalesce(c.published, d.published, c.event_date, ''), 1, 10)"
@@ -27,16 +29,17 @@ def index_missing(session: Session, limit: int | None = None) -> int:
     return _index(session, "1 = 1", {}, limit)
 
 
-def index_new(session: Session) -> int:
-    """Vectors for claims written since the last pass (ids above the highest indexed one): two index reads
-    when there are none. Claims whose vector the database dropped (an edited quote) wait for
-    `index_missing()`, except the claim asked about, which `vector_for()` encodes on the spot."""
+def index_new(session: Session, limit: int = CATCH_UP) -> int:
+    """Vectors for claims written since the last pass (ids above the highest indexed one), at most `limit`
+    of them: two index reads when there are none. Claims whose vector the database dropped (an edited
+    quote) wait for `index_missing()`, except the claim asked about, which `vector_for()` encodes on the
+    spot. A large backlog (an upgraded record, a bulk import) is `claimtrail links index`'s job."""
     if vectors.encoder() is None:
         return 0
     newest = session.execute(text("SELECT coalesce(max(claim_id), 0) FROM claim_vector")).scalar()
     if session.execute(text("SELECT coalesce(max(id), 0) FROM claim")).scalar() <= newest:
         return 0
-    return _index(session, "c.id > :after", {"after": newest})
+    return _index(session, "c.id > :after", {"after": newest}, limit)
 
 
 def vector_for(session: Session, claim_id: int) -> np.ndarray | None:
