@@ -8,13 +8,13 @@ the vectors of the claims nearest in time from the index alone. Vectors are 384 
 (BLOB on SQLite, BYTEA on PostgreSQL).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"  # given as 0003; chained after 0004 once main had it (two heads break init)
 branch_labels = None
 depends_on = None
 
