@@ -11,6 +11,7 @@ from datetime import date
 
 import numpy as np
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from annotate.linking import vectors
@@ -43,11 +44,15 @@ def index_new(session: Session, limit: int = CATCH_UP) -> int:
 
 
 def vector_for(session: Session, claim_id: int) -> np.ndarray | None:
-    """The claim's vector, computed and stored now if it has none (None without the model)."""
+    """The claim's vector, computed now if it has none (None without the model); stored when the
+    database lets us write at once, used either way."""
     found = vector_of(session, claim_id)
     if found is None and vectors.encoder() is not None:
-        _index(session, "c.id = :after", {"after": claim_id})
-        found = vector_of(session, claim_id)
+        row = session.execute(text(f"SELECT c.id, c.quote, {CLAIM_DAY} AS day FROM claim c JOIN document d ON d.id = c.document_id "
+                                   "WHERE c.id = :i"), {"i": claim_id}).first()  # fmt: skip
+        if row is not None:
+            found = vectors.encoder().encode([row.quote])[0]
+            store(session, [(row.id, row.day or "", found)])
     return found
 
 
@@ -62,15 +67,23 @@ def _index(session: Session, where: str, params: dict, limit: int | None = None)
         if not rows:
             break
         encoded = vectors.encoder().encode([r.quote for r in rows])
-        store(session, [(r.id, r.day or "", v) for r, v in zip(rows, encoded)])
+        if not store(session, [(r.id, r.day or "", v) for r, v in zip(rows, encoded)]):
+            break
         done += len(rows)
     return done
 
 
-def store(session: Session, rows: list[tuple[int, str, np.ndarray]]) -> None:
-    session.execute(text("INSERT INTO claim_vector (claim_id, day, vector) VALUES (:i, :d, :v)"),
-                    [{"i": i, "d": day, "v": vectors.to_bytes(v)} for i, day, v in rows])  # fmt: skip
-    session.commit()
+def store(session: Session, rows: list[tuple[int, str, np.ndarray]]) -> bool:
+    """Write vectors; False when the database is busy with a writer (SQLite's lock) or another request
+    stored the same claims first. A derived index can wait: the next pass writes them."""
+    try:
+        session.execute(text("INSERT INTO claim_vector (claim_id, day, vector) VALUES (:i, :d, :v)"),
+                        [{"i": i, "d": day, "v": vectors.to_bytes(v)} for i, day, v in rows])  # fmt: skip
+        session.commit()
+        return True
+    except (OperationalError, IntegrityError):
+        session.rollback()
+        return False
 
 
 def vector_of(session: Session, claim_id: int) -> np.ndarray | None:

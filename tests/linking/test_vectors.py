@@ -35,7 +35,7 @@ def test_claims_are_indexed_as_they_come_and_again_when_their_quote_changes(reco
     with record.session() as s:
         assert index.index_new(s) == 1
         before = index.vector_of(s, first)
-    record.ledger.record("alice", "ui", Change("claim.edited", "claim", first, set={"quote": "Grain exports rose in the autumn."}))
+    record.ledger.record("alice", "ui", Change("claim.corrected", "claim", first, set={"quote": "Grain exports rose in the autumn."}))
     with record.session() as s:
         assert index.vector_of(s, first) is None  # the database forgot the stale vector
         assert index.index_missing(s) == 1
