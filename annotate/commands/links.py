@@ -3,21 +3,20 @@
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from sqlalchemy import select
 
 from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
 from annotate.errors import NotFound
-from annotate.linking.relations import RELATIONS
 from annotate.store.models import Claim, Document
 
 links_app = typer.Typer(no_args_is_help=True, help="Links between claims of different documents: suggest, evaluate, review.")
 threads_app = typer.Typer(no_args_is_help=True, help="Threads: named stories of linked claims, with verdicts and timelines.")
 
 TopOption = Annotated[int, typer.Option("--top", help="Suggestions per claim.")]
-ActorOption = Annotated[Optional[str], typer.Option("--actor", help="Who decides (default: $USER).")]
+ActorOption = Annotated[str | None, typer.Option("--actor", help="Who decides (default: $USER).")]
 WhyOption = Annotated[str, typer.Option("--why", help="The rationale, kept in the ledger.")]
 
 
@@ -59,8 +58,10 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Recall@K of suggestions and accuracy of relation guesses on gold links, with a confusion matrix and per story."""
-    from annotate.linking.evaluate import evaluate as run, load_gold
+    from annotate.linking.evaluate import evaluate as run
+    from annotate.linking.evaluate import load_gold
     from annotate.linking.index import index_missing
+    from annotate.linking.relations import RELATIONS
 
     with open_record(db).session() as session:
         index_missing(session)
@@ -84,8 +85,8 @@ def evaluate(
 
 @links_app.command("fit")
 def fit(
-    gold: Annotated[Optional[list[Path]], typer.Option("--gold", exists=True, dir_okay=False, help="Fit on gold links instead of the record's decisions (repeatable).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for judge.json and relations.json (default: the shipped ones).")] = None,
+    gold: Annotated[list[Path] | None, typer.Option("--gold", exists=True, dir_okay=False, help="Fit on gold links instead of the record's decisions (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for judge.json and relations.json (default: the shipped ones).")] = None,
     db: DbOption = None,
 ) -> None:
     """Fit the pair judge and the relation model on link and dismiss decisions (or on a gold links file)."""
@@ -175,7 +176,7 @@ def dismiss(claim: int, other: int, why: WhyOption = "", actor: ActorOption = No
 def create(
     name: str,
     claim: Annotated[list[int], typer.Option("--claim", help="A claim in the thread (repeat the option).")],
-    description: Annotated[Optional[str], typer.Option(help="What the story is about.")] = None,
+    description: Annotated[str | None, typer.Option(help="What the story is about.")] = None,
     linked: Annotated[bool, typer.Option(help="Also add every claim linked to the given ones.")] = False,
     why: WhyOption = "",
     actor: ActorOption = None,
@@ -232,7 +233,8 @@ def suggest_threads(
     db: DbOption = None,
 ) -> None:
     """Linked groups of claims not yet in any thread, as JSON lines (or made into threads)."""
-    from annotate.linking.threads import create_thread, suggest_threads as find
+    from annotate.linking.threads import create_thread
+    from annotate.linking.threads import suggest_threads as find
 
     record = open_record(db)
     with record.session() as session:

@@ -110,7 +110,7 @@ def nearest(session: Session, vector: np.ndarray, day: date | None, limit: int) 
     ids, blobs = [], []
     for op, order in ((">=", "ASC"), ("<", "DESC")):
         result = session.execute(text(f"SELECT claim_id, vector FROM claim_vector WHERE day {op} :d ORDER BY day {order} "
-                                      f"LIMIT {NEAREST // 2}"), {"d": anchor}).tuples()  # fmt: skip
+                                      f"LIMIT {NEAREST // 2}"), {"d": anchor})  # fmt: skip
         for claim_id, blob in result:
             ids.append(claim_id)
             blobs.append(bytes(blob))

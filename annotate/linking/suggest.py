@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 from sqlalchemy import select, text
 from sqlmodel import Session
 

@@ -20,7 +20,7 @@ def examples(found: dict[int, list[tuple]], linked: set[frozenset], dismissed: s
     """(judge inputs, labels, query claim of each row) over the given pools."""
     rows, labels, owners = [], [], []
     for claim_id, candidates in found.items():
-        for f, me, other, _, inputs in candidates:
+        for _, me, other, _, inputs in candidates:
             pair = frozenset((me.id, other.id))
             rows.append(inputs)
             labels.append(1 if pair in linked and pair not in dismissed else 0)
