@@ -14,7 +14,7 @@ Revises: 0004
 from alembic import op
 
 revision = "0005"
-down_revision = "0004"  # given as 0003; chained after 0004 once main had it (two heads break init)
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
