@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from annotate.errors import ClaimtrailError, Conflict
+from annotate.errors import ClaimtrailError, Conflict, Invalid
 from annotate.linking.links import dismiss, link, links_of, unlink
 from annotate.linking.search import ClaimQuery
 from annotate.linking.suggest import relation_between
@@ -133,7 +133,7 @@ def search_claims(
     query = ClaimQuery(q.strip(), entity.strip(), date_from.strip(), date_to.strip(), dates, exclude_document=claim.document_id)
     try:
         found = link_views.search_results(session, claim_id, query, offset)
-    except ValueError as problem:
+    except Invalid as problem:  # shown in the results list, where the reviewer is looking
         found = {"query": query, "error": str(problem), "results": [], "page": None}
     context = {"claim": claim, "found": found, "relations": link_views.relation_choices()}
     if is_htmx(request):
