@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, column, func, or_, select, table, text
 from sqlmodel import Session
 
-from annotate.store.fulltext import search_claims
 from annotate.errors import Invalid
 from annotate.linking.canonical import entity_groups, group_names
-from annotate.linking.terms import content_words, words
-from annotate.store.models import Claim, Document
 from annotate.review.queue import escape_like
+from annotate.store.fulltext import search_claims
+from annotate.store.models import Claim, Document
+from annotate.store.terms import content_words, words
 
 PAGE = 10
 CAP = 500  # ranked hits read per word search; past that a reviewer refines the query

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from annotate.ingest.pipeline import document_text, ingest_paths
 from annotate.linking.search import PAGE, ClaimQuery, search
-from annotate.linking.terms import content_words
+from annotate.store.terms import content_words
 from annotate.store.ledger import Change
 from annotate.store.models import Claim, Document, Entity
 

@@ -4,7 +4,8 @@ transaction of decisions, each refused with a clear reason when it makes no sens
 import pytest
 from sqlalchemy import func, select
 
-from annotate.store.ledger import Conflict, NotFound, history
+from annotate.errors import Conflict, NotFound
+from annotate.store.ledger import history
 from annotate.linking.links import link
 from annotate.linking.threads import (add_claim, create_thread, members, merge_threads, merged_into, remove_claim,
                                       rename_thread, set_verdict, threads_touching)  # fmt: skip
