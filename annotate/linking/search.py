@@ -11,7 +11,7 @@ ISO strings compared as text, so "2023-06" covers every day of June and a claim'
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, column, func, or_, select, table, text
+from sqlalchemy import and_, column, func, or_, select, table, text, union_all
 from sqlmodel import Session
 
 from annotate.errors import Invalid
@@ -82,6 +82,8 @@ def search(session: Session, query: ClaimQuery, offset: int = 0, limit: int = PA
         ranked, loose = _ranked(session, query.words)
         ids = _keep(session, ranked, filters)
         return Page(ids[offset:offset + limit], offset, _next(offset, limit, len(ids)), loose, names)
+    if (query.date_from or query.date_to) and not entity_ids:  # let the date indexes choose the rows
+        filters.append(Claim.id.in_(_dated(query)))
     published = func.coalesce(Claim.published, Document.published)
     rows = session.execute(
         select(Claim.id).join(Document, Document.id == Claim.document_id).where(*filters)
@@ -140,6 +142,36 @@ def _in_range(session: Session, column, date_from: str, date_to: str):
         end = func.substr(column, position(column, "/") + 1)
         parts.append(end.concat("-99") >= date_from)
     return and_(*parts)
+
+
+def _dated(query: ClaimQuery):
+    """Claims that may be in the date range, read from the date indexes (the exact test is `_in_range`):
+    dates from `from` to `to`, the year or month holding `from`, and event ranges begun within a year before it."""
+    parts = []
+    if query.dates in ("event", "any"):
+        parts += _date_rows(Claim.event_date, query.date_from, query.date_to, ranges=True)
+    if query.dates in ("published", "any"):
+        parts += _date_rows(Claim.published, query.date_from, query.date_to)
+        undated = select(Claim.id).join(Document, Document.id == Claim.document_id).where(Claim.published.is_(None))
+        parts += [undated.where(w) for w in _date_bounds(Document.published, query.date_from, query.date_to)]
+    return union_all(*parts)
+
+
+def _date_rows(column, date_from: str, date_to: str, ranges: bool = False) -> list:
+    found = [select(Claim.id).where(w) for w in _date_bounds(column, date_from, date_to)]
+    if ranges and date_from:
+        year_before = f"{int(date_from[:4]) - 1}{date_from[4:]}"
+        found.append(select(Claim.id).where(column >= year_before, column < date_from, column.contains("/")))
+    return found
+
+
+def _date_bounds(column, date_from: str, date_to: str) -> list:
+    """Index-range conditions: [from, to] and the coarser dates (year, month) that contain `from`."""
+    found = [and_(column >= (date_from or "0"), column <= (date_to or "9999") + "~")]
+    coarse = {date_from[:n] for n in (4, 7) if len(date_from) > n}
+    if coarse:
+        found.append(column.in_(sorted(coarse)))
+    return found
 
 
 def _entities(session: Session, name: str) -> tuple[list[int], dict[int, str]]:
