@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from annotate.ingest.pipeline import document_text
-from annotate.linking.links import appearances_of
+from annotate.linking.links import appearances_of, link
 from annotate.linking.search import ClaimQuery, search
 from annotate.linking.suggest import suggest_links
 from annotate.linking.threads import add_claim as add_to_thread
@@ -218,6 +218,21 @@ def suggestions(claim_id: int, session: SessionDep, user: CurrentUser, top: Anno
     found = suggest_links(session, claim_id, top=top)
     shown = {a["claim_id"]: a for a in appearances_of(session, [s.other_id for s in found])}
     return [{**shown[s.other_id], "score": s.score, "relation": s.relation, "reasons": list(s.reasons)} for s in found if s.other_id in shown]
+
+
+class NewLink(BaseModel):
+    a: int = Field(description="A claim; for `updates`, the newer one.")
+    b: int = Field(description="A claim of another document.")
+    relation: Literal["same_event", "supports", "contradicts", "updates"]
+    rationale: str = Field("", max_length=2000)
+    found_by: str = Field("", max_length=2000, description="The search that found it, kept as evidence.")
+
+
+@router.post("/links", status_code=201)
+def create_link(body: NewLink, user: CurrentUser, record: RecordDep) -> dict:
+    """Link two claims ("a relation b"), e.g. one found with /api/search/claims; the same link again changes nothing."""
+    evidence = ({"found_by": "search", "query": body.found_by},) if body.found_by else ()
+    return link(record.ledger, body.a, body.b, body.relation, user.name, "api", body.rationale, evidence)
 
 
 @router.get("/threads/{thread_id}")

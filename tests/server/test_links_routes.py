@@ -226,6 +226,8 @@ def test_a_link_reads_in_its_direction_on_both_claims(alice, story, record):
     assert re.search(rf'updated by <a href="/claims/{b}">#{b}</a>', on_a.text)
     assert re.search(rf'contradicted by <a href="/claims/{c}">#{c}</a>', on_a.text)
     assert re.search(rf'updates <a href="/claims/{a}">#{a}</a>', on_b.text) and "updated by" not in on_b.text
+    page = alice.get(f"/claims/{a}").text  # the claim's details say it the same way
+    assert f'<dt>Linked</dt><dd>updated by <a href="/claims/{b}">#{b}</a>, contradicted by <a href="/claims/{c}">#{c}</a>' in page
 
 
 def test_a_claim_linked_to_a_thread_member_is_offered_the_thread_and_joins_it_in_one_decision(alice, story, ledger, record):
@@ -291,6 +293,9 @@ def test_api_search_pages_and_suggestions(api, story, desk):
     suggested = api.get(f"/api/claims/{a}/suggestions", params={"top": 3}).json()
     assert b in [s["claim_id"] for s in suggested] and all(s["relation"] and s["reasons"] for s in suggested)
     assert api.get("/api/claims/999/suggestions").status_code == 404
+    made = api.post("/api/links", json={"a": a, "b": c, "relation": "contradicts", "found_by": "words: mayor"})
+    assert made.status_code == 201 and (made.json()["a_id"], made.json()["relation"]) == (a, "contradicts")
+    assert api.post("/api/links", json={"a": a, "b": a, "relation": "supports"}).status_code == 422
     schema = api.get("/api/openapi.json").json()["paths"]
     assert "/api/search/claims" in schema and "/api/claims/{claim_id}/suggestions" in schema
 
