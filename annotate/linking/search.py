@@ -79,8 +79,9 @@ def search(session: Session, query: ClaimQuery, offset: int = 0, limit: int = PA
         return Page([], offset, None, unknown_entity=True)
     filters = _filters(session, query, entity_ids)
     if words(query.words):
-        ranked, loose = _ranked(session, query.words)
-        ids = _keep(session, ranked, filters)
+        ids, loose = _keep(session, _every_word(session, query.words), filters), False
+        if not ids:  # no claim with all the words passes: claims with some of them
+            ids, loose = _keep(session, _any_word(session, query.words), filters), True
         return Page(ids[offset:offset + limit], offset, _next(offset, limit, len(ids)), loose, names)
     if (query.date_from or query.date_to) and not entity_ids:  # let the date indexes choose the rows
         filters.append(Claim.id.in_(_dated(query)))
@@ -96,16 +97,17 @@ def _next(offset: int, limit: int, total: int) -> int | None:
     return offset + limit if offset + limit < total else None
 
 
-def _ranked(session: Session, text: str) -> tuple[list[int], bool]:
-    """Claim ids with all the words, best first; else those with any of them (fewest-match words weigh most)."""
-    every = search_claims(session, text, limit=CAP)
-    if every:
-        return [i for i, _ in every], False
+def _every_word(session: Session, text: str) -> list[int]:
+    return [i for i, _ in search_claims(session, text, limit=CAP)]
+
+
+def _any_word(session: Session, text: str) -> list[int]:
+    """Claims with any of the words, by summed scores (a word few claims have weighs most)."""
     scores: dict[int, float] = {}
     for word in list(dict.fromkeys(content_words(text) or words(text)))[:ANY_WORDS]:
         for claim_id, score in search_claims(session, word, limit=CAP):
             scores[claim_id] = scores.get(claim_id, 0.0) + score
-    return sorted(scores, key=lambda i: (-scores[i], i)), True
+    return sorted(scores, key=lambda i: (-scores[i], i))
 
 
 def _keep(session: Session, ranked: list[int], filters: list) -> list[int]:

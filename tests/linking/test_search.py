@@ -38,6 +38,8 @@ def test_words_find_claims_with_all_of_them_best_first_else_any(record, desk):
         assert loose.loose and set(loose.claim_ids) == {desk["shelled"], desk["station"], desk["grain"], desk["talks"]}
         assert found(s, words='" OR 1=1; DROP TABLE claim; --') == []  # syntax is searched as words, never run
         assert found(s, words="station", exclude_document=_doc(s, desk["shelled"])) == [desk["station"]]
+        only_mine = search(s, ClaimQuery(words="overnight railway", exclude_document=_doc(s, desk["shelled"])))
+        assert only_mine.loose and only_mine.claim_ids == [desk["station"]]  # all the words only in the excluded report
 
 
 def test_an_entity_under_any_spelling_merge_or_alias(record, desk):
