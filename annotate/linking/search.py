@@ -17,13 +17,14 @@ from sqlmodel import Session
 from annotate.errors import Invalid
 from annotate.linking.canonical import entity_groups, group_names
 from annotate.review.queue import escape_like
-from annotate.store.fulltext import search_claims
+from annotate.store.fulltext import claims_total, search_claims, word_frequencies
 from annotate.store.models import Claim, Document
 from annotate.store.terms import content_words, words
 
 PAGE = 10
 CAP = 500  # ranked hits read per word search; past that a reviewer refines the query
 ANY_WORDS = 6  # words searched one by one when no claim has them all
+COMMON, COMMON_FLOOR = 0.02, 1000  # a word in more claims than this share (or floor) is too common to search alone
 ENTITY_IDS = 200  # entity rows a name may stand for (spellings, merges)
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 DATE_FIELDS = ("any", "event", "published")
@@ -102,9 +103,15 @@ def _every_word(session: Session, text: str) -> list[int]:
 
 
 def _any_word(session: Session, text: str) -> list[int]:
-    """Claims with any of the words, by summed scores (a word few claims have weighs most)."""
+    """Claims with any of the telling words, by summed scores. A word in a large share of the claims
+    is left out (ranking its hits would read most of the index), unless every word is that common."""
+    found = list(dict.fromkeys(content_words(text) or words(text)))
+    counts = word_frequencies(session, found)
+    ceiling = max(COMMON_FLOOR, COMMON * claims_total(session))
+    ranked = sorted(found, key=lambda w: counts.get(w, 0))
+    telling = [w for w in ranked if 0 < counts.get(w, 0) <= ceiling][:ANY_WORDS] or ranked[:1]
     scores: dict[int, float] = {}
-    for word in list(dict.fromkeys(content_words(text) or words(text)))[:ANY_WORDS]:
+    for word in telling:
         for claim_id, score in search_claims(session, word, limit=CAP):
             scores[claim_id] = scores.get(claim_id, 0.0) + score
     return sorted(scores, key=lambda i: (-scores[i], i))
