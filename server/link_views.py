@@ -8,8 +8,7 @@ from annotate.linking.links import appearances_of, component, links_of, proposit
 from annotate.linking.relations import RELATIONS
 from annotate.linking.search import ClaimQuery, search
 from annotate.linking.suggest import relation_between, suggest_links
-from annotate.linking.threads import (VERDICTS, members, merged_into, open_threads, suggested_name, threads_touching,
-                                      verdict_history)  # fmt: skip
+from annotate.linking.threads import VERDICTS, members, merged_into, open_threads, suggested_name, threads_touching, verdict_history
 from annotate.linking.timeline import render_svg, thread_timeline
 from annotate.store.models import Claim, Dismissal, Thread, ThreadMember
 from server.views import get_or_404

@@ -2,8 +2,8 @@
 
 import pytest
 
-from annotate.store.ledger import Change
 from annotate.linking.search import ClaimQuery, search
+from annotate.store.ledger import Change
 
 
 @pytest.fixture

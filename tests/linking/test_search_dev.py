@@ -10,14 +10,13 @@ import json
 import random
 from collections import Counter
 
-import pytest
 from sqlalchemy import select
 
 from annotate.ingest.pipeline import document_text, ingest_paths
 from annotate.linking.search import PAGE, ClaimQuery, search
-from annotate.store.terms import content_words
 from annotate.store.ledger import Change
 from annotate.store.models import Claim, Document, Entity
+from annotate.store.terms import content_words
 
 WORDS = 3  # words a reviewer types
 FLOORS = {"words": 0.95, "name": 0.9, "date": 0.8, "any": 0.97, "random words": 0.9}

@@ -5,10 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from annotate.errors import Conflict, NotFound
-from annotate.store.ledger import history
 from annotate.linking.links import link
-from annotate.linking.threads import (add_claim, create_thread, members, merge_threads, merged_into, remove_claim,
-                                      rename_thread, set_verdict, threads_touching)  # fmt: skip
+from annotate.linking.threads import add_claim, create_thread, members, merge_threads, merged_into, remove_claim, rename_thread, set_verdict, threads_touching
+from annotate.store.ledger import history
 from annotate.store.models import Decision
 
 
