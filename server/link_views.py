@@ -6,16 +6,18 @@ from sqlmodel import Session
 
 from annotate.linking.links import appearances_of, component, links_of, proposition
 from annotate.linking.relations import RELATIONS
-from annotate.linking.suggest import suggest_links
-from annotate.linking.threads import VERDICTS, members, suggested_name, verdict_history
+from annotate.linking.search import ClaimQuery, search
+from annotate.linking.suggest import relation_between, suggest_links
+from annotate.linking.threads import VERDICTS, members, merged_into, open_threads, suggested_name, threads_touching, verdict_history
 from annotate.linking.timeline import render_svg, thread_timeline
 from annotate.store.models import Claim, Dismissal, Thread, ThreadMember
 from server.views import get_or_404
 
 TOP = 5  # suggestions shown per claim: the target is the right claim within the top 5
 RELATION_LABELS = {"same_event": "same event", "supports": "supports", "contradicts": "contradicts", "updates": "updates (the newer supersedes the older)"}
-OUTGOING = {"same_event": "same event as", "supports": "supports", "contradicts": "contradicts", "updates": "updates (newer than)"}
-INCOMING = {"same_event": "same event as", "supports": "supported by", "contradicts": "contradicted by", "updates": "updated by (older than)"}
+# A link read from each of its claims: "#80 updates #77" shows as "updates #77" on #80, "updated by #80" on #77.
+OUTGOING = {"same_event": "same event as", "supports": "supports", "contradicts": "contradicts", "updates": "updates"}
+INCOMING = {"same_event": "same event as", "supports": "supported by", "contradicts": "contradicted by", "updates": "updated by"}
 
 
 class InlineSvg:
@@ -46,9 +48,12 @@ def links_panel(session: Session, claim_id: int, message: dict | None = None) ->
         "linked": [_link_row(x, claim_id, shown) for x in sorted(links, key=lambda x: x.id)],
         "proposition": proposition(session, claim_id),
         "threads": threads_of(session, claim_id),
+        "offers": threads_touching(session, claim_id),
+        "joinable": [t for t in open_threads(session) if t[0] not in {i for i, _ in threads_of(session, claim_id)}],
         "component": reach,
         "thread_name": suggested_name(session, reach),
-        "relations": [(r, RELATION_LABELS[r]) for r in RELATIONS],
+        "relations": relation_choices(),
+        "found": None,
         "message": message,
         "conflict": None,
     }
@@ -59,6 +64,25 @@ def _link_row(link, claim_id: int, shown: dict) -> dict:
     outgoing = link.a_id == claim_id
     other = link.b_id if outgoing else link.a_id
     return {"link": link, "other": shown[other], "says": (OUTGOING if outgoing else INCOMING)[link.relation]}
+
+
+def search_results(session: Session, claim_id: int, query: ClaimQuery, offset: int = 0) -> dict:
+    """A page of claims found by hand for this claim's panel, each with the relation the pair looks like."""
+    page = search(session, query, offset)
+    shown = {a["claim_id"]: a for a in appearances_of(session, page.claim_ids)}
+    linked = {x.b_id if x.a_id == claim_id else x.a_id: x.relation for x in links_of(session, [claim_id])}
+    results = [{"other": shown[i], "guess": _guess(session, claim_id, i), "linked": linked.get(i)}
+               for i in page.claim_ids if i in shown and i != claim_id]  # fmt: skip
+    return {"query": query, "page": page, "results": results, "error": None}
+
+
+def relation_choices() -> list[tuple[str, str]]:
+    return [(r, RELATION_LABELS[r]) for r in RELATIONS]
+
+
+def _guess(session: Session, claim_id: int, other_id: int):
+    found = relation_between(session, claim_id, other_id)
+    return found.relation if found else "same_event"
 
 
 def threads_of(session: Session, claim_id: int) -> list[tuple[int, str]]:
@@ -101,6 +125,8 @@ def thread_view(session: Session, thread_id: int, axis: str, message: dict | Non
         "timeline": timeline,
         "propositions": propositions(session, thread_id),
         "history": verdict_history(session, thread_id),
+        "merged_into": merged_into(session, thread_id) if thread.status == "merged" else None,
+        "others": [t for t in open_threads(session) if t[0] != thread_id],
         "verdicts": VERDICTS,
         "message": message,
         "conflict": None,

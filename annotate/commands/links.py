@@ -1,4 +1,5 @@
-"""`claimtrail links …` (suggest, evaluate, add, remove, dismiss) and `claimtrail threads …`."""
+"""`claimtrail links …` (suggest, evaluate, add, remove, dismiss) and `claimtrail threads …`
+(create, add, remove, rename, merge, verdict, show, suggest)."""
 
 import json
 import os
@@ -193,6 +194,54 @@ def create(
             ids = sorted({c for start in claim for c in component(session, start)})
     thread = _decide(lambda: create_thread(record.ledger, name, ids, _actor(actor), "cli", description, rationale=why))
     console.print(f"thread {thread['id']}: {name} ({len(ids)} claims)", highlight=False, markup=False)
+
+
+@threads_app.command("add")
+def add_to_thread(
+    thread: int, claim: int,
+    linked: Annotated[bool, typer.Option(help="Also add every claim linked to it, directly or through others.")] = False,
+    why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
+) -> None:  # fmt: skip
+    """Add a claim (or it and its linked claims) to a thread: one transaction; refused (exit 2) if all are members already."""
+    from annotate.linking.threads import add_claim
+
+    added = add_claim(open_record(db).ledger, thread, claim, _actor(actor), "cli", why, linked)
+    console.print(f"thread {thread}: added claim(s) {', '.join(str(m['claim_id']) for m in added)}", highlight=False)
+
+
+@threads_app.command("remove")
+def remove_from_thread(thread: int, claim: int, why: WhyOption = "", actor: ActorOption = None, db: DbOption = None) -> None:
+    """Take a claim out of a thread (a decision; its history and verdicts stay)."""
+    from annotate.linking.threads import remove_claim
+
+    remove_claim(open_record(db).ledger, thread, claim, _actor(actor), "cli", why)
+    console.print(f"thread {thread}: removed claim {claim}", highlight=False)
+
+
+@threads_app.command("rename")
+def rename(
+    thread: int, name: str,
+    version: Annotated[Optional[int], typer.Option(help="The thread's version you saw; refused if it changed since.")] = None,
+    why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
+) -> None:  # fmt: skip
+    """Rename a thread."""
+    from annotate.linking.threads import rename_thread
+
+    done = rename_thread(open_record(db).ledger, thread, name, _actor(actor), "cli", version, why)
+    console.print(f"thread {thread}: {done['name']} (version {done['version']})", highlight=False, markup=False)
+
+
+@threads_app.command("merge")
+def merge(
+    thread: int, into: int,
+    version: Annotated[Optional[int], typer.Option(help="The merged thread's version you saw; refused if it changed since.")] = None,
+    why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
+) -> None:  # fmt: skip
+    """Merge THREAD into INTO: its claims move (with their verdicts), THREAD is marked merged."""
+    from annotate.linking.threads import merge_threads
+
+    done = merge_threads(open_record(db).ledger, thread, into, _actor(actor), "cli", version, rationale=why)
+    console.print(f"thread {thread} merged into thread {done['id']}: {done['name']}", highlight=False, markup=False)
 
 
 @threads_app.command("verdict")

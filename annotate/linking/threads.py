@@ -1,20 +1,23 @@
 """Threads: named stories that claims belong to, with a verdict per proposition over time.
 
-Every operation is ledger decisions in one transaction. A verdict is set on a
+Every operation is ledger decisions in one transaction, refused with a clear message when
+it makes no sense (a claim already in the thread, a thread merged into itself, a stale
+version). A merged thread keeps its history and says where its claims went. A verdict is set on a
 proposition (the claims joined by same_event), so each of its claims in the thread
 gets the same verdict, each change a decision with rationale and evidence.
 """
 
+import json
 from collections import Counter
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotate.errors import Invalid, NotFound
+from annotate.errors import Conflict, Invalid, NotFound
 from annotate.linking.canonical import entity_groups, group_names
-from annotate.linking.links import component
-from annotate.store.ledger import Change, Ledger, Writer, decision_dict
-from annotate.store.models import Claim, ClaimLink, Decision, Entity, ThreadMember
+from annotate.linking.links import component, links_of
+from annotate.store.ledger import Change, Ledger, Writer, decision_dict, history
+from annotate.store.models import Claim, ClaimLink, Decision, Entity, Thread, ThreadMember
 
 VAGUE_TYPES = {"NORP", "DATE", "QUANTITY"}  # "Russian" names no story
 VERDICTS = ("unassessed", "corroborated", "contested", "refuted", "unverifiable")
@@ -40,19 +43,63 @@ def thread_from_claim(ledger: Ledger, claim_id: int, name: str, actor: str, orig
     return create_thread(ledger, name, claim_ids, actor, origin, description, rationale)
 
 
-def add_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, origin: str, rationale: str = "") -> dict:
+def add_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, origin: str, rationale: str = "",
+              linked: bool = False) -> list[dict]:  # fmt: skip
+    """Add a claim (with `linked`, it and every claim linked to it) to a thread, in one transaction;
+    the members added. Refused when they are all in the thread already."""
     with ledger.writer(actor, origin) as w:
-        if w.get("thread", thread_id) is None:
-            raise NotFound(f"no thread with id {thread_id}")
-        return _add(w, thread_id, claim_id, rationale)
+        thread = _open_thread(w, thread_id)
+        if w.get("claim", claim_id) is None:
+            raise NotFound(f"no claim with id {claim_id}")
+        ids = component(w.session, claim_id) if linked else [claim_id]
+        new = [c for c in ids if not _active(_member(w, thread_id, c))]
+        if not new:
+            what = f"claim {claim_id} and its linked claims are" if len(ids) > 1 else f"claim {claim_id} is"
+            raise Invalid(f"{what} already in thread {thread_id} ({thread['name']})")
+        return [_add(w, thread_id, c, rationale) for c in new]
 
 
-def remove_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, origin: str, rationale: str = "") -> dict:
+def remove_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, origin: str, rationale: str = "",
+                 base_version: int | None = None) -> dict:  # fmt: skip
     with ledger.writer(actor, origin) as w:
         member = _member(w, thread_id, claim_id)
-        if member is None or member["status"] != "active":
+        if not _active(member):
             raise NotFound(f"claim {claim_id} is not in thread {thread_id}")
-        return w.apply(Change("thread_member.removed", "thread_member", member["id"], set={"status": "removed"}, rationale=rationale))
+        return w.apply(Change("thread_member.removed", "thread_member", member["id"], set={"status": "removed"},
+                              base_version=base_version, rationale=rationale))  # fmt: skip
+
+
+def rename_thread(ledger: Ledger, thread_id: int, name: str, actor: str, origin: str, base_version: int | None = None,
+                  rationale: str = "") -> dict:  # fmt: skip
+    name = " ".join(name.split())
+    if not name:
+        raise Invalid("a thread needs a name")
+    with ledger.writer(actor, origin) as w:
+        thread = _open_thread(w, thread_id)
+        if thread["name"] == name and base_version in (None, thread["version"]):
+            raise Invalid(f"thread {thread_id} is already named {name!r}")
+        return w.apply(Change("thread.renamed", "thread", thread_id, set={"name": name}, base_version=base_version, rationale=rationale))
+
+
+def merge_threads(ledger: Ledger, thread_id: int, into_id: int, actor: str, origin: str, base_version: int | None = None,
+                  into_version: int | None = None, rationale: str = "") -> dict:  # fmt: skip
+    """Move every claim of a thread into another (verdicts travel with claims new there) and mark
+    the emptied thread merged; one transaction. Returns the thread merged into."""
+    if thread_id == into_id:
+        raise Invalid("a thread cannot be merged into itself")
+    with ledger.writer(actor, origin) as w:
+        _open_thread(w, thread_id)
+        into = _open_thread(w, into_id)
+        if into_version is not None and into_version != into["version"]:
+            raise Conflict("thread", into_id, into_version, into, history(w.session, "thread", into_id, after_version=into_version))
+        w.apply(Change("thread.merged", "thread", thread_id, set={"status": "merged"}, base_version=base_version,
+                       rationale=rationale, evidence=({"into": into_id},)))  # fmt: skip
+        for member in members(w.session, thread_id):
+            w.apply(Change("thread_member.removed", "thread_member", member.id, set={"status": "removed"},
+                           rationale=rationale, evidence=({"into": into_id},)))  # fmt: skip
+            if not _active(_member(w, into_id, member.claim_id)):
+                _add(w, into_id, member.claim_id, rationale, verdict=member.verdict, evidence=({"merged_from": thread_id},))
+        return w.get("thread", into_id)
 
 
 def set_verdict(ledger: Ledger, thread_id: int, claim_id: int, verdict: str, actor: str, origin: str,
@@ -70,15 +117,31 @@ def set_verdict(ledger: Ledger, thread_id: int, claim_id: int, verdict: str, act
                 for m in members if m["verdict"] != verdict]  # fmt: skip
 
 
-def _add(w: Writer, thread_id: int, claim_id: int, rationale: str) -> dict:
+def _add(w: Writer, thread_id: int, claim_id: int, rationale: str, verdict: str | None = None, evidence: tuple = ()) -> dict:
     if w.get("claim", claim_id) is None:
         raise NotFound(f"no claim with id {claim_id}")
     member = _member(w, thread_id, claim_id)
+    extra = {"verdict": verdict} if verdict else {}
     if member is None:
-        return w.apply(Change("thread_member.added", "thread_member", set={"thread_id": thread_id, "claim_id": claim_id}, rationale=rationale))
+        values = {"thread_id": thread_id, "claim_id": claim_id, **extra}
+        return w.apply(Change("thread_member.added", "thread_member", set=values, rationale=rationale, evidence=evidence))
     if member["status"] == "active":
         return member
-    return w.apply(Change("thread_member.restored", "thread_member", member["id"], set={"status": "active"}, rationale=rationale))
+    return w.apply(Change("thread_member.restored", "thread_member", member["id"], set={"status": "active", **extra},
+                          rationale=rationale, evidence=evidence))  # fmt: skip
+
+
+def _open_thread(w: Writer, thread_id: int) -> dict:
+    thread = w.get("thread", thread_id)
+    if thread is None:
+        raise NotFound(f"no thread with id {thread_id}")
+    if thread["status"] == "merged":
+        raise Invalid(f"thread {thread_id} ({thread['name']}) was merged into another thread")
+    return thread
+
+
+def _active(member: dict | None) -> bool:
+    return member is not None and member["status"] == "active"
 
 
 def _member(w: Writer, thread_id: int, claim_id: int) -> dict | None:
@@ -94,6 +157,37 @@ def _member(w: Writer, thread_id: int, claim_id: int) -> dict | None:
 def members(session: Session, thread_id: int) -> list[ThreadMember]:
     query = select(ThreadMember).where(ThreadMember.thread_id == thread_id, ThreadMember.status == "active")
     return list(session.execute(query.order_by(ThreadMember.claim_id)).scalars())
+
+
+def threads_touching(session: Session, claim_id: int) -> list[dict]:
+    """Open threads that a claim linked to this one belongs to, and this one does not: offered to join."""
+    partners = {x.b_id if x.a_id == claim_id else x.a_id: x.id for x in links_of(session, [claim_id])}
+    if not partners:
+        return []
+    query = (select(Thread.id, Thread.name, ThreadMember.claim_id).join(ThreadMember, ThreadMember.thread_id == Thread.id)
+             .where(ThreadMember.claim_id.in_(list(partners)), ThreadMember.status == "active", Thread.status != "merged")
+             .order_by(Thread.id, ThreadMember.claim_id))  # fmt: skip
+    mine = {t for t, in session.execute(select(ThreadMember.thread_id).where(ThreadMember.claim_id == claim_id,
+                                                                           ThreadMember.status == "active"))}  # fmt: skip
+    found: dict[int, dict] = {}
+    for thread_id, name, partner in session.execute(query):
+        if thread_id not in mine:
+            found.setdefault(thread_id, {"id": thread_id, "name": name, "via": partner})
+    return list(found.values())
+
+
+def open_threads(session: Session, limit: int = 100) -> list[tuple[int, str]]:
+    """Threads a claim can join, newest first."""
+    query = select(Thread.id, Thread.name).where(Thread.status != "merged").order_by(Thread.id.desc()).limit(limit)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def merged_into(session: Session, thread_id: int) -> int | None:
+    """The thread this one was merged into, from the decision that merged it."""
+    query = (select(Decision.evidence).where(Decision.target_type == "thread", Decision.target_id == thread_id,
+                                             Decision.action == "thread.merged").order_by(Decision.seq.desc()).limit(1))  # fmt: skip
+    found = session.execute(query).scalar()
+    return next((e["into"] for e in json.loads(found) if "into" in e), None) if found else None
 
 
 def verdict_history(session: Session, thread_id: int) -> list[dict]:

@@ -36,6 +36,8 @@ class Kind(StrEnum):
     LINK_RELATION_CHANGED = "link.relation_changed"
     DISMISSAL_RECORDED = "dismissal.recorded"
     THREAD_CREATED = "thread.created"
+    THREAD_RENAMED = "thread.renamed"
+    THREAD_MERGED = "thread.merged"
     THREAD_MEMBER_ADDED = "thread_member.added"
     THREAD_MEMBER_REMOVED = "thread_member.removed"
     THREAD_MEMBER_RESTORED = "thread_member.restored"
@@ -90,6 +92,8 @@ WORDS: dict[Kind, str] = {
     Kind.LINK_RELATION_CHANGED: "changed the link's relation",
     Kind.DISMISSAL_RECORDED: "dismissed a link suggestion",
     Kind.THREAD_CREATED: "created the thread",
+    Kind.THREAD_RENAMED: "renamed the thread",
+    Kind.THREAD_MERGED: "merged the thread into another",
     Kind.THREAD_MEMBER_ADDED: "added a claim to the thread",
     Kind.THREAD_MEMBER_REMOVED: "removed a claim from the thread",
     Kind.THREAD_MEMBER_RESTORED: "put a claim back in the thread",

@@ -13,12 +13,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from annotate.ingest.pipeline import document_text
+from annotate.linking.links import appearances_of, link
+from annotate.linking.search import ClaimQuery, search
+from annotate.linking.suggest import suggest_links
+from annotate.linking.threads import add_claim as add_to_thread
+from annotate.linking.threads import members as thread_members
+from annotate.linking.threads import merge_threads, merged_into, remove_claim, rename_thread
 from annotate.review.operations import Done
 from annotate.review.queue import QueueFilter, queue_page
 from annotate.store.history import changed_fields, object_history
-from annotate.store.models import Claim, Document, Entity, Mention
+from annotate.store.models import Claim, Document, Entity, Mention, Thread
 from server import views
-from server.deps import CurrentUser, ReviewDep, SessionDep
+from server.deps import CurrentUser, RecordDep, ReviewDep, SessionDep
 
 router = APIRouter(prefix="/api", tags=["api"])
 Kinds = Literal["claims", "mentions"]
@@ -155,6 +161,112 @@ def merge(entity_id: int, body: Merge, review: ReviewDep, if_match: Annotated[st
 def undo(body: Undo, review: ReviewDep):
     """Take back a decision with new decisions restoring the values before it."""
     return run(lambda: review.undo(body.seq))
+
+
+# --- finding and linking claims, threads (annotate.linking: search, suggest, threads) ---------
+# Refusals answer through server/errors.py: 404 missing, 409 stale (with what changed), 422 makes no sense.
+
+
+class ThreadMemberIn(BaseModel):
+    claim_id: int
+    linked: bool = Field(False, description="Also add every claim linked to it, directly or through others.")
+    rationale: str = Field("", max_length=2000)
+
+
+class MemberOut(BaseModel):
+    version: int | None = Field(None, description="The member's version you saw (optional; a newer one is a 409).")
+    rationale: str = Field("", max_length=2000)
+
+
+class Rename(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    version: int | None = Field(None, description="The thread's version you saw; or send If-Match.")
+    rationale: str = Field("", max_length=2000)
+
+
+class ThreadMerge(BaseModel):
+    into: int = Field(description="The thread that receives the claims.")
+    version: int | None = Field(None, description="This thread's version you saw; or send If-Match.")
+    into_version: int | None = None
+    rationale: str = Field("", max_length=2000)
+
+
+@router.get("/search/claims")
+def search_claims(
+    session: SessionDep, user: CurrentUser,
+    q: Annotated[str, Query(max_length=500, description="Words: claims with all of them, else with some.")] = "",
+    entity: Annotated[str, Query(max_length=200, description="A name or alias (or #id); merged and same-named entities count.")] = "",
+    date_from: Annotated[str, Query(description="YYYY, YYYY-MM or YYYY-MM-DD.")] = "",
+    date_to: Annotated[str, Query(description="YYYY, YYYY-MM or YYYY-MM-DD (inclusive).")] = "",
+    dates: Annotated[Literal["any", "event", "published"], Query(description="Which date must be in the range.")] = "any",
+    exclude_document: int | None = None,
+    offset: Annotated[int, Query(ge=0, le=10_000, description="From `next_offset` of the previous page.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict:  # fmt: skip
+    """Claims of all documents by words, entity and date range, best first (by date when no words), a page at a time."""
+    query = ClaimQuery(q.strip(), entity.strip(), date_from.strip(), date_to.strip(), dates, exclude_document)
+    page = search(session, query, offset, limit)
+    found = {a["claim_id"]: a for a in appearances_of(session, page.claim_ids)}
+    return {"results": [found[i] for i in page.claim_ids if i in found], "offset": offset, "next_offset": page.next_offset,
+            "loose": page.loose, "entities": page.entities, "unknown_entity": page.unknown_entity}  # fmt: skip
+
+
+@router.get("/claims/{claim_id}/suggestions")
+def suggestions(claim_id: int, session: SessionDep, user: CurrentUser, top: Annotated[int, Query(ge=1, le=50)] = 5) -> list[dict]:
+    """Claims of other reports likely related to this one, best first, with a relation guess and reasons."""
+    get(session, Claim, claim_id)
+    found = suggest_links(session, claim_id, top=top)
+    shown = {a["claim_id"]: a for a in appearances_of(session, [s.other_id for s in found])}
+    return [{**shown[s.other_id], "score": s.score, "relation": s.relation, "reasons": list(s.reasons)} for s in found if s.other_id in shown]
+
+
+class NewLink(BaseModel):
+    a: int = Field(description="A claim; for `updates`, the newer one.")
+    b: int = Field(description="A claim of another document.")
+    relation: Literal["same_event", "supports", "contradicts", "updates"]
+    rationale: str = Field("", max_length=2000)
+    found_by: str = Field("", max_length=2000, description="The search that found it, kept as evidence.")
+
+
+@router.post("/links", status_code=201)
+def create_link(body: NewLink, user: CurrentUser, record: RecordDep) -> dict:
+    """Link two claims ("a relation b"), e.g. one found with /api/search/claims; the same link again changes nothing."""
+    evidence = ({"found_by": "search", "query": body.found_by},) if body.found_by else ()
+    return link(record.ledger, body.a, body.b, body.relation, user.name, "api", body.rationale, evidence)
+
+
+@router.get("/threads/{thread_id}")
+def thread(thread_id: int, session: SessionDep, user: CurrentUser, response: Response) -> dict:
+    """A thread, its claims with their verdicts, and where it went if it was merged."""
+    found = get(session, Thread, thread_id)
+    response.headers["ETag"] = f'"{found.version}"'
+    return {**row(found), "merged_into": merged_into(session, thread_id),
+            "members": [row(m) for m in thread_members(session, thread_id)]}  # fmt: skip
+
+
+@router.post("/threads/{thread_id}/members", status_code=201)
+def add_thread_member(thread_id: int, body: ThreadMemberIn, user: CurrentUser, record: RecordDep):
+    """Add a claim (with `linked`, it and its linked claims) to a thread; 422 when they are all members already."""
+    return {"added": add_to_thread(record.ledger, thread_id, body.claim_id, user.name, "api", body.rationale, body.linked)}
+
+
+@router.post("/threads/{thread_id}/members/{claim_id}/remove")
+def remove_thread_member(thread_id: int, claim_id: int, body: MemberOut, user: CurrentUser, record: RecordDep):
+    return remove_claim(record.ledger, thread_id, claim_id, user.name, "api", body.rationale, body.version)
+
+
+@router.post("/threads/{thread_id}/rename")
+def rename(thread_id: int, body: Rename, user: CurrentUser, record: RecordDep, if_match: Annotated[str | None, Header()] = None):
+    version = base_version(body.version, if_match)
+    return rename_thread(record.ledger, thread_id, body.name, user.name, "api", version, body.rationale)
+
+
+@router.post("/threads/{thread_id}/merge")
+def merge_thread(thread_id: int, body: ThreadMerge, user: CurrentUser, record: RecordDep,
+                 if_match: Annotated[str | None, Header()] = None):  # fmt: skip
+    """Move every claim of this thread into `into` and mark this one merged; answers the thread merged into."""
+    version = base_version(body.version, if_match)
+    return merge_threads(record.ledger, thread_id, body.into, user.name, "api", version, body.into_version, body.rationale)
 
 
 # Generic routes last: /{kinds}/… would otherwise catch /entities/… and answer 422.

@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from annotate.errors import ClaimtrailError, Conflict
+from annotate.errors import ClaimtrailError, Conflict, Invalid
 from annotate.linking.links import dismiss, link, links_of, unlink
+from annotate.linking.search import ClaimQuery
 from annotate.linking.suggest import relation_between
-from annotate.linking.threads import set_verdict, thread_from_claim
+from annotate.linking.threads import add_claim, merge_threads, remove_claim, rename_thread, set_verdict, thread_from_claim
 from annotate.linking.timeline import entity_timeline, render_svg, thread_timeline
 from annotate.store.models import Claim, ClaimLink, Thread
 from server import link_views, views
@@ -58,6 +59,7 @@ def links_panel(request: Request, claim_id: int, session: SessionDep, templates:
 def add_link(
     request: Request, claim_id: int, other_id: Annotated[int, Form()], relation: Annotated[str, Form()],
     session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+    found_by: Annotated[str, Form(max_length=2000)] = "",
 ):  # fmt: skip
     existing = _pair_link(session, claim_id, other_id)
     if existing is not None:  # the form offered a suggestion, so the pair was unlinked when the reviewer saw it
@@ -66,8 +68,11 @@ def add_link(
                        + ("." if same else f"; nothing saved. Remove it first to link as {relation}."))  # fmt: skip
         return _panel(request, session, templates, claim_id, note, 200 if same else 409)
     a, b = link_views.newer_first(session, claim_id, other_id) if relation == "updates" else (claim_id, other_id)
-    suggestion = relation_between(session, claim_id, other_id)  # its score and reasons: the decision's evidence
-    operation = lambda: link(record.ledger, a, b, relation, user.name, "ui", rationale.strip(), suggestion=suggestion)  # noqa: E731
+    if found_by:  # found by the reviewer's search, not suggested: the search is the evidence
+        suggestion, evidence = None, ({"found_by": "search", "query": found_by},)
+    else:  # its score and reasons: the decision's evidence
+        suggestion, evidence = relation_between(session, claim_id, other_id), ()
+    operation = lambda: link(record.ledger, a, b, relation, user.name, "ui", rationale.strip(), evidence, suggestion)  # noqa: E731
     note, status = _attempt(operation, f"Linked claim #{a} {relation} claim #{b} (link #{{id}}).")
     return _panel(request, session, templates, claim_id, note, status)
 
@@ -116,6 +121,39 @@ def create_thread(
     return RedirectResponse(target, status_code=303)
 
 
+@router.get("/claims/{claim_id}/search")
+def search_claims(
+    request: Request, claim_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser,
+    q: Annotated[str, Query(max_length=500)] = "", entity: Annotated[str, Query(max_length=200)] = "",
+    date_from: str = "", date_to: str = "", dates: Literal["any", "event", "published"] = "any",
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+):  # fmt: skip
+    """Claims of other documents found by words, entity and dates: just the results list (htmx) or the claim page."""
+    claim = views.get_or_404(session, Claim, claim_id)
+    query = ClaimQuery(q.strip(), entity.strip(), date_from.strip(), date_to.strip(), dates, exclude_document=claim.document_id)
+    try:
+        found = link_views.search_results(session, claim_id, query, offset)
+    except Invalid as problem:  # shown in the results list, where the reviewer is looking
+        found = {"query": query, "error": str(problem), "results": [], "page": None}
+    context = {"claim": claim, "found": found, "relations": link_views.relation_choices()}
+    if is_htmx(request):
+        return templates.TemplateResponse(request, "partials/_search_results.html", context)
+    page = {**views.claim_view(session, claim_id), **link_views.links_panel(session, claim_id), "found": found}
+    return templates.TemplateResponse(request, "pages/claim.html", page)
+
+
+@router.post("/claims/{claim_id}/threads")
+def join_thread(
+    request: Request, claim_id: int, thread_id: Annotated[int, Form()], session: SessionDep, templates: TemplatesDep,
+    record: RecordDep, user: CurrentUser, linked: Annotated[bool, Form()] = False, rationale: Why = "",
+):  # fmt: skip
+    """Add this claim (or it and its linked claims) to an existing thread: one transaction."""
+    views.get_or_404(session, Thread, thread_id)
+    operation = lambda: {"n": len(add_claim(record.ledger, thread_id, claim_id, user.name, "ui", rationale.strip(), linked))}  # noqa: E731
+    note, status = _attempt(operation, f"Added {{n}} claim(s) to thread #{thread_id}.")
+    return _panel(request, session, templates, claim_id, note, status)
+
+
 # --- threads -----------------------------------------------------------------------------
 
 
@@ -148,6 +186,56 @@ def verdict(
     operation = lambda: {"n": len(set_verdict(record.ledger, thread_id, claim_id, value, user.name, "ui", rationale.strip(), proof))}  # noqa: E731
     note, status = _attempt(operation, f"Verdict on claim #{claim_id}'s proposition: {value} ({{n}} claim(s) changed).")
     return _thread(request, session, templates, thread_id, axis, note, status)
+
+
+@router.post("/threads/{thread_id}/members")
+def add_member(
+    request: Request, thread_id: int, claim_id: Annotated[int, Form()], session: SessionDep, templates: TemplatesDep,
+    record: RecordDep, user: CurrentUser, linked: Annotated[bool, Form()] = False, rationale: Why = "",
+):  # fmt: skip
+    views.get_or_404(session, Thread, thread_id)
+    operation = lambda: {"n": len(add_claim(record.ledger, thread_id, claim_id, user.name, "ui", rationale.strip(), linked))}  # noqa: E731
+    note, status = _attempt(operation, f"Added {{n}} claim(s) to the thread (claim #{claim_id}{' and its linked claims' if linked else ''}).")
+    return _thread(request, session, templates, thread_id, "event", note, status)
+
+
+@router.post("/threads/{thread_id}/members/{claim_id}/remove")
+def remove_member(
+    request: Request, thread_id: int, claim_id: int, session: SessionDep, templates: TemplatesDep, record: RecordDep,
+    user: CurrentUser, version: Annotated[int | None, Form()] = None, rationale: Why = "",
+):  # fmt: skip
+    views.get_or_404(session, Thread, thread_id)
+    operation = lambda: remove_claim(record.ledger, thread_id, claim_id, user.name, "ui", rationale.strip(), version)  # noqa: E731
+    note, status = _attempt(operation, f"Removed claim #{claim_id} from the thread.")
+    return _thread(request, session, templates, thread_id, "event", note, status)
+
+
+@router.post("/threads/{thread_id}/rename")
+def rename(
+    request: Request, thread_id: int, name: Annotated[str, Form(max_length=200)], version: Annotated[int, Form()],
+    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+):  # fmt: skip
+    views.get_or_404(session, Thread, thread_id)
+    operation = lambda: rename_thread(record.ledger, thread_id, name, user.name, "ui", version, rationale.strip())  # noqa: E731
+    note, status = _attempt(operation, "Renamed the thread “{name}”.")
+    return _thread(request, session, templates, thread_id, "event", note, status)
+
+
+@router.post("/threads/{thread_id}/merge")
+def merge(
+    request: Request, thread_id: int, into: Annotated[int, Form()], version: Annotated[int, Form()],
+    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+):  # fmt: skip
+    """Merge this thread into another; on success the reviewer goes to the thread that holds the claims now."""
+    views.get_or_404(session, Thread, thread_id)
+    operation = lambda: merge_threads(record.ledger, thread_id, into, user.name, "ui", version, rationale=rationale.strip())  # noqa: E731
+    note, status = _attempt(operation, "Merged into thread #{id}.")
+    if status != 200:
+        return _thread(request, session, templates, thread_id, "event", note, status)
+    target = f"/threads/{into}"
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/threads/{thread_id}/timeline.svg")

@@ -77,9 +77,45 @@
   }
 
   function moveSuggestion(step) {
-    var list = suggestionList(linksPanel());
-    var at = list.indexOf(highlighted(linksPanel()));
+    var from = highlighted(linksPanel());
+    if (!from) return;
+    var list = $all(":scope > li.suggestion", from.parentElement); // within its list: the search hits or the suggestions
+    var at = list.indexOf(from);
     highlight(list[Math.min(list.length - 1, Math.max(0, at + step))]);
+  }
+
+  // --- searching any report's claims from the links panel: / focuses, arrows choose, l 1–4 links ---
+
+  function focusSearch() {
+    var box = $(".claim-search input[name=q]", linksPanel() || document);
+    if (!box) return false;
+    box.focus();
+    box.select();
+    return true;
+  }
+
+  // Arrows from the search box go down into its results; inside the panel they move the highlight.
+  function arrowKey(event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return false;
+    var panel = event.target.closest && event.target.closest("section.links");
+    if (!panel) return false;
+    if (event.target.matches("input[name=q]")) {
+      var hit = $(".search-results li.suggestion.current", panel) || $(".search-results li.suggestion", panel);
+      if (!hit || event.key !== "ArrowDown") return false;
+      event.preventDefault();
+      highlight(hit);
+      return true;
+    }
+    if (typing(event.target)) return false;
+    event.preventDefault();
+    moveSuggestion(event.key === "ArrowDown" ? 1 : -1);
+    return true;
+  }
+
+  function joinThread() {
+    var button = $('[data-link-key="t"]', linksPanel() || document);
+    if (button) button.click();
+    else toast("No linked claim's thread to join here.");
   }
 
   function startLink() {
@@ -116,12 +152,12 @@
 
   // l, d (and j/k on a claim page, where they have no candidates to move through). True when the key was ours.
   function suggestionKey(event) {
-    var keys = { l: startLink, d: dismissSuggestion };
+    var keys = { l: startLink, d: dismissSuggestion, t: joinThread, "/": focusSearch };
     if (!$("#workbench")) { keys.j = function () { moveSuggestion(1); }; keys.k = function () { moveSuggestion(-1); }; }
     var action = keys[event.key];
     if (!action || !linksPanel()) return false;
     event.preventDefault();
-    if (!busy || event.key === "j" || event.key === "k") action();
+    if (!busy || "jk/".indexOf(event.key) >= 0) action();
     return true;
   }
 
@@ -207,6 +243,7 @@
       return;
     }
     if (relationKey(event)) return;
+    if (arrowKey(event)) return;
     if (typing(event.target) || $("dialog[open]")) return;
     if (event.key === "?") { event.preventDefault(); showKeys(); return; }
     if (suggestionKey(event)) return;
@@ -278,6 +315,15 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
+    // search results arrived: the first is the one l links; the keyboard stays in the search box until ↓
+    if (event.target.matches && event.target.matches(".search-results")) {
+      var first = $("li.suggestion", event.target);
+      if (first) {
+        suggestionList(event.target.closest(".links")).forEach(function (li) { li.classList.remove("current", "choosing"); });
+        first.classList.add("current");
+      }
+      return;
+    }
     // after linking, dismissing or removing: keep the keyboard in the panel that was swapped
     var panel = event.target.closest && event.target.closest("section.links");
     var next = panel && (highlighted(panel) || $("a, button", panel));

@@ -54,3 +54,66 @@ def test_screenshot_of_a_thread_timeline(sign_in, desk, record, tmp_path):
     page.screenshot(path=str(tmp_path / "thread.png"), full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"the thread page scrolls sideways ({width}px)"
+
+
+KHERSON = [
+    ("KHERSON, Nov 9 (Compass Wire)\n\nThe defence minister ordered troops to pull back across the river from the city of Kherson.", "2022-11-09"),
+    ("KYIV, Nov 10 (Northwatch)\n\nUkrainian officials said they could not yet confirm the pullback from Kherson.", "2022-11-10"),
+    ("KYIV, Nov 11 (Eastbank Daily)\n\nThe last units crossed to the eastern bank of the river, the ministry said.", "2022-11-11"),
+]
+
+
+def kherson_reports(desk) -> list[int]:
+    ids = []
+    for text, day in KHERSON:
+        doc = desk.document(text, f"Kherson {day}")
+        ids.append(desk.claim(doc, text, text.split("\n\n")[1], published=day))
+    return ids
+
+
+def test_a_claim_linked_to_a_thread_member_joins_the_kherson_thread_with_one_key(sign_in, desk, record):
+    from annotate.linking.links import link
+    from annotate.linking.threads import create_thread
+
+    ordered, doubted, crossed = kherson_reports(desk)
+    thread = create_thread(record.ledger, "Kherson withdrawal", [ordered, doubted], "lea", "cli")
+    link(record.ledger, crossed, ordered, "updates", "lea", "cli")
+    page = sign_in("alice").page
+    page.goto(f"/claims/{crossed}")
+    expect(page.locator(f"#links-{crossed} form.offer")).to_contain_text("Kherson withdrawal")
+    expect(page.locator(f"#links-{crossed} ul.linked")).to_contain_text(f"updates #{ordered}")
+    mark = desk.head()
+    page.keyboard.press("t")
+    expect(page.locator(f"#links-{crossed} .flash.ok")).to_contain_text(f"Added 1 claim(s) to thread #{thread['id']}")
+    expect(page.locator(f"#links-{crossed} .threads-of")).to_contain_text("In thread Kherson withdrawal")
+    written = [(d["actor"], d["origin"], d["action"], d["after"]["thread_id"], d["after"]["claim_id"]) for d in desk.decisions_after(mark)]
+    assert written == [("alice", "ui", "thread_member.added", thread["id"], crossed)]
+    page.goto(f"/claims/{ordered}")
+    expect(page.locator(f"#links-{ordered} ul.linked")).to_contain_text(f"updated by #{crossed}")
+
+
+def test_search_with_slash_choose_with_arrows_and_link_with_l_2(sign_in, desk):
+    texts = ["ODESA, Jul 20 (Compass Wire)\n\nPort officials said grain ships were waiting outside the harbour.",
+             "ODESA, Jul 24 (Northwatch)\n\nThe first convoy of grain ships left the harbour under naval escort, officials said."]
+    docs = [desk.document(text, f"Odesa {n}") for n, text in enumerate(texts)]
+    doubted, crossed = (desk.claim(doc, text, text.split("\n\n")[1]) for doc, text in zip(docs, texts))
+    alice = sign_in("alice")
+    page = alice.page
+    page.goto(f"/claims/{doubted}")
+    page.keyboard.press("/")
+    expect(page.locator(f"#links-{doubted} .claim-search input[name=q]")).to_be_focused()
+    page.keyboard.type("convoy naval escort")
+    page.keyboard.press("Enter")
+    hits = page.locator(f"#search-{doubted} li.suggestion")
+    expect(hits.first).to_have_attribute("data-other", str(crossed))
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(f"#search-{doubted} li.suggestion.current")).to_be_focused()
+    mark = desk.head()
+    page.keyboard.press("l")
+    expect(page.locator(f"#search-{doubted} li.suggestion.choosing")).to_have_count(1)
+    page.keyboard.press("2")  # supports
+    expect(page.locator(f"#links-{doubted} .flash.ok")).to_contain_text(f"Linked claim #{doubted} supports claim #{crossed}")
+    [decision] = desk.decisions_after(mark)
+    assert (decision["actor"], decision["action"], decision["after"]["relation"]) == ("alice", "link.created", "supports")
+    assert decision["evidence"] == [{"found_by": "search", "query": "words: convoy naval escort"}]
+    assert alice.errors == []

@@ -192,3 +192,133 @@ def test_entity_timeline_routes_and_the_entity_page_links_to_them(alice, desk, s
     assert data["kind"] == "entity" and data["title"] == "Zaporizhzhia"
     assert alice.get(f"/entities/{town}/timeline.svg?axis=published").headers["content-type"].startswith("image/svg+xml")
     assert alice.get("/entities/9999/timeline.svg").status_code == 404
+
+
+# --- finding a claim by hand, threads that grow, the JSON API -------------------------------------
+
+
+def test_search_in_the_panel_swaps_only_the_results_and_a_link_keeps_the_search_as_evidence(alice, story, ledger):
+    a, b, c = story
+    found = alice.get(f"/claims/{a}/search?q=mayor+reservoir", htmx=True)
+    assert found.status_code == 200 and found.template.name == "partials/_search_results.html"
+    assert found.text.lstrip().startswith(f'<div id="search-{a}"') and "<h3>" not in found.text  # just the list
+    assert sorted(r["other"]["claim_id"] for r in found.context["found"]["results"]) == [b, c]  # never the claim's own report
+    assert "<script>alert(1)" not in found.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in found.text
+    ledger.mark()
+    linked = alice.post(f"/claims/{a}/links", {"other_id": c, "relation": "contradicts", "found_by": "words: mayor reservoir"})
+    assert f"Linked claim #{a} contradicts claim #{c}" in panel(linked)
+    [decision] = ledger.since()
+    assert decision["evidence"] == [{"found_by": "search", "query": "words: mayor reservoir"}]
+    again = alice.get(f"/claims/{a}/search?q=mayor+reservoir", htmx=True)
+    assert {r["other"]["claim_id"]: r["linked"] for r in again.context["found"]["results"]} == {b: None, c: "contradicts"}
+    bad = alice.get(f"/claims/{a}/search?date_from=last+week", htmx=True)
+    assert bad.status_code == 200 and "Not searched: dates are YYYY, YYYY-MM or YYYY-MM-DD" in bad.text
+    plain = alice.get(f"/claims/{a}/search?q=ferry")
+    assert plain.template.name == "pages/claim.html" and f'id="search-{a}"' in plain.text and 'value="ferry"' in plain.text
+
+
+def test_a_link_reads_in_its_direction_on_both_claims(alice, story, record):
+    a, b, c = story
+    link(record.ledger, b, a, "updates", "bob", "ui")  # b, a day newer, updates a
+    link(record.ledger, c, a, "contradicts", "bob", "ui")
+    on_a = alice.get(f"/claims/{a}/links", htmx=True)
+    on_b = alice.get(f"/claims/{b}/links", htmx=True)
+    assert re.search(rf'updated by <a href="/claims/{b}">#{b}</a>', on_a.text)
+    assert re.search(rf'contradicted by <a href="/claims/{c}">#{c}</a>', on_a.text)
+    assert re.search(rf'updates <a href="/claims/{a}">#{a}</a>', on_b.text) and "updated by" not in on_b.text
+    page = alice.get(f"/claims/{a}").text  # the claim's details say it the same way
+    assert f'<dt>Linked</dt><dd>updated by <a href="/claims/{b}">#{b}</a>, contradicted by <a href="/claims/{c}">#{c}</a>' in page
+
+
+def test_a_claim_linked_to_a_thread_member_is_offered_the_thread_and_joins_it_in_one_decision(alice, story, ledger, record):
+    a, b, c = story
+    thread = create_thread(record.ledger, "Ferry", [b], "bob", "ui")
+    assert alice.get(f"/claims/{a}/links", htmx=True).context["offers"] == []
+    link(record.ledger, a, b, "same_event", "bob", "ui")
+    offered = alice.get(f"/claims/{a}/links", htmx=True)
+    assert offered.context["offers"] == [{"id": thread["id"], "name": "Ferry", "via": b}] and 'data-link-key="t"' in offered.text
+    ledger.mark()
+    joined = alice.post(f"/claims/{a}/threads", {"thread_id": thread["id"]})
+    assert f"Added 1 claim(s) to thread #{thread['id']}" in panel(joined) and joined.context["offers"] == []
+    assert ledger.written()[0][:3] == ("alice", "ui", "thread_member.added") and len(ledger.since()) == 1
+    ledger.mark()
+    twice = alice.post(f"/claims/{a}/threads", {"thread_id": thread["id"]})
+    assert twice.status_code == 422 and "already in thread" in twice.text and ledger.since() == []
+    link(record.ledger, c, a, "contradicts", "bob", "ui")
+    ledger.mark()
+    alice.post(f"/claims/{c}/threads", {"thread_id": thread["id"], "linked": "true"})
+    assert [d["after"]["claim_id"] for d in ledger.since()] == [c]  # a and b were members already
+
+
+def test_rename_remove_and_merge_on_the_thread_page(alice, story, ledger, record):
+    a, b, c = story
+    first = create_thread(record.ledger, "Ferry", [a, b], "bob", "ui")
+    second = create_thread(record.ledger, "Reservoir", [c], "bob", "ui")
+    ledger.mark()
+    renamed = alice.post(f"/threads/{first['id']}/rename", {"name": "Dnipro ferry", "version": 1})
+    assert renamed.template.name == "partials/_thread.html" and "Dnipro ferry" in renamed.text
+    stale = alice.post(f"/threads/{first['id']}/rename", {"name": "Something else", "version": 1})
+    assert stale.status_code == 409 and "thread.renamed by alice" in stale.text
+    removed = alice.post(f"/threads/{first['id']}/members/{b}/remove", {})
+    assert "Removed claim" in removed.text and [len(p["appearances"]) for p in removed.context["propositions"]] == [1]
+    itself = alice.post(f"/threads/{first['id']}/merge", {"into": first["id"], "version": 2})
+    assert itself.status_code == 422 and "cannot be merged into itself" in itself.text
+    merged = alice.post(f"/threads/{second['id']}/merge", {"into": first["id"], "version": 1})
+    assert merged.status_code == 204 and merged.headers["HX-Redirect"] == f"/threads/{first['id']}"
+    assert [d["action"] for d in ledger.since()] == ["thread.renamed", "thread_member.removed", "thread.merged",
+                                                      "thread_member.removed", "thread_member.added"]  # fmt: skip
+    gone = alice.get(f"/threads/{second['id']}")
+    assert f'Merged into <a href="/threads/{first["id"]}">' in gone.text and "Rename, merge" not in gone.text
+
+
+@pytest.fixture
+def api(app, record, users):
+    from fastapi.testclient import TestClient
+
+    from annotate import accounts
+
+    with TestClient(app, headers={"Authorization": f"Bearer {accounts.create_api_token(record, 'alice', 'tests')}"}) as client:
+        yield client
+
+
+def test_api_search_pages_and_suggestions(api, story, desk):
+    a, b, c = story
+    first = api.get("/api/search/claims", params={"q": "mayor", "limit": 2}).json()
+    assert [r["claim_id"] for r in first["results"]] != [] and first["next_offset"] == 2
+    rest = api.get("/api/search/claims", params={"q": "mayor", "limit": 2, "offset": 2}).json()
+    assert {r["claim_id"] for r in first["results"] + rest["results"]} == {a, b, c} and rest["next_offset"] is None
+    dated = api.get("/api/search/claims", params={"date_from": "2023-03-03", "date_to": "2023-03-09", "dates": "published"}).json()
+    assert [r["claim_id"] for r in dated["results"]] == [c, b]  # newest first without words
+    assert api.get("/api/search/claims", params={"date_from": "soon"}).status_code == 422
+    suggested = api.get(f"/api/claims/{a}/suggestions", params={"top": 3}).json()
+    assert b in [s["claim_id"] for s in suggested] and all(s["relation"] and s["reasons"] for s in suggested)
+    assert api.get("/api/claims/999/suggestions").status_code == 404
+    made = api.post("/api/links", json={"a": a, "b": c, "relation": "contradicts", "found_by": "words: mayor"})
+    assert made.status_code == 201 and (made.json()["a_id"], made.json()["relation"]) == (a, "contradicts")
+    assert api.post("/api/links", json={"a": a, "b": a, "relation": "supports"}).status_code == 422
+    schema = api.get("/api/openapi.json").json()["paths"]
+    assert "/api/search/claims" in schema and "/api/claims/{claim_id}/suggestions" in schema
+
+
+def test_api_threads_grow_with_versions_and_refusals(api, story, record, ledger):
+    a, b, c = story
+    link(record.ledger, b, c, "supports", "bob", "ui")
+    first = create_thread(record.ledger, "Ferry", [a], "bob", "ui")
+    second = create_thread(record.ledger, "Other", [a], "bob", "ui")
+    ledger.mark()
+    added = api.post(f"/api/threads/{first['id']}/members", json={"claim_id": b, "linked": True, "rationale": "same story"})
+    assert added.status_code == 201 and sorted(m["claim_id"] for m in added.json()["added"]) == [b, c]
+    assert api.post(f"/api/threads/{first['id']}/members", json={"claim_id": b}).status_code == 422
+    assert api.post(f"/api/threads/{first['id']}/rename", json={"name": "Dnipro ferry"}).status_code == 428
+    assert api.post(f"/api/threads/{first['id']}/rename", json={"name": "Dnipro ferry"}, headers={"If-Match": '"1"'}).json()["name"] == "Dnipro ferry"
+    stale = api.post(f"/api/threads/{first['id']}/rename", json={"name": "Ferry again", "version": 1})
+    assert stale.status_code == 409 and stale.json()["current"]["name"] == "Dnipro ferry"
+    assert api.post(f"/api/threads/{first['id']}/members/{c}/remove", json={}).json()["status"] == "removed"
+    assert api.post(f"/api/threads/{first['id']}/members/{c}/remove", json={}).status_code == 404
+    assert api.post(f"/api/threads/{first['id']}/merge", json={"into": first["id"], "version": 2}).status_code == 422
+    merged = api.post(f"/api/threads/{second['id']}/merge", json={"into": first["id"], "version": 1})
+    assert merged.status_code == 200 and merged.json()["id"] == first["id"]
+    shown = api.get(f"/api/threads/{second['id']}").json()
+    assert shown["status"] == "merged" and shown["merged_into"] == first["id"] and shown["members"] == []
+    assert [m["claim_id"] for m in api.get(f"/api/threads/{first['id']}").json()["members"]] == [a, b]
+    assert {d["origin"] for d in ledger.since()} == {"api"} and {d["actor"] for d in ledger.since()} == {"alice"}
