@@ -221,7 +221,7 @@ def remove_from_thread(thread: int, claim: int, why: WhyOption = "", actor: Acto
 @threads_app.command("rename")
 def rename(
     thread: int, name: str,
-    version: Annotated[Optional[int], typer.Option(help="The thread's version you saw; refused if it changed since.")] = None,
+    version: Annotated[int | None, typer.Option(help="The thread's version you saw; refused if it changed since.")] = None,
     why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
 ) -> None:  # fmt: skip
     """Rename a thread."""
@@ -234,7 +234,7 @@ def rename(
 @threads_app.command("merge")
 def merge(
     thread: int, into: int,
-    version: Annotated[Optional[int], typer.Option(help="The merged thread's version you saw; refused if it changed since.")] = None,
+    version: Annotated[int | None, typer.Option(help="The merged thread's version you saw; refused if it changed since.")] = None,
     why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
 ) -> None:  # fmt: skip
     """Merge THREAD into INTO: its claims move (with their verdicts), THREAD is marked merged."""
