@@ -7,11 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
 from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
-from annotate.errors import NotFound
-from annotate.store.models import Claim, Document
 
 links_app = typer.Typer(no_args_is_help=True, help="Links between claims of different documents: suggest, evaluate, review.")
 threads_app = typer.Typer(no_args_is_help=True, help="Threads: named stories of linked claims, with verdicts and timelines.")
@@ -46,6 +43,10 @@ def suggest(
 
 
 def _spans(session) -> dict[int, dict]:
+    from sqlalchemy import select
+
+    from annotate.store.models import Claim, Document
+
     query = select(Claim.id, Document.file_name, Claim.start, Claim.end).join(Document, Document.id == Claim.document_id)
     return {row.id: {"doc": row.file_name, "start": row.start, "end": row.end} for row in session.execute(query)}
 
@@ -151,7 +152,7 @@ def add(
     """Link two claims (a decision in the ledger)."""
     from annotate.linking.links import link
 
-    made = _decide(lambda: link(open_record(db).ledger, a, b, relation, _actor(actor), "cli", rationale=why))
+    made = link(open_record(db).ledger, a, b, relation, _actor(actor), "cli", rationale=why)
     console.print(f"link {made['id']}: claim {a} {relation} claim {b}", highlight=False)
 
 
@@ -160,7 +161,7 @@ def remove(link_id: int, why: WhyOption, actor: ActorOption = None, db: DbOption
     """Remove a link (the removal is a decision; the link's history stays)."""
     from annotate.linking.links import unlink
 
-    _decide(lambda: unlink(open_record(db).ledger, link_id, _actor(actor), "cli", rationale=why))
+    unlink(open_record(db).ledger, link_id, _actor(actor), "cli", rationale=why)
     console.print(f"link {link_id} removed", highlight=False)
 
 
@@ -169,7 +170,7 @@ def dismiss(claim: int, other: int, why: WhyOption = "", actor: ActorOption = No
     """Dismiss a suggestion: this pair is not suggested again."""
     from annotate.linking.links import dismiss as record_dismissal
 
-    _decide(lambda: record_dismissal(open_record(db).ledger, claim, other, _actor(actor), "cli", rationale=why))
+    record_dismissal(open_record(db).ledger, claim, other, _actor(actor), "cli", rationale=why)
     console.print(f"dismissed: claim {claim} ↔ claim {other}", highlight=False)
 
 
@@ -192,7 +193,7 @@ def create(
     if linked:
         with record.session() as session:
             ids = sorted({c for start in claim for c in component(session, start)})
-    thread = _decide(lambda: create_thread(record.ledger, name, ids, _actor(actor), "cli", description, rationale=why))
+    thread = create_thread(record.ledger, name, ids, _actor(actor), "cli", description, rationale=why)
     console.print(f"thread {thread['id']}: {name} ({len(ids)} claims)", highlight=False, markup=False)
 
 
@@ -251,8 +252,8 @@ def verdict(thread: int, claim: int, value: Annotated[str, typer.Argument(metava
     """Set the thread's verdict on a claim's proposition: unassessed, corroborated, contested, refuted, unverifiable."""
     from annotate.linking.threads import set_verdict
 
-    changed = _decide(lambda: set_verdict(open_record(db).ledger, thread, claim, value, _actor(actor), "cli",
-                                          rationale=why, evidence=tuple({"claim": e} for e in evidence)))  # fmt: skip
+    changed = set_verdict(open_record(db).ledger, thread, claim, value, _actor(actor), "cli",
+                          rationale=why, evidence=tuple({"claim": e} for e in evidence))  # fmt: skip
     console.print(f"{len(changed)} claim(s) now {value}", highlight=False)
 
 
@@ -270,7 +271,7 @@ def show(
         err.print(f"error: --format {format}: json or svg", markup=False)
         raise typer.Exit(2)
     with open_record(db).session() as session:
-        data = _decide(lambda: thread_timeline(session, thread, axis))
+        data = thread_timeline(session, thread, axis)
     typer.echo(render_svg(data) if format == "svg" else json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -294,14 +295,6 @@ def suggest_threads(
         thread = create_thread(record.ledger, group["name"], group["claim_ids"], _actor(actor), "cli",
                                rationale="a linked group of claims not yet in a thread")  # fmt: skip
         console.print(f"thread {thread['id']}: {group['name']} ({len(group['claim_ids'])} claims)", highlight=False, markup=False)
-
-
-def _decide(action):
-    try:
-        return action()
-    except (ValueError, NotFound) as problem:
-        err.print(f"error: {problem}", markup=False, highlight=False)
-        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
