@@ -50,6 +50,10 @@ class ClaimCandidate:
     event_date: str | None  # "YYYY-MM-DD", "YYYY-MM" or "start/end"
     event_date_span: tuple[int, int] | None
     entities: tuple[str, ...]
+    # Who passed the claim on, nearest the claimant first, the publisher last ("A reports
+    # that B said C": claimant B, relayed by A); empty when the claimant is the publisher.
+    relayed_by: tuple[str, ...] = ()
+    event_date_inferred: bool = False  # no date in the text: the day of the statement
 
 
 @runtime_checkable

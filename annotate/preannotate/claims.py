@@ -10,7 +10,7 @@ from .attribution import Attribution, find_attribution
 from .base import ClaimCandidate, reason
 from .clauses import split_clauses
 from .context import NAMED, ClaimContext, skippable
-from .eventdate import event_date
+from .eventdate import EventDate, Timeline
 from .found import Found
 from .headlines import headline, source_line
 from .hedging import hedges, negated
@@ -23,7 +23,7 @@ __all__ = ["ClaimContext", "find_claims"]
 
 
 def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
-    speakers = Speakers()
+    speakers, timeline = Speakers(), Timeline()
     speakers.default = next(filter(None, (source_line(ctx, s) for s in ctx.segments if s.kind == "heading")), None)
     out: list[ClaimCandidate] = []
     for seg in ctx.segments:
@@ -32,24 +32,25 @@ def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
         if seg.ends_colon:
             speakers.introduce(ctx, seg)
         elif seg.kind == "heading":
-            out += _headline_claim(ctx, seg)
+            out += _headline_claim(ctx, seg, timeline)
         elif not skippable(ctx, seg):
             for part in split_clauses(ctx.text, ctx.lower, seg, ctx.within(seg.start, seg.end)):
-                out.append(_sentence_claim(ctx, part, speakers))
+                out.append(_sentence_claim(ctx, part, speakers, timeline))
     return out
 
 
-def _headline_claim(ctx: ClaimContext, seg: Segment) -> list[ClaimCandidate]:
+def _headline_claim(ctx: ClaimContext, seg: Segment, timeline: Timeline) -> list[ClaimCandidate]:
     hit = headline(ctx, seg)
     if hit is None:
         return []
     name = ctx.name(hit.who)
     why = f"headline attributed to {name}" if hit.verb is None else f"headline: {name} {hit.verb}"
     speaker = (name, (hit.who.start, hit.who.end), hit.verb)
-    return [_candidate(ctx, hit.start, hit.end, hit.score, "claim.headline", why, speaker, hit.content)]
+    when = timeline.resolve(ctx.within(hit.start, hit.end), ctx, hit.start, hit.end, hit.content, name == ctx.publisher)
+    return [_candidate(ctx, hit.start, hit.end, hit.score, "claim.headline", why, speaker, when)]
 
 
-def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers) -> ClaimCandidate:
+def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timeline: Timeline) -> ClaimCandidate:
     ents = ctx.within(seg.start, seg.end)
     att = find_attribution(ctx.text, ctx.lower, seg.start, seg.end, ents)
     claimant, span = speakers.claimant(ctx, att)
@@ -65,7 +66,9 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers) -> Clai
     if seg.takeaway:
         score, pid, why = max(score, 0.85), "claim.takeaway", f"Key Takeaways bullet; {why}"
     speakers.remember(ctx, seg, ents, att, claimant)
-    return _candidate(ctx, seg.start, seg.end, score, pid, why, (claimant, span, verb), att.content if att else None, hedge, ents)
+    content = att.content if att else None
+    when = timeline.resolve(ents, ctx, seg.start, seg.end, content, claimant == ctx.publisher)
+    return _candidate(ctx, seg.start, seg.end, score, pid, why, (claimant, span, verb), when, hedge, ents)
 
 
 def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, claimant: str | None, hedge: tuple[str, ...]) -> tuple[float, str, str]:
@@ -88,13 +91,12 @@ def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, c
     return 0.3, "claim.plain", "a body sentence"
 
 
-def _candidate(ctx: ClaimContext, start: int, end: int, score: float, pid: str, why: str, speaker, content, hedge=None, ents=None) -> ClaimCandidate:
-    """speaker = (claimant, claimant span, reporting verb)."""
+def _candidate(ctx: ClaimContext, start: int, end: int, score: float, pid: str, why: str, speaker, when: EventDate, hedge=None, ents=None) -> ClaimCandidate:
+    """speaker = (claimant, claimant span, reporting verb); when = the event date."""
     claimant, claimant_span, verb = speaker
     s = ctx.text[start:end]
     ents = ctx.within(start, end) if ents is None else ents
     hedge = hedges(s) if hedge is None else hedge
-    date_f = event_date(ents, ctx, start, content)
     return ClaimCandidate(
         start=start,
         end=end,
@@ -107,7 +109,8 @@ def _candidate(ctx: ClaimContext, start: int, end: int, score: float, pid: str, 
         hedged=bool(hedge),
         hedges=hedge,
         negated=negated(s),
-        event_date=date_f.canonical if date_f else None,
-        event_date_span=(date_f.start, date_f.end) if date_f else None,
+        event_date=when.value,
+        event_date_span=when.span,
         entities=tuple(dict.fromkeys(ctx.name(f) for f in ents if f.label in NAMED)),
+        event_date_inferred=when.inferred,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from .found import Found
 from .segment import Segment
@@ -26,11 +27,15 @@ class ClaimContext:
     segments: list[Segment]
     entities: list[Found]
     publisher: str | None
+    published: date | None = None  # the day relative dates count from (dates.reference_date)
     starts: list[int] = field(init=False)
     unit_sizes: dict[int, int] = field(init=False)
     lower: str = field(init=False)
 
     def __post_init__(self) -> None:
+        # "UNN (Ukrainian News Agency)", "Reuters (copy on ...)": the outlet speaks, not the note.
+        if self.publisher and "(" in self.publisher and not self.publisher.startswith("("):
+            self.publisher = self.publisher.split("(", 1)[0].strip()
         self.lower = ascii_lower(self.text)
         self.starts = [f.start for f in self.entities]
         self.unit_sizes = {}

@@ -159,6 +159,8 @@ _GROUPS = _group_names()
 
 
 _LOOKING_AHEAD = re.compile(r"\b(?:will|would|shall|starting|from|next|until|by|scheduled|plans? to|is to|are to)\b[^.;]*$", re.I)
+# "... will be dropped, Peskov said on Saturday": the weekday dates the past statement.
+_SAID_JUST_BEFORE = re.compile(r"\b(?:said|told|wrote|stated|announced|reported|claimed|added|confirmed|declared)\s+(?:\w+\s+)?$", re.I)
 
 
 def _mention(m: re.Match[str], published: date | None) -> DateMention | None:
@@ -166,7 +168,8 @@ def _mention(m: re.Match[str], published: date | None) -> DateMention | None:
     groups = {slot: m.group(full) for slot, full in _GROUPS[index] if m.group(full) is not None}
     pid = _FORMS[index][0]
     if pid == "date.weekday":
-        groups["future"] = bool(_LOOKING_AHEAD.search(m.string, max(0, m.start() - 60), m.start()))
+        ahead = _LOOKING_AHEAD.search(m.string, max(0, m.start() - 60), m.start())
+        groups["future"] = bool(ahead) and not _SAID_JUST_BEFORE.search(m.string, max(0, m.start() - 30), m.start())
     iso = resolve(groups, pid, published)
     if iso == "":
         return None  # matched but not a date (e.g. "June 45")
@@ -291,9 +294,30 @@ def parse_iso(value: str | None) -> date | None:
         return None
 
 
+# "MOSCOW, June 6. /TASS/." or "KYIV, Ukraine, Aug 7 (Reuters) -": a place in capitals,
+# then the day the story was filed.
+_DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z .'-]{2,}(?:,\s+[A-Z][\w .'-]{1,30})?,\s+(?=[A-Z0-9])", re.M)
+MAX_DATELINE_LAG = 7  # days a dateline may precede the publication date
+
+
+def dateline_date(text: str, published: date | None) -> date | None:
+    """The day in a dateline near the top of the text, resolved against the publication date."""
+    for m in _DATELINE.finditer(text, 0, 3000):
+        mention = next(iter(find_dates(text[m.end() : m.end() + 40], published)), None)
+        if mention and mention.start == 0 and mention.iso and len(mention.iso) == 10:
+            return parse_iso(mention.iso)
+    return None
+
+
 def reference_date(published: str | None, text: str) -> date | None:
-    """The publication date, or else the first full date in the document's header."""
+    """The day relative dates count from: a dateline's day when it fits the publication
+    date (a story filed the day before it went online), else the publication date, else
+    the first full date in the document's header."""
     ref = parse_iso(published)
+    exact = ref is not None and len(published.strip()) >= 10
+    line = dateline_date(text, ref)
+    if line is not None and (not exact or 0 <= (ref - line).days <= MAX_DATELINE_LAG):
+        return line
     if ref is not None:
         return ref
     for mention in find_dates(text[:1500], None):

@@ -1,9 +1,20 @@
-"""Which of a claim's dates is the date of the event it reports."""
+"""When the event a claim reports happened.
+
+In order: a date written in the claim ("on April 5"; in the reported content first), a
+relative day ("said Tuesday", "Saturday's blast", "a day earlier") counted from the
+publication date or the previous claim's day; else, marked as inferred, the last calendar
+day the text wrote before the claim (a report on a past event names its day once), or
+the day of the statement itself: the publication date. A claim with no day at all gets
+none: the author's own forecast ("will take weeks") or a state held "since" some time.
+"""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from .context import ClaimContext
+from .dates import WEEKDAYS
 from .found import Found
 
 # Weight by the words before a date: "on April 5" names the event's day; "ahead of
@@ -13,10 +24,60 @@ _DATE_WEIGHT = [
     (re.compile(r"\bon\s+(?:the\s+)?$|^the night", re.I), 3),
     (re.compile(r"\b(?:in|during|late|early|mid|throughout)\s+(?:the\s+)?$", re.I), 2),
 ]
+_SINCE = re.compile(r"\b(?:since|for)\s+(?:the\s+)?$", re.I)
+# A weekday without "on" ("said Tuesday", "Saturday's explosion", "earlier Wednesday"):
+# dates.py leaves these out as entities (the gold has no weekdays), the event date wants them.
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:'s|’s)?\b")
+# "a day earlier", "the day before", "the previous day": one day before the last day named.
+_DAY_BEFORE = re.compile(r"\b(?:(?:a|one)\s+day\s+(?:earlier|before)|the\s+(?:day\s+before|previous\s+day|preceding\s+day))\b", re.I)
+_SAME_DAY = re.compile(r"\bearlier\s+(?:in\s+the\s+day|today|this\s+morning)\b", re.I)
+# The author's forecast: "will", "is expected to" with no one saying so.
+_FORECAST = re.compile(r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to)\b", re.I)
+_DURATION = re.compile(r"\b(?:has|have)\s+(?:\w+\s+){0,3}?(?:been\s+)?\w+.*\bfor\s+(?:months|years|weeks|decades)\b", re.I)
+_CALENDAR_DAY = ("date.day", "date.full", "date.iso")  # written days, not "Friday" or "today"
+MAX_WEEKDAY_AGE = 6  # days back a bare weekday may point
+
+
+@dataclass(frozen=True)
+class EventDate:
+    value: str | None  # "YYYY-MM-DD", "YYYY-MM" or "start/end"
+    span: tuple[int, int] | None  # where the text says it; None when inferred
+    inferred: bool = False  # True: not written, the day of the statement (publication)
+
+
+NONE = EventDate(None, None)
+
+
+@dataclass
+class Timeline:
+    """What earlier sentences tell later ones: the last day the text named."""
+
+    last_day: date | None = None
+
+    def resolve(self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, own_voice: bool) -> EventDate:
+        written = _written(ents, ctx, start, content)
+        if written is not None:
+            self._note(written.value)
+            return written
+        relative = _relative(ctx, start, end, self.last_day or ctx.published)
+        if relative is not None:
+            self._note(relative.value)
+            return relative
+        if ctx.published is None or _undated(ents, ctx, start, end, own_voice):
+            return NONE
+        named = _last_named_day(ctx, start)
+        if named is not None:
+            return EventDate(named.canonical, (named.start, named.end), inferred=True)
+        self.last_day = ctx.published
+        return EventDate(ctx.published.isoformat(), None, inferred=True)
+
+    def _note(self, value: str | None) -> None:
+        if value and len(value) == 10:
+            self.last_day = date.fromisoformat(value)
 
 
 def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: tuple[int, int] | None) -> Found | None:
-    """The date the claim is about: in the reported content if it has one, "on X" first.
+    """The date entity the claim is about: in the reported content if it has one, "on X" first.
 
     Only dates with at least a month count; a bare year or "the spring" is no event date.
     """
@@ -29,3 +90,42 @@ def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: tuple[
         if weight > best_weight:
             best, best_weight = f, weight
     return best if best_weight > 0 else None
+
+
+def _written(ents, ctx, start, content) -> EventDate | None:
+    f = event_date(ents, ctx, start, content)
+    return EventDate(f.canonical, (f.start, f.end)) if f else None
+
+
+def _relative(ctx: ClaimContext, start: int, end: int, anchor: date | None) -> EventDate | None:
+    """A weekday or "the day before" in text[start:end], counted back from `anchor`."""
+    if anchor is None:
+        return None
+    if m := _DAY_BEFORE.search(ctx.text, start, end):
+        return EventDate((anchor - timedelta(days=1)).isoformat(), m.span())
+    if (m := _SAME_DAY.search(ctx.text, start, end)) and ctx.published:
+        return EventDate(ctx.published.isoformat(), m.span())
+    if (m := _WEEKDAY.search(ctx.text, start, end)) and ctx.published:
+        back = (ctx.published.weekday() - WEEKDAYS.index(m.group(1).lower())) % 7
+        if back <= MAX_WEEKDAY_AGE:
+            return EventDate((ctx.published - timedelta(days=back)).isoformat(), m.span(1))
+    return None
+
+
+def _last_named_day(ctx: ClaimContext, start: int) -> Found | None:
+    """The last calendar day written before the claim ("on July 29"), not after publication:
+    a report on a past event names its day once and then goes on about it."""
+    latest = ctx.published.isoformat()
+    for f in reversed(ctx.before(start)):
+        if f.label == "DATE" and f.pid in _CALENDAR_DAY and f.canonical and len(f.canonical) == 10:
+            return f if f.canonical <= latest else None
+    return None
+
+
+def _undated(ents: list[Found], ctx: ClaimContext, start: int, end: int, own_voice: bool) -> bool:
+    """No day applies: a state held "since" a time or "for months", or the author's forecast."""
+    for f in ents:
+        if f.label == "DATE" and _SINCE.search(ctx.text, max(start, f.start - 12), f.start):
+            return True
+    text = ctx.text[start:end]
+    return bool(_DURATION.search(text)) or (own_voice and bool(_FORECAST.search(text)))

@@ -57,7 +57,7 @@ class RulesAnnotator:
         ref = reference_date(doc.published, text)
         found = find_entities(spacy_doc, gaz, matcher, ref)
         publisher = _publisher(doc, gaz, found, text)
-        ctx = ClaimContext(doc.text, text, spacy_doc.user_data["segments"], found, publisher)
+        ctx = ClaimContext(doc.text, text, spacy_doc.user_data["segments"], found, publisher, ref)
         claims = find_claims(ctx)
         entities = [self._entity(doc.text, f) for f in found]
         return self._keep(entities, doc), self._keep([self._demote(c) for c in claims], doc)

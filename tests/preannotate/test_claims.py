@@ -284,6 +284,6 @@ def test_a_headline_acronym_expands_to_the_name_the_text_gives(annotate):
     text = "Shelling of Kupiansk intensifies – KMG\n\nThe Kharkiv Monitoring Group (KMG) recorded 40 strikes on the town on 3 May."
     _, claims = annotate(text, published="2024-05-04")
     assert [(c.claimant, c.event_date) for c in claims] == [
-        ("Kharkiv Monitoring Group", None),
+        ("Kharkiv Monitoring Group", "2024-05-04"),  # undated headline: the day it was published
         ("Kharkiv Monitoring Group", "2024-05-03"),
     ]
