@@ -24,7 +24,8 @@ _STRONG = (
     "urged|explained|explains|responded|mentioned|predicted|speculated|reiterated|disclosed|"
     "signaled|signalled|forecast|amplified|recommended|hinted|implied|boasted|complained|"
     "criticized|criticised|rejected|rejects|praised|mocked|celebrated|welcomed|condemned|"
-    "blamed|questioned|ridiculed|documented|recorded|verified|"
+    "blamed|questioned|ridiculed|documented|recorded|verified|clarified|underlined|specified|"
+    "(?:attempted|tried|sought)\\s+to\\s+(?:blame|deny|claim|portray)|"
     "called\\s+(?:for|on)|calls\\s+(?:for|on)|"
     "continues\\s+to\\s+(?:deny|claim|insist)|continued\\s+to\\s+(?:deny|claim|insist)"
 )
@@ -136,6 +137,11 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
 
 def _according(text: str, verb_span: tuple[int, int], end: int, entities: list[Found]) -> Attribution:
     subject = _first_after(entities, verb_span[1], end)
+    phrase = _phrase_after(text, verb_span[1], end)
+    if subject is not None and subject.label != "PERSON" and phrase:
+        # "according to Russian Chief of General Staff Valery Gerasimov": the person, not his title's body
+        people = [f for f in entities if phrase[0] <= f.start and f.end <= phrase[1] and f.label == "PERSON"]
+        subject = people[0] if people else subject
     free = None if subject else _phrase_after(text, verb_span[1], end)
     return Attribution("according to", verb_span, "according", subject, free, None, None, None)
 
@@ -270,6 +276,8 @@ def _subject_chunk(text: str, region: int, verb: int, entities: list[Found]) -> 
         piece = text[start:end].strip()
         if _describes(piece) and i > 0 and _ends_in_name(text, bounds[i - 1], entities):
             continue  # "Kostyantyn Mashovets, a military observer, stated": the name speaks
+        if piece[:1].islower() and i > 0 and _ends_in_person(text, bounds[i - 1], entities):
+            continue  # "Valerii Zaluzhnyi, commander-in-chief of the Armed Forces, said"
         if piece and not _APPOSITIVE.match(piece) and not _PREDICATE.match(piece):
             offset = _skip_lead_in(text, start, end)
             if text[offset:end].strip():  # not just "however"
@@ -279,8 +287,8 @@ def _subject_chunk(text: str, region: int, verb: int, entities: list[Found]) -> 
 
 def _describes(piece: str) -> bool:
     """An appositive describing the name before it: "the founder of ...", "spokesperson for ..."."""
-    first = piece.split()[0].lower() if piece.split() else ""
-    return bool(_DESCRIPTION.match(piece)) or first in ROLES
+    first = piece.split()[0] if piece.split() else ""
+    return bool(_DESCRIPTION.match(piece)) or first.lower() in ROLES
 
 
 def _skip_lead_in(text: str, start: int, end: int) -> int:
@@ -298,6 +306,11 @@ def _ends_in_name(text: str, chunk: tuple[int, int], entities: list[Found]) -> b
         return named[0].label in ("PERSON", "ORG", "MILITARY_UNIT")
     words = text[chunk[0] : chunk[1]].split()
     return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
+def _ends_in_person(text: str, chunk: tuple[int, int], entities: list[Found]) -> bool:
+    end = chunk[0] + len(text[chunk[0] : chunk[1]].rstrip())
+    return any(f.end == end and f.label == "PERSON" for f in entities)
 
 
 def _first_phrase(text: str, region: int, verb: int) -> tuple[int, int]:

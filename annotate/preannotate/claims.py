@@ -6,6 +6,9 @@ number), a claimant, hedges, negation, an event date and the entities it names.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
+from . import relay
 from .attribution import Attribution, find_attribution
 from .base import ClaimCandidate, reason
 from .clauses import split_clauses
@@ -15,7 +18,7 @@ from .found import Found
 from .headlines import headline, source_line
 from .hedging import hedges, negated
 from .segment import Segment
-from .speakers import Speakers
+from .speakers import Speakers, credit_back
 
 _ESTIMATIVE = {"likely", "unlikely", "probably", "possibly", "may", "might", "could", "appears", "appear", "seems", "assess", "assesses", "assessed"}
 
@@ -36,7 +39,7 @@ def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
         elif not skippable(ctx, seg):
             for part in split_clauses(ctx.text, ctx.lower, seg, ctx.within(seg.start, seg.end)):
                 out.append(_sentence_claim(ctx, part, speakers, timeline))
-    return out
+    return credit_back(ctx, out)
 
 
 def _headline_claim(ctx: ClaimContext, seg: Segment, timeline: Timeline) -> list[ClaimCandidate]:
@@ -47,12 +50,16 @@ def _headline_claim(ctx: ClaimContext, seg: Segment, timeline: Timeline) -> list
     why = f"headline attributed to {name}" if hit.verb is None else f"headline: {name} {hit.verb}"
     speaker = (name, (hit.who.start, hit.who.end), hit.verb)
     when = timeline.resolve(ctx.within(hit.start, hit.end), ctx, hit.start, hit.end, hit.content, name == ctx.publisher)
-    return [_candidate(ctx, hit.start, hit.end, hit.score, "claim.headline", why, speaker, when)]
+    cand = _candidate(ctx, hit.start, hit.end, hit.score, "claim.headline", why, speaker, when)
+    return [replace(cand, relayed_by=relay.chain(ctx, hit.start, hit.end, [], name))]
 
 
 def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timeline: Timeline) -> ClaimCandidate:
     ents = ctx.within(seg.start, seg.end)
     att = find_attribution(ctx.text, ctx.lower, seg.start, seg.end, ents)
+    outer = None
+    if reported := relay.inner(ctx, att, ents):  # "X has admitted ..., CNN reports": X's claim
+        outer, att = speakers.claimant(ctx, att)[0], reported
     claimant, span = speakers.claimant(ctx, att)
     hedge = hedges(ctx.text[seg.start : seg.end])
     score, pid, why = _base_score(ents, ctx, att, claimant, hedge)
@@ -68,7 +75,8 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timelin
     speakers.remember(ctx, seg, ents, att, claimant)
     content = att.content if att else None
     when = timeline.resolve(ents, ctx, seg.start, seg.end, content, claimant == ctx.publisher)
-    return _candidate(ctx, seg.start, seg.end, score, pid, why, (claimant, span, verb), when, hedge, ents)
+    cand = _candidate(ctx, seg.start, seg.end, score, pid, why, (claimant, span, verb), when, hedge, ents)
+    return replace(cand, relayed_by=relay.chain(ctx, seg.start, seg.end, ents, claimant, outer))
 
 
 def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, claimant: str | None, hedge: tuple[str, ...]) -> tuple[float, str, str]:

@@ -83,8 +83,11 @@ def claim_match(gold: dict, cand: dict) -> bool:
 
 
 def _same_claimant(a: str | None, b: str | None) -> bool:
-    """Equal ignoring case and spacing, or two names of one gazetteer entity ("ISW")."""
-    return _claimant_key(a) == _claimant_key(b)
+    """Equal ignoring case and spacing, or two names of one gazetteer entity ("ISW"), or of
+    one person (claimants.same_claimant: transliterations, a surname alone)."""
+    from .claimants import same_claimant
+
+    return _claimant_key(a) == _claimant_key(b) or same_claimant(a, b)
 
 
 def _claimant_key(name: str | None) -> str | None:

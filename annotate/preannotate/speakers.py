@@ -9,9 +9,10 @@ else belongs to the source named on a "Source:" line or to the publisher.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .attribution import Attribution
+from .claimants import authorities, tidy
 from .context import NAMED, ClaimContext
 from .found import Found
 from .lexicon import ROLES
@@ -39,6 +40,12 @@ _COMMENTARY = re.compile(
 )
 
 
+_PERSONAL = ("he", "she", "him", "her")
+_PRONOUN_OBJECTS = frozenset("him her them it".split())
+# "The October assessment claimed", "The statement said": a document speaks for its author.
+_DOCUMENT_SUBJECT = re.compile(r"(?:the|this|that|its|their|his|her)\s+(?:\w+\s+)?(?:assessment|statement|report|update|message|post)$", re.I)
+
+
 @dataclass
 class Speakers:
     """What earlier sentences tell later ones."""
@@ -56,11 +63,14 @@ class Speakers:
         if att is None:
             return None, None
         if att.subject is not None:
-            return ctx.name(att.subject), (att.subject.start, att.subject.end)
+            span = (att.subject.start, att.subject.end)
+            if att.subject.label in ("GPE", "NORP"):  # "Ukraine has accused": its authorities
+                return authorities(ctx.name(att.subject)) or ctx.name(att.subject), span
+            return ctx.name(att.subject), span
         if att.pronoun == "we":
             return ctx.publisher, None
         if att.pronoun:
-            return (self.last_speaker if att.pronoun in ("he", "she") else self.last_claimant), None
+            return (self.last_speaker if att.pronoun in _PERSONAL else self.last_claimant), None
         if att.free_subject:
             return self._unnamed(ctx, att.free_subject)
         return None, None
@@ -71,12 +81,22 @@ class Speakers:
             return ctx.publisher, None  # "Our findings suggest"
         if _EVIDENCE.match(name):
             return None, None
-        return self._antecedent(ctx, name, span[0]) or name, span
+        if name.lower() in _PRONOUN_OBJECTS:  # "according to him"
+            return (self.last_speaker if name.lower() in _PERSONAL else self.last_claimant), None
+        if _DOCUMENT_SUBJECT.match(name) and self.last_claimant:
+            return self.last_claimant, None  # "The October assessment claimed": its author's
+        found = self._antecedent(ctx, name, span[0]) or authorities(name)
+        return found or tidy(name), span
 
     def _antecedent(self, ctx: ClaimContext, name: str, before: int) -> str | None:
         """ "The source" after "a Ukrainian security source"; "the Mission" after the
         "UN Human Rights Monitoring Mission in Ukraine": the same speaker again."""
         words = name.split()
+        if len(words) == 3 and words[0].lower() == "the" and self.last_claimant:
+            # "the defence ministry" after the "Russian Ministry of Defense" spoke
+            said = set(tidy(self.last_claimant).lower().replace("defence", "defense").split())
+            if {w.lower().replace("defence", "defense") for w in words[1:]} <= said:
+                return self.last_claimant
         if len(words) != 2 or words[0].lower() != "the":
             return None
         head = words[1].lower()
@@ -148,3 +168,35 @@ class Speakers:
         """ "To quote the ISW's Key Takeaways on 3 June:" names who says the bullets below."""
         named = [f for f in ctx.within(seg.start, seg.end) if f.label in ("ORG", "PERSON")]
         self.intro = ctx.name(named[0]) if named else None
+
+
+# "This was stated by Commander-in-Chief Oleksandr Syrskyi": the sentences before it in
+# its paragraph were the speaker's, though written in the outlet's voice.
+_STATED_BY = re.compile(
+    r"(?:this|that|these|it|such)\s+(?:\w+\s+)?(?:was|were|has\s+been|have\s+been|is)\s+(?:stated|said|reported|announced|noted|declared|written)\s+by\b"
+)
+
+
+def credit_back(ctx: ClaimContext, claims: list) -> list:
+    """Give the claims a "This was stated by X" sentence closes the speaker it names."""
+    out = list(claims)
+    for i, cand in enumerate(claims):
+        m = _STATED_BY.match(ctx.lower, cand.start)
+        if not m:
+            continue
+        named = [f for f in ctx.within(m.end(), cand.end) if f.label in ("PERSON", "ORG", "MILITARY_UNIT")]
+        if not named:
+            continue
+        people = [f for f in named if f.label == "PERSON"]
+        speaker = ctx.name((people or named)[0])
+        unit, relayed = _unit_of(ctx, cand.start), tuple(p for p in [ctx.publisher] if p and p != speaker)
+        out[i] = replace(cand, claimant=speaker, relayed_by=relayed)
+        j = i - 1
+        while j >= 0 and _unit_of(ctx, claims[j].start) == unit and claims[j].claimant == ctx.publisher:
+            out[j] = replace(claims[j], claimant=speaker, relayed_by=relayed)
+            j -= 1
+    return out
+
+
+def _unit_of(ctx: ClaimContext, pos: int) -> int | None:
+    return next((s.unit for s in ctx.segments if s.start <= pos < max(s.end, s.start + 1)), None)

@@ -88,7 +88,7 @@ def test_an_unnamed_source_is_a_free_text_claimant(annotate):
 
 def test_according_to(annotate):
     _, [claim] = annotate("Buses leave twice a week, according to the regional administration.")
-    assert claim.claimant == "the regional administration"
+    assert claim.claimant == "regional administration"  # described, as reviewers write it: no article
     assert claim.reason.startswith("claim.according")
 
 
@@ -196,7 +196,7 @@ def test_a_speaker_after_the_content(annotate):
         "Drones struck a fuel depot in Russia's Bryansk region overnight, a Ukrainian security source said on Friday.",
         published="2023-11-03",
     )
-    assert claim.claimant == "a Ukrainian security source"
+    assert claim.claimant == "Ukrainian security source"
 
 
 def test_a_name_with_a_description_speaks(annotate):
@@ -214,7 +214,7 @@ def test_passives_relative_clauses_and_nouns_are_not_speakers(annotate):
         "Commanders decided to hold the town despite Russian claims that it was surrounded.",
         publisher="Example News",
     )
-    assert [c.claimant for c in claims] == ["the regional administration", "Example News", "Example News"]
+    assert [c.claimant for c in claims] == ["regional administration", "Example News", "Example News"]
 
 
 def test_a_role_and_a_pronoun_find_the_last_speaker(annotate):
@@ -224,7 +224,7 @@ def test_a_role_and_a_pronoun_find_the_last_speaker(annotate):
         "The hospital's director told reporters that staff had moved newborns to a shelter. "
         "Nobody inside was injured, she said."
     )
-    assert [c.claimant for c in claims] == ["Volodymyr Zelensky", "Volodymyr Zelensky", "The hospital's director", "The hospital's director"]
+    assert [c.claimant for c in claims] == ["Volodymyr Zelensky", "Volodymyr Zelensky", "hospital's director", "hospital's director"]
 
 
 def test_two_speakers_in_one_sentence_make_two_claims(annotate):
@@ -264,11 +264,11 @@ def test_speakers_in_harder_sentences(annotate):
     )
     _, claims = annotate(text, published="2023-03-04")
     assert [c.claimant for c in claims] == [
-        "The head of the Volunteer Corps",
+        "head of the Volunteer Corps",
         "Critics",
         "Vladimir Putin",
-        "The deputy minister",
-        "A lawyer",
+        "deputy minister",
+        "lawyer",
     ]
 
 

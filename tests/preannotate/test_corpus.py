@@ -74,7 +74,7 @@ def test_news_rewrite_of_isw(seeds):
 def test_last_september(seeds):
     _, ents, claims = seeds["003"]
     claim = claim_containing(claims, "Ukraine says it is determined")
-    assert (claim.claimant, claim.event_date) == ("Ukraine", "2022-09")
+    assert (claim.claimant, claim.event_date) == ("Ukrainian authorities", "2022-09")  # a country speaks through its authorities
     assert {e.canonical for e in ents if e.text in ("Kupiansk",)} == {"Kupiansk"}
 
 

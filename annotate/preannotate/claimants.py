@@ -1,0 +1,129 @@
+"""Claimant names as a reviewer would write them, and when two names are one claimant.
+
+A speaker described rather than named ("a Ukrainian servicemember", "Russia's defence
+ministry", "Russian state media reports") is tidied: no leading article, a possessive
+country made an adjective, the gazetteer's name when it knows the phrase, the document
+as the source rather than "reports". A country that speaks is its authorities ("Ukraine
+has accused" → "Ukrainian authorities"), as reviewers write it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .gazetteer import Gazetteer, default_gazetteer
+
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+_DOCUMENT = re.compile(r"\s+(?:reports?|statements?|announcements?|publications?)$", re.I)
+_POSSESSIVE = re.compile(r"^(\w+)['’]s\s+")
+_SPELLINGS = (("defence", "defense"), ("Defence", "Defense"))
+
+
+def tidy(phrase: str, gaz: Gazetteer | None = None) -> str:
+    """A described speaker as a claimant: "the Russian defence ministry" → the gazetteer's name."""
+    gaz = gaz or default_gazetteer()
+    name = _DOCUMENT.sub("", " ".join(phrase.split()))
+    bare = _ARTICLE.sub("", name)
+    for candidate in _forms(bare):
+        entry = gaz.get(candidate) or gaz.get(_title(candidate))
+        if entry and entry.label in ("ORG", "MILITARY_UNIT", "PERSON"):
+            return entry.canonical
+    return bare
+
+
+def _forms(name: str) -> list[str]:
+    """The phrase, with "Russia's" as "Russian", and with British spellings made American."""
+    forms = [name]
+    m = _POSSESSIVE.match(name)
+    if m:
+        adjective = demonym(m.group(1))
+        if adjective:
+            forms.append(adjective + " " + name[m.end() :])
+    for old, new in _SPELLINGS:
+        forms += [f.replace(old, new) for f in forms if old in f]
+    return forms
+
+
+def _title(name: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in name.split())
+
+
+def authorities(name: str, gaz: Gazetteer | None = None) -> str | None:
+    """ "Ukraine" or "the Russians" as a speaker → "Ukrainian authorities"; None if not a country."""
+    gaz = gaz or default_gazetteer()
+    bare = _ARTICLE.sub("", name.strip())
+    entry = gaz.get(bare)
+    if entry is None:
+        return None
+    if entry.label == "NORP":
+        return f"{entry.canonical} authorities"
+    if entry.kind == "country":
+        adjective = demonym(entry.canonical, gaz)
+        return f"{adjective} authorities" if adjective else None
+    return None
+
+
+def demonym(country: str, gaz: Gazetteer | None = None) -> str | None:
+    """The nationality adjective the gazetteer lists for a country ("Russia" → "Russian")."""
+    return _demonyms(gaz or default_gazetteer()).get(country.casefold())
+
+
+@lru_cache(maxsize=4)
+def _demonyms(gaz: Gazetteer) -> dict[str, str]:
+    """Country → adjective, pairing names that share their first four letters
+    (Russia/Russian, Ukraine/Ukrainian, China/Chinese)."""
+    adjectives = {e.canonical for e, _ in gaz.rows if e.label == "NORP"}
+    out: dict[str, str] = {}
+    for entry, names in gaz.rows:
+        if entry.kind != "country":
+            continue
+        stem = entry.canonical[:4]
+        fits = sorted(a for a in adjectives if a[:4] == stem and " " not in a)
+        if fits:
+            for name in [entry.canonical, *names]:
+                out.setdefault(name.casefold(), fits[0])
+    return out
+
+
+def same_claimant(a: str | None, b: str | None, gaz: Gazetteer | None = None) -> bool:
+    """One claimant under two names: the gazetteer's aliases, a leading article, or one
+    person's name in two transliterations or with and without the given name
+    ("Vasily Malyuk" and "Vasyl Maliuk", "Kostin" and "Andriy Kostin")."""
+    if not a or not b:
+        return a == b
+    gaz = gaz or default_gazetteer()
+    ka, kb = _key(a, gaz), _key(b, gaz)
+    if ka == kb:
+        return True
+    return _person_like(a) and _person_like(b) and _same_person(ka, kb)
+
+
+def _key(name: str, gaz: Gazetteer) -> str:
+    name = " ".join(name.split())
+    entry = gaz.get(name) or gaz.get(_ARTICLE.sub("", name))
+    return _ARTICLE.sub("", entry.canonical if entry else name).casefold()
+
+
+def _person_like(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Same surname skeleton; given names, when both have one, agree in skeleton too."""
+    wa, wb = a.split(), b.split()
+    if _skeleton(wa[-1]) != _skeleton(wb[-1]):
+        return False
+    if len(wa) == 1 or len(wb) == 1:
+        return True
+    return _skeleton(wa[0])[:2] == _skeleton(wb[0])[:2]
+
+
+def _skeleton(word: str) -> str:
+    """Consonants of an ASCII-folded word, with the usual transliteration pairs merged:
+    Maliuk/Malyuk, Oleksiy/Alexey, Zelensky/Zelenskyy, Syrskyi/Syrsky."""
+    folded = unicodedata.normalize("NFKD", word.casefold()).encode("ascii", "ignore").decode()
+    folded = folded.replace("ks", "x").replace("kh", "h").replace("ph", "f").replace("w", "v")
+    consonants = re.sub(r"[aeiouyj'’-]", "", folded)
+    return re.sub(r"(.)\1+", r"\1", consonants)

@@ -1,0 +1,56 @@
+"""Relay chains: who passed a claim on between its claimant and the reader.
+
+"A reports that B said C" has claimant B, relayed by A. Three shapes are read here:
+an outlet reporting someone else's statement ("Malyuk has admitted ..., CNN reports"),
+a speaker who "told TASS" or "was quoted by Interfax", and the publisher, who relays
+every claim it does not make itself. The chain is kept nearest-to-the-claimant first.
+"""
+from __future__ import annotations
+
+import re
+
+from .attribution import Attribution, find_attribution
+from .context import ClaimContext
+from .found import Found
+from .gazetteer import default_gazetteer
+
+# "told TASS", "was quoted by Interfax as saying", "in an interview with the BBC", "cited by".
+_VIA = re.compile(
+    r"\b(?:told|tells|telling|quoted\s+by|cited\s+by|citing|in\s+an\s+interview\s+(?:with|to)|speaking\s+to|(?:said|wrote)\s+(?:on|in|via)|via)\s+(?:the\s+)?$",
+    re.I,
+)
+_RELAY_LABELS = ("ORG",)
+
+
+def is_outlet(ctx: ClaimContext, f: Found | None) -> bool:
+    """A media organisation, as the gazetteer knows it (or the publisher itself)."""
+    if f is None or f.label not in _RELAY_LABELS:
+        return False
+    name = ctx.name(f)
+    entry = default_gazetteer().get(name)
+    return (entry is not None and entry.kind == "media") or name == ctx.publisher
+
+
+def inner(ctx: ClaimContext, att: Attribution | None, ents: list[Found]) -> Attribution | None:
+    """The statement an outlet reports: "Malyuk has admitted X, CNN reports" → Malyuk's."""
+    if att is None or att.content is None or not is_outlet(ctx, att.subject):
+        return None
+    start, end = att.content
+    found = find_attribution(ctx.text, ctx.lower, start, end, [f for f in ents if start <= f.start and f.end <= end])
+    if found is None or found.kind == "according" or not (found.subject or found.free_subject):
+        return None
+    return found
+
+
+def chain(ctx: ClaimContext, start: int, end: int, ents: list[Found], claimant: str | None, outer: str | None = None) -> tuple[str, ...]:
+    """Who relayed the claim: an outlet reporting it, one the speaker "told", the publisher."""
+    names: list[str] = []
+    if outer:
+        names.append(outer)
+    for f in ents:
+        if f.label in _RELAY_LABELS and _VIA.search(ctx.text, max(start, f.start - 40), f.start):
+            names.append(ctx.name(f))
+    if ctx.publisher:
+        names.append(ctx.publisher)
+    out = [n for n in dict.fromkeys(names) if n != claimant]
+    return tuple(out) if claimant and claimant != ctx.publisher else ()
