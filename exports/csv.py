@@ -14,8 +14,8 @@ SPLITTABLE = True  # rows are independent: written in parts (exports/parts.py), 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
-    "id", "version", "status", "verdict", "quote", "claimant", "reporting_verb", "hedged", "hedges", "negated",
-    "event_date", "published", "entities", "document_id", "file_name", "title", "url", "publisher", "start", "end",
+    "id", "version", "status", "verdict", "quote", "claimant", "relayed_by", "reporting_verb", "hedged", "hedges", "negated",
+    "event_date", "event_date_inferred", "published", "entities", "document_id", "file_name", "title", "url", "publisher", "start", "end",
     "links", "threads", "annotator", "score", "proposed_by", "proposed_at", "accepted_by", "accepted_at",
     "decision_seq", "decision_hash",
 ]  # fmt: skip
@@ -36,6 +36,7 @@ def row(claim: dict) -> dict:
     return {
         **{k: claim[k] for k in COLUMNS if k in claim},
         "hedges": "; ".join(claim["hedges"]),
+        "relayed_by": "; ".join(claim["relayed_by"]),
         "entities": "; ".join(e["name"] for e in claim["entities"]),
         "document_id": doc["id"], "file_name": doc["file_name"], "title": doc["title"],
         "url": doc["url"], "publisher": doc["publisher"],

@@ -118,7 +118,8 @@ def _propose_claim(writer: Writer, annotator: Annotator, doc: Document, c: Claim
         "document_id": doc.id, "start": c.start, "end": c.end, "quote": c.text,
         "claimant": c.claimant, "claimant_entity_id": entities.find(c.claimant) if c.claimant else None,
         "reporting_verb": c.reporting_verb, "hedged": c.hedged, "hedges": list(c.hedges), "negated": c.negated,
-        "event_date": c.event_date, "published": doc.published, "entity_ids": entity_ids,
+        "event_date": c.event_date, "event_date_inferred": c.event_date_inferred, "relayed_by": list(c.relayed_by),
+        "published": doc.published, "entity_ids": entity_ids,
         "annotator": tag(annotator), "score": c.score, "reason": c.reason,
     }))  # fmt: skip
 

@@ -29,7 +29,7 @@ from annotate.store.record import Record
 REVIEWABLE = ("claim", "mention")
 UNDOABLE = ("claim", "mention", "entity")
 EDITABLE = {
-    "claim": {"start", "end", "claimant", "reporting_verb", "event_date", "hedged", "hedges", "negated", "entity_ids"},
+    "claim": {"start", "end", "claimant", "relayed_by", "reporting_verb", "event_date", "hedged", "hedges", "negated", "entity_ids"},
     "mention": {"start", "end", "label", "entity_id"},
 }
 _DATE = r"\d{4}(-\d{2}(-\d{2})?)?"
@@ -224,6 +224,12 @@ def _clean_fields(kind: str, fields: dict) -> dict:
             values[name] = " ".join(str(values[name] or "").split()) or None
     if values.get("event_date") and not EVENT_DATE.match(values["event_date"]):
         raise Invalid("event date must be YYYY, YYYY-MM, YYYY-MM-DD, or a range a/b of those")
+    if "event_date" in values:  # a reviewer's date is no longer the pre-annotator's inference
+        values["event_date_inferred"] = False
+    if "relayed_by" in values:
+        if not isinstance(values["relayed_by"], list):
+            raise Invalid("relayed_by must be a list of names")
+        values["relayed_by"] = [n for n in (" ".join(str(v).split()) for v in values["relayed_by"]) if n]
     for name in ("hedged", "negated"):
         if name in values:
             values[name] = bool(values[name])

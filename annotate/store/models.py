@@ -101,6 +101,8 @@ class Claim(StateRow, table=True):
     hedges: list = _json()
     negated: bool = False
     event_date: Optional[str] = Field(default=None, index=True)  # YYYY-MM-DD, YYYY-MM, or a/b range
+    event_date_inferred: bool = False  # the text gives no date: the day of the statement
+    relayed_by: list = _json()  # who passed the claim on, nearest the claimant first
     published: Optional[str] = Field(default=None, index=True)  # the document's, kept for the second clock
     entity_ids: list = _json()
     status: str = Field(default="candidate", index=True)

@@ -104,11 +104,12 @@ def sample(record, clock) -> Sample:
             "closure": claim(0, "the Harbour Bridge will close to cars from 11 March", claimant_entity_id=office,
                              reporting_verb="said", event_date="2024-03-11", entity_ids=[bridge]),
             "confirmed": claim(1, "the Harbour Bridge will close to cars from 11 March", claimant="Officials",
-                               reporting_verb="confirmed", event_date="2024-03-11", entity_ids=[bridge]),
+                               relayed_by=["Delta Monitor"], reporting_verb="confirmed", event_date="2024-03-11", entity_ids=[bridge]),
             "lane": claim(0, "Mayor Lena Ortiz may reopen one lane by April", claimant="a spokesperson", reporting_verb="suggested",
                           hedged=True, hedges=["may"], event_date="2024-04", entity_ids=[mayor]),
             "formula": claim(1, "=SUM(A1:A3) instead of a number", claimant="A council sheet"),
-            "year": claim(1, "the closure would last a full year", claimant="@harbourwatch", reporting_verb="claimed"),
+            "year": claim(1, "the closure would last a full year", claimant="@harbourwatch", reporting_verb="claimed",
+                          relayed_by=["Delta Monitor"], event_date="2024-03-05", event_date_inferred=True),
             "tolls": claim(2, "tolls will rise", claimant="The transport office", reporting_verb="denied", negated=True),
         }  # fmt: skip
         claims = {}

@@ -196,3 +196,15 @@ def test_unknown_objects_are_404_pages(alice):
     for url in ("/documents/999", "/claims/999", "/entities/999"):
         response = alice.get(url)
         assert response.status_code == 404 and "Not found" in response.text
+
+
+def test_the_claim_shows_who_relayed_it_and_an_inferred_event_date(alice, report, desk):
+    desk.apply(Change("claim.corrected", "claim", report["first"], {"claimant": "Mayor's office", "relayed_by": ["Wire Service", "Example Daily"],
+                                                                         "event_date": "2023-03-01", "event_date_inferred": True}), "lea", "ui")  # fmt: skip
+    page = alice.get(f"/claims/{report['first']}").text
+    assert "<dt>Relayed by</dt>" in page and "<bdi>Wire Service</bdi> via <bdi>Example Daily</bdi>" in page
+    assert "2023-03-01 <span class=\"inferred\"" in page
+    workbench = alice.get(f"/documents/{report['doc']}").text
+    assert ", relayed by <bdi>Wire Service</bdi> via <bdi>Example Daily</bdi>" in workbench and "(inferred)" in workbench
+    alice.post(f"/review/claim/{report['first']}/edit", {"version": 2, "start": 0, "end": 57, "event_date": "2023-02-28"})
+    assert "(inferred)" not in alice.get(f"/claims/{report['first']}").text  # a reviewer's date is not inferred

@@ -1,0 +1,30 @@
+"""Claims keep their relay chain and say when their event date was inferred.
+
+`relayed_by`: who passed the claim on between its claimant and the reader, nearest the
+claimant first ("A reports that B said C": claimant B, relayed by A). `event_date_inferred`:
+the text writes no date; the event date is the day of the statement (the publication date
+or the last day the text named). Existing claims get an empty chain and "not inferred".
+
+Revision ID: 0007
+Revises: 0003
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("relayed_by", sa.JSON(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("event_date_inferred", sa.Boolean(), nullable=False, server_default=sa.false()))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.drop_column("event_date_inferred")
+        batch_op.drop_column("relayed_by")
