@@ -20,6 +20,8 @@ _VIA = re.compile(
     re.I,
 )
 _RELAY_LABELS = ("ORG",)
+# "..., Reuters reports.": an outlet passing on the sentence's statement.
+_REPORTS = re.compile(r"\s+(?:reports|reported|writes|wrote|says|said|notes|noted|informs|informed)\b")
 
 
 def is_outlet(ctx: ClaimContext, f: Found | None) -> bool:
@@ -48,7 +50,8 @@ def chain(ctx: ClaimContext, start: int, end: int, ents: list[Found], claimant: 
     if outer:
         names.append(outer)
     for f in ents:
-        if f.label in _RELAY_LABELS and _VIA.search(ctx.text, max(start, f.start - 40), f.start):
+        via = _VIA.search(ctx.text, max(start, f.start - 40), f.start)
+        if f.label in _RELAY_LABELS and (via or (is_outlet(ctx, f) and _REPORTS.match(ctx.lower, f.end))):
             names.append(ctx.name(f))
     if ctx.publisher:
         names.append(ctx.publisher)

@@ -1,0 +1,113 @@
+"""Claimants as a reviewer writes them, relay chains, and relative event dates (sentences of our own)."""
+
+import pytest
+
+from annotate.preannotate.claimants import same_claimant, tidy
+from preannotate_helpers import claim_containing
+
+PUB = "2025-03-14"  # a Friday
+
+
+def test_an_outlet_reporting_a_statement_relays_it(annotate):
+    _, claims = annotate("The port director has admitted that two cranes were damaged, Reuters reports.", published=PUB, publisher="Example Daily")
+    assert (claims[0].claimant, claims[0].relayed_by) == ("port director", ("Reuters", "Example Daily"))
+
+
+def test_a_speaker_who_told_an_agency_is_relayed_by_it(annotate):
+    _, claims = annotate("Governor Oleh Syniehubov told Interfax that the bridge was closed.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Oleh Syniehubov"
+    assert claims[0].relayed_by == ("Interfax", "Example Daily")
+
+
+def test_the_publishers_own_claim_has_no_relay(annotate):
+    _, claims = annotate("Three warehouses burned near the port on March 12.", published=PUB, publisher="Example Daily")
+    assert (claims[0].claimant, claims[0].relayed_by) == ("Example Daily", ())
+
+
+def test_this_was_stated_by_credits_the_sentences_before_it(annotate):
+    text = "Rescuers have cleared 40 buildings in the district. Power was restored to 900 homes. This was stated by Mayor Ihor Terekhov."
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert [c.claimant for c in claims] == ["Ihor Terekhov"] * 3
+
+
+def test_a_country_that_speaks_is_its_authorities(annotate):
+    _, claims = annotate("Ukraine has accused the rebels of shelling the depot.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Ukrainian authorities"
+
+
+def test_according_to_him_is_the_last_speaker(annotate):
+    text = "Colonel Anatolii Shtefan said the unit held its positions.\n\nAccording to him, the depot was hit twice."
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "depot was hit").claimant == "Anatolii Shtefan"
+
+
+def test_a_lower_case_title_after_a_name_does_not_hide_the_name(annotate):
+    _, claims = annotate("Oleksandr Prokudin, head of the regional military administration, said the ferry sank.", published=PUB)
+    assert claims[0].claimant == "Oleksandr Prokudin"
+
+
+@pytest.mark.parametrize(
+    "phrase, expected",
+    [
+        ("the Russian defence ministry", "Russian Ministry of Defense"),
+        ("Russia's Defense Ministry", "Russian Ministry of Defense"),
+        ("a Ukrainian border guard", "Ukrainian border guard"),
+        ("local media reports", "local media"),
+    ],
+)
+def test_described_speakers_are_tidied(phrase, expected):
+    assert tidy(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("Vasily Malyuk", "Vasyl Maliuk", True),
+        ("Alexey Goncharenko", "Oleksiy Goncharenko", True),
+        ("Kostin", "Andriy Kostin", True),
+        ("A Ukrainian servicemember", "Ukrainian servicemember", True),
+        ("Andriy Kostin", "Oleksandr Kostin", False),
+        ("Russian authorities", "Ukrainian authorities", False),
+        ("Dmitry Peskov", "Dmitry Medvedev", False),
+    ],
+)
+def test_one_claimant_under_two_names(a, b, same):
+    assert same_claimant(a, b) is same
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The minister said Tuesday that the talks had failed.", "2025-03-11"),
+        ("Officials described Saturday's blast as an accident.", "2025-03-08"),
+        ("The council voted on Wednesday to close the market.", "2025-03-12"),
+        ("The mayor said the bridge will reopen in a few weeks.", "2025-03-14"),  # the statement's day
+    ],
+)
+def test_relative_days_count_back_from_the_publication_date(annotate, sentence, expected):
+    _, claims = annotate(sentence, published=PUB)
+    assert claims[0].event_date == expected
+
+
+def test_a_day_earlier_counts_from_the_claim_before(annotate):
+    text = "The governor reported on March 10 that the dam held.\n\nA day earlier, the mayor said water had risen."
+    _, claims = annotate(text, published=PUB)
+    assert claim_containing(claims, "A day earlier").event_date == "2025-03-09"
+
+
+def test_the_authors_forecast_and_a_state_since_a_time_have_no_event_date(annotate):
+    _, claims = annotate("The offensive will resume within weeks.\n\nThe plant has been shut since the spring of last year.", published=PUB, publisher="Example Daily")
+    assert [c.event_date for c in claims] == [None, None]
+
+
+def test_an_undated_claim_after_a_named_day_takes_that_day_as_inferred(annotate):
+    text = "A fire broke out at the depot on March 9.\n\nFour trucks were destroyed in the blaze."
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    later = claim_containing(claims, "Four trucks")
+    assert (later.event_date, later.event_date_inferred) == ("2025-03-09", True)
+
+
+def test_a_dateline_is_the_day_relative_dates_count_from(annotate):
+    text = "KHARKIV, March 12. Shelling damaged a school on Tuesday, the regional governor said."
+    _, claims = annotate(text, published="2025-03-13")
+    assert claim_containing(claims, "Shelling damaged").event_date == "2025-03-11"
