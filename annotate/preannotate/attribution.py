@@ -24,7 +24,7 @@ _STRONG = (
     "urged|explained|explains|responded|mentioned|predicted|speculated|reiterated|disclosed|"
     "signaled|signalled|forecast|amplified|recommended|hinted|implied|boasted|complained|"
     "criticized|criticised|rejected|rejects|praised|mocked|celebrated|welcomed|condemned|"
-    "blamed|questioned|ridiculed|documented|recorded|verified|clarified|underlined|specified|"
+    "blamed|questioned|ridiculed|documented|recorded|verified|clarified|underlined|specified|informed|"
     "(?:attempted|tried|sought)\\s+to\\s+(?:blame|deny|claim|portray)|"
     "called\\s+(?:for|on)|calls\\s+(?:for|on)|"
     "continues\\s+to\\s+(?:deny|claim|insist)|continued\\s+to\\s+(?:deny|claim|insist)"
@@ -36,14 +36,26 @@ _NEEDS_THAT = (
 )
 # ("indicating"/"suggesting" are left out: their subject is usually an event,
 # "..., generating criticism and indicating that ...", i.e. the author's inference.)
-_PARTICIPLES = "stating|saying|noting|claiming|arguing|adding|warning|denying|insisting|asserting|reporting"
+_PARTICIPLES = "stating|saying|noting|claiming|arguing|adding|warning|denying|insisting|asserting|reporting|alleging|accusing"
 # Matched against an ASCII-lowercased copy: case-insensitive matching made this
 # regex cost ~120 µs per sentence.
 _CUE = re.compile(
     rf"\b(?:(?P<strong>{_STRONG})|(?P<weak>{_NEEDS_THAT})(?=\s+that\b)|(?P<part>{_PARTICIPLES})\b)\b"
-    r"|\b(?P<according>according\s+to)\b"
+    r"|\b(?P<according>according\s+to|(?:reads|read)\s+(?:a|the)\s+(?:message|statement|post|report)"
+    r"|(?:statements?|footage|audio|videos?|messages?|posts?|remarks)\s+attributed\s+to)\b"
 )
 _BOUNDARY = re.compile(r"\bthat\b|;|:|—")
+_RELATIVES = frozenset("which who whom whose that where".split())
+_COMMA_PARTICIPLES = ("alleging", "accusing")  # only after a comma: "reports alleging that" is a noun phrase
+_OF_ACT = re.compile(r"\b(?:of|from|without|before|after|by)\s+$")
+_OPENING = "“«"
+_CLOSING = "”»"
+# Things that show rather than say: "Geolocated footage indicates that ..." is the
+# reading of evidence by whoever cites it.
+_EVIDENCE = re.compile(
+    r"(?:\w+\s+)*(?:footage|imagery|images|videos?|photos?|photographs|data|evidence|analysis|statistics|figures|maps?|findings)",
+    re.I,
+)
 _THAT = re.compile(r"\bthat\b")
 # "Kyiv rarely confirms such strikes": about the subject, not something it claims;
 # "are believed to", "was reported": passive, a hedge rather than a speaker.
@@ -119,6 +131,12 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
             return _according(text, verb_span, end, entities)
         if _NOT_SAYING.search(lower, max(start, verb_span[0] - 16), verb_span[0]):
             continue
+        if _quoted(text, start, verb_span[0]):
+            continue  # '"... according to the eyewitnesses, ..." Prigozhin said': the quote's speaker speaks
+        if kind == "part" and verb in _COMMA_PARTICIPLES and not text[start : verb_span[0]].rstrip().endswith(","):
+            continue
+        if kind == "part" and _OF_ACT.search(lower, max(start, verb_span[0] - 12), verb_span[0]):
+            continue  # "stopped short of claiming": no claim made
         that = _that_after(lower, verb_span[1], end)
         if kind != "part" and _RELATIVE.search(text, max(start, verb_span[0] - 40), verb_span[0]):
             continue  # "officials, who have said ...": embedded, not the sentence's speaker
@@ -126,6 +144,8 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
         if found is None:
             continue
         subject, free, pronoun, chunk_start = found
+        if free and _EVIDENCE.fullmatch(" ".join(text[free[0] : free[1]].split())):
+            continue  # "Geolocated footage indicates that ..., ISW reported": the later cue names the speaker
         if that is None and verb in _ADJECTIVAL and not _adjacent(text, subject, free, verb_span[0]):
             continue  # "made confirmed advances": an adjective, unless right after its subject
         if verb in _NOUN_LIKE and (free or (subject and (subject.label == "NORP" or _gap(text, subject, None, verb_span[0]) > 1))):
@@ -135,10 +155,39 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
     return None
 
 
+def _channel_owner(text: str, verb_span: tuple[int, int], phrase: tuple[int, int], entities: list[Found]) -> Attribution:
+    """ "reads a message on the Telegram channel of the X Group (OSG X)": the X Group says it."""
+    of = text.find(" of ", phrase[0], phrase[1])
+    after = of + 4 if of >= 0 else phrase[0]
+    named = [f for f in entities if after <= f.start and f.end <= phrase[1] and f.label in ("ORG", "MILITARY_UNIT", "PERSON")]
+    if named:
+        return Attribution("reads", verb_span, "according", named[0], None, None, None, None)
+    end = text.find("(", after, phrase[1])
+    free = _phrase_after(text, after, end if end >= 0 else phrase[1])
+    return Attribution("reads", verb_span, "according", None, free, None, None, None)
+
+
+def _quoted(text: str, start: int, pos: int) -> bool:
+    """Is `pos` inside a quotation opened in text[start:pos]? The last quotation mark before
+    it decides: an opening one (“, or " after a space) leaves it open."""
+    for i in range(pos - 1, start - 1, -1):
+        c = text[i]
+        if c in _OPENING:
+            return True
+        if c in _CLOSING:
+            return False
+        if c == '"':
+            return i == start or text[i - 1].isspace() or text[i - 1] in "([—–-"
+    return False
+
+
 def _according(text: str, verb_span: tuple[int, int], end: int, entities: list[Found]) -> Attribution:
     subject = _first_after(entities, verb_span[1], end)
-    phrase = _phrase_after(text, verb_span[1], end)
-    if subject is not None and subject.label != "PERSON" and phrase:
+    comma = re.compile(r"[,.;:]").search(text, verb_span[1], end)
+    phrase = (verb_span[1], comma.start() if comma else end)
+    if verb_span[0] < len(text) and text[verb_span[0]].lower() == "r":  # "reads a message on the channel of X"
+        return _channel_owner(text, verb_span, phrase, entities)
+    elif subject is not None and subject.label != "PERSON":
         # "according to Russian Chief of General Staff Valery Gerasimov": the person, not his title's body
         people = [f for f in entities if phrase[0] <= f.start and f.end <= phrase[1] and f.label == "PERSON"]
         subject = people[0] if people else subject
@@ -217,6 +266,8 @@ def _in_phrase(text: str, region: int, f: Found) -> bool:
         before.pop()
     if before and (before[-1].lower() in _PREPOSITIONS or before[-1].endswith("(")):
         return True
+    if len(before) >= 2 and before[-1].islower() and before[-1] not in _RELATIVES and before[-2].lower() in _PREPOSITIONS:
+        return True  # "the mayor of nearby Novaya Kakhovka"
     after = text[f.end : f.end + 3]
     return after.startswith(("'s", "'", ")")) or bool(_MODIFIED.match(text, f.end))
 
@@ -260,7 +311,7 @@ def _ends_phrase(word: str, following: str) -> bool:
     if word.endswith("ly"):
         return True
     # "troops outlined their tactics" is a verb; "mechanized and territorial brigades" is not.
-    return word.endswith("ed") and (not following or following.lower() in _OBJECT_START or following[:1].isupper())
+    return word.endswith("ed") and "-" not in word and (not following or following.lower() in _OBJECT_START or following[:1].isupper())
 
 
 def _subject_chunk(text: str, region: int, verb: int, entities: list[Found]) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from .found import Found
 from .headlines import headline, source_line
 from .hedging import hedges, negated
 from .segment import Segment
-from .speakers import Speakers, credit_back
+from .speakers import Speakers, credit_back, credit_quotes
 
 _ESTIMATIVE = {"likely", "unlikely", "probably", "possibly", "may", "might", "could", "appears", "appear", "seems", "assess", "assesses", "assessed"}
 
@@ -39,7 +39,7 @@ def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
         elif not skippable(ctx, seg):
             for part in split_clauses(ctx.text, ctx.lower, seg, ctx.within(seg.start, seg.end)):
                 out.append(_sentence_claim(ctx, part, speakers, timeline))
-    return credit_back(ctx, out)
+    return credit_quotes(ctx, credit_back(ctx, out))
 
 
 def _headline_claim(ctx: ClaimContext, seg: Segment, timeline: Timeline) -> list[ClaimCandidate]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .attribution import Attribution
+from .attribution import Attribution, find_attribution
+from .base import pattern_id
 from .claimants import authorities, tidy
+from .relay import is_outlet as relay_outlet
 from .context import NAMED, ClaimContext
 from .found import Found
 from .lexicon import ROLES
@@ -41,6 +43,21 @@ _COMMENTARY = re.compile(
 
 
 _PERSONAL = ("he", "she", "him", "her")
+_MEDIA_NOUNS = frozenset("newspaper paper outlet publication daily broadcaster agency channel magazine".split())
+_GENERIC_ORG_NOUNS = frozenset("tank institute organization organisation group centre center".split())
+_ORG_NOUNS = _MEDIA_NOUNS | _GENERIC_ORG_NOUNS | frozenset("ministry committee office service department council".split())
+
+
+def _spelling(word: str) -> str:
+    return word.lower().replace("defence", "defense").strip(",.")
+
+
+def _person_with_role(ctx: ClaimContext, role: str, before: int) -> str | None:
+    """The person a role word stood next to earlier ("Novaya Kakhovka Mayor Vladimir Leontyev")."""
+    for f in reversed(ctx.before(before)):
+        if f.label == "PERSON" and role in ctx.lower[max(0, f.start - 40) : f.start].split():
+            return ctx.name(f)
+    return None
 _PRONOUN_OBJECTS = frozenset("him her them it".split())
 # "The October assessment claimed", "The statement said": a document speaks for its author.
 _DOCUMENT_SUBJECT = re.compile(r"(?:the|this|that|its|their|his|her)\s+(?:\w+\s+)?(?:assessment|statement|report|update|message|post)$", re.I)
@@ -79,7 +96,7 @@ class Speakers:
         name = " ".join(ctx.original[span[0] : span[1]].split())
         if name.lower().startswith(("our ", "my ")):
             return ctx.publisher, None  # "Our findings suggest"
-        if _EVIDENCE.match(name):
+        if _EVIDENCE.fullmatch(name):
             return None, None
         if name.lower() in _PRONOUN_OBJECTS:  # "according to him"
             return (self.last_speaker if name.lower() in _PERSONAL else self.last_claimant), None
@@ -92,11 +109,10 @@ class Speakers:
         """ "The source" after "a Ukrainian security source"; "the Mission" after the
         "UN Human Rights Monitoring Mission in Ukraine": the same speaker again."""
         words = name.split()
-        if len(words) == 3 and words[0].lower() == "the" and self.last_claimant:
-            # "the defence ministry" after the "Russian Ministry of Defense" spoke
-            said = set(tidy(self.last_claimant).lower().replace("defence", "defense").split())
-            if {w.lower().replace("defence", "defense") for w in words[1:]} <= said:
-                return self.last_claimant
+        if words[0].lower() == "the" and len(words) >= 3:
+            found = self._described(ctx, words[1:], before)
+            if found:
+                return found
         if len(words) != 2 or words[0].lower() != "the":
             return None
         head = words[1].lower()
@@ -109,6 +125,27 @@ class Speakers:
                 if f.label in ("ORG", "MILITARY_UNIT") and head in ctx.text[f.start : f.end].lower().split():
                     return ctx.name(f)
         return None
+
+    def _described(self, ctx: ClaimContext, words: list[str], before: int) -> str | None:
+        """ "the defence ministry", "the D.C.-based think tank", "the mayor of nearby X": the
+        organisation or person named before that the description fits."""
+        head_words = words[: words.index("of")] if "of" in words else words
+        role = next((w.lower() for w in head_words if w.lower() in ROLES), None)
+        if role:
+            return _person_with_role(ctx, role, before)  # else a new person: "the hospital's director"
+        head = head_words[-1].lower()
+        if head not in _ORG_NOUNS:
+            return None
+        wanted = {_spelling(w) for w in head_words if w[:1].islower()}
+        if self.last_claimant and wanted <= {_spelling(w) for w in tidy(self.last_claimant).split()}:
+            return self.last_claimant  # "the defence ministry" after the Russian Ministry of Defense spoke
+        orgs = [f for f in reversed(ctx.before(before)) if f.label == "ORG" and ctx.name(f) != ctx.publisher]
+        for f in orgs:  # the nearest whose name has the description's words
+            if wanted <= set(_spelling(w) for w in (ctx.name(f) + " " + ctx.text[f.start : f.end]).split()):
+                return ctx.name(f)
+        if head in _MEDIA_NOUNS and len(wanted) == 1:  # "the newspaper", not "the intelligence agency"
+            return next((ctx.name(f) for f in orgs if relay_outlet(ctx, f)), None)
+        return ctx.name(orgs[0]) if orgs and head in _GENERIC_ORG_NOUNS else None
 
     def from_context(self, ctx: ClaimContext, seg: Segment, ents: list[Found], hedge: tuple[str, ...]):
         """No attribution in the sentence: (claimant, pattern id, why) from what came before."""
@@ -200,3 +237,28 @@ def credit_back(ctx: ClaimContext, claims: list) -> list:
 
 def _unit_of(ctx: ClaimContext, pos: int) -> int | None:
     return next((s.unit for s in ctx.segments if s.start <= pos < max(s.end, s.start + 1)), None)
+
+
+_QUOTATION = re.compile(r'“[^“”]+”|«[^«»]+»|(?<![\w,.])"[^"]+"')
+
+
+def credit_quotes(ctx: ClaimContext, claims: list) -> list:
+    """A quotation of several sentences is its speaker's throughout: the sentences inside it
+    get the claimant of the sentence that closes it ('..., " Kostin said.')."""
+    out = list(claims)
+    for quote in _QUOTATION.finditer(ctx.text):
+        if "\n" in quote.group() or not any(c.start == quote.start() for c in claims):
+            continue  # one paragraph, opening a sentence: a quotation, not two half-quotes paired
+        inside = [i for i, c in enumerate(claims) if quote.start() <= c.start and c.end <= quote.end() + 1]
+        closing = [i for i, c in enumerate(claims) if c.start < quote.end() < c.end]
+        if not inside or not closing:
+            continue
+        speaker = claims[closing[0]]
+        if not speaker.claimant or speaker.claimant == ctx.publisher or speaker.start < quote.start():
+            continue
+        if find_attribution(ctx.text, ctx.lower, quote.end(), speaker.end, ctx.within(quote.end(), speaker.end)) is None:
+            continue  # the closing sentence's speaker is inside the quotation, not after it
+        for i in inside:
+            if claims[i].claimant == ctx.publisher or pattern_id(claims[i].reason) == "claim.inherited":
+                out[i] = replace(claims[i], claimant=speaker.claimant, relayed_by=speaker.relayed_by)
+    return out
