@@ -34,13 +34,17 @@ _NEEDS_THAT = (
     "states|reports|claims|notes|indicates|indicated|suggests|suggested|report|state|claim|say|"
     "note|deny|assess|believe|indicate|suggest|show|shows|showed|argue|found|finds|find"
 )
+# Without "that", these say something only right after a speaker: "a spokesperson suggested
+# the attack ...", "military sources estimate there are ...".
+_BARE = "suggested|suggests|estimate|estimates|believe|believes"
+_SOURCES = frozenset("sources officials analysts experts authorities".split())
 # ("indicating"/"suggesting" are left out: their subject is usually an event,
 # "..., generating criticism and indicating that ...", i.e. the author's inference.)
 _PARTICIPLES = "stating|saying|noting|claiming|arguing|adding|warning|denying|insisting|asserting|reporting|alleging|accusing"
 # Matched against an ASCII-lowercased copy: case-insensitive matching made this
 # regex cost ~120 µs per sentence.
 _CUE = re.compile(
-    rf"\b(?:(?P<strong>{_STRONG})|(?P<weak>{_NEEDS_THAT})(?=\s+that\b)|(?P<part>{_PARTICIPLES})\b)\b"
+    rf"\b(?:(?P<strong>{_STRONG})|(?P<weak>{_NEEDS_THAT})(?=\s+that\b)|(?P<part>{_PARTICIPLES})\b|(?P<bare>{_BARE})\b)\b"
     r"|\b(?P<according>according\s+to|(?:reads|read)\s+(?:a|the)\s+(?:message|statement|post|report)"
     r"|(?:statements?|footage|audio|videos?|messages?|posts?|remarks)\s+attributed\s+to)\b"
 )
@@ -96,9 +100,9 @@ _LEAD_IN = re.compile(
 _APPOSITIVE = re.compile(r"(?:including|such as|among them|like|who|which)\b", re.I)
 _DESCRIPTION = re.compile(r"(?:a|an|the)\b", re.I)  # "Prigozhin, the founder of Wagner, claimed"
 _VERBISH = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|made|make|makes|will|would|can|could|may|might|did|do|does)\b", re.I)
-_ADVERBS = frozenset("also again later then further already still previously reportedly recently".split())
+_ADVERBS = frozenset("also again later then further already still previously reportedly recently even".split())
 _SUBJECT_LABELS = {"PERSON": 3, "ORG": 2, "MILITARY_UNIT": 2, "GPE": 1}
-MAX_FREE_WORDS = 9
+MAX_FREE_WORDS = 12  # "an adviser to the head of the president's office"
 MAX_GAP = 3  # words between a far-found place (or adjective-like verb) and the verb
 # With no "that", these forms are more often adjectives ("made confirmed advances").
 _ADJECTIVAL = frozenset(
@@ -128,6 +132,8 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
         verb_span = cue.span(kind)
         verb = cue.group(kind)
         if kind == "according":
+            if _quoted(text, text.rfind("\n", 0, start) + 1, verb_span[0]):
+                continue  # a quoted speaker's own source: '"... According to eyewitnesses, ..." he said'
             return _according(text, verb_span, end, entities)
         if _NOT_SAYING.search(lower, max(start, verb_span[0] - 16), verb_span[0]):
             continue
@@ -144,6 +150,8 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
         if found is None:
             continue
         subject, free, pronoun, chunk_start = found
+        if kind == "bare" and not _a_speaker_right_before(text, subject, free, verb_span[0]):
+            continue
         if free and _EVIDENCE.fullmatch(" ".join(text[free[0] : free[1]].split())):
             continue  # "Geolocated footage indicates that ..., ISW reported": the later cue names the speaker
         if that is None and verb in _ADJECTIVAL and not _adjacent(text, subject, free, verb_span[0]):
@@ -165,6 +173,17 @@ def _channel_owner(text: str, verb_span: tuple[int, int], phrase: tuple[int, int
     end = text.find("(", after, phrase[1])
     free = _phrase_after(text, after, end if end >= 0 else phrase[1])
     return Attribution("reads", verb_span, "according", None, free, None, None, None)
+
+
+def _a_speaker_right_before(text: str, subject: Found | None, free: tuple[int, int] | None, verb: int) -> bool:
+    """A person, a role ("spokesperson") or "sources" directly before the verb."""
+    if not _adjacent(text, subject, free, verb):
+        return False
+    if subject is not None:
+        return subject.label == "PERSON"
+    words = text[free[0] : free[1]].lower().split() if free else []
+    head = next((i for i, w in enumerate(words) if w in _PREPOSITIONS), len(words))  # "an adviser to the head of ..."
+    return bool(words[:head]) and (words[head - 1] in ROLES or words[head - 1] in _SOURCES)
 
 
 def _quoted(text: str, start: int, pos: int) -> bool:

@@ -12,8 +12,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from .gazetteer import Gazetteer, default_gazetteer
 
+MIN_TYPO_LENGTH = 20  # long descriptions only: "Kostin"/"Kostina" are two people
+MAX_TYPOS = 2
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _DOCUMENT = re.compile(r"\s+(?:reports?|statements?|announcements?|publications?)$", re.I)
 _POSSESSIVE = re.compile(r"^(\w+)['’]s\s+")
@@ -25,11 +29,12 @@ def tidy(phrase: str, gaz: Gazetteer | None = None) -> str:
     gaz = gaz or default_gazetteer()
     name = _DOCUMENT.sub("", " ".join(phrase.split()))
     bare = _ARTICLE.sub("", name)
-    for candidate in _forms(bare):
+    forms = _forms(bare)
+    for candidate in forms:
         entry = gaz.get(candidate) or gaz.get(_title(candidate))
         if entry and entry.label in ("ORG", "MILITARY_UNIT", "PERSON"):
             return entry.canonical
-    return bare
+    return forms[1] if _POSSESSIVE.match(bare) and len(forms) > 1 else bare  # "Russia's sources" → "Russian sources"
 
 
 def _forms(name: str) -> list[str]:
@@ -49,10 +54,24 @@ def _title(name: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in name.split())
 
 
+# A capital that speaks ("Moscow has blamed ...") stands for its government.
+CAPITALS = {
+    "Moscow": "Russia", "Kyiv": "Ukraine", "Kiev": "Ukraine", "Minsk": "Belarus", "Washington": "United States",
+    "Beijing": "China", "London": "United Kingdom", "Paris": "France", "Berlin": "Germany", "Rome": "Italy",
+    "Madrid": "Spain", "Warsaw": "Poland", "Ankara": "Turkey", "Tehran": "Iran", "Tbilisi": "Georgia",
+    "Chisinau": "Moldova", "Budapest": "Hungary", "Bucharest": "Romania", "Vilnius": "Lithuania", "Riga": "Latvia",
+    "Tallinn": "Estonia", "Helsinki": "Finland", "Stockholm": "Sweden", "Oslo": "Norway", "Ottawa": "Canada",
+    "Tokyo": "Japan", "Seoul": "South Korea", "Pyongyang": "North Korea", "New Delhi": "India", "Islamabad": "Pakistan",
+    "Jerusalem": "Israel", "Damascus": "Syria", "Baghdad": "Iraq", "Riyadh": "Saudi Arabia", "Cairo": "Egypt",
+    "Yerevan": "Armenia", "Baku": "Azerbaijan", "Astana": "Kazakhstan", "Belgrade": "Serbia", "Prague": "Czech Republic",
+}  # fmt: skip
+
+
 def authorities(name: str, gaz: Gazetteer | None = None) -> str | None:
-    """ "Ukraine" or "the Russians" as a speaker → "Ukrainian authorities"; None if not a country."""
+    """ "Ukraine", "the Russians" or "Moscow" as a speaker → "Ukrainian authorities"; None if not a polity."""
     gaz = gaz or default_gazetteer()
-    bare = _ARTICLE.sub("", name.strip())
+    bare = re.sub(r"['’]s$", "", _ARTICLE.sub("", name.strip()))
+    bare = CAPITALS.get(bare, bare)
     entry = gaz.get(bare)
     if entry is None:
         return None
@@ -66,7 +85,10 @@ def authorities(name: str, gaz: Gazetteer | None = None) -> str | None:
 
 def demonym(country: str, gaz: Gazetteer | None = None) -> str | None:
     """The nationality adjective the gazetteer lists for a country ("Russia" → "Russian")."""
-    return _demonyms(gaz or default_gazetteer()).get(country.casefold())
+    return _demonyms(gaz or default_gazetteer()).get(country.casefold()) or _UNLIKE_STEMS.get(country.casefold())
+
+
+_UNLIKE_STEMS = {"united states": "US", "united kingdom": "British", "netherlands": "Dutch", "czech republic": "Czech"}
 
 
 @lru_cache(maxsize=4)
@@ -94,8 +116,8 @@ def same_claimant(a: str | None, b: str | None, gaz: Gazetteer | None = None) ->
         return a == b
     gaz = gaz or default_gazetteer()
     ka, kb = _key(a, gaz), _key(b, gaz)
-    if ka == kb:
-        return True
+    if ka == kb or (min(len(ka), len(kb)) >= MIN_TYPO_LENGTH and Levenshtein.distance(ka, kb) <= MAX_TYPOS):
+        return True  # the same words, or a typo copied from the source ("Ukranian")
     return _person_like(a) and _person_like(b) and _same_person(ka, kb)
 
 

@@ -61,6 +61,8 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timelin
     if reported := relay.inner(ctx, att, ents):  # "X has admitted ..., CNN reports": X's claim
         outer, att = speakers.claimant(ctx, att)[0], reported
     claimant, span = speakers.claimant(ctx, att)
+    if claimant:  # README convention: "Russian defense circles (via TASS)"
+        claimant = relay.described(claimant, att, ctx, seg.start, seg.end, ents)
     hedge = hedges(ctx.text[seg.start : seg.end])
     score, pid, why = _base_score(ents, ctx, att, claimant, hedge)
     verb = att.verb if att and claimant else None

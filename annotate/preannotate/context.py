@@ -20,6 +20,9 @@ _SKIP = re.compile(
 )
 
 
+_COPY_OF = re.compile(r"\((?:an?\s+|the\s+)?([A-Z][\w.&' -]{1,40}?)\s+copy\b")
+
+
 @dataclass
 class ClaimContext:
     original: str  # the document text, for candidate text
@@ -33,9 +36,11 @@ class ClaimContext:
     lower: str = field(init=False)
 
     def __post_init__(self) -> None:
-        # "UNN (Ukrainian News Agency)", "Reuters (copy on ...)": the outlet speaks, not the note.
+        # "UNN (Ukrainian News Agency)", "Reuters (copy on ...)": the outlet speaks, not the note;
+        # "LBCI (AFP copy)": a syndicated copy speaks with the agency's voice.
         if self.publisher and "(" in self.publisher and not self.publisher.startswith("("):
-            self.publisher = self.publisher.split("(", 1)[0].strip()
+            copy = _COPY_OF.search(self.publisher)
+            self.publisher = copy.group(1) if copy else self.publisher.split("(", 1)[0].strip()
         self.lower = ascii_lower(self.text)
         self.starts = [f.start for f in self.entities]
         self.unit_sizes = {}

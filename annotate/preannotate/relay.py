@@ -20,6 +20,7 @@ _VIA = re.compile(
     re.I,
 )
 _RELAY_LABELS = ("ORG",)
+_TOLD = re.compile(r"\b(?:told|tells|informed|informs)\s+(?:the\s+)?$", re.I)
 # "..., Reuters reports.": an outlet passing on the sentence's statement.
 _REPORTS = re.compile(r"\s+(?:reports|reported|writes|wrote|says|said|notes|noted|informs|informed)\b")
 
@@ -42,6 +43,21 @@ def inner(ctx: ClaimContext, att: Attribution | None, ents: list[Found]) -> Attr
     if found is None or found.kind == "according" or not (found.subject or found.free_subject):
         return None
     return found
+
+
+def told(ctx: ClaimContext, start: int, end: int, ents: list[Found]) -> list[str]:
+    """Outlets the speaker spoke to: "told TASS", "informed Agence France-Presse"."""
+    return [ctx.name(f) for f in ents if f.label in _RELAY_LABELS and _TOLD.search(ctx.text, max(start, f.start - 20), f.start)]
+
+
+def described(claimant: str, att: Attribution | None, ctx: ClaimContext, start: int, end: int, ents: list[Found]) -> str:
+    """An unnamed source is described with the outlet it spoke to: "defense circles (via TASS)"."""
+    if att is None or att.subject is not None or att.free_subject is None or "(via " in claimant:
+        return claimant
+    if not any(w[:1].islower() for w in claimant.split()):
+        return claimant  # a name the entity rules missed ("Yan Gagin"), not a description
+    via = told(ctx, start, end, ents)
+    return f"{claimant} (via {via[0]})" if via else claimant
 
 
 def chain(ctx: ClaimContext, start: int, end: int, ents: list[Found], claimant: str | None, outer: str | None = None) -> tuple[str, ...]:

@@ -102,7 +102,7 @@ class Speakers:
             return (self.last_speaker if name.lower() in _PERSONAL else self.last_claimant), None
         if _DOCUMENT_SUBJECT.match(name) and self.last_claimant:
             return self.last_claimant, None  # "The October assessment claimed": its author's
-        found = self._antecedent(ctx, name, span[0]) or authorities(name)
+        found = self._antecedent(ctx, name, span[0]) or authorities(tidy(name))
         return found or tidy(name), span
 
     def _antecedent(self, ctx: ClaimContext, name: str, before: int) -> str | None:
@@ -116,8 +116,10 @@ class Speakers:
         if len(words) != 2 or words[0].lower() != "the":
             return None
         head = words[1].lower()
-        if head in ROLES and self.last_speaker:
-            return self.last_speaker  # "The president said" after Zelensky spoke
+        if (head in ROLES or ROLES.intersection(head.split("-"))) and self.last_speaker:
+            return self.last_speaker  # "The president said", "the businessman-turned-mercenary" after he spoke
+        if words[1].islower() and head in _ORG_NOUNS and (found := self._described(ctx, words[1:], before)):
+            return found  # "the newspaper", "the ministry"
         if self.last_claimant and self.last_claimant.lower().split()[-1] == head:
             return self.last_claimant
         if words[1][:1].isupper():
@@ -137,6 +139,8 @@ class Speakers:
         if head not in _ORG_NOUNS:
             return None
         wanted = {_spelling(w) for w in head_words if w[:1].islower()}
+        if not wanted:
+            return None
         if self.last_claimant and wanted <= {_spelling(w) for w in tidy(self.last_claimant).split()}:
             return self.last_claimant  # "the defence ministry" after the Russian Ministry of Defense spoke
         orgs = [f for f in reversed(ctx.before(before)) if f.label == "ORG" and ctx.name(f) != ctx.publisher]
