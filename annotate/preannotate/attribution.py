@@ -49,6 +49,8 @@ _CUE = re.compile(
     r"|(?:statements?|footage|audio|videos?|messages?|posts?|remarks)\s+attributed\s+to)\b"
 )
 _BOUNDARY = re.compile(r"\bthat\b|;|:|—")
+_AFTER_QUOTE = re.compile(r"[,!?][\"”»]\s*$")
+_TITLE = re.compile(r"\s*(?:Mr|Mrs|Ms|Dr)\.?\s+")
 _RELATIVES = frozenset("which who whom whose that where".split())
 _COMMA_PARTICIPLES = ("alleging", "accusing")  # only after a comma: "reports alleging that" is a noun phrase
 _OF_ACT = re.compile(r"\b(?:of|from|without|before|after|by)\s+$")
@@ -137,6 +139,10 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
             return _according(text, verb_span, end, entities)
         if _NOT_SAYING.search(lower, max(start, verb_span[0] - 16), verb_span[0]):
             continue
+        if kind == "strong" and _AFTER_QUOTE.search(text, max(start, verb_span[0] - 4), verb_span[0]):
+            inverted = _inverted(text, start, verb_span, end, entities)  # '..." said Syrsky.'
+            if inverted:
+                return inverted
         if _quoted(text, start, verb_span[0]):
             continue  # '"... according to the eyewitnesses, ..." Prigozhin said': the quote's speaker speaks
         if kind == "part" and verb in _COMMA_PARTICIPLES and not text[start : verb_span[0]].rstrip().endswith(","):
@@ -161,6 +167,18 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
         content = (that, end) if that is not None else _before_speaker(text, start, chunk_start)
         return Attribution(verb, verb_span, kind, subject, free, pronoun, that, content)
     return None
+
+
+def _inverted(text: str, start: int, verb_span: tuple[int, int], end: int, entities: list[Found]) -> Attribution | None:
+    """ '"...," said Syrsky.' or '..., added Mr. Syrsky': the speaker follows the verb."""
+    m = _TITLE.match(text, verb_span[1], end)
+    pos = m.end() if m else verb_span[1]
+    named = [f for f in entities if pos <= f.start < pos + 3 and f.label in _SUBJECT_LABELS]
+    free = None if named else _phrase_after(text, pos, end)
+    if not named and not (free and (text[free[0]].isupper() or _DESCRIPTION.match(text, free[0]))):
+        return None
+    content = (start, verb_span[0])
+    return Attribution(text[verb_span[0] : verb_span[1]].lower(), verb_span, "strong", named[0] if named else None, free, None, None, content)
 
 
 def _channel_owner(text: str, verb_span: tuple[int, int], phrase: tuple[int, int], entities: list[Found]) -> Attribution:

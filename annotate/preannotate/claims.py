@@ -49,7 +49,7 @@ def _headline_claim(ctx: ClaimContext, seg: Segment, timeline: Timeline) -> list
     name = ctx.name(hit.who)
     why = f"headline attributed to {name}" if hit.verb is None else f"headline: {name} {hit.verb}"
     speaker = (name, (hit.who.start, hit.who.end), hit.verb)
-    when = timeline.resolve(ctx.within(hit.start, hit.end), ctx, hit.start, hit.end, hit.content, name == ctx.publisher)
+    when = timeline.resolve(ctx.within(hit.start, hit.end), ctx, hit.start, hit.end, hit.content, name)
     cand = _candidate(ctx, hit.start, hit.end, hit.score, "claim.headline", why, speaker, when)
     return [replace(cand, relayed_by=relay.chain(ctx, hit.start, hit.end, [], name))]
 
@@ -76,7 +76,7 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timelin
         score, pid, why = max(score, 0.85), "claim.takeaway", f"Key Takeaways bullet; {why}"
     speakers.remember(ctx, seg, ents, att, claimant)
     content = att.content if att else None
-    when = timeline.resolve(ents, ctx, seg.start, seg.end, content, claimant == ctx.publisher)
+    when = timeline.resolve(ents, ctx, seg.start, seg.end, content, claimant)
     cand = _candidate(ctx, seg.start, seg.end, score, pid, why, (claimant, span, verb), when, hedge, ents)
     return replace(cand, relayed_by=relay.chain(ctx, seg.start, seg.end, ents, claimant, outer))
 

@@ -10,7 +10,7 @@ none: the author's own forecast ("will take weeks") or a state held "since" some
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .context import ClaimContext
@@ -35,6 +35,8 @@ _SAME_DAY = re.compile(r"\bearlier\s+(?:in\s+the\s+day|today|this\s+morning)\b",
 _FORECAST = re.compile(r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to)\b", re.I)
 _DURATION = re.compile(r"\b(?:has|have)\s+(?:\w+\s+){0,3}?(?:been\s+)?\w+.*\bfor\s+(?:months|years|weeks|decades)\b", re.I)
 _CALENDAR_DAY = ("date.day", "date.full", "date.iso")  # written days, not "Friday" or "today"
+# What is going on now: "are bringing troops", "continues to", "remains".
+_ONGOING = re.compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?\w+ing\b|\bcontinues?\s+to\b|\bremains?\b", re.I)
 MAX_WEEKDAY_AGE = 6  # days back a bare weekday may point
 
 
@@ -50,22 +52,35 @@ NONE = EventDate(None, None)
 
 @dataclass
 class Timeline:
-    """What earlier sentences tell later ones: the last day the text named."""
+    """What earlier sentences tell later ones: the day of the claim before, and the day
+    each claimant was last said to have spoken ("the ministry claimed on Aug. 8")."""
 
     last_day: date | None = None
+    said_on: dict = field(default_factory=dict)  # claimant -> EventDate of their statement
 
-    def resolve(self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, own_voice: bool) -> EventDate:
+    def resolve(self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, claimant: str | None) -> EventDate:
         written = _written(ents, ctx, start, content)
         if written is not None:
             self._note(written.value)
+            if claimant and content and written.span and not (content[0] <= written.span[0] < content[1]):
+                self.said_on[claimant] = written  # the day of the statement, not of its content
             return written
         relative = _relative(ctx, start, end, self.last_day or ctx.published)
         if relative is not None:
             self._note(relative.value)
             return relative
-        if ctx.published is None or _undated(ents, ctx, start, end, own_voice):
+        if ctx.published is None or _undated(ents, ctx, start, end, claimant == ctx.publisher):
             return NONE
-        named = _last_named_day(ctx, start)
+        return self._inferred(ctx, start, end, content, claimant)
+
+    def _inferred(self, ctx: ClaimContext, start: int, end: int, content, claimant: str | None) -> EventDate:
+        """No day written: the day this claimant last spoke, the last day the text named
+        (unless the claim is about what is going on now), or the publication date."""
+        if claimant in self.said_on:
+            said = self.said_on[claimant]
+            self._note(said.value)
+            return EventDate(said.value, said.span, inferred=True)
+        named = None if _ONGOING.search(ctx.text, *(content or (start, end))) else _last_named_day(ctx, start)
         if named is not None:
             return EventDate(named.canonical, (named.start, named.end), inferred=True)
         self.last_day = ctx.published
