@@ -47,6 +47,7 @@ _CUE = re.compile(
     rf"\b(?:(?P<strong>{_STRONG})|(?P<weak>{_NEEDS_THAT})(?=\s+that\b)|(?P<part>{_PARTICIPLES})\b|(?P<bare>{_BARE})\b)\b"
     r"|\b(?P<according>according\s+to|(?:reads|read)\s+(?:a|the)\s+(?:message|statement|post|report)"
     r"|(?:statements?|footage|audio|videos?|messages?|posts?|remarks)\s+attributed\s+to)\b"
+    r"|\b(?P<quoting>quoted|cited|quotes|cites)\s+(?!by\b)(?=[^,.;:]{3,80}?\s+as\s+(?:saying|stating|claiming)\b)"
 )
 _BOUNDARY = re.compile(r"\bthat\b|;|:|—")
 _AFTER_QUOTE = re.compile(r"[,!?][\"”»]\s*$")
@@ -133,6 +134,8 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
         kind = cue.lastgroup or "strong"
         verb_span = cue.span(kind)
         verb = cue.group(kind)
+        if kind == "quoting":  # "Three outlets quoted unnamed sources as saying": the sources speak
+            return _quoting(text, verb_span, end, entities)
         if kind == "according":
             if _quoted(text, text.rfind("\n", 0, start) + 1, verb_span[0]):
                 continue  # a quoted speaker's own source: '"... According to eyewitnesses, ..." he said'
@@ -173,12 +176,23 @@ def _inverted(text: str, start: int, verb_span: tuple[int, int], end: int, entit
     """ '"...," said Syrsky.' or '..., added Mr. Syrsky': the speaker follows the verb."""
     m = _TITLE.match(text, verb_span[1], end)
     pos = m.end() if m else verb_span[1]
-    named = [f for f in entities if pos <= f.start < pos + 3 and f.label in _SUBJECT_LABELS]
-    free = None if named else _phrase_after(text, pos, end)
+    phrase = _phrase_after(text, pos, end)
+    inside = [f for f in entities if phrase and phrase[0] <= f.start and f.end <= phrase[1] and f.label in _SUBJECT_LABELS]
+    named = sorted(inside, key=lambda f: f.label != "PERSON")[:1]  # "said Governor Oleh Syniehubov": the person
+    free = None if named else phrase
     if not named and not (free and (text[free[0]].isupper() or _DESCRIPTION.match(text, free[0]))):
         return None
     content = (start, verb_span[0])
     return Attribution(text[verb_span[0] : verb_span[1]].lower(), verb_span, "strong", named[0] if named else None, free, None, None, content)
+
+
+def _quoting(text: str, verb_span: tuple[int, int], end: int, entities: list[Found]) -> Attribution:
+    """ "X quoted Y as saying ...": Y says it (X relays it)."""
+    stop = re.compile(r"\s+as\s+(?:saying|stating|claiming)\b").search(text, verb_span[1], end)
+    span = (verb_span[1] + len(text[verb_span[1] : stop.start()]) - len(text[verb_span[1] : stop.start()].lstrip()), stop.start())
+    named = [f for f in entities if span[0] <= f.start and f.end <= span[1] and f.label in _SUBJECT_LABELS]
+    content = (stop.end(), end)
+    return Attribution("quoted", verb_span, "strong", named[0] if named else None, None if named else span, None, None, content)
 
 
 def _channel_owner(text: str, verb_span: tuple[int, int], phrase: tuple[int, int], entities: list[Found]) -> Attribution:

@@ -118,7 +118,33 @@ def same_claimant(a: str | None, b: str | None, gaz: Gazetteer | None = None) ->
     ka, kb = _key(a, gaz), _key(b, gaz)
     if ka == kb or (min(len(ka), len(kb)) >= MIN_TYPO_LENGTH and Levenshtein.distance(ka, kb) <= MAX_TYPOS):
         return True  # the same words, or a typo copied from the source ("Ukranian")
-    return _person_like(a) and _person_like(b) and _same_person(ka, kb)
+    if _person_like(a) and _person_like(b):
+        return _same_person(ka, kb)
+    return _shorter_form(_named(a, gaz), _named(b, gaz))
+
+
+def _named(name: str, gaz: Gazetteer) -> str:
+    """The gazetteer's name for it, case kept, without a leading article."""
+    name = " ".join(name.split())
+    entry = gaz.get(name) or gaz.get(_ARTICLE.sub("", name))
+    return _ARTICLE.sub("", entry.canonical if entry else name)
+
+
+_FUNCTION_WORDS = frozenset("of the for and in on at to".split())
+MIN_NAME_WORDS = 3
+
+
+def _shorter_form(a: str, b: str) -> bool:
+    """One organisation's name and a shorter form of it: every word of the shorter one in the
+    longer ("UN Office for Human Rights" in "UN Office of the High Commissioner for Human Rights",
+    "Group" as the start of "Grouping"); at least three words, so "Russian authorities" stays apart."""
+    short, long = sorted((a, b), key=len)
+    words = [w for w in re.findall(r"[\w'’.-]+", short) if w.casefold() not in _FUNCTION_WORDS]
+    pool = [w for w in re.findall(r"[\w'’.-]+", long) if w.casefold() not in _FUNCTION_WORDS]
+    if len(words) < MIN_NAME_WORDS or sum(w[:1].isupper() for w in short.split()) < 2:
+        return False  # a name, not a description ("Ukrainian media (unnamed sources)")
+    pool = [p.casefold() for p in pool]
+    return all(any(p == w.casefold() or (len(w) >= 4 and p.startswith(w.casefold())) for p in pool) for w in words)
 
 
 def _key(name: str, gaz: Gazetteer) -> str:

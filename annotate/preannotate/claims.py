@@ -60,6 +60,7 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timelin
     outer = None
     if reported := relay.inner(ctx, att, ents):  # "X has admitted ..., CNN reports": X's claim
         outer, att = speakers.claimant(ctx, att)[0], reported
+    outer = outer or relay.quoter(ctx, att, seg.start, ents)
     claimant, span = speakers.claimant(ctx, att)
     if claimant:  # README convention: "Russian defense circles (via TASS)"
         claimant = relay.described(claimant, att, ctx, seg.start, seg.end, ents)

@@ -12,6 +12,7 @@ import re
 from .attribution import Attribution, find_attribution
 from .context import ClaimContext
 from .found import Found
+from .claimants import tidy
 from .gazetteer import default_gazetteer
 
 # "told TASS", "was quoted by Interfax as saying", "in an interview with the BBC", "cited by".
@@ -43,6 +44,17 @@ def inner(ctx: ClaimContext, att: Attribution | None, ents: list[Found]) -> Attr
     if found is None or found.kind == "according" or not (found.subject or found.free_subject):
         return None
     return found
+
+
+def quoter(ctx: ClaimContext, att: Attribution | None, start: int, ents: list[Found]) -> str | None:
+    """Who quoted the speaker: "Interfax quoted Pushilin as saying" → Interfax."""
+    if att is None or att.verb != "quoted":
+        return None
+    named = [f for f in ents if start <= f.start and f.end <= att.verb_span[0] and f.label in _RELAY_LABELS]
+    if named:
+        return ctx.name(named[-1])
+    phrase = " ".join(ctx.original[start : att.verb_span[0]].split())
+    return tidy(phrase) if 0 < len(phrase.split()) <= 8 else None
 
 
 def told(ctx: ClaimContext, start: int, end: int, ents: list[Found]) -> list[str]:

@@ -111,3 +111,53 @@ def test_a_dateline_is_the_day_relative_dates_count_from(annotate):
     text = "KHARKIV, March 12. Shelling damaged a school on Tuesday, the regional governor said."
     _, claims = annotate(text, published="2025-03-13")
     assert claim_containing(claims, "Shelling damaged").event_date == "2025-03-11"
+
+
+def test_a_speaker_named_after_the_verb(annotate):
+    _, claims = annotate('"The convoy reached the city at dawn," said Governor Oleh Syniehubov.', published=PUB)
+    assert claims[0].claimant == "Oleh Syniehubov"
+
+
+def test_quoted_as_saying_gives_the_quoted_speaker_relayed_by_who_quoted(annotate):
+    _, claims = annotate("Interfax quoted Denis Pushilin as saying that the depot was destroyed.", published=PUB, publisher="Example Daily")
+    assert (claims[0].claimant, claims[0].relayed_by) == ("Denis Pushilin", ("Interfax", "Example Daily"))
+
+
+def test_a_capital_that_speaks_is_its_government(annotate):
+    _, claims = annotate("Moscow has blamed the explosion on saboteurs.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Russian authorities"
+
+
+def test_the_sentences_of_a_quotation_belong_to_who_closes_it(annotate):
+    text = '"The depot burned for hours. According to witnesses, the first blast came at night," Colonel Anatolii Shtefan said.'
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert {c.claimant for c in claims} == {"Anatolii Shtefan"}
+
+
+def test_a_description_points_back_to_the_organisation_named_before(annotate):
+    text = "The Ministry of Defence of Ukraine said on March 12 that the bridge was hit.\n\nThe defence ministry added that no one was hurt."
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "no one was hurt").claimant == "Ukrainian Ministry of Defense"
+
+
+def test_an_unnamed_source_is_described_with_the_outlet_it_told(annotate):
+    _, claims = annotate("Military sources told TASS that the convoy turned back.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Military sources (via TASS)"
+
+
+def test_a_syndicated_copy_speaks_with_the_agencys_voice(annotate):
+    _, claims = annotate("Three warehouses burned near the port on March 12.", published=PUB, publisher="Example Daily (AFP copy)")
+    assert claims[0].claimant == "AFP"
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("UN Office for Human Rights", "UN Office of the High Commissioner for Human Rights", True),
+        ("Ukrainian media (unnamed sources)", "Ukrainian media outlets quoting unnamed sources", False),
+        ("Russian Ministry of Defense", "Ukrainian Ministry of Defense", False),
+        ("an adviser to the head of the president's office", "adviser to the head of the presidnet's office", True),
+    ],
+)
+def test_a_shorter_form_or_a_typo_is_the_same_claimant(a, b, same):
+    assert same_claimant(a, b) is same
