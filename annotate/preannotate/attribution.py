@@ -130,6 +130,7 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
 
     `lower` is text lowercased without changing its length (textprep.ascii_lower).
     """
+    after_evidence = False
     for cue in _CUE.finditer(lower, start, end):
         kind = cue.lastgroup or "strong"
         verb_span = cue.span(kind)
@@ -159,9 +160,12 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
         if found is None:
             continue
         subject, free, pronoun, chunk_start = found
+        if after_evidence and not text[start:chunk_start].rstrip().endswith(","):
+            continue  # after "footage shows ...", only a closing ", ISW reported" names who reads it
         if kind == "bare" and not _a_speaker_right_before(text, subject, free, verb_span[0]):
             continue
         if free and _EVIDENCE.fullmatch(" ".join(text[free[0] : free[1]].split())):
+            after_evidence = True
             continue  # "Geolocated footage indicates that ..., ISW reported": the later cue names the speaker
         if that is None and verb in _ADJECTIVAL and not _adjacent(text, subject, free, verb_span[0]):
             continue  # "made confirmed advances": an adjective, unless right after its subject

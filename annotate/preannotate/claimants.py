@@ -116,6 +116,9 @@ def same_claimant(a: str | None, b: str | None, gaz: Gazetteer | None = None) ->
         return a == b
     gaz = gaz or default_gazetteer()
     ka, kb = _key(a, gaz), _key(b, gaz)
+    ta, tb = tidy(a, gaz).casefold(), tidy(b, gaz).casefold()  # "Ukraine's X" and "Ukrainian X"
+    if ta == tb or (authorities(a, gaz) or "").casefold() == tb or (authorities(b, gaz) or "").casefold() == ta:
+        return True  # ... and "Kyiv" or "Ukraine" as a speaker is "Ukrainian authorities"
     if ka == kb or (min(len(ka), len(kb)) >= MIN_TYPO_LENGTH and Levenshtein.distance(ka, kb) <= MAX_TYPOS):
         return True  # the same words, or a typo copied from the source ("Ukranian")
     if _person_like(a) and _person_like(b):
