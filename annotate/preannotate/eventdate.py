@@ -33,7 +33,8 @@ _DAY_BEFORE = re.compile(r"\b(?:(?:a|one)\s+day\s+(?:earlier|before)|the\s+(?:da
 _SAME_DAY = re.compile(r"\bearlier\s+(?:in\s+the\s+day|today|this\s+morning)\b", re.I)
 # The author's forecast: "will", "is expected to" with no one saying so.
 _FORECAST = re.compile(r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to)\b", re.I)
-_DURATION = re.compile(r"\b(?:has|have)\s+(?:\w+\s+){0,3}?(?:been\s+)?\w+.*\bfor\s+(?:months|years|weeks|decades)\b", re.I)
+_DURATIONS = (" for months", " for years", " for weeks", " for decades")
+_PERFECT_AUX = re.compile(r"\b(?:has|have)\b")
 _CALENDAR_DAY = ("date.day", "date.full", "date.iso")  # written days, not "Friday" or "today"
 # What is going on now: "are bringing troops", "continues to", "remains".
 _ONGOING = re.compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?\w+ing\b|\bcontinues?\s+to\b|\bremains?\b", re.I)
@@ -142,5 +143,7 @@ def _undated(ents: list[Found], ctx: ClaimContext, start: int, end: int, own_voi
     for f in ents:
         if f.label == "DATE" and _SINCE.search(ctx.text, max(start, f.start - 12), f.start):
             return True
-    text = ctx.text[start:end]
-    return bool(_DURATION.search(text)) or (own_voice and bool(_FORECAST.search(text)))
+    lower = ctx.lower[start:end]
+    if any(d in lower for d in _DURATIONS) and _PERFECT_AUX.search(lower):
+        return True  # "have attacked the town for months"
+    return own_voice and bool(_FORECAST.search(ctx.text, start, end))
