@@ -177,10 +177,10 @@ class _Page:
             "start": claim["start"], "end": claim["end"], "document": doc,
             "claimant": claim["claimant"] or self._entity_name(claim["claimant_entity_id"]),
             "claimant_entity": self._entity(claim["claimant_entity_id"]),
-            "relayed_by": claim.get("relayed_by") or [],  # absent from claims proposed before 0007
+            "relayed_by": claim["relayed_by"],
             "reporting_verb": claim["reporting_verb"], "hedged": claim["hedged"], "hedges": claim["hedges"],
             "negated": claim["negated"], "event_date": claim["event_date"],
-            "event_date_inferred": bool(claim.get("event_date_inferred")),
+            "event_date_inferred": claim["event_date_inferred"],
             "published": claim["published"] or doc["published"],
             "entities": [e for e in map(self._entity, claim["entity_ids"]) if e],
             "links": self.links.get(claim["id"], []), "threads": threads, "verdict": _verdict(threads),
