@@ -19,12 +19,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("claim", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("relayed_by", sa.JSON(), nullable=False, server_default="[]"))
-        batch_op.add_column(sa.Column("event_date_inferred", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Plain ADD COLUMN, not batch mode: batch mode rebuilds the SQLite table and would drop
+    # the full-text triggers that 0002 put on it.
+    op.add_column("claim", sa.Column("relayed_by", sa.JSON(), nullable=False, server_default="[]"))
+    op.add_column("claim", sa.Column("event_date_inferred", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("claim", schema=None) as batch_op:
-        batch_op.drop_column("event_date_inferred")
-        batch_op.drop_column("relayed_by")
+    op.drop_column("claim", "event_date_inferred")  # SQLite 3.35+ drops a column in place
+    op.drop_column("claim", "relayed_by")
