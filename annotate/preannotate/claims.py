@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import relay
+from . import parse, relay
 from .attribution import Attribution, find_attribution
 from .base import ClaimCandidate, reason
 from .clauses import split_clauses
@@ -56,7 +56,7 @@ def _headline_claim(ctx: ClaimContext, seg: Segment, timeline: Timeline) -> list
 
 def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timeline: Timeline) -> ClaimCandidate:
     ents = ctx.within(seg.start, seg.end)
-    att = find_attribution(ctx.text, ctx.lower, seg.start, seg.end, ents)
+    att = find_attribution(ctx.text, ctx.lower, seg.start, seg.end, ents) or parse.attribution(ctx.text, seg.start, seg.end, ents)
     outer = None
     if reported := relay.inner(ctx, att, ents):  # "X has admitted ..., CNN reports": X's claim
         outer, att = speakers.claimant(ctx, att)[0], reported
