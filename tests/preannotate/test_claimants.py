@@ -3,7 +3,7 @@
 import pytest
 
 from annotate.preannotate.claimants import same_claimant, tidy
-from preannotate_helpers import claim_containing
+from tests.factories import claim_containing
 
 PUB = "2025-03-14"  # a Friday
 

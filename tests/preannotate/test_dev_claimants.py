@@ -8,7 +8,7 @@ target to tune to: the held-out set has other stories and outlets.
 
 import pytest
 
-from preannotate_helpers import CORPUS
+from tests.factories import CORPUS
 
 DEV = CORPUS / "dev"
 CLAIMANT_FLOOR = 0.85
