@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from .attribution import Attribution, find_attribution
+from .claimants import tidy
 from .context import ClaimContext
 from .found import Found
-from .claimants import tidy
 from .gazetteer import default_gazetteer
 
 # "told TASS", "was quoted by Interfax as saying", "in an interview with the BBC", "cited by".

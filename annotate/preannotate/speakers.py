@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from .attribution import Attribution, find_attribution
 from .base import pattern_id
 from .claimants import authorities, tidy
-from .relay import is_outlet as relay_outlet
 from .context import NAMED, ClaimContext
 from .found import Found
 from .lexicon import ROLES
+from .relay import is_outlet as relay_outlet
 from .segment import Segment
 
 MAX_INHERIT = 2  # sentences that may continue a reported account

@@ -64,3 +64,38 @@ def test_a_claim_without_a_date_gets_the_publication_date_marked_as_inferred(ann
 def test_a_written_date_is_not_marked_as_inferred(annotate):
     _, claims = annotate("Shelling resumed on Friday in Kherson.", published=PUB)
     assert claims[0].event_date_inferred is False
+
+
+def test_a_month_never_gets_an_invented_day():
+    [mention] = find_dates("in May, the", parse_iso("2024-06-10"))
+    assert mention.iso == "2024-05"
+
+
+def test_the_year_prefers_the_past_but_allows_a_near_future():
+    ref = parse_iso("2023-03-01")
+    assert find_dates("as soon as March 14.", ref)[0].iso == "2023-03-14"
+    assert find_dates("on December 5 the", ref)[0].iso == "2022-12-05"
+
+
+def test_impossible_dates_are_not_dates():
+    assert find_dates("on February 30 the", parse_iso("2024-03-01")) == []
+
+
+def test_publication_date_from_the_header_when_metadata_lacks_it():
+    assert reference_date(None, "Support Us\n\nHeadline\n\nTuesday, 4 June 2024, 04:57\nBody") == date(2024, 6, 4)
+    assert reference_date("2023-11", "text") == date(2023, 11, 15)
+    assert reference_date(None, "Site name\n\n04.06.2024\nBody") == date(2024, 6, 4)  # via dateparser, day first
+
+
+@pytest.mark.parametrize(
+    "sentence, published, expected",
+    [
+        ("Artillery struck the city over the weekend, officials said.", "2023-12-04", "2023-12-02/2023-12-03"),
+        ("Trains will run from the city starting on Wednesday, the governor said.", "2023-12-04", "2023-12-06"),
+        ("Researchers interviewed families between February and April 2023 in Kherson.", "2023-09-20", "2023-02/2023-04"),
+        ("On Monday evening, Zelensky said he had met the commanders.", "2023-03-07", "2023-03-06"),
+    ],
+)
+def test_more_event_date_forms(annotate, sentence, published, expected):
+    _, claims = annotate(sentence, published=published)
+    assert claims[0].event_date == expected
