@@ -176,14 +176,18 @@ def _date_score(pattern: str) -> float:
     return {"date.year": 0.7, "date.vague": 0.6}.get(pattern, 0.9)
 
 
-def find_entities(doc: Doc, gaz: Gazetteer, matcher: PhraseMatcher, ref: date | None) -> list[Found]:
+def find_entities(doc: Doc, gaz: Gazetteer, matcher: PhraseMatcher, ref: date | None, model=None) -> list[Found]:
+    """`model`: a callable (text, token view, found so far) -> more names, or None."""
     text = doc.user_data["text"]
     tv = token_view(doc)
     known = gazetteer_matches(doc, matcher, tv, gaz)
     rules = hyphen_parts(tv, gaz) + shouted_places(tv, gaz) + numbered_units(text) + run_rules(tv, gaz)
     named = resolve_overlaps(known + rules)
+    values = dates_and_quantities(text, ref)
+    if model is not None:  # before the aliases, so a new name's surname and acronym follow it
+        named = resolve_overlaps(named + model(text, tv, resolve_overlaps(named + values)))
     acro, aliases = acronyms(tv, named)
     aliases = {**surnames(named, text), **aliases}
     named = _resolve_short_people(named, aliases, text)
     named = resolve_overlaps(named + acro + propagate(tv, aliases, named + acro))
-    return resolve_overlaps(named + dates_and_quantities(text, ref))
+    return resolve_overlaps(named + values)
