@@ -7,6 +7,7 @@ number), a claimant, hedges, negation, an event date and the entities it names.
 from __future__ import annotations
 
 from .attribution import Attribution, find_attribution
+from .checkable import adjust
 from .base import ClaimCandidate, reason
 from .clauses import split_clauses
 from .context import NAMED, ClaimContext, skippable
@@ -64,6 +65,8 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers) -> Clai
             why += f"; claimant is the source {claimant}"
     if seg.takeaway:
         score, pid, why = max(score, 0.85), "claim.takeaway", f"Key Takeaways bullet; {why}"
+    score, content = adjust(score, ctx.text[seg.start : seg.end], ents)
+    why = "; ".join([why, *content])
     speakers.remember(ctx, seg, ents, att, claimant)
     return _candidate(ctx, seg.start, seg.end, score, pid, why, (claimant, span, verb), att.content if att else None, hedge, ents)
 
