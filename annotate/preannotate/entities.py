@@ -190,4 +190,43 @@ def find_entities(doc: Doc, gaz: Gazetteer, matcher: PhraseMatcher, ref: date | 
     aliases = {**surnames(named, text), **aliases}
     named = _resolve_short_people(named, aliases, text)
     named = resolve_overlaps(named + acro + propagate(tv, aliases, named + acro))
-    return resolve_overlaps(named + values)
+    return resolve_overlaps(conventions(named, text, gaz) + values)
+
+
+_TYPE_NOUNS = frozenset("dam bridge plant station city port airport base".split())  # part of a name only capitalised
+_POSSESSIVE = ("'s ", "’s ")
+
+
+def conventions(named: list[Found], text: str, gaz: Gazetteer) -> list[Found]:
+    """Span edges as annotators draw them (the dev corpus README, after OntoNotes):
+    a leading lower-case "the" is not part of a name, a possessive splits a span
+    ("Russia" + "Defense Ministry"), and a lower-case type word after a name is not
+    part of it ("Kakhovka" dam)."""
+    out = []
+    for f in named:
+        if text.startswith("the ", f.start) and f.end - f.start > 4:
+            f = f._replace(start=f.start + 4)
+        out += _split_possessive(f, text, gaz)
+    return [_drop_type_noun(f, text, gaz) for f in out]
+
+
+def _split_possessive(f: Found, text: str, gaz: Gazetteer) -> list[Found]:
+    surface = text[f.start : f.end]
+    cut = max(surface.find(p) for p in _POSSESSIVE)
+    if cut <= 0 or f.label not in ("ORG", "MILITARY_UNIT"):
+        return [f]
+    owner = gaz.get(surface[:cut])
+    rest = f._replace(start=f.start + cut + 3)
+    if owner is None:
+        return [rest]
+    return [Found(f.start, f.start + cut, owner.label, owner.canonical, f.score, f.pid, "owner in a possessive"), rest]
+
+
+def _drop_type_noun(f: Found, text: str, gaz: Gazetteer) -> Found:
+    words = text[f.start : f.end].split(" ")
+    if len(words) < 2 or words[-1] not in _TYPE_NOUNS:
+        return f
+    rest = " ".join(words[:-1])
+    entry = gaz.get(rest)
+    label, canonical = (entry.label, entry.canonical) if entry else (f.label, f.canonical)
+    return f._replace(end=f.start + len(rest), label=label, canonical=canonical, why=f"{f.why}; lower-case {words[-1]!r} left out")

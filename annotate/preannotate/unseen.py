@@ -17,6 +17,7 @@ words nothing else explained, and what it proposes is checked against what we kn
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -26,8 +27,9 @@ from .gazetteer import Gazetteer
 from .lexicon import GPE_SUFFIXES, MONTH_WORDS, ORG_HEADS, STOP_CAPS, TITLES, UNIT_HEADS
 from .names import TokenView
 
-WINDOW = 8  # tokens of context each side of an unexplained word
-BATCH = 64
+WINDOW = 5  # tokens of context each side of an unexplained word
+REPEAT = 2  # occurrences of one unexplained word the model reads
+_GAP = "\n\n"
 SCORE = 0.6  # below the rules: a reviewer sees these as suggestions, not certainties
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
 _PLACES = ("GPE", "LOC")
@@ -36,7 +38,12 @@ _TRIM_RIGHT = re.compile(r"(?:['’]s?|[\s,;:!?\"“”()\[\]/-])+$")  # not "."
 
 
 def unexplained(tv: TokenView, taken: list[Found]) -> list[int]:
-    """Indices of capitalised words no found entity covers and grammar does not explain."""
+    """Indices of capitalised words no found entity covers and grammar does not explain.
+
+    A word that also occurs in lower case in the same text ("Residents", "Daily") is a
+    common word capitalised by position; acronyms and words with digits are left to
+    the rules (the model is unreliable on them out of context).
+    """
     covered = bytearray(len(tv.words))
     k = 0
     for f in taken:
@@ -46,11 +53,12 @@ def unexplained(tv: TokenView, taken: list[Found]) -> list[int]:
         while j < len(tv.words) and tv.starts[j] < f.end:
             covered[j] = 1
             j += 1
-    return [k for k, w in enumerate(tv.words) if not covered[k] and _name_word(w)]
+    lower = {w for w in tv.words if w[:1].islower()}
+    return [k for k, w in enumerate(tv.words) if not covered[k] and _name_word(w) and w.lower() not in lower]
 
 
 def _name_word(word: str) -> bool:
-    if not word[:1].isupper() or len(word) < 2 or not any(c.isalpha() for c in word):
+    if not word[:1].isupper() or len(word) < 2 or word.isupper() or not word.replace("-", "").replace("'", "").isalpha():
         return False
     return word not in STOP_CAPS and word not in TITLES and word not in MONTH_WORDS and word.lower() not in STOP_WORDS
 
@@ -80,21 +88,61 @@ def _sentence_bounds(tv: TokenView) -> list[tuple[int, int]]:
 
 def model_names(nlp, text: str, tv: TokenView, taken: list[Found], gaz: Gazetteer, source: str) -> list[Found]:
     """Entities the model proposes for unexplained words, reconciled with what we know."""
-    words = unexplained(tv, taken)
+    words = _first_occurrences(tv, unexplained(tv, taken))
     if not words:
         return []
     wanted = [tv.starts[k] for k in words]
-    spans = windows(tv, words)
     occupied = bytearray(len(text) + 1)
     for f in taken:
         occupied[f.start : f.end] = b"\x01" * (f.end - f.start)
     out = []
-    for (w_start, _), parsed in zip(spans, nlp.pipe((text[s:e] for s, e in spans), batch_size=BATCH)):
-        for ent in parsed.ents:
-            found = _reconcile(text, w_start + ent.start_char, w_start + ent.end_char, ent.label_, gaz, source)
-            if found and not any(occupied[found.start : found.end]) and _holds_any(found, wanted):
-                out.append(found)
+    for start, end, label in _run(nlp, text, windows(tv, words)):
+        found = _reconcile(text, start, end, label, gaz, source)
+        if found and not any(occupied[found.start : found.end]) and _holds_any(found, wanted):
+            out.append(found)
+            occupied[found.start : found.end] = b"\x01" * (found.end - found.start)
+    out += _repeats(text, out, occupied)
     return _surnames_are_people(out, taken, text)
+
+
+def _first_occurrences(tv: TokenView, words: list[int]) -> list[int]:
+    """The model reads a word's first REPEAT occurrences; _repeats() carries its verdict on."""
+    seen: dict[str, int] = {}
+    out = []
+    for k in words:
+        seen[tv.words[k]] = seen.get(tv.words[k], 0) + 1
+        if seen[tv.words[k]] <= REPEAT:
+            out.append(k)
+    return out
+
+
+def _run(nlp, text: str, spans: list[tuple[int, int]]):
+    """(start, end, label) in `text` for the model's entities in the windows, read as one
+    document (one call costs far less than one per window); blank lines keep them apart."""
+    pieces, offsets, pos = [], [], 0
+    for s, e in spans:
+        pieces.append(text[s:e])
+        offsets.append((pos, pos + e - s, s))
+        pos += e - s + len(_GAP)
+    parsed = nlp(_GAP.join(pieces))
+    starts = [o[0] for o in offsets]
+    for ent in parsed.ents:
+        i = bisect.bisect_right(starts, ent.start_char) - 1
+        lo, hi, at = offsets[i]
+        if ent.end_char <= hi:
+            yield at + ent.start_char - lo, at + ent.end_char - lo, ent.label_
+
+
+def _repeats(text: str, found: list[Found], occupied: bytearray) -> list[Found]:
+    """Later occurrences of a name the model found, with its label."""
+    out = []
+    for f in {text[f.start : f.end]: f for f in found}.values():
+        surface = text[f.start : f.end]
+        for m in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
+            if not any(occupied[m.start() : m.end()]):
+                out.append(f._replace(start=m.start(), end=m.end(), pid="model.repeat", why=f"{f.why}, as earlier in the text"))
+                occupied[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    return out
 
 
 def _surnames_are_people(found: list[Found], taken: list[Found], text: str) -> list[Found]:
