@@ -50,6 +50,8 @@ class ClaimCandidate:
     event_date: str | None  # "YYYY-MM-DD", "YYYY-MM" or "start/end"
     event_date_span: tuple[int, int] | None
     entities: tuple[str, ...]
+    # Other places in the document that say the same (a summary repeating the lead).
+    also: tuple[tuple[int, int], ...] = ()
 
 
 @runtime_checkable

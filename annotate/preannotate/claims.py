@@ -10,6 +10,7 @@ from .attribution import Attribution, find_attribution
 from .checkable import adjust
 from .base import ClaimCandidate, reason
 from .clauses import split_clauses
+from .duplicates import merge_near_duplicates
 from .context import NAMED, ClaimContext, skippable
 from .eventdate import event_date
 from .found import Found
@@ -37,7 +38,7 @@ def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
         elif not skippable(ctx, seg):
             for part in split_clauses(ctx.text, ctx.lower, seg, ctx.within(seg.start, seg.end)):
                 out.append(_sentence_claim(ctx, part, speakers))
-    return out
+    return merge_near_duplicates(out)
 
 
 def _headline_claim(ctx: ClaimContext, seg: Segment) -> list[ClaimCandidate]:

@@ -85,8 +85,17 @@ def read_jsonl(path: str) -> list[dict]:
 
 
 def claim_match(gold: dict, cand: dict) -> bool:
-    overlap = min(gold["end"], cand["end"]) - max(gold["start"], cand["start"])
-    return overlap > 0 and 2 * overlap >= gold["end"] - gold["start"] and 2 * overlap >= cand["end"] - cand["start"]
+    """At least half of each covered by the other, at any of the candidate's spans."""
+    for start, end in spans(cand):
+        overlap = min(gold["end"], end) - max(gold["start"], start)
+        if overlap > 0 and 2 * overlap >= gold["end"] - gold["start"] and 2 * overlap >= end - start:
+            return True
+    return False
+
+
+def spans(cand: dict) -> list[tuple[int, int]]:
+    """A candidate's span and those of the near-duplicates merged into it."""
+    return [(cand["start"], cand["end"]), *(tuple(s) for s in cand.get("also", ()))]
 
 
 def _same_claimant(a: str | None, b: str | None) -> bool:
@@ -209,8 +218,8 @@ def _claims(report: Report, gold: list[dict], cands: list[dict], pretick: float)
     report.actions["reject"] += sum(1 for i, c in enumerate(cands) if i not in used and _ticked(c, pretick))
 
 
-def _overlap(a: dict, b: dict) -> int:
-    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+def _overlap(gold: dict, cand: dict) -> int:
+    return max(max(0, min(gold["end"], e) - max(gold["start"], s)) for s, e in spans(cand))
 
 
 def format_report(report: Report) -> str:

@@ -43,7 +43,7 @@ class RulesAnnotator:
         self.extra_names = dict(extra_names or {})
         self.demoted = frozenset(demoted or ())
         self.pipeline = pipeline_name() if pipeline == "default" else pipeline if pipeline not in (None, "", "none") else None
-        self.version = VERSION + _learned_suffix(self.extra_names, self.demoted) + _pipeline_suffix(self.pipeline)
+        self.version = VERSION + _pipeline_suffix(self.pipeline) + _learned_suffix(self.extra_names, self.demoted)
         self._gaz: Gazetteer | None = None
         self._matcher = None
         self._ner = None

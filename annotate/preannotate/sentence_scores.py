@@ -5,12 +5,14 @@ hand-picked claims cannot: how many candidates are not claims at all. The
 convention (the dev corpus README): a candidate predicts `claim` for a sentence when
 it overlaps at least half of the sentence's characters; `skip` sentences (headlines,
 captions) are left out. A sentence's score is the best score of the candidates that
-cover it; average precision ranks sentences by it, and a claim sentence that no
+cover it (near-duplicates merged into a candidate cover their sentences too); average precision ranks sentences by it, and a claim sentence that no
 candidate covers counts as never retrieved.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .evaluate import spans
 
 
 @dataclass
@@ -53,10 +55,11 @@ def sentence_score(sentence: dict, claims: list[dict]) -> float | None:
     length = sentence["end"] - sentence["start"]
     best = None
     for c in claims:
-        overlap = min(sentence["end"], c["end"]) - max(sentence["start"], c["start"])
-        if overlap > 0 and 2 * overlap >= length:
-            score = c.get("score", 1.0)
-            best = score if best is None else max(best, score)
+        for start, end in spans(c):
+            overlap = min(sentence["end"], end) - max(sentence["start"], start)
+            if overlap > 0 and 2 * overlap >= length:
+                score = c.get("score", 1.0)
+                best = score if best is None else max(best, score)
     return best
 
 

@@ -120,6 +120,7 @@ def _propose_claim(writer: Writer, annotator: Annotator, doc: Document, c: Claim
         "reporting_verb": c.reporting_verb, "hedged": c.hedged, "hedges": list(c.hedges), "negated": c.negated,
         "event_date": c.event_date, "published": doc.published, "entity_ids": entity_ids,
         "annotator": tag(annotator), "score": c.score, "reason": c.reason,
+        "also_spans": [list(span) for span in c.also],
     }))  # fmt: skip
 
 

@@ -58,8 +58,10 @@ def unexplained(tv: TokenView, taken: list[Found]) -> list[int]:
 
 
 def _name_word(word: str) -> bool:
-    if not word[:1].isupper() or len(word) < 2 or word.isupper() or not word.replace("-", "").replace("'", "").isalpha():
+    if not word[:1].isupper() or len(word) < 2 or not word.replace("-", "").replace("'", "").isalpha():
         return False
+    if word.isupper() or (len(word) <= 5 and sum(c.isupper() for c in word) >= 2):
+        return False  # acronyms ("MoD"): the document defines them, acronyms.py resolves them
     return word not in STOP_CAPS and word not in TITLES and word not in MONTH_WORDS and word.lower() not in STOP_WORDS
 
 

@@ -1,0 +1,46 @@
+"""Near-duplicate claims within one document become one candidate with several spans.
+
+Reports repeat themselves: a Key Takeaways bullet restates the lead, a summary box the
+body. A reviewer should decide once. Two candidates are near-duplicates when their
+words overlap almost entirely (rapidfuzz token-set ratio, which ignores order and
+tolerates one side adding a clause); the higher-scoring one stays and lists the
+other's span in `also`.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rapidfuzz import fuzz
+
+from .base import ClaimCandidate
+
+SIMILAR = 90  # token-set ratio (0-100) from which two sentences say the same
+MIN_WORDS = 6  # short lines ("Russia denies it.") repeat by chance
+
+
+def merge_near_duplicates(claims: list[ClaimCandidate]) -> list[ClaimCandidate]:
+    keys = [" ".join(c.text.lower().split()) for c in claims]
+    order = sorted(range(len(claims)), key=lambda i: (-claims[i].score, claims[i].start))
+    absorbed: dict[int, list[int]] = {}
+    gone: set[int] = set()
+    for n, i in enumerate(order):
+        if i in gone or len(keys[i].split()) < MIN_WORDS:
+            continue
+        for j in order[n + 1 :]:
+            if j not in gone and len(keys[j].split()) >= MIN_WORDS and _similar(keys[i], keys[j]):
+                absorbed.setdefault(i, []).append(j)
+                gone.add(j)
+    out = []
+    for i, c in enumerate(claims):
+        if i in gone:
+            continue
+        if i in absorbed:
+            spans = tuple(sorted((claims[j].start, claims[j].end) for j in absorbed[i]))
+            c = replace(c, also=c.also + spans, reason=f"{c.reason}; also said at {', '.join(f'{s}-{e}' for s, e in spans)}")
+        out.append(c)
+    return out
+
+
+def _similar(a: str, b: str) -> bool:
+    shorter, longer = sorted((len(a), len(b)))
+    return shorter >= 0.5 * longer and fuzz.token_set_ratio(a, b) >= SIMILAR
