@@ -74,7 +74,7 @@ def evaluate(
     docs: Annotated[list[str], typer.Argument(help="The documents the gold describes (files, folders or globs).")],
     annotator: Annotated[str, typer.Option(help="Annotator name (see preannotate --list).")] = "rules",
     sentences: Annotated[Optional[str], typer.Option(help="Sentence labels JSONL (claim/not/skip) for claim precision; default: sentences.jsonl beside the gold, if there.")] = None,
-    threshold: Annotated[Optional[float], typer.Option(help="Claim score below which candidates are hidden (default: CLAIMTRAIL_CLAIM_THRESHOLD or 0.5).")] = None,
+    threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Claim score below which candidates are hidden (default: CLAIMTRAIL_CLAIM_THRESHOLD or 0.5).")] = None,
 ) -> None:
     """Entity P/R/F1 per label, claim recall, claimant and event-date accuracy, reviewer effort, and claim precision by sentence."""
     from annotate.preannotate.evaluate import evaluate as score

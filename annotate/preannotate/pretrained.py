@@ -31,7 +31,7 @@ class PipelineMissing(Unavailable):
     """The named spaCy pipeline is not installed."""
 
 
-class PipelineAltered(RuntimeError):
+class PipelineAltered(Unavailable):
     """The installed pipeline's files differ from the ones we checked."""
 
 

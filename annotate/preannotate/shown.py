@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 
+from annotate.errors import Invalid
+
 DEFAULT_THRESHOLD = 0.5
 ENV = "CLAIMTRAIL_CLAIM_THRESHOLD"
 
 
-class BadThreshold(ValueError):
+class BadThreshold(Invalid):
     """The configured threshold is not a number in [0, 1]."""
 
 
