@@ -8,6 +8,7 @@ quantities. Overlaps keep the longest span.
 from __future__ import annotations
 
 import bisect
+import re
 from datetime import date
 
 from spacy.matcher import PhraseMatcher
@@ -230,3 +231,24 @@ def _drop_type_noun(f: Found, text: str, gaz: Gazetteer) -> Found:
     entry = gaz.get(rest)
     label, canonical = (entry.label, entry.canonical) if entry else (f.label, f.canonical)
     return f._replace(end=f.start + len(rest), label=label, canonical=canonical, why=f"{f.why}; lower-case {words[-1]!r} left out")
+
+
+# Dates an annotator marks as entities: a day, a month of a year, a range of them. Weekdays,
+# "yesterday", "last week", lone months and bare years still date claims (eventdate.py)
+# but are not proposed as DATE entities, and a time of day is not part of the date.
+EXPLICIT_DATES = frozenset("date.day date.full date.iso date.monthrange date.monthyear date.night date.range".split())
+_TIME = re.compile(r",?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*\(?[A-Z]{2,4}\)?)?$")
+
+
+def proposed(found: list[Found], text: str) -> list[Found]:
+    """The entities worth a reviewer's look, out of everything the claims rules use."""
+    out = []
+    for f in found:
+        if f.label == "DATE":
+            if f.pid not in EXPLICIT_DATES:
+                continue
+            m = _TIME.search(text, f.start, f.end)
+            if m and m.end() == f.end and m.start() > f.start:
+                f = f._replace(end=m.start())
+        out.append(f)
+    return out

@@ -15,7 +15,7 @@ from .base import ClaimCandidate, DocumentInput, EntityCandidate, pattern_id, re
 from .claims import find_claims
 from .context import ClaimContext
 from .dates import reference_date
-from .entities import find_entities
+from .entities import find_entities, proposed
 from .found import Found
 from .gazetteer import Gazetteer, default_gazetteer
 from .pipeline import default_phrase_matcher, get_nlp, phrase_matcher
@@ -67,7 +67,7 @@ class RulesAnnotator:
         publisher = _publisher(doc, gaz, found, text)
         ctx = ClaimContext(doc.text, text, spacy_doc.user_data["segments"], found, publisher)
         claims = find_claims(ctx)
-        entities = [self._entity(doc.text, f) for f in found]
+        entities = [self._entity(doc.text, f) for f in proposed(found, text)]
         return self._keep(entities, doc), self._keep([self._demote(c) for c in claims], doc)
 
     def _model(self, gaz: Gazetteer):
