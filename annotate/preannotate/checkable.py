@@ -54,6 +54,8 @@ EVALUATIVE = frozenset(
 DEMANDS = frozenset("should must ought".split())
 # Vague assurances and forecasts: "continue to fulfil their tasks", "will depend on".
 _VAGUE = re.compile(r"\b(?:under control|will depend on|depends on the|remains to be seen)\b")
+# Navigation and calls to action addressed to the reader.
+_CALL_TO_ACTION = re.compile(r"\W*(?:check out|read (?:more|also)|see also|sign up|subscribe|follow us|click|watch|listen to|donate|support us)\b")
 _FIRST_PERSON = frozenset("i i'm i’m me my you your we're we’re let’s let's".split())
 _MONTHS = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -75,6 +77,8 @@ def adjust(score: float, text: str, entities: list[Found]) -> tuple[float, list[
         why.append("not checkable: " + ", ".join(against))
     if len(words) <= 6 and text.rstrip().endswith(":"):
         score, why = 0.05, why + ["a run-in label"]
+    elif _CALL_TO_ACTION.match(lower):
+        score, why = 0.05, why + ["a call to action"]
     return min(max(score, 0.05), 0.98), why
 
 

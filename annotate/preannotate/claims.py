@@ -6,6 +6,9 @@ number), a claimant, hedges, negation, an event date and the entities it names.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from .attribution import Attribution, find_attribution
 from .checkable import adjust
 from .base import ClaimCandidate, reason
@@ -35,10 +38,20 @@ def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
             speakers.introduce(ctx, seg)
         elif seg.kind == "heading":
             out += _headline_claim(ctx, seg)
-        elif not skippable(ctx, seg):
+        elif not skippable(ctx, seg := _after_run_in_label(ctx.text, seg)):
             for part in split_clauses(ctx.text, ctx.lower, seg, ctx.within(seg.start, seg.end)):
                 out.append(_sentence_claim(ctx, part, speakers))
     return merge_near_duplicates(out)
+
+
+_RUN_IN = re.compile(r"(?:[A-Z][\w’'-]*(?: [\w’'-]+)?|(?:What|Why|How|Where|When|Who)(?: [\w’'-]+){1,5}):[ \t]+(?=[\"“A-Z0-9])")
+
+
+def _after_run_in_label(text: str, seg: Segment) -> Segment:
+    """ "Details: Russian forces ..." or "What we know so far: ...": the label opening a
+    paragraph is page furniture; the claim starts after it."""
+    m = _RUN_IN.match(text, seg.start, seg.end) if seg.first else None
+    return replace(seg, start=m.end()) if m and m.end() < seg.end else seg
 
 
 def _headline_claim(ctx: ClaimContext, seg: Segment) -> list[ClaimCandidate]:
@@ -89,7 +102,7 @@ def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, c
         return 0.6, "claim.event", "names an entity with a date or number"
     if named:
         return 0.5, "claim.entity", "names an entity"
-    return 0.3, "claim.plain", "a body sentence"
+    return 0.5, "claim.plain", "a body sentence"
 
 
 def _candidate(ctx: ClaimContext, start: int, end: int, score: float, pid: str, why: str, speaker, content, hedge=None, ents=None) -> ClaimCandidate:
