@@ -16,8 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("claim") as batch:
-        batch.add_column(sa.Column("also_spans", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    # A plain ADD COLUMN, not batch mode: on SQLite batch mode rebuilds the table and
+    # would drop the full-text triggers of migration 0002.
+    op.add_column("claim", sa.Column("also_spans", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
 
 
 def downgrade() -> None:

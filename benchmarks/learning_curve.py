@@ -6,9 +6,10 @@ learning.py learns from real decisions (confirmed names join the gazetteer, a ru
 candidates were mostly rejected is demoted), plus the claim threshold that would have
 served the reviewed sentences best. Entity F1 and sentence-level claim precision and
 recall are then measured on the documents of every other story, averaged over the
-stories (a story is a connected group of documents in the gold links).
+stories with more than MAX_K documents, the same ones at every k (a story is a
+connected group of documents in the gold links).
 
-    python -m annotate.preannotate.curve ../shared/corpus/dev docs/learning-curve.svg
+    python -m benchmarks.learning_curve ../shared/corpus/dev docs/learning-curve.svg
 """
 from __future__ import annotations
 
@@ -16,15 +17,15 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .base import pattern_id
-from .evaluate import evaluate, predictions, read_jsonl
-from .jsonl import candidates_to_json
-from .learning import MIN_REJECTIONS, REJECTED_SHARE
-from .rules import RulesAnnotator
-from .sentence_scores import score_sentences
-from .shown import DEFAULT_THRESHOLD
+from annotate.preannotate.base import pattern_id
+from annotate.preannotate.evaluate import evaluate, predictions, read_jsonl
+from annotate.preannotate.jsonl import candidates_to_json
+from annotate.preannotate.learning import MIN_REJECTIONS, REJECTED_SHARE
+from annotate.preannotate.rules import RulesAnnotator
+from annotate.preannotate.sentence_scores import score_sentences
+from annotate.preannotate.shown import DEFAULT_THRESHOLD
 
-MAX_K = 5
+MAX_K = 4  # the same stories at every k: those with more documents than this
 THRESHOLDS = [round(0.3 + 0.05 * i, 2) for i in range(9)]
 
 
@@ -98,9 +99,7 @@ def curve(corpus: Path) -> list[dict]:
     rows = []
     for k in range(MAX_K + 1):
         ent, prec, rec = [], [], []
-        for story in groups:
-            if k >= len(story):
-                continue  # a story with k documents or fewer has no k-th step
+        for story in (g for g in groups if len(g) > MAX_K):
             reviewed = [g for g in gold if g["doc"] in story[:k]]
             names, demoted, threshold = learned(reviewed, base_predicted, [s for s in sentences if s["doc"] in story[:k]]) if k else ({}, frozenset(), DEFAULT_THRESHOLD)
             others = [g for g in gold if g["doc"] not in story]
@@ -133,11 +132,12 @@ def svg(rows: list[dict], command: str) -> str:
     for r in rows:
         parts.append(f'<text x="{x(r["k"]) - 3:.1f}" y="{h - bottom + 16}">{r["k"]}</text>')
     parts.append(f'<text x="{w / 2 - 60}" y="{h - bottom + 32}">k reviewed documents</text>')
-    for key, colour in (("entity_f1", "#1f77b4"), ("claim_precision", "#d62728"), ("claim_recall", "#2ca02c")):
+    series = (("entity_f1", "#1f77b4"), ("claim_precision", "#d62728"), ("claim_recall", "#2ca02c"))
+    for n, (key, colour) in enumerate(series):
         points = " ".join(f"{x(r['k']):.1f},{y(r[key]):.1f}" for r in rows)
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
-        last = rows[-1]
-        parts.append(f'<text x="{x(last["k"]) - 110:.1f}" y="{y(last[key]) - 6:.1f}" fill="{colour}">{key.replace("_", " ")} {last[key]:.3f}</text>')
+        label = f"{key.replace('_', ' ')}: {rows[0][key]:.3f} at k=0, {rows[-1][key]:.3f} at k={rows[-1]['k']}"
+        parts.append(f'<text x="{left + 10}" y="{top + 14 + 14 * n}" fill="{colour}">{label}</text>')
     parts.append(f'<text x="{left}" y="{h - 6}" fill="#555">{command}</text></svg>')
     return "\n".join(parts) + "\n"
 
@@ -145,7 +145,7 @@ def svg(rows: list[dict], command: str) -> str:
 def main(argv: list[str]) -> None:
     corpus, out = Path(argv[0]), Path(argv[1])
     rows = curve(corpus)
-    out.write_text(svg(rows, f"python -m annotate.preannotate.curve {argv[0]} {argv[1]}"), encoding="utf-8")
+    out.write_text(svg(rows, f"python -m benchmarks.learning_curve {argv[0]} {argv[1]}"), encoding="utf-8")
     for r in rows:
         print(f"k={r['k']} ({r['stories']} stories): entity F1 {r['entity_f1']:.3f}, claims by sentence P {r['claim_precision']:.3f} R {r['claim_recall']:.3f}")
 
