@@ -38,8 +38,20 @@ def merge_near_duplicates(claims: list[ClaimCandidate]) -> list[ClaimCandidate]:
         if i in absorbed:
             spans = tuple(sorted((claims[j].start, claims[j].end) for j in absorbed[i]))
             c = replace(c, also=c.also + spans, reason=f"{c.reason}; also said at {', '.join(f'{s}-{e}' for s, e in spans)}")
+            c = _filled(c, [claims[j] for j in absorbed[i]])
         out.append(c)
     return out
+
+
+def _filled(c: ClaimCandidate, others: list[ClaimCandidate]) -> ClaimCandidate:
+    """What one wording leaves out (a date, a claimant), another may say: "footage
+    published on April 4 indicates that X" repeats the bullet "X" with its date."""
+    for other in others:
+        if c.event_date is None and other.event_date is not None:
+            c = replace(c, event_date=other.event_date, event_date_span=other.event_date_span)
+        if c.claimant is None and other.claimant is not None:
+            c = replace(c, claimant=other.claimant, claimant_span=other.claimant_span, reporting_verb=other.reporting_verb)
+    return c
 
 
 def _similar(a: str, b: str, wa: frozenset, wb: frozenset) -> bool:

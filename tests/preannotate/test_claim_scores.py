@@ -64,3 +64,12 @@ def test_different_claims_about_one_place_stay_apart(rules):
             "Ukrainian forces shelled the village of Krasne on Tuesday, killing three soldiers.")  # fmt: skip
     _, claims = rules.annotate(DocumentInput(text, published="2024-08-01"))
     assert len(claims) == 2 and not any(c.also for c in claims)
+
+
+def test_a_merged_candidate_takes_the_date_its_other_wording_gives(rules):
+    bullet = "Ukrainian forces still hold positions in the western part of the town of Krasne."
+    body = "Footage published on March 4 indicates that Ukrainian forces still hold positions in the western part of the town of Krasne."
+    text = f"Key Takeaways:\n\n• {bullet}\n\nOther news follows here today.\n\n{body}"
+    _, claims = rules.annotate(DocumentInput(text, published="2024-03-05"))
+    [claim] = [c for c in claims if "Krasne" in c.text]
+    assert claim.also and claim.event_date == "2024-03-04"
