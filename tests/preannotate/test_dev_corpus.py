@@ -8,7 +8,7 @@ import pytest
 from annotate.preannotate.evaluate import evaluate, predictions, read_jsonl
 from annotate.preannotate.sentence_scores import score_sentences
 from annotate.preannotate.shown import DEFAULT_THRESHOLD
-from preannotate_helpers import CORPUS
+from tests.factories import CORPUS
 
 DEV = CORPUS / "dev"
 
