@@ -3,14 +3,14 @@ repeating the lead) are one candidate, and the other places it is said are kept 
 as a JSON list of [start, end] pairs. Existing claims get an empty list.
 
 Revision ID: 0006
-Revises: 0004 (the head on main when this was written; chained after it so the branch has one head)
+Revises: 0005 (main's head when this was written; chained after it so there is one head)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -137,9 +137,7 @@ def segment(text: str) -> list[Segment]:
     segs: list[Segment] = []
     in_takeaways = False
     for index, (u_start, u_end, bullet) in enumerate(units(text)):
-        parts = sentences(text, u_start, u_end)
-        # A headline is one sentence; a line holding two is prose whose wrap was missed.
-        heading = not bullet and len(parts) == 1 and _is_heading(text, u_start, u_end)
+        heading = not bullet and _is_heading(text, u_start, u_end)
         tk = _TAKEAWAYS.search(text, u_start, u_end)
         flat = False
         if tk and (heading or tk.end() >= u_end):  # "Key Takeaways" introduces a list
@@ -149,9 +147,7 @@ def segment(text: str) -> list[Segment]:
         elif not bullet:
             in_takeaways = False
         kind = "bullet" if bullet else "heading" if heading else "body"
-        if flat:
-            parts = sentences(text, u_start, u_end)
-        for n, (s, e) in enumerate(parts):
+        for n, (s, e) in enumerate(sentences(text, u_start, u_end)):
             take = in_takeaways and (bullet or flat)
             segs.append(Segment(s, e, index, kind, n == 0, take, text[s:e].endswith(":")))
         if flat:
