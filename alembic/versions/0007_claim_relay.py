@@ -6,7 +6,7 @@ the text writes no date; the event date is the day of the statement (the publica
 or the last day the text named). Existing claims get an empty chain and "not inferred".
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"  # the head of main when this branch was last rebased (the brief said 0003; main has gained 0004 and 0005)
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -73,16 +73,22 @@ def evaluate(
     gold: Annotated[str, typer.Option(help="Gold JSONL: one object per document {doc, entities, claims}.")],
     docs: Annotated[list[str], typer.Argument(help="The documents the gold describes (files, folders or globs).")],
     annotator: Annotated[str, typer.Option(help="Annotator name (see preannotate --list).")] = "rules",
+    sentences: Annotated[Optional[str], typer.Option(help="Sentence labels JSONL (claim/not/skip) for claim precision; default: sentences.jsonl beside the gold, if there.")] = None,
+    threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Claim score below which candidates are hidden (default: CLAIMTRAIL_CLAIM_THRESHOLD or 0.5).")] = None,
 ) -> None:
-    """Entity P/R/F1, claim recall, claimant and event-date accuracy, and reviewer effort against a gold set."""
+    """Entity P/R/F1 per label, claim recall, claimant and event-date accuracy, reviewer effort, and claim precision by sentence."""
     from annotate.preannotate.evaluate import evaluate as score
     from annotate.preannotate.evaluate import format_report, predictions, read_jsonl
     from annotate.preannotate.registry import get_annotator
+    from annotate.preannotate.sentence_scores import format_sentences, score_sentences
+    from annotate.preannotate.shown import BadThreshold, claim_threshold
 
     try:
+        threshold = claim_threshold() if threshold is None else threshold
         expected = read_jsonl(gold)
-    except (OSError, ValueError) as problem:
-        err.print(f"error: {gold}: {problem}", markup=False)
+        labelled = read_jsonl(sentences or _beside(gold)) if sentences or Path(_beside(gold)).exists() else None
+    except (OSError, ValueError, BadThreshold) as problem:
+        err.print(f"error: {problem}", markup=False)
         raise typer.Exit(2)
     documents, failed = read_inputs(docs)
     by_name = {Path(g["doc"]).name: g["doc"] for g in expected}  # gold may name "folder/file.txt"
@@ -91,9 +97,17 @@ def evaluate(
     if missing:
         err.print(f"error: {gold}: no document given for {', '.join(missing)}", markup=False)
         raise typer.Exit(2)
-    console.print(format_report(score(expected, predictions(get_annotator(annotator), documents))), markup=False, highlight=False)
+    predicted = predictions(get_annotator(annotator), documents)
+    out = format_report(score(expected, predicted, threshold=threshold))
+    if labelled is not None:
+        out += "\n" + format_sentences(score_sentences(labelled, predicted, threshold), threshold)
+    typer.echo(out)  # not console.print: it wraps long lines at the terminal width
     if failed:
         raise typer.Exit(1)
+
+
+def _beside(gold: str) -> str:
+    return str(Path(gold).with_name("sentences.jsonl"))
 
 
 def _boilerplate_across(docs) -> list[list[dict]]:

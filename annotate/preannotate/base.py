@@ -54,6 +54,8 @@ class ClaimCandidate:
     # that B said C": claimant B, relayed by A); empty when the claimant is the publisher.
     relayed_by: tuple[str, ...] = ()
     event_date_inferred: bool = False  # no date in the text: the day of the statement
+    # Other places in the document that say the same (a summary repeating the lead).
+    also: tuple[tuple[int, int], ...] = ()
 
 
 @runtime_checkable

@@ -6,12 +6,15 @@ number), a claimant, hedges, negation, an event date and the entities it names.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from . import parse, relay
 from .attribution import Attribution, find_attribution
+from .checkable import adjust
 from .base import ClaimCandidate, reason
 from .clauses import split_clauses
+from .duplicates import merge_near_duplicates
 from .context import NAMED, ClaimContext, skippable
 from .eventdate import EventDate, Timeline
 from .found import Found
@@ -36,10 +39,20 @@ def find_claims(ctx: ClaimContext) -> list[ClaimCandidate]:
             speakers.introduce(ctx, seg)
         elif seg.kind == "heading":
             out += _headline_claim(ctx, seg, timeline)
-        elif not skippable(ctx, seg):
+        elif not skippable(ctx, seg := _after_run_in_label(ctx.text, seg)):
             for part in split_clauses(ctx.text, ctx.lower, seg, ctx.within(seg.start, seg.end)):
                 out.append(_sentence_claim(ctx, part, speakers, timeline))
-    return credit_quotes(ctx, credit_back(ctx, out))
+    return merge_near_duplicates(credit_quotes(ctx, credit_back(ctx, out)))
+
+
+_RUN_IN = re.compile(r"(?:[A-Z][\w’'-]*(?: [\w’'-]+)?|(?:What|Why|How|Where|When|Who)(?: [\w’'-]+){1,5}):[ \t]+(?=[\"“A-Z0-9])")
+
+
+def _after_run_in_label(text: str, seg: Segment) -> Segment:
+    """ "Details: Russian forces ..." or "What we know so far: ...": the label opening a
+    paragraph is page furniture; the claim starts after it."""
+    m = _RUN_IN.match(text, seg.start, seg.end) if seg.first else None
+    return replace(seg, start=m.end()) if m and m.end() < seg.end else seg
 
 
 def _headline_claim(ctx: ClaimContext, seg: Segment, timeline: Timeline) -> list[ClaimCandidate]:
@@ -75,6 +88,8 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timelin
             why += f"; claimant is the source {claimant}"
     if seg.takeaway:
         score, pid, why = max(score, 0.85), "claim.takeaway", f"Key Takeaways bullet; {why}"
+    score, content = adjust(score, ctx.text[seg.start : seg.end], ents)
+    why = "; ".join([why, *content])
     speakers.remember(ctx, seg, ents, att, claimant)
     content = att.content if att else None
     when = timeline.resolve(ents, ctx, seg.start, seg.end, content, claimant)
@@ -99,7 +114,7 @@ def _base_score(ents: list[Found], ctx: ClaimContext, att: Attribution | None, c
         return 0.6, "claim.event", "names an entity with a date or number"
     if named:
         return 0.5, "claim.entity", "names an entity"
-    return 0.3, "claim.plain", "a body sentence"
+    return 0.5, "claim.plain", "a body sentence"
 
 
 def _candidate(ctx: ClaimContext, start: int, end: int, score: float, pid: str, why: str, speaker, when: EventDate, hedge=None, ents=None) -> ClaimCandidate:

@@ -49,6 +49,9 @@ def _claim_problems(doc: DocumentInput, c) -> list[str]:
         span = getattr(c, name)
         if span is not None and not (0 <= span[0] < span[1] <= len(doc.text)):
             out.append(f"{name} out of range")
+    for span in getattr(c, "also", ()):
+        if not (0 <= span[0] < span[1] <= len(doc.text)):
+            out.append("also span out of range")
     if c.hedged != bool(c.hedges):
         out.append("hedged disagrees with hedges")
     if c.event_date is not None and not _iso_like(c.event_date):

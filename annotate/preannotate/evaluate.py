@@ -4,11 +4,13 @@ Gold: {"doc", "entities": [{"start","end","label"[,"text"]}],
        "claims": [{"start","end","claimant","event_date"[,"text"]}]}
 Candidates: the same shape (what jsonl.candidates_to_json writes), with scores.
 
-- Entities: precision / recall / F1 per label, exact span and label.
+- Entities: precision / recall / F1 per label, exact span and label, after mapping our
+  labels onto the gold's where the gold uses a coarser set (see `label_mapping`).
 - Claims: a gold claim is found when a candidate overlaps at least half of it and at
   least half of that candidate lies in the gold claim. Claimant and event-date
   accuracy are measured on found claims (claimants compared case-insensitively, and
   two names of one gazetteer entity, "ISW" and "Institute for the Study of War", agree).
+- Claims below the threshold are hidden from a reviewer, so they count as not proposed.
 - Reviewer effort: the actions that turn the candidates into the gold, as a share of
   annotating from scratch. Candidates scoring >= `pretick` arrive ticked, so a
   correct ticked candidate costs nothing, a wrong one a reject; a correct unticked
@@ -24,6 +26,10 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 PRETICK = 0.5
+
+# Our finer labels and the gold label that covers each, used when the gold has the
+# coarse label but not ours: places and polities are one LOC, units are organisations.
+SYNONYMS = {"GPE": "LOC", "FAC": "LOC", "MILITARY_UNIT": "ORG"}
 
 
 @dataclass
@@ -54,6 +60,7 @@ class Report:
     date_correct: int = 0
     actions: Counter = field(default_factory=Counter)
     scratch_actions: float = 0.0
+    label_map: dict[str, str | None] = field(default_factory=dict)  # ours -> gold's (None: not scored)
 
     @property
     def claim_recall(self) -> float:
@@ -78,8 +85,17 @@ def read_jsonl(path: str) -> list[dict]:
 
 
 def claim_match(gold: dict, cand: dict) -> bool:
-    overlap = min(gold["end"], cand["end"]) - max(gold["start"], cand["start"])
-    return overlap > 0 and 2 * overlap >= gold["end"] - gold["start"] and 2 * overlap >= cand["end"] - cand["start"]
+    """At least half of each covered by the other, at any of the candidate's spans."""
+    for start, end in spans(cand):
+        overlap = min(gold["end"], end) - max(gold["start"], start)
+        if overlap > 0 and 2 * overlap >= gold["end"] - gold["start"] and 2 * overlap >= end - start:
+            return True
+    return False
+
+
+def spans(cand: dict) -> list[tuple[int, int]]:
+    """A candidate's span and those of the near-duplicates merged into it."""
+    return [(cand["start"], cand["end"]), *(tuple(s) for s in cand.get("also", ()))]
 
 
 def _same_claimant(a: str | None, b: str | None) -> bool:
@@ -104,14 +120,43 @@ def _ticked(cand: dict, pretick: float) -> bool:
     return cand.get("score", 1.0) >= pretick
 
 
-def evaluate(gold: Iterable[dict], predicted: Iterable[dict], pretick: float = PRETICK) -> Report:
-    """Scores over all documents in gold; a document missing from predicted has no candidates."""
+def label_mapping(gold: Iterable[dict], predicted: Iterable[dict]) -> dict[str, str | None]:
+    """How each predicted label is scored: itself, the gold's synonym, or None (left out).
+
+    Only when the gold annotates entities at all; a label neither the gold nor a synonym
+    covers (NORP, QUANTITY against a PERSON/ORG/LOC/DATE gold) is left out, since the gold
+    has no opinion on it. Labels the gold uses are always scored as they are.
+    """
+    gold_labels = {e["label"] for g in gold for e in g["entities"]}
+    if not gold_labels:
+        return {}
+    ours = {e["label"] for p in predicted for e in p["entities"]}
+    mapping: dict[str, str | None] = {}
+    for label in sorted(ours - gold_labels):
+        target = SYNONYMS.get(label)
+        mapping[label] = target if target in gold_labels else None
+    return mapping
+
+
+def _mapped(entities: list[dict], mapping: dict[str, str | None]) -> list[dict]:
+    out = []
+    for e in entities:
+        label = mapping.get(e["label"], e["label"])
+        if label is not None:
+            out.append({**e, "label": label})
+    return out
+
+
+def evaluate(gold: Iterable[dict], predicted: Iterable[dict], pretick: float = PRETICK, threshold: float = 0.0) -> Report:
+    """Scores over all documents in gold; a document missing from predicted has no candidates.
+    Claim candidates scoring below `threshold` are hidden, so not counted."""
+    gold, predicted = list(gold), list(predicted)
     by_doc = {p["doc"]: p for p in predicted}
-    report = Report()
+    report = Report(label_map=label_mapping(gold, predicted))
     for g in gold:
         p = by_doc.get(g["doc"], {"entities": [], "claims": []})
-        _entities(report, g["entities"], p["entities"], pretick)
-        _claims(report, g["claims"], p["claims"], pretick)
+        _entities(report, g["entities"], _mapped(p["entities"], report.label_map), pretick)
+        _claims(report, g["claims"], [c for c in p["claims"] if c.get("score", 1.0) >= threshold], pretick)
     return report
 
 
@@ -176,12 +221,13 @@ def _claims(report: Report, gold: list[dict], cands: list[dict], pretick: float)
     report.actions["reject"] += sum(1 for i, c in enumerate(cands) if i not in used and _ticked(c, pretick))
 
 
-def _overlap(a: dict, b: dict) -> int:
-    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+def _overlap(gold: dict, cand: dict) -> int:
+    return max(max(0, min(gold["end"], e) - max(gold["start"], s)) for s, e in spans(cand))
 
 
 def format_report(report: Report) -> str:
-    lines = ["entities (exact span and label)", f"  {'label':14} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}"]
+    mapped = ", ".join(f"{k}->{v or 'left out'}" for k, v in sorted(report.label_map.items()))
+    lines = [f"entities (exact span and label{'; ' + mapped if mapped else ''})", f"  {'label':14} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}"]
     for label in sorted(report.entities, key=lambda k: (k == "ALL", k)):
         m = report.entities[label]
         lines.append(f"  {label:14} {m.precision:6.2f} {m.recall:6.2f} {m.f1:6.2f} {m.tp:5d} {m.fp:5d} {m.fn:5d}")

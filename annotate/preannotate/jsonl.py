@@ -39,6 +39,7 @@ def candidates_to_json(
                 "hedged": c.hedged,
                 "score": c.score,
                 "annotator": who,
+                **({"also": [list(span) for span in c.also]} if c.also else {}),
             }
             for c in claims
         ],

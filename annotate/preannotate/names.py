@@ -248,10 +248,15 @@ def fuzzy_names(tv: TokenView, i: int, j: int, gaz: Gazetteer) -> list[Found]:
     if j - i == 1 and (tv.sent_start[i] or tv.words[i] in gaz.given_names):
         return []  # a lone sentence-initial word is usually just a word
     hit = gaz.fuzzy(tv.text(i, j))
-    if hit is None:
+    if hit is None or _derived_adjective(tv.text(i, j), hit[1]):
         return []
     entry, alias = hit
     return [Found(*tv.span(i, j), entry.label, entry.canonical, 0.6, "gaz.fuzzy", f"close to {alias!r}")]
+
+
+def _derived_adjective(word: str, name: str) -> bool:
+    """ "Crimean" from "Crimea", "Syrian" from "Syria": an adjective, not a misspelt name."""
+    return word.startswith(name[:-1]) and word.endswith(("n", "an", "ian", "ese", "ish", "i"))
 
 
 def context_places(tv: TokenView, i: int, j: int) -> list[Found]:

@@ -121,6 +121,7 @@ def _propose_claim(writer: Writer, annotator: Annotator, doc: Document, c: Claim
         "event_date": c.event_date, "event_date_inferred": c.event_date_inferred, "relayed_by": list(c.relayed_by),
         "published": doc.published, "entity_ids": entity_ids,
         "annotator": tag(annotator), "score": c.score, "reason": c.reason,
+        "also_spans": [list(span) for span in c.also],
     }))  # fmt: skip
 
 

@@ -109,6 +109,7 @@ class Claim(StateRow, table=True):
     annotator: Optional[str] = None
     score: Optional[float] = None
     reason: Optional[str] = None
+    also_spans: list = _json()  # [start, end] of near-duplicates in the same document (migration 0006)
 
 
 class ClaimLink(StateRow, table=True):

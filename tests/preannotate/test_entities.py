@@ -151,9 +151,24 @@ def test_number_ranges_and_rough_amounts(annotate):
     assert {e.text for e in ents if e.label == "QUANTITY"} == {"three to five soldiers", "several million mines"}
 
 
-def test_possessive_country_forms_of_known_organisations(annotate):
+def test_a_possessive_splits_a_known_organisation_from_its_country(annotate):
+    """Annotators split at the possessive ("Russia" + "Defence Ministry"); the organisation
+    still resolves to its canonical name."""
     ents, _ = annotate("Russia's Defence Ministry said the attack failed.")
-    assert [(e.text, e.canonical) for e in ents if e.label == "ORG"] == [("Russia's Defence Ministry", "Russian Ministry of Defense")]
+    assert [(e.text, e.label, e.canonical) for e in ents] == [
+        ("Russia", "GPE", "Russia"),
+        ("Defence Ministry", "ORG", "Russian Ministry of Defense"),
+    ]
+
+
+def test_a_leading_the_and_a_lower_case_type_word_are_not_part_of_a_name(annotate):
+    ents, _ = annotate("Officials at the Kremlin said the Kakhovka dam was destroyed.")
+    assert {(e.text, e.label) for e in ents} == {("Kremlin", "ORG"), ("Kakhovka", "GPE")}
+
+
+def test_a_nationality_adjective_is_not_a_misspelt_place(annotate):
+    ents, _ = annotate("Officials said the Crimean bridge was closed to traffic.")
+    assert all(e.text != "Crimean" for e in ents)
 
 
 def test_an_unknown_speaker_named_before_a_verb_of_saying(annotate):

@@ -68,3 +68,53 @@ def test_quality_floor_on_our_sample_documents():
     assert report.claimant_accuracy >= 0.85
     assert report.date_accuracy >= 0.85
     assert report.effort <= 0.2
+
+
+def test_our_finer_labels_are_mapped_onto_a_coarser_gold():
+    gold = {"doc": "d", "claims": [], "entities": [
+        {"start": 0, "end": 5, "label": "LOC"}, {"start": 10, "end": 15, "label": "ORG"}, {"start": 20, "end": 25, "label": "PERSON"}]}  # fmt: skip
+    predicted = {"doc": "d", "claims": [], "entities": [
+        {"start": 0, "end": 5, "label": "GPE", "score": 0.9}, {"start": 10, "end": 15, "label": "MILITARY_UNIT", "score": 0.9},
+        {"start": 20, "end": 25, "label": "PERSON", "score": 0.9}, {"start": 30, "end": 37, "label": "NORP", "score": 0.9}]}  # fmt: skip
+    report = evaluate([gold], [predicted])
+    assert report.entities["ALL"].f1 == 1.0  # NORP is left out: the gold does not annotate it
+    assert report.label_map == {"GPE": "LOC", "MILITARY_UNIT": "ORG", "NORP": None}
+    assert "GPE->LOC" in format_report(report)
+
+
+def test_labels_the_gold_uses_are_compared_exactly():
+    gold = {"doc": "d", "claims": [], "entities": [{"start": 0, "end": 5, "label": "GPE"}, {"start": 6, "end": 9, "label": "LOC"}]}
+    predicted = {"doc": "d", "claims": [], "entities": [{"start": 0, "end": 5, "label": "LOC"}, {"start": 6, "end": 9, "label": "GPE"}]}
+    assert evaluate([gold], [predicted]).entities["ALL"].f1 == 0.0
+
+
+def test_claims_below_the_threshold_are_hidden():
+    predicted = {"doc": "d", "entities": [], "claims": [{"start": 0, "end": 40, "claimant": "Kyiv", "event_date": "2024-01-02", "score": 0.3}]}
+    assert evaluate([GOLD_DOC], [predicted]).claim_recall == 1.0
+    assert evaluate([GOLD_DOC], [predicted], threshold=0.5).claim_recall == 0.0
+
+
+def test_a_merged_near_duplicate_matches_at_either_span():
+    predicted = {"doc": "d", "entities": [], "claims": [{"start": 100, "end": 140, "also": [[0, 40]], "claimant": "Kyiv", "event_date": "2024-01-02"}]}
+    assert evaluate([GOLD_DOC], [predicted]).claim_recall == 1.0
+
+
+def test_sentence_precision_recall_and_average_precision():
+    from annotate.preannotate.sentence_scores import score_sentences
+
+    sentences = [
+        {"doc": "d", "start": 0, "end": 10, "label": "claim"},
+        {"doc": "d", "start": 11, "end": 20, "label": "not"},
+        {"doc": "d", "start": 21, "end": 30, "label": "claim"},
+        {"doc": "d", "start": 31, "end": 40, "label": "skip"},
+    ]
+    claims = [
+        {"start": 0, "end": 10, "score": 0.9},  # claim, ranked first
+        {"start": 11, "end": 20, "score": 0.6},  # not a claim, ranked second
+        {"start": 21, "end": 24, "score": 0.95},  # covers less than half: says nothing
+        {"start": 31, "end": 40, "score": 0.9},  # skip: left out
+    ]
+    report = score_sentences(sentences, [{"doc": "d", "claims": claims}], threshold=0.5)
+    assert (report.tp, report.fp, report.fn) == (1, 1, 1)
+    assert report.average_precision == 0.5  # one of two claims found, at rank 1
+    assert report.base_rate == 2 / 3

