@@ -47,8 +47,9 @@ def _filled(c: ClaimCandidate, others: list[ClaimCandidate]) -> ClaimCandidate:
     """What one wording leaves out (a date, a claimant), another may say: "footage
     published on April 4 indicates that X" repeats the bullet "X" with its date."""
     for other in others:
-        if c.event_date is None and other.event_date is not None:
-            c = replace(c, event_date=other.event_date, event_date_span=other.event_date_span)
+        written = other.event_date is not None and not other.event_date_inferred
+        if (c.event_date is None or c.event_date_inferred) and (written or c.event_date is None):
+            c = replace(c, event_date=other.event_date, event_date_span=other.event_date_span, event_date_inferred=other.event_date_inferred)
         if c.claimant is None and other.claimant is not None:
             c = replace(c, claimant=other.claimant, claimant_span=other.claimant_span, reporting_verb=other.reporting_verb)
     return c
