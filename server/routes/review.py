@@ -11,7 +11,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from annotate.errors import ClaimtrailError, Conflict, Invalid
-from annotate.review.operations import Done
+from annotate.review import conflicts
+from annotate.review.conflicts import Comparison
+from annotate.review.operations import Done, corrected
+from annotate.store.kinds import words
 from annotate.store.models import Claim, Document, Entity, Mention
 from server import views
 from server.deps import ReviewDep, SessionDep, TemplatesDep, is_htmx
@@ -37,12 +40,18 @@ class Workbench:
         name = "partials/_workbench.html" if htmx else "pages/document.html"
         return self.templates.TemplateResponse(self.request, name, {**view, "oob": htmx}, status_code=status)
 
-    def attempt(self, ref: str, retry: dict, operation: Callable[[], Done], said: str, move_on: bool = False):
-        """Run one review operation and show its outcome: done, stale (409) or refused."""
+    def attempt(self, ref: str, retry: dict, operation: Callable[[], Done], said: str, move_on: bool = False,
+                compare: Callable[[Conflict], Comparison] | None = None):  # fmt: skip
+        """Run one review operation and show its outcome: done, stale (409) or refused. For an edit,
+        `compare` says field by field what changed since (annotate/review/conflicts.py)."""
         try:
             done = operation()
         except Conflict as stale:
-            conflict = {"ref": ref, "current": stale.current, "since": stale.since, "retry": retry}
+            self.session.rollback()
+            comparison = compare(stale) if compare else None
+            since = [{**d, "words": words(d["action"])} for d in stale.since]
+            conflict = {"ref": ref, "current": stale.current, "since": since, "retry": retry,
+                        "comparison": comparison, "words": conflicts.FIELD_WORDS}  # fmt: skip
             return self.render(409, focus=ref, conflict=conflict)
         except ClaimtrailError as problem:
             return self.render(problem.status, focus=ref, message=message("error", str(problem)))
@@ -120,11 +129,45 @@ def edit(
     request: Request, kind: Kind, target_id: int, form: Annotated[EditForm, Form()],
     session: SessionDep, templates: TemplatesDep, review: ReviewDep,
 ):  # fmt: skip
-    bench = Workbench(request, session, templates, review, document_of(session, kind, target_id))
+    operation = lambda: review.edit(kind, target_id, form.version, form.fields(kind), form.rationale)  # noqa: E731
+    return _edit(Workbench(request, session, templates, review, document_of(session, kind, target_id)), kind, target_id, form, form.version, operation)
+
+
+class ReapplyForm(EditForm):
+    """A stale edit sent again: the version it began from, and whose value stays where both changed a field."""
+
+    base_version: int
+    keep_status: str = ""
+    keep_start: str = ""
+    keep_end: str = ""
+    keep_label: str = ""
+    keep_claimant: str = ""
+    keep_reporting_verb: str = ""
+    keep_event_date: str = ""
+    keep_hedged: str = ""
+    keep_negated: str = ""
+
+    def choices(self) -> dict[str, str]:
+        return {name.removeprefix("keep_"): value for name, value in self if name.startswith("keep_") and value}
+
+
+@router.post("/{kind}/{target_id}/reapply")
+def reapply(
+    request: Request, kind: Kind, target_id: int, form: Annotated[ReapplyForm, Form()],
+    session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+):  # fmt: skip
+    """Only the fields this reviewer changed go on top of the current version (`version`)."""
     fields = form.fields(kind)
-    retry = {"url": request.url.path, "label": "Save my edit anyway", "fields": {**fields, "rationale": form.rationale}}
-    operation = lambda: review.edit(kind, target_id, form.version, fields, form.rationale)  # noqa: E731
-    return bench.attempt(f"{kind}-{target_id}", retry, operation, f"Corrected {kind} #{{id}} (version {{version}}).")
+    operation = lambda: review.reapply(kind, target_id, form.base_version, form.version, fields, form.choices(), form.rationale)  # noqa: E731
+    return _edit(Workbench(request, session, templates, review, document_of(session, kind, target_id)), kind, target_id, form, form.base_version, operation)
+
+
+def _edit(bench: Workbench, kind: str, target_id: int, form: EditForm, base_version: int, operation: Callable[[], Done]):
+    fields = form.fields(kind)
+    retry = {"url": f"/review/{kind}/{target_id}/reapply", "label": "Save my changes on top of theirs",
+             "fields": {**fields, "rationale": form.rationale, "base_version": base_version}}  # fmt: skip
+    compare = lambda stale: conflicts.explain(bench.session, stale, corrected(kind, fields), base_version)  # noqa: E731
+    return bench.attempt(f"{kind}-{target_id}", retry, operation, f"Corrected {kind} #{{id}} (version {{version}}).", compare=compare)
 
 
 @router.post("/documents/{document_id}/claims")

@@ -128,7 +128,7 @@ def test_two_reviewers_conflict_and_the_stale_one_can_reapply(alice, signed_in, 
     stale = alice.post(f"/review/claim/{report['first']}/accept", {"version": 1})
     assert stale.status_code == 409
     html = stale.text
-    assert "Changed by someone else while you were looking" in html and "claim.rejected</b> by <b>bob</b>" in html
+    assert "Changed by someone else while you were looking" in html and "<b>bob</b> rejected the claim" in html
     assert "“not checkable”" in html and "rejected, version 2" in html and "Your change was not saved." in html
     reapply = re.search(r'<form method="post" action="([^"]+)" hx-post[^>]*>(.*?)</form>', html[html.index('id="conflict"'):], re.S)
     assert reapply.group(1) == f"/review/claim/{report['first']}/accept" and 'name="version" value="2"' in reapply.group(2)
@@ -138,14 +138,42 @@ def test_two_reviewers_conflict_and_the_stale_one_can_reapply(alice, signed_in, 
     assert ledger.written()[-1] == ("alice", "ui", "claim.accepted", report["first"])
 
 
-def test_a_stale_edit_keeps_the_reviewers_values_for_reapplying(alice, signed_in, report):
+def test_a_stale_edit_shows_both_changes_and_reapplies_only_the_reviewers(alice, signed_in, report, ledger):
     bob = signed_in("bob")
-    bob.post(f"/review/claim/{report['first']}/accept", {"version": 1})
-    stale = alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, "start": 0, "end": 21, "claimant": "my claimant"})
+    end = len("Officials in Kupiansk said the market reopened on Monday.")
+    both = {"start": 0, "end": end, "claimant": "Officials"}
+    assert bob.post(f"/review/claim/{report['first']}/edit", {"version": 1, **both, "claimant": "Local officials"}).status_code == 200
+    stale = alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, **both, "event_date": "2023-08-07"})
     assert stale.status_code == 409
     conflict = stale.text[stale.text.index('id="conflict"'):]
-    assert 'name="claimant" value="my claimant"' in conflict and 'name="end" value="21"' in conflict
-    assert "Reapply: Save my edit anyway" in conflict
+    row = lambda name: re.search(rf'<tr[^>]*data-field="{name}">(.*?)</tr>', conflict, re.S).group(1)  # noqa: E731
+    assert "Officials</bdi> → <bdi>Local officials" in row("claimant") and "unchanged" in row("claimant")
+    assert "— → <bdi>2023-08-07" in row("event_date")
+    assert "claimant_entity_id" not in conflict and 'name="keep_' not in conflict  # no clash: nothing to choose
+    reapply = re.search(r'<form method="post" action="([^"]+)" hx-post[^>]*>(.*?)</form>', conflict, re.S)
+    assert reapply.group(1) == f"/review/claim/{report['first']}/reapply"
+    sent = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', reapply.group(2)))
+    assert (sent["version"], sent["base_version"], sent["event_date"], sent["claimant"]) == ("2", "1", "2023-08-07", "Officials")
+    ledger.mark()
+    again = alice.post(reapply.group(1), sent)
+    assert again.status_code == 200 and "Corrected claim" in again.text
+    [written] = ledger.since()
+    assert (written["after"]["claimant"], written["after"]["event_date"]) == ("Local officials", "2023-08-07")
+
+
+def test_where_both_changed_a_field_the_conflict_asks_whose_value_stays(alice, signed_in, report, ledger):
+    bob = signed_in("bob")
+    both = {"start": 0, "end": len("Officials in Kupiansk said the market reopened on Monday.")}
+    bob.post(f"/review/claim/{report['first']}/edit", {"version": 1, **both, "claimant": "Local officials"})
+    stale = alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, **both, "claimant": "The mayor"})
+    conflict = stale.text[stale.text.index('id="conflict"'):]
+    assert 'name="keep_claimant" value="theirs"' in conflict and 'name="keep_claimant" value="mine"' in conflict
+    ledger.mark()
+    unchosen = alice.post(f"/review/claim/{report['first']}/reapply", {"version": 2, "base_version": 1, **both, "claimant": "The mayor"})
+    assert unchosen.status_code == 422 and "choose whose value to keep" in unchosen.text and ledger.written() == []
+    chosen = alice.post(f"/review/claim/{report['first']}/reapply",
+                        {"version": 2, "base_version": 1, **both, "claimant": "The mayor", "keep_claimant": "mine"})  # fmt: skip
+    assert chosen.status_code == 200 and ledger.since()[-1]["after"]["claimant"] == "The mayor"
 
 
 def test_without_javascript_a_form_post_answers_with_the_whole_page(alice, report, ledger):
