@@ -1,7 +1,7 @@
 """What each page shows, loaded from the record (reads only: writes go through annotate.review.operations)."""
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import HTTPException
 from sqlalchemy import select
@@ -28,6 +28,42 @@ CONTEXT = 400  # characters of text shown around a claim on its page
 HIDDEN = {"withdrawn"}
 
 
+FOLD_BELOW = 0.4  # candidates the annotator scored lower wait behind a toggle (rules: plain sentences score 0.3)
+SHOWS = {"all": "Everything", "claims": "Claims", "entities": "Entities"}
+SHOWN_KIND = {"claims": "claim", "entities": "mention"}
+
+
+@dataclass(frozen=True)
+class Lens:
+    """Which candidates the workbench lists: claims, entities or both; low-score ones folded unless asked."""
+
+    show: str = "all"
+    low: bool = False
+
+    @classmethod
+    def of(cls, request) -> "Lens":
+        """From the page's query; for an htmx action (a POST), from the address of the page it was made on."""
+        params = dict(request.query_params)
+        page = request.headers.get("hx-current-url") if request.method == "POST" and request.headers.get("hx-request") == "true" else None
+        if page:
+            params = {k: v[-1] for k, v in parse_qs(urlsplit(page).query).items()} | params
+        show = params.get("show", "all")
+        return cls(show if show in SHOWS else "all", params.get("low") == "1")
+
+    def keeps(self, item: "Item") -> bool:
+        if self.show != "all" and item.kind != SHOWN_KIND[self.show]:
+            return False
+        return self.low or not self.folds(item)
+
+    @staticmethod
+    def folds(item: "Item") -> bool:
+        return item.obj.status == "candidate" and item.obj.score is not None and item.obj.score < FOLD_BELOW
+
+    def query(self, **changes) -> str:
+        values = {"show": self.show, "low": "1" if self.low else "", **changes}
+        return urlencode({k: v for k, v in values.items() if v not in ("", "all", None)})
+
+
 @dataclass
 class Item:
     """One reviewable thing in the panel: a claim or a mention."""
@@ -49,7 +85,7 @@ def get_or_404(session: Session, model, object_id: int):
 
 
 def document_view(session: Session, document_id: int, review: Review, focus: str | None = None, after: str | None = None,
-                  header: bool = True) -> dict:  # fmt: skip
+                  header: bool = True, lens: Lens = Lens()) -> dict:  # fmt: skip
     """The document page; `focus` names the current candidate, or `after` the one just decided.
     Without `header`, only what the workbench partial shows (no publisher, no next document)."""
     doc = get_or_404(session, Document, document_id)
@@ -57,11 +93,14 @@ def document_view(session: Session, document_id: int, review: Review, focus: str
     mentions = session.execute(select(Mention).where(Mention.document_id == doc.id).order_by(Mention.start)).scalars().all()
     claims = session.execute(select(Claim).where(Claim.document_id == doc.id).order_by(Claim.start)).scalars().all()
     names = entity_names(session, {m.entity_id for m in mentions if m.entity_id})
-    items = sorted(
+    every = sorted(
         [Item("claim", c) for c in claims if c.status not in HIDDEN]
         + [Item("mention", m, names.get(m.entity_id)) for m in mentions if m.status not in HIDDEN],
         key=lambda i: (i.obj.start, i.kind != "claim", i.obj.end),
     )
+    items = [i for i in every if lens.keeps(i)]
+    counts = progress(session, [doc.id])[doc.id]
+    folded = sum(1 for i in every if Lens(lens.show, True).keeps(i) and not lens.keeps(i))
     refs = [i.ref for i in items]
     if after:
         focus = next_after(items, after)
@@ -74,9 +113,12 @@ def document_view(session: Session, document_id: int, review: Review, focus: str
         "length": len(text),
         "items": items,
         "focus": focus,
-        "progress": progress(session, [doc.id])[doc.id],
+        "progress": counts,
+        "lens": lens,
+        "shows": SHOWS,
+        "folded": folded,
         "undoable": review.last_undoable(session, doc.id),
-        "next_id": header and next_in_queue(session, doc.id),
+        "next_id": (header or counts[0] == 0) and next_in_queue(session, doc.id),  # the partial offers it once done
         "labels": LABEL_CHOICES,
         "message": None,
         "conflict": None,

@@ -65,6 +65,20 @@ class Review:
             state = w.apply(Change(f"{kind}.{status}", kind, target_id, {"status": status}, base_version, rationale))
             return Done(state, decisions=[w.seq])
 
+    def decide_many(self, targets: list[tuple[str, int, int]], status: str, rationale: str = "") -> Done:
+        """Accept or reject several candidates, each (kind, id, version seen), in one transaction: all or
+        none (a stale one refuses the lot), tagged as one action so one undo takes them all back."""
+        if status not in ("accepted", "rejected"):
+            raise Invalid("several candidates can only be accepted or rejected together")
+        if not targets:
+            raise Invalid("nothing selected, and no candidates left to decide")
+        with self.ledger.writer(self.actor, self.origin) as w:
+            group, first = ({"group": w.seq + 1},), w.seq + 1
+            for kind, target_id, base_version in targets:
+                _reviewable(kind)
+                state = w.apply(Change(f"{kind}.{status}", kind, target_id, {"status": status}, base_version, rationale, group))
+            return Done(state, decisions=list(range(first, w.seq + 1)))
+
     def edit(self, kind: str, target_id: int, base_version: int, fields: dict, rationale: str = "") -> Done:
         """Correct a claim or mention: span, label, claimant, event date, hedging, negation."""
         values = corrected(kind, fields)

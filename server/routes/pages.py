@@ -49,7 +49,7 @@ def _int(value: str) -> int | None:
 
 @router.get("/documents/{document_id}")
 def document(request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep, focus: str = ""):
-    context = views.document_view(session, document_id, review, focus or None, header=not is_htmx(request))
+    context = views.document_view(session, document_id, review, focus or None, header=not is_htmx(request), lens=views.Lens.of(request))
     if is_htmx(request):
         return templates.TemplateResponse(request, "partials/_workbench.html", {**context, "oob": True})
     return templates.TemplateResponse(request, "pages/document.html", {**context, "oob": False})

@@ -35,7 +35,8 @@ class Workbench:
     def render(self, status: int = 200, focus: str | None = None, after: str | None = None, **context):
         self.session.rollback()  # end the read transaction begun before the write: show the new state
         htmx = is_htmx(self.request)
-        view = views.document_view(self.session, self.document_id, self.review, focus, after, header=not htmx)
+        view = views.document_view(self.session, self.document_id, self.review, focus, after, header=not htmx,
+                                   lens=views.Lens.of(self.request))  # fmt: skip
         view.update(context)
         name = "partials/_workbench.html" if htmx else "pages/document.html"
         return self.templates.TemplateResponse(self.request, name, {**view, "oob": htmx}, status_code=status)
@@ -93,6 +94,26 @@ def decide(bench: Workbench, action: str, kind: str, target_id: int, version: in
     retry = {"url": bench.request.url.path, "label": f"{action.capitalize()} anyway", "fields": {"rationale": rationale}}
     done = f"{'Accepted' if action == 'accept' else 'Rejected'} {kind} #{{id}} (version {{version}})."
     return bench.attempt(f"{kind}-{target_id}", retry, lambda: operation(kind, target_id, version, rationale), done, move_on=True)
+
+
+@router.post("/documents/{document_id}/bulk")
+def bulk(
+    request: Request, document_id: int, status: Annotated[Literal["accepted", "rejected"], Form()],
+    session: SessionDep, templates: TemplatesDep, review: ReviewDep, ref: Annotated[list[str], Form()] = [],  # noqa: B006
+):  # fmt: skip
+    """Several candidates at once (`ref`: kind-id:version as the page showed them), one transaction."""
+    bench = Workbench(request, session, templates, review, _document(session, document_id))
+    targets = [_target(r) for r in ref]
+    said = f"{status.capitalize()} {len(targets)} candidate{'s' if len(targets) != 1 else ''}."
+    return bench.attempt("bulk", {}, lambda: review.decide_many(targets, status), said, move_on=True)
+
+
+def _target(ref: str) -> tuple[str, int, int]:
+    kind, _, rest = ref.partition("-")
+    target_id, _, version = rest.partition(":")
+    if kind not in MODELS or not target_id.isdigit() or not version.isdigit():
+        raise HTTPException(422, f"not a candidate reference: {ref[:40]!r}")
+    return kind, int(target_id), int(version)
 
 
 @router.get("/{kind}/{target_id}/edit")

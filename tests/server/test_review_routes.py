@@ -224,3 +224,41 @@ def test_unknown_objects_are_404_pages(alice):
     for url in ("/documents/999", "/claims/999", "/entities/999"):
         response = alice.get(url)
         assert response.status_code == 404 and "Not found" in response.text
+
+
+def listed(html: str) -> list[str]:
+    return re.findall(r'<li id="item-([a-z]+-\d+)"', html)
+
+
+def test_claims_only_and_entities_only_views_and_their_actions_keep_the_view(alice, report):
+    doc = report["doc"]
+    assert set(listed(alice.get(f"/documents/{doc}?show=claims").text)) == {f"claim-{report['first']}", f"claim-{report['second']}"}
+    assert listed(alice.get(f"/documents/{doc}?show=entities").text) == [f"mention-{report['mention']}"]
+    page = f"http://testserver/documents/{doc}?show=claims"
+    after = alice.post(f"/review/claim/{report['first']}/accept", {"version": 1}, headers={"HX-Current-URL": page})
+    assert after.status_code == 200 and f"mention-{report['mention']}" not in listed(after.text)  # still claims only
+
+
+def test_low_score_candidates_are_folded_behind_a_toggle(alice, desk, report):
+    low = desk.claim(report["doc"], "Subscribe to our newsletter.", score=0.2)
+    shown = alice.get(f"/documents/{report['doc']}").text
+    assert f"claim-{low}" not in listed(shown) and "Show 1 low-score candidate" in shown
+    assert f"claim-{low}" in listed(alice.get(f"/documents/{report['doc']}?low=1").text)
+
+
+def test_a_bulk_decision_is_one_action_and_says_how_many(alice, report, ledger):
+    ledger.mark()
+    refs = [f"claim-{report['first']}:1", f"mention-{report['mention']}:1"]
+    done = alice.post(f"/review/documents/{report['doc']}/bulk", {"status": "accepted", "ref": refs})
+    assert done.status_code == 200 and "Accepted 2 candidates." in done.text
+    assert ledger.written() == [("alice", "ui", "claim.accepted", report["first"]), ("alice", "ui", "mention.accepted", report["mention"])]
+    stale = alice.post(f"/review/documents/{report['doc']}/bulk", {"status": "rejected", "ref": refs})
+    assert stale.status_code == 409 and len(ledger.written()) == 2
+
+
+def test_a_finished_document_offers_the_next_one(alice, desk, report):
+    later = desk.document("Another report about the market.", title="Later")
+    desk.claim(later, "Another report about the market.")
+    refs = [f"claim-{report['first']}:1", f"claim-{report['second']}:1", f"mention-{report['mention']}:1"]
+    done = alice.post(f"/review/documents/{report['doc']}/bulk", {"status": "accepted", "ref": refs})
+    assert "Document done" in done.text and f'href="/documents/{later}"' in done.text
