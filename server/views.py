@@ -11,6 +11,7 @@ from annotate.ingest.pipeline import document_text
 from annotate.preannotate.base import LABELS
 from annotate.review.operations import Review
 from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
+from annotate.store.kinds import words
 from annotate.store.history import changed_fields, object_history
 from annotate.store.models import (
     Claim,
@@ -24,6 +25,7 @@ from annotate.store.models import (
 from server.segments import segments, spans_for
 
 LABEL_CHOICES = sorted(LABELS)
+MODELS = {"claim": Claim, "mention": Mention}
 CONTEXT = 400  # characters of text shown around a claim on its page
 HIDDEN = {"withdrawn"}
 
@@ -117,13 +119,32 @@ def document_view(session: Session, document_id: int, review: Review, focus: str
         "lens": lens,
         "shows": SHOWS,
         "folded": folded,
-        "undoable": review.last_undoable(session, doc.id),
+        "undoable": undoable(session, review, doc.id),
         "next_id": (header or counts[0] == 0) and next_in_queue(session, doc.id),  # the partial offers it once done
         "labels": LABEL_CHOICES,
         "message": None,
         "conflict": None,
         "editing": None,
     }
+
+
+def undoable(session: Session, review: Review, document_id: int) -> dict | None:
+    """The reviewer's last decision here that undo takes back, in words."""
+    last = review.last_undoable(session, document_id)
+    return last and {**last, "words": words(last["action"])}
+
+
+def decided_view(session: Session, review: Review, kind: str, target_id: int, message: dict) -> dict | None:
+    """The small answer to one accept or reject: that item, the counter, undo and the message; None
+    once nothing is left (then the whole workbench answers, with the way to the next document)."""
+    obj = get_or_404(session, MODELS[kind], target_id)
+    counts = progress(session, [obj.document_id])[obj.document_id]
+    if counts[0] == 0:
+        return None
+    entity = kind == "mention" and obj.entity_id and entity_names(session, {obj.entity_id}).get(obj.entity_id)
+    doc = get_or_404(session, Document, obj.document_id)
+    return {"item": Item(kind, obj, entity or None), "focus": None, "doc": doc, "progress": counts, "oob": True,
+            "undoable": undoable(session, review, doc.id), "message": message, "conflict": None}  # fmt: skip
 
 
 def next_after(items: list[Item], ref: str) -> str:

@@ -42,7 +42,7 @@ class Workbench:
         return self.templates.TemplateResponse(self.request, name, {**view, "oob": htmx}, status_code=status)
 
     def attempt(self, ref: str, retry: dict, operation: Callable[[], Done], said: str, move_on: bool = False,
-                compare: Callable[[Conflict], Comparison] | None = None):  # fmt: skip
+                compare: Callable[[Conflict], Comparison] | None = None, small: bool = False):  # fmt: skip
         """Run one review operation and show its outcome: done, stale (409) or refused. For an edit,
         `compare` says field by field what changed since (annotate/review/conflicts.py)."""
         try:
@@ -59,7 +59,20 @@ class Workbench:
         if ref.endswith("-new"):
             ref = f"{ref.split('-')[0]}-{done.state['id']}"
         note = message("ok", said.format(**done.state), done.warnings, done.decisions)
+        if small and is_htmx(self.request) and (answer := self.small(ref, note)) is not None:
+            return answer
         return self.render(after=ref, message=note) if move_on else self.render(focus=ref, message=note)
+
+    def small(self, ref: str, note: dict):
+        """One accept or reject answered with just that item and the counters (the page moves on to the
+        next candidate itself); None when the document is finished (the whole workbench says so)."""
+        self.session.rollback()
+        kind, _, target_id = ref.partition("-")
+        view = views.decided_view(self.session, self.review, kind, int(target_id), note)
+        if view is None:
+            return None
+        headers = {"HX-Retarget": f"#item-{ref}", "HX-Reswap": "outerHTML"}
+        return self.templates.TemplateResponse(self.request, "partials/_decided.html", view, headers=headers)
 
 
 def message(level: str, text: str, warnings=(), decisions=()) -> dict:
@@ -93,7 +106,8 @@ def decide(bench: Workbench, action: str, kind: str, target_id: int, version: in
     operation = bench.review.accept if action == "accept" else bench.review.reject
     retry = {"url": bench.request.url.path, "label": f"{action.capitalize()} anyway", "fields": {"rationale": rationale}}
     done = f"{'Accepted' if action == 'accept' else 'Rejected'} {kind} #{{id}} (version {{version}})."
-    return bench.attempt(f"{kind}-{target_id}", retry, lambda: operation(kind, target_id, version, rationale), done, move_on=True)
+    return bench.attempt(f"{kind}-{target_id}", retry, lambda: operation(kind, target_id, version, rationale), done, move_on=True,
+                         small=True)  # fmt: skip
 
 
 @router.post("/documents/{document_id}/bulk")

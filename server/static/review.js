@@ -318,6 +318,7 @@
     if (detail.xhr && detail.xhr.status !== 200) pending = []; // a conflict or refusal: let the reviewer read it first
     writing = Math.max(0, writing - 1);
     busy = writing > 0;
+    movedOn(); // before a queued key acts: it acts on the next candidate
     if (!busy && pending.length) pending.shift()();
   }
 
@@ -329,7 +330,30 @@
   });
   document.addEventListener("htmx:afterSettle", function (event) { settled(event.detail); });
 
+  // After one accept or reject only that item comes back: mark its text as decided and move on to the
+  // next undecided candidate, as the server does when it sends the whole workbench (views.next_after).
+  function movedOn() {
+    var li = $("#items > li[data-decided]");
+    if (!li) return false;
+    li.removeAttribute("data-decided");
+    var kind = li.dataset.ref.charAt(0);
+    var status = (li.className.match(/\bs-(\w+)/) || [])[1];
+    var start = Number(li.dataset.start), end = Number(li.dataset.end);
+    $all("#doc-text > [data-s]").forEach(function (leaf) {
+      var at = Number(leaf.dataset.s);
+      if (at >= start && at < end && leaf.classList.contains(kind + "-candidate")) {
+        leaf.classList.replace(kind + "-candidate", kind + "-" + status);
+      }
+    });
+    var list = items();
+    var at = list.indexOf(li);
+    var rest = list.slice(at + 1).concat(list.slice(0, at + 1));
+    setCurrent(rest.filter(function (other) { return other.classList.contains("s-candidate"); })[0] || li, true);
+    return true;
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
+    if (movedOn()) return;
     var editing = $("form.edit");
     if (editing && event.target.contains(editing)) {
       var field = editing.elements.claimant || editing.elements.label || editing.elements.start;

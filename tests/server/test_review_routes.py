@@ -52,16 +52,24 @@ def test_document_page_shows_text_highlights_and_the_candidate_panel(alice, repo
     assert [s.start for s in segments] == sorted({s.start for s in segments})
 
 
-def test_accept_swaps_the_workbench_moves_on_and_updates_the_counter(alice, report, ledger):
+def test_accept_swaps_only_the_decided_item_and_the_counters(alice, report, ledger):
     ledger.mark()
     response = alice.post(f"/review/claim/{report['first']}/accept", {"version": 1})
-    assert response.status_code == 200 and response.template.name == "partials/_workbench.html"
+    assert response.status_code == 200 and response.template.name == "partials/_decided.html"
+    assert response.headers["HX-Retarget"] == f"#item-claim-{report['first']}" and response.headers["HX-Reswap"] == "outerHTML"
     html = response.text
-    assert html.startswith('<div id="workbench"') and 'id="progress" class="progress" aria-live="polite" hx-swap-oob="true"' in html
-    assert progress(html) == (2, 1, 0)
-    assert current(html) == f"mention-{report['mention']}"  # the next undecided candidate
-    assert "Accepted claim #" in html and "Undo claim.accepted" in html
+    assert html.lstrip().startswith(f'<li id="item-claim-{report["first"]}" class="item s-accepted"') and 'id="workbench"' not in html
+    assert 'id="progress" class="progress" aria-live="polite" hx-swap-oob="true"' in html and progress(html) == (2, 1, 0)
+    assert "Accepted claim #" in html and "Undo: accepted the claim" in html  # in words, not claim.accepted
+    assert len(response.content) < 10_000  # a key press stays cheap (it was the whole workbench: 149 kB on a real report)
     assert ledger.written() == [("alice", "ui", "claim.accepted", report["first"])]
+
+
+def test_the_last_decision_answers_with_the_whole_workbench(alice, report):
+    alice.post(f"/review/claim/{report['first']}/accept", {"version": 1})
+    alice.post(f"/review/claim/{report['second']}/accept", {"version": 1})
+    last = alice.post(f"/review/mention/{report['mention']}/accept", {"version": 1})
+    assert last.template.name == "partials/_workbench.html" and "Document done" in last.text
 
 
 def test_reject_then_undo_is_two_decisions_and_restores_the_candidate(alice, report, ledger):
