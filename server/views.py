@@ -1,5 +1,6 @@
 """What each page shows, loaded from the record (reads only: writes go through annotate.review.operations)."""
 
+import json
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -11,11 +12,12 @@ from annotate.ingest.pipeline import document_text
 from annotate.preannotate.base import LABELS
 from annotate.review.operations import Review
 from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
-from annotate.store.kinds import words
+from annotate.store.kinds import canonical, words
 from annotate.store.history import changed_fields, object_history
 from annotate.store.models import (
     Claim,
     ClaimLink,
+    Decision,
     Document,
     Entity,
     Mention,
@@ -226,6 +228,21 @@ def entity_view(session: Session, entity_id: int, limit: int = 500) -> dict:
     }
 
 
+def merge_message(session: Session, merged: int | None, undone: int | None) -> dict | None:
+    """What the entity page says after a merge (with its undo) or after undoing one."""
+    seq = merged or undone
+    d = seq and session.get(Decision, seq)
+    if not d or canonical(d.action) != "entity.merged":
+        return None
+    source, target = session.get(Entity, d.target_id), session.get(Entity, json.loads(d.after).get("merged_into"))
+    names = (source.name if source else f"#{d.target_id}", target.name if target else "another entity")
+    if undone:
+        return {"level": "ok", "text": f"Undid the merge: {names[0]} stands on its own again, {names[1]} lost its names.",
+                "warnings": [], "decisions": []}  # fmt: skip
+    return {"level": "ok", "text": f"Merged {names[0]} into {names[1]}: its names are now aliases here.", "warnings": [],
+            "decisions": [seq], "undo": seq}  # fmt: skip
+
+
 def queue_view(session: Session, f: QueueFilter) -> dict:
     page = queue_page(session, f)
     return {
@@ -244,3 +261,22 @@ def page_url(f: QueueFilter, **cursor: int) -> str:
         "entity": f.entity, "thread": f.thread_id or "", "status": f.status, **cursor,
     }  # fmt: skip
     return "/queue?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+EXPORT_PRESETS = {"verified": ("accepted", "corrected"), "everything": ()}
+EXPORT_STATUSES = {"accepted": "accepted", "corrected": "corrected", "candidate": "not yet reviewed", "rejected": "rejected"}
+VERDICTS = ("corroborated", "contested", "refuted", "unverifiable", "unassessed")
+EXPORT_FORMATS = {"jsonl": "JSON lines", "csv": "CSV", "claimreview": "ClaimReview (schema.org)",
+                  "webannotation": "W3C Web Annotation", "prov": "W3C PROV", "labelstudio": "Label Studio tasks"}  # fmt: skip
+
+
+def export_view(session: Session, preset: str) -> dict:
+    return {
+        "presets": EXPORT_PRESETS,
+        "ticked": EXPORT_PRESETS.get(preset, EXPORT_PRESETS["verified"]),
+        "statuses": EXPORT_STATUSES,
+        "verdicts": VERDICTS,
+        "formats": EXPORT_FORMATS,
+        "publishers": session.execute(select(Publisher.id, Publisher.name).order_by(Publisher.name)).all(),
+        "threads": session.execute(select(Thread.id, Thread.name).order_by(Thread.name)).all(),
+    }

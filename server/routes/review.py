@@ -243,16 +243,34 @@ def merge(
     request: Request, entity_id: int, into: Annotated[str, Form(max_length=300)], version: Annotated[int, Form()],
     session: SessionDep, templates: TemplatesDep, review: ReviewDep,
 ):  # fmt: skip
+    """Merge after the confirmation page; the target's page then says so and offers undo."""
     target = _entity(session, into)
-    try:
+
+    def operation() -> Done:
         if target is None:
-            raise Invalid(f"no entity {into!r} to merge into")
-        review.merge(entity_id, target, version)
+            raise Invalid(f"no entity {into!r} to merge into: search for it on this page and choose it")
+        return review.merge(entity_id, target, version)
+
+    return _on_entity(request, session, templates, entity_id, operation, lambda done: f"/entities/{target}?merged={done.decisions[0]}")
+
+
+@router.post("/entities/{entity_id}/undo")
+def undo_merge(
+    request: Request, entity_id: int, seq: Annotated[int, Form()], session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+):  # fmt: skip
+    """Take back a merge whole: the entity stands on its own again and the other loses its names."""
+    return _on_entity(request, session, templates, entity_id, lambda: review.undo(seq), lambda done: f"/entities/{entity_id}?undone={seq}")
+
+
+def _on_entity(request: Request, session, templates, entity_id: int, operation: Callable[[], Done], then: Callable[[Done], str]):
+    try:
+        done = operation()
     except ClaimtrailError as problem:
         session.rollback()
-        context = {**views.entity_view(session, entity_id), "message": message("error", str(problem)), "conflict": None}
+        context = {**views.entity_view(session, entity_id), "message": message("error", str(problem)), "conflict": None,
+                   "into_q": "", "into": [], "merged": None}  # fmt: skip
         return templates.TemplateResponse(request, "pages/entity.html", context, status_code=problem.status)
-    return RedirectResponse(f"/entities/{target}", status_code=303)
+    return RedirectResponse(then(done), status_code=303)
 
 
 def _entity(session, ref: str) -> int | None:

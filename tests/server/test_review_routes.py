@@ -220,12 +220,40 @@ def test_entity_page_lists_mentions_and_claims_and_leads_can_merge(signed_in, re
     assert page.status_code == 200 and "Mentions over time (1)" in page.text and "Claims by or about it (1)" in page.text
     assert "Merge into another entity" not in page.text  # reviewers cannot merge
     assert alice.post(f"/review/entities/{other}/merge", {"into": str(report["town"]), "version": 1}, htmx=False).status_code == 403
+    found = lea.get(f"/entities/{other}?into_q=Kupiamsk").text  # a typo: the near match is offered
+    assert f'href="/entities/{other}/merge?into={report["town"]}"' in found and "similar name" in found
+    confirm = lea.get(f"/entities/{other}/merge?into={report['town']}").text
+    assert "Merge <bdi>Kupyansk</bdi> into <bdi>Kupiansk</bdi>?" in confirm and 'name="into" value="%d"' % report["town"] in confirm
     ledger.mark()
-    merged = lea.post(f"/review/entities/{other}/merge", {"into": "Kupiansk", "version": 1}, htmx=False)
-    assert merged.status_code == 303 and merged.headers["location"] == f"/entities/{report['town']}"
+    merged = lea.post(f"/review/entities/{other}/merge", {"into": str(report["town"]), "version": 1}, htmx=False)
+    assert merged.status_code == 303 and merged.headers["location"].startswith(f"/entities/{report['town']}?merged=")
     assert [w[:3] for w in ledger.written()] == [("lea", "ui", "entity.merged"), ("lea", "ui", "entity.aliases_added")]
-    target = lea.get(f"/entities/{report['town']}").text
+    target = lea.get(merged.headers["location"]).text
+    assert "Merged Kupyansk into Kupiansk" in target and "Undo the merge" in target
     assert "<bdi>Kupyansk</bdi>, <bdi>Kupjansk</bdi>" in target and "Merged from" in target
+    seq = merged.headers["location"].rsplit("=", 1)[1]
+    undone = lea.post(f"/review/entities/{report['town']}/undo", {"seq": seq}, htmx=False)
+    assert undone.status_code == 303 and "Undid the merge" in lea.get(undone.headers["location"]).text
+    assert [w[2] for w in ledger.written()[2:]] == ["entity.reverted", "entity.reverted"]  # both halves taken back
+    assert "<dt>Aliases</dt><dd>—</dd>" in lea.get(f"/entities/{report['town']}").text  # the names are gone again
+
+
+def test_the_entity_list_finds_by_name_alias_and_near_match(alice, desk, report):
+    desk.entity("Kupyansk", aliases=["Kupjansk"])
+    assert "Kupyansk" in alice.get("/entities?q=kupjansk").text  # by alias, any case
+    near = alice.get("/entities?q=Kupianks").text
+    assert "Kupiansk" in near and "similar name" in near
+    assert "No entity has that name" in alice.get("/entities?q=Zzyzx").text
+
+
+def test_leads_reach_audit_and_export_and_the_export_form_presets_verified(signed_in, alice):
+    lea = signed_in("lea")
+    nav = lea.get("/queue").text
+    assert 'href="/audit"' in nav and 'href="/exports"' in nav
+    assert 'href="/audit"' not in alice.get("/queue").text and alice.get("/exports").status_code == 403
+    form = lea.get("/exports").text
+    assert 'name="status" value="accepted" checked' in form and 'name="status" value="corrected" checked' in form
+    assert 'name="status" value="rejected" checked' not in form
 
 
 def test_unknown_objects_are_404_pages(alice):
