@@ -171,7 +171,7 @@ def entity_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def history_view(session: Session, kind: str, object_id: int) -> list[dict]:
-    return [{**entry, "changes": changed_fields(entry)} for entry in object_history(session, kind, object_id)]
+    return [{**entry, "changes": changed_fields(entry), "words": words(entry["action"])} for entry in object_history(session, kind, object_id)]
 
 
 def claim_view(session: Session, claim_id: int) -> dict:

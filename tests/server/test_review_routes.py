@@ -210,7 +210,7 @@ def test_claim_page_shows_context_dates_entities_source_and_history(alice, repor
     history = page.context["history"]
     assert [(h["actor"], h["action"]) for h in history] == [
         ("rules@0.1.0", "claim.proposed"), ("alice", "claim.corrected"), ("lea", "claim.corrected")]  # fmt: skip
-    assert "<b>event_date</b>: <del><bdi>null</bdi></del> <ins><bdi>2023-08-07</bdi></ins>" in html
+    assert "<b>event date</b>: <del><bdi>—</bdi></del> <ins><bdi>2023-08-07</bdi></ins>" in html
 
 
 def test_entity_page_lists_mentions_and_claims_and_leads_can_merge(signed_in, report, desk, ledger):
