@@ -12,8 +12,8 @@ from annotate.ingest.pipeline import document_text
 from annotate.preannotate.base import LABELS
 from annotate.review.operations import Review
 from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
-from annotate.store.kinds import canonical, words
 from annotate.store.history import changed_fields, object_history
+from annotate.store.kinds import canonical, words
 from annotate.store.models import (
     Claim,
     ClaimLink,

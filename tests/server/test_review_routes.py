@@ -223,7 +223,7 @@ def test_entity_page_lists_mentions_and_claims_and_leads_can_merge(signed_in, re
     found = lea.get(f"/entities/{other}?into_q=Kupiamsk").text  # a typo: the near match is offered
     assert f'href="/entities/{other}/merge?into={report["town"]}"' in found and "similar name" in found
     confirm = lea.get(f"/entities/{other}/merge?into={report['town']}").text
-    assert "Merge <bdi>Kupyansk</bdi> into <bdi>Kupiansk</bdi>?" in confirm and 'name="into" value="%d"' % report["town"] in confirm
+    assert "Merge <bdi>Kupyansk</bdi> into <bdi>Kupiansk</bdi>?" in confirm and f'name="into" value="{report["town"]}"' in confirm
     ledger.mark()
     merged = lea.post(f"/review/entities/{other}/merge", {"into": str(report["town"]), "version": 1}, htmx=False)
     assert merged.status_code == 303 and merged.headers["location"].startswith(f"/entities/{report['town']}?merged=")
