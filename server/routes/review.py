@@ -58,7 +58,7 @@ class Workbench:
             return self.render(problem.status, focus=ref, message=message("error", str(problem)))
         if ref.endswith("-new"):
             ref = f"{ref.split('-')[0]}-{done.state['id']}"
-        note = message("ok", said.format(**done.state), done.warnings, done.decisions)
+        note = message("ok", said.format(**done.state) if done.decisions else "Nothing recorded.", done.warnings, done.decisions)
         if small and is_htmx(self.request) and (answer := self.small(ref, note)) is not None:
             return answer
         return self.render(after=ref, message=note) if move_on else self.render(focus=ref, message=note)
@@ -126,7 +126,7 @@ def _target(ref: str) -> tuple[str, int, int]:
     kind, _, rest = ref.partition("-")
     target_id, _, version = rest.partition(":")
     if kind not in MODELS or not target_id.isdigit() or not version.isdigit():
-        raise HTTPException(422, f"not a candidate reference: {ref[:40]!r}")
+        raise Invalid(f"not a candidate reference: {ref[:40]!r}")
     return kind, int(target_id), int(version)
 
 

@@ -298,3 +298,12 @@ def test_a_finished_document_offers_the_next_one(alice, desk, report):
     refs = [f"claim-{report['first']}:1", f"claim-{report['second']}:1", f"mention-{report['mention']}:1"]
     done = alice.post(f"/review/documents/{report['doc']}/bulk", {"status": "accepted", "ref": refs})
     assert "Document done" in done.text and f'href="/documents/{later}"' in done.text
+
+
+def test_reapplying_what_is_already_there_records_nothing_and_says_so(alice, signed_in, report, ledger):
+    bob = signed_in("bob")
+    both = {"start": 0, "end": len("Officials in Kupiansk said the market reopened on Monday."), "claimant": "Local officials"}
+    bob.post(f"/review/claim/{report['first']}/edit", {"version": 1, **both})
+    ledger.mark()
+    same = alice.post(f"/review/claim/{report['first']}/reapply", {"version": 2, "base_version": 1, **both})
+    assert same.status_code == 200 and "Nothing recorded." in same.text and ledger.written() == []
