@@ -2,6 +2,8 @@
 both changes field by field, reapplies, and `claimtrail history` shows that both survived."""
 
 import json
+import os
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -30,6 +32,8 @@ def test_a_reapplied_edit_keeps_the_colleagues_change(sign_in, desk, record):
     assert "Officials → Local officials" in alert.locator("tr[data-field=claimant]").inner_text()
     assert "— → 2023-08-11" in alert.locator("tr[data-field=event_date]").inner_text()
     assert alert.locator("input[type=radio]").count() == 0  # different fields: nothing to choose
+    if os.environ.get("CLAIMTRAIL_SCREENSHOTS") == "docs":  # docs/screenshot-conflict.png
+        alert.screenshot(path=str(Path(__file__).resolve().parents[2] / "docs" / "screenshot-conflict.png"))
     alert.locator("button[data-reapply]").click()
     alice.page.wait_for_selector("text=Corrected claim")
 
