@@ -100,14 +100,15 @@ def timed_app():
 
 
 def sample(client: httpx.Client, label: str, urls, method: str = "GET", form: dict | None = None) -> None:
-    wall, cpu = [], []
+    wall, cpu, size = [], [], []
     for url in urls:
         response = client.request(method, url, data=form, headers={"HX-Request": "true"} if method == "POST" else {})
         assert response.status_code == 200, (url, response.status_code, response.text[:300])
         app, used = re.findall(r"dur=([\d.]+)", response.headers["server-timing"])
         wall.append(float(app))
         cpu.append(float(used))
-    print(f"{label}: wall {percentiles(wall)}; CPU {percentiles(cpu)}")
+        size.append(len(response.content))
+    print(f"{label}: wall {percentiles(wall)}; CPU {percentiles(cpu)}; bytes median {sorted(size)[len(size) // 2]:,}, max {max(size):,}")
 
 
 def main(documents: int = 10_000, home: str | None = None) -> None:
@@ -169,7 +170,7 @@ def measure(client: httpx.Client, record, documents: int) -> None:
     with record.session() as session:
         fresh = session.execute(select(Claim.id).where(Claim.version == 1)).scalars().all()
     claims = rng.sample(fresh, 600)
-    sample(client, "accept partial (decision, workbench, counter)", [f"/review/claim/{c}/accept" for c in claims[:300]], "POST", {"version": 1})
+    sample(client, "accept partial (decided item, counters)", [f"/review/claim/{c}/accept" for c in claims[:300]], "POST", {"version": 1})
     sample(client, "reject partial", [f"/review/claim/{c}/reject" for c in claims[300:]], "POST", {"version": 1})
     for status in ("all", "todo"):  # keyset pages: any document id starts a page
         urls = [f"/queue?status={status}&after={rng.randint(51, documents)}" for _ in range(150)] + [f"/queue?status={status}&after=51"] * 10

@@ -1,7 +1,8 @@
 """What each page shows, loaded from the record (reads only: writes go through annotate.review.operations)."""
 
+import json
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import HTTPException
 from sqlalchemy import select
@@ -12,9 +13,11 @@ from annotate.preannotate.base import LABELS
 from annotate.review.operations import Review
 from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
 from annotate.store.history import changed_fields, object_history
+from annotate.store.kinds import canonical, words
 from annotate.store.models import (
     Claim,
     ClaimLink,
+    Decision,
     Document,
     Entity,
     Mention,
@@ -24,8 +27,45 @@ from annotate.store.models import (
 from server.segments import segments, spans_for
 
 LABEL_CHOICES = sorted(LABELS)
+MODELS = {"claim": Claim, "mention": Mention}
 CONTEXT = 400  # characters of text shown around a claim on its page
 HIDDEN = {"withdrawn"}
+
+
+FOLD_BELOW = 0.4  # candidates the annotator scored lower wait behind a toggle (rules: plain sentences score 0.3)
+SHOWS = {"all": "Everything", "claims": "Claims", "entities": "Entities"}
+SHOWN_KIND = {"claims": "claim", "entities": "mention"}
+
+
+@dataclass(frozen=True)
+class Lens:
+    """Which candidates the workbench lists: claims, entities or both; low-score ones folded unless asked."""
+
+    show: str = "all"
+    low: bool = False
+
+    @classmethod
+    def of(cls, request) -> "Lens":
+        """From the page's query; for an htmx action (a POST), from the address of the page it was made on."""
+        params = dict(request.query_params)
+        page = request.headers.get("hx-current-url") if request.method == "POST" and request.headers.get("hx-request") == "true" else None
+        if page:
+            params = {k: v[-1] for k, v in parse_qs(urlsplit(page).query).items()} | params
+        show = params.get("show", "all")
+        return cls(show if show in SHOWS else "all", params.get("low") == "1")
+
+    def keeps(self, item: "Item") -> bool:
+        if self.show != "all" and item.kind != SHOWN_KIND[self.show]:
+            return False
+        return self.low or not self.folds(item)
+
+    @staticmethod
+    def folds(item: "Item") -> bool:
+        return item.obj.status == "candidate" and item.obj.score is not None and item.obj.score < FOLD_BELOW
+
+    def query(self, **changes) -> str:
+        values = {"show": self.show, "low": "1" if self.low else "", **changes}
+        return urlencode({k: v for k, v in values.items() if v not in ("", "all", None)})
 
 
 @dataclass
@@ -49,7 +89,7 @@ def get_or_404(session: Session, model, object_id: int):
 
 
 def document_view(session: Session, document_id: int, review: Review, focus: str | None = None, after: str | None = None,
-                  header: bool = True) -> dict:  # fmt: skip
+                  header: bool = True, lens: Lens = Lens()) -> dict:  # fmt: skip
     """The document page; `focus` names the current candidate, or `after` the one just decided.
     Without `header`, only what the workbench partial shows (no publisher, no next document)."""
     doc = get_or_404(session, Document, document_id)
@@ -57,11 +97,14 @@ def document_view(session: Session, document_id: int, review: Review, focus: str
     mentions = session.execute(select(Mention).where(Mention.document_id == doc.id).order_by(Mention.start)).scalars().all()
     claims = session.execute(select(Claim).where(Claim.document_id == doc.id).order_by(Claim.start)).scalars().all()
     names = entity_names(session, {m.entity_id for m in mentions if m.entity_id})
-    items = sorted(
+    every = sorted(
         [Item("claim", c) for c in claims if c.status not in HIDDEN]
         + [Item("mention", m, names.get(m.entity_id)) for m in mentions if m.status not in HIDDEN],
         key=lambda i: (i.obj.start, i.kind != "claim", i.obj.end),
     )
+    items = [i for i in every if lens.keeps(i)]
+    counts = progress(session, [doc.id])[doc.id]
+    folded = sum(1 for i in every if Lens(lens.show, True).keeps(i) and not lens.keeps(i))
     refs = [i.ref for i in items]
     if after:
         focus = next_after(items, after)
@@ -74,14 +117,36 @@ def document_view(session: Session, document_id: int, review: Review, focus: str
         "length": len(text),
         "items": items,
         "focus": focus,
-        "progress": progress(session, [doc.id])[doc.id],
-        "undoable": review.last_undoable(session, doc.id),
-        "next_id": header and next_in_queue(session, doc.id),
+        "progress": counts,
+        "lens": lens,
+        "shows": SHOWS,
+        "folded": folded,
+        "undoable": undoable(session, review, doc.id),
+        "next_id": (header or counts[0] == 0) and next_in_queue(session, doc.id),  # the partial offers it once done
         "labels": LABEL_CHOICES,
         "message": None,
         "conflict": None,
         "editing": None,
     }
+
+
+def undoable(session: Session, review: Review, document_id: int) -> dict | None:
+    """The reviewer's last decision here that undo takes back, in words."""
+    last = review.last_undoable(session, document_id)
+    return last and {**last, "words": words(last["action"])}
+
+
+def decided_view(session: Session, review: Review, kind: str, target_id: int, message: dict) -> dict | None:
+    """The small answer to one accept or reject: that item, the counter, undo and the message; None
+    once nothing is left (then the whole workbench answers, with the way to the next document)."""
+    obj = get_or_404(session, MODELS[kind], target_id)
+    counts = progress(session, [obj.document_id])[obj.document_id]
+    if counts[0] == 0:
+        return None
+    entity = kind == "mention" and obj.entity_id and entity_names(session, {obj.entity_id}).get(obj.entity_id)
+    doc = get_or_404(session, Document, obj.document_id)
+    return {"item": Item(kind, obj, entity or None), "focus": None, "doc": doc, "progress": counts, "oob": True,
+            "undoable": undoable(session, review, doc.id), "message": message, "conflict": None}  # fmt: skip
 
 
 def next_after(items: list[Item], ref: str) -> str:
@@ -106,7 +171,7 @@ def entity_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def history_view(session: Session, kind: str, object_id: int) -> list[dict]:
-    return [{**entry, "changes": changed_fields(entry)} for entry in object_history(session, kind, object_id)]
+    return [{**entry, "changes": changed_fields(entry), "words": words(entry["action"])} for entry in object_history(session, kind, object_id)]
 
 
 def claim_view(session: Session, claim_id: int) -> dict:
@@ -163,6 +228,21 @@ def entity_view(session: Session, entity_id: int, limit: int = 500) -> dict:
     }
 
 
+def merge_message(session: Session, merged: int | None, undone: int | None) -> dict | None:
+    """What the entity page says after a merge (with its undo) or after undoing one."""
+    seq = merged or undone
+    d = seq and session.get(Decision, seq)
+    if not d or canonical(d.action) != "entity.merged":
+        return None
+    source, target = session.get(Entity, d.target_id), session.get(Entity, json.loads(d.after).get("merged_into"))
+    names = (source.name if source else f"#{d.target_id}", target.name if target else "another entity")
+    if undone:
+        return {"level": "ok", "text": f"Undid the merge: {names[0]} stands on its own again, {names[1]} lost its names.",
+                "warnings": [], "decisions": []}  # fmt: skip
+    return {"level": "ok", "text": f"Merged {names[0]} into {names[1]}: its names are now aliases here.", "warnings": [],
+            "decisions": [seq], "undo": seq}  # fmt: skip
+
+
 def queue_view(session: Session, f: QueueFilter) -> dict:
     page = queue_page(session, f)
     return {
@@ -181,3 +261,22 @@ def page_url(f: QueueFilter, **cursor: int) -> str:
         "entity": f.entity, "thread": f.thread_id or "", "status": f.status, **cursor,
     }  # fmt: skip
     return "/queue?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+
+EXPORT_PRESETS = {"verified": ("accepted", "corrected"), "everything": ()}
+EXPORT_STATUSES = {"accepted": "accepted", "corrected": "corrected", "candidate": "not yet reviewed", "rejected": "rejected"}
+VERDICTS = ("corroborated", "contested", "refuted", "unverifiable", "unassessed")
+EXPORT_FORMATS = {"jsonl": "JSON lines", "csv": "CSV", "claimreview": "ClaimReview (schema.org)",
+                  "webannotation": "W3C Web Annotation", "prov": "W3C PROV", "labelstudio": "Label Studio tasks"}  # fmt: skip
+
+
+def export_view(session: Session, preset: str) -> dict:
+    return {
+        "presets": EXPORT_PRESETS,
+        "ticked": EXPORT_PRESETS.get(preset, EXPORT_PRESETS["verified"]),
+        "statuses": EXPORT_STATUSES,
+        "verdicts": VERDICTS,
+        "formats": EXPORT_FORMATS,
+        "publishers": session.execute(select(Publisher.id, Publisher.name).order_by(Publisher.name)).all(),
+        "threads": session.execute(select(Thread.id, Thread.name).order_by(Thread.name)).all(),
+    }

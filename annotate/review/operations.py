@@ -18,7 +18,7 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from annotate.errors import Invalid, NotFound
 from annotate.preannotate.base import LABELS
 from annotate.preannotate.store import UNLINKED_LABELS
-from annotate.review import policy
+from annotate.review import conflicts, policy
 from annotate.review.queue import escape_like
 from annotate.review.revert import reverted_seq, take_back
 from annotate.store.kinds import canonical
@@ -65,25 +65,41 @@ class Review:
             state = w.apply(Change(f"{kind}.{status}", kind, target_id, {"status": status}, base_version, rationale))
             return Done(state, decisions=[w.seq])
 
+    def decide_many(self, targets: list[tuple[str, int, int]], status: str, rationale: str = "") -> Done:
+        """Accept or reject several candidates, each (kind, id, version seen), in one transaction: all or
+        none (a stale one refuses the lot), tagged as one action so one undo takes them all back."""
+        if status not in ("accepted", "rejected"):
+            raise Invalid("several candidates can only be accepted or rejected together")
+        if not targets:
+            raise Invalid("nothing selected, and no candidates left to decide")
+        with self.ledger.writer(self.actor, self.origin) as w:
+            group, first = ({"group": w.seq + 1},), w.seq + 1
+            for kind, target_id, base_version in targets:
+                _reviewable(kind)
+                state = w.apply(Change(f"{kind}.{status}", kind, target_id, {"status": status}, base_version, rationale, group))
+            return Done(state, decisions=list(range(first, w.seq + 1)))
+
     def edit(self, kind: str, target_id: int, base_version: int, fields: dict, rationale: str = "") -> Done:
         """Correct a claim or mention: span, label, claimant, event date, hedging, negation."""
-        _reviewable(kind)
-        unknown = set(fields) - EDITABLE[kind]
-        if unknown:
-            raise Invalid(f"a {kind} has no editable field(s): {', '.join(sorted(unknown))}")
+        values = corrected(kind, fields)
         with self.ledger.writer(self.actor, self.origin) as w:
-            current = w.get(kind, target_id)
-            if current is None:
-                raise NotFound(f"no {kind} with id {target_id}")
-            values = _clean_fields(kind, fields)
-            if kind == "claim" and "claimant" in values and values["claimant"] != current["claimant"]:
-                values["claimant_entity_id"] = _claimant_entity(w, values["claimant"])  # never the old speaker's
-            warnings = []
-            if "start" in values or "end" in values:
-                text, doc = _document(w, current["document_id"])
-                start, end, warnings = check_span(text, doc, values.get("start", current["start"]), values.get("end", current["end"]))
-                values.update(start=start, end=end, **{"quote" if kind == "claim" else "text": text[start:end]})
-            state = w.apply(Change(f"{kind}.corrected", kind, target_id, {**values, "status": "corrected"}, base_version, rationale))
+            current = _get(w, kind, target_id)
+            state, warnings = _correct(w, kind, current, values, base_version, rationale)
+            return Done(state, warnings, [w.seq])
+
+    def reapply(self, kind: str, target_id: int, base_version: int, seen_version: int, fields: dict,
+                choices: dict[str, str] | None = None, rationale: str = "") -> Done:  # fmt: skip
+        """Reapply an edit made on `base_version` after others changed the object (annotate/review/conflicts.py):
+        only the fields this reviewer changed go on top of `seen_version`, the version the comparison showed;
+        where both changed a field, `choices` ("mine" or "theirs") says whose value stays."""
+        values = corrected(kind, fields)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            current = _get(w, kind, target_id)
+            comparison = conflicts.compare(conflicts.state_at(w.session, kind, target_id, base_version), current, values, base_version)
+            send = comparison.to_send(choices or {})
+            if not send:
+                return Done(current, ["none of your changes differ from the current version: nothing was recorded"])
+            state, warnings = _correct(w, kind, current, send, seen_version, rationale)
             return Done(state, warnings, [w.seq])
 
     # --- adding what the machine missed ---------------------------------------------
@@ -185,6 +201,40 @@ class Review:
 
 
 # --- spans and fields -------------------------------------------------------------
+
+
+def editable(kind: str, fields: dict) -> dict:
+    """`fields` checked against what a reviewer may correct, and cleaned."""
+    _reviewable(kind)
+    unknown = set(fields) - EDITABLE[kind]
+    if unknown:
+        raise Invalid(f"a {kind} has no editable field(s): {', '.join(sorted(unknown))}")
+    return _clean_fields(kind, fields)
+
+
+def corrected(kind: str, fields: dict) -> dict:
+    """What an edit makes of an object: its cleaned fields, and the status "corrected"."""
+    return {**editable(kind, fields), "status": "corrected"}
+
+
+def _get(w: Writer, kind: str, target_id: int) -> dict:
+    current = w.get(kind, target_id)
+    if current is None:
+        raise NotFound(f"no {kind} with id {target_id}")
+    return current
+
+
+def _correct(w: Writer, kind: str, current: dict, values: dict, base_version: int, rationale: str) -> tuple[dict, list[str]]:
+    """Write a correction: a new claimant's entity, a new span's text, follow from the fields."""
+    values = dict(values)
+    if kind == "claim" and "claimant" in values and values["claimant"] != current["claimant"]:
+        values["claimant_entity_id"] = _claimant_entity(w, values["claimant"])  # never the old speaker's
+    warnings = []
+    if "start" in values or "end" in values:
+        text, doc = _document(w, current["document_id"])
+        start, end, warnings = check_span(text, doc, values.get("start", current["start"]), values.get("end", current["end"]))
+        values.update(start=start, end=end, **{"quote" if kind == "claim" else "text": text[start:end]})
+    return w.apply(Change(f"{kind}.corrected", kind, current["id"], values, base_version, rationale)), warnings
 
 
 def check_span(text: str, document: dict, start, end) -> tuple[int, int, list[str]]:

@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
+from annotate.review import policy
+from annotate.review.entities import search as search_entities
 from annotate.review.queue import STATUSES, QueueFilter
 from server import link_views, views
 from server.deps import CurrentUser, ReviewDep, SessionDep, TemplatesDep, is_htmx
@@ -49,7 +51,7 @@ def _int(value: str) -> int | None:
 
 @router.get("/documents/{document_id}")
 def document(request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep, focus: str = ""):
-    context = views.document_view(session, document_id, review, focus or None, header=not is_htmx(request))
+    context = views.document_view(session, document_id, review, focus or None, header=not is_htmx(request), lens=views.Lens.of(request))
     if is_htmx(request):
         return templates.TemplateResponse(request, "partials/_workbench.html", {**context, "oob": True})
     return templates.TemplateResponse(request, "pages/document.html", {**context, "oob": False})
@@ -61,11 +63,36 @@ def claim(request: Request, claim_id: int, session: SessionDep, templates: Templ
     return templates.TemplateResponse(request, "pages/claim.html", context)
 
 
+@router.get("/entities")
+def entities(request: Request, session: SessionDep, templates: TemplatesDep, user: CurrentUser, q: str = ""):
+    return templates.TemplateResponse(request, "pages/entities.html", {"q": q[:200], "found": search_entities(session, q[:200])})
+
+
 @router.get("/entities/{entity_id}")
-def entity(request: Request, entity_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser):
-    return templates.TemplateResponse(request, "pages/entity.html", {**views.entity_view(session, entity_id), "message": None, "conflict": None})
+def entity(
+    request: Request, entity_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser,
+    into_q: str = "", merged: Annotated[int | None, Query()] = None, undone: Annotated[int | None, Query()] = None,
+):  # fmt: skip
+    context = {**views.entity_view(session, entity_id), "message": views.merge_message(session, merged, undone), "conflict": None}
+    context.update(into_q=into_q[:200], into=search_entities(session, into_q[:200], exclude=entity_id) if into_q.strip() else [],
+                   merged=merged)  # fmt: skip
+    return templates.TemplateResponse(request, "pages/entity.html", context)
+
+
+@router.get("/entities/{entity_id}/merge")
+def confirm_merge(request: Request, entity_id: int, into: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser):
+    """Both entities side by side before a merge is made."""
+    context = {"source": views.entity_view(session, entity_id, limit=5), "target": views.entity_view(session, into, limit=5)}
+    return templates.TemplateResponse(request, "pages/merge.html", context)
 
 
 @router.get("/keys")
 def keys(request: Request, templates: TemplatesDep, user: CurrentUser):
     return templates.TemplateResponse(request, "pages/keys.html", {})
+
+
+@router.get("/exports")
+def export_form(request: Request, session: SessionDep, templates: TemplatesDep, user: CurrentUser, preset: str = "verified"):
+    """The export form (leads and admins): several statuses at once, "verified" = accepted + corrected."""
+    policy.require_lead(user.role, "exporting")
+    return templates.TemplateResponse(request, "pages/export.html", views.export_view(session, preset))

@@ -11,7 +11,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from annotate.errors import ClaimtrailError, Conflict, Invalid
-from annotate.review.operations import Done
+from annotate.review import conflicts
+from annotate.review.conflicts import Comparison
+from annotate.review.operations import Done, corrected
+from annotate.store.kinds import words
 from annotate.store.models import Claim, Document, Entity, Mention
 from server import views
 from server.deps import ReviewDep, SessionDep, TemplatesDep, is_htmx
@@ -32,24 +35,44 @@ class Workbench:
     def render(self, status: int = 200, focus: str | None = None, after: str | None = None, **context):
         self.session.rollback()  # end the read transaction begun before the write: show the new state
         htmx = is_htmx(self.request)
-        view = views.document_view(self.session, self.document_id, self.review, focus, after, header=not htmx)
+        view = views.document_view(self.session, self.document_id, self.review, focus, after, header=not htmx,
+                                   lens=views.Lens.of(self.request))  # fmt: skip
         view.update(context)
         name = "partials/_workbench.html" if htmx else "pages/document.html"
         return self.templates.TemplateResponse(self.request, name, {**view, "oob": htmx}, status_code=status)
 
-    def attempt(self, ref: str, retry: dict, operation: Callable[[], Done], said: str, move_on: bool = False):
-        """Run one review operation and show its outcome: done, stale (409) or refused."""
+    def attempt(self, ref: str, retry: dict, operation: Callable[[], Done], said: str, move_on: bool = False,
+                compare: Callable[[Conflict], Comparison] | None = None, small: bool = False):  # fmt: skip
+        """Run one review operation and show its outcome: done, stale (409) or refused. For an edit,
+        `compare` says field by field what changed since (annotate/review/conflicts.py)."""
         try:
             done = operation()
         except Conflict as stale:
-            conflict = {"ref": ref, "current": stale.current, "since": stale.since, "retry": retry}
+            self.session.rollback()
+            comparison = compare(stale) if compare else None
+            since = [{**d, "words": words(d["action"])} for d in stale.since]
+            conflict = {"ref": ref, "current": stale.current, "since": since, "retry": retry,
+                        "comparison": comparison, "words": conflicts.FIELD_WORDS}  # fmt: skip
             return self.render(409, focus=ref, conflict=conflict)
         except ClaimtrailError as problem:
             return self.render(problem.status, focus=ref, message=message("error", str(problem)))
         if ref.endswith("-new"):
             ref = f"{ref.split('-')[0]}-{done.state['id']}"
-        note = message("ok", said.format(**done.state), done.warnings, done.decisions)
+        note = message("ok", said.format(**done.state) if done.decisions else "Nothing recorded.", done.warnings, done.decisions)
+        if small and is_htmx(self.request) and (answer := self.small(ref, note)) is not None:
+            return answer
         return self.render(after=ref, message=note) if move_on else self.render(focus=ref, message=note)
+
+    def small(self, ref: str, note: dict):
+        """One accept or reject answered with just that item and the counters (the page moves on to the
+        next candidate itself); None when the document is finished (the whole workbench says so)."""
+        self.session.rollback()
+        kind, _, target_id = ref.partition("-")
+        view = views.decided_view(self.session, self.review, kind, int(target_id), note)
+        if view is None:
+            return None
+        headers = {"HX-Retarget": f"#item-{ref}", "HX-Reswap": "outerHTML"}
+        return self.templates.TemplateResponse(self.request, "partials/_decided.html", view, headers=headers)
 
 
 def message(level: str, text: str, warnings=(), decisions=()) -> dict:
@@ -83,7 +106,28 @@ def decide(bench: Workbench, action: str, kind: str, target_id: int, version: in
     operation = bench.review.accept if action == "accept" else bench.review.reject
     retry = {"url": bench.request.url.path, "label": f"{action.capitalize()} anyway", "fields": {"rationale": rationale}}
     done = f"{'Accepted' if action == 'accept' else 'Rejected'} {kind} #{{id}} (version {{version}})."
-    return bench.attempt(f"{kind}-{target_id}", retry, lambda: operation(kind, target_id, version, rationale), done, move_on=True)
+    return bench.attempt(f"{kind}-{target_id}", retry, lambda: operation(kind, target_id, version, rationale), done, move_on=True,
+                         small=True)  # fmt: skip
+
+
+@router.post("/documents/{document_id}/bulk")
+def bulk(
+    request: Request, document_id: int, status: Annotated[Literal["accepted", "rejected"], Form()],
+    session: SessionDep, templates: TemplatesDep, review: ReviewDep, ref: Annotated[list[str], Form()] = [],  # noqa: B006
+):  # fmt: skip
+    """Several candidates at once (`ref`: kind-id:version as the page showed them), one transaction."""
+    bench = Workbench(request, session, templates, review, _document(session, document_id))
+    targets = [_target(r) for r in ref]
+    said = f"{status.capitalize()} {len(targets)} candidate{'s' if len(targets) != 1 else ''}."
+    return bench.attempt("bulk", {}, lambda: review.decide_many(targets, status), said, move_on=True)
+
+
+def _target(ref: str) -> tuple[str, int, int]:
+    kind, _, rest = ref.partition("-")
+    target_id, _, version = rest.partition(":")
+    if kind not in MODELS or not target_id.isdigit() or not version.isdigit():
+        raise Invalid(f"not a candidate reference: {ref[:40]!r}")
+    return kind, int(target_id), int(version)
 
 
 @router.get("/{kind}/{target_id}/edit")
@@ -120,11 +164,45 @@ def edit(
     request: Request, kind: Kind, target_id: int, form: Annotated[EditForm, Form()],
     session: SessionDep, templates: TemplatesDep, review: ReviewDep,
 ):  # fmt: skip
-    bench = Workbench(request, session, templates, review, document_of(session, kind, target_id))
+    operation = lambda: review.edit(kind, target_id, form.version, form.fields(kind), form.rationale)  # noqa: E731
+    return _edit(Workbench(request, session, templates, review, document_of(session, kind, target_id)), kind, target_id, form, form.version, operation)
+
+
+class ReapplyForm(EditForm):
+    """A stale edit sent again: the version it began from, and whose value stays where both changed a field."""
+
+    base_version: int
+    keep_status: str = ""
+    keep_start: str = ""
+    keep_end: str = ""
+    keep_label: str = ""
+    keep_claimant: str = ""
+    keep_reporting_verb: str = ""
+    keep_event_date: str = ""
+    keep_hedged: str = ""
+    keep_negated: str = ""
+
+    def choices(self) -> dict[str, str]:
+        return {name.removeprefix("keep_"): value for name, value in self if name.startswith("keep_") and value}
+
+
+@router.post("/{kind}/{target_id}/reapply")
+def reapply(
+    request: Request, kind: Kind, target_id: int, form: Annotated[ReapplyForm, Form()],
+    session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+):  # fmt: skip
+    """Only the fields this reviewer changed go on top of the current version (`version`)."""
     fields = form.fields(kind)
-    retry = {"url": request.url.path, "label": "Save my edit anyway", "fields": {**fields, "rationale": form.rationale}}
-    operation = lambda: review.edit(kind, target_id, form.version, fields, form.rationale)  # noqa: E731
-    return bench.attempt(f"{kind}-{target_id}", retry, operation, f"Corrected {kind} #{{id}} (version {{version}}).")
+    operation = lambda: review.reapply(kind, target_id, form.base_version, form.version, fields, form.choices(), form.rationale)  # noqa: E731
+    return _edit(Workbench(request, session, templates, review, document_of(session, kind, target_id)), kind, target_id, form, form.base_version, operation)
+
+
+def _edit(bench: Workbench, kind: str, target_id: int, form: EditForm, base_version: int, operation: Callable[[], Done]):
+    fields = form.fields(kind)
+    retry = {"url": f"/review/{kind}/{target_id}/reapply", "label": "Save my changes on top of theirs",
+             "fields": {**fields, "rationale": form.rationale, "base_version": base_version}}  # fmt: skip
+    compare = lambda stale: conflicts.explain(bench.session, stale, corrected(kind, fields), base_version)  # noqa: E731
+    return bench.attempt(f"{kind}-{target_id}", retry, operation, f"Corrected {kind} #{{id}} (version {{version}}).", compare=compare)
 
 
 @router.post("/documents/{document_id}/claims")
@@ -165,16 +243,34 @@ def merge(
     request: Request, entity_id: int, into: Annotated[str, Form(max_length=300)], version: Annotated[int, Form()],
     session: SessionDep, templates: TemplatesDep, review: ReviewDep,
 ):  # fmt: skip
+    """Merge after the confirmation page; the target's page then says so and offers undo."""
     target = _entity(session, into)
-    try:
+
+    def operation() -> Done:
         if target is None:
-            raise Invalid(f"no entity {into!r} to merge into")
-        review.merge(entity_id, target, version)
+            raise Invalid(f"no entity {into!r} to merge into: search for it on this page and choose it")
+        return review.merge(entity_id, target, version)
+
+    return _on_entity(request, session, templates, entity_id, operation, lambda done: f"/entities/{target}?merged={done.decisions[0]}")
+
+
+@router.post("/entities/{entity_id}/undo")
+def undo_merge(
+    request: Request, entity_id: int, seq: Annotated[int, Form()], session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+):  # fmt: skip
+    """Take back a merge whole: the entity stands on its own again and the other loses its names."""
+    return _on_entity(request, session, templates, entity_id, lambda: review.undo(seq), lambda done: f"/entities/{entity_id}?undone={seq}")
+
+
+def _on_entity(request: Request, session, templates, entity_id: int, operation: Callable[[], Done], then: Callable[[Done], str]):
+    try:
+        done = operation()
     except ClaimtrailError as problem:
         session.rollback()
-        context = {**views.entity_view(session, entity_id), "message": message("error", str(problem)), "conflict": None}
+        context = {**views.entity_view(session, entity_id), "message": message("error", str(problem)), "conflict": None,
+                   "into_q": "", "into": [], "merged": None}  # fmt: skip
         return templates.TemplateResponse(request, "pages/entity.html", context, status_code=problem.status)
-    return RedirectResponse(f"/entities/{target}", status_code=303)
+    return RedirectResponse(then(done), status_code=303)
 
 
 def _entity(session, ref: str) -> int | None:

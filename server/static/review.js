@@ -59,6 +59,28 @@
     if (button) button.click();
   }
 
+  // --- several at once: the ticked candidates, or with none ticked every candidate listed --------
+
+  function decideMany(key) {
+    var boxes = $all("#items input.pick");
+    if (!boxes.length) { toast("No candidates listed here to decide."); return; }
+    if (!boxes.some(function (box) { return box.checked; })) boxes.forEach(function (box) { box.checked = true; });
+    var button = $('#bulk [data-key="' + key + '"]');
+    if (button) button.click();
+  }
+
+  // --- the queue: j/k move between documents, Enter opens one ------------------------------
+
+  function queueKey(event) {
+    var links = $all("#queue-results tbody td:first-child a");
+    if (!links.length || "jk".indexOf(event.key) < 0) return false;
+    event.preventDefault();
+    var at = links.indexOf(document.activeElement);
+    var next = links[Math.min(links.length - 1, Math.max(0, at + (event.key === "j" ? 1 : -1)))];
+    next.focus();
+    return true;
+  }
+
   // --- related claims: the links panel on a claim page, or in the current claim of the document view ---
 
   function linksPanel() {
@@ -247,6 +269,7 @@
     if (typing(event.target) || $("dialog[open]")) return;
     if (event.key === "?") { event.preventDefault(); showKeys(); return; }
     if (suggestionKey(event)) return;
+    if (queueKey(event)) return;
     if (!$("#workbench")) return;
     var actions = {
       j: function () { move(1); },
@@ -256,11 +279,16 @@
       e: function () { press("e"); },
       c: function () { fromSelection("c"); },
       n: function () { fromSelection("n"); },
-      u: function () { var undo = $('#panel [data-key="u"]'); if (undo && !undo.disabled) undo.click(); }
+      u: function () { var undo = $('#panel [data-key="u"]'); if (undo && !undo.disabled) undo.click(); },
+      A: function () { decideMany("A"); },
+      X: function () { decideMany("X"); },
+      " ": function () { var box = current() && $("input.pick", current()); if (box) box.checked = !box.checked; },
+      Enter: function () { var next = $("#next-document"); if (next) next.click(); }
     };
     if (!actions[event.key]) return;
+    if ((event.key === " " || event.key === "Enter") && event.target.closest && event.target.closest("a, button, summary")) return;
     event.preventDefault();
-    if (busy && "axecnu".indexOf(event.key) >= 0) {
+    if (busy && "axecnuAX".indexOf(event.key) >= 0) {
       if (pending.length < 3) pending.push(actions[event.key]);
       return;
     }
@@ -290,6 +318,7 @@
     if (detail.xhr && detail.xhr.status !== 200) pending = []; // a conflict or refusal: let the reviewer read it first
     writing = Math.max(0, writing - 1);
     busy = writing > 0;
+    movedOn(); // before a queued key acts: it acts on the next candidate
     if (!busy && pending.length) pending.shift()();
   }
 
@@ -301,7 +330,30 @@
   });
   document.addEventListener("htmx:afterSettle", function (event) { settled(event.detail); });
 
+  // After one accept or reject only that item comes back: mark its text as decided and move on to the
+  // next undecided candidate, as the server does when it sends the whole workbench (views.next_after).
+  function movedOn() {
+    var li = $("#items > li[data-decided]");
+    if (!li) return false;
+    li.removeAttribute("data-decided");
+    var kind = li.dataset.ref.charAt(0);
+    var status = (li.className.match(/\bs-(\w+)/) || [])[1];
+    var start = Number(li.dataset.start), end = Number(li.dataset.end);
+    $all("#doc-text > [data-s]").forEach(function (leaf) {
+      var at = Number(leaf.dataset.s);
+      if (at >= start && at < end && leaf.classList.contains(kind + "-candidate")) {
+        leaf.classList.replace(kind + "-candidate", kind + "-" + status);
+      }
+    });
+    var list = items();
+    var at = list.indexOf(li);
+    var rest = list.slice(at + 1).concat(list.slice(0, at + 1));
+    setCurrent(rest.filter(function (other) { return other.classList.contains("s-candidate"); })[0] || li, true);
+    return true;
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
+    if (movedOn()) return;
     var editing = $("form.edit");
     if (editing && event.target.contains(editing)) {
       var field = editing.elements.claimant || editing.elements.label || editing.elements.start;
@@ -341,5 +393,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (current()) setCurrent(current(), true);
+    var first = $("#queue-results tbody td:first-child a"); // Enter opens the first document, j/k choose another
+    if (first && !typing(document.activeElement)) first.focus({ preventScroll: true });
   });
 })();

@@ -106,8 +106,8 @@ def test_add_a_claim_from_a_selection_edit_it_and_read_its_history(sign_in, desk
     page.wait_for_url(f"**/claims/{claim_id}")
     rows = page.locator("table.history tbody tr")
     assert rows.count() == 2
-    assert "alice" in rows.nth(0).inner_text() and "claim.added" in rows.nth(0).inner_text()
-    assert "claim.corrected" in rows.nth(1).inner_text() and "2023-08-07" in rows.nth(1).inner_text()
+    assert "alice" in rows.nth(0).inner_text() and "added the claim" in rows.nth(0).inner_text()
+    assert "corrected the claim" in rows.nth(1).inner_text() and "event date" in rows.nth(1).inner_text() and "2023-08-07" in rows.nth(1).inner_text()
     assert "Published" in page.content() and "2023-08-11" in page.content()
     assert alice.errors == []
 

@@ -28,8 +28,8 @@ class Reviewer:
     def get(self, url: str, htmx: bool = False, **kwargs):
         return self.client.get(url, headers={"HX-Request": "true"} if htmx else {}, **kwargs)
 
-    def post(self, url: str, data: dict | None = None, htmx: bool = True, **kwargs):
-        headers = {"HX-Request": "true", "X-CSRF-Token": self.csrf} if htmx else {}
+    def post(self, url: str, data: dict | None = None, htmx: bool = True, headers: dict | None = None, **kwargs):
+        headers = ({"HX-Request": "true", "X-CSRF-Token": self.csrf} if htmx else {}) | (headers or {})
         form = dict(data or {}) if htmx else {"csrf_token": self.csrf, **(data or {})}
         return self.client.post(url, data=form, headers=headers, **kwargs)
 
