@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from annotate.accounts import token_user
 from annotate.review.operations import Review
+from annotate.store.ledger import Ledger
 from annotate.store.models import User
 from annotate.store.record import Record
 from server.auth import Auth, NotSignedIn, bearer_token
@@ -46,6 +47,9 @@ def current_user(request: Request, session: SessionDep, auth: AuthDep) -> User:
     else:
         cookie = auth.session_token(request)
         user = token_user(session, cookie, session_token=True, max_age=auth.max_age) if cookie else None
+    # Give the connection back before the next step of the request, which may wait for a
+    # thread: holding it across steps starved the pool when every thread waited for one.
+    session.close()
     if user is None:
         raise NotSignedIn()
     request.state.user = user
@@ -55,9 +59,25 @@ def current_user(request: Request, session: SessionDep, auth: AuthDep) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def get_review(request: Request, user: CurrentUser, record: RecordDep) -> Review:
+class RequestLedger(Ledger):
+    """The app's ledger for one request: a write first ends the request's read transaction,
+    so a request holds one database connection at a time (holding a read connection while
+    waiting for a write one starved the pool under concurrent writes: issue 13, finding 1)."""
+
+    def __init__(self, ledger: Ledger, session: Session):
+        super().__init__(ledger.engine, ledger.signer, ledger.checkpoint_every)
+        self.session = session
+
+    def writer(self, actor: str, origin: str):
+        self.session.close()  # objects read so far stay readable; the next read starts afresh
+        return super().writer(actor, origin)
+
+
+def get_review(request: Request, user: CurrentUser, record: RecordDep, session: SessionDep) -> Review:
     origin = "api" if request.url.path.startswith("/api/") else "ui"
-    return Review(record, user.name, origin, user.role)
+    review = Review(record, user.name, origin, user.role)
+    review.ledger = RequestLedger(record.ledger, session)
+    return review
 
 
 ReviewDep = Annotated[Review, Depends(get_review)]

@@ -38,9 +38,9 @@ def add_error_pages(app: FastAPI) -> None:
             body: dict = {"detail": str(exc)}
             if isinstance(exc, Conflict):
                 body.update(current=exc.current, since=exc.since)
-            return JSONResponse(body, exc.status)
+            return JSONResponse(body, exc.status, headers=_retry(exc))
         if is_htmx(request):
-            return JSONResponse({"detail": str(exc)}, exc.status)
+            return JSONResponse({"detail": str(exc)}, exc.status, headers=_retry(exc))
         return error_page(request, exc.status, str(exc))
 
     @app.exception_handler(HTTPException)
@@ -58,6 +58,12 @@ def add_error_pages(app: FastAPI) -> None:
         if is_htmx(request):
             return JSONResponse({"detail": detail}, 400)
         return error_page(request, 400, detail)
+
+
+def _retry(exc: ClaimtrailError) -> dict | None:
+    """Retry-After for an error that passes (a busy database)."""
+    after = getattr(exc, "retry_after", None)
+    return {"Retry-After": str(after)} if after else None
 
 
 def error_page(request: Request, status: int, detail) -> Response:
