@@ -1,15 +1,17 @@
 """Request dependencies: the record, a database session, the signed-in user, their review."""
 
+from contextlib import contextmanager
 from typing import Annotated, Iterator
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 from sqlmodel import Session
 
 from annotate.accounts import token_user
 from annotate.review.operations import Review
-from annotate.store.ledger import Ledger
-from annotate.store.models import User
+from annotate.store.ledger import Ledger, Writer
+from annotate.store.models import Decision, User
 from annotate.store.record import Record
 from server.auth import Auth, NotSignedIn, bearer_token
 
@@ -59,18 +61,49 @@ def current_user(request: Request, session: SessionDep, auth: AuthDep) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+class Replayed(Exception):
+    """A create sent again with the same Idempotency-Key: the object it made the first time."""
+
+    def __init__(self, state: dict, seq: int):
+        self.state, self.seq = state, seq
+
+
 class RequestLedger(Ledger):
     """The app's ledger for one request: a write first ends the request's read transaction,
     so a request holds one database connection at a time (holding a read connection while
-    waiting for a write one starved the pool under concurrent writes: issue 13, finding 1)."""
+    waiting for a write one starved the pool under concurrent writes: issue 13, finding 1).
+
+    With an idempotency key (`creates`: the kind of object the request creates), the key goes
+    on the decision creating that object, and a request whose key was seen before raises
+    `Replayed` instead of writing: checked under the write lock, so concurrent retries make one.
+    """
 
     def __init__(self, ledger: Ledger, session: Session):
         super().__init__(ledger.engine, ledger.signer, ledger.checkpoint_every)
         self.session = session
+        self.idempotency: tuple[str, str] | None = None  # (key, kind created)
 
-    def writer(self, actor: str, origin: str):
+    @contextmanager
+    def writer(self, actor: str, origin: str) -> Iterator[Writer]:
         self.session.close()  # objects read so far stay readable; the next read starts afresh
-        return super().writer(actor, origin)
+        with super().writer(actor, origin) as w:
+            if self.idempotency:
+                self._keyed(w, *self.idempotency)
+            yield w
+
+    @staticmethod
+    def _keyed(w: Writer, key: str, kind: str) -> None:
+        seen = w.session.execute(select(Decision.target_id, Decision.seq).where(Decision.idempotency_key == key)).first()
+        if seen is not None:
+            raise Replayed(w.get(kind, seen.target_id) or {}, seen.seq)
+        apply, unused = w.apply, [key]
+
+        def keyed_apply(change, idempotency_key=None):
+            if change.target_type == kind and change.target_id is None and unused:
+                idempotency_key = unused.pop()
+            return apply(change, idempotency_key)
+
+        w.apply = keyed_apply  # type: ignore[method-assign]
 
 
 def get_review(request: Request, user: CurrentUser, record: RecordDep, session: SessionDep) -> Review:

@@ -4,10 +4,8 @@ errors and invalid requests; JSON under /api/ and for htmx, an error page otherw
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
@@ -52,7 +50,9 @@ def add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
         if wants_json(request):
-            return await request_validation_exception_handler(request, exc)
+            # without the values sent: they may not encode (a lone surrogate), and echoing megabytes helps nobody
+            errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+            return JSONResponse({"detail": jsonable_encoder(errors)}, 422)
         # htmx leaves a 400 unswapped and review.js shows its text; a plain form gets a page
         detail = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
         if is_htmx(request):

@@ -8,11 +8,10 @@ import asyncio
 import time
 
 import httpx
-import pytest
+from liveserver import live_server
+from reviewdesk import PASSWORD, SECRET
 
 from annotate import accounts
-from liveserver import live_server
-from reviewdesk import SECRET, PASSWORD
 
 WRITERS = int(__import__("os").environ.get("W", 50))
 TEXT = "The minister said the bridge would open in May, according to officials."
