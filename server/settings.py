@@ -10,6 +10,7 @@ from annotate.errors import Invalid
 # Secrets seen in examples and templates: a deployment using one of them has no secret.
 DEFAULT_SECRETS = {"", "secret", "changeme", "change-me", "change_me", "dev", "development", "test", "claimtrail", "insecure"}
 MIN_SECRET = 32
+MIN_DISTINCT = 8  # 32 random hex digits show ~14 different ones; "aaaa…" or "abab…" are guessable
 
 
 class InsecureSettings(Invalid):
@@ -37,11 +38,19 @@ class ServerSettings:
 
     def checked(self) -> "ServerSettings":
         """These settings, or InsecureSettings; demo mode invents a secret for this run."""
-        if self.secret.strip().lower() not in DEFAULT_SECRETS and len(self.secret) >= MIN_SECRET:
+        if strong(self.secret):
             return self
         if self.demo:
             return ServerSettings(self.record, secrets.token_urlsafe(32), True, self.https, self.session_hours)
         raise InsecureSettings(
-            "CLAIMTRAIL_SECRET is missing, a well-known default, or shorter than 32 characters. "
+            "CLAIMTRAIL_SECRET is missing, a well-known default, shorter than 32 characters, or guessable "
+            "(a word repeated, few different characters). "
             'Set it to a random value, e.g.  export CLAIMTRAIL_SECRET="$(python -c \'import secrets; print(secrets.token_urlsafe(32))\')"'
         )
+
+
+def strong(secret: str) -> bool:
+    """Long, not a default, not a short unit repeated ("changeme" * 4), enough different characters."""
+    if secret.strip().lower() in DEFAULT_SECRETS or len(secret) < MIN_SECRET or len(set(secret)) < MIN_DISTINCT:
+        return False
+    return not any(secret == (secret[:unit] * (len(secret) // unit + 1))[: len(secret)] for unit in range(1, len(secret) // 2 + 1))
