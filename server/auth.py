@@ -68,6 +68,7 @@ class Auth:
         self.settings, self.record = settings, record
         self.signer = TimestampSigner(settings.secret, salt="claimtrail.session")
         self.max_age = timedelta(hours=settings.session_hours)
+        self.token_max_age = timedelta(days=settings.token_days) if settings.token_days > 0 else None
         self.throttle = Throttle()
 
     # --- cookies ----------------------------------------------------------------------

@@ -45,7 +45,7 @@ def current_user(request: Request, session: SessionDep, auth: AuthDep) -> User:
     """The user behind a Bearer token (scripts) or else the session cookie (browsers)."""
     token = bearer_token(request)
     if token:
-        user = token_user(session, token, session_token=False)
+        user = token_user(session, token, session_token=False, max_age=auth.token_max_age)
     else:
         cookie = auth.session_token(request)
         user = token_user(session, cookie, session_token=True, max_age=auth.max_age) if cookie else None

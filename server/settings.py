@@ -2,7 +2,7 @@
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from annotate.config import Settings
 from annotate.errors import Invalid
@@ -24,6 +24,7 @@ class ServerSettings:
     demo: bool = False
     https: bool = False  # force Secure cookies (otherwise Secure whenever the request came over HTTPS)
     session_hours: float = 12.0
+    token_days: float = 90.0  # API tokens expire after this many days (0: never)
 
     @classmethod
     def from_env(cls, demo: bool = False) -> "ServerSettings":
@@ -34,6 +35,7 @@ class ServerSettings:
             demo=demo,
             https=env.get("CLAIMTRAIL_HTTPS", "") in ("1", "true", "yes"),
             session_hours=float(env.get("CLAIMTRAIL_SESSION_HOURS", "12")),
+            token_days=float(env.get("CLAIMTRAIL_TOKEN_DAYS", "90")),
         )
 
     def checked(self) -> "ServerSettings":
@@ -41,7 +43,7 @@ class ServerSettings:
         if strong(self.secret):
             return self
         if self.demo:
-            return ServerSettings(self.record, secrets.token_urlsafe(32), True, self.https, self.session_hours)
+            return replace(self, secret=secrets.token_urlsafe(32), demo=True)
         raise InsecureSettings(
             "CLAIMTRAIL_SECRET is missing, a well-known default, shorter than 32 characters, or guessable "
             "(a word repeated, few different characters). "
