@@ -93,7 +93,8 @@ class RequestLedger(Ledger):
 
     @staticmethod
     def _keyed(w: Writer, key: str, kind: str) -> None:
-        seen = w.session.execute(select(Decision.target_id, Decision.seq).where(Decision.idempotency_key == key)).first()
+        table = Decision.__table__.c  # type: ignore[attr-defined]
+        seen = w.session.execute(select(table.target_id, table.seq).where(table.idempotency_key == key)).first()
         if seen is not None:
             raise Replayed(w.get(kind, seen.target_id) or {}, seen.seq)
         apply, unused = w.apply, [key]

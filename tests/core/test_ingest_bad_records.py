@@ -3,6 +3,8 @@ and the rest of the run goes in, on SQLite and PostgreSQL alike. Before, a lone 
 JSONL record (both databases), or a NUL or NaN in metadata (PostgreSQL), aborted the whole run
 with a traceback and the good files beside it were lost."""
 
+import json
+
 from annotate.ingest.pipeline import IngestReport, _ingest_batch, ingest_paths
 from annotate.ingest.source import SourceDocument
 from annotate.store.models import Document
@@ -18,13 +20,13 @@ def names(record) -> list[str]:
 def test_bad_records_are_named_and_the_good_ones_go_in(record, tmp_path):
     for i in range(3):
         (tmp_path / f"good-{i}.txt").write_text(f"{GOOD} Report {i}.", encoding="utf-8")
-    lines = [
-        '{"text": "%s", "title": "first"}' % GOOD,
-        '{"text": "A lone surrogate \\ud800 in the text.", "title": "surrogate"}',
-        '{"text": "%s Again.", "title": "nul \\u0000 title"}' % GOOD,
-        '{"text": "%s Once more.", "title": "nan", "score": NaN}' % GOOD,
-        '{"text": "%s Last.", "title": "last", "tags": ["ok", "bad \\udfff"]}' % GOOD,
-        '{"text": "%s Final.", "title": "final"}' % GOOD,
+    lines = [  # json.dumps writes "\ud800", "\u0000" and NaN as a careless exporter would
+        json.dumps({"text": GOOD, "title": "first"}),
+        json.dumps({"text": "A lone surrogate \ud800 in the text.", "title": "surrogate"}),
+        json.dumps({"text": f"{GOOD} Again.", "title": "nul \x00 title"}),
+        json.dumps({"text": f"{GOOD} Once more.", "title": "nan", "score": float("nan")}),
+        json.dumps({"text": f"{GOOD} Last.", "title": "last", "tags": ["ok", "bad \udfff"]}),
+        json.dumps({"text": f"{GOOD} Final.", "title": "final"}),
     ]
     (tmp_path / "z-records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = ingest_paths(record.ledger, [str(tmp_path)])

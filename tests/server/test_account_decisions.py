@@ -14,7 +14,7 @@ from annotate.cli import app as cli
 from annotate.errors import Forbidden
 from annotate.review.operations import Review
 from annotate.store.models import ApiToken
-from reviewdesk import PASSWORD
+from tests.server.reviewdesk import PASSWORD
 
 runner = CliRunner()
 

@@ -8,8 +8,8 @@ import asyncio
 import time
 
 import httpx
-from liveserver import live_server
-from reviewdesk import PASSWORD, SECRET
+from tests.server.liveserver import live_server
+from tests.server.reviewdesk import PASSWORD, SECRET
 
 from annotate import accounts
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
-from liveserver import live_server
-from reviewdesk import SECRET
+from tests.server.liveserver import live_server
+from tests.server.reviewdesk import SECRET
 
 from annotate import accounts
 from annotate.errors import Invalid, TooLarge
