@@ -9,6 +9,7 @@ the hash-chained, exportable ledger.
 import hashlib
 import re
 import secrets
+import threading
 from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 
@@ -17,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
 from sqlmodel import Session
 
-from annotate.errors import Invalid, NotFound
+from annotate.errors import Busy, Invalid, NotFound
 from annotate.review import policy
 from annotate.review.operations import Done, Review
 from annotate.review.policy import ROLES
@@ -61,22 +62,39 @@ def add_user(record: Record, name: str, role: str, password: str, actor: str = "
 
 
 def authenticate(record: Record, name: str, password: str) -> User | None:
-    """The active user with this name and password, or None; rehashes outdated hashes."""
+    """The active user with this name and password, or None; rehashes outdated hashes.
+
+    The hash is checked with no database connection held, and at most HASHING checks run at
+    once (argon2id takes 64 MiB and ~0.3 s each): a flood of sign-ins waits for a slot, up to
+    HASH_WAIT seconds, then is told to retry (Busy, 503), instead of taking every thread and
+    a gigabyte of memory from everyone else (issue 13, finding 4)."""
     with record.session() as session:
         user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
         credential = session.get(Credential, user.id) if user else None
         stored = credential.password_hash if credential else _dummy()
-        try:
-            _hasher.verify(stored, password)
-        except (VerificationError, InvalidHashError):
-            return None
-        if credential is None or not user.active:
-            return None
-        if _hasher.check_needs_rehash(stored):
-            session.execute(update(Credential).where(Credential.user_id == user.id).values(password_hash=_hasher.hash(password)))
+        if user is not None:
+            session.expunge(user)
+    if not _HASHING.acquire(timeout=HASH_WAIT):
+        raise Busy("too many sign-ins at once; try again in a moment")
+    try:
+        _hasher.verify(stored, password)
+        outdated = _hasher.check_needs_rehash(stored)
+        rehashed = _hasher.hash(password) if outdated and credential is not None else None
+    except (VerificationError, InvalidHashError):
+        return None
+    finally:
+        _HASHING.release()
+    if credential is None or user is None or not user.active:
+        return None
+    if rehashed:
+        with record.session() as session:
+            session.execute(update(Credential).where(Credential.user_id == user.id).values(password_hash=rehashed))
             session.commit()
-        session.expunge(user)
-        return user
+    return user
+
+
+HASHING, HASH_WAIT = 2, 5.0  # concurrent password checks per process; seconds a sign-in waits for one
+_HASHING = threading.BoundedSemaphore(HASHING)
 
 
 # --- tokens: API tokens for scripts, and web sessions ----------------------------------

@@ -39,7 +39,9 @@ def add_error_pages(app: FastAPI) -> None:
             return JSONResponse(body, exc.status, headers=_retry(exc))
         if is_htmx(request):
             return JSONResponse({"detail": str(exc)}, exc.status, headers=_retry(exc))
-        return error_page(request, exc.status, str(exc))
+        page = error_page(request, exc.status, str(exc))
+        page.headers.update(_retry(exc) or {})
+        return page
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
