@@ -10,6 +10,7 @@ from annotate.errors import Invalid
 # Secrets seen in examples and templates: a deployment using one of them has no secret.
 DEFAULT_SECRETS = {"", "secret", "changeme", "change-me", "change_me", "dev", "development", "test", "claimtrail", "insecure"}
 MIN_SECRET = 32
+WEB_WAIT = 3.0  # seconds a web request waits for the write lock or a connection (commands wait 30)
 MIN_DISTINCT = 8  # 32 random hex digits show ~14 different ones; "aaaa…" or "abab…" are guessable
 
 
@@ -29,8 +30,11 @@ class ServerSettings:
     @classmethod
     def from_env(cls, demo: bool = False) -> "ServerSettings":
         env = os.environ
+        record = Settings.from_env()
+        if "CLAIMTRAIL_DB_WAIT" not in env:  # a web request answers 503 + Retry-After rather than keep its user waiting
+            record = replace(record, db_wait=WEB_WAIT)
         return cls(
-            record=Settings.from_env(),
+            record=record,
             secret=env.get("CLAIMTRAIL_SECRET", ""),
             demo=demo,
             https=env.get("CLAIMTRAIL_HTTPS", "") in ("1", "true", "yes"),

@@ -18,7 +18,7 @@ from alembic import command
 from annotate.errors import Busy, Invalid, Unavailable
 
 IMMEDIATE = "claimtrail_immediate"  # execution option: take SQLite's write lock at BEGIN
-POOL, WAIT = 10, 3.0  # default connections kept per process, and seconds a request waits for one or for the lock
+POOL, WAIT = 10, 30.0  # default connections kept per process, and seconds to wait for one or for the lock
 WRITERS = 2  # writers serialise on one lock: more connections would only queue inside the database
 
 
