@@ -41,7 +41,7 @@ def make_engine(url: str, pool: int = POOL, wait: float = WAIT) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
         return engine  # one connection is the whole database: writes share it
-    writer = _engine(url, WRITERS, 0, wait)
+    writer = _engine(url, 1, WRITERS - 1, wait)  # keeps one idle: fewer connections held by idle processes
     _writers[engine] = writer.execution_options(**{IMMEDIATE: True})
     event.listen(engine, "engine_disposed", lambda _engine: writer.dispose())
     return engine
