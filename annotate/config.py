@@ -11,6 +11,8 @@ class Settings:
     database_url: str = ""
     key_file: Path | None = None  # Ed25519 key that signs ledger checkpoints; kept outside the database
     checkpoint_every: int = 1000
+    db_pool: int = 10  # connections kept for reads per process (as many again in a burst)
+    db_wait: float = 30.0  # seconds to wait for a connection or the write lock before "busy" (the web server: 3)
 
     @property
     def resolved_database_url(self) -> str:
@@ -33,4 +35,6 @@ class Settings:
             database_url=database_url or env.get("CLAIMTRAIL_DATABASE_URL", ""),
             key_file=Path(env["CLAIMTRAIL_KEY_FILE"]) if env.get("CLAIMTRAIL_KEY_FILE") else None,
             checkpoint_every=int(env.get("CLAIMTRAIL_CHECKPOINT_EVERY", "1000")),
+            db_pool=int(env.get("CLAIMTRAIL_DB_POOL", "10")),
+            db_wait=float(env.get("CLAIMTRAIL_DB_WAIT", "30")),
         )

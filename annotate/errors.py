@@ -40,6 +40,20 @@ class Unavailable(ClaimtrailError):
     exit_code = 2
 
 
+class Busy(Unavailable):
+    """The database did not come free in time (its write lock, or a connection): try again shortly.
+
+    Nothing was written; `retry_after` (seconds) is sent as Retry-After."""
+
+    retry_after = 1
+
+
+class TooLarge(Invalid):
+    """A value over its limit (annotate/review/limits.py): refused before anything is written."""
+
+    status = 413
+
+
 class Conflict(ClaimtrailError):
     """A write based on a stale version: says what changed since, so nothing is overwritten."""
 

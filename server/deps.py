@@ -1,14 +1,17 @@
 """Request dependencies: the record, a database session, the signed-in user, their review."""
 
+from contextlib import contextmanager
 from typing import Annotated, Iterator
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 from sqlmodel import Session
 
 from annotate.accounts import token_user
 from annotate.review.operations import Review
-from annotate.store.models import User
+from annotate.store.ledger import Ledger, Writer
+from annotate.store.models import Decision, User
 from annotate.store.record import Record
 from server.auth import Auth, NotSignedIn, bearer_token
 
@@ -42,10 +45,13 @@ def current_user(request: Request, session: SessionDep, auth: AuthDep) -> User:
     """The user behind a Bearer token (scripts) or else the session cookie (browsers)."""
     token = bearer_token(request)
     if token:
-        user = token_user(session, token, session_token=False)
+        user = token_user(session, token, session_token=False, max_age=auth.token_max_age)
     else:
         cookie = auth.session_token(request)
         user = token_user(session, cookie, session_token=True, max_age=auth.max_age) if cookie else None
+    # Give the connection back before the next step of the request, which may wait for a
+    # thread: holding it across steps starved the pool when every thread waited for one.
+    session.close()
     if user is None:
         raise NotSignedIn()
     request.state.user = user
@@ -55,9 +61,57 @@ def current_user(request: Request, session: SessionDep, auth: AuthDep) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def get_review(request: Request, user: CurrentUser, record: RecordDep) -> Review:
+class Replayed(Exception):
+    """A create sent again with the same Idempotency-Key: the object it made the first time."""
+
+    def __init__(self, state: dict, seq: int):
+        self.state, self.seq = state, seq
+
+
+class RequestLedger(Ledger):
+    """The app's ledger for one request: a write first ends the request's read transaction,
+    so a request holds one database connection at a time (holding a read connection while
+    waiting for a write one starved the pool under concurrent writes: issue 13, finding 1).
+
+    With an idempotency key (`creates`: the kind of object the request creates), the key goes
+    on the decision creating that object, and a request whose key was seen before raises
+    `Replayed` instead of writing: checked under the write lock, so concurrent retries make one.
+    """
+
+    def __init__(self, ledger: Ledger, session: Session):
+        super().__init__(ledger.engine, ledger.signer, ledger.checkpoint_every)
+        self.session = session
+        self.idempotency: tuple[str, str] | None = None  # (key, kind created)
+
+    @contextmanager
+    def writer(self, actor: str, origin: str) -> Iterator[Writer]:
+        self.session.close()  # objects read so far stay readable; the next read starts afresh
+        with super().writer(actor, origin) as w:
+            if self.idempotency:
+                self._keyed(w, *self.idempotency)
+            yield w
+
+    @staticmethod
+    def _keyed(w: Writer, key: str, kind: str) -> None:
+        table = Decision.__table__.c  # type: ignore[attr-defined]
+        seen = w.session.execute(select(table.target_id, table.seq).where(table.idempotency_key == key)).first()
+        if seen is not None:
+            raise Replayed(w.get(kind, seen.target_id) or {}, seen.seq)
+        apply, unused = w.apply, [key]
+
+        def keyed_apply(change, idempotency_key=None):
+            if change.target_type == kind and change.target_id is None and unused:
+                idempotency_key = unused.pop()
+            return apply(change, idempotency_key)
+
+        w.apply = keyed_apply  # type: ignore[method-assign]
+
+
+def get_review(request: Request, user: CurrentUser, record: RecordDep, session: SessionDep) -> Review:
     origin = "api" if request.url.path.startswith("/api/") else "ui"
-    return Review(record, user.name, origin, user.role)
+    review = Review(record, user.name, origin, user.role)
+    review.ledger = RequestLedger(record.ledger, session)
+    return review
 
 
 ReviewDep = Annotated[Review, Depends(get_review)]

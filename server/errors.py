@@ -4,10 +4,8 @@ errors and invalid requests; JSON under /api/ and for htmx, an error page otherw
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
@@ -38,10 +36,12 @@ def add_error_pages(app: FastAPI) -> None:
             body: dict = {"detail": str(exc)}
             if isinstance(exc, Conflict):
                 body.update(current=exc.current, since=exc.since)
-            return JSONResponse(body, exc.status)
+            return JSONResponse(body, exc.status, headers=_retry(exc))
         if is_htmx(request):
-            return JSONResponse({"detail": str(exc)}, exc.status)
-        return error_page(request, exc.status, str(exc))
+            return JSONResponse({"detail": str(exc)}, exc.status, headers=_retry(exc))
+        page = error_page(request, exc.status, str(exc))
+        page.headers.update(_retry(exc) or {})
+        return page
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
@@ -52,12 +52,20 @@ def add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
         if wants_json(request):
-            return await request_validation_exception_handler(request, exc)
+            # without the values sent: they may not encode (a lone surrogate), and echoing megabytes helps nobody
+            errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+            return JSONResponse({"detail": jsonable_encoder(errors)}, 422)
         # htmx leaves a 400 unswapped and review.js shows its text; a plain form gets a page
         detail = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in exc.errors())
         if is_htmx(request):
             return JSONResponse({"detail": detail}, 400)
         return error_page(request, 400, detail)
+
+
+def _retry(exc: ClaimtrailError) -> dict | None:
+    """Retry-After for an error that passes (a busy database)."""
+    after = getattr(exc, "retry_after", None)
+    return {"Retry-After": str(after)} if after else None
 
 
 def error_page(request: Request, status: int, detail) -> Response:

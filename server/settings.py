@@ -2,7 +2,7 @@
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from annotate.config import Settings
 from annotate.errors import Invalid
@@ -10,6 +10,8 @@ from annotate.errors import Invalid
 # Secrets seen in examples and templates: a deployment using one of them has no secret.
 DEFAULT_SECRETS = {"", "secret", "changeme", "change-me", "change_me", "dev", "development", "test", "claimtrail", "insecure"}
 MIN_SECRET = 32
+WEB_WAIT = 3.0  # seconds a web request waits for the write lock or a connection (commands wait 30)
+MIN_DISTINCT = 8  # 32 random hex digits show ~14 different ones; "aaaa…" or "abab…" are guessable
 
 
 class InsecureSettings(Invalid):
@@ -23,25 +25,38 @@ class ServerSettings:
     demo: bool = False
     https: bool = False  # force Secure cookies (otherwise Secure whenever the request came over HTTPS)
     session_hours: float = 12.0
+    token_days: float = 90.0  # API tokens expire after this many days (0: never)
 
     @classmethod
     def from_env(cls, demo: bool = False) -> "ServerSettings":
         env = os.environ
+        record = Settings.from_env()
+        if "CLAIMTRAIL_DB_WAIT" not in env:  # a web request answers 503 + Retry-After rather than keep its user waiting
+            record = replace(record, db_wait=WEB_WAIT)
         return cls(
-            record=Settings.from_env(),
+            record=record,
             secret=env.get("CLAIMTRAIL_SECRET", ""),
             demo=demo,
             https=env.get("CLAIMTRAIL_HTTPS", "") in ("1", "true", "yes"),
             session_hours=float(env.get("CLAIMTRAIL_SESSION_HOURS", "12")),
+            token_days=float(env.get("CLAIMTRAIL_TOKEN_DAYS", "90")),
         )
 
     def checked(self) -> "ServerSettings":
         """These settings, or InsecureSettings; demo mode invents a secret for this run."""
-        if self.secret.strip().lower() not in DEFAULT_SECRETS and len(self.secret) >= MIN_SECRET:
+        if strong(self.secret):
             return self
         if self.demo:
-            return ServerSettings(self.record, secrets.token_urlsafe(32), True, self.https, self.session_hours)
+            return replace(self, secret=secrets.token_urlsafe(32), demo=True)
         raise InsecureSettings(
-            "CLAIMTRAIL_SECRET is missing, a well-known default, or shorter than 32 characters. "
+            "CLAIMTRAIL_SECRET is missing, a well-known default, shorter than 32 characters, or guessable "
+            "(a word repeated, few different characters). "
             'Set it to a random value, e.g.  export CLAIMTRAIL_SECRET="$(python -c \'import secrets; print(secrets.token_urlsafe(32))\')"'
         )
+
+
+def strong(secret: str) -> bool:
+    """Long, not a default, not a short unit repeated ("changeme" * 4), enough different characters."""
+    if secret.strip().lower() in DEFAULT_SECRETS or len(secret) < MIN_SECRET or len(set(secret)) < MIN_DISTINCT:
+        return False
+    return not any(secret == (secret[:unit] * (len(secret) // unit + 1))[: len(secret)] for unit in range(1, len(secret) // 2 + 1))

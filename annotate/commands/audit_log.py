@@ -15,7 +15,7 @@ audit = typer.Typer(no_args_is_help=True, help="Check and read the decision ledg
 
 @audit.command("verify")
 def audit_verify(
-    checkpoints: Annotated[list[Path], typer.Option("--checkpoints", help="Extra checkpoint files kept elsewhere.")] = [],
+    checkpoints: Annotated[list[Path], typer.Option("--checkpoints", help="Extra checkpoint files, or witness folders (`audit checkpoint --publish`), kept elsewhere.")] = [],
     state: Annotated[bool, typer.Option(help="Also compare the current tables with the ledger.")] = True,
     db: DbOption = None,
 ) -> None:
@@ -47,15 +47,21 @@ def audit_verify(
 
 
 @audit.command("checkpoint")
-def audit_checkpoint(db: DbOption = None) -> None:
+def audit_checkpoint(
+    publish: Annotated[Optional[Path], typer.Option("--publish", help="Also append it (and the public key) to this witness folder, kept off the database host.")] = None,
+    db: DbOption = None,
+) -> None:
     """Sign the ledger head now and copy the checkpoint outside the database."""
     record = open_record(db)
     checkpoint = record.ledger.checkpoint()
     if checkpoint is None:
         err.print("[red]error:[/red] nothing to sign (no key, or an empty ledger); run `claimtrail init` first")
         raise typer.Exit(1)
+    copies = [str(record.settings.checkpoint_file)]
+    if publish is not None:
+        copies.append(str(record.ledger.signer.publish(checkpoint, publish)))
     console.print(f"checkpoint at decision {checkpoint['seq']}, head {checkpoint['head_hash'][:16]}…, "
-                  f"copied to {record.settings.checkpoint_file}")  # fmt: skip
+                  f"copied to {' and '.join(copies)}", highlight=False, markup=False)  # fmt: skip
 
 
 @audit.command("log")

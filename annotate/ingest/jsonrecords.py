@@ -76,7 +76,7 @@ def _jsonl_record(obj: dict, base: str, n: int, path: str) -> SourceDocument:
     text = _text(obj, "text")
     fields = {k: v for k, v in obj.items() if k != "text"}
     name = _name(obj, base, n)
-    return build_document(text, fields, lambda _: n, file_name=name, path=path, format="jsonl")
+    return build_document(text, fields, lambda _: n, file_name=name, path=path, format="jsonl", line=n)
 
 
 def _task(task, base: str, n: int | None, path: str) -> SourceDocument:

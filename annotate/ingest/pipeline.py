@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlmodel import Session
 
+from annotate.errors import Busy, ClaimtrailError
 from annotate.ingest.boilerplate import Paragraph, boilerplate_spans, paragraphs
 from annotate.ingest.readers import read_paths
 from annotate.ingest.source import ReadError, SourceDocument
@@ -50,11 +52,48 @@ def ingest_paths(
             continue
         batch.append(item)
         if len(batch) >= BATCH:
-            ingest_documents(ledger, batch, actor, origin, report)
+            _ingest_batch(ledger, batch, actor, origin, report, on_item)
             batch = []
     if batch:
-        ingest_documents(ledger, batch, actor, origin, report)
+        _ingest_batch(ledger, batch, actor, origin, report, on_item)
     return report
+
+
+def _ingest_batch(ledger: Ledger, batch: list[SourceDocument], actor: str, origin: str, report: IngestReport, on_item=None) -> None:
+    """The batch in one transaction; if the database refuses it, each document in its own, so
+    the one it refuses is named (file, line, reason) and the rest still go in (issue 13, finding 3)."""
+    try:
+        _ingest_counted(ledger, batch, actor, origin, report)
+        return
+    except Busy:
+        raise  # the record is busy, not the document: nothing to isolate
+    except (ClaimtrailError, DBAPIError, StatementError, ValueError):
+        if len(batch) == 1:
+            raise
+    for doc in batch:
+        try:
+            _ingest_counted(ledger, [doc], actor, origin, report)
+        except Busy:
+            raise
+        except (ClaimtrailError, DBAPIError, StatementError, ValueError) as e:
+            error = ReadError(doc.path, f"refused by the database: {_reason(e)}", doc.line)
+            report.errors.append(error)
+            if on_item:
+                on_item(error)
+
+
+def _ingest_counted(ledger: Ledger, docs: list[SourceDocument], actor: str, origin: str, report: IngestReport) -> None:
+    """ingest_documents, counted in the report only once its transaction committed."""
+    part = IngestReport()
+    ingest_documents(ledger, docs, actor, origin, part)
+    report.added += part.added
+    report.unchanged += part.unchanged
+    report.new_versions += part.new_versions
+
+
+def _reason(error: Exception) -> str:
+    original = getattr(error, "orig", None) or error
+    return str(original).splitlines()[0][:300]
 
 
 def ingest_documents(ledger: Ledger, docs: Iterable[SourceDocument], actor: str, origin: str, report: IngestReport) -> None:

@@ -1,11 +1,13 @@
 """Given metadata (front matter, JSONL fields, Label Studio data) onto a SourceDocument."""
 
 import datetime as dt
+import math
 from typing import Callable
 
 from annotate.ingest.dates import parse_date_value
 from annotate.ingest.metadata import fill_missing
 from annotate.ingest.source import RecordError, SourceDocument
+from annotate.ingest.textfile import check_storable
 
 # field in the document <- names it may be given under, first found wins
 ALIASES = {
@@ -29,7 +31,35 @@ def build_document(text: str, fields: dict, line_of: Callable[[str], int | None]
             if name in meta and not _present(meta[name]):
                 del meta[name]
     doc.meta = jsonable(meta)
+    check_fields(doc, line_of)
     return fill_missing(doc)
+
+
+def check_fields(doc: SourceDocument, line_of: Callable[[str], int | None]) -> None:
+    """Every given field storable on both databases: no NUL or lone surrogate in any string,
+    no NaN or infinity in a number (JSON has neither; PostgreSQL's jsonb refuses them)."""
+    for name in ("title", "publisher", "url", "published", "file_name"):
+        value = getattr(doc, name)
+        if isinstance(value, str):
+            check_storable(value, field=name)
+    for where, value in _leaves(doc.meta, "meta"):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise RecordError(f"{value} is not a number JSON can hold", line=line_of(where.split(".")[1]), field=where)
+        if isinstance(value, str):
+            check_storable(value, field=where)
+
+
+def _leaves(value, where: str):
+    """(dotted path, value) of every key and leaf of nested metadata."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield f"{where}.{key}", key  # keys are text too
+            yield from _leaves(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _leaves(item, f"{where}.{i}")
+    else:
+        yield where, value
 
 
 def jsonable(value):

@@ -21,6 +21,7 @@ class SourceDocument:
     published: str | None = None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY": no invented precision
     inferred: dict[str, bool] = field(default_factory=not_inferred)
     meta: dict = field(default_factory=dict)
+    line: int | None = None  # a record's line in its file (JSONL), to name it when it is refused
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Load a file's bytes safely and decode them as UTF-8, or say precisely why not."""
 
 import os
+import re
 
 from annotate.ingest import limits
 from annotate.ingest.source import RecordError
@@ -50,12 +51,17 @@ def decode(raw: bytes, line_base: int = 1, offset_base: int = 0) -> str:
     return text
 
 
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def check_storable(text: str, line_base: int = 1, field: str | None = None) -> None:
-    """Refuse NUL characters: PostgreSQL cannot store them, and no report needs one."""
-    at = text.find("\x00")
-    if at >= 0:
-        line = line_base + text.count("\n", 0, at)
-        raise RecordError(f"contains a NUL character at character {at}; remove it and ingest again", line=line, field=field)
+    """Refuse NUL characters (PostgreSQL cannot store them, and no report needs one) and lone
+    surrogates (half a character, from a JSON "\\ud800": not text, and UTF-8 cannot encode it)."""
+    found = UNSTORABLE.search(text)
+    if found:
+        at, what = found.start(), "a NUL character" if found.group() == "\x00" else "a lone surrogate (half a character)"
+        line = None if field else line_base + text.count("\n", 0, at)  # a field's record line is the reader's to give
+        raise RecordError(f"contains {what} at character {at}; remove it and ingest again", line=line, field=field)
 
 
 def _mb(n: int) -> str:

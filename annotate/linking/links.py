@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from annotate.errors import Invalid, NotFound
 from annotate.linking.relations import RELATIONS
+from annotate.review import limits
 from annotate.store.ledger import Change, Ledger, Writer
 from annotate.store.models import Claim, ClaimLink, Dismissal, Document, Publisher
 
@@ -19,6 +20,7 @@ SUGGESTER = "linking@1"  # names the suggestion engine in a link's provenance
 def link(ledger: Ledger, a_id: int, b_id: int, relation: str, actor: str, origin: str,
          rationale: str = "", evidence: tuple = (), suggestion=None) -> dict:  # fmt: skip
     """Link two claims of different documents (or change the relation of their link)."""
+    limits.check(relation=relation, rationale=rationale)
     if relation not in RELATIONS:
         raise Invalid(f"relation must be one of {', '.join(RELATIONS)}, not {relation!r}")
     if suggestion is not None:  # provenance: this decision accepted that suggestion
@@ -37,12 +39,14 @@ def link(ledger: Ledger, a_id: int, b_id: int, relation: str, actor: str, origin
 
 
 def unlink(ledger: Ledger, link_id: int, actor: str, origin: str, rationale: str = "", base_version: int | None = None) -> dict:
+    limits.check(rationale=rationale)
     return ledger.record(actor, origin, Change("link.removed", "link", link_id, set={"status": "removed"},
                                                base_version=base_version, rationale=rationale))[0]  # fmt: skip
 
 
 def dismiss(ledger: Ledger, claim_id: int, other_id: int, actor: str, origin: str, rationale: str = "") -> dict:
     """Dismiss a suggestion: the pair is not suggested again, from either side."""
+    limits.check(rationale=rationale)
     with ledger.writer(actor, origin) as w:
         _check_pair(w, claim_id, other_id)
         w.flush()

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from annotate.errors import Conflict, Invalid, NotFound
 from annotate.linking.canonical import entity_groups, group_names
 from annotate.linking.links import component, links_of
+from annotate.review import limits
 from annotate.store.ledger import Change, Ledger, Writer, decision_dict, history
 from annotate.store.models import Claim, ClaimLink, Decision, Entity, Thread, ThreadMember
 
@@ -26,6 +27,7 @@ VERDICTS = ("unassessed", "corroborated", "contested", "refuted", "unverifiable"
 def create_thread(ledger: Ledger, name: str, claim_ids, actor: str, origin: str,
                   description: str | None = None, rationale: str = "") -> dict:  # fmt: skip
     """A new thread holding these claims."""
+    limits.check(name=name, description=description, rationale=rationale)
     if not name.strip():
         raise Invalid("a thread needs a name")
     with ledger.writer(actor, origin) as w:
@@ -47,6 +49,7 @@ def add_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, origin:
               linked: bool = False) -> list[dict]:  # fmt: skip
     """Add a claim (with `linked`, it and every claim linked to it) to a thread, in one transaction;
     the members added. Refused when they are all in the thread already."""
+    limits.check(rationale=rationale)
     with ledger.writer(actor, origin) as w:
         thread = _open_thread(w, thread_id)
         if w.get("claim", claim_id) is None:
@@ -61,6 +64,7 @@ def add_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, origin:
 
 def remove_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, origin: str, rationale: str = "",
                  base_version: int | None = None) -> dict:  # fmt: skip
+    limits.check(rationale=rationale)
     with ledger.writer(actor, origin) as w:
         member = _member(w, thread_id, claim_id)
         if not _active(member):
@@ -71,6 +75,7 @@ def remove_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, orig
 
 def rename_thread(ledger: Ledger, thread_id: int, name: str, actor: str, origin: str, base_version: int | None = None,
                   rationale: str = "") -> dict:  # fmt: skip
+    limits.check(name=name, rationale=rationale)
     name = " ".join(name.split())
     if not name:
         raise Invalid("a thread needs a name")
@@ -85,6 +90,7 @@ def merge_threads(ledger: Ledger, thread_id: int, into_id: int, actor: str, orig
                   into_version: int | None = None, rationale: str = "") -> dict:  # fmt: skip
     """Move every claim of a thread into another (verdicts travel with claims new there) and mark
     the emptied thread merged; one transaction. Returns the thread merged into."""
+    limits.check(rationale=rationale)
     if thread_id == into_id:
         raise Invalid("a thread cannot be merged into itself")
     with ledger.writer(actor, origin) as w:
@@ -105,6 +111,7 @@ def merge_threads(ledger: Ledger, thread_id: int, into_id: int, actor: str, orig
 def set_verdict(ledger: Ledger, thread_id: int, claim_id: int, verdict: str, actor: str, origin: str,
                 rationale: str = "", evidence: tuple = ()) -> list[dict]:  # fmt: skip
     """The thread's verdict on the proposition this claim belongs to (all its same_event claims in the thread)."""
+    limits.check(verdict=verdict, rationale=rationale)
     if verdict not in VERDICTS:
         raise Invalid(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
     with ledger.writer(actor, origin) as w:

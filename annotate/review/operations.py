@@ -18,7 +18,7 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from annotate.errors import Invalid, NotFound
 from annotate.preannotate.base import LABELS
 from annotate.preannotate.store import UNLINKED_LABELS
-from annotate.review import conflicts, policy
+from annotate.review import conflicts, limits, policy
 from annotate.review.queue import escape_like
 from annotate.review.revert import reverted_seq, take_back
 from annotate.store.kinds import canonical
@@ -61,6 +61,7 @@ class Review:
 
     def _set_status(self, kind: str, target_id: int, base_version: int, status: str, rationale: str) -> Done:
         _reviewable(kind)
+        limits.check(rationale=rationale)
         with self.ledger.writer(self.actor, self.origin) as w:
             state = w.apply(Change(f"{kind}.{status}", kind, target_id, {"status": status}, base_version, rationale))
             return Done(state, decisions=[w.seq])
@@ -81,6 +82,7 @@ class Review:
 
     def edit(self, kind: str, target_id: int, base_version: int, fields: dict, rationale: str = "") -> Done:
         """Correct a claim or mention: span, label, claimant, event date, hedging, negation."""
+        limits.check(rationale=rationale)
         values = corrected(kind, fields)
         with self.ledger.writer(self.actor, self.origin) as w:
             current = _get(w, kind, target_id)
@@ -107,6 +109,7 @@ class Review:
     def add_claim(self, document_id: int, start: int, end: int, fields: dict | None = None, rationale: str = "") -> Done:
         """A claim from a span of a document; it names the entities mentioned inside it."""
         values = _clean_fields("claim", {k: v for k, v in (fields or {}).items() if k not in ("start", "end")})
+        limits.check(rationale=rationale)
         with self.ledger.writer(self.actor, self.origin) as w:
             text, doc = _document(w, document_id)
             start, end, warnings = check_span(text, doc, start, end)
@@ -119,6 +122,7 @@ class Review:
 
     def add_mention(self, document_id: int, start: int, end: int, label: str, entity: int | str | None = None) -> Done:
         """An entity mention from a span, linked to `entity` (an id, or a name found or created)."""
+        limits.check(label=label, entity=entity)
         label = _label(label)
         with self.ledger.writer(self.actor, self.origin) as w:
             text, doc = _document(w, document_id)
@@ -151,6 +155,7 @@ class Review:
     def merge(self, entity_id: int, into_id: int, base_version: int, into_version: int | None = None, rationale: str = "") -> Done:
         """Merge an entity into another: the other gains its names as aliases."""
         policy.require_lead(self.role, "merging entities")
+        limits.check(rationale=rationale)
         if entity_id == into_id:
             raise Invalid("an entity cannot be merged into itself")
         with self.ledger.writer(self.actor, self.origin) as w:
@@ -268,6 +273,7 @@ def _splits_character(text: str, i: int) -> bool:
 
 
 def _clean_fields(kind: str, fields: dict) -> dict:
+    limits.check(**fields)
     values = dict(fields)
     for name in ("claimant", "reporting_verb", "event_date"):
         if name in values:

@@ -29,3 +29,8 @@ def require_may_take_back(role: str, actor: str, decided_by: str) -> None:
     """A decision is taken back by whoever made it, or by a lead."""
     if decided_by != actor and not is_lead(role):
         raise Forbidden("only a lead or admin can take back another person's decision")
+
+
+def require_admin(role: str, what: str) -> None:
+    if role != "admin":
+        raise Forbidden(f"{what} needs the admin role")

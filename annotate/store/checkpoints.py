@@ -9,6 +9,7 @@ at the hash that was signed.
 import base64
 import hashlib
 import json
+import time
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -52,17 +53,26 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
     return serialization.load_pem_public_key(data)
 
 
+EVERY_SECONDS = 60.0  # a write this long after the last checkpoint signs one: the unsigned tail stays short in time too
+
+
 class Signer:
-    def __init__(self, key_file: Path, copy_file: Path):
+    def __init__(self, key_file: Path, copy_file: Path, every_seconds: float = EVERY_SECONDS):
         self.key: Ed25519PrivateKey = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
         self.key_id = key_id(self.key.public_key())
         self.copy_file = copy_file
+        self.every_seconds, self.last = every_seconds, time.monotonic()
+
+    def due(self) -> bool:
+        """Whether a checkpoint is due by time (the ledger also signs every N decisions)."""
+        return time.monotonic() - self.last >= self.every_seconds
 
     @classmethod
     def from_files(cls, key_file: Path, copy_file: Path) -> "Signer | None":
         return cls(key_file, copy_file) if key_file.exists() else None
 
     def sign(self, seq: int, head_hash: str) -> dict:
+        self.last = time.monotonic()
         signature = base64.b64encode(self.key.sign(_message(seq, head_hash))).decode()
         return {"seq": seq, "head_hash": head_hash, "at": utc_now(), "key_id": self.key_id, "signature": signature}
 
@@ -70,10 +80,25 @@ class Signer:
         if session.get(Checkpoint, checkpoint["seq"]) is None:
             session.execute(insert(Checkpoint), [checkpoint])
 
-    def export(self, checkpoint: dict) -> None:
-        self.copy_file.parent.mkdir(parents=True, exist_ok=True)
-        with self.copy_file.open("a", encoding="utf-8") as out:
+    def export(self, checkpoint: dict, to: Path | None = None) -> None:
+        """Append the checkpoint to the local copy, or to `to` (a witness copy kept elsewhere)."""
+        target = to or self.copy_file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("a", encoding="utf-8") as out:
             out.write(json.dumps(checkpoint, sort_keys=True) + "\n")
+
+    def publish(self, checkpoint: dict, folder: Path) -> Path:
+        """A witness copy in `folder` (off the database host): the checkpoint and the public key
+        that checks it, so a key swapped beside the database shows up as a bad signature."""
+        folder.mkdir(parents=True, exist_ok=True)
+        public = self.key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        if not (folder / "ledger.pub").exists():
+            (folder / "ledger.pub").write_bytes(public)
+        self.export(checkpoint, folder / WITNESS_FILE)
+        return folder / WITNESS_FILE
+
+
+WITNESS_FILE = "checkpoints.jsonl"
 
 
 def signature_ok(public: Ed25519PublicKey, checkpoint: dict) -> bool:
@@ -89,7 +114,9 @@ def stored_checkpoints(session: Session) -> list[dict]:
 
 
 def file_checkpoints(path: Path) -> list[dict]:
-    """Checkpoints copied to a file; a line that is not a checkpoint is reported as such."""
+    """Checkpoints copied to a file (or a witness folder); a line that is not a checkpoint is reported as such."""
+    if path.is_dir():
+        path = path / WITNESS_FILE
     if not path.exists():
         return []
     found = []

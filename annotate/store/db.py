@@ -10,39 +10,85 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 from alembic import command
-from annotate.errors import Unavailable
+from annotate.errors import Busy, Invalid, Unavailable
 
 IMMEDIATE = "claimtrail_immediate"  # execution option: take SQLite's write lock at BEGIN
+POOL, WAIT = 10, 30.0  # default connections kept per process, and seconds to wait for one or for the lock
+WRITERS = 2  # writers serialise on one lock: more connections would only queue inside the database
 
 
 class SchemaOutOfDate(Unavailable):
     """The database is behind the code's migrations (or ahead of them)."""
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for any SQLAlchemy URL; SQLite gets WAL, a busy timeout and explicit BEGIN."""
+class ReadOnly(Unavailable):
+    """The database refuses writes (read-only file, replica or mount)."""
+
+
+def make_engine(url: str, pool: int = POOL, wait: float = WAIT) -> Engine:
+    """An engine for any SQLAlchemy URL; SQLite gets WAL, a busy timeout and explicit BEGIN.
+
+    Reads use a pool of `pool` (+ as many overflow) connections; writes have a small pool
+    of their own (see write_session), so a request reading while it writes can never wait
+    on a connection held by another request that waits on it. `wait` bounds every wait.
+    """
+    engine = _engine(url, pool, pool, wait)
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-    _tune_sqlite(engine)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        return engine  # one connection is the whole database: writes share it
+    writer = _engine(url, 1, WRITERS - 1, wait)  # keeps one idle: fewer connections held by idle processes
+    _writers[engine] = writer.execution_options(**{IMMEDIATE: True})
+    event.listen(engine, "engine_disposed", lambda _engine: writer.dispose())
     return engine
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _engine(url: str, size: int, overflow: int, wait: float) -> Engine:
+    parsed = make_url(url)
+    sqlite = parsed.get_backend_name() == "sqlite"
+    memory = sqlite and parsed.database in (None, "", ":memory:")
+    pooling = {} if memory else {"pool_size": size, "max_overflow": overflow, "pool_timeout": wait}
+    if not sqlite:
+        engine = create_engine(url, pool_pre_ping=True, **pooling)
+    else:
+        if not memory:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": wait, "check_same_thread": False}, **pooling)
+        _tune_sqlite(engine, wait)
+    _waits[engine] = wait
+    event.listen(engine, "handle_error", _as_domain_error)
+    return engine
+
+
+def _as_domain_error(context) -> None:
+    """Database refusals a user can act on, as domain errors (4xx/503) rather than crashes."""
+    error = context.original_exception
+    code = getattr(error, "sqlstate", None) or getattr(getattr(error, "diag", None), "sqlstate", None)
+    text = str(error).lower()
+    if isinstance(error, OverflowError) or code == "22003":
+        raise Invalid("a number is out of range (ids and versions are below 2**63)") from None
+    if isinstance(error, UnicodeEncodeError) or code == "22021":
+        raise Invalid("text holds an invalid character (a lone surrogate)") from None
+    if "nul (0x00)" in text or code == "22P05":
+        raise Invalid("text cannot contain NUL characters") from None
+    if code == "25006" or "readonly database" in text:
+        raise ReadOnly("the database is read-only: nothing can be recorded now") from None
+    if code in ("55P03", "57014") or "database is locked" in text:
+        raise Busy("the database is busy with other writes; try again shortly") from None
+
+
+def _tune_sqlite(engine: Engine, wait: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _on_begin)
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -59,22 +105,31 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """A session whose transaction holds the database's single-writer lock."""
-    with Session(_writer_engine(engine)) as session:
+    """A session whose transaction holds the database's single-writer lock.
+
+    Writers queue for it for at most the engine's wait, then get `Busy` (503 + Retry-After)."""
+    writer = _writer_engine(engine)
+    with Session(writer) as session:
+        try:
+            connection = session.connection()  # SQLite: BEGIN IMMEDIATE takes the lock here
+        except sa_exc.TimeoutError:
+            raise Busy("the database is busy with other writes; try again shortly") from None
         if not is_sqlite(engine):
-            # One ledger head: writers queue on a transaction-scoped advisory lock.
-            session.connection().exec_driver_sql("SELECT pg_advisory_xact_lock(7291)")
+            # One ledger head: writers queue on a transaction-scoped advisory lock, for a bounded time.
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(_waits.get(engine, WAIT) * 1000)}ms'")
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7291)")
         yield session
 
 
-_writer_engines: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+_waits: "weakref.WeakKeyDictionary[Engine, float]" = weakref.WeakKeyDictionary()
+_writers: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
 
 
 def _writer_engine(engine: Engine) -> Engine:
-    """The engine with the IMMEDIATE option, made once per engine (it is on every write's path)."""
-    if engine not in _writer_engines:
-        _writer_engines[engine] = engine.execution_options(**{IMMEDIATE: True})
-    return _writer_engines[engine]
+    """The engine's writer pool; an engine made elsewhere writes on its own pool with the IMMEDIATE option."""
+    if engine not in _writers:
+        _writers[engine] = engine.execution_options(**{IMMEDIATE: True})
+    return _writers[engine]
 
 
 def migrations_dir() -> Path:

@@ -43,6 +43,10 @@ class Kind(StrEnum):
     THREAD_MEMBER_RESTORED = "thread_member.restored"
     THREAD_MEMBER_VERDICT_SET = "thread_member.verdict_set"
     USER_ADDED = "user.added"
+    USER_DEACTIVATED = "user.deactivated"
+    USER_REACTIVATED = "user.reactivated"
+    USER_ROLE_CHANGED = "user.role_changed"
+    USER_PASSWORD_RESET = "user.password_reset"
     # Taking a decision back (undo in the workbench, revert in the audit log): one per type.
     PUBLISHER_REVERTED = "publisher.reverted"
     DOCUMENT_REVERTED = "document.reverted"
@@ -99,6 +103,10 @@ WORDS: dict[Kind, str] = {
     Kind.THREAD_MEMBER_RESTORED: "put a claim back in the thread",
     Kind.THREAD_MEMBER_VERDICT_SET: "set the claim's verdict",
     Kind.USER_ADDED: "added the user",
+    Kind.USER_DEACTIVATED: "deactivated the user (signed out everywhere, tokens revoked)",
+    Kind.USER_REACTIVATED: "reactivated the user",
+    Kind.USER_ROLE_CHANGED: "changed the user's role",
+    Kind.USER_PASSWORD_RESET: "reset the user's password (signed out everywhere)",
     **{k: f"took back a decision on the {k.target_type.replace('_', ' ')}" for k in Kind if k.value.endswith(".reverted")},
 }
 

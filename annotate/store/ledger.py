@@ -219,6 +219,7 @@ class Ledger:
             yield writer
             writer.flush()
             crossed = writer.seq // self.checkpoint_every > start // self.checkpoint_every
+            crossed = crossed or (writer.seq > start and self.signer is not None and self.signer.due())
             checkpoint = self.signer.sign(writer.seq, writer.head) if self.signer and crossed else None
             if checkpoint:
                 self.signer.store(session, checkpoint)

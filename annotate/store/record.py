@@ -19,7 +19,7 @@ class Record:
 
     @classmethod
     def open(cls, settings: Settings, check_schema: bool = True) -> "Record":
-        engine = make_engine(settings.resolved_database_url)
+        engine = make_engine(settings.resolved_database_url, settings.db_pool, settings.db_wait)
         if check_schema:
             require_current_schema(engine)
         signer = Signer.from_files(settings.resolved_key_file, settings.checkpoint_file)

@@ -5,6 +5,7 @@ Every write names the version of the object it was based on — a `version` fiel
 409 with the current state and the decisions made since, never a silent overwrite.
 """
 
+import re
 from typing import Annotated, Callable, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
@@ -24,7 +25,7 @@ from annotate.review.queue import QueueFilter, queue_page
 from annotate.store.history import changed_fields, object_history
 from annotate.store.models import Claim, Document, Entity, Mention, Thread
 from server import views
-from server.deps import CurrentUser, RecordDep, ReviewDep, SessionDep
+from server.deps import CurrentUser, RecordDep, Replayed, ReviewDep, SessionDep
 
 router = APIRouter(prefix="/api", tags=["api"])
 Kinds = Literal["claims", "mentions"]
@@ -78,20 +79,35 @@ class Undo(BaseModel):
     seq: int = Field(description="The decision to take back (with the rest of its action).")
 
 
+VERSION = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²".isdigit() is true), below 2**63
+IdempotencyKey = Annotated[str | None, Header(max_length=200, description="Send a create again with the same key: one object.")]
+
+
 def base_version(body_version: int | None, if_match: str | None) -> int:
     if body_version is not None:
         return body_version
     tag = (if_match or "").strip().removeprefix("W/").strip('"')
-    if tag.isdigit():
+    if VERSION.fullmatch(tag):
         return int(tag)
+    if tag:
+        raise HTTPException(400, 'If-Match must be a version the API sent as an ETag, e.g. If-Match: "3"')
     raise HTTPException(428, 'send the version you saw: a "version" field or an If-Match: "<version>" header')
 
 
 def run(operation: Callable[[], Done], status: int = 200) -> JSONResponse:
     """One review operation as JSON: the new state, warnings and decision numbers; or why not."""
-    done = operation()  # a domain error answers through server/errors.py
+    try:
+        done = operation()  # a domain error answers through server/errors.py
+    except Replayed as replay:  # the same Idempotency-Key again: what the first request made
+        done = Done(replay.state, decisions=[replay.seq])
     body = {"state": done.state, "warnings": done.warnings, "decisions": done.decisions}
-    return JSONResponse(body, status, headers={"ETag": f'"{done.state["version"]}"'})
+    return JSONResponse(body, status, headers={"ETag": f'"{done.state.get("version", "")}"'})
+
+
+def idempotent(review, key: str | None, kind: str) -> None:
+    """Creates with an Idempotency-Key: per user, so one user's key never answers another's request."""
+    if key:
+        review.ledger.idempotency = (f"{review.actor}:{key}", kind)
 
 
 def row(obj) -> dict:
@@ -133,13 +149,15 @@ def document(document_id: int, session: SessionDep, user: CurrentUser) -> dict:
 
 
 @router.post("/documents/{document_id}/claims", status_code=201)
-def add_claim(document_id: int, body: NewClaim, review: ReviewDep):
+def add_claim(document_id: int, body: NewClaim, review: ReviewDep, idempotency_key: IdempotencyKey = None):
+    idempotent(review, idempotency_key, "claim")
     fields = body.model_dump(exclude={"start", "end", "rationale"})
     return run(lambda: review.add_claim(document_id, body.start, body.end, fields, body.rationale), 201)
 
 
 @router.post("/documents/{document_id}/mentions", status_code=201)
-def add_mention(document_id: int, body: NewMention, review: ReviewDep):
+def add_mention(document_id: int, body: NewMention, review: ReviewDep, idempotency_key: IdempotencyKey = None):
+    idempotent(review, idempotency_key, "mention")
     return run(lambda: review.add_mention(document_id, body.start, body.end, body.label, body.entity), 201)
 
 

@@ -39,15 +39,14 @@ def login(
     next: Annotated[str, Form()] = "/queue",
 ):  # fmt: skip
     address, next_url = client_address(request), safe_next(next)
-    wait = auth.throttle.retry_after(name, address)
+    wait, mark = auth.throttle.attempt(name, address)  # counted as a failure until it succeeds
     if wait:
         error = f"Too many failed sign-ins. Try again in {max(1, wait // 60)} minute(s)."
         return sign_in_page(request, templates, auth, next_url, error, name, 429, {"Retry-After": str(wait)})
     user = authenticate(record, name, password)
     if user is None:
-        auth.throttle.failed(name, address)
         return sign_in_page(request, templates, auth, next_url, "Wrong name or password.", name, 401)
-    auth.throttle.succeeded(name)
+    auth.throttle.succeeded(name, address, mark)
     response = RedirectResponse(next_url, status_code=303)
     auth.sign_in(request, response, user.id)
     return response
