@@ -1,11 +1,11 @@
 """Alembic environment: migrations run on the connection Claimtrail hands over,
 or on the URL in the config when alembic is run by hand."""
 
-from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import annotate.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from alembic import context
 
 target_metadata = SQLModel.metadata
 

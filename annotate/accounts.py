@@ -10,8 +10,8 @@ import hashlib
 import re
 import secrets
 import threading
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -126,7 +126,7 @@ def token_user(session: Session, token: str, session_token: bool, max_age: timed
     row = session.get(ApiToken, token_hash(token))
     if row is None or row.revoked or (row.label == SESSION) != session_token:
         return None
-    if max_age is not None and datetime.fromisoformat(row.created_at) < datetime.now(timezone.utc) - max_age:
+    if max_age is not None and datetime.fromisoformat(row.created_at) < datetime.now(UTC) - max_age:
         return None
     user = session.get(User, row.user_id)
     return user if user is not None and user.active else None
@@ -140,7 +140,7 @@ def revoke_token(record: Record, token: str) -> None:
 
 def forget_stale_sessions(record: Record, user_id: int, max_age: timedelta) -> None:
     """Drop a user's revoked and expired web sessions (kept tidy at each sign-in)."""
-    oldest = (datetime.now(timezone.utc) - max_age).isoformat(timespec="microseconds")
+    oldest = (datetime.now(UTC) - max_age).isoformat(timespec="microseconds")
     with record.session() as session:
         session.execute(
             delete(ApiToken).where(

@@ -5,7 +5,7 @@ Other command groups live beside it in `annotate/commands/` and register here;
 """
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -83,7 +83,7 @@ def history(
 @app.command()
 def snapshot(
     as_of: AsOfOption = None,
-    kind: Annotated[Optional[str], typer.Option(help="Only this object type.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this object type.")] = None,
     db: DbOption = None,
 ) -> None:
     """The whole record (JSONL, one object a line) as it stood at a past moment."""

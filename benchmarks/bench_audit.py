@@ -64,17 +64,17 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import create_engine, func, insert, select, text
 
 import annotate.store.ledger
-from annotate.review.audit import AuditFilter, Viewer, audit_log
 from annotate.config import Settings
+from annotate.review.audit import AuditFilter, Viewer, audit_log
 from annotate.store.ledger import Change
 from annotate.store.models import Claim, Decision, Document, DocumentText, Thread
 from annotate.store.record import Record
@@ -91,7 +91,7 @@ class Clock:
     """The ledger's clock, spreading `total` decisions evenly over 2024."""
 
     def __init__(self, total: int):
-        self.now, self.step = datetime(2024, 1, 1, tzinfo=timezone.utc), timedelta(days=365) / total
+        self.now, self.step = datetime(2024, 1, 1, tzinfo=UTC), timedelta(days=365) / total
 
     def __call__(self) -> str:
         self.now += self.step

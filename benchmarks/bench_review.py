@@ -24,8 +24,8 @@ import httpx
 from sqlalchemy import insert, select
 
 from annotate import accounts
-from annotate.store.ledger import Change
 from annotate.config import Settings
+from annotate.store.ledger import Change
 from annotate.store.models import Claim, DocumentText
 from annotate.store.record import Record
 from benchmarks.common import fresh_record, percentiles, timed

@@ -13,11 +13,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert
 
-from annotate.store.ledger import Change
 from annotate.linking.links import link
-from annotate.store.models import DocumentText
 from annotate.linking.threads import create_thread, set_verdict
 from annotate.linking.timeline import render_svg, thread_timeline
+from annotate.store.ledger import Change
+from annotate.store.models import DocumentText
 from benchmarks.common import fresh_record, percentiles, timed
 
 RELATIONS = ("same_event", "supports", "contradicts", "updates")

@@ -6,7 +6,7 @@ review covers them, with every place as an `appearance` and the earliest publish
 review is the thread's verdict; its date is when that verdict was last decided.
 """
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from exports import json_line
 

@@ -18,9 +18,9 @@ saw one; if one is, that page and the rest are read from the ledger.
 """
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import groupby
-from typing import Iterable, Iterator
 
 from sqlalchemy import JSON, Text, bindparam, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
@@ -28,7 +28,6 @@ from sqlmodel import Session
 
 from annotate.errors import Invalid
 from annotate.store.ledger import GENESIS, resolve_as_of, state_as_of
-from annotate.store.upcast import upcast
 from annotate.store.models import (
     STATE_TABLES,
     Claim,
@@ -37,6 +36,7 @@ from annotate.store.models import (
     DocumentText,
     ThreadMember,
 )
+from annotate.store.upcast import upcast
 
 VERIFIED = ("accepted", "corrected")
 PAGE = 1000

@@ -6,7 +6,7 @@ leading `'` so they are shown as text (OWASP's advice on CSV injection).
 """
 
 import csv
-from typing import Iterable
+from collections.abc import Iterable
 
 SUFFIX = ".csv"
 NEEDS = ()

@@ -1,6 +1,6 @@
 """JSON Lines: one claim a line, every field the iterator gives (sorted keys, UTF-8)."""
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from exports import json_line
 

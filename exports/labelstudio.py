@@ -6,7 +6,7 @@ record stood at the cut, so that `export verify` can re-derive the file.
 """
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from annotate.labelstudio.tasks import tasks_at_cut, write_json
 from exports.claims import fold

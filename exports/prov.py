@@ -12,7 +12,7 @@ the claims stream by, and the sections are joined at the end: memory stays flat.
 
 import shutil
 import tempfile
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from exports import dumps

@@ -5,7 +5,7 @@ selected both by quote (exact / prefix / suffix) and by position; the bodies tag
 a claim and carry its verdict when it has one.
 """
 
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from exports import json_line

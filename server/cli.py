@@ -29,7 +29,7 @@ def build_app(demo: bool):
         return create_app(demo=demo)
     except (InsecureSettings, SchemaOutOfDate) as problem:
         err.print(f"[red]error:[/red] {problem}", highlight=False, markup=True, soft_wrap=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def run(web_app, host: str, port: int) -> None:

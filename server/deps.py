@@ -1,7 +1,8 @@
 """Request dependencies: the record, a database session, the signed-in user, their review."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Iterator
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates

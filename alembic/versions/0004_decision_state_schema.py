@@ -10,6 +10,7 @@ Revises: 0003
 """
 
 import sqlalchemy as sa
+
 from alembic import op
 
 revision = "0004"

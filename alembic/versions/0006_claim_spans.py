@@ -7,6 +7,7 @@ Revises: 0005 (main's head when this was written; chained after it so there is o
 """
 
 import sqlalchemy as sa
+
 from alembic import op
 
 revision = "0006"

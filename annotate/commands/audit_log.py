@@ -3,7 +3,7 @@
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -48,7 +48,7 @@ def audit_verify(
 
 @audit.command("checkpoint")
 def audit_checkpoint(
-    publish: Annotated[Optional[Path], typer.Option("--publish", help="Also append it (and the public key) to this witness folder, kept off the database host.")] = None,
+    publish: Annotated[Path | None, typer.Option("--publish", help="Also append it (and the public key) to this witness folder, kept off the database host.")] = None,
     db: DbOption = None,
 ) -> None:
     """Sign the ledger head now and copy the checkpoint outside the database."""
@@ -66,18 +66,18 @@ def audit_checkpoint(
 
 @audit.command("log")
 def log(
-    user: Annotated[Optional[str], typer.Option(help="Only decisions by this user or annotator (with --as-role reviewer: you).")] = None,
-    action: Annotated[Optional[str], typer.Option(help="Only this action, e.g. claim.accepted or claim.*")] = None,
-    since: Annotated[Optional[str], typer.Option(help="From this ISO date or time.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Up to this ISO date (the whole day) or time.")] = None,
-    document: Annotated[Optional[int], typer.Option(help="Decisions on this document, its claims, mentions and links.")] = None,
-    claim: Annotated[Optional[int], typer.Option(help="Decisions on this claim, its links and verdicts.")] = None,
-    thread: Annotated[Optional[int], typer.Option(help="Decisions on this thread and its claims.")] = None,
+    user: Annotated[str | None, typer.Option(help="Only decisions by this user or annotator (with --as-role reviewer: you).")] = None,
+    action: Annotated[str | None, typer.Option(help="Only this action, e.g. claim.accepted or claim.*")] = None,
+    since: Annotated[str | None, typer.Option(help="From this ISO date or time.")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this ISO date (the whole day) or time.")] = None,
+    document: Annotated[int | None, typer.Option(help="Decisions on this document, its claims, mentions and links.")] = None,
+    claim: Annotated[int | None, typer.Option(help="Decisions on this claim, its links and verdicts.")] = None,
+    thread: Annotated[int | None, typer.Option(help="Decisions on this thread and its claims.")] = None,
     as_role: Annotated[str, typer.Option(help="reviewer (your own decisions only), lead or admin (everyone's).")] = "admin",
     format: Annotated[str, typer.Option(help="table, jsonl or csv")] = "table",
     oldest_first: Annotated[bool, typer.Option(help="Oldest first (default newest first).")] = False,
-    limit: Annotated[Optional[int], typer.Option(help="At most this many (the table defaults to 200).")] = None,
-    before: Annotated[Optional[int], typer.Option(help="Only decisions older than this one (the next page of the newest-first log: the last # shown).")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many (the table defaults to 200).")] = None,
+    before: Annotated[int | None, typer.Option(help="Only decisions older than this one (the next page of the newest-first log: the last # shown).")] = None,
     db: DbOption = None,
 ) -> None:
     """Who changed what, when, and from what: decisions with their before/after diff."""

@@ -2,7 +2,7 @@
 place where a domain error becomes a message and an exit code."""
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 import typer.core
@@ -13,8 +13,8 @@ from annotate.errors import ClaimtrailError
 console = Console()
 err = Console(stderr=True)
 
-DbOption = Annotated[Optional[str], typer.Option("--db", help="SQLAlchemy URL; default CLAIMTRAIL_DATABASE_URL or SQLite in CLAIMTRAIL_HOME.")]
-AsOfOption = Annotated[Optional[str], typer.Option("--as-of", help="A ledger sequence number or an ISO time.")]
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL; default CLAIMTRAIL_DATABASE_URL or SQLite in CLAIMTRAIL_HOME.")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="A ledger sequence number or an ISO time.")]
 
 
 class Commands(typer.core.TyperGroup):

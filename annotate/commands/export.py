@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,15 +14,15 @@ export_app = typer.Typer(help="Export claims, and verify an export against the l
 @export_app.callback(invoke_without_command=True)
 def export(
     ctx: typer.Context,
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl, csv, claimreview, webannotation, prov or labelstudio.")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The file to write; the manifest goes beside it.")] = None,
+    format: Annotated[str | None, typer.Option("--format", "-f", help="jsonl, csv, claimreview, webannotation, prov or labelstudio.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The file to write; the manifest goes beside it.")] = None,
     status: Annotated[list[str], typer.Option(help="Only claims with this status (repeatable): accepted, corrected…")] = [],
     verdict: Annotated[list[str], typer.Option(help="Only claims with this verdict (repeatable).")] = [],
-    thread: Annotated[Optional[int], typer.Option(help="Only claims in this thread (by id).")] = None,
-    publisher: Annotated[Optional[str], typer.Option(help="Only claims from this publisher (name or id).")] = None,
+    thread: Annotated[int | None, typer.Option(help="Only claims in this thread (by id).")] = None,
+    publisher: Annotated[str | None, typer.Option(help="Only claims from this publisher (name or id).")] = None,
     as_of: AsOfOption = None,
-    base_url: Annotated[Optional[str], typer.Option(help="Public address of this record, for the IRIs in JSON-LD and PROV (default CLAIMTRAIL_PUBLIC_URL).")] = None,
-    org: Annotated[Optional[str], typer.Option(help="Name of the organisation that reviews, for ClaimReview's author.")] = None,
+    base_url: Annotated[str | None, typer.Option(help="Public address of this record, for the IRIs in JSON-LD and PROV (default CLAIMTRAIL_PUBLIC_URL).")] = None,
+    org: Annotated[str | None, typer.Option(help="Name of the organisation that reviews, for ClaimReview's author.")] = None,
     db: DbOption = None,
 ) -> None:
     """Write the claims as they stood at a ledger sequence (default: now), and FILE.manifest.json."""

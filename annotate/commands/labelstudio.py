@@ -5,7 +5,7 @@ say which extra to install when it is missing.
 """
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ TokenOption = Annotated[str, typer.Option("--token", envvar="LABEL_STUDIO_API_KE
 
 
 @app.command("config")
-def config(out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file instead of stdout.")] = None) -> None:
+def config(out: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of stdout.")] = None) -> None:
     """The labeling config XML for a Label Studio project (entities, claim spans, relations)."""
     from annotate.labelstudio.config import build_config
 
@@ -48,7 +48,7 @@ def tasks(
 def import_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Label Studio JSON export, snapshot or task file.")],
     user: Annotated[list[str], typer.Option(help="ID=NAME: who a Label Studio user id is (JSON exports carry only ids).")] = [],
-    config_file: Annotated[Optional[Path], typer.Option("--config", exists=True, help="The project's labeling config, if not ours.")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", exists=True, help="The project's labeling config, if not ours.")] = None,
     db: DbOption = None,
 ) -> None:
     """Read a Label Studio export back as decisions by its annotators (origin label-studio)."""
@@ -67,7 +67,7 @@ def import_file(
 def push(
     url: UrlOption,
     token: TokenOption,
-    project: Annotated[Optional[int], typer.Option(help="Project id; default: the project titled Claimtrail, made if missing.")] = None,
+    project: Annotated[int | None, typer.Option(help="Project id; default: the project titled Claimtrail, made if missing.")] = None,
     page_size: Annotated[int, typer.Option(help="Tasks (or predictions) per import request.")] = 1000,
     db: DbOption = None,
 ) -> None:
@@ -101,7 +101,7 @@ def _sdk(call):
         raise  # said by the root command (annotate/commands/common.py)
     except Exception as problem:  # the SDK's HTTP and connection errors have no common base
         err.print(f"error: Label Studio: {type(problem).__name__}: {problem}", highlight=False, markup=False, soft_wrap=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
 def _pair(text: str) -> tuple[int, str]:

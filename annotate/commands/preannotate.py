@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -11,10 +11,10 @@ from annotate.commands.common import DbOption, console, err, open_record
 
 
 def preannotate(
-    files: Annotated[Optional[list[str]], typer.Argument(help="Files to annotate without a database; none: the stored documents.")] = None,
+    files: Annotated[list[str] | None, typer.Argument(help="Files to annotate without a database; none: the stored documents.")] = None,
     format: Annotated[str, typer.Option(help="Output for FILE mode: jsonl.")] = "jsonl",
     annotator: Annotated[str, typer.Option(help="Annotator name (see --list).")] = "rules",
-    document: Annotated[Optional[list[int]], typer.Option(help="Only these stored document ids.")] = None,
+    document: Annotated[list[int] | None, typer.Option(help="Only these stored document ids.")] = None,
     list_annotators: Annotated[bool, typer.Option("--list", help="List the available annotators.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -29,7 +29,7 @@ def preannotate(
         chosen = model_annotator(annotator, Settings.from_env(db).home) if annotator in MODEL_ANNOTATORS else get_annotator(annotator)
     except (KeyError, NoModel) as problem:
         err.print(f"error: {problem.args[0]}", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     if files:
         raise typer.Exit(_annotate_files(chosen, files, format))
     record = open_record(db)
@@ -51,7 +51,7 @@ def _annotate_files(chosen, files: list[str], format: str) -> int:
     return 1 if failed else 0
 
 
-def read_inputs(files: list[str]) -> tuple[list[tuple[str, "DocumentInput"]], int]:
+def read_inputs(files: list[str]) -> tuple[list[tuple[str, object]], int]:
     """(file name, annotator input) for each readable document, as ingestion would store it;
     unreadable files are reported on stderr and counted."""
     from annotate.ingest.readers import read_paths
@@ -73,8 +73,8 @@ def evaluate(
     gold: Annotated[str, typer.Option(help="Gold JSONL: one object per document {doc, entities, claims}.")],
     docs: Annotated[list[str], typer.Argument(help="The documents the gold describes (files, folders or globs).")],
     annotator: Annotated[str, typer.Option(help="Annotator name (see preannotate --list).")] = "rules",
-    sentences: Annotated[Optional[str], typer.Option(help="Sentence labels JSONL (claim/not/skip) for claim precision; default: sentences.jsonl beside the gold, if there.")] = None,
-    threshold: Annotated[Optional[float], typer.Option(min=0.0, max=1.0, help="Claim score below which candidates are hidden (default: CLAIMTRAIL_CLAIM_THRESHOLD or 0.5).")] = None,
+    sentences: Annotated[str | None, typer.Option(help="Sentence labels JSONL (claim/not/skip) for claim precision; default: sentences.jsonl beside the gold, if there.")] = None,
+    threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Claim score below which candidates are hidden (default: CLAIMTRAIL_CLAIM_THRESHOLD or 0.5).")] = None,
 ) -> None:
     """Entity P/R/F1 per label, claim recall, claimant and event-date accuracy, reviewer effort, and claim precision by sentence."""
     from annotate.preannotate.evaluate import evaluate as score
@@ -89,7 +89,7 @@ def evaluate(
         labelled = read_jsonl(sentences or _beside(gold)) if sentences or Path(_beside(gold)).exists() else None
     except (OSError, ValueError, BadThreshold) as problem:
         err.print(f"error: {problem}", markup=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     documents, failed = read_inputs(docs)
     by_name = {Path(g["doc"]).name: g["doc"] for g in expected}  # gold may name "folder/file.txt"
     documents = [(by_name.get(name, name), doc) for name, doc in documents]

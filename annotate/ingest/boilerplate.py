@@ -10,8 +10,8 @@ of a text (taglines, footers). Banner lines ("Support Us") are marked "banner".
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from annotate.ingest.banners import is_banner_line
 from annotate.ingest.dates import date_line

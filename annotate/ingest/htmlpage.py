@@ -3,7 +3,7 @@
 import json
 import os
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 

@@ -2,7 +2,7 @@
 
 import json
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 from annotate.ingest import limits
 from annotate.ingest.records import build_document

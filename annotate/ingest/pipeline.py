@@ -6,8 +6,8 @@ paragraphs turn out to be shared boilerplate gets a `document.boilerplate_marked
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError, StatementError

@@ -1,7 +1,7 @@
 """Plain text and Markdown files, with or without YAML front matter."""
 
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 from annotate.ingest.frontmatter import split_front_matter
 from annotate.ingest.records import build_document

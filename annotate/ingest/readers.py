@@ -6,7 +6,7 @@ goes on with the next record or file.
 
 import glob
 import os
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from annotate.ingest.htmlpage import read_html_file
 from annotate.ingest.jsonrecords import read_jsonl, read_labelstudio

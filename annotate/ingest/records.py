@@ -2,7 +2,7 @@
 
 import datetime as dt
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from annotate.ingest.dates import parse_date_value
 from annotate.ingest.metadata import fill_missing

@@ -15,8 +15,8 @@ Both can be run again: a second push sends nothing, pull skips what it imported.
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from annotate.labelstudio import SdkMissing
 from annotate.labelstudio.config import add_missing, build_config

@@ -20,7 +20,7 @@
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
 
@@ -322,7 +322,7 @@ def _new(region: Region, source: Source, status: str, annotator: str | None) -> 
 
 def _moment(at: str) -> datetime:
     moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _text_field(kind: str) -> str:

@@ -18,11 +18,12 @@ Two ways in, one task builder:
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 import orjson
 from sqlalchemy import or_, select

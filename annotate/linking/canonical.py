@@ -5,7 +5,7 @@ lists the other spelling as an alias; either way their claims should meet. Group
 found by union-find over the entity table and the `entity_key` index (alembic 0002).
 """
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import text
 from sqlmodel import Session

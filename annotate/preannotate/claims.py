@@ -11,11 +11,11 @@ from dataclasses import replace
 
 from . import parse, relay
 from .attribution import Attribution, find_attribution
-from .checkable import adjust
 from .base import ClaimCandidate, reason
+from .checkable import adjust
 from .clauses import split_clauses
-from .duplicates import merge_near_duplicates
 from .context import NAMED, ClaimContext, skippable
+from .duplicates import merge_near_duplicates
 from .eventdate import EventDate, Timeline
 from .found import Found
 from .headlines import headline, source_line

@@ -6,10 +6,10 @@ list are resolved by an edit-distance lookup (rapidfuzz), e.g. "Bakhumet" -> Bak
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -72,7 +72,7 @@ class Gazetteer:
         self._buckets = self._fuzzy_buckets()
         self._fuzzy_cache: dict[str, tuple[Entry, str] | None] = {}
 
-    def with_extra(self, extra: Mapping[str, str | tuple[str, str]]) -> "Gazetteer":
+    def with_extra(self, extra: Mapping[str, str | tuple[str, str]]) -> Gazetteer:
         """A copy that also knows reviewer-confirmed names (name -> label or (label, canonical))."""
         rows = list(self.rows)
         for name, value in extra.items():

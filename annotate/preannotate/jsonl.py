@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from collections.abc import Sequence
 
 from .base import Annotator, ClaimCandidate, EntityCandidate
 

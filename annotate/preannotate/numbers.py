@@ -77,7 +77,7 @@ def find_quantities(text: str) -> list[QuantityMention]:
             continue
         begin = max(last_end, anchor - LOOKBACK)
         for start in _WORD_START.finditer(text, begin, anchor + 1):
-            if start.start() != anchor and start.group().lower() not in _OPENERS and not start.group()[0] in "$€£":
+            if start.start() != anchor and start.group().lower() not in _OPENERS and start.group()[0] not in "$€£":
                 continue
             m = _PATTERN.match(text, start.start())
             if m and m.end() > anchor and _accept(m.group()):

@@ -10,9 +10,10 @@ with the keyword arguments given to get_annotator().
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
 from importlib.metadata import entry_points
-from typing import Any, Callable
+from typing import Any
 
 from .base import Annotator
 

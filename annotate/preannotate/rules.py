@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Mapping
+from collections.abc import Mapping
 
 from .base import ClaimCandidate, DocumentInput, EntityCandidate, pattern_id, reason
 from .claims import find_claims
@@ -19,8 +19,8 @@ from .entities import find_entities, proposed
 from .found import Found
 from .gazetteer import Gazetteer, default_gazetteer
 from .pipeline import default_phrase_matcher, get_nlp, phrase_matcher
-from .segment import unwrap
 from .pretrained import load_ner, pipeline_name
+from .segment import unwrap
 from .textprep import mask, normalise, overlaps_any
 from .unseen import model_names
 

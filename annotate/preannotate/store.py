@@ -6,8 +6,8 @@ Entity candidates are resolved to canonical Entity rows, so a claim can name the
 entities it mentions and "Kupyansk" and "Kupiansk" meet in one entity.
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from sqlmodel import Session, select
 

@@ -19,17 +19,17 @@ import bisect
 import hashlib
 import json
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from annotate.preannotate.evaluate import PRF
-from annotate.preannotate.trainconfig import EPOCHS, MARGIN, MIN_SENTENCES, MIN_SUPPORT, SEED
 from annotate.preannotate.segment import segment, unwrap
 from annotate.preannotate.textprep import normalise
+from annotate.preannotate.trainconfig import EPOCHS, MARGIN, MIN_SUPPORT, SEED
 from annotate.store.models import Decision, Document, DocumentText, Mention
 
 HELD_OUT_SHARE = 5  # one document in five is held out

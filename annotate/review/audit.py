@@ -7,9 +7,9 @@ reviewer sees only their own decisions; leads and admins see everyone's.
 """
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterator
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Integer, Select, and_, any_, case, false, func, or_, select, true
 from sqlmodel import Session
@@ -182,13 +182,13 @@ def _moment(text: str, end_of_day: bool = False) -> str:
     try:
         if len(text) == 10:
             day = date.fromisoformat(text) + timedelta(days=1 if end_of_day else 0)
-            moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
         else:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise Invalid(f"{text!r} is not an ISO date or time (2024-05-20 or 2024-05-20T14:00Z)") from None
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _among(column, ids: Select, postgres: bool) -> object:

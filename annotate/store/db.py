@@ -1,10 +1,10 @@
 """Engine, SQLite pragmas, write transactions and the schema check."""
 
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext

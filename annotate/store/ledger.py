@@ -9,12 +9,13 @@ number is a fold of the decisions (`state_as_of`), and `rebuild` is that fold fo
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import UTC, datetime
+from functools import cache
 from types import SimpleNamespace
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
@@ -61,7 +62,7 @@ def hash_values(prev_hash: str, values: tuple) -> str:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ class Writer:
 _HEAD = select(Decision.seq, Decision.hash).order_by(Decision.seq.desc()).limit(1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _statements(target_type: str) -> SimpleNamespace:
     """Prepared statements per state table: built once, they skip SQLAlchemy's per-call construction."""
     table = STATE_TABLES[target_type].__table__
@@ -183,7 +184,7 @@ def _statements(target_type: str) -> SimpleNamespace:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fields(model) -> tuple:
     """(name, default factory, default, required) of a table's settable fields."""
     return tuple(
@@ -289,8 +290,8 @@ def resolve_as_of(session: Session, when: str | int | None) -> int:
     except ValueError:
         raise Invalid(f"as of {when!r}: give a decision number or an ISO time") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    bound = moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        moment = moment.replace(tzinfo=UTC)
+    bound = moment.astimezone(UTC).isoformat(timespec="microseconds")
     return session.execute(select(func.max(Decision.seq)).where(Decision.at <= bound)).scalar() or 0
 
 

@@ -14,7 +14,7 @@ Dates are ISO strings ("2023-04-05", or "2023-04" when only the month is known),
 are ISO-8601 UTC strings: the same text on SQLite and PostgreSQL, and in the hash chain.
 """
 
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -27,13 +27,13 @@ def _json(default=list) -> Any:
 class StateRow(SQLModel):
     """Columns every projected object has."""
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=1)
 
 
 class Publisher(StateRow, table=True):
     name: str = Field(index=True, unique=True)
-    url: Optional[str] = None
+    url: str | None = None
 
 
 class Document(StateRow, table=True):
@@ -41,16 +41,16 @@ class Document(StateRow, table=True):
     file_name: str = Field(index=True)
     path: str = Field(default="", index=True)  # a changed text at the same path is a new version
     format: str = "txt"
-    title: Optional[str] = None
-    publisher_id: Optional[int] = Field(default=None, index=True)
-    url: Optional[str] = Field(default=None, index=True)
-    published: Optional[str] = Field(default=None, index=True)
+    title: str | None = None
+    publisher_id: int | None = Field(default=None, index=True)
+    url: str | None = Field(default=None, index=True)
+    published: str | None = Field(default=None, index=True)
     inferred: dict = _json(dict)  # {"title": bool, "publisher": bool, "published": bool}
     boilerplate: list = _json()  # [{"start", "end", "reason"}]
     meta: dict = _json(dict)
     length: int = 0
     ingested_at: str = ""
-    previous_id: Optional[int] = Field(default=None, index=True)  # older version of the same page
+    previous_id: int | None = Field(default=None, index=True)  # older version of the same page
 
 
 class DocumentText(SQLModel, table=True):
@@ -71,8 +71,8 @@ class Entity(StateRow, table=True):
     name: str = Field(index=True)
     type: str = Field(index=True)  # PERSON ORG GPE LOC DATE QUANTITY MILITARY_UNIT NORP
     aliases: list = _json()
-    external_id: Optional[str] = None  # e.g. a Wikidata QID given by a reviewer
-    merged_into: Optional[int] = Field(default=None, index=True)
+    external_id: str | None = None  # e.g. a Wikidata QID given by a reviewer
+    merged_into: int | None = Field(default=None, index=True)
     status: str = "candidate"  # candidate | accepted | rejected
 
 
@@ -82,11 +82,11 @@ class Mention(StateRow, table=True):
     end: int
     text: str
     label: str
-    entity_id: Optional[int] = Field(default=None, index=True)
+    entity_id: int | None = Field(default=None, index=True)
     status: str = Field(default="candidate", index=True)  # candidate accepted corrected rejected
-    annotator: Optional[str] = None  # "name@version" that proposed it; None when a reviewer added it
-    score: Optional[float] = None
-    reason: Optional[str] = None
+    annotator: str | None = None  # "name@version" that proposed it; None when a reviewer added it
+    score: float | None = None
+    reason: str | None = None
 
 
 class Claim(StateRow, table=True):
@@ -94,21 +94,21 @@ class Claim(StateRow, table=True):
     start: int
     end: int
     quote: str
-    claimant: Optional[str] = None
-    claimant_entity_id: Optional[int] = None
-    reporting_verb: Optional[str] = None
+    claimant: str | None = None
+    claimant_entity_id: int | None = None
+    reporting_verb: str | None = None
     hedged: bool = False
     hedges: list = _json()
     negated: bool = False
-    event_date: Optional[str] = Field(default=None, index=True)  # YYYY-MM-DD, YYYY-MM, or a/b range
+    event_date: str | None = Field(default=None, index=True)  # YYYY-MM-DD, YYYY-MM, or a/b range
     event_date_inferred: bool = False  # the text gives no date: the day of the statement
     relayed_by: list = _json()  # who passed the claim on, nearest the claimant first
-    published: Optional[str] = Field(default=None, index=True)  # the document's, kept for the second clock
+    published: str | None = Field(default=None, index=True)  # the document's, kept for the second clock
     entity_ids: list = _json()
     status: str = Field(default="candidate", index=True)
-    annotator: Optional[str] = None
-    score: Optional[float] = None
-    reason: Optional[str] = None
+    annotator: str | None = None
+    score: float | None = None
+    reason: str | None = None
     also_spans: list = _json()  # [start, end] of near-duplicates in the same document (migration 0006)
 
 
@@ -117,7 +117,7 @@ class ClaimLink(StateRow, table=True):
     b_id: int = Field(index=True)
     relation: str  # same_event supports contradicts updates
     status: str = "active"  # active | removed
-    rationale: Optional[str] = None
+    rationale: str | None = None
 
 
 class Dismissal(StateRow, table=True):
@@ -129,7 +129,7 @@ class Dismissal(StateRow, table=True):
 
 class Thread(StateRow, table=True):
     name: str
-    description: Optional[str] = None
+    description: str | None = None
     status: str = "open"
 
 
@@ -186,7 +186,7 @@ class Decision(SQLModel, table=True):
     after: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON
     rationale: str = ""
     evidence: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # canonical JSON
-    idempotency_key: Optional[str] = Field(default=None, unique=True)
+    idempotency_key: str | None = Field(default=None, unique=True)
     prev_hash: str
     hash: str
     state_schema: int = Field(default=1)  # the state tables' shape before/after follow (store/upcast.py)

@@ -15,8 +15,8 @@ An added column with a default needs nothing but the column. Bump STATE_SCHEMA a
 an upcaster only for changes that are not a plain addition or removal.
 """
 
-from functools import lru_cache
-from typing import Callable
+from collections.abc import Callable
+from functools import cache
 
 from annotate.store.models import STATE_TABLES
 
@@ -46,7 +46,7 @@ def conform(target_type: str, state: dict) -> dict:
     return kept
 
 
-@lru_cache(maxsize=None)
+@cache
 def _shape(target_type: str) -> tuple[frozenset, tuple]:
     """The settable fields of a state table, and a default maker for each."""
     fields = {n: f for n, f in STATE_TABLES[target_type].model_fields.items() if n not in ("id", "version")}

@@ -6,7 +6,8 @@ Every write names the version of the object it was based on — a `version` fiel
 """
 
 import re
-from typing import Annotated, Callable, Literal
+from collections.abc import Callable
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 from fastapi.responses import JSONResponse

@@ -9,8 +9,9 @@ import io
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Iterator
+from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
@@ -49,7 +50,7 @@ def audit_page(request: Request, session: SessionDep, record: RecordDep, templat
     try:
         entries = list(audit_log(session, f, Viewer(user.name, user.role), limit=PAGE + 1, before=before or None))
     except ValueError as problem:  # a date that is not ISO
-        raise HTTPException(400, str(problem))
+        raise HTTPException(400, str(problem)) from None
     context = {
         "entries": entries[:PAGE], "more": entries[PAGE]["seq"] + 1 if len(entries) > PAGE else None,
         "chain": chain_status(record) if resolve_as_of(session, None) <= CHAIN_INLINE else None,
@@ -109,7 +110,7 @@ def export_download(session: SessionDep, user: CurrentUser, request: Request,
     try:
         suffix = writer(format).SUFFIX
     except FormatUnavailable as problem:
-        raise HTTPException(400, str(problem))
+        raise HTTPException(400, str(problem)) from None
     folder = Path(tempfile.mkdtemp(prefix="claimtrail-export-"))
     data = folder / f"claims-{format}{suffix}"
     filters = Filters(tuple(s for s in status if s), tuple(v for v in verdict if v), int(thread) if thread.isdigit() else None, publisher or None)
@@ -117,7 +118,7 @@ def export_download(session: SessionDep, user: CurrentUser, request: Request,
         export(session, format, data, filters, as_of or None, {"base_url": str(request.base_url).rstrip("/")})
     except ValueError as problem:  # an as-of past the end of the ledger, a bad time
         shutil.rmtree(folder, ignore_errors=True)
-        raise HTTPException(400, str(problem))
+        raise HTTPException(400, str(problem)) from None
     bundle = folder / "export.zip"
     with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
         z.write(data, data.name)

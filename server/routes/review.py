@@ -3,7 +3,8 @@ with the workbench partial (htmx; the progress counter rides along out of band) 
 plain form post, the whole page. A stale write answers 409 with the current state and a
 form to reapply, so nothing the reviewer did is lost."""
 
-from typing import Annotated, Callable, Literal
+from collections.abc import Callable
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse

@@ -2,7 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert
@@ -18,7 +18,7 @@ TEXTS = [
 
 class Clock:
     def __init__(self):
-        self.now = datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
+        self.now = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 
     def __call__(self) -> str:
         self.now += timedelta(minutes=1)

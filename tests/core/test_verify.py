@@ -91,8 +91,7 @@ def test_a_checkpoint_signed_with_another_key_is_refused(record, tmp_path):
     create_key(tmp_path / "other.key")
     forged = Signer(tmp_path / "other.key", tmp_path / "forged.jsonl")
     forged.export(forged.sign(12, "f" * 64))
-    with record.session() as session:
-        checkpoints = file_checkpoints(tmp_path / "forged.jsonl")
+    checkpoints = file_checkpoints(tmp_path / "forged.jsonl")
     report = verify(record.engine, load_public_key(record.settings.resolved_key_file), checkpoints)
     assert "signature does not verify" in report.problems[0]
 

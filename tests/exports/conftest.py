@@ -9,7 +9,7 @@ and on both database backends.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import insert
@@ -54,7 +54,7 @@ class Clock:
     """utc_now for the ledger: one minute per call from a fixed morning."""
 
     def __init__(self):
-        self.now = datetime(2024, 3, 6, 9, 0, tzinfo=timezone.utc)
+        self.now = datetime(2024, 3, 6, 9, 0, tzinfo=UTC)
 
     def __call__(self) -> str:
         self.now += timedelta(minutes=1)

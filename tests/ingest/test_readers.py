@@ -149,7 +149,7 @@ def test_utf16_file_gets_a_helpful_message(tmp_path):
 
 
 def test_invalid_utf8_names_byte_offset_and_line(tmp_path):
-    raw = "First line\nSecond line café\n".encode("utf-8") + b"Third \xff line\n"
+    raw = "First line\nSecond line café\n".encode() + b"Third \xff line\n"
     err = read_one(write(tmp_path / "latin.txt", raw))
     assert isinstance(err, ReadError)
     assert err.line == 3

@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from examples.gold.check_gold import stored_text
+
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = ROOT / "examples" / "gold"
 GOLD = GOLD_DIR / "preannotate.jsonl"
 REPORTS = ROOT / "examples" / "reports"
 LABELS = {"PERSON", "ORG", "GPE", "LOC", "DATE", "QUANTITY", "MILITARY_UNIT", "NORP"}
 DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?(/\d{4}-\d{2}(-\d{2})?)?$")
-from examples.gold.check_gold import stored_text
 
 RECORDS = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
 

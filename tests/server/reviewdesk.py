@@ -1,7 +1,9 @@
 """The web tests' clients: a signed-in reviewer with its own cookies and CSRF token.
 (Records are built with tests/factories.py.)"""
 
+import asyncio
 import re
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from fastapi.testclient import TestClient
@@ -56,3 +58,10 @@ def browsers(app):
 def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', html)
     return found.group(1) if found else ""
+
+
+def run_apart(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop
+    running in the main thread for the whole session."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -2,7 +2,7 @@
 tokens, each as a ledger decision from the CLI; access ends at once and `audit verify` stays
 green (before, the only way was a database edit, which `audit verify` reported as drift)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -68,7 +68,7 @@ def test_api_tokens_are_listed_revoked_one_by_one_and_expire(app, record, users)
     with TestClient(app) as api:
         assert api.get("/api/me", headers={"Authorization": f"Bearer {first}"}).status_code == 401
         assert api.get("/api/me", headers={"Authorization": f"Bearer {second}"}).status_code == 200
-        old = (datetime.now(timezone.utc) - timedelta(days=91)).isoformat()
+        old = (datetime.now(UTC) - timedelta(days=91)).isoformat()
         with record.session() as session:
             session.execute(update(ApiToken).where(ApiToken.token_hash == accounts.token_hash(second)).values(created_at=old))
             session.commit()

@@ -8,10 +8,10 @@ import asyncio
 import time
 
 import httpx
-from tests.server.liveserver import live_server
-from tests.server.reviewdesk import PASSWORD, SECRET
 
 from annotate import accounts
+from tests.server.liveserver import live_server
+from tests.server.reviewdesk import PASSWORD, SECRET, run_apart
 
 WRITERS = int(__import__("os").environ.get("W", 50))
 TEXT = "The minister said the bridge would open in May, according to officials."
@@ -49,7 +49,7 @@ def test_fifty_writers_on_one_claim_one_wins_the_rest_conflict_quickly(record, d
     requests = [("PATCH", f"/api/claims/{claim}", {"version": 1, "claimant": f"writer {i}"}, keys[i % len(keys)])
                 for i in range(WRITERS)]  # fmt: skip
     with live_server(record.settings, SECRET, CLAIMTRAIL_DB_POOL="5") as address:
-        answers = asyncio.run(storm(address, requests))
+        answers = run_apart(storm(address, requests))
     statuses = sorted(status for status, _ in answers)
     assert [s for s in statuses if s >= 500] == []
     assert (statuses.count(200), statuses.count(409)) == (1, WRITERS - 1)
@@ -63,6 +63,6 @@ def test_thirty_writers_on_thirty_claims_all_win(record, desk):
     keys = tokens(record)
     requests = [("POST", f"/api/claims/{c}/accept", {"version": 1}, keys[i % len(keys)]) for i, c in enumerate(claims)]
     with live_server(record.settings, SECRET, CLAIMTRAIL_DB_POOL="5") as address:
-        answers = asyncio.run(storm(address, requests))
+        answers = run_apart(storm(address, requests))
     assert [status for status, _ in answers] == [200] * 30
     assert max(seconds for _, seconds in answers) < 5

@@ -7,8 +7,6 @@ from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.server.liveserver import live_server
-from tests.server.reviewdesk import SECRET
 
 from annotate import accounts
 from annotate.errors import Invalid, TooLarge
@@ -17,6 +15,8 @@ from annotate.review.operations import Review
 from annotate.store.db import write_session
 from server.app import create_app
 from server.settings import ServerSettings
+from tests.server.liveserver import live_server
+from tests.server.reviewdesk import SECRET, run_apart
 
 TEXT = "Officials in Kupiansk said the market reopened on Monday. The governor may order an evacuation."
 SECOND = {"start": TEXT.index("The governor"), "end": len(TEXT)}
@@ -113,7 +113,7 @@ def test_concurrent_creates_with_one_idempotency_key_make_one_claim(record, repo
             return await asyncio.gather(*calls)
 
     with live_server(record.settings, SECRET) as address:
-        answers = asyncio.run(creates(address))
+        answers = run_apart(creates(address))
     assert [a.status_code for a in answers] == [201] * 10 and len({a.json()["state"]["id"] for a in answers}) == 1
     assert [d[2] for d in ledger.written()] == ["claim.added"]
 
