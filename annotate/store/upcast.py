@@ -50,5 +50,6 @@ def conform(target_type: str, state: dict) -> dict:
 def _shape(target_type: str) -> tuple[frozenset, tuple]:
     """The settable fields of a state table, and a default maker for each."""
     fields = {n: f for n, f in STATE_TABLES[target_type].model_fields.items() if n not in ("id", "version")}
-    defaults = tuple((n, f.default_factory or (lambda d=f.default: d)) for n, f in fields.items())
+    # a required field an old state lacks reads as None: no default can be guessed for it
+    defaults = tuple((n, f.default_factory or (lambda d=None if f.is_required() else f.default: d)) for n, f in fields.items())
     return frozenset(fields), defaults
