@@ -12,25 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .evaluate import spans
+from .evaluate import PRF, spans
 
 
 @dataclass
-class SentenceReport:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class SentenceReport(PRF):
     tn: int = 0
     ranked: list[tuple[float, bool]] = field(default_factory=list)  # (score, is claim) of covered sentences
     positives: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
 
     @property
     def base_rate(self) -> float:
