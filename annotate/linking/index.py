@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
+from annotate.errors import Busy
 from annotate.linking import vectors
 
 BATCH = 256  # claims encoded and written per round
@@ -81,7 +82,7 @@ def store(session: Session, rows: list[tuple[int, str, np.ndarray]]) -> bool:
                         [{"i": i, "d": day, "v": vectors.to_bytes(v)} for i, day, v in rows])  # fmt: skip
         session.commit()
         return True
-    except (OperationalError, IntegrityError):
+    except (OperationalError, IntegrityError, Busy):  # Busy: the driver error as the engine names it
         session.rollback()
         return False
 
