@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert
 
-from annotate.linking.links import link
-from annotate.linking.threads import create_thread, set_verdict
+from annotate.linking.links import Links
+from annotate.linking.threads import Threads
 from annotate.linking.timeline import render_svg, thread_timeline
 from annotate.store.ledger import Change
 from annotate.store.models import DocumentText
@@ -43,11 +43,10 @@ def build(record, claims: int) -> int:
                 start += len(quote) + 1
     for i in range(5, len(ids), 1):
         other = ids[rng.randrange(0, i - i % 5)]  # an earlier claim of another document
-        link(record.ledger, ids[i], other, rng.choice(RELATIONS), actor="bench", origin="cli")
-    thread = create_thread(record.ledger, "A long story <with> \"quotes\"", ids, actor="bench", origin="cli")
+        Links(record, "bench", "cli").link(ids[i], other, rng.choice(RELATIONS))
+    thread = Threads(record, "bench", "cli").create("A long story <with> \"quotes\"", ids).state
     for claim_id in rng.sample(ids, 20):
-        set_verdict(record.ledger, thread["id"], claim_id, rng.choice(["corroborated", "contested", "refuted"]), actor="lead",
-                    origin="ui", rationale="checked", evidence=({"claim": rng.choice(ids)},))  # fmt: skip
+        Threads(record, "lead", "ui").set_verdict(thread["id"], claim_id, rng.choice(["corroborated", "contested", "refuted"]), rationale="checked", evidence=({"claim": rng.choice(ids)},))  # fmt: skip
     return thread["id"]
 
 

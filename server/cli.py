@@ -12,7 +12,7 @@ from annotate.commands.common import console, err
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"  # not gold/: the demo ingests reports
 GOLD_LINKS = EXAMPLES.parent / "gold" / "links.jsonl"  # links only: the demo's claims stay the annotator's
 HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
-PortOption = Annotated[int, typer.Option(help="Port to listen on (default: $PORT, else 8000).")]
+PortOption = Annotated[int | None, typer.Option(help="Port to listen on (default: $PORT, else 8000).")]
 
 
 def default_port() -> int:
@@ -84,19 +84,21 @@ def seed_links(record) -> None:
     """Link the example claims as examples/gold/links.jsonl says and make threads of the linked
     groups, so a reviewer can go from a claim to its story's timeline. Once: a rerun keeps them."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from annotate.linking.evaluate import import_links, load_gold
-    from annotate.linking.threads import create_thread, suggest_threads
+    from annotate.linking.links import Links
+    from annotate.linking.threads import Threads, suggest_threads
     from annotate.store.models import ClaimLink
 
     with record.session() as session:
-        if not GOLD_LINKS.is_file() or session.execute(select(ClaimLink.id).limit(1)).first():
+        if not GOLD_LINKS.is_file() or session.execute(select(col(ClaimLink.id)).limit(1)).first():
             return
-    linked, skipped = import_links(record.ledger, load_gold(GOLD_LINKS), "demo")
+    linked, skipped = import_links(Links(record, "demo", "import"), load_gold(GOLD_LINKS))
     with record.session() as session:
         groups = suggest_threads(session)
     for group in groups:
-        create_thread(record.ledger, group["name"], group["claim_ids"], "demo", "import", rationale="a linked group of claims in the demo")
+        Threads(record, "demo", "import").create(group["name"], group["claim_ids"], rationale="a linked group of claims in the demo")
     console.print(f"links: {linked} recorded ({skipped} without a matching claim), {len(groups)} threads")
 
 

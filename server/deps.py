@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from annotate.accounts import token_user
-from annotate.review.operations import Review
+from annotate.linking.links import Links
+from annotate.linking.threads import Threads
+from annotate.review.operations import Operations, Review
 from annotate.store.ledger import Ledger, Writer
 from annotate.store.models import Decision, User
 from annotate.store.record import Record
@@ -30,6 +32,7 @@ def get_templates(request: Request) -> Jinja2Templates:
 
 
 RecordDep = Annotated[Record, Depends(get_record)]
+Ops = TypeVar("Ops", bound=Operations)
 AuthDep = Annotated[Auth, Depends(get_auth)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 
@@ -108,14 +111,22 @@ class RequestLedger(Ledger):
         w.apply = keyed_apply  # type: ignore[method-assign]
 
 
-def get_review(request: Request, user: CurrentUser, record: RecordDep, session: SessionDep) -> Review:
-    origin = "api" if request.url.path.startswith("/api/") else "ui"
-    review = Review(record, user.name, origin, user.role)
-    review.ledger = RequestLedger(record.ledger, session)
-    return review
+def operations(kind: type[Ops]):
+    """A dependency giving the signed-in user's `kind` of operations (Review, Links, Threads),
+    writing through the request's own ledger."""
+
+    def make(request: Request, user: CurrentUser, record: RecordDep, session: SessionDep) -> Ops:
+        origin = "api" if request.url.path.startswith("/api/") else "ui"
+        ops = kind(record, user.name, origin, user.role)
+        ops.ledger = RequestLedger(record.ledger, session)
+        return ops
+
+    return make
 
 
-ReviewDep = Annotated[Review, Depends(get_review)]
+ReviewDep = Annotated[Review, Depends(operations(Review))]
+LinksDep = Annotated[Links, Depends(operations(Links))]
+ThreadsDep = Annotated[Threads, Depends(operations(Threads))]
 
 
 def is_htmx(request: Request) -> bool:

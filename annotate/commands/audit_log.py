@@ -136,10 +136,10 @@ def revert(
     db: DbOption = None,
 ) -> None:
     """Take a decision back with a new decision that restores the values it changed."""
-    from annotate.review.audit import revert as revert_decision
+    from annotate.review.operations import Review
 
-    state = revert_decision(open_record(db), seq, user, "cli", why)
-    console.print(f"reverted #{seq} with a new decision; the object is now at version {state['version']}", highlight=False, markup=False)
+    done = Review(open_record(db), user, "cli", role="admin").revert(seq, why)
+    console.print(f"reverted #{seq} with a new decision; the object is now at version {done.state['version']}", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

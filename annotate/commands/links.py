@@ -44,10 +44,11 @@ def suggest(
 
 def _spans(session) -> dict[int, dict]:
     from sqlalchemy import select
+    from sqlmodel import col
 
     from annotate.store.models import Claim, Document
 
-    query = select(Claim.id, Document.file_name, Claim.start, Claim.end).join(Document, Document.id == Claim.document_id)
+    query = select(col(Claim.id), col(Document.file_name), col(Claim.start), col(Claim.end)).join(Document, col(Document.id) == Claim.document_id)
     return {row.id: {"doc": row.file_name, "start": row.start, "end": row.end} for row in session.execute(query)}
 
 
@@ -135,8 +136,9 @@ def import_gold(
 ) -> None:
     """Record links from a JSONL file (spans matched to stored claims), e.g. to seed a demo."""
     from annotate.linking.evaluate import import_links, load_gold
+    from annotate.linking.links import Links
 
-    done, skipped = import_links(open_record(db).ledger, load_gold(gold), _actor(actor))
+    done, skipped = import_links(Links(open_record(db), _actor(actor), "import"), load_gold(gold))
     console.print(f"{done} links recorded, {skipped} skipped (no stored claim for a span)", highlight=False)
 
 
@@ -150,27 +152,27 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Link two claims (a decision in the ledger)."""
-    from annotate.linking.links import link
+    from annotate.linking.links import Links
 
-    made = link(open_record(db).ledger, a, b, relation, _actor(actor), "cli", rationale=why)
+    made = Links(open_record(db), _actor(actor), "cli").link(a, b, relation, rationale=why).state
     console.print(f"link {made['id']}: claim {a} {relation} claim {b}", highlight=False)
 
 
 @links_app.command("remove")
 def remove(link_id: int, why: WhyOption, actor: ActorOption = None, db: DbOption = None) -> None:
     """Remove a link (the removal is a decision; the link's history stays)."""
-    from annotate.linking.links import unlink
+    from annotate.linking.links import Links
 
-    unlink(open_record(db).ledger, link_id, _actor(actor), "cli", rationale=why)
+    Links(open_record(db), _actor(actor), "cli").unlink(link_id, rationale=why)
     console.print(f"link {link_id} removed", highlight=False)
 
 
 @links_app.command("dismiss")
 def dismiss(claim: int, other: int, why: WhyOption = "", actor: ActorOption = None, db: DbOption = None) -> None:
     """Dismiss a suggestion: this pair is not suggested again."""
-    from annotate.linking.links import dismiss as record_dismissal
+    from annotate.linking.links import Links
 
-    record_dismissal(open_record(db).ledger, claim, other, _actor(actor), "cli", rationale=why)
+    Links(open_record(db), _actor(actor), "cli").dismiss(claim, other, rationale=why)
     console.print(f"dismissed: claim {claim} ↔ claim {other}", highlight=False)
 
 
@@ -185,16 +187,10 @@ def create(
     db: DbOption = None,
 ) -> None:
     """Create a thread from claims."""
-    from annotate.linking.links import component
-    from annotate.linking.threads import create_thread
+    from annotate.linking.threads import Threads
 
-    record = open_record(db)
-    ids = list(claim)
-    if linked:
-        with record.session() as session:
-            ids = sorted({c for start in claim for c in component(session, start)})
-    thread = create_thread(record.ledger, name, ids, _actor(actor), "cli", description, rationale=why)
-    console.print(f"thread {thread['id']}: {name} ({len(ids)} claims)", highlight=False, markup=False)
+    done = Threads(open_record(db), _actor(actor), "cli").create(name, claim, description, why, linked)
+    console.print(f"thread {done.state['id']}: {name} ({len(done.changed)} claims)", highlight=False, markup=False)
 
 
 @threads_app.command("add")
@@ -204,18 +200,18 @@ def add_to_thread(
     why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
 ) -> None:  # fmt: skip
     """Add a claim (or it and its linked claims) to a thread: one transaction; refused (exit 2) if all are members already."""
-    from annotate.linking.threads import add_claim
+    from annotate.linking.threads import Threads
 
-    added = add_claim(open_record(db).ledger, thread, claim, _actor(actor), "cli", why, linked)
+    added = Threads(open_record(db), _actor(actor), "cli").add(thread, claim, why, linked).changed
     console.print(f"thread {thread}: added claim(s) {', '.join(str(m['claim_id']) for m in added)}", highlight=False)
 
 
 @threads_app.command("remove")
 def remove_from_thread(thread: int, claim: int, why: WhyOption = "", actor: ActorOption = None, db: DbOption = None) -> None:
     """Take a claim out of a thread (a decision; its history and verdicts stay)."""
-    from annotate.linking.threads import remove_claim
+    from annotate.linking.threads import Threads
 
-    remove_claim(open_record(db).ledger, thread, claim, _actor(actor), "cli", why)
+    Threads(open_record(db), _actor(actor), "cli").remove(thread, claim, rationale=why)
     console.print(f"thread {thread}: removed claim {claim}", highlight=False)
 
 
@@ -226,9 +222,9 @@ def rename(
     why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
 ) -> None:  # fmt: skip
     """Rename a thread."""
-    from annotate.linking.threads import rename_thread
+    from annotate.linking.threads import Threads
 
-    done = rename_thread(open_record(db).ledger, thread, name, _actor(actor), "cli", version, why)
+    done = Threads(open_record(db), _actor(actor), "cli").rename(thread, name, version, why).state
     console.print(f"thread {thread}: {done['name']} (version {done['version']})", highlight=False, markup=False)
 
 
@@ -239,9 +235,9 @@ def merge(
     why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
 ) -> None:  # fmt: skip
     """Merge THREAD into INTO: its claims move (with their verdicts), THREAD is marked merged."""
-    from annotate.linking.threads import merge_threads
+    from annotate.linking.threads import Threads
 
-    done = merge_threads(open_record(db).ledger, thread, into, _actor(actor), "cli", version, rationale=why)
+    done = Threads(open_record(db), _actor(actor), "cli").merge(thread, into, version, rationale=why).state
     console.print(f"thread {thread} merged into thread {done['id']}: {done['name']}", highlight=False, markup=False)
 
 
@@ -250,10 +246,10 @@ def verdict(thread: int, claim: int, value: Annotated[str, typer.Argument(metava
             evidence: Annotated[list[int], typer.Option("--evidence", help="A claim that supports the verdict.")] = [],
             actor: ActorOption = None, db: DbOption = None) -> None:  # fmt: skip
     """Set the thread's verdict on a claim's proposition: unassessed, corroborated, contested, refuted, unverifiable."""
-    from annotate.linking.threads import set_verdict
+    from annotate.linking.threads import Threads
 
-    changed = set_verdict(open_record(db).ledger, thread, claim, value, _actor(actor), "cli",
-                          rationale=why, evidence=tuple({"claim": e} for e in evidence))  # fmt: skip
+    proof = tuple({"claim": e} for e in evidence)
+    changed = Threads(open_record(db), _actor(actor), "cli").set_verdict(thread, claim, value, why, proof).changed
     console.print(f"{len(changed)} claim(s) now {value}", highlight=False)
 
 
@@ -283,7 +279,7 @@ def suggest_threads(
     db: DbOption = None,
 ) -> None:
     """Linked groups of claims not yet in any thread, as JSON lines (or made into threads)."""
-    from annotate.linking.threads import create_thread
+    from annotate.linking.threads import Threads
     from annotate.linking.threads import suggest_threads as find
 
     record = open_record(db)
@@ -292,8 +288,8 @@ def suggest_threads(
     if not create:
         return print_jsonl(found)
     for group in found:
-        thread = create_thread(record.ledger, group["name"], group["claim_ids"], _actor(actor), "cli",
-                               rationale="a linked group of claims not yet in a thread")  # fmt: skip
+        why = "a linked group of claims not yet in a thread"
+        thread = Threads(record, _actor(actor), "cli").create(group["name"], group["claim_ids"], rationale=why).state
         console.print(f"thread {thread['id']}: {group['name']} ({len(group['claim_ids'])} claims)", highlight=False, markup=False)
 
 

@@ -39,17 +39,16 @@ def match_span(session: Session, span: dict) -> int | None:
     return -max(overlaps)[1] if overlaps else None
 
 
-def import_links(ledger, gold: list[dict], actor: str, origin: str = "import") -> tuple[int, int]:
-    """Record gold links as link decisions (a demo's or a colleague's links); returns (linked, skipped)."""
-    from annotate.linking.links import link
-
-    with Session(ledger.engine) as session:
+def import_links(links, gold: list[dict]) -> tuple[int, int]:
+    """Record gold links as link decisions through `links` (a `Links`: a demo's or a colleague's
+    links); returns (linked, skipped)."""
+    with links.record.session() as session:
         pairs = [(match_span(session, g["a"]), match_span(session, g["b"]), g["relation"]) for g in gold]
     done = 0
     for a, b, relation in pairs:
         if a and b and a != b:
             # "a relation b" in the gold file; updates point from the newer claim, as ours do
-            link(ledger, b, a, relation, actor, origin, rationale="imported from a gold links file")
+            links.link(b, a, relation, rationale="imported from a gold links file")
             done += 1
     return done, len(pairs) - done
 

@@ -1,4 +1,4 @@
-"""Reviewer operations on links between claims, each one ledger decision; and propositions.
+"""Reviewer operations on links between claims (`Links`), each one ledger decision; and propositions.
 
 A link reads "a <relation> b"; for `updates`, a is the later claim that supersedes b.
 Claims joined by `same_event` links are one proposition: its appearances are those
@@ -11,53 +11,58 @@ from sqlmodel import Session
 from annotate.errors import Invalid, NotFound
 from annotate.linking.relations import RELATIONS
 from annotate.review import limits
-from annotate.store.ledger import Change, Ledger, Writer
+from annotate.review.operations import Done, Operations
+from annotate.store.ledger import Change, Writer
 from annotate.store.models import Claim, ClaimLink, Dismissal, Document, Publisher
 
 SUGGESTER = "linking@1"  # names the suggestion engine in a link's provenance
 
 
-def link(ledger: Ledger, a_id: int, b_id: int, relation: str, actor: str, origin: str,
-         rationale: str = "", evidence: tuple = (), suggestion=None) -> dict:  # fmt: skip
-    """Link two claims of different documents (or change the relation of their link)."""
-    limits.check(relation=relation, rationale=rationale)
-    if relation not in RELATIONS:
-        raise Invalid(f"relation must be one of {', '.join(RELATIONS)}, not {relation!r}")
-    if suggestion is not None:  # provenance: this decision accepted that suggestion
-        evidence = (*evidence, {"suggestion": {"by": SUGGESTER, "relation": suggestion.relation,
-                                               "score": suggestion.score, "reasons": list(suggestion.reasons)}})  # fmt: skip
-    with ledger.writer(actor, origin) as w:
-        _check_pair(w, a_id, b_id)
-        found = pair_link(w, a_id, b_id)
-        values = {"a_id": a_id, "b_id": b_id, "relation": relation, "status": "active", "rationale": rationale}
-        if found is None:
-            return w.apply(Change("link.created", "link", set=values, rationale=rationale, evidence=evidence))
-        if found["status"] == "active" and found["relation"] == relation and (found["a_id"], found["b_id"]) == (a_id, b_id):
-            return found
-        action = "link.restored" if found["status"] != "active" else "link.relation_changed"
-        return w.apply(Change(action, "link", found["id"], set=values, rationale=rationale, evidence=evidence))
+class Links(Operations):
+    """A reviewer's operations on links between claims, each one ledger transaction."""
+
+    def link(self, a_id: int, b_id: int, relation: str, rationale: str = "", evidence: tuple = (), suggestion=None) -> Done:
+        """Link two claims of different documents (or change the relation of their link)."""
+        limits.check(relation=relation, rationale=rationale)
+        if relation not in RELATIONS:
+            raise Invalid(f"relation must be one of {', '.join(RELATIONS)}, not {relation!r}")
+        if suggestion is not None:  # provenance: this decision accepted that suggestion
+            evidence = (*evidence, {"suggestion": {"by": SUGGESTER, "relation": suggestion.relation,
+                                                   "score": suggestion.score, "reasons": list(suggestion.reasons)}})  # fmt: skip
+        with self.ledger.writer(self.actor, self.origin) as w:
+            _check_pair(w, a_id, b_id)
+            found = pair_link(w, a_id, b_id)
+            values = {"a_id": a_id, "b_id": b_id, "relation": relation, "status": "active", "rationale": rationale}
+            if found is None:
+                return _done(w, Change("link.created", "link", set=values, rationale=rationale, evidence=evidence))
+            if found["status"] == "active" and found["relation"] == relation and (found["a_id"], found["b_id"]) == (a_id, b_id):
+                return Done(found)
+            action = "link.restored" if found["status"] != "active" else "link.relation_changed"
+            return _done(w, Change(action, "link", found["id"], set=values, rationale=rationale, evidence=evidence))
+
+    def unlink(self, link_id: int, base_version: int | None = None, rationale: str = "") -> Done:
+        limits.check(rationale=rationale)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            return _done(w, Change("link.removed", "link", link_id, set={"status": "removed"}, base_version=base_version, rationale=rationale))
+
+    def dismiss(self, claim_id: int, other_id: int, rationale: str = "") -> Done:
+        """Dismiss a suggestion: the pair is not suggested again, from either side."""
+        limits.check(rationale=rationale)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            _check_pair(w, claim_id, other_id)
+            w.flush()
+            found = w.session.execute(
+                select(Dismissal.__table__).where(
+                    or_((Dismissal.claim_id == claim_id) & (Dismissal.other_id == other_id),
+                        (Dismissal.claim_id == other_id) & (Dismissal.other_id == claim_id)))  # fmt: skip
+            ).mappings().first()
+            if found:
+                return Done(dict(found))
+            return _done(w, Change("dismissal.recorded", "dismissal", set={"claim_id": claim_id, "other_id": other_id}, rationale=rationale))
 
 
-def unlink(ledger: Ledger, link_id: int, actor: str, origin: str, rationale: str = "", base_version: int | None = None) -> dict:
-    limits.check(rationale=rationale)
-    return ledger.record(actor, origin, Change("link.removed", "link", link_id, set={"status": "removed"},
-                                               base_version=base_version, rationale=rationale))[0]  # fmt: skip
-
-
-def dismiss(ledger: Ledger, claim_id: int, other_id: int, actor: str, origin: str, rationale: str = "") -> dict:
-    """Dismiss a suggestion: the pair is not suggested again, from either side."""
-    limits.check(rationale=rationale)
-    with ledger.writer(actor, origin) as w:
-        _check_pair(w, claim_id, other_id)
-        w.flush()
-        found = w.session.execute(
-            select(Dismissal.__table__).where(
-                or_((Dismissal.claim_id == claim_id) & (Dismissal.other_id == other_id),
-                    (Dismissal.claim_id == other_id) & (Dismissal.other_id == claim_id)))  # fmt: skip
-        ).mappings().first()
-        if found:
-            return dict(found)
-        return w.apply(Change("dismissal.recorded", "dismissal", set={"claim_id": claim_id, "other_id": other_id}, rationale=rationale))
+def _done(w: Writer, change: Change) -> Done:
+    return Done(w.apply(change), decisions=[w.seq])
 
 
 def pair_link(w: Writer, a_id: int, b_id: int) -> dict | None:

@@ -17,111 +17,109 @@ from annotate.errors import Conflict, Invalid, NotFound
 from annotate.linking.canonical import entity_groups, group_names
 from annotate.linking.links import component, links_of
 from annotate.review import limits
-from annotate.store.ledger import Change, Ledger, Writer, decision_dict, history
+from annotate.review.operations import Done, Operations
+from annotate.store.ledger import Change, Writer, decision_dict, history
 from annotate.store.models import Claim, ClaimLink, Decision, Entity, Thread, ThreadMember
 
 VAGUE_TYPES = {"NORP", "DATE", "QUANTITY"}  # "Russian" names no story
 VERDICTS = ("unassessed", "corroborated", "contested", "refuted", "unverifiable")
 
 
-def create_thread(ledger: Ledger, name: str, claim_ids, actor: str, origin: str,
-                  description: str | None = None, rationale: str = "") -> dict:  # fmt: skip
-    """A new thread holding these claims."""
-    limits.check(name=name, description=description, rationale=rationale)
-    if not name.strip():
-        raise Invalid("a thread needs a name")
-    with ledger.writer(actor, origin) as w:
-        thread = w.apply(Change("thread.created", "thread", set={"name": name, "description": description}, rationale=rationale))
-        for claim_id in dict.fromkeys(claim_ids):
-            _add(w, thread["id"], claim_id, rationale)
-    return thread
+class Threads(Operations):
+    """A reviewer's operations on threads, each one ledger transaction; `Done.state` is the thread."""
 
+    def create(self, name: str, claim_ids, description: str | None = None, rationale: str = "", linked: bool = False) -> Done:
+        """A new thread holding these claims (with `linked`, and every claim linked to them, directly
+        or through others); `changed` lists its members."""
+        limits.check(name=name, description=description, rationale=rationale)
+        if not name.strip():
+            raise Invalid("a thread needs a name")
+        with self.ledger.writer(self.actor, self.origin) as w:
+            first = w.seq + 1
+            ids = sorted({c for start in claim_ids for c in component(w.session, start)}) if linked else claim_ids
+            thread = w.apply(Change("thread.created", "thread", set={"name": name, "description": description}, rationale=rationale))
+            added = [_add(w, thread["id"], claim_id, rationale) for claim_id in dict.fromkeys(ids)]
+            return Done(thread, decisions=list(range(first, w.seq + 1)), changed=added)
 
-def thread_from_claim(ledger: Ledger, claim_id: int, name: str, actor: str, origin: str,
-                      description: str | None = None, rationale: str = "") -> dict:  # fmt: skip
-    """A thread from one claim and every claim linked to it, directly or through others."""
-    with Session(ledger.engine) as session:
-        claim_ids = component(session, claim_id)
-    return create_thread(ledger, name, claim_ids, actor, origin, description, rationale)
+    def add(self, thread_id: int, claim_id: int, rationale: str = "", linked: bool = False) -> Done:
+        """Add a claim (with `linked`, it and every claim linked to it) to a thread, in one transaction;
+        `changed` lists the members added. Refused when they are all in the thread already."""
+        limits.check(rationale=rationale)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            thread = _open_thread(w, thread_id)
+            if w.get("claim", claim_id) is None:
+                raise NotFound(f"no claim with id {claim_id}")
+            ids = component(w.session, claim_id) if linked else [claim_id]
+            new = [c for c in ids if not _active(_member(w, thread_id, c))]
+            if not new:
+                what = f"claim {claim_id} and its linked claims are" if len(ids) > 1 else f"claim {claim_id} is"
+                raise Invalid(f"{what} already in thread {thread_id} ({thread['name']})")
+            first = w.seq + 1
+            added = [_add(w, thread_id, c, rationale) for c in new]
+            return Done(thread, decisions=list(range(first, w.seq + 1)), changed=added)
 
+    def remove(self, thread_id: int, claim_id: int, base_version: int | None = None, rationale: str = "") -> Done:
+        """Take a claim out of a thread; `state` is the membership, now removed."""
+        limits.check(rationale=rationale)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            member = _member(w, thread_id, claim_id)
+            if not _active(member):
+                raise NotFound(f"claim {claim_id} is not in thread {thread_id}")
+            state = w.apply(Change("thread_member.removed", "thread_member", member["id"], set={"status": "removed"},
+                                   base_version=base_version, rationale=rationale))  # fmt: skip
+            return Done(state, decisions=[w.seq])
 
-def add_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, origin: str, rationale: str = "",
-              linked: bool = False) -> list[dict]:  # fmt: skip
-    """Add a claim (with `linked`, it and every claim linked to it) to a thread, in one transaction;
-    the members added. Refused when they are all in the thread already."""
-    limits.check(rationale=rationale)
-    with ledger.writer(actor, origin) as w:
-        thread = _open_thread(w, thread_id)
-        if w.get("claim", claim_id) is None:
-            raise NotFound(f"no claim with id {claim_id}")
-        ids = component(w.session, claim_id) if linked else [claim_id]
-        new = [c for c in ids if not _active(_member(w, thread_id, c))]
-        if not new:
-            what = f"claim {claim_id} and its linked claims are" if len(ids) > 1 else f"claim {claim_id} is"
-            raise Invalid(f"{what} already in thread {thread_id} ({thread['name']})")
-        return [_add(w, thread_id, c, rationale) for c in new]
+    def rename(self, thread_id: int, name: str, base_version: int | None = None, rationale: str = "") -> Done:
+        limits.check(name=name, rationale=rationale)
+        name = " ".join(name.split())
+        if not name:
+            raise Invalid("a thread needs a name")
+        with self.ledger.writer(self.actor, self.origin) as w:
+            thread = _open_thread(w, thread_id)
+            if thread["name"] == name and base_version in (None, thread["version"]):
+                raise Invalid(f"thread {thread_id} is already named {name!r}")
+            state = w.apply(Change("thread.renamed", "thread", thread_id, set={"name": name}, base_version=base_version, rationale=rationale))
+            return Done(state, decisions=[w.seq])
 
-
-def remove_claim(ledger: Ledger, thread_id: int, claim_id: int, actor: str, origin: str, rationale: str = "",
-                 base_version: int | None = None) -> dict:  # fmt: skip
-    limits.check(rationale=rationale)
-    with ledger.writer(actor, origin) as w:
-        member = _member(w, thread_id, claim_id)
-        if not _active(member):
-            raise NotFound(f"claim {claim_id} is not in thread {thread_id}")
-        return w.apply(Change("thread_member.removed", "thread_member", member["id"], set={"status": "removed"},
-                              base_version=base_version, rationale=rationale))  # fmt: skip
-
-
-def rename_thread(ledger: Ledger, thread_id: int, name: str, actor: str, origin: str, base_version: int | None = None,
-                  rationale: str = "") -> dict:  # fmt: skip
-    limits.check(name=name, rationale=rationale)
-    name = " ".join(name.split())
-    if not name:
-        raise Invalid("a thread needs a name")
-    with ledger.writer(actor, origin) as w:
-        thread = _open_thread(w, thread_id)
-        if thread["name"] == name and base_version in (None, thread["version"]):
-            raise Invalid(f"thread {thread_id} is already named {name!r}")
-        return w.apply(Change("thread.renamed", "thread", thread_id, set={"name": name}, base_version=base_version, rationale=rationale))
-
-
-def merge_threads(ledger: Ledger, thread_id: int, into_id: int, actor: str, origin: str, base_version: int | None = None,
-                  into_version: int | None = None, rationale: str = "") -> dict:  # fmt: skip
-    """Move every claim of a thread into another (verdicts travel with claims new there) and mark
-    the emptied thread merged; one transaction. Returns the thread merged into."""
-    limits.check(rationale=rationale)
-    if thread_id == into_id:
-        raise Invalid("a thread cannot be merged into itself")
-    with ledger.writer(actor, origin) as w:
-        _open_thread(w, thread_id)
-        into = _open_thread(w, into_id)
-        if into_version is not None and into_version != into["version"]:
-            raise Conflict("thread", into_id, into_version, into, history(w.session, "thread", into_id, after_version=into_version))
-        w.apply(Change("thread.merged", "thread", thread_id, set={"status": "merged"}, base_version=base_version,
-                       rationale=rationale, evidence=({"into": into_id},)))  # fmt: skip
-        for member in members(w.session, thread_id):
-            w.apply(Change("thread_member.removed", "thread_member", member.id, set={"status": "removed"},
+    def merge(self, thread_id: int, into_id: int, base_version: int | None = None, into_version: int | None = None,
+              rationale: str = "") -> Done:  # fmt: skip
+        """Move every claim of a thread into another (verdicts travel with claims new there) and mark
+        the emptied thread merged; one transaction. `state` is the thread merged into."""
+        limits.check(rationale=rationale)
+        if thread_id == into_id:
+            raise Invalid("a thread cannot be merged into itself")
+        with self.ledger.writer(self.actor, self.origin) as w:
+            _open_thread(w, thread_id)
+            into = _open_thread(w, into_id)
+            if into_version is not None and into_version != into["version"]:
+                raise Conflict("thread", into_id, into_version, into, history(w.session, "thread", into_id, after_version=into_version))
+            first = w.seq + 1
+            w.apply(Change("thread.merged", "thread", thread_id, set={"status": "merged"}, base_version=base_version,
                            rationale=rationale, evidence=({"into": into_id},)))  # fmt: skip
-            if not _active(_member(w, into_id, member.claim_id)):
-                _add(w, into_id, member.claim_id, rationale, verdict=member.verdict, evidence=({"merged_from": thread_id},))
-        return w.get("thread", into_id)
+            for member in members(w.session, thread_id):
+                w.apply(Change("thread_member.removed", "thread_member", member.id, set={"status": "removed"},
+                               rationale=rationale, evidence=({"into": into_id},)))  # fmt: skip
+                if not _active(_member(w, into_id, member.claim_id)):
+                    _add(w, into_id, member.claim_id, rationale, verdict=member.verdict, evidence=({"merged_from": thread_id},))
+            return Done(w.get("thread", into_id), decisions=list(range(first, w.seq + 1)))
 
-
-def set_verdict(ledger: Ledger, thread_id: int, claim_id: int, verdict: str, actor: str, origin: str,
-                rationale: str = "", evidence: tuple = ()) -> list[dict]:  # fmt: skip
-    """The thread's verdict on the proposition this claim belongs to (all its same_event claims in the thread)."""
-    limits.check(verdict=verdict, rationale=rationale)
-    if verdict not in VERDICTS:
-        raise Invalid(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
-    with ledger.writer(actor, origin) as w:
-        same = set(component(w.session, claim_id, ("same_event",)))
-        members = [m for m in (_member(w, thread_id, c) for c in sorted(same)) if m and m["status"] == "active"]
-        if not any(m["claim_id"] == claim_id for m in members):
-            raise NotFound(f"claim {claim_id} is not in thread {thread_id}")
-        return [w.apply(Change("thread_member.verdict_set", "thread_member", m["id"], set={"verdict": verdict},
-                               rationale=rationale, evidence=tuple(evidence)))
-                for m in members if m["verdict"] != verdict]  # fmt: skip
+    def set_verdict(self, thread_id: int, claim_id: int, verdict: str, rationale: str = "", evidence: tuple = ()) -> Done:
+        """The thread's verdict on the proposition this claim belongs to (all its same_event claims in
+        the thread); `changed` lists the members whose verdict changed."""
+        limits.check(verdict=verdict, rationale=rationale)
+        if verdict not in VERDICTS:
+            raise Invalid(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+        with self.ledger.writer(self.actor, self.origin) as w:
+            thread = _open_thread(w, thread_id)
+            same = set(component(w.session, claim_id, ("same_event",)))
+            found = [m for m in (_member(w, thread_id, c) for c in sorted(same)) if m and m["status"] == "active"]
+            if not any(m["claim_id"] == claim_id for m in found):
+                raise NotFound(f"claim {claim_id} is not in thread {thread_id}")
+            first = w.seq + 1
+            changed = [w.apply(Change("thread_member.verdict_set", "thread_member", m["id"], set={"verdict": verdict},
+                                      rationale=rationale, evidence=tuple(evidence)))
+                       for m in found if m["verdict"] != verdict]  # fmt: skip
+            return Done(thread, decisions=list(range(first, w.seq + 1)), changed=changed)
 
 
 def _add(w: Writer, thread_id: int, claim_id: int, rationale: str, verdict: str | None = None, evidence: tuple = ()) -> dict:

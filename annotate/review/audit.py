@@ -3,7 +3,7 @@
 `audit_log` filters the ledger by actor, action, time, and by what a decision concerns
 (a document, a claim, a thread), and gives each decision its before/after diff. A
 reviewer sees only their own decisions; leads and admins see everyone's.
-`revert` takes a decision back with a new decision: the ledger is never rewritten.
+Taking a decision back is `Review.revert` (annotate/review/operations.py).
 """
 
 import json
@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from annotate.errors import Invalid
 from annotate.review import policy
-from annotate.review.revert import reverted_seq, take_back
+from annotate.review.revert import reverted_seq
 from annotate.store.checkpoints import (
     file_checkpoints,
     load_public_key,
@@ -241,13 +241,3 @@ def chain_status(record: Record) -> dict:
     last = checkpoints[-1] if checkpoints else None
     return {"ok": report.ok, "size": report.size, "head": report.head, "problems": report.problems,
             "checkpoints_checked": report.checkpoints_checked, "last_checkpoint": last}  # fmt: skip
-
-
-# --- reverting ------------------------------------------------------------------------
-
-
-def revert(record: Record, seq: int, actor: str, origin: str, rationale: str = "", role: str = "admin") -> dict:
-    """Take decision `seq` back (with the rest of its action: annotate/review/revert.py); the
-    state of the object it concerned, as the revert left it."""
-    with record.ledger.writer(actor, origin) as w:
-        return take_back(w, seq, role, rationale)[0]

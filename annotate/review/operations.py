@@ -1,6 +1,9 @@
 """The operations a reviewer performs. Each is one ledger transaction, named for what was decided.
 
-The web UI, the JSON API and the CLI all call `Review`; none of them writes any other way.
+Every write operation in Claimtrail has one shape: a method of an `Operations` object made
+with (record, actor, origin, role), returning `Done`. `Review` here judges and corrects
+candidates; `Links` (annotate/linking/links.py) and `Threads` (annotate/linking/threads.py)
+connect claims. The web UI, the JSON API and the CLI all call them; none writes any other way.
 Every operation takes the version of the object the reviewer saw (`base_version`), so a
 decision made on a stale view raises `ledger.Conflict` instead of silently overwriting.
 
@@ -43,13 +46,18 @@ class Done:
     state: dict
     warnings: list[str] = field(default_factory=list)
     decisions: list[int] = field(default_factory=list)  # sequence numbers written
+    changed: list[dict] = field(default_factory=list)  # the other objects written (the members a thread gained)
 
 
-class Review:
-    """A reviewer's operations, each recorded under `actor` with its `origin` (ui, api, cli)."""
+class Operations:
+    """Who writes, from where (ui, api, cli, import), in which role: what every operation records."""
 
     def __init__(self, record: Record, actor: str, origin: str, role: str = "reviewer"):
-        self.ledger, self.actor, self.origin, self.role = record.ledger, actor, origin, role
+        self.record, self.ledger, self.actor, self.origin, self.role = record, record.ledger, actor, origin, role
+
+
+class Review(Operations):
+    """A reviewer's operations on candidates, mentions and entities; and taking decisions back."""
 
     # --- judging candidates ---------------------------------------------------------
 
@@ -180,6 +188,14 @@ class Review:
             first = w.seq + 1
             states = take_back(w, seq, self.role, types=UNDOABLE)
             return Done(states[-1], decisions=list(range(first, w.seq + 1)))
+
+    def revert(self, seq: int, rationale: str = "") -> Done:
+        """The audit log's revert: take back decision `seq` (with the rest of its action) whatever
+        it concerned, within what the role allows; the state of the object it concerned."""
+        with self.ledger.writer(self.actor, self.origin) as w:
+            first = w.seq + 1
+            states = take_back(w, seq, self.role, rationale)
+            return Done(states[0], decisions=list(range(first, w.seq + 1)))
 
     def last_undoable(self, session, document_id: int | None = None, scan: int = 100) -> dict | None:
         """This reviewer's latest decision that undo would take back (in one document if given)."""

@@ -15,18 +15,17 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from annotate.ingest.pipeline import document_text
-from annotate.linking.links import appearances_of, link
+from annotate.linking.links import appearances_of
 from annotate.linking.search import ClaimQuery, search
 from annotate.linking.suggest import suggest_links
-from annotate.linking.threads import add_claim as add_to_thread
 from annotate.linking.threads import members as thread_members
-from annotate.linking.threads import merge_threads, merged_into, remove_claim, rename_thread
+from annotate.linking.threads import merged_into
 from annotate.review.operations import Done
 from annotate.review.queue import QueueFilter, queue_page
 from annotate.store.history import changed_fields, object_history
 from annotate.store.models import Claim, Document, Entity, Mention, Thread
 from server import views
-from server.deps import CurrentUser, RecordDep, Replayed, ReviewDep, SessionDep
+from server.deps import CurrentUser, LinksDep, Replayed, ReviewDep, SessionDep, ThreadsDep
 
 router = APIRouter(prefix="/api", tags=["api"])
 Kinds = Literal["claims", "mentions"]
@@ -102,6 +101,8 @@ def run(operation: Callable[[], Done], status: int = 200) -> JSONResponse:
     except Replayed as replay:  # the same Idempotency-Key again: what the first request made
         done = Done(replay.state, decisions=[replay.seq])
     body = {"state": done.state, "warnings": done.warnings, "decisions": done.decisions}
+    if done.changed:
+        body["changed"] = done.changed
     return JSONResponse(body, status, headers={"ETag": f'"{done.state.get("version", "")}"'})
 
 
@@ -186,6 +187,14 @@ def undo(body: Undo, review: ReviewDep):
 # Refusals answer through server/errors.py: 404 missing, 409 stale (with what changed), 422 makes no sense.
 
 
+class NewThread(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    claim_ids: list[int] = Field(min_length=1, max_length=5000, description="The claims it starts with.")
+    linked: bool = Field(False, description="Also add every claim linked to them, directly or through others.")
+    description: str | None = Field(None, max_length=5000)
+    rationale: str = Field("", max_length=2000)
+
+
 class ThreadMemberIn(BaseModel):
     claim_id: int
     linked: bool = Field(False, description="Also add every claim linked to it, directly or through others.")
@@ -248,10 +257,11 @@ class NewLink(BaseModel):
 
 
 @router.post("/links", status_code=201)
-def create_link(body: NewLink, user: CurrentUser, record: RecordDep) -> dict:
+def create_link(body: NewLink, links: LinksDep, idempotency_key: IdempotencyKey = None):
     """Link two claims ("a relation b"), e.g. one found with /api/search/claims; the same link again changes nothing."""
+    idempotent(links, idempotency_key, "link")
     evidence = ({"found_by": "search", "query": body.found_by},) if body.found_by else ()
-    return link(record.ledger, body.a, body.b, body.relation, user.name, "api", body.rationale, evidence)
+    return run(lambda: links.link(body.a, body.b, body.relation, body.rationale, evidence), 201)
 
 
 @router.get("/threads/{thread_id}")
@@ -263,29 +273,35 @@ def thread(thread_id: int, session: SessionDep, user: CurrentUser, response: Res
             "members": [row(m) for m in thread_members(session, thread_id)]}  # fmt: skip
 
 
+@router.post("/threads", status_code=201)
+def create_thread(body: NewThread, threads: ThreadsDep, idempotency_key: IdempotencyKey = None):
+    """A new thread holding these claims; `changed` lists its members."""
+    idempotent(threads, idempotency_key, "thread")
+    return run(lambda: threads.create(body.name, body.claim_ids, body.description, body.rationale, body.linked), 201)
+
+
 @router.post("/threads/{thread_id}/members", status_code=201)
-def add_thread_member(thread_id: int, body: ThreadMemberIn, user: CurrentUser, record: RecordDep):
+def add_thread_member(thread_id: int, body: ThreadMemberIn, threads: ThreadsDep):
     """Add a claim (with `linked`, it and its linked claims) to a thread; 422 when they are all members already."""
-    return {"added": add_to_thread(record.ledger, thread_id, body.claim_id, user.name, "api", body.rationale, body.linked)}
+    return run(lambda: threads.add(thread_id, body.claim_id, body.rationale, body.linked), 201)
 
 
 @router.post("/threads/{thread_id}/members/{claim_id}/remove")
-def remove_thread_member(thread_id: int, claim_id: int, body: MemberOut, user: CurrentUser, record: RecordDep):
-    return remove_claim(record.ledger, thread_id, claim_id, user.name, "api", body.rationale, body.version)
+def remove_thread_member(thread_id: int, claim_id: int, body: MemberOut, threads: ThreadsDep):
+    return run(lambda: threads.remove(thread_id, claim_id, body.version, body.rationale))
 
 
 @router.post("/threads/{thread_id}/rename")
-def rename(thread_id: int, body: Rename, user: CurrentUser, record: RecordDep, if_match: Annotated[str | None, Header()] = None):
+def rename(thread_id: int, body: Rename, threads: ThreadsDep, if_match: Annotated[str | None, Header()] = None):
     version = base_version(body.version, if_match)
-    return rename_thread(record.ledger, thread_id, body.name, user.name, "api", version, body.rationale)
+    return run(lambda: threads.rename(thread_id, body.name, version, body.rationale))
 
 
 @router.post("/threads/{thread_id}/merge")
-def merge_thread(thread_id: int, body: ThreadMerge, user: CurrentUser, record: RecordDep,
-                 if_match: Annotated[str | None, Header()] = None):  # fmt: skip
+def merge_thread(thread_id: int, body: ThreadMerge, threads: ThreadsDep, if_match: Annotated[str | None, Header()] = None):
     """Move every claim of this thread into `into` and mark this one merged; answers the thread merged into."""
     version = base_version(body.version, if_match)
-    return merge_threads(record.ledger, thread_id, body.into, user.name, "api", version, body.into_version, body.rationale)
+    return run(lambda: threads.merge(thread_id, body.into, version, body.into_version, body.rationale))
 
 
 # Generic routes last: /{kinds}/… would otherwise catch /entities/… and answer 422.

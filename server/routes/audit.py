@@ -25,8 +25,8 @@ from annotate.review.audit import (
     audit_log,
     chain_status,
     flat,
-    revert,
 )
+from annotate.review.operations import Review
 from annotate.store.ledger import resolve_as_of
 from exports.csv import neutralise
 from server.deps import CurrentUser, RecordDep, SessionDep, TemplatesDep
@@ -93,7 +93,7 @@ def audit_revert(seq: int, session: SessionDep, record: RecordDep, user: Current
     decision = next(audit_log(session, AuditFilter(), Viewer(user.name, user.role), limit=1, before=seq + 1), None)
     if decision is None or decision["seq"] != seq:
         raise HTTPException(404, f"no decision #{seq} that you may see")
-    revert(record, seq, user.name, "ui", why, role=user.role)  # the policy refuses another's decision to a reviewer
+    Review(record, user.name, "ui", user.role).revert(seq, why)  # the policy refuses another's decision to a reviewer
     return RedirectResponse(f"/audit?claim={decision['target_id']}" if decision["target_type"] == "claim" else "/audit", status_code=303)
 
 

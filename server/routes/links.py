@@ -8,14 +8,13 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from annotate.errors import ClaimtrailError, Conflict, Invalid
-from annotate.linking.links import dismiss, link, links_of, unlink
+from annotate.linking.links import links_of
 from annotate.linking.search import ClaimQuery
 from annotate.linking.suggest import relation_between
-from annotate.linking.threads import add_claim, merge_threads, remove_claim, rename_thread, set_verdict, thread_from_claim
 from annotate.linking.timeline import entity_timeline, render_svg, thread_timeline
 from annotate.store.models import Claim, ClaimLink, Thread
 from server import link_views, views
-from server.deps import CurrentUser, RecordDep, SessionDep, TemplatesDep, is_htmx
+from server.deps import CurrentUser, LinksDep, SessionDep, TemplatesDep, ThreadsDep, is_htmx
 from server.routes.review import message
 
 router = APIRouter(include_in_schema=False)
@@ -24,7 +23,8 @@ Why = Annotated[str, Form(max_length=2000)]
 
 
 def _attempt(operation, said: str) -> tuple[dict, int]:
-    """Run one write: the message to show and the status (done, stale 409, refused 422)."""
+    """Run one write (it returns `Done`): the message to show, filled from the state it left and
+    `n`, how many other objects it changed; and the status (done, stale 409, refused 422)."""
     try:
         done = operation()
     except Conflict as stale:
@@ -32,7 +32,7 @@ def _attempt(operation, said: str) -> tuple[dict, int]:
         return message("error", f"Not saved: it changed since you looked ({by})."), 409
     except ClaimtrailError as problem:
         return message("error", f"Not saved: {problem}"), problem.status
-    return message("ok", said.format(**done)), 200
+    return message("ok", said.format(**done.state, n=len(done.changed))), 200
 
 
 # --- links on a claim --------------------------------------------------------------------
@@ -58,7 +58,7 @@ def links_panel(request: Request, claim_id: int, session: SessionDep, templates:
 @router.post("/claims/{claim_id}/links")
 def add_link(
     request: Request, claim_id: int, other_id: Annotated[int, Form()], relation: Annotated[str, Form()],
-    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+    session: SessionDep, templates: TemplatesDep, links: LinksDep, rationale: Why = "",
     found_by: Annotated[str, Form(max_length=2000)] = "",
 ):  # fmt: skip
     existing = _pair_link(session, claim_id, other_id)
@@ -68,39 +68,37 @@ def add_link(
                        + ("." if same else f"; nothing saved. Remove it first to link as {relation}."))  # fmt: skip
         return _panel(request, session, templates, claim_id, note, 200 if same else 409)
     a, b = link_views.newer_first(session, claim_id, other_id) if relation == "updates" else (claim_id, other_id)
+    evidence: tuple[dict, ...] = ()
     if found_by:  # found by the reviewer's search, not suggested: the search is the evidence
         suggestion, evidence = None, ({"found_by": "search", "query": found_by},)
     else:  # its score and reasons: the decision's evidence
         suggestion, evidence = relation_between(session, claim_id, other_id), ()
-    operation = lambda: link(record.ledger, a, b, relation, user.name, "ui", rationale.strip(), evidence, suggestion)  # noqa: E731
-    note, status = _attempt(operation, f"Linked claim #{a} {relation} claim #{b} (link #{{id}}).")
+    note, status = _attempt(lambda: links.link(a, b, relation, rationale.strip(), evidence, suggestion), f"Linked claim #{a} {relation} claim #{b} (link #{{id}}).")
     return _panel(request, session, templates, claim_id, note, status)
 
 
 @router.post("/claims/{claim_id}/dismiss")
 def dismiss_suggestion(
     request: Request, claim_id: int, other_id: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+    session: SessionDep, templates: TemplatesDep, links: LinksDep, rationale: Why = "",
 ):  # fmt: skip
     if other_id in link_views.dismissed(session, claim_id):
         return _panel(request, session, templates, claim_id, message("ok", f"Claim #{other_id} was already dismissed."))
-    operation = lambda: dismiss(record.ledger, claim_id, other_id, user.name, "ui", rationale.strip())  # noqa: E731
-    note, status = _attempt(operation, f"Dismissed claim #{other_id}: it will not be suggested again.")
+    note, status = _attempt(lambda: links.dismiss(claim_id, other_id, rationale.strip()), f"Dismissed claim #{other_id}: it will not be suggested again.")
     return _panel(request, session, templates, claim_id, note, status)
 
 
 @router.post("/claims/{claim_id}/links/{link_id}/remove")
 def remove_link(
     request: Request, claim_id: int, link_id: int, version: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+    session: SessionDep, templates: TemplatesDep, links: LinksDep, rationale: Why = "",
 ):  # fmt: skip
     found = session.get(ClaimLink, link_id)
     if found is None or claim_id not in (found.a_id, found.b_id):
         raise HTTPException(404, f"claim {claim_id} has no link {link_id}")
     if found.status != "active" and found.version == version:
         return _panel(request, session, templates, claim_id, message("ok", f"Link #{link_id} was already removed."))
-    operation = lambda: unlink(record.ledger, link_id, user.name, "ui", rationale.strip(), base_version=version)  # noqa: E731
-    note, status = _attempt(operation, f"Removed link #{link_id} (version {{version}}).")
+    note, status = _attempt(lambda: links.unlink(link_id, version, rationale.strip()), f"Removed link #{link_id} (version {{version}}).")
     return _panel(request, session, templates, claim_id, note, status)
 
 
@@ -111,10 +109,10 @@ def _pair_link(session, a: int, b: int) -> ClaimLink | None:
 @router.post("/claims/{claim_id}/thread")
 def create_thread(
     request: Request, claim_id: int, name: Annotated[str, Form(max_length=200)],
-    session: SessionDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+    session: SessionDep, threads: ThreadsDep, rationale: Why = "",
 ):  # fmt: skip
     views.get_or_404(session, Claim, claim_id)
-    thread = thread_from_claim(record.ledger, claim_id, name.strip(), user.name, "ui", rationale=rationale.strip())
+    thread = threads.create(name.strip(), [claim_id], rationale=rationale.strip(), linked=True).state
     target = f"/threads/{thread['id']}"
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})
@@ -145,12 +143,11 @@ def search_claims(
 @router.post("/claims/{claim_id}/threads")
 def join_thread(
     request: Request, claim_id: int, thread_id: Annotated[int, Form()], session: SessionDep, templates: TemplatesDep,
-    record: RecordDep, user: CurrentUser, linked: Annotated[bool, Form()] = False, rationale: Why = "",
+    threads: ThreadsDep, linked: Annotated[bool, Form()] = False, rationale: Why = "",
 ):  # fmt: skip
     """Add this claim (or it and its linked claims) to an existing thread: one transaction."""
     views.get_or_404(session, Thread, thread_id)
-    operation = lambda: {"n": len(add_claim(record.ledger, thread_id, claim_id, user.name, "ui", rationale.strip(), linked))}  # noqa: E731
-    note, status = _attempt(operation, f"Added {{n}} claim(s) to thread #{thread_id}.")
+    note, status = _attempt(lambda: threads.add(thread_id, claim_id, rationale.strip(), linked), f"Added {{n}} claim(s) to thread #{thread_id}.")
     return _panel(request, session, templates, claim_id, note, status)
 
 
@@ -178,58 +175,53 @@ def _thread(request: Request, session, templates, thread_id: int, axis: str, not
 @router.post("/threads/{thread_id}/verdict")
 def verdict(
     request: Request, thread_id: int, claim_id: Annotated[int, Form()], value: Annotated[str, Form(alias="verdict")],
-    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+    session: SessionDep, templates: TemplatesDep, threads: ThreadsDep, rationale: Why = "",
     evidence: Annotated[list[int], Form()] = [], axis: Annotated[Literal["event", "published"], Form()] = "event",
 ):  # fmt: skip
     views.get_or_404(session, Thread, thread_id)
     proof = tuple({"claim": e} for e in evidence)
-    operation = lambda: {"n": len(set_verdict(record.ledger, thread_id, claim_id, value, user.name, "ui", rationale.strip(), proof))}  # noqa: E731
-    note, status = _attempt(operation, f"Verdict on claim #{claim_id}'s proposition: {value} ({{n}} claim(s) changed).")
+    note, status = _attempt(lambda: threads.set_verdict(thread_id, claim_id, value, rationale.strip(), proof), f"Verdict on claim #{claim_id}'s proposition: {value} ({{n}} claim(s) changed).")
     return _thread(request, session, templates, thread_id, axis, note, status)
 
 
 @router.post("/threads/{thread_id}/members")
 def add_member(
     request: Request, thread_id: int, claim_id: Annotated[int, Form()], session: SessionDep, templates: TemplatesDep,
-    record: RecordDep, user: CurrentUser, linked: Annotated[bool, Form()] = False, rationale: Why = "",
+    threads: ThreadsDep, linked: Annotated[bool, Form()] = False, rationale: Why = "",
 ):  # fmt: skip
     views.get_or_404(session, Thread, thread_id)
-    operation = lambda: {"n": len(add_claim(record.ledger, thread_id, claim_id, user.name, "ui", rationale.strip(), linked))}  # noqa: E731
-    note, status = _attempt(operation, f"Added {{n}} claim(s) to the thread (claim #{claim_id}{' and its linked claims' if linked else ''}).")
+    note, status = _attempt(lambda: threads.add(thread_id, claim_id, rationale.strip(), linked), f"Added {{n}} claim(s) to the thread (claim #{claim_id}{' and its linked claims' if linked else ''}).")
     return _thread(request, session, templates, thread_id, "event", note, status)
 
 
 @router.post("/threads/{thread_id}/members/{claim_id}/remove")
 def remove_member(
-    request: Request, thread_id: int, claim_id: int, session: SessionDep, templates: TemplatesDep, record: RecordDep,
-    user: CurrentUser, version: Annotated[int | None, Form()] = None, rationale: Why = "",
+    request: Request, thread_id: int, claim_id: int, session: SessionDep, templates: TemplatesDep,
+    threads: ThreadsDep, version: Annotated[int | None, Form()] = None, rationale: Why = "",
 ):  # fmt: skip
     views.get_or_404(session, Thread, thread_id)
-    operation = lambda: remove_claim(record.ledger, thread_id, claim_id, user.name, "ui", rationale.strip(), version)  # noqa: E731
-    note, status = _attempt(operation, f"Removed claim #{claim_id} from the thread.")
+    note, status = _attempt(lambda: threads.remove(thread_id, claim_id, version, rationale.strip()), f"Removed claim #{claim_id} from the thread.")
     return _thread(request, session, templates, thread_id, "event", note, status)
 
 
 @router.post("/threads/{thread_id}/rename")
 def rename(
     request: Request, thread_id: int, name: Annotated[str, Form(max_length=200)], version: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+    session: SessionDep, templates: TemplatesDep, threads: ThreadsDep, rationale: Why = "",
 ):  # fmt: skip
     views.get_or_404(session, Thread, thread_id)
-    operation = lambda: rename_thread(record.ledger, thread_id, name, user.name, "ui", version, rationale.strip())  # noqa: E731
-    note, status = _attempt(operation, "Renamed the thread “{name}”.")
+    note, status = _attempt(lambda: threads.rename(thread_id, name, version, rationale.strip()), "Renamed the thread “{name}”.")
     return _thread(request, session, templates, thread_id, "event", note, status)
 
 
 @router.post("/threads/{thread_id}/merge")
 def merge(
     request: Request, thread_id: int, into: Annotated[int, Form()], version: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, record: RecordDep, user: CurrentUser, rationale: Why = "",
+    session: SessionDep, templates: TemplatesDep, threads: ThreadsDep, rationale: Why = "",
 ):  # fmt: skip
     """Merge this thread into another; on success the reviewer goes to the thread that holds the claims now."""
     views.get_or_404(session, Thread, thread_id)
-    operation = lambda: merge_threads(record.ledger, thread_id, into, user.name, "ui", version, rationale=rationale.strip())  # noqa: E731
-    note, status = _attempt(operation, "Merged into thread #{id}.")
+    note, status = _attempt(lambda: threads.merge(thread_id, into, version, rationale=rationale.strip()), "Merged into thread #{id}.")
     if status != 200:
         return _thread(request, session, templates, thread_id, "event", note, status)
     target = f"/threads/{into}"

@@ -3,7 +3,8 @@
 import pytest
 
 from annotate.errors import Conflict, NotFound
-from annotate.review.audit import AuditFilter, Viewer, audit_log, revert
+from annotate.review.audit import AuditFilter, Viewer, audit_log
+from annotate.review.operations import Review
 from annotate.store.ledger import Change
 from annotate.store.models import Claim, ClaimLink, ThreadMember
 
@@ -15,7 +16,7 @@ def newest(story):
 
 def test_revert_restores_what_the_decision_changed(story):
     seq = story.seqs["alice_corrected"]
-    state = revert(story.record, seq, "carol", "ui", "wrong claimant")
+    state = Review(story.record, "carol", "ui", "admin").revert(seq, "wrong claimant").state
     assert (state["claimant"], state["negated"], state["status"]) == (None, False, "candidate")
     entry = newest(story)
     assert (entry["action"], entry["actor"], entry["reverts"]) == ("claim.reverted", "carol", seq)
@@ -26,7 +27,7 @@ def test_revert_restores_what_the_decision_changed(story):
 
 
 def test_a_verdict_can_be_reverted(story):
-    revert(story.record, story.seqs["verdict"], "carol", "ui")
+    Review(story.record, "carol", "ui", "admin").revert(story.seqs["verdict"])
     with story.record.session() as session:
         assert session.get(ThreadMember, story.member).verdict == "unassessed"
 
@@ -36,7 +37,7 @@ def test_reverting_a_creation_withdraws_or_removes(story):
         from annotate.store.ledger import history
 
         link_created = history(session, "link", story.link)[0]["seq"]
-    assert revert(story.record, link_created, "carol", "ui")["status"] == "removed"
+    assert Review(story.record, "carol", "ui", "admin").revert(link_created).state["status"] == "removed"
     with story.record.session() as session:
         assert session.get(ClaimLink, story.link).status == "removed"
 
@@ -45,13 +46,13 @@ def test_a_revert_on_a_stale_object_is_refused(story):
     seq = story.seqs["timetable_accepted"]
     story.record.ledger.record("bob", "ui", Change("claim.corrected", "claim", story.claims["timetable"], {"status": "corrected"}))
     with pytest.raises(Conflict) as conflict:
-        revert(story.record, seq, "carol", "ui")
+        Review(story.record, "carol", "ui", "admin").revert(seq)
     assert "bob" in str(conflict.value)
 
 
 def test_an_unknown_decision(story):
     with pytest.raises(NotFound):
-        revert(story.record, 10_000, "carol", "ui")
+        Review(story.record, "carol", "ui", "admin").revert(10_000)
 
 
 def test_reverting_a_merge_takes_the_whole_merge_back(story):
@@ -64,7 +65,7 @@ def test_reverting_a_merge_takes_the_whole_merge_back(story):
         kept = w.apply(Change("entity.added", "entity", set={"name": "Kupiansk", "type": "GPE"}))
         other = w.apply(Change("entity.added", "entity", set={"name": "Kupyansk", "type": "GPE"}))
     done = Review(story.record, "carol", "ui", role="lead").merge(other["id"], kept["id"], other["version"], kept["version"])
-    revert(story.record, done.decisions[0], "carol", "ui", "not the same town")
+    Review(story.record, "carol", "ui", "admin").revert(done.decisions[0], "not the same town")
     with story.record.session() as session:
         assert session.get(Entity, other["id"]).merged_into is None
         assert session.get(Entity, kept["id"]).aliases == []
@@ -74,4 +75,4 @@ def test_a_reviewer_cannot_revert_another_persons_decision(story):
     from annotate.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        revert(story.record, story.seqs["alice_corrected"], "bob", "ui", role="reviewer")
+        Review(story.record, "bob", "ui", "reviewer").revert(story.seqs["alice_corrected"])

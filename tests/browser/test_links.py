@@ -45,10 +45,10 @@ def test_link_the_top_suggestion_by_keyboard_then_open_the_thread_timeline(sign_
 
 
 def test_screenshot_of_a_thread_timeline(sign_in, desk, record, tmp_path):
-    from annotate.linking.threads import create_thread
+    from annotate.linking.threads import Threads
 
     a, b = two_reports(desk)
-    thread = create_thread(record.ledger, "Ferry service", [a, b], "lea", "cli")
+    thread = Threads(record, "lea", "cli").create("Ferry service", [a, b]).state
     page = sign_in("lea").page
     page.goto(f"/threads/{thread['id']}")
     page.screenshot(path=str(tmp_path / "thread.png"), full_page=True)
@@ -72,12 +72,12 @@ def kherson_reports(desk) -> list[int]:
 
 
 def test_a_claim_linked_to_a_thread_member_joins_the_kherson_thread_with_one_key(sign_in, desk, record):
-    from annotate.linking.links import link
-    from annotate.linking.threads import create_thread
+    from annotate.linking.links import Links
+    from annotate.linking.threads import Threads
 
     ordered, doubted, crossed = kherson_reports(desk)
-    thread = create_thread(record.ledger, "Kherson withdrawal", [ordered, doubted], "lea", "cli")
-    link(record.ledger, crossed, ordered, "updates", "lea", "cli")
+    thread = Threads(record, "lea", "cli").create("Kherson withdrawal", [ordered, doubted]).state
+    Links(record, "lea", "cli").link(crossed, ordered, "updates")
     page = sign_in("alice").page
     page.goto(f"/claims/{crossed}")
     expect(page.locator(f"#links-{crossed} form.offer")).to_contain_text("Kherson withdrawal")

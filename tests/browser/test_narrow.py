@@ -12,12 +12,12 @@ TEXT = (
 
 @pytest.fixture
 def story(desk, record):
-    from annotate.linking.threads import create_thread
+    from annotate.linking.threads import Threads
 
     doc = desk.document(TEXT, "Evacuation of families from Kupiansk and nineteen surrounding settlements ordered")
     claim = desk.claim(doc, TEXT, TEXT[TEXT.index("Local"):TEXT.index("mandatory.") + 10], claimant="Local officials")
     desk.mention(doc, TEXT, "Kupiansk")
-    thread = create_thread(record.ledger, "Kupiansk evacuation orders in the Kharkiv region, summer", [claim], "lea", "cli")
+    thread = Threads(record, "lea", "cli").create("Kupiansk evacuation orders in the Kharkiv region, summer", [claim]).state
     return {"doc": doc, "claim": claim, "thread": thread["id"]}
 
 

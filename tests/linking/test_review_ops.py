@@ -3,17 +3,8 @@
 import pytest
 
 from annotate.errors import NotFound
-from annotate.linking.links import component, dismiss, link, proposition, unlink
-from annotate.linking.threads import (
-    add_claim,
-    create_thread,
-    members,
-    remove_claim,
-    set_verdict,
-    suggest_threads,
-    thread_from_claim,  # fmt: skip
-    verdict_history,
-)
+from annotate.linking.links import Links, component, proposition
+from annotate.linking.threads import Threads, members, suggest_threads, verdict_history
 from annotate.store.ledger import history
 
 
@@ -33,9 +24,9 @@ def only(record, target_type, target_id):
 
 def test_link_and_unlink_are_decisions_with_who_when_why(record, three):
     a, b, _ = three
-    made = link(record.ledger, b, a, "same_event", actor="alice", origin="ui", rationale="same video")
-    changed = link(record.ledger, b, a, "supports", actor="bob", origin="api", rationale="not the same statement")
-    removed = unlink(record.ledger, made["id"], actor="carol", origin="cli", rationale="unrelated after all", base_version=2)
+    made = Links(record, "alice", "ui").link(b, a, "same_event", rationale="same video").state
+    changed = Links(record, "bob", "api").link(b, a, "supports", rationale="not the same statement").state
+    removed = Links(record, "carol", "cli").unlink(made["id"], rationale="unrelated after all", base_version=2).state
     assert changed["id"] == made["id"] and removed["status"] == "removed"
     entries = only(record, "link", made["id"])
     assert [(e["action"], e["actor"], e["origin"], e["rationale"]) for e in entries] == [
@@ -44,7 +35,7 @@ def test_link_and_unlink_are_decisions_with_who_when_why(record, three):
         ("link.removed", "carol", "cli", "unrelated after all"),
     ]
     assert all(e["at"] for e in entries)
-    restored = link(record.ledger, a, b, "same_event", actor="alice", origin="ui", rationale="yes, same video")
+    restored = Links(record, "alice", "ui").link(a, b, "same_event", rationale="yes, same video").state
     assert restored["id"] == made["id"] and restored["status"] == "active"
     assert only(record, "link", made["id"])[-1]["action"] == "link.restored"
 
@@ -52,12 +43,12 @@ def test_link_and_unlink_are_decisions_with_who_when_why(record, three):
 def test_link_validates(record, newsroom, three):
     a, b, _ = three
     with pytest.raises(ValueError):
-        link(record.ledger, a, b, "agrees", actor="alice", origin="ui")
+        Links(record, "alice", "ui").link(a, b, "agrees")
     with pytest.raises(NotFound):
-        link(record.ledger, a, 999, "supports", actor="alice", origin="ui")
+        Links(record, "alice", "ui").link(a, 999, "supports")
     doc_claims = newsroom.story("d.md", "2023-05-23", "Wire", "One thing happened.", "Another thing happened.")
     with pytest.raises(ValueError):
-        link(record.ledger, *doc_claims, "supports", actor="alice", origin="ui")
+        Links(record, "alice", "ui").link(*doc_claims, "supports")
 
 
 def test_link_records_the_suggestion_it_came_from(record, three):
@@ -66,23 +57,23 @@ def test_link_records_the_suggestion_it_came_from(record, three):
     a, b, _ = three
     with record.session() as s:
         suggestion = next(x for x in suggest_links(s, a) if x.other_id == b)
-    made = link(record.ledger, a, b, suggestion.relation, actor="alice", origin="ui", rationale="ok", suggestion=suggestion)
+    made = Links(record, "alice", "ui").link(a, b, suggestion.relation, rationale="ok", suggestion=suggestion).state
     evidence = only(record, "link", made["id"])[0]["evidence"]
     assert evidence[0]["suggestion"]["by"].startswith("linking@") and evidence[0]["suggestion"]["score"] == suggestion.score
 
 
 def test_dismissal_is_recorded_once(record, three):
     a, b, _ = three
-    first = dismiss(record.ledger, a, b, actor="alice", origin="ui", rationale="different claims")
-    again = dismiss(record.ledger, b, a, actor="bob", origin="ui")
+    first = Links(record, "alice", "ui").dismiss(a, b, rationale="different claims").state
+    again = Links(record, "bob", "ui").dismiss(b, a).state
     assert first["id"] == again["id"]
     assert [e["actor"] for e in only(record, "dismissal", first["id"])] == ["alice"]
 
 
 def test_same_event_is_one_proposition_with_first_appearance(record, three):
     a, b, c = three
-    link(record.ledger, b, a, "same_event", actor="alice", origin="ui")
-    link(record.ledger, c, a, "contradicts", actor="alice", origin="ui")
+    Links(record, "alice", "ui").link(b, a, "same_event")
+    Links(record, "alice", "ui").link(c, a, "contradicts")
     with record.session() as s:
         found = proposition(s, b)
         assert component(s, c) == [a, b, c]
@@ -93,18 +84,17 @@ def test_same_event_is_one_proposition_with_first_appearance(record, three):
 
 def test_threads_members_and_verdicts(record, three):
     a, b, c = three
-    link(record.ledger, a, b, "same_event", actor="alice", origin="ui")
-    link(record.ledger, c, a, "contradicts", actor="alice", origin="ui")
+    Links(record, "alice", "ui").link(a, b, "same_event")
+    Links(record, "alice", "ui").link(c, a, "contradicts")
     with record.session() as s:
         assert suggest_threads(s) == [{"claim_ids": [a, b, c], "name": "Bakhmut"}]
-    thread = thread_from_claim(record.ledger, c, "Fall of Bakhmut", actor="alice", origin="ui", description="May 2023")
+    thread = Threads(record, "alice", "ui").create("Fall of Bakhmut", [c], description="May 2023", linked=True).state
     with record.session() as s:
         assert suggest_threads(s) == []  # already in a thread
         assert [m.claim_id for m in members(s, thread["id"])] == [a, b, c]
-    changed = set_verdict(record.ledger, thread["id"], b, "contested", actor="lead", origin="ui",
-                          rationale="denied by Kyiv", evidence=({"claim": c},))  # fmt: skip
+    changed = Threads(record, "lead", "ui").set_verdict(thread["id"], b, "contested", rationale="denied by Kyiv", evidence=({"claim": c},)).changed  # fmt: skip
     assert {m["claim_id"] for m in changed} == {a, b}  # the whole proposition
-    set_verdict(record.ledger, thread["id"], a, "corroborated", actor="lead", origin="ui", rationale="confirmed later")
+    Threads(record, "lead", "ui").set_verdict(thread["id"], a, "corroborated", rationale="confirmed later")
     with record.session() as s:
         history = verdict_history(s, thread["id"])
     assert [(h["claim_id"], h["previous"], h["verdict"], h["actor"]) for h in history] == [
@@ -113,18 +103,18 @@ def test_threads_members_and_verdicts(record, three):
     ]  # fmt: skip
     assert history[0]["evidence"] == [{"claim": c}] and history[0]["rationale"] == "denied by Kyiv"
     with pytest.raises(ValueError):
-        set_verdict(record.ledger, thread["id"], a, "true", actor="lead", origin="ui")
+        Threads(record, "lead", "ui").set_verdict(thread["id"], a, "true")
 
 
 def test_add_and_remove_claims(record, three):
     a, b, c = three
-    thread = create_thread(record.ledger, "Bakhmut", [a], actor="alice", origin="ui")
-    add_claim(record.ledger, thread["id"], b, actor="alice", origin="ui", rationale="same story")
-    remove_claim(record.ledger, thread["id"], a, actor="bob", origin="ui", rationale="off topic")
+    thread = Threads(record, "alice", "ui").create("Bakhmut", [a]).state
+    Threads(record, "alice", "ui").add(thread["id"], b, rationale="same story")
+    Threads(record, "bob", "ui").remove(thread["id"], a, rationale="off topic")
     with record.session() as s:
         assert [m.claim_id for m in members(s, thread["id"])] == [b]
-    add_claim(record.ledger, thread["id"], a, actor="bob", origin="ui", rationale="on topic after all")
+    Threads(record, "bob", "ui").add(thread["id"], a, rationale="on topic after all")
     with record.session() as s:
         assert [m.claim_id for m in members(s, thread["id"])] == [a, b]
     with pytest.raises(NotFound):
-        remove_claim(record.ledger, thread["id"], c, actor="bob", origin="ui")
+        Threads(record, "bob", "ui").remove(thread["id"], c)

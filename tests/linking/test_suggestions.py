@@ -95,11 +95,11 @@ def test_only_other_documents(record, newsroom):
 
 
 def test_dismissed_and_linked_never_come_back(record, bakhmut):
-    from annotate.linking.links import dismiss, link
+    from annotate.linking.links import Links
 
     claim, echo, denial = bakhmut["claim"], bakhmut["echo"], bakhmut["denial"]
-    dismiss(record.ledger, claim, denial, actor="alice", origin="ui", rationale="different point")
-    link(record.ledger, echo, claim, "same_event", actor="alice", origin="ui", rationale="same video")
+    Links(record, "alice", "ui").dismiss(claim, denial, rationale="different point")
+    Links(record, "alice", "ui").link(echo, claim, "same_event", rationale="same video")
     with record.session() as s:
         mine = {x.other_id for x in suggest_links(s, claim, top=50)}
         theirs = {x.other_id for x in suggest_links(s, denial, top=50)}

@@ -5,8 +5,8 @@ import pytest
 from typer.testing import CliRunner
 
 from annotate.cli import app
-from annotate.linking.links import link
-from annotate.linking.threads import create_thread, members
+from annotate.linking.links import Links
+from annotate.linking.threads import Threads, members
 from annotate.store.ledger import history
 
 
@@ -26,9 +26,9 @@ def test_threads_grow_from_the_command_line(run, record, newsroom):
     a = newsroom.story("a.md", "2023-01-10", "Compass Wire", "Officials said the bridge reopened to traffic.")[0]
     b = newsroom.story("b.md", "2023-01-11", "Northwatch", "The bridge reopened to traffic on Tuesday, officials said.")[0]
     c = newsroom.story("c.md", "2023-01-12", "Eastbank Daily", "Engineers denied that the bridge was safe for lorries.")[0]
-    link(record.ledger, c, b, "contradicts", "bob", "ui")
-    first = create_thread(record.ledger, "Bridge", [a], "bob", "ui")
-    second = create_thread(record.ledger, "Traffic", [c], "bob", "ui")
+    Links(record, "bob", "ui").link(c, b, "contradicts")
+    first = Threads(record, "bob", "ui").create("Bridge", [a]).state
+    second = Threads(record, "bob", "ui").create("Traffic", [c]).state
     assert f"added claim(s) {b}, {c}" in run("threads", "add", str(first["id"]), str(b), "--linked", "--why", "same bridge")
     assert "already in thread" in run("threads", "add", str(first["id"]), str(b), exit_code=2)
     assert "Bridge over the river (version 2)" in run("threads", "rename", str(first["id"]), "Bridge over the river", "--version", "1")

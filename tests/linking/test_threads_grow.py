@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from annotate.errors import Conflict, NotFound
-from annotate.linking.links import link
-from annotate.linking.threads import add_claim, create_thread, members, merge_threads, merged_into, remove_claim, rename_thread, set_verdict, threads_touching
+from annotate.linking.links import Links
+from annotate.linking.threads import Threads, members, merged_into, threads_touching
 from annotate.store.ledger import history
 from annotate.store.models import Decision
 
@@ -34,63 +34,63 @@ def seqs(record):
 
 def test_add_a_claim_with_its_linked_claims_in_one_transaction(record, story):
     a, b, c, d = story
-    thread = create_thread(record.ledger, "Crossing", [a], actor="alice", origin="ui")
-    link(record.ledger, c, d, "contradicts", actor="alice", origin="ui")
-    link(record.ledger, d, b, "supports", actor="alice", origin="ui")
+    thread = Threads(record, "alice", "ui").create("Crossing", [a]).state
+    Links(record, "alice", "ui").link(c, d, "contradicts")
+    Links(record, "alice", "ui").link(d, b, "supports")
     before = seqs(record)
-    added = add_claim(record.ledger, thread["id"], d, actor="bob", origin="api", rationale="same story", linked=True)
+    added = Threads(record, "bob", "api").add(thread["id"], d, rationale="same story", linked=True).changed
     assert sorted(m["claim_id"] for m in added) == [b, c, d]
     assert member_ids(record, thread["id"]) == [a, b, c, d]
     assert seqs(record) == before + 3
     with pytest.raises(ValueError, match="already in thread"):
-        add_claim(record.ledger, thread["id"], b, actor="bob", origin="api")
+        Threads(record, "bob", "api").add(thread["id"], b)
     with pytest.raises(ValueError, match="and its linked claims are already in thread"):
-        add_claim(record.ledger, thread["id"], c, actor="bob", origin="api", linked=True)
+        Threads(record, "bob", "api").add(thread["id"], c, linked=True)
     assert seqs(record) == before + 3  # a refusal writes nothing
     with pytest.raises(NotFound):
-        add_claim(record.ledger, 999, a, actor="bob", origin="api")
+        Threads(record, "bob", "api").add(999, a)
 
 
 def test_remove_a_member_with_a_stale_version_is_a_conflict(record, story):
     a, b, *_ = story
-    thread = create_thread(record.ledger, "Crossing", [a, b], actor="alice", origin="ui")
-    set_verdict(record.ledger, thread["id"], b, "contested", actor="lea", origin="ui")  # member b is now at version 2
+    thread = Threads(record, "alice", "ui").create("Crossing", [a, b]).state
+    Threads(record, "lea", "ui").set_verdict(thread["id"], b, "contested")  # member b is now at version 2
     with record.session() as s:
         member_b = next(m for m in members(s, thread["id"]) if m.claim_id == b)
     with pytest.raises(Conflict, match="changed meanwhile by #.* thread_member.verdict_set by lea"):
-        remove_claim(record.ledger, thread["id"], b, actor="bob", origin="ui", base_version=1)
-    removed = remove_claim(record.ledger, thread["id"], b, actor="bob", origin="ui", base_version=member_b.version)
+        Threads(record, "bob", "ui").remove(thread["id"], b, base_version=1)
+    removed = Threads(record, "bob", "ui").remove(thread["id"], b, base_version=member_b.version).state
     assert removed["status"] == "removed" and member_ids(record, thread["id"]) == [a]
     with pytest.raises(NotFound, match="is not in thread"):
-        remove_claim(record.ledger, thread["id"], b, actor="bob", origin="ui")
+        Threads(record, "bob", "ui").remove(thread["id"], b)
 
 
 def test_rename_is_a_decision_and_refuses_empty_same_and_stale(record, story):
-    thread = create_thread(record.ledger, "Crossing", story[:1], actor="alice", origin="ui")
-    renamed = rename_thread(record.ledger, thread["id"], "  Ferry   crossing ", actor="bob", origin="cli", base_version=1, rationale="clearer")
+    thread = Threads(record, "alice", "ui").create("Crossing", story[:1]).state
+    renamed = Threads(record, "bob", "cli").rename(thread["id"], "  Ferry   crossing ", base_version=1, rationale="clearer").state
     assert (renamed["name"], renamed["version"]) == ("Ferry crossing", 2)
     with record.session() as s:
         last = history(s, "thread", thread["id"])[-1]
     assert (last["action"], last["actor"], last["before"]["name"], last["rationale"]) == ("thread.renamed", "bob", "Crossing", "clearer")
     with pytest.raises(ValueError, match="already named"):
-        rename_thread(record.ledger, thread["id"], "Ferry crossing", actor="bob", origin="cli")
+        Threads(record, "bob", "cli").rename(thread["id"], "Ferry crossing")
     with pytest.raises(ValueError, match="needs a name"):
-        rename_thread(record.ledger, thread["id"], "   ", actor="bob", origin="cli")
+        Threads(record, "bob", "cli").rename(thread["id"], "   ")
     with pytest.raises(Conflict, match="is at version 2, not 1"):
-        rename_thread(record.ledger, thread["id"], "River", actor="carol", origin="cli", base_version=1)
+        Threads(record, "carol", "cli").rename(thread["id"], "River", base_version=1)
 
 
 def test_merge_moves_members_with_their_verdicts_and_marks_the_source(record, story):
     a, b, c, d = story
-    first = create_thread(record.ledger, "Crossing", [a, b], actor="alice", origin="ui")
-    second = create_thread(record.ledger, "Ferry", [b, c], actor="bob", origin="ui")
-    set_verdict(record.ledger, second["id"], c, "refuted", actor="lea", origin="ui")
-    set_verdict(record.ledger, first["id"], b, "corroborated", actor="lea", origin="ui")
+    first = Threads(record, "alice", "ui").create("Crossing", [a, b]).state
+    second = Threads(record, "bob", "ui").create("Ferry", [b, c]).state
+    Threads(record, "lea", "ui").set_verdict(second["id"], c, "refuted")
+    Threads(record, "lea", "ui").set_verdict(first["id"], b, "corroborated")
     with pytest.raises(ValueError, match="into itself"):
-        merge_threads(record.ledger, first["id"], first["id"], actor="lea", origin="ui")
+        Threads(record, "lea", "ui").merge(first["id"], first["id"])
     with pytest.raises(Conflict):
-        merge_threads(record.ledger, second["id"], first["id"], actor="lea", origin="ui", into_version=7)
-    into = merge_threads(record.ledger, second["id"], first["id"], actor="lea", origin="ui", base_version=1, rationale="one story")
+        Threads(record, "lea", "ui").merge(second["id"], first["id"], into_version=7)
+    into = Threads(record, "lea", "ui").merge(second["id"], first["id"], base_version=1, rationale="one story").state
     assert into["id"] == first["id"]
     assert member_ids(record, first["id"]) == [a, b, c] and member_ids(record, second["id"]) == []
     with record.session() as s:
@@ -100,20 +100,20 @@ def test_merge_moves_members_with_their_verdicts_and_marks_the_source(record, st
     assert verdicts == {a: "unassessed", b: "corroborated", c: "refuted"}  # the target's verdict wins on a shared claim
     assert (merged["action"], merged["after"]["status"], merged["evidence"]) == ("thread.merged", "merged", [{"into": first["id"]}])
     with pytest.raises(ValueError, match="was merged into another thread"):
-        add_claim(record.ledger, second["id"], d, actor="bob", origin="ui")
+        Threads(record, "bob", "ui").add(second["id"], d)
     with pytest.raises(ValueError, match="was merged"):
-        merge_threads(record.ledger, first["id"], second["id"], actor="lea", origin="ui")
+        Threads(record, "lea", "ui").merge(first["id"], second["id"])
 
 
 def test_a_claim_linked_to_a_member_is_offered_the_thread(record, story):
     a, b, c, d = story
-    thread = create_thread(record.ledger, "Crossing", [a], actor="alice", origin="ui")
+    thread = Threads(record, "alice", "ui").create("Crossing", [a]).state
     with record.session() as s:
         assert threads_touching(s, d) == []
-    link(record.ledger, d, a, "updates", actor="alice", origin="ui")
+    Links(record, "alice", "ui").link(d, a, "updates")
     with record.session() as s:
         assert threads_touching(s, d) == [{"id": thread["id"], "name": "Crossing", "via": a}]
         assert threads_touching(s, a) == []  # already a member
-    add_claim(record.ledger, thread["id"], d, actor="alice", origin="ui")
+    Threads(record, "alice", "ui").add(thread["id"], d)
     with record.session() as s:
         assert threads_touching(s, d) == []

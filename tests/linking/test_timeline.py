@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from annotate.linking.links import link
-from annotate.linking.threads import create_thread, set_verdict
+from annotate.linking.links import Links
+from annotate.linking.threads import Threads
 from annotate.linking.timeline import entity_timeline, render_svg, thread_timeline
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -21,11 +21,10 @@ def story(record, newsroom):
     hostile = newsroom.story("n1.md", "2023-03-02", 'Northwatch <b>"Institute"</b>', HOSTILE,
                              entity_ids=[city], event_date="2023-02-27")[0]  # fmt: skip
     done = newsroom.story("e1.md", "2023-05-21", "Eastbank Daily", "Russia said it captured Artemovsk.", entity_ids=[alias])[0]
-    link(record.ledger, done, hedged, "updates", actor="alice", origin="ui", rationale="it happened")
-    link(record.ledger, hostile, hedged, "contradicts", actor="alice", origin="ui")
-    thread = create_thread(record.ledger, "Bakhmut <withdrawal>", [hedged, hostile, done], actor="alice", origin="ui")
-    set_verdict(record.ledger, thread["id"], hedged, "corroborated", actor="lead", origin="ui",
-                rationale="see May report", evidence=({"claim": done},))  # fmt: skip
+    Links(record, "alice", "ui").link(done, hedged, "updates", rationale="it happened")
+    Links(record, "alice", "ui").link(hostile, hedged, "contradicts")
+    thread = Threads(record, "alice", "ui").create("Bakhmut <withdrawal>", [hedged, hostile, done]).state
+    Threads(record, "lead", "ui").set_verdict(thread["id"], hedged, "corroborated", rationale="see May report", evidence=({"claim": done},))  # fmt: skip
     return {"thread": thread["id"], "city": city, "hedged": hedged, "hostile": hostile, "done": done}
 
 
@@ -73,6 +72,6 @@ def test_svg_is_well_formed_and_escapes_everything(record, story):
 
 
 def test_empty_timeline_renders(record, newsroom):
-    thread = create_thread(record.ledger, "Empty", [], actor="alice", origin="ui")
+    thread = Threads(record, "alice", "ui").create("Empty", []).state
     with record.session() as s:
         ET.fromstring(render_svg(thread_timeline(s, thread["id"])))

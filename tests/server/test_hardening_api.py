@@ -73,7 +73,7 @@ def test_the_cli_and_importer_door_shares_the_limits(record, report):
     with pytest.raises(TooLarge, match="claimant"):
         review.edit("claim", report["claim"], 1, {"claimant": "x" * 301})
     with pytest.raises(TooLarge, match="name"):
-        threads.create_thread(record.ledger, "t" * 301, [report["claim"]], "cli", "cli")
+        threads.Threads(record, "cli", "cli").create("t" * 301, [report["claim"]])
     with pytest.raises(Invalid, match="rationale"):
         review.accept("claim", report["claim"], 1, "why\x07")
     assert review.edit("claim", report["claim"], 1, {"claimant": "Officials in Kupiansk"}).state["version"] == 2

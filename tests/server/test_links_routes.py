@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.linking.links import link
-from annotate.linking.threads import create_thread
+from annotate.linking.links import Links
+from annotate.linking.threads import Threads
 from annotate.linking.timeline import thread_timeline
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,7 +90,7 @@ def test_dismissed_never_returns_and_twice_is_one_decision(alice, story, ledger)
 
 def test_remove_a_link_is_one_decision_and_a_stale_remove_is_refused(alice, story, ledger, record):
     a, b, c = story
-    made = link(record.ledger, a, b, "same_event", "bob", "ui")
+    made = Links(record, "bob", "ui").link(a, b, "same_event").state
     ledger.mark()
     response = alice.post(f"/claims/{a}/links/{made['id']}/remove", {"version": 1, "rationale": "two ferries"})
     assert f"Removed link #{made['id']}" in panel(response) and response.context["linked"] == []
@@ -98,8 +98,8 @@ def test_remove_a_link_is_one_decision_and_a_stale_remove_is_refused(alice, stor
     ledger.mark()
     again = alice.post(f"/claims/{a}/links/{made['id']}/remove", {"version": 2})
     assert "already removed" in again.text and ledger.since() == []
-    second = link(record.ledger, a, c, "supports", "bob", "ui")
-    link(record.ledger, a, c, "contradicts", "bob", "ui", rationale="it is a denial")  # version 2 while alice looked at 1
+    second = Links(record, "bob", "ui").link(a, c, "supports").state
+    Links(record, "bob", "ui").link(a, c, "contradicts", rationale="it is a denial")  # version 2 while alice looked at 1
     ledger.mark()
     stale = alice.post(f"/claims/{a}/links/{second['id']}/remove", {"version": 1})
     assert stale.status_code == 409 and "link.relation_changed by bob" in stale.text and ledger.since() == []
@@ -121,8 +121,8 @@ def test_plain_forms_get_the_claim_page_and_csrf_is_required(alice, story, ledge
 
 def test_a_thread_from_a_claim_its_page_svg_and_json(alice, story, ledger, record):
     a, b, c = story
-    link(record.ledger, a, b, "same_event", "bob", "ui")
-    link(record.ledger, c, a, "contradicts", "bob", "ui")
+    Links(record, "bob", "ui").link(a, b, "same_event")
+    Links(record, "bob", "ui").link(c, a, "contradicts")
     ledger.mark()
     made = alice.post(f"/claims/{a}/thread", {"name": "Zaporizhzhia ferry"}, htmx=False)
     assert made.status_code == 303
@@ -150,8 +150,8 @@ def test_a_thread_from_a_claim_its_page_svg_and_json(alice, story, ledger, recor
 
 def test_a_verdict_is_one_decision_per_claim_of_the_proposition_with_rationale_and_evidence(alice, story, ledger, record):
     a, b, c = story
-    link(record.ledger, a, b, "same_event", "bob", "ui")
-    thread = create_thread(record.ledger, "Ferry", [a, b, c], "bob", "ui")
+    Links(record, "bob", "ui").link(a, b, "same_event")
+    thread = Threads(record, "bob", "ui").create("Ferry", [a, b, c]).state
     ledger.mark()
     response = alice.post(f"/threads/{thread['id']}/verdict", {"claim_id": a, "verdict": "contested", "rationale": "denied a week later",
                                                               "evidence": [c]})  # fmt: skip
@@ -167,8 +167,8 @@ def test_a_verdict_is_one_decision_per_claim_of_the_proposition_with_rationale_a
 
 def test_a_hostile_quote_stays_text_in_the_inline_svg_and_the_svg_file(alice, story, record):
     a, b, c = story
-    link(record.ledger, c, a, "contradicts", "bob", "ui")
-    thread = create_thread(record.ledger, '<b onmouseover="alert(3)">Ferry</b>', [a, c], "bob", "ui")
+    Links(record, "bob", "ui").link(c, a, "contradicts")
+    thread = Threads(record, "bob", "ui").create('<b onmouseover="alert(3)">Ferry</b>', [a, c]).state
     for url in (f"/threads/{thread['id']}", f"/threads/{thread['id']}/timeline.svg"):
         text = alice.get(url).text
         assert "<script>" not in text and "<img" not in text and "<b onmouseover" not in text, url
@@ -219,8 +219,8 @@ def test_search_in_the_panel_swaps_only_the_results_and_a_link_keeps_the_search_
 
 def test_a_link_reads_in_its_direction_on_both_claims(alice, story, record):
     a, b, c = story
-    link(record.ledger, b, a, "updates", "bob", "ui")  # b, a day newer, updates a
-    link(record.ledger, c, a, "contradicts", "bob", "ui")
+    Links(record, "bob", "ui").link(b, a, "updates")  # b, a day newer, updates a
+    Links(record, "bob", "ui").link(c, a, "contradicts")
     on_a = alice.get(f"/claims/{a}/links", htmx=True)
     on_b = alice.get(f"/claims/{b}/links", htmx=True)
     assert re.search(rf'updated by <a href="/claims/{b}">#{b}</a>', on_a.text)
@@ -232,9 +232,9 @@ def test_a_link_reads_in_its_direction_on_both_claims(alice, story, record):
 
 def test_a_claim_linked_to_a_thread_member_is_offered_the_thread_and_joins_it_in_one_decision(alice, story, ledger, record):
     a, b, c = story
-    thread = create_thread(record.ledger, "Ferry", [b], "bob", "ui")
+    thread = Threads(record, "bob", "ui").create("Ferry", [b]).state
     assert alice.get(f"/claims/{a}/links", htmx=True).context["offers"] == []
-    link(record.ledger, a, b, "same_event", "bob", "ui")
+    Links(record, "bob", "ui").link(a, b, "same_event")
     offered = alice.get(f"/claims/{a}/links", htmx=True)
     assert offered.context["offers"] == [{"id": thread["id"], "name": "Ferry", "via": b}] and 'data-link-key="t"' in offered.text
     ledger.mark()
@@ -244,7 +244,7 @@ def test_a_claim_linked_to_a_thread_member_is_offered_the_thread_and_joins_it_in
     ledger.mark()
     twice = alice.post(f"/claims/{a}/threads", {"thread_id": thread["id"]})
     assert twice.status_code == 422 and "already in thread" in twice.text and ledger.since() == []
-    link(record.ledger, c, a, "contradicts", "bob", "ui")
+    Links(record, "bob", "ui").link(c, a, "contradicts")
     ledger.mark()
     alice.post(f"/claims/{c}/threads", {"thread_id": thread["id"], "linked": "true"})
     assert [d["after"]["claim_id"] for d in ledger.since()] == [c]  # a and b were members already
@@ -252,8 +252,8 @@ def test_a_claim_linked_to_a_thread_member_is_offered_the_thread_and_joins_it_in
 
 def test_rename_remove_and_merge_on_the_thread_page(alice, story, ledger, record):
     a, b, c = story
-    first = create_thread(record.ledger, "Ferry", [a, b], "bob", "ui")
-    second = create_thread(record.ledger, "Reservoir", [c], "bob", "ui")
+    first = Threads(record, "bob", "ui").create("Ferry", [a, b]).state
+    second = Threads(record, "bob", "ui").create("Reservoir", [c]).state
     ledger.mark()
     renamed = alice.post(f"/threads/{first['id']}/rename", {"name": "Dnipro ferry", "version": 1})
     assert renamed.template.name == "partials/_thread.html" and "Dnipro ferry" in renamed.text
@@ -294,7 +294,10 @@ def test_api_search_pages_and_suggestions(api, story, desk):
     assert b in [s["claim_id"] for s in suggested] and all(s["relation"] and s["reasons"] for s in suggested)
     assert api.get("/api/claims/999/suggestions").status_code == 404
     made = api.post("/api/links", json={"a": a, "b": c, "relation": "contradicts", "found_by": "words: mayor"})
-    assert made.status_code == 201 and (made.json()["a_id"], made.json()["relation"]) == (a, "contradicts")
+    link = made.json()["state"]
+    assert made.status_code == 201 and (link["a_id"], link["relation"]) == (a, "contradicts") and made.headers["ETag"] == '"1"'
+    again = api.post("/api/links", json={"a": a, "b": c, "relation": "contradicts"})
+    assert again.json()["state"] == link and again.json()["decisions"] == []  # the same link again: nothing recorded
     assert api.post("/api/links", json={"a": a, "b": a, "relation": "supports"}).status_code == 422
     schema = api.get("/api/openapi.json").json()["paths"]
     assert "/api/search/claims" in schema and "/api/claims/{claim_id}/suggestions" in schema
@@ -302,23 +305,36 @@ def test_api_search_pages_and_suggestions(api, story, desk):
 
 def test_api_threads_grow_with_versions_and_refusals(api, story, record, ledger):
     a, b, c = story
-    link(record.ledger, b, c, "supports", "bob", "ui")
-    first = create_thread(record.ledger, "Ferry", [a], "bob", "ui")
-    second = create_thread(record.ledger, "Other", [a], "bob", "ui")
+    Links(record, "bob", "ui").link(b, c, "supports")
+    first = Threads(record, "bob", "ui").create("Ferry", [a]).state
+    second = Threads(record, "bob", "ui").create("Other", [a]).state
     ledger.mark()
     added = api.post(f"/api/threads/{first['id']}/members", json={"claim_id": b, "linked": True, "rationale": "same story"})
-    assert added.status_code == 201 and sorted(m["claim_id"] for m in added.json()["added"]) == [b, c]
+    assert added.status_code == 201 and sorted(m["claim_id"] for m in added.json()["changed"]) == [b, c]
     assert api.post(f"/api/threads/{first['id']}/members", json={"claim_id": b}).status_code == 422
     assert api.post(f"/api/threads/{first['id']}/rename", json={"name": "Dnipro ferry"}).status_code == 428
-    assert api.post(f"/api/threads/{first['id']}/rename", json={"name": "Dnipro ferry"}, headers={"If-Match": '"1"'}).json()["name"] == "Dnipro ferry"
+    assert api.post(f"/api/threads/{first['id']}/rename", json={"name": "Dnipro ferry"}, headers={"If-Match": '"1"'}).json()["state"]["name"] == "Dnipro ferry"
     stale = api.post(f"/api/threads/{first['id']}/rename", json={"name": "Ferry again", "version": 1})
     assert stale.status_code == 409 and stale.json()["current"]["name"] == "Dnipro ferry"
-    assert api.post(f"/api/threads/{first['id']}/members/{c}/remove", json={}).json()["status"] == "removed"
+    assert api.post(f"/api/threads/{first['id']}/members/{c}/remove", json={}).json()["state"]["status"] == "removed"
     assert api.post(f"/api/threads/{first['id']}/members/{c}/remove", json={}).status_code == 404
     assert api.post(f"/api/threads/{first['id']}/merge", json={"into": first["id"], "version": 2}).status_code == 422
     merged = api.post(f"/api/threads/{second['id']}/merge", json={"into": first["id"], "version": 1})
-    assert merged.status_code == 200 and merged.json()["id"] == first["id"]
+    assert merged.status_code == 200 and merged.json()["state"]["id"] == first["id"]
     shown = api.get(f"/api/threads/{second['id']}").json()
     assert shown["status"] == "merged" and shown["merged_into"] == first["id"] and shown["members"] == []
     assert [m["claim_id"] for m in api.get(f"/api/threads/{first['id']}").json()["members"]] == [a, b]
     assert {d["origin"] for d in ledger.since()} == {"api"} and {d["actor"] for d in ledger.since()} == {"alice"}
+
+
+def test_api_creates_a_thread_once_per_idempotency_key(api, story, ledger):
+    a, b, c = story
+    ledger.mark()
+    body = {"name": "Ferry crossing", "claim_ids": [a, b], "rationale": "one story"}
+    first = api.post("/api/threads", json=body, headers={"Idempotency-Key": "thread-1"})
+    assert first.status_code == 201 and sorted(m["claim_id"] for m in first.json()["changed"]) == [a, b]
+    retried = api.post("/api/threads", json=body, headers={"Idempotency-Key": "thread-1"})
+    assert retried.status_code == 201 and retried.json()["state"]["id"] == first.json()["state"]["id"]
+    assert [d["action"] for d in ledger.since()] == ["thread.created", "thread_member.added", "thread_member.added"]
+    assert api.post("/api/threads", json={**body, "claim_ids": []}).status_code == 422
+    assert api.post("/api/threads", json={**body, "claim_ids": [999]}).status_code == 404
