@@ -94,15 +94,18 @@ def base_version(body_version: int | None, if_match: str | None) -> int:
     raise HTTPException(428, 'send the version you saw: a "version" field or an If-Match: "<version>" header')
 
 
+def outcome(operation: Callable[[], Done]) -> Done:
+    """Run one operation (a domain error answers through server/errors.py)."""
+    try:
+        return operation()
+    except Replayed as replay:  # the same Idempotency-Key again: what the first request made
+        return Done(replay.state, decisions=[replay.seq])
+
+
 def run(operation: Callable[[], Done], status: int = 200) -> JSONResponse:
     """One review operation as JSON: the new state, warnings and decision numbers; or why not."""
-    try:
-        done = operation()  # a domain error answers through server/errors.py
-    except Replayed as replay:  # the same Idempotency-Key again: what the first request made
-        done = Done(replay.state, decisions=[replay.seq])
+    done = outcome(operation)
     body = {"state": done.state, "warnings": done.warnings, "decisions": done.decisions}
-    if done.changed:
-        body["changed"] = done.changed
     return JSONResponse(body, status, headers={"ETag": f'"{done.state.get("version", "")}"'})
 
 
@@ -261,7 +264,7 @@ def create_link(body: NewLink, links: LinksDep, idempotency_key: IdempotencyKey 
     """Link two claims ("a relation b"), e.g. one found with /api/search/claims; the same link again changes nothing."""
     idempotent(links, idempotency_key, "link")
     evidence = ({"found_by": "search", "query": body.found_by},) if body.found_by else ()
-    return run(lambda: links.link(body.a, body.b, body.relation, body.rationale, evidence), 201)
+    return outcome(lambda: links.link(body.a, body.b, body.relation, body.rationale, evidence)).state
 
 
 @router.get("/threads/{thread_id}")
@@ -274,34 +277,35 @@ def thread(thread_id: int, session: SessionDep, user: CurrentUser, response: Res
 
 
 @router.post("/threads", status_code=201)
-def create_thread(body: NewThread, threads: ThreadsDep, idempotency_key: IdempotencyKey = None):
-    """A new thread holding these claims; `changed` lists its members."""
+def create_thread(body: NewThread, threads: ThreadsDep, session: SessionDep, idempotency_key: IdempotencyKey = None) -> dict:
+    """A new thread holding these claims, answered as GET /api/threads/{id} shows it."""
     idempotent(threads, idempotency_key, "thread")
-    return run(lambda: threads.create(body.name, body.claim_ids, body.description, body.rationale, body.linked), 201)
+    made = outcome(lambda: threads.create(body.name, body.claim_ids, body.description, body.rationale, body.linked)).state
+    return {**made, "merged_into": None, "members": [row(m) for m in thread_members(session, made["id"])]}
 
 
 @router.post("/threads/{thread_id}/members", status_code=201)
 def add_thread_member(thread_id: int, body: ThreadMemberIn, threads: ThreadsDep):
     """Add a claim (with `linked`, it and its linked claims) to a thread; 422 when they are all members already."""
-    return run(lambda: threads.add(thread_id, body.claim_id, body.rationale, body.linked), 201)
+    return {"added": threads.add(thread_id, body.claim_id, body.rationale, body.linked).changed}
 
 
 @router.post("/threads/{thread_id}/members/{claim_id}/remove")
 def remove_thread_member(thread_id: int, claim_id: int, body: MemberOut, threads: ThreadsDep):
-    return run(lambda: threads.remove(thread_id, claim_id, body.version, body.rationale))
+    return threads.remove(thread_id, claim_id, body.version, body.rationale).state
 
 
 @router.post("/threads/{thread_id}/rename")
 def rename(thread_id: int, body: Rename, threads: ThreadsDep, if_match: Annotated[str | None, Header()] = None):
     version = base_version(body.version, if_match)
-    return run(lambda: threads.rename(thread_id, body.name, version, body.rationale))
+    return threads.rename(thread_id, body.name, version, body.rationale).state
 
 
 @router.post("/threads/{thread_id}/merge")
 def merge_thread(thread_id: int, body: ThreadMerge, threads: ThreadsDep, if_match: Annotated[str | None, Header()] = None):
     """Move every claim of this thread into `into` and mark this one merged; answers the thread merged into."""
     version = base_version(body.version, if_match)
-    return run(lambda: threads.merge(thread_id, body.into, version, body.into_version, body.rationale))
+    return threads.merge(thread_id, body.into, version, body.into_version, body.rationale).state
 
 
 # Generic routes last: /{kinds}/… would otherwise catch /entities/… and answer 422.

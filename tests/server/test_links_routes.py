@@ -294,10 +294,8 @@ def test_api_search_pages_and_suggestions(api, story, desk):
     assert b in [s["claim_id"] for s in suggested] and all(s["relation"] and s["reasons"] for s in suggested)
     assert api.get("/api/claims/999/suggestions").status_code == 404
     made = api.post("/api/links", json={"a": a, "b": c, "relation": "contradicts", "found_by": "words: mayor"})
-    link = made.json()["state"]
-    assert made.status_code == 201 and (link["a_id"], link["relation"]) == (a, "contradicts") and made.headers["ETag"] == '"1"'
-    again = api.post("/api/links", json={"a": a, "b": c, "relation": "contradicts"})
-    assert again.json()["state"] == link and again.json()["decisions"] == []  # the same link again: nothing recorded
+    assert made.status_code == 201 and (made.json()["a_id"], made.json()["relation"]) == (a, "contradicts")
+    assert api.post("/api/links", json={"a": a, "b": c, "relation": "contradicts"}).json() == made.json()  # nothing new
     assert api.post("/api/links", json={"a": a, "b": a, "relation": "supports"}).status_code == 422
     schema = api.get("/api/openapi.json").json()["paths"]
     assert "/api/search/claims" in schema and "/api/claims/{claim_id}/suggestions" in schema
@@ -310,17 +308,17 @@ def test_api_threads_grow_with_versions_and_refusals(api, story, record, ledger)
     second = Threads(record, "bob", "ui").create("Other", [a]).state
     ledger.mark()
     added = api.post(f"/api/threads/{first['id']}/members", json={"claim_id": b, "linked": True, "rationale": "same story"})
-    assert added.status_code == 201 and sorted(m["claim_id"] for m in added.json()["changed"]) == [b, c]
+    assert added.status_code == 201 and sorted(m["claim_id"] for m in added.json()["added"]) == [b, c]
     assert api.post(f"/api/threads/{first['id']}/members", json={"claim_id": b}).status_code == 422
     assert api.post(f"/api/threads/{first['id']}/rename", json={"name": "Dnipro ferry"}).status_code == 428
-    assert api.post(f"/api/threads/{first['id']}/rename", json={"name": "Dnipro ferry"}, headers={"If-Match": '"1"'}).json()["state"]["name"] == "Dnipro ferry"
+    assert api.post(f"/api/threads/{first['id']}/rename", json={"name": "Dnipro ferry"}, headers={"If-Match": '"1"'}).json()["name"] == "Dnipro ferry"
     stale = api.post(f"/api/threads/{first['id']}/rename", json={"name": "Ferry again", "version": 1})
     assert stale.status_code == 409 and stale.json()["current"]["name"] == "Dnipro ferry"
-    assert api.post(f"/api/threads/{first['id']}/members/{c}/remove", json={}).json()["state"]["status"] == "removed"
+    assert api.post(f"/api/threads/{first['id']}/members/{c}/remove", json={}).json()["status"] == "removed"
     assert api.post(f"/api/threads/{first['id']}/members/{c}/remove", json={}).status_code == 404
     assert api.post(f"/api/threads/{first['id']}/merge", json={"into": first["id"], "version": 2}).status_code == 422
     merged = api.post(f"/api/threads/{second['id']}/merge", json={"into": first["id"], "version": 1})
-    assert merged.status_code == 200 and merged.json()["state"]["id"] == first["id"]
+    assert merged.status_code == 200 and merged.json()["id"] == first["id"]
     shown = api.get(f"/api/threads/{second['id']}").json()
     assert shown["status"] == "merged" and shown["merged_into"] == first["id"] and shown["members"] == []
     assert [m["claim_id"] for m in api.get(f"/api/threads/{first['id']}").json()["members"]] == [a, b]
@@ -332,9 +330,9 @@ def test_api_creates_a_thread_once_per_idempotency_key(api, story, ledger):
     ledger.mark()
     body = {"name": "Ferry crossing", "claim_ids": [a, b], "rationale": "one story"}
     first = api.post("/api/threads", json=body, headers={"Idempotency-Key": "thread-1"})
-    assert first.status_code == 201 and sorted(m["claim_id"] for m in first.json()["changed"]) == [a, b]
+    assert first.status_code == 201 and [m["claim_id"] for m in first.json()["members"]] == [a, b]
     retried = api.post("/api/threads", json=body, headers={"Idempotency-Key": "thread-1"})
-    assert retried.status_code == 201 and retried.json()["state"]["id"] == first.json()["state"]["id"]
+    assert retried.status_code == 201 and retried.json() == first.json()
     assert [d["action"] for d in ledger.since()] == ["thread.created", "thread_member.added", "thread_member.added"]
     assert api.post("/api/threads", json={**body, "claim_ids": []}).status_code == 422
     assert api.post("/api/threads", json={**body, "claim_ids": [999]}).status_code == 404
