@@ -7,13 +7,8 @@ read back what the server recorded.
 
 import hashlib
 import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import insert, select
 
@@ -22,9 +17,9 @@ from annotate.config import Settings
 from annotate.store.ledger import Change, decision_dict
 from annotate.store.models import Decision, DocumentText
 from annotate.store.record import Record
+from tests.server.liveserver import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "browser-tests-secret-" + "y" * 32
 PASSWORD = "correct horse battery"
 ANNOTATOR = "rules@0.1.0"
@@ -36,12 +31,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -56,29 +45,11 @@ def record(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def server(record):
-    """`uvicorn --factory server.app:app_from_env` on a free port; its address."""
+    """`uvicorn --factory server.app:app_from_env` on a free port over the record; its address."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
-    port = free_port()
-    env = {**os.environ, "CLAIMTRAIL_HOME": str(record.settings.home), "CLAIMTRAIL_SECRET": SECRET}
-    env.pop("CLAIMTRAIL_DATABASE_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    address = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            if httpx.get(f"{address}/login", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail(f"the server did not start: {process.stdout.read().decode(errors='replace')[-2000:]}")
-    yield address
-    process.terminate()
-    process.wait(timeout=10)
+    with live_server(record.settings, SECRET) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

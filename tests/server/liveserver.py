@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,14 +27,15 @@ def live_server(settings, secret: str, **env_extra: str):
     port = free_port()
     env = {**os.environ, "CLAIMTRAIL_HOME": str(settings.home), "CLAIMTRAIL_SECRET": secret,
            "CLAIMTRAIL_DATABASE_URL": settings.resolved_database_url, **env_extra}  # fmt: skip
+    log = tempfile.TemporaryFile()  # not a pipe: a pipe nobody reads fills up and stalls the server
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     address = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(300):
             try:
                 if httpx.get(f"{address}/login", timeout=1).status_code == 200:
                     break
@@ -41,9 +43,11 @@ def live_server(settings, secret: str, **env_extra: str):
                 time.sleep(0.1)
         else:
             process.kill()
-            raise RuntimeError(f"the server did not start: {process.stdout.read().decode(errors='replace')[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"the server did not start: {log.read().decode(errors='replace')[-2000:]}")
         yield address
     finally:
+        log.close()
         process.terminate()
         try:
             process.wait(timeout=10)
