@@ -52,9 +52,14 @@ def server(record):
         yield address
 
 
+WAIT_MS = 20_000  # Playwright's 5 s default for expect() failed on a loaded 2-core CI machine
+
+
 @pytest.fixture(scope="session")
 def browser(server):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -70,6 +75,7 @@ class Session:
 
     def __init__(self, browser, server: str, name: str, width: int = 1280, height: int = 900):
         self.context = browser.new_context(viewport={"width": width, "height": height}, base_url=server)
+        self.context.set_default_timeout(WAIT_MS)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)

@@ -35,7 +35,7 @@ def test_a_reapplied_edit_keeps_the_colleagues_change(sign_in, desk, record):
     if os.environ.get("CLAIMTRAIL_SCREENSHOTS") == "docs":  # docs/screenshot-conflict.png
         alert.screenshot(path=str(Path(__file__).resolve().parents[2] / "docs" / "screenshot-conflict.png"))
     alert.locator("button[data-reapply]").click()
-    alice.page.wait_for_selector("text=Corrected claim")
+    alice.page.wait_for_selector(f"text=Corrected claim #{claim} (version 3)")  # bob made 2: alice's reapply is 3
 
     shown = CliRunner().invoke(app, ["history", str(claim), "--format", "jsonl", "--db", record.settings.resolved_database_url])
     assert shown.exit_code == 0, shown.output
@@ -63,5 +63,5 @@ def test_where_both_changed_the_same_field_the_reviewer_picks_one(sign_in, desk)
     alert.wait_for()
     alert.locator("input[name=keep_claimant][value=mine]").check()
     alert.locator("button[data-reapply]").click()
-    alice.page.wait_for_selector("text=Corrected claim")
+    alice.page.wait_for_selector(f"text=Corrected claim #{claim} (version 3)")  # bob made 2: alice's reapply is 3
     assert desk.state("claim", claim)["claimant"] == "The mayor"  # chosen, not silently: both versions are in the history

@@ -112,7 +112,9 @@ def test_search_with_slash_choose_with_arrows_and_link_with_l_2(sign_in, desk):
     page.keyboard.press("l")
     expect(page.locator(f"#search-{doubted} li.suggestion.choosing")).to_have_count(1)
     page.keyboard.press("2")  # supports
-    expect(page.locator(f"#links-{doubted} .flash.ok")).to_contain_text(f"Linked claim #{doubted} supports claim #{crossed}")
+    flash = page.locator(f"#links-{doubted} .flash")  # any level, so a failure shows what was said instead
+    expect(flash).to_contain_text(f"Linked claim #{doubted} supports claim #{crossed}")
+    expect(flash).to_have_class("flash ok")
     [decision] = desk.decisions_after(mark)
     assert (decision["actor"], decision["action"], decision["after"]["relation"]) == ("alice", "link.created", "supports")
     assert decision["evidence"] == [{"found_by": "search", "query": "words: convoy naval escort"}]

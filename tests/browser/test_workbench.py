@@ -29,7 +29,7 @@ def report(desk):
 
 def is_current(page, ref: str) -> bool:
     """Waits for htmx to settle (it restores new classes ~20 ms after a swap)."""
-    page.wait_for_selector(f"#items > li.current[data-ref='{ref}']", timeout=3000)
+    page.wait_for_selector(f"#items > li.current[data-ref='{ref}']")
     return page.locator("#items > li.current").count() == 1
 
 
