@@ -1,42 +1,39 @@
 """A fitted guess of how two linked claims relate, on top of the cue rules (relations.py).
 
-The rules' guess is one input among the pair's cues — denial or negation on one side,
-different numbers, hedged earlier and done later, time apart, same claimant, overlap of
-words and meaning — and a small softmax model weighs them, fitted on reviewed links
-(`claimtrail links fit`; the shipped weights on the dev set's gold). Plain numpy.
+The rules' guess is one input among the pair's cues (relation_features.py) — who is held
+responsible, denial or negation on one side, amounts, hedged earlier and done later, the
+claimants, time apart, overlap of words and meaning — and a small softmax model weighs them,
+fitted on reviewed links (`claimtrail links fit`; the shipped weights on the dev set's and
+the examples' gold). Its weights are pulled towards a prior that trusts the rules, not
+towards zero: with a few dozen links the fit can only move the guess where the links
+clearly disagree with the rules, and with many reviewed links it learns more. Plain numpy.
+
+Measured leave-one-story-out on the dev set (each story scored by a model fitted on the
+other six), the fit without that prior scored 0.49–0.63 macro against 0.71 for the rules;
+with it, the same as the rules. The rules themselves were written looking at the dev set's
+pairs (generic cues only), so that figure is not a held-out one for them.
 """
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
 
-from annotate.linking.relations import RELATIONS, guess_relation, negative
+from annotate.linking import relation_features as pair_cues
+from annotate.linking.relations import RELATIONS, guess_relation
 
 DEFAULT = Path(__file__).resolve().parent / "model" / "relations.json"
 DECISIVE = ("contradicts", "updates")  # rule guesses backed by a specific cue
-L2 = 30.0  # strong: 70 gold links; leave-one-story-out on dev rose from 0.35 (l2 0.3) to 0.44 (30)
+L2 = 30.0  # pull towards the prior; 20–50 alike leave-one-story-out on dev
+PRIOR = 3.0  # the rules' guess is worth this many logits before any fitting (3–8 alike on dev)
 
-FEATURES = (
-    *(f"rule_{r}" for r in RELATIONS), "lexical", "cosine", "entity", "claimant", "shared_numbers", "numbers_differ",
-    "one_denies", "one_negative", "both_negative", "log_days", "same_day", "weeks_apart", "hedged_then_done",
-    "later_hedged", "both_claimants_differ",
-)  # fmt: skip
+FEATURES = (*(f"rule_{r}" for r in RELATIONS), *pair_cues.FEATURES)
 
 
 def relation_features(a, b, f: dict) -> list[float]:
+    """The model's inputs for the pair: the rules' guess, then the pair's cues (the same row either way round)."""
     rule = guess_relation(a, b, f)[0]
-    days = abs(f["days"]) if f["days"] is not None else 0
-    earlier, later = (a, b) if (f["days"] or 0) >= 0 else (b, a)
-    return [
-        *(float(rule == r) for r in RELATIONS), f["lexical"], f.get("cosine", 0.0), f["entity"], float(f["claimant"]),
-        float(bool(f["shared_numbers"])), float(f["numbers_differ"]),
-        float(bool(a.denial) != bool(b.denial)), float(negative(a) != negative(b)), float(negative(a) and negative(b)),
-        math.log1p(days) / 5, float(days == 0), float(days >= 14),
-        float(bool(earlier.hedges or earlier.hedged) and bool(later.completion)), float(bool(later.hedges)),
-        float(bool(a.claimant and b.claimant) and not f["claimant"]),
-    ]  # fmt: skip
+    return [*(float(rule == r) for r in RELATIONS), *pair_cues.pair_features(a, b, f)]
 
 
 class RelationModel:
@@ -62,8 +59,9 @@ class RelationModel:
         return cls(np.array(data["weights"]), np.array(data["mean"]), np.array(data["scale"]))
 
 
-def fit(rows, relations: list[str], l2: float = L2, steps: int = 500) -> RelationModel:
-    """Ridge softmax regression by gradient descent, each relation weighted equally (macro accuracy)."""
+def fit(rows, relations: list[str], l2: float = L2, prior: float = PRIOR, steps: int = 800) -> RelationModel:
+    """Softmax regression by gradient descent, each relation weighted equally (macro accuracy), its
+    weights pulled towards the prior: `prior` logits for the relation the rules guessed, nothing else."""
     x = np.asarray(rows, dtype=np.float64)
     mean, scale = x.mean(0), x.std(0) + 1e-6
     model = RelationModel(np.zeros((x.shape[1] + 1, len(RELATIONS))), mean, scale)
@@ -71,12 +69,15 @@ def fit(rows, relations: list[str], l2: float = L2, steps: int = 500) -> Relatio
     y = np.zeros((len(x), len(RELATIONS)))
     y[np.arange(len(x)), [RELATIONS.index(r) for r in relations]] = 1
     balance = (y / np.maximum(y.sum(0), 1)).sum(1) * len(x) / len(RELATIONS)
-    w = model.weights
+    start = np.zeros_like(model.weights)
+    for k, relation in enumerate(RELATIONS):  # in standardised units: a raw weight w is w * scale
+        start[FEATURES.index(f"rule_{relation}"), k] = prior * scale[FEATURES.index(f"rule_{relation}")]
+    w = model.weights = start.copy()
     for _ in range(steps):
         logits = z @ w
         p = np.exp(logits - logits.max(1, keepdims=True))
         p /= p.sum(1, keepdims=True)
-        grad = z.T @ ((p - y) * balance[:, None]) / len(x) + l2 * w / len(x)
+        grad = z.T @ ((p - y) * balance[:, None]) / len(x) + l2 * (w - start) / len(x)
         w -= 0.5 * grad
     return model
 
@@ -96,9 +97,8 @@ def save(model: RelationModel, path: Path = DEFAULT) -> None:
 
 
 def relate(a, b, f: dict, model: RelationModel | None = None) -> tuple[str, list[str]]:
-    """(relation, the cues behind it). A denial, a negation, a settled hedge or new numbers found by the
-    rules decide; otherwise the fitted model weighs the cues (same event or support). Leave-one-story-out
-    on dev this scored 0.47 macro, against 0.44 for the model alone and 0.39 for the rules alone."""
+    """(relation, the cues behind it). Who is blamed, a denial, a negation, a settled hedge or new
+    amounts found by the rules decide; otherwise the fitted model weighs the cues (same event or support)."""
     rule, cues = guess_relation(a, b, f)
     model = model or default_model()
     if model is None or rule in DECISIVE:
