@@ -51,7 +51,7 @@ FRAMES = {
 }
 FRAME_OF = {word: frame for frame, listed in FRAMES.items() for word in listed.split()}
 # It is still so: set against "captured" on the same days, a claim that the fight goes on.
-PERSISTENCE = frozenset("still remain remains remained continue continues continued".split())
+PERSISTENCE = frozenset("still remain remains remained remaining continue continues continued continuing".split())
 NEGATIVE_HEDGE = frozenset("unlikely doubtful".split())  # "unlikely to be encircled" says it is not
 MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}  # fmt: skip

@@ -102,3 +102,9 @@ def test_with_many_links_the_model_learns_where_the_rules_are_wrong():
     truth = ["same_event"] * 150 + ["supports"] * 150  # …but reviewers call the agreeing half one event
     model = relation_model.fit(rows, truth)
     assert model.predict(rows[:150]).count("same_event") >= 140 and model.predict(rows[150:]).count("supports") >= 140
+
+
+def test_still_fighting_against_captured_within_days_contradicts():
+    holding = claim("The defenders are continuing to hold the bridgehead, the regional commander said.", "regional commander", "2031-10-02")
+    taken = claim("Attacking units captured the bridgehead on Tuesday, the ministry said.", "ministry", "2031-10-03")
+    assert both_ways(holding, taken)[0] == "contradicts"
