@@ -10,8 +10,10 @@ from sqlmodel import Session
 
 from annotate.ingest.pipeline import document_text
 from annotate.preannotate.base import LABELS
+from annotate.review.assignments import of_document
 from annotate.review.operations import Review
 from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
+from annotate.review.review_states import WORDS as REVIEW_WORDS
 from annotate.store.history import changed_fields, object_history
 from annotate.store.kinds import canonical, words
 from annotate.store.models import (
@@ -23,6 +25,7 @@ from annotate.store.models import (
     Mention,
     Publisher,
     Thread,
+    User,
 )
 from server.segments import segments, spans_for
 
@@ -246,6 +249,8 @@ def merge_message(session: Session, merged: int | None, undone: int | None) -> d
 def queue_view(session: Session, f: QueueFilter) -> dict:
     page = queue_page(session, f)
     return {
+        "reviewers": reviewers(session),
+        "review_words": REVIEW_WORDS,
         "rows": page.rows,
         "prev_url": page_url(f, before=page.newer) if page.newer else None,
         "next_url": page_url(f, after=page.older) if page.older else None,
@@ -258,7 +263,7 @@ def queue_view(session: Session, f: QueueFilter) -> dict:
 def page_url(f: QueueFilter, **cursor: int) -> str:
     params = {
         "q": f.q, "publisher": f.publisher_id or "", "date_from": f.date_from, "date_to": f.date_to,
-        "entity": f.entity, "thread": f.thread_id or "", "status": f.status, **cursor,
+        "entity": f.entity, "thread": f.thread_id or "", "status": f.status, "assignee": f.assignee, "review": f.review, **cursor,
     }  # fmt: skip
     return "/queue?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
@@ -279,4 +284,34 @@ def export_view(session: Session, preset: str) -> dict:
         "formats": EXPORT_FORMATS,
         "publishers": session.execute(select(Publisher.id, Publisher.name).order_by(Publisher.name)).all(),
         "threads": session.execute(select(Thread.id, Thread.name).order_by(Thread.name)).all(),
+    }
+
+
+def reviewers(session: Session) -> list[str]:
+    """Names of the active users, for assigning documents."""
+    return list(session.execute(select(User.name).where(User.active.is_(True)).order_by(User.name)).scalars())
+
+
+SAID = {
+    "assigned": "Assigned the document.",
+    "done": "Marked the document done: a lead approves it or sends it back.",
+    "approved": "Approved the document's review.",
+    "sent_back": "Sent the document back with your note.",
+    "metadata": "Corrected the document's details: they are no longer marked inferred.",
+}
+
+
+def document_header(session: Session, doc: Document, said: str = "", left: str = "") -> dict:
+    """What the document page's header shows besides the title: the review state, the metadata form, the history."""
+    assignment = of_document(session, doc.id)
+    history = history_view(session, "document", doc.id) + (history_view(session, "assignment", assignment.id) if assignment else [])
+    text = SAID.get(said)
+    if text and said == "done" and left.isdigit():
+        text += f" ({left} candidate{'s' if left != '1' else ''} left undecided)"
+    return {
+        "assignment": assignment,
+        "review_words": REVIEW_WORDS,
+        "reviewers": reviewers(session),
+        "doc_history": sorted(history, key=lambda e: e["seq"], reverse=True),
+        "said": text,
     }

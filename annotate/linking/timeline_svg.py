@@ -12,6 +12,7 @@ from html import escape
 
 WIDTH = 1100
 LEFT = 190  # lane labels
+TICK_ROOM = 64  # pixels a tick's label ("Sep 2023") needs
 RIGHT = 30
 TOP = 112  # title and legend
 LANE = 44  # lane height for one row of dots
@@ -161,10 +162,13 @@ def _lanes(lanes: list[str], tops: dict[str, float], depth: dict[str, int]) -> s
 def _axis(start: date, end: date, x, y: float) -> str:
     ticks, (year, month) = [], (start.year, start.month)
     months = (end.year - start.year) * 12 + end.month - start.month
-    step = 1 if months <= 18 else 3 if months <= 48 else 12
+    room = (WIDTH - RIGHT - LEFT) // TICK_ROOM  # labels that fit side by side, each with its year
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if months // s + 1 <= room), 120)
+    if step >= 12:
+        year, month = year + (month > 1), 1  # whole years: ticks on January
     while (year, month) <= (end.year, end.month):
         day = date(year, month, 1).isoformat()
-        label = f"{MONTHS[month - 1]} {year}" if month == 1 or not ticks else MONTHS[month - 1]
+        label = f"{MONTHS[month - 1]} {year}"  # every tick says its year: a reader never counts back to the last January
         ticks.append(f'<line x1="{x(day)}" y1="{y}" x2="{x(day)}" y2="{y + 5}" stroke="#222"/>'
                      f'<text x="{x(day)}" y="{y + 18}" text-anchor="middle">{esc(label)}</text>')  # fmt: skip
         month += step

@@ -26,6 +26,7 @@ from annotate.store.history import changed_fields
 from annotate.store.kinds import canonical, names_of, words
 from annotate.store.ledger import decision_dict
 from annotate.store.models import (
+    Assignment,
     Claim,
     ClaimLink,
     Decision,
@@ -215,6 +216,7 @@ def _concerns_claims(claim_ids: Select, postgres: bool) -> object:
 def _concerns_document(document_id: int, postgres: bool) -> object:
     return or_(
         and_(Decision.target_type == "document", Decision.target_id == document_id),
+        _target("assignment", select(Assignment.id).where(Assignment.document_id == document_id), postgres),
         _target("mention", select(Mention.id).where(Mention.document_id == document_id), postgres),
         _concerns_claims(select(Claim.id).where(Claim.document_id == document_id), postgres),
     )

@@ -21,7 +21,7 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from annotate.errors import Invalid, NotFound
 from annotate.preannotate.base import LABELS
 from annotate.preannotate.store import UNLINKED_LABELS
-from annotate.review import conflicts, limits, policy
+from annotate.review import conflicts, limits, policy, review_states
 from annotate.review.queue import escape_like
 from annotate.review.revert import reverted_seq, take_back
 from annotate.store.kinds import canonical
@@ -72,7 +72,9 @@ class Review(Operations):
         limits.check(rationale=rationale)
         with self.ledger.writer(self.actor, self.origin) as w:
             state = w.apply(Change(f"{kind}.{status}", kind, target_id, {"status": status}, base_version, rationale))
-            return Done(state, decisions=[w.seq])
+            seq = w.seq
+            review_states.begin(w, [state["document_id"]], self.actor)
+            return Done(state, decisions=[seq])
 
     def decide_many(self, targets: list[tuple[str, int, int]], status: str, rationale: str = "") -> Done:
         """Accept or reject several candidates, each (kind, id, version seen), in one transaction: all or
@@ -83,10 +85,14 @@ class Review(Operations):
             raise Invalid("nothing selected, and no candidates left to decide")
         with self.ledger.writer(self.actor, self.origin) as w:
             group, first = ({"group": w.seq + 1},), w.seq + 1
+            documents = []
             for kind, target_id, base_version in targets:
                 _reviewable(kind)
                 state = w.apply(Change(f"{kind}.{status}", kind, target_id, {"status": status}, base_version, rationale, group))
-            return Done(state, decisions=list(range(first, w.seq + 1)))
+                documents.append(state["document_id"])
+            last = w.seq
+            review_states.begin(w, documents, self.actor)
+            return Done(state, decisions=list(range(first, last + 1)))
 
     def edit(self, kind: str, target_id: int, base_version: int, fields: dict, rationale: str = "") -> Done:
         """Correct a claim or mention: span, label, claimant, event date, hedging, negation."""
@@ -95,7 +101,9 @@ class Review(Operations):
         with self.ledger.writer(self.actor, self.origin) as w:
             current = _get(w, kind, target_id)
             state, warnings = _correct(w, kind, current, values, base_version, rationale)
-            return Done(state, warnings, [w.seq])
+            seq = w.seq
+            review_states.begin(w, [state["document_id"]], self.actor)
+            return Done(state, warnings, [seq])
 
     def reapply(self, kind: str, target_id: int, base_version: int, seen_version: int, fields: dict,
                 choices: dict[str, str] | None = None, rationale: str = "") -> Done:  # fmt: skip
@@ -110,7 +118,9 @@ class Review(Operations):
             if not send:
                 return Done(current, ["none of your changes differ from the current version: nothing was recorded"])
             state, warnings = _correct(w, kind, current, send, seen_version, rationale)
-            return Done(state, warnings, [w.seq])
+            seq = w.seq
+            review_states.begin(w, [state["document_id"]], self.actor)
+            return Done(state, warnings, [seq])
 
     # --- adding what the machine missed ---------------------------------------------
 
@@ -126,7 +136,9 @@ class Review(Operations):
                 "entity_ids": inside, **values, "document_id": document_id, "start": start, "end": end,
                 "quote": text[start:end], "published": doc["published"], "status": "accepted",
             }, rationale=rationale))  # fmt: skip
-            return Done(state, warnings, [w.seq])
+            seq = w.seq
+            review_states.begin(w, [document_id], self.actor)
+            return Done(state, warnings, [seq])
 
     def add_mention(self, document_id: int, start: int, end: int, label: str, entity: int | str | None = None) -> Done:
         """An entity mention from a span, linked to `entity` (an id, or a name found or created)."""
@@ -143,7 +155,9 @@ class Review(Operations):
                 "document_id": document_id, "start": start, "end": end, "text": text[start:end],
                 "label": label, "entity_id": entity_id, "status": "accepted",
             }, evidence=group))  # fmt: skip
-            return Done(state, warnings, list(range(first, w.seq + 1)))
+            last = w.seq
+            review_states.begin(w, [document_id], self.actor)
+            return Done(state, warnings, list(range(first, last + 1)))
 
     def _entity_for(self, w: Writer, entity: int | str, label: str, group: tuple) -> int:
         if isinstance(entity, int) or str(entity).isdigit():

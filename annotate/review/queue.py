@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from annotate.store import fulltext
 from annotate.store.models import (
+    Assignment,
     Claim,
     Document,
     Entity,
@@ -22,6 +23,9 @@ from annotate.store.models import (
 )
 
 STATUSES = ("todo", "done", "all")
+# Where a document's review stands (annotate/review/review_states.py); "open" is to do or in review,
+# "sent_back" open again with a lead's note, "none" on nobody's queue.
+REVIEWS = ("", "open", "todo", "in_review", "done", "approved", "sent_back", "none")
 PER_PAGE = 50
 
 
@@ -36,6 +40,8 @@ class QueueFilter:
     status: str = "all"
     after: int | None = None  # the page of documents older than this id
     before: int | None = None  # the page of documents newer than this id
+    assignee: str = ""  # a reviewer's name: the documents on their queue
+    review: str = ""  # one of REVIEWS
 
 
 @dataclass
@@ -47,6 +53,9 @@ class QueueRow:
     left: int = 0
     accepted: int = 0
     rejected: int = 0
+    reviewer: str | None = None
+    review: str | None = None  # todo in_review done approved; None: not assigned
+    note: str | None = None  # a lead's note, when sent back
 
 
 @dataclass
@@ -90,10 +99,12 @@ def queue_page(session: Session, f: QueueFilter, per_page: int = PER_PAGE) -> Qu
     """One page of the queue, newest first, with links to the pages around it."""
     backwards = f.before is not None
     query = (
-        select(Document.id, func.coalesce(Document.title, Document.file_name), Document.published, Publisher.name)
+        select(Document.id, func.coalesce(Document.title, Document.file_name), Document.published, Publisher.name,
+               Assignment.reviewer, Assignment.status, Assignment.note)
         .outerjoin(Publisher, Publisher.id == Document.publisher_id)
+        .outerjoin(Assignment, Assignment.document_id == Document.id)
         .where(*_conditions(session, f))
-    )
+    )  # fmt: skip
     if f.after is not None:
         query = query.where(Document.id < f.after)
     if backwards:
@@ -101,7 +112,10 @@ def queue_page(session: Session, f: QueueFilter, per_page: int = PER_PAGE) -> Qu
     found = session.execute(query.order_by(Document.id.asc() if backwards else Document.id.desc()).limit(per_page + 1)).all()
     more = len(found) > per_page
     found = found[:per_page][::-1] if backwards else found[:per_page]
-    rows = [QueueRow(*row) for row in found]
+    rows = [QueueRow(*row[:4], reviewer=row[4], review=row[5], note=row[6]) for row in found]
+    for row in rows:
+        if row.review == "withdrawn":
+            row.reviewer = row.review = row.note = None
     counts = progress(session, [r.id for r in rows])
     for row in rows:
         row.left, row.accepted, row.rejected = counts[row.id]
@@ -133,7 +147,30 @@ def _conditions(session: Session, f: QueueFilter) -> list:
         conditions.append(and_(~candidates_left(doc), or_(_has(Claim, doc), _has(Mention, doc))))
     if f.q.strip():
         conditions.append(doc.in_(text_search(session, f.q.strip())))
-    return conditions
+    return conditions + _assigned(f)
+
+
+def _assigned(f: QueueFilter) -> list:
+    """Conditions on the document's assignment (the queue joins it, at most one per document)."""
+    found = []
+    live = Assignment.status != "withdrawn"
+    if f.assignee and f.review != "none":
+        found.append(and_(Assignment.reviewer == f.assignee, live))
+    if f.review == "none":
+        found.append(or_(Assignment.id.is_(None), Assignment.status == "withdrawn"))
+    elif f.review == "open":
+        found.append(Assignment.status.in_(("todo", "in_review")))
+    elif f.review == "sent_back":
+        found.append(and_(Assignment.status.in_(("todo", "in_review")), Assignment.note.is_not(None)))
+    elif f.review in REVIEWS and f.review:
+        found.append(Assignment.status == f.review)
+    return found
+
+
+def matching_ids(session: Session, f: QueueFilter, limit: int) -> list[int]:
+    """Every document the filter matches (not one page), newest first, at most `limit`."""
+    query = select(Document.id).outerjoin(Assignment, Assignment.document_id == Document.id).where(*_conditions(session, f))
+    return list(session.execute(query.order_by(Document.id.desc()).limit(limit)).scalars())
 
 
 def entity_ids(session: Session, name: str) -> list[int]:

@@ -47,6 +47,12 @@ class Kind(StrEnum):
     USER_REACTIVATED = "user.reactivated"
     USER_ROLE_CHANGED = "user.role_changed"
     USER_PASSWORD_RESET = "user.password_reset"
+    DOCUMENT_METADATA_CORRECTED = "document.metadata_corrected"
+    ASSIGNMENT_MADE = "assignment.made"
+    ASSIGNMENT_STARTED = "assignment.started"
+    ASSIGNMENT_DONE = "assignment.done"
+    ASSIGNMENT_APPROVED = "assignment.approved"
+    ASSIGNMENT_SENT_BACK = "assignment.sent_back"
     # Taking a decision back (undo in the workbench, revert in the audit log): one per type.
     PUBLISHER_REVERTED = "publisher.reverted"
     DOCUMENT_REVERTED = "document.reverted"
@@ -58,6 +64,7 @@ class Kind(StrEnum):
     THREAD_REVERTED = "thread.reverted"
     THREAD_MEMBER_REVERTED = "thread_member.reverted"
     USER_REVERTED = "user.reverted"
+    ASSIGNMENT_REVERTED = "assignment.reverted"
 
     @property
     def target_type(self) -> str:
@@ -107,6 +114,12 @@ WORDS: dict[Kind, str] = {
     Kind.USER_REACTIVATED: "reactivated the user",
     Kind.USER_ROLE_CHANGED: "changed the user's role",
     Kind.USER_PASSWORD_RESET: "reset the user's password (signed out everywhere)",
+    Kind.DOCUMENT_METADATA_CORRECTED: "corrected the document's title, publisher or date",
+    Kind.ASSIGNMENT_MADE: "assigned the document to a reviewer",
+    Kind.ASSIGNMENT_STARTED: "started reviewing the document",
+    Kind.ASSIGNMENT_DONE: "marked the document done",
+    Kind.ASSIGNMENT_APPROVED: "approved the document's review",
+    Kind.ASSIGNMENT_SENT_BACK: "sent the document back for more review",
     **{k: f"took back a decision on the {k.target_type.replace('_', ' ')}" for k in Kind if k.value.endswith(".reverted")},
 }
 

@@ -3,7 +3,7 @@
 Two kinds of table live here:
 
 * **State tables** (Publisher, Document, Entity, Mention, Claim, ClaimLink, Thread,
-  ThreadMember, Dismissal, User) are a projection of the ledger. Each row is the
+  ThreadMember, Dismissal, User, Assignment) are a projection of the ledger. Each row is the
   `after` snapshot of the last decision on it, plus `id` and `version` (the number of
   decisions on that object). Nothing writes them except `annotate.store.ledger`.
 * **Stores** (Decision, Checkpoint, DocumentText, ParagraphHash, Credential, ApiToken)
@@ -148,6 +148,23 @@ class User(StateRow, table=True):
     active: bool = True
 
 
+class Assignment(StateRow, table=True):
+    """A document on a reviewer's desk: to do → in review → done → approved (or sent back with a note).
+
+    One row per document (a new assignment moves it); `started_at`/`done_at` are the times of the
+    decisions that started and finished the current round, `seconds` the review time of all rounds."""
+
+    document_id: int = Field(index=True, unique=True)
+    reviewer: str = Field(index=True)  # a user name
+    status: str = Field(default="todo", index=True)  # todo in_review done approved withdrawn
+    assigned_by: str = ""
+    note: str | None = None  # the lead's note when the document was sent back
+    started_at: str | None = None
+    done_at: str | None = None
+    seconds: float = 0.0  # time in review, start to done, summed over rounds
+    rounds: int = 0  # times marked done
+
+
 class Credential(SQLModel, table=True):
     """A user's password hash: a secret, so kept out of the ledger."""
 
@@ -214,4 +231,5 @@ STATE_TABLES: dict[str, type[StateRow]] = {
     "thread": Thread,
     "thread_member": ThreadMember,
     "user": User,
+    "assignment": Assignment,
 }

@@ -21,7 +21,7 @@ from annotate.linking.suggest import suggest_links
 from annotate.linking.threads import members as thread_members
 from annotate.linking.threads import merged_into
 from annotate.review.operations import Done
-from annotate.review.queue import QueueFilter, queue_page
+from annotate.review.queue import REVIEWS, QueueFilter, queue_page
 from annotate.store.history import changed_fields, object_history
 from annotate.store.models import Claim, Document, Entity, Mention, Thread
 from server import views
@@ -134,9 +134,11 @@ def documents(
     date_to: str = "", entity: str = "", thread_id: int | None = None, status: Literal["todo", "done", "all"] = "all",
     after: Annotated[int | None, Query(description="The page after this document id (from `older`).")] = None,
     before: Annotated[int | None, Query(description="The page before this document id (from `newer`).")] = None,
+    assignee: Annotated[str, Query(max_length=200, description="Documents on this user's queue.")] = "",
+    review: Annotated[Literal[REVIEWS], Query(description="Where the review stands: open = to do or in review.")] = "",  # type: ignore[valid-type]
 ) -> dict:  # fmt: skip
-    """The review queue, newest first: documents with candidates left, accepted and rejected."""
-    page = queue_page(session, QueueFilter(q, publisher_id, date_from, date_to, entity, thread_id, status, after, before))
+    """The review queue, newest first: documents with candidates left, accepted and rejected, who has them and their review state."""
+    page = queue_page(session, QueueFilter(q, publisher_id, date_from, date_to, entity, thread_id, status, after, before, assignee, review))
     return {"documents": [vars(r) for r in page.rows], "newer": page.newer, "older": page.older}
 
 

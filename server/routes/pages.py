@@ -7,8 +7,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
 from annotate.review import policy
+from annotate.review.assignments import open_count
 from annotate.review.entities import search as search_entities
-from annotate.review.queue import STATUSES, QueueFilter
+from annotate.review.queue import REVIEWS, STATUSES, QueueFilter
 from server import link_views, views
 from server.deps import CurrentUser, ReviewDep, SessionDep, TemplatesDep, is_htmx
 
@@ -35,14 +36,30 @@ def queue(
     status: str = "todo",
     after: Annotated[int | None, Query(ge=0)] = None,
     before: Annotated[int | None, Query(ge=0)] = None,
+    assignee: str = "",
+    review: str = "",
+    assigned: Annotated[int | None, Query(ge=0)] = None,
+    to: str = "",
+    kept: Annotated[int, Query(ge=0)] = 0,
+    said: str = "",
 ):
+    mine = not request.url.query and open_count(session, user.name) > 0  # the queue opens on the reviewer's own work
+    if mine:
+        assignee, review, status = user.name, "open", "all"
     f = QueueFilter(
         q=q[:200], publisher_id=_int(publisher), date_from=date_from[:10], date_to=date_to[:10], entity=entity[:200],
         thread_id=_int(thread), status=status if status in STATUSES else "todo", after=after, before=before,
+        assignee=assignee[:200], review=review if review in REVIEWS else "",
     )  # fmt: skip
     context = views.queue_view(session, f)
+    context["said"] = _assigned_message(assigned, to[:300], kept) if assigned is not None else views.SAID.get(said)
     name = "partials/_queue.html" if is_htmx(request) else "pages/queue.html"
     return templates.TemplateResponse(request, name, context)
+
+
+def _assigned_message(assigned: int, to: str, kept: int) -> str:
+    text = f"Assigned {assigned} document{'s' if assigned != 1 else ''} to {to}."
+    return text + (f" {kept} were on {to}'s queue already." if kept else "")
 
 
 def _int(value: str) -> int | None:
@@ -50,10 +67,12 @@ def _int(value: str) -> int | None:
 
 
 @router.get("/documents/{document_id}")
-def document(request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep, focus: str = ""):
+def document(request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep, focus: str = "",
+             said: str = "", left: str = ""):  # fmt: skip
     context = views.document_view(session, document_id, review, focus or None, header=not is_htmx(request), lens=views.Lens.of(request))
     if is_htmx(request):
         return templates.TemplateResponse(request, "partials/_workbench.html", {**context, "oob": True})
+    context.update(views.document_header(session, context["doc"], said, left[:6]))
     return templates.TemplateResponse(request, "pages/document.html", {**context, "oob": False})
 
 

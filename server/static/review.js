@@ -72,7 +72,7 @@
   // --- the queue: j/k move between documents, Enter opens one ------------------------------
 
   function queueKey(event) {
-    var links = $all("#queue-results tbody td:first-child a");
+    var links = $all("#queue-results tbody td.doc a");
     if (!links.length || "jk".indexOf(event.key) < 0) return false;
     event.preventDefault();
     var at = links.indexOf(document.activeElement);
@@ -393,7 +393,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (current()) setCurrent(current(), true);
-    var first = $("#queue-results tbody td:first-child a"); // Enter opens the first document, j/k choose another
+    var first = $("#queue-results tbody td.doc a"); // Enter opens the first document, j/k choose another
     if (first && !typing(document.activeElement)) first.focus({ preventScroll: true });
   });
 })();

@@ -1,6 +1,7 @@
 """Timeline data (JSON-ready) and its SVG drawing, with hostile claim text."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -63,7 +64,10 @@ def test_svg_is_well_formed_and_escapes_everything(record, story):
     assert any(HOSTILE.replace("\x0b", "") in (t or "") for t in titles)  # the tooltip reads as written
     assert root.find(f"{SVG}text").text == "Bakhmut <withdrawal>"
     labels = [t.text for t in root.iter(f"{SVG}text")]
-    assert "Mar" in labels and "May" in labels  # month ticks
+    axis = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "axis")
+    ticks = [t.text for t in axis.iter(f"{SVG}text")]
+    assert "Mar 2023" in ticks and "May 2023" in ticks  # month ticks, each with its year
+    assert all(re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t) for t in ticks), ticks
     paths = {p.get("class"): p for p in root.iter(f"{SVG}path") if (p.get("class") or "").startswith("link")}
     assert paths["link link-updates"].get("marker-end") == "url(#arrow)"
     assert paths["link link-contradicts"].get("stroke-dasharray") != paths["link link-updates"].get("stroke-dasharray")
@@ -75,3 +79,14 @@ def test_empty_timeline_renders(record, newsroom):
     thread = Threads(record, "alice", "ui").create("Empty", []).state
     with record.session() as s:
         ET.fromstring(render_svg(thread_timeline(s, thread["id"])))
+
+
+def test_a_long_axis_says_the_year_on_every_tick_without_crowding():
+    from datetime import date
+
+    from annotate.linking import timeline_svg
+
+    axis = timeline_svg._axis(date(2019, 5, 1), date(2024, 2, 1), lambda day: 0, 100)
+    ticks = re.findall(r">([A-Z][a-z]{2} \d{4})<", axis)
+    assert ticks and len(ticks) == axis.count("<text")  # every label is a month and its year
+    assert len(ticks) <= (timeline_svg.WIDTH - timeline_svg.LEFT - timeline_svg.RIGHT) // timeline_svg.TICK_ROOM

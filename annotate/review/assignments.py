@@ -1,0 +1,207 @@
+"""The lead's side of the review desk: assigning documents, and a document's review from to do to approved.
+
+A lead (or admin) assigns documents — one, a selection, or everything a queue filter matches —
+to a reviewer; the reviewer's first decision in a document starts its review
+(annotate/review/review_states.py); the reviewer marks it done; a lead approves it or sends it
+back with a note, to the same reviewer or another. Each step is one ledger decision on the
+document's `assignment`, so the queue, the audit log and `claimtrail history --kind assignment`
+all read it from the record.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from annotate.errors import Forbidden, Invalid, NotFound, TooLarge
+from annotate.review import limits, policy
+from annotate.review.operations import Done
+from annotate.review.queue import QueueFilter, candidates_left, matching_ids
+from annotate.review.review_states import OPEN, WITHDRAWN, WORDS, current, seconds_between
+from annotate.store.ledger import Change, Writer, utc_now
+from annotate.store.models import Assignment, Decision, Document, User
+from annotate.store.record import Record
+
+AT_ONCE = 10_000  # documents one assignment may move (a queue filter matching more is refused)
+
+
+class Assignments:
+    """Assignment operations, each recorded under `actor` with its `origin` (ui, api, cli)."""
+
+    def __init__(self, record: Record, actor: str, origin: str, role: str = "reviewer"):
+        self.ledger, self.actor, self.origin, self.role = record.ledger, actor, origin, role
+
+    def assign(self, document_ids: Iterable[int], reviewer: str, rationale: str = "") -> Done:
+        """Put documents on `reviewer`'s queue, to do; a document already there is left as it is."""
+        policy.require_lead(self.role, "assigning documents")
+        limits.check(rationale=rationale)
+        ids = list(dict.fromkeys(int(i) for i in document_ids))
+        if not ids:
+            raise Invalid("no documents to assign: tick some, or choose a filter that matches some")
+        if len(ids) > AT_ONCE:
+            raise TooLarge(f"{len(ids):,} documents at once; at most {AT_ONCE:,}: narrow the filter")
+        with self.ledger.writer(self.actor, self.origin) as w:
+            name = _reviewer(w, reviewer)
+            first, kept, state = w.seq + 1, 0, {}
+            existing = _existing(w, ids)
+            for document_id in ids:
+                found = existing.get(document_id)
+                if found is None:
+                    state = w.apply(Change("assignment.made", "assignment", set={
+                        "document_id": document_id, "reviewer": name, "status": "todo", "assigned_by": self.actor,
+                    }, rationale=rationale))  # fmt: skip
+                elif found["reviewer"] == name and found["status"] != WITHDRAWN:
+                    kept += 1
+                else:
+                    state = w.apply(Change("assignment.made", "assignment", found["id"], {
+                        "reviewer": name, "status": "todo", "assigned_by": self.actor, "note": None,
+                        "started_at": None, "done_at": None}, found["version"], rationale))  # fmt: skip
+            warnings = [f"{kept} already on {name}'s queue: left as they were"] if kept else []
+            return Done(state, warnings, list(range(first, w.seq + 1)))
+
+    def assign_matching(self, session: Session, f: QueueFilter, reviewer: str, rationale: str = "") -> Done:
+        """Assign every document the queue filter `f` matches (not only the page shown)."""
+        policy.require_lead(self.role, "assigning documents")
+        ids = matching_ids(session, f, AT_ONCE + 1)
+        session.close()
+        return self.assign(ids, reviewer, rationale)
+
+    def done(self, document_id: int, base_version: int | None = None, rationale: str = "") -> Done:
+        """The reviewer (or a lead) says the document is reviewed."""
+        limits.check(rationale=rationale)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            found = _assignment(w, document_id)
+            if found["reviewer"] != self.actor and not policy.is_lead(self.role):
+                raise Forbidden(f"document {document_id} is on {found['reviewer']}'s queue: only they or a lead can mark it done")
+            if found["status"] not in OPEN:
+                raise Invalid(f"document {document_id} is {WORDS[found['status']]} already")
+            now = utc_now()
+            seconds = found["seconds"] + seconds_between(found["started_at"], now)
+            state = w.apply(Change("assignment.done", "assignment", found["id"], {
+                "status": "done", "done_at": now, "seconds": seconds, "rounds": found["rounds"] + 1,
+            }, base_version, rationale))  # fmt: skip
+            left = _left(w, document_id)
+            warnings = [f"{left} candidate{'s' if left != 1 else ''} still undecided"] if left else []
+            return Done(state, warnings, [w.seq])
+
+    def approve(self, document_id: int, base_version: int | None = None, rationale: str = "") -> Done:
+        """A lead approves a document its reviewer marked done."""
+        policy.require_lead(self.role, "approving a review")
+        limits.check(rationale=rationale)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            found = _assignment(w, document_id)
+            if found["status"] != "done":
+                raise Invalid(f"document {document_id} is {WORDS[found['status']]}: only a document marked done can be approved")
+            state = w.apply(Change("assignment.approved", "assignment", found["id"], {"status": "approved", "note": None},
+                                   base_version, rationale))  # fmt: skip
+            return Done(state, decisions=[w.seq])
+
+    def send_back(self, document_id: int, note: str, reviewer: str | None = None, base_version: int | None = None) -> Done:
+        """A lead sends a done (or approved) document back, with a note, to its reviewer or another."""
+        policy.require_lead(self.role, "sending a review back")
+        note = (note or "").strip()
+        if not note:
+            raise Invalid("say what needs another look: a note is required to send a document back")
+        limits.check(rationale=note)
+        with self.ledger.writer(self.actor, self.origin) as w:
+            found = _assignment(w, document_id)
+            if found["status"] not in ("done", "approved"):
+                raise Invalid(f"document {document_id} is {WORDS[found['status']]}: only a reviewed document can be sent back")
+            name = _reviewer(w, reviewer) if reviewer else found["reviewer"]
+            state = w.apply(Change("assignment.sent_back", "assignment", found["id"], {
+                "status": "todo", "reviewer": name, "note": note, "started_at": None, "done_at": None,
+            }, base_version, note))  # fmt: skip
+            return Done(state, decisions=[w.seq])
+
+
+def _reviewer(w: Writer, name: str) -> str:
+    name = " ".join(str(name or "").split())
+    found = w.session.execute(select(User.name, User.active).where(User.name == name)).first()
+    if found is None:
+        raise NotFound(f"no user called {name!r} to assign documents to")
+    if not found.active:
+        raise Invalid(f"{name} is deactivated: choose an active reviewer")
+    return found.name
+
+
+def _existing(w: Writer, ids: list[int]) -> dict[int, dict]:
+    """{document id: its assignment} for the documents that have one; refuses an unknown document."""
+    found: dict[int, dict] = {}
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        known = set(w.session.execute(select(Document.id).where(Document.id.in_(chunk))).scalars())
+        missing = [i for i in chunk if i not in known]
+        if missing:
+            raise NotFound(f"no document with id {missing[0]}")
+        for assignment_id, document_id in w.session.execute(select(Assignment.id, Assignment.document_id).where(Assignment.document_id.in_(chunk))):
+            found[document_id] = w.get("assignment", assignment_id)
+    return found
+
+
+def _assignment(w: Writer, document_id: int) -> dict:
+    found = current(w, document_id)
+    if found is None or found["status"] == WITHDRAWN:
+        if w.get("document", document_id) is None:
+            raise NotFound(f"no document with id {document_id}")
+        raise Invalid(f"document {document_id} is not assigned to anyone: a lead assigns it first")
+    return found
+
+
+def _left(w: Writer, document_id: int) -> int:
+    w.flush()
+    return int(w.session.execute(select(func.count()).where(candidates_left(Document.id), Document.id == document_id)).scalar() or 0)
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def of_document(session: Session, document_id: int) -> Assignment | None:
+    found = session.execute(select(Assignment).where(Assignment.document_id == document_id)).scalar()
+    return None if found is None or found.status == WITHDRAWN else found
+
+
+def open_count(session: Session, reviewer: str) -> int:
+    """Documents waiting on `reviewer`: to do or in review."""
+    query = select(func.count()).select_from(Assignment).where(Assignment.reviewer == reviewer, Assignment.status.in_(OPEN))
+    return int(session.execute(query).scalar() or 0)
+
+
+@dataclass
+class ReviewerRow:
+    name: str
+    role: str
+    todo: int = 0
+    in_review: int = 0
+    done: int = 0  # marked done, waiting for a lead
+    approved: int = 0
+    sent_back: int = 0  # open again after a lead sent it back
+    decisions: int = 0  # every decision this person made
+    seconds: float = 0.0  # time in review of the documents they finished
+    finished: int = 0  # rounds finished (marked done), for the time per document
+
+    @property
+    def per_document(self) -> float | None:
+        return self.seconds / self.finished if self.finished else None
+
+
+def dashboard(session: Session) -> list[ReviewerRow]:
+    """Per reviewer: documents by state, decisions made, time in review per document (start to done)."""
+    users = session.execute(select(User.name, User.role).where(User.active.is_(True)).order_by(User.name)).all()
+    rows = {name: ReviewerRow(name, role) for name, role in users}
+    query = (
+        select(Assignment.reviewer, Assignment.status, Assignment.note.is_not(None), func.count(),
+               func.sum(Assignment.seconds), func.sum(Assignment.rounds))
+        .where(Assignment.status != WITHDRAWN)
+        .group_by(Assignment.reviewer, Assignment.status, Assignment.note.is_not(None))
+    )  # fmt: skip
+    for reviewer, status, noted, n, seconds, rounds in session.execute(query):
+        row = rows.setdefault(reviewer, ReviewerRow(reviewer, "(inactive)"))
+        setattr(row, status, getattr(row, status) + n)
+        if noted and status in OPEN:
+            row.sent_back += n
+        row.seconds += float(seconds or 0)
+        row.finished += int(rounds or 0)
+    for row in rows.values():
+        row.decisions = int(session.execute(select(func.count()).select_from(Decision).where(Decision.actor == row.name)).scalar() or 0)
+    return [r for r in rows.values() if r.role != "(inactive)" or r.todo + r.in_review + r.done + r.approved]

@@ -1,0 +1,78 @@
+"""Correcting a document's title, publisher and date: what ingestion inferred, a reviewer fixes.
+
+One `document.metadata_corrected` decision sets the fields given and marks them as no longer
+inferred; a publisher named for the first time is added (`publisher.added`) in the same
+transaction. A claim keeps its document's publication date as its second clock, so the
+claims that carried the old date get the new one (`claim.corrected`, only that field).
+"""
+
+import re
+
+from sqlalchemy import select
+
+from annotate.errors import Invalid, NotFound
+from annotate.review import limits
+from annotate.review.operations import Done
+from annotate.store.ledger import Change, Writer
+from annotate.store.models import Claim, Publisher
+from annotate.store.record import Record
+
+FIELDS = ("title", "publisher", "published")
+DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+LIMITS = {"title": 500, "publisher": 300}
+
+
+def correct_metadata(record: Record, actor: str, origin: str, document_id: int, base_version: int,
+                     fields: dict, rationale: str = "") -> Done:  # fmt: skip
+    """Set the title, publisher (a name) and publication date given in `fields`; unchanged ones are ignored."""
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise Invalid(f"a document's metadata has no field(s) {', '.join(sorted(unknown))}: only {', '.join(FIELDS)}")
+    values = {k: " ".join(str(v or "").split()) or None for k, v in fields.items()}
+    for name, limit in LIMITS.items():
+        if values.get(name) and len(values[name]) > limit:
+            raise Invalid(f"{name}: {len(values[name])} characters; at most {limit}")
+    limits.check(rationale=rationale, **{k: v for k, v in values.items() if v})
+    if values.get("published") and not DATE.match(values["published"]):
+        raise Invalid("the publication date must be YYYY, YYYY-MM or YYYY-MM-DD")
+    with record.ledger.writer(actor, origin) as w:
+        doc = w.get("document", document_id)
+        if doc is None:
+            raise NotFound(f"no document with id {document_id}")
+        first = w.seq + 1
+        changes: dict = {}
+        if "title" in values and values["title"] != doc["title"]:
+            if not values["title"]:
+                raise Invalid("a title cannot be empty")
+            changes["title"] = values["title"]
+        if "publisher" in values:
+            publisher_id = _publisher(w, values["publisher"])
+            if publisher_id != doc["publisher_id"]:
+                changes["publisher_id"] = publisher_id
+        if "published" in values and values["published"] != doc["published"]:
+            changes["published"] = values["published"]
+        if not changes:
+            return Done(doc, ["nothing differs from what the document says now: nothing was recorded"])
+        inferred = {**(doc["inferred"] or {}), **{("publisher" if k == "publisher_id" else k): False for k in changes}}
+        state = w.apply(Change("document.metadata_corrected", "document", document_id, {**changes, "inferred": inferred},
+                               base_version, rationale))  # fmt: skip
+        seq = w.seq
+        if "published" in changes:
+            _redate_claims(w, document_id, doc["published"], changes["published"], seq)
+        return Done(state, decisions=list(range(first, w.seq + 1)))
+
+
+def _publisher(w: Writer, name: str | None) -> int | None:
+    if not name:
+        return None
+    found = w.session.execute(select(Publisher.id).where(Publisher.name == name)).scalar()
+    return found or w.apply(Change("publisher.added", "publisher", set={"name": name}))["id"]
+
+
+def _redate_claims(w: Writer, document_id: int, old: str | None, new: str | None, seq: int) -> None:
+    """Claims that carried the document's old date as their publication date carry the new one."""
+    w.flush()
+    query = select(Claim.id, Claim.version).where(Claim.document_id == document_id, Claim.published.is_not_distinct_from(old))
+    for claim_id, version in w.session.execute(query).all():
+        w.apply(Change("claim.corrected", "claim", claim_id, {"published": new}, version,
+                       f"the document's publication date was corrected (#{seq})"))  # fmt: skip
