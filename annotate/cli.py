@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from annotate.commands import (
+    assignments,
     audit_log,
     documents,
     export,
@@ -94,7 +95,7 @@ def snapshot(
         print_jsonl({"type": t, **row} for t, row in state_as_of(session, seq, kind))
 
 
-for group in (documents, preannotate, train, users, links, export, audit_log, labelstudio):
+for group in (documents, assignments, preannotate, train, users, links, export, audit_log, labelstudio):
     group.register(app)  # command groups that live in their own modules
 
 

@@ -63,7 +63,6 @@ def test_svg_is_well_formed_and_escapes_everything(record, story):
     titles = [t.text for t in root.iter(f"{SVG}title")]
     assert any(HOSTILE.replace("\x0b", "") in (t or "") for t in titles)  # the tooltip reads as written
     assert root.find(f"{SVG}text").text == "Bakhmut <withdrawal>"
-    labels = [t.text for t in root.iter(f"{SVG}text")]
     axis = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "axis")
     ticks = [t.text for t in axis.iter(f"{SVG}text")]
     assert "Mar 2023" in ticks and "May 2023" in ticks  # month ticks, each with its year

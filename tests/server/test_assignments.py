@@ -242,3 +242,30 @@ def test_the_dashboard_page_is_for_leads(signed_in, record, users, docs):
     page = signed_in("lea").get("/dashboard")
     assert page.status_code == 200 and re.search(r"<b>bob</b>", page.text)
     assert signed_in("alice").get("/dashboard").status_code == 403
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def test_the_cli_assigns_lists_and_moves_documents_on(record, users, docs):
+    from typer.testing import CliRunner
+
+    from annotate.cli import app as cli
+
+    def claimtrail(*args):
+        env = {"CLAIMTRAIL_HOME": str(record.settings.home), "COLUMNS": "200"}
+        return CliRunner().invoke(cli, [*args, "--db", record.settings.resolved_database_url], env=env)
+
+    a, b, c = docs["ids"]
+    assert claimtrail("assign", str(a), "--to", "alice", "--actor", "lea").exit_code == 0
+    assigned = claimtrail("assign", "--to", "bob", "--unassigned", "--actor", "lea")
+    assert assigned.exit_code == 0 and "assigned 2 document(s) to bob" in assigned.stdout
+    listed = claimtrail("assignments", "list", "--reviewer", "bob", "--format", "jsonl")
+    assert sorted(__import__("json").loads(line)["id"] for line in listed.stdout.splitlines()) == [b, c]
+    assert claimtrail("assignments", "done", str(a), "--actor", "alice").exit_code == 0
+    back = claimtrail("assignments", "send-back", str(a), "--note", "Check the bridge's name", "--to", "bob", "--actor", "lea")
+    assert back.exit_code == 0 and state(record, a).reviewer == "bob"
+    refused = claimtrail("assignments", "approve", str(a), "--actor", "lea")
+    assert refused.exit_code != 0 and "only a document marked done" in refused.output
+    board = claimtrail("assignments", "dashboard")
+    assert board.exit_code == 0 and "bob" in board.stdout
