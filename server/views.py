@@ -127,6 +127,7 @@ def document_view(session: Session, document_id: int, review: Review, focus: str
         "undoable": undoable(session, review, doc.id),
         "next_id": (header or counts[0] == 0) and next_in_queue(session, doc.id),  # the partial offers it once done
         "labels": LABEL_CHOICES,
+        "assignment": of_document(session, doc.id),
         "message": None,
         "conflict": None,
         "editing": None,
@@ -303,7 +304,7 @@ SAID = {
 
 def document_header(session: Session, doc: Document, said: str = "", left: str = "") -> dict:
     """What the document page's header shows besides the title: the review state, the metadata form, the history."""
-    assignment = of_document(session, doc.id)
+    assignment = of_document(session, doc.id)  # (document_view has it too: the workbench offers "done" when nothing is left)
     history = history_view(session, "document", doc.id) + (history_view(session, "assignment", assignment.id) if assignment else [])
     text = SAID.get(said)
     if text and said == "done" and left.isdigit():

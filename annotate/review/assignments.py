@@ -19,7 +19,7 @@ from annotate.review import limits, policy
 from annotate.review.operations import Done
 from annotate.review.queue import QueueFilter, candidates_left, matching_ids
 from annotate.review.review_states import OPEN, WITHDRAWN, WORDS, current, seconds_between
-from annotate.store.ledger import Change, Writer, utc_now
+from annotate.store.ledger import Change, Writer, history, utc_now
 from annotate.store.models import Assignment, Decision, Document, User
 from annotate.store.record import Record
 
@@ -76,6 +76,7 @@ class Assignments:
                 raise Forbidden(f"document {document_id} is on {found['reviewer']}'s queue: only they or a lead can mark it done")
             if found["status"] not in OPEN:
                 raise Invalid(f"document {document_id} is {WORDS[found['status']]} already")
+            base_version = _past_own_start(w, found, base_version)
             now = utc_now()
             seconds = found["seconds"] + seconds_between(found["started_at"], now)
             state = w.apply(Change("assignment.done", "assignment", found["id"], {
@@ -113,6 +114,17 @@ class Assignments:
                 "status": "todo", "reviewer": name, "note": note, "started_at": None, "done_at": None,
             }, base_version, note))  # fmt: skip
             return Done(state, decisions=[w.seq])
+
+
+def _past_own_start(w: Writer, found: dict, base_version: int | None) -> int | None:
+    """The version to check a "done" against: a page shown before the reviewer's own first decision
+    started the review is not stale for that (the start changed nothing they need to see)."""
+    if base_version is None or base_version == found["version"]:
+        return base_version
+    since = history(w.session, "assignment", found["id"], after_version=base_version)
+    if since and all(d["action"] == "assignment.started" and d["actor"] == w.actor for d in since):
+        return found["version"]
+    return base_version
 
 
 def _reviewer(w: Writer, name: str) -> str:

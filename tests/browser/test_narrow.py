@@ -21,7 +21,8 @@ def story(desk, record):
     return {"doc": doc, "claim": claim, "thread": thread["id"]}
 
 
-@pytest.mark.parametrize("path", ["/queue", "/documents/{doc}", "/audit", "/threads/{thread}", "/entities", "/exports", "/claims/{claim}"])
+@pytest.mark.parametrize("path", ["/queue", "/documents/{doc}", "/audit", "/threads/{thread}", "/entities", "/exports", "/claims/{claim}",
+                                  "/dashboard", "/queue?review=none&status=all"])
 def test_no_sideways_scroll_at_390_px(sign_in, story, path):
     page = sign_in("lea", width=390, height=844).page
     page.goto(path.format(**story))
