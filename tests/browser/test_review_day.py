@@ -71,7 +71,7 @@ def test_a_two_reviewer_day(sign_in, desk, record):
     b.wait_for_selector("form.edit input[name=claimant]:focus", timeout=WAIT)
     b.fill("form.edit input[name=claimant]", "A port spokesman")
     b.keyboard.press("Enter")
-    b.wait_for_selector("text=Corrected claim", timeout=WAIT)
+    expect(b.locator("#flash .flash.ok")).to_contain_text(f"Corrected claim #{claims[1]}", timeout=WAIT)
 
     # alice saves her date on the version she saw: a conflict, field by field; she reapplies.
     a.fill("form.edit input[name=event_date]", "2023-08-15")
@@ -80,7 +80,7 @@ def test_a_two_reviewer_day(sign_in, desk, record):
     alert.wait_for(timeout=WAIT)
     assert "A port spokesman" in alert.locator("tr[data-field=claimant]").inner_text()
     alert.locator("button[data-reapply]").click()
-    a.wait_for_selector("text=Corrected claim", timeout=WAIT)
+    expect(a.locator("#flash .flash.ok")).to_contain_text(f"Corrected claim #{claims[1]}", timeout=WAIT)  # not the alert's "corrected the claim"
     both = desk.state("claim", claims[1])
     assert (both["claimant"], both["event_date"]) == ("A port spokesman", "2023-08-15")
 
