@@ -14,6 +14,7 @@ import hashlib
 import os
 import random
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -156,7 +157,7 @@ def assign_all(record, documents: int) -> None:
 @contextmanager
 def serving(record):
     port = free_port()
-    env = {**os.environ, "CLAIMTRAIL_HOME": str(record.settings.home), "CLAIMTRAIL_SECRET": "bench-" + "z" * 40}
+    env = {**os.environ, "CLAIMTRAIL_HOME": str(record.settings.home), "CLAIMTRAIL_SECRET": secrets.token_urlsafe(32)}
     command = [sys.executable, "-m", "uvicorn", "--factory", "benchmarks.bench_review:timed_app", "--port", str(port), "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1], env=env)
     address = f"http://127.0.0.1:{port}"

@@ -168,6 +168,10 @@ def test_assignments_rebuild_from_the_ledger_and_revert_withdraws_one(record, us
     assert state(record, doc).model_dump() == before
     revert(record, made.decisions[0], "lea", "ui", role="lead")
     assert state(record, doc).status == "withdrawn"
+    from annotate.store.verify import verify
+
+    report = verify(record.engine, None, [])
+    assert report.ok, report.problems  # the chain, and the assignment table as the fold of its decisions
     with record.session() as s:
         assert [r.id for r in queue_page(s, QueueFilter(review="none")).rows if r.id == doc] == [doc]
 
