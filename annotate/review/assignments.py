@@ -11,26 +11,23 @@ all read it from the record.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlalchemy import select as select_columns  # sqlmodel's select types at most four columns
+from sqlmodel import Session, col, select
 
 from annotate.errors import Forbidden, Invalid, NotFound, TooLarge
 from annotate.review import limits, policy
-from annotate.review.operations import Done
+from annotate.review.operations import Done, Operations
 from annotate.review.queue import QueueFilter, candidates_left, matching_ids
 from annotate.review.review_states import OPEN, WITHDRAWN, WORDS, current, seconds_between
 from annotate.store.ledger import Change, Writer, history, utc_now
 from annotate.store.models import Assignment, Decision, Document, User
-from annotate.store.record import Record
 
 AT_ONCE = 10_000  # documents one assignment may move (a queue filter matching more is refused)
 
 
-class Assignments:
-    """Assignment operations, each recorded under `actor` with its `origin` (ui, api, cli)."""
-
-    def __init__(self, record: Record, actor: str, origin: str, role: str = "reviewer"):
-        self.ledger, self.actor, self.origin, self.role = record.ledger, actor, origin, role
+class Assignments(Operations):
+    """Assignment operations, each recorded under `actor` with its `origin` (ui, api, cli) and checked against `role`."""
 
     def assign(self, document_ids: Iterable[int], reviewer: str, rationale: str = "") -> Done:
         """Put documents on `reviewer`'s queue, to do; a document already there is left as it is."""
@@ -129,7 +126,7 @@ def _past_own_start(w: Writer, found: dict, base_version: int | None) -> int | N
 
 def _reviewer(w: Writer, name: str) -> str:
     name = " ".join(str(name or "").split())
-    found = w.session.execute(select(User.name, User.active).where(User.name == name)).first()
+    found = w.session.execute(select(col(User.name), col(User.active)).where(col(User.name) == name)).first()
     if found is None:
         raise NotFound(f"no user called {name!r} to assign documents to")
     if not found.active:
@@ -142,12 +139,13 @@ def _existing(w: Writer, ids: list[int]) -> dict[int, dict]:
     found: dict[int, dict] = {}
     for at in range(0, len(ids), 500):
         chunk = ids[at : at + 500]
-        known = set(w.session.execute(select(Document.id).where(Document.id.in_(chunk))).scalars())
+        known: set[int] = set(w.session.execute(select(col(Document.id)).where(col(Document.id).in_(chunk))).scalars())
         missing = [i for i in chunk if i not in known]
         if missing:
             raise NotFound(f"no document with id {missing[0]}")
-        for assignment_id, document_id in w.session.execute(select(Assignment.id, Assignment.document_id).where(Assignment.document_id.in_(chunk))):
-            found[document_id] = w.get("assignment", assignment_id)
+        query = select(col(Assignment.id), col(Assignment.document_id)).where(col(Assignment.document_id).in_(chunk))
+        for assignment_id, document_id in w.session.exec(query):
+            found[document_id] = w.get("assignment", int(assignment_id or 0)) or {}  # an id read from the table: never None
     return found
 
 
@@ -162,20 +160,21 @@ def _assignment(w: Writer, document_id: int) -> dict:
 
 def _left(w: Writer, document_id: int) -> int:
     w.flush()
-    return int(w.session.execute(select(func.count()).where(candidates_left(Document.id), Document.id == document_id)).scalar() or 0)
+    query = select(func.count()).where(candidates_left(col(Document.id)), col(Document.id) == document_id)
+    return int(w.session.execute(query).scalar() or 0)
 
 
 # --- reading ---------------------------------------------------------------------------
 
 
 def of_document(session: Session, document_id: int) -> Assignment | None:
-    found = session.execute(select(Assignment).where(Assignment.document_id == document_id)).scalar()
+    found = session.execute(select(Assignment).where(col(Assignment.document_id) == document_id)).scalar()
     return None if found is None or found.status == WITHDRAWN else found
 
 
 def open_count(session: Session, reviewer: str) -> int:
     """Documents waiting on `reviewer`: to do or in review."""
-    query = select(func.count()).select_from(Assignment).where(Assignment.reviewer == reviewer, Assignment.status.in_(OPEN))
+    query = select(func.count()).select_from(Assignment).where(col(Assignment.reviewer) == reviewer, col(Assignment.status).in_(OPEN))
     return int(session.execute(query).scalar() or 0)
 
 
@@ -199,21 +198,24 @@ class ReviewerRow:
 
 def dashboard(session: Session) -> list[ReviewerRow]:
     """Per reviewer: documents by state, decisions made, time in review per document (start to done)."""
-    users = session.execute(select(User.name, User.role).where(User.active.is_(True)).order_by(User.name)).all()
+    users = session.exec(select(col(User.name), col(User.role)).where(col(User.active).is_(True)).order_by(col(User.name)))
     rows = {name: ReviewerRow(name, role) for name, role in users}
+    noted_column = col(Assignment.note).is_not(None)
     query = (
-        select(Assignment.reviewer, Assignment.status, Assignment.note.is_not(None), func.count(),
-               func.sum(Assignment.seconds), func.sum(Assignment.rounds))
-        .where(Assignment.status != WITHDRAWN)
-        .group_by(Assignment.reviewer, Assignment.status, Assignment.note.is_not(None))
+        select_columns(col(Assignment.reviewer), col(Assignment.status), noted_column, func.count(),
+               func.sum(col(Assignment.seconds)), func.sum(col(Assignment.rounds)))
+        .where(col(Assignment.status) != WITHDRAWN)
+        .group_by(col(Assignment.reviewer), col(Assignment.status), noted_column)
     )  # fmt: skip
-    for reviewer, status, noted, n, seconds, rounds in session.execute(query):
+    for found in session.execute(query):
+        reviewer, status, n = str(found[0]), str(found[1]), int(found[3])
         row = rows.setdefault(reviewer, ReviewerRow(reviewer, "(inactive)"))
         setattr(row, status, getattr(row, status) + n)
-        if noted and status in OPEN:
+        if found[2] and status in OPEN:
             row.sent_back += n
-        row.seconds += float(seconds or 0)
-        row.finished += int(rounds or 0)
+        row.seconds += float(found[4] or 0)
+        row.finished += int(found[5] or 0)
     for row in rows.values():
-        row.decisions = int(session.execute(select(func.count()).select_from(Decision).where(Decision.actor == row.name)).scalar() or 0)
+        mine = select(func.count()).select_from(Decision).where(col(Decision.actor) == row.name)
+        row.decisions = int(session.execute(mine).scalar() or 0)
     return [r for r in rows.values() if r.role != "(inactive)" or r.todo + r.in_review + r.done + r.approved]

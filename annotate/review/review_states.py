@@ -8,7 +8,7 @@ operation makes: the assigned reviewer's first decision in a document to do star
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from annotate.store.ledger import Change, Writer, utc_now
 from annotate.store.models import Assignment
@@ -21,7 +21,7 @@ WORDS = {"todo": "to do", "in_review": "in review", "done": "done", "approved": 
 
 def current(w: Writer, document_id: int) -> dict | None:
     """The document's assignment as this transaction sees it (None: never assigned)."""
-    found = w.session.execute(select(Assignment.id).where(Assignment.document_id == document_id)).scalar()
+    found = w.session.execute(select(col(Assignment.id)).where(col(Assignment.document_id) == document_id)).scalar()
     return None if found is None else w.get("assignment", found)
 
 

@@ -12,21 +12,14 @@ from pydantic import BaseModel, Field
 from annotate.review import policy
 from annotate.review.assignments import Assignments, dashboard, of_document
 from annotate.review.queue import REVIEWS, QueueFilter
-from server.deps import CurrentUser, RecordDep, RequestLedger, SessionDep, TemplatesDep
+from server.deps import CurrentUser, SessionDep, TemplatesDep, operations
 from server.routes.api import base_version, run
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["assignments"])
 
 
-def get_assignments(request: Request, user: CurrentUser, record: RecordDep, session: SessionDep) -> Assignments:
-    origin = "api" if request.url.path.startswith("/api/") else "ui"
-    desk = Assignments(record, user.name, origin, user.role)
-    desk.ledger = RequestLedger(record.ledger, session)
-    return desk
-
-
-AssignmentsDep = Annotated[Assignments, Depends(get_assignments)]
+AssignmentsDep = Annotated[Assignments, Depends(operations(Assignments))]
 
 
 def queue_filter(q: str = "", publisher: str = "", date_from: str = "", date_to: str = "", entity: str = "", thread: str = "",
@@ -132,8 +125,8 @@ def api_assign(body: Assign, desk: AssignmentsDep, session: SessionDep):
     """Assign documents (lead or admin): listed ones, or every one a queue filter matches. Documents already on
     that reviewer's queue are left as they are (a warning counts them)."""
     if body.matching is not None:
-        return run(lambda: desk.assign_matching(session, queue_filter(**{k: str(v) for k, v in body.matching.items()}), body.reviewer,
-                                                body.rationale))  # fmt: skip
+        f = queue_filter(**{k: str(v) for k, v in body.matching.items()})
+        return run(lambda: desk.assign_matching(session, f, body.reviewer, body.rationale))
     return run(lambda: desk.assign(body.documents, body.reviewer, body.rationale))
 
 

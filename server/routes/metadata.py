@@ -2,35 +2,31 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Header
+from fastapi import APIRouter, Depends, Form, Header
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from annotate.review.metadata import correct_metadata
-from server.deps import CurrentUser, RecordDep, RequestLedger, SessionDep
+from annotate.review.metadata import Metadata
+from server.deps import operations
 from server.routes.api import base_version, run
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["documents"])
-
-
-def _ledger(record, session):
-    """The record with the request's ledger: a write ends the request's read transaction first."""
-    return type(record)(record.settings, record.engine, RequestLedger(record.ledger, session))
+MetadataDep = Annotated[Metadata, Depends(operations(Metadata))]
 
 
 @router.post("/documents/{document_id}/metadata")
 def correct(
-    document_id: int, record: RecordDep, session: SessionDep, user: CurrentUser, version: Annotated[int, Form()],
+    document_id: int, metadata: MetadataDep, version: Annotated[int, Form()],
     title: Annotated[str, Form(max_length=500)], publisher: Annotated[str, Form(max_length=300)] = "",
     published: Annotated[str, Form(max_length=10)] = "", rationale: Annotated[str, Form(max_length=2000)] = "",
 ):  # fmt: skip
     fields = {"title": title, "publisher": publisher, "published": published}
-    correct_metadata(_ledger(record, session), user.name, "ui", document_id, version, fields, rationale)
+    metadata.correct(document_id, version, fields, rationale)
     return RedirectResponse(f"/documents/{document_id}?said=metadata", status_code=303)
 
 
-class Metadata(BaseModel):
+class MetadataIn(BaseModel):
     version: int | None = Field(None, description="The document's version you saw; or send If-Match.")
     title: str | None = Field(None, max_length=500)
     publisher: str | None = Field(None, max_length=300, description="A publisher's name (added when new); empty: none.")
@@ -39,9 +35,8 @@ class Metadata(BaseModel):
 
 
 @api.patch("/documents/{document_id}")
-def api_correct(document_id: int, body: Metadata, record: RecordDep, session: SessionDep, user: CurrentUser,
-                if_match: Annotated[str | None, Header()] = None):  # fmt: skip
+def api_correct(document_id: int, body: MetadataIn, metadata: MetadataDep, if_match: Annotated[str | None, Header()] = None):
     """Correct the title, publisher or publication date (the fields sent); they are no longer marked inferred."""
     version = base_version(body.version, if_match)
     fields = body.model_dump(exclude_unset=True, exclude={"version", "rationale"})
-    return run(lambda: correct_metadata(_ledger(record, session), user.name, "api", document_id, version, fields, body.rationale))
+    return run(lambda: metadata.correct(document_id, version, fields, body.rationale))

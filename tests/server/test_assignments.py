@@ -159,14 +159,12 @@ def test_the_dashboard_counts_per_reviewer(record, users, docs):
 
 
 def test_assignments_rebuild_from_the_ledger_and_revert_withdraws_one(record, users, docs):
-    from annotate.review.audit import revert
-
     doc = docs["ids"][0]
     made = lead(record).assign([doc], "alice")
     before = state(record, doc).model_dump()
     rebuild(record.engine)
     assert state(record, doc).model_dump() == before
-    revert(record, made.decisions[0], "lea", "ui", role="lead")
+    Review(record, "lea", "ui", "lead").revert(made.decisions[0])
     assert state(record, doc).status == "withdrawn"
     from annotate.store.verify import verify
 

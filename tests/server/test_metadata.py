@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from annotate import accounts
 from annotate.errors import Invalid
-from annotate.review.metadata import correct_metadata
+from annotate.review.metadata import Metadata
 from annotate.store.history import object_history
 from annotate.store.ledger import Change
 from annotate.store.models import Claim, Document, Publisher
@@ -44,12 +44,12 @@ def test_a_stale_or_bad_correction_is_refused(alice, desk, record):
     doc = inferred_document(desk)
     assert alice.post(f"/documents/{doc}/metadata", {"version": "1", "title": "x"}, htmx=False).status_code == 409
     try:
-        correct_metadata(record, "alice", "cli", doc, 2, {"published": "14 June"})
+        Metadata(record, "alice", "cli").correct(doc, 2, {"published": "14 June"})
     except Invalid as problem:
         assert "YYYY" in str(problem)
     else:
         raise AssertionError("a date that is not ISO was accepted")
-    nothing = correct_metadata(record, "alice", "cli", doc, 2, {"title": "ferry notes"})
+    nothing = Metadata(record, "alice", "cli").correct(doc, 2, {"title": "ferry notes"})
     assert nothing.decisions == [] and nothing.warnings
 
 
