@@ -1,8 +1,9 @@
 """Sentence vectors for claims: MiniLM (all-MiniLM-L6-v2) run in plain numpy, no torch, no onnxruntime.
 
-The weights ship in the package (annotate/linking/model/minilm.npz: every matrix int8
-with a float32 scale per row, made once by scripts/export_minilm_numpy.py) with the model's
-WordPiece vocabulary (vocab.txt). The encoder is BERT's forward pass (embeddings, 6 layers of
+The weights ship in the package (annotate/linking/model/minilm.npz, 15.9 MB: the word
+embeddings in 4 bits, every other matrix int8 with a float32 scale per row; made once by
+scripts/export_minilm_numpy.py, see docs/linking.md) with the model's WordPiece vocabulary
+(vocab.txt). The encoder is BERT's forward pass (embeddings, 6 layers of
 self-attention and GELU feed-forward with LayerNorm) followed by mean pooling over the real
 tokens. Vectors are unit length, so a dot product is the cosine.
 They are stored per claim as int8 bytes (384 bytes a claim: 1M claims fit in 384 MB) in
