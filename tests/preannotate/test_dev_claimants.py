@@ -12,7 +12,7 @@ from tests.factories import CORPUS
 
 DEV = CORPUS / "dev"
 CLAIMANT_FLOOR = 0.85
-EVENT_DATE_FLOOR = 0.72
+EVENT_DATE_FLOOR = 0.84  # 0.85 (119/140) when set
 CLAIM_RECALL_FLOOR = 0.95
 
 
