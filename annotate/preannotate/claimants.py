@@ -164,17 +164,31 @@ def _person_like(name: str) -> bool:
 def _same_person(a: str, b: str) -> bool:
     """Same surname skeleton; given names, when both have one, agree in skeleton too."""
     wa, wb = a.split(), b.split()
-    if _skeleton(wa[-1]) != _skeleton(wb[-1]):
+    if _skeleton(wa[-1]) != _skeleton(wb[-1]) or not _one_surname(_fold(wa[-1]), _fold(wb[-1])):
         return False
     if len(wa) == 1 or len(wb) == 1:
         return True
     return _skeleton(wa[0])[:2] == _skeleton(wb[0])[:2]
 
 
+MAX_SURNAME_EDITS = 2
+
+
+def _one_surname(a: str, b: str) -> bool:
+    """Spellings of one surname differ in a letter or two ("Maliuk"/"Malyuk", "Syrskyi"/"Sirsky"),
+    not in a feminine ending ("Kostin"/"Kostina") or in most of their vowels ("Rutte"/"Root")."""
+    if a != b and (a + "a" == b or b + "a" == a):
+        return False
+    return Levenshtein.distance(a, b) <= MAX_SURNAME_EDITS
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFKD", word.casefold()).encode("ascii", "ignore").decode()
+
+
 def _skeleton(word: str) -> str:
     """Consonants of an ASCII-folded word, with the usual transliteration pairs merged:
     Maliuk/Malyuk, Oleksiy/Alexey, Zelensky/Zelenskyy, Syrskyi/Syrsky."""
-    folded = unicodedata.normalize("NFKD", word.casefold()).encode("ascii", "ignore").decode()
-    folded = folded.replace("ks", "x").replace("kh", "h").replace("ph", "f").replace("w", "v")
+    folded = _fold(word).replace("ks", "x").replace("kh", "h").replace("ph", "f").replace("w", "v")
     consonants = re.sub(r"[aeiouyj'’-]", "", folded)
     return re.sub(r"(.)\1+", r"\1", consonants)
