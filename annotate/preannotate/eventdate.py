@@ -121,13 +121,16 @@ def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: tuple[
     return best if best_weight > 0 else None
 
 
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)  # "between 1 and 10 August" is a span of days
+
+
 def _written(ents, ctx, start, content) -> EventDate | None:
     f = event_date(ents, ctx, start, content)
     if f is None:
         return None
     first, _, last = f.canonical.partition("/")
-    if len(last) == 10 and re.search(r"\sand\s", ctx.text[f.start : f.end]):
-        return EventDate(last, (f.start, f.end))  # "on September 30 and October 1": the latest of two days
+    if len(last) == 10 and re.search(r"\sand\s", ctx.text[f.start : f.end]) and not _BETWEEN.search(ctx.text, max(0, f.start - 9), f.start):
+        return EventDate(last, (f.start, f.end))  # "on September 30 and October 1": the later of two days
     return EventDate(f.canonical, (f.start, f.end))
 
 
