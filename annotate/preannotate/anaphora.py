@@ -25,16 +25,29 @@ _INCIDENT = (
 )
 _INCIDENT_VERB = r"struck|striking|attacked|attacking|shelled|bombed|exploded|blew\s+up|was\s+destroyed|were\s+destroyed|was\s+blown\s+up|collapsed|was\s+attacked|was\s+struck"
 _MENTION = re.compile(rf"\b(?:{_INCIDENT}|{_INCIDENT_VERB})\b", re.I)
-# A definite reference: "the (recent|cross-border|Kakhovka dam) blast", "this attack"; not in
-# an adjunct that only sets the scene ("the truck where the explosion occurred", "after the attack").
-_DEFINITE = re.compile(
-    rf"(?<!where )(?<!when )(?<!after )(?<!before )(?<!since )(?<!following )(?<!until )"
-    rf"\b(?:the|this|that|these|those|its)\s+(?P<mod>(?:(?!the\b|a\b|an\b|of\b|where\b|which\b|that\b)[\w-]+\s+){{0,3}}?)(?:{_INCIDENT})"
-    rf"(?=\s*[,.;:\"”)]|\s*$|\s+(?:of|on|in|at|near|against|by|from|to|with|was|were|is|are|had|has|have|that|which|and|or|could|would|will|as)\b)",
+_NOUN = re.compile(rf"\b(?:{_INCIDENT})\b", re.I)
+_DETERMINER_BEFORE = re.compile(
+    r"(?<!where )(?<!when )(?<!after )(?<!before )(?<!since )(?<!following )(?<!until )"
+    r"\b(?:the|this|that|these|those|its)\s+(?P<mod>(?:(?!the\b|a\b|an\b|of\b|where\b|which\b|that\b)[\w-]+\s+){0,3})$",
     re.I,
 )
+# The incident word ends its noun phrase ("the attack on", not "the assault ship").
+_PHRASE_END = re.compile(r"\s*[,.;:\"”)]|\s*$|\s+(?:of|on|in|at|near|against|by|from|to|with|was|were|is|are|had|has|have|that|which|and|but|or|could|would|will|as)\b", re.I)
+LOOKBEHIND = 60
+
+
+def _definite(text: str, start: int, end: int) -> tuple[tuple[int, int], str] | None:
+    """ "the (recent|cross-border|Kakhovka dam) blast", "this attack"; not in an adjunct that
+    only sets the scene ("the truck where the explosion occurred", "after the attack")."""
+    for m in _NOUN.finditer(text, start, end):
+        det = _DETERMINER_BEFORE.search(text, max(start, m.start() - LOOKBEHIND), m.start())
+        if det and _PHRASE_END.match(text, m.end()):
+            return (det.start(), m.end()), det.group("mod")
+    return None
+
+
 # An incident verb in the past: "Russia struck a colony in Y" is the incident the report dates at Y.
-_STRUCK = re.compile(r"\b(?:struck|attacked|shelled|bombed|blew\s+up)\b(?P<mod>)", re.I)
+_STRUCK = re.compile(r"\b(?:struck|attacked|shelled|bombed|blew\s+up)\b", re.I)
 _ANOTHER = re.compile(r"\b(?:first|second|third|previous|earlier|another|last\s+year['’]s|prior)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _MONTH_WORD = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
@@ -99,9 +112,10 @@ class IncidentDays:
         text = self.ctx.text
         if not _MENTION.search(text, start, end):
             return None  # no incident word at all: the common case, kept cheap
-        if ref := _DEFINITE.search(text, start, end):
+        if ref := _definite(text, start, end):
             outside = [(p, d) for p, d, _ in self.dated if not start <= p < end]
-        elif ref := _STRUCK.search(text, start, end):
+        elif struck := _STRUCK.search(text, start, end):
+            ref = struck.span(), ""
             places = self._places(start, end)  # "X struck the prison in Y": an incident at a place dated elsewhere
             outside = [(p, d) for p, d, named in self.dated if not start <= p < end and named & places]
         else:
@@ -111,10 +125,10 @@ class IncidentDays:
         counts = Counter(d for _, d in outside)
         nearest = {d: -abs(start - p) for p, d in outside}
         day = max(counts, key=lambda d: (counts[d], nearest[d]))
-        month = _MONTH_WORD.search(ref.group("mod"))
+        month = _MONTH_WORD.search(ref[1])
         if month and int(day[5:7]) != _MONTHS.index(month.group(1).lower()) + 1:
             return None
-        return day, ref.span()
+        return day, ref[0]
 
 
 def _said_before(text: str, pos: int) -> bool:
