@@ -35,7 +35,8 @@ _SAME_DAY = re.compile(r"\bearlier\s+(?:in\s+the\s+day|today|this\s+morning)\b",
 # The author's forecast: "will", "is expected to" with no one saying so.
 _FORECAST = re.compile(r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to)\b", re.I)
 # A sentence that answers the one before: its event follows on the same day.
-_RESPONSE = re.compile(r"\s*(?:In response|In retaliation|In reply|Subsequently|Shortly after(?:wards)?|Later that day)\b")
+# One that adds to it ("Also, ...", "In addition, ...") belongs to the same account and day.
+_RESPONSE = re.compile(r"\s*(?:In response|In retaliation|In reply|Subsequently|Shortly after(?:wards)?|Later that day|Also,|In addition,|Moreover,|Furthermore,)")
 _DURATIONS = (" for months", " for years", " for weeks", " for decades")
 _PERFECT_AUX = re.compile(r"\b(?:has|have)\b")
 _CALENDAR_DAY = ("date.day", "date.full", "date.iso")  # written days, not "Friday" or "today"
@@ -80,7 +81,7 @@ class Timeline:
             self.incidents = IncidentDays(ctx)
         if incident := self.incidents.day_of(start, end):  # "the blast", dated where it is reported
             return EventDate(incident[0], incident[1], inferred=True)
-        if self.last_day and (m := _RESPONSE.match(ctx.text, start)):  # "In response, ...": the day before's event
+        if self.last_day and (m := _RESPONSE.match(ctx.text, start)):  # "In response, ...", "Also, ...": the day of the claim before
             return EventDate(self.last_day.isoformat(), m.span(), inferred=True)
         return self._inferred(ctx, start, end, content, claimant)
 
@@ -175,6 +176,7 @@ def _last_named_day(ctx: ClaimContext, start: int) -> Found | None:
 # verb place an event in the recent past without a day: only the month is known. Not when
 # the sentence is about the state now ("so far", "still", "since", "has not").
 _PERFECT = re.compile(
+    r"(?<!may )(?<!might )(?<!could )(?<!would )(?<!should )(?<!must )(?<!will )"  # "may have remained": a guess, not a past
     r"\b(?:has|have|had)\s+(?:(?:\w+ly|already|also|now|just)\s+){0,2}(?:been\s+)?"
     r"(?:\w+ed|begun|done|made|held|left|lost|taken|seen|told|sent|brought|fought|won|gone|come|hit|put|set|cut|shot|struck|led|fled|met|paid|built|kept|given|driven|blown|thrown|shown|known|drawn|grown|withdrawn|overrun|undertaken)\b"
     r"|\breportedly\s+(?:\w+ed|blew|took|made|left|lost|fled|hit|shot|struck|sent|brought|fought|won|went|came|led|met|held|began|gave|drove|threw|saw|fell|broke)\b"

@@ -161,3 +161,12 @@ def test_a_response_follows_on_the_day_of_what_it_answers(annotate):
 def test_two_days_joined_by_and_give_the_later_one(annotate):
     _, claims = annotate("Footage published on September 30 and October 1 shows soldiers in the square.", published="2024-10-02")
     assert claims[0].event_date == "2024-10-01"
+
+
+def test_a_sentence_adding_to_an_account_keeps_its_day(annotate):
+    text = (
+        "On Monday, the floods destroyed 40 houses in the valley, the governor said.\n\n"
+        "Also, 200 people have been moved to schools in the town of Lisle."
+    )
+    _, claims = annotate(text, published="2024-01-10")  # a Wednesday: Monday is January 8
+    assert claim_containing(claims, "200 people").event_date == "2024-01-08"
