@@ -49,11 +49,19 @@ EVALUATIVE = frozenset(
     insane absurd ridiculous senseless shocking horrific terrible awful glorious heroic
     triumph triumphalism victory defeat humiliation betrayal treason traitors optimism
     pessimism defiant proud pride grateful gratitude thanked celebrated praised condemned
-    criticized criticised mocked ridiculed deplored lamented denounced slammed outraged""".split()
+    criticized criticised mocked ridiculed deplored lamented denounced slammed outraged
+    scum vermin creature creatures thugs viciously deceived senseless""".split()
 )
 DEMANDS = frozenset("should must ought".split())
+_NEED = re.compile(r"\b(?:may|might|would|will|could) (?:\w+ly )?need\b")
 # Vague assurances and forecasts: "continue to fulfil their tasks", "will depend on".
-_VAGUE = re.compile(r"\b(?:under control|will depend on|depends on the|remains to be seen)\b")
+_VAGUE = re.compile(
+    r"\b(?:under control|situation\b[^.;]{0,40}\bunder (?:the )?control|will (?:\w+ly )?depend on|depends on the|remains to be seen"
+    r"|continues? to (?:fulfil|perform|carry out|accomplish)\w* (?:their|its|our|his|her) (?:tasks?|duties|missions?)"
+    r"|will (?:\w+ly |further |also )?(?:increase|enable|strengthen|weaken|complicate|undermine|improve|worsen|help|allow|affect) (?!\d))"
+)
+# A sentence about the page itself ("This map is updated daily", "in this report").
+_ABOUT_PAGE = re.compile(r"\b(?:this|the present)\s+(?:map|report|article|page|story|post|update)s?\s+(?:is|are|will\s+be|was)\s+(?:updated|published|based|available|produced)\b")
 # Navigation and calls to action addressed to the reader.
 _CALL_TO_ACTION = re.compile(r"\W*(?:check out|read (?:more|also)|see also|sign up|subscribe|follow us|click|watch|listen to|donate|support us)\b")
 _FIRST_PERSON = frozenset("i i'm i’m me my you your we're we’re let’s let's".split())
@@ -73,9 +81,17 @@ def adjust(score: float, text: str, entities: list[Found]) -> tuple[float, list[
         why.append("facts: " + ", ".join(facts))
     against = _against(lower, words)
     if against:
-        score -= 0.15 if facts else 0.4  # an epithet in a sentence that states a fact leaves the fact
+        # an epithet in a sentence that states a number, a date or the record leaves the fact;
+        # an event word alone does not ("a cruel crime and a senseless attack")
+        firm = [f for f in facts if not f.startswith("event verb")]
+        only_person = all(a.startswith("first or second") for a in against)
+        score -= 0.15 if firm or (facts and only_person) else 0.4
+        if any(a.startswith(("vague", "a demand")) for a in against) and not firm:
+            score = min(score, 0.3)  # "the situation is under control", "will depend on", "may need"
         why.append("not checkable: " + ", ".join(against))
-    if len(words) <= 6 and text.rstrip().endswith(":"):
+    if _ABOUT_PAGE.search(lower):
+        score, why = 0.05, why + ["about the page itself"]
+    elif len(words) <= 6 and text.rstrip().endswith(":"):
         score, why = 0.05, why + ["a run-in label"]
     elif _CALL_TO_ACTION.match(lower):
         score, why = 0.05, why + ["a call to action"]
@@ -99,7 +115,7 @@ def _against(lower: str, words: list[str]) -> list[str]:
     evaluative = [w for w in words if w in EVALUATIVE]
     if evaluative:
         out.append(f"evaluative {evaluative[0]!r}")
-    if any(w in DEMANDS for w in words):
+    if any(w in DEMANDS for w in words) or _NEED.search(lower):
         out.append("a demand")
     if _VAGUE.search(lower):
         out.append("vague assurance or forecast")

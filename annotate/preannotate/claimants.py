@@ -19,6 +19,7 @@ from .gazetteer import Gazetteer, default_gazetteer
 MIN_TYPO_LENGTH = 20  # long descriptions only: "Kostin"/"Kostina" are two people
 MAX_TYPOS = 2
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+_SO_CALLED = re.compile(r"^(?:so-called|self-proclaimed|self-styled)\s+", re.I)
 _DOCUMENT = re.compile(r"\s+(?:reports?|statements?|announcements?|publications?)$", re.I)
 _POSSESSIVE = re.compile(r"^(\w+)['’]s\s+")
 _SPELLINGS = (("defence", "defense"), ("Defence", "Defense"))
@@ -27,13 +28,15 @@ _SPELLINGS = (("defence", "defense"), ("Defence", "Defense"))
 def tidy(phrase: str, gaz: Gazetteer | None = None) -> str:
     """A described speaker as a claimant: "the Russian defence ministry" → the gazetteer's name."""
     gaz = gaz or default_gazetteer()
-    name = _DOCUMENT.sub("", " ".join(phrase.split()))
-    bare = _ARTICLE.sub("", name)
+    name = _DOCUMENT.sub("", " ".join(phrase.split())).replace("’", "'")
+    bare = _SO_CALLED.sub("", _ARTICLE.sub("", name))
     forms = _forms(bare)
     for candidate in forms:
         entry = gaz.get(candidate) or gaz.get(_title(candidate))
         if entry and entry.label in ("ORG", "MILITARY_UNIT", "PERSON"):
             return entry.canonical
+        if entry and entry.label == "GPE" and (polity := authorities(entry.canonical, gaz)):
+            return polity  # "the so-called Donetsk people's republic accused ..."
     return forms[1] if _POSSESSIVE.match(bare) and len(forms) > 1 else bare  # "Russia's sources" → "Russian sources"
 
 
@@ -80,6 +83,8 @@ def authorities(name: str, gaz: Gazetteer | None = None) -> str | None:
     if entry.kind == "country":
         adjective = demonym(entry.canonical, gaz)
         return f"{adjective} authorities" if adjective else None
+    if entry.kind == "proxy":  # a self-proclaimed polity speaks through its authorities too
+        return f"{entry.canonical} authorities"
     return None
 
 
@@ -164,17 +169,31 @@ def _person_like(name: str) -> bool:
 def _same_person(a: str, b: str) -> bool:
     """Same surname skeleton; given names, when both have one, agree in skeleton too."""
     wa, wb = a.split(), b.split()
-    if _skeleton(wa[-1]) != _skeleton(wb[-1]):
+    if _skeleton(wa[-1]) != _skeleton(wb[-1]) or not _one_surname(_fold(wa[-1]), _fold(wb[-1])):
         return False
     if len(wa) == 1 or len(wb) == 1:
         return True
     return _skeleton(wa[0])[:2] == _skeleton(wb[0])[:2]
 
 
+MAX_SURNAME_EDITS = 2
+
+
+def _one_surname(a: str, b: str) -> bool:
+    """Spellings of one surname differ in a letter or two ("Maliuk"/"Malyuk", "Syrskyi"/"Sirsky"),
+    not in a feminine ending ("Kostin"/"Kostina") or in most of their vowels ("Rutte"/"Root")."""
+    if a != b and (a + "a" == b or b + "a" == a):
+        return False
+    return Levenshtein.distance(a, b) <= MAX_SURNAME_EDITS
+
+
+def _fold(word: str) -> str:
+    return unicodedata.normalize("NFKD", word.casefold()).encode("ascii", "ignore").decode()
+
+
 def _skeleton(word: str) -> str:
     """Consonants of an ASCII-folded word, with the usual transliteration pairs merged:
     Maliuk/Malyuk, Oleksiy/Alexey, Zelensky/Zelenskyy, Syrskyi/Syrsky."""
-    folded = unicodedata.normalize("NFKD", word.casefold()).encode("ascii", "ignore").decode()
-    folded = folded.replace("ks", "x").replace("kh", "h").replace("ph", "f").replace("w", "v")
+    folded = _fold(word).replace("ks", "x").replace("kh", "h").replace("ph", "f").replace("w", "v")
     consonants = re.sub(r"[aeiouyj'’-]", "", folded)
     return re.sub(r"(.)\1+", r"\1", consonants)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .anaphora import IncidentDays
 from .context import ClaimContext
 from .dates import WEEKDAYS
 from .found import Found
@@ -33,6 +34,9 @@ _DAY_BEFORE = re.compile(r"\b(?:(?:a|one)\s+day\s+(?:earlier|before)|the\s+(?:da
 _SAME_DAY = re.compile(r"\bearlier\s+(?:in\s+the\s+day|today|this\s+morning)\b", re.I)
 # The author's forecast: "will", "is expected to" with no one saying so.
 _FORECAST = re.compile(r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to)\b", re.I)
+# A sentence that answers the one before: its event follows on the same day.
+# One that adds to it ("Also, ...", "In addition, ...") belongs to the same account and day.
+_RESPONSE = re.compile(r"\s*(?:In response|In retaliation|In reply|Subsequently|Shortly after(?:wards)?|Later that day|Also,|In addition,|Moreover,|Furthermore,)")
 _DURATIONS = (" for months", " for years", " for weeks", " for decades")
 _PERFECT_AUX = re.compile(r"\b(?:has|have)\b")
 _CALENDAR_DAY = ("date.day", "date.full", "date.iso")  # written days, not "Friday" or "today"
@@ -58,6 +62,7 @@ class Timeline:
 
     last_day: date | None = None
     said_on: dict = field(default_factory=dict)  # claimant -> EventDate of their statement
+    incidents: IncidentDays | None = None
 
     def resolve(self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, claimant: str | None) -> EventDate:
         written = _written(ents, ctx, start, content)
@@ -72,15 +77,24 @@ class Timeline:
             return relative
         if ctx.published is None or _undated(ents, ctx, start, end, claimant == ctx.publisher):
             return NONE
+        if self.incidents is None or self.incidents.ctx is not ctx:
+            self.incidents = IncidentDays(ctx)
+        if incident := self.incidents.day_of(start, end):  # "the blast", dated where it is reported
+            return EventDate(incident[0], incident[1], inferred=True)
+        if self.last_day and (m := _RESPONSE.match(ctx.text, start)):  # "In response, ...", "Also, ...": the day of the claim before
+            return EventDate(self.last_day.isoformat(), m.span(), inferred=True)
         return self._inferred(ctx, start, end, content, claimant)
 
     def _inferred(self, ctx: ClaimContext, start: int, end: int, content, claimant: str | None) -> EventDate:
-        """No day written: the day this claimant last spoke, the last day the text named
+        """No day written: the day this claimant last spoke, the month of publication for an
+        undated past ("have encircled", "reportedly blew up"), the last day the text named
         (unless the claim is about what is going on now), or the publication date."""
         if claimant in self.said_on:
             said = self.said_on[claimant]
             self._note(said.value)
             return EventDate(said.value, said.span, inferred=True)
+        if _indefinite_past(ctx.lower[start:end]):
+            return EventDate(ctx.published.isoformat()[:7], None, inferred=True)
         named = None if _ONGOING.search(ctx.text, *(content or (start, end))) else _last_named_day(ctx, start)
         if named is not None:
             return EventDate(named.canonical, (named.start, named.end), inferred=True)
@@ -108,9 +122,17 @@ def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: tuple[
     return best if best_weight > 0 else None
 
 
+_BETWEEN = re.compile(r"\bbetween\s+$", re.I)  # "between 1 and 10 August" is a span of days
+
+
 def _written(ents, ctx, start, content) -> EventDate | None:
     f = event_date(ents, ctx, start, content)
-    return EventDate(f.canonical, (f.start, f.end)) if f else None
+    if f is None:
+        return None
+    first, _, last = f.canonical.partition("/")
+    if len(last) == 10 and re.search(r"\sand\s", ctx.text[f.start : f.end]) and not _BETWEEN.search(ctx.text, max(0, f.start - 9), f.start):
+        return EventDate(last, (f.start, f.end))  # "on September 30 and October 1": the later of two days
+    return EventDate(f.canonical, (f.start, f.end))
 
 
 def _relative(ctx: ClaimContext, start: int, end: int, anchor: date | None) -> EventDate | None:
@@ -121,10 +143,22 @@ def _relative(ctx: ClaimContext, start: int, end: int, anchor: date | None) -> E
         return EventDate((anchor - timedelta(days=1)).isoformat(), m.span())
     if (m := _SAME_DAY.search(ctx.text, start, end)) and ctx.published:
         return EventDate(ctx.published.isoformat(), m.span())
-    if (m := _WEEKDAY.search(ctx.text, start, end)) and ctx.published:
+    if (m := _weekday(ctx.text, start, end)) and ctx.published:
         back = (ctx.published.weekday() - WEEKDAYS.index(m.group(1).lower())) % 7
         if back <= MAX_WEEKDAY_AGE:
             return EventDate((ctx.published - timedelta(days=back)).isoformat(), m.span(1))
+    return None
+
+
+# ", which lasted ... after he declared it Friday,": a non-restrictive relative clause gives
+# background, not the day of the claim's event.
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*$")
+
+
+def _weekday(text: str, start: int, end: int) -> re.Match[str] | None:
+    for m in _WEEKDAY.finditer(text, start, end):
+        if not _RELATIVE_CLAUSE.search(text, start, m.start()):
+            return m
     return None
 
 
@@ -136,6 +170,26 @@ def _last_named_day(ctx: ClaimContext, start: int) -> Found | None:
         if f.label == "DATE" and f.pid in _CALENDAR_DAY and f.canonical and len(f.canonical) == 10:
             return f if f.canonical <= latest else None
     return None
+
+
+# The present perfect ("have encircled", "has been reported") and "reportedly" with a past
+# verb place an event in the recent past without a day: only the month is known. Not when
+# the sentence is about the state now ("so far", "still", "since", "has not").
+_PERFECT = re.compile(
+    r"(?<!may )(?<!might )(?<!could )(?<!would )(?<!should )(?<!must )(?<!will )"  # "may have remained": a guess, not a past
+    r"\b(?:has|have|had)\s+(?:(?:\w+ly|already|also|now|just)\s+){0,2}(?:been\s+)?"
+    r"(?:\w+ed|begun|done|made|held|left|lost|taken|seen|told|sent|brought|fought|won|gone|come|hit|put|set|cut|shot|struck|led|fled|met|paid|built|kept|given|driven|blown|thrown|shown|known|drawn|grown|withdrawn|overrun|undertaken)\b"
+    r"|\breportedly\s+(?:\w+ed|blew|took|made|left|lost|fled|hit|shot|struck|sent|brought|fought|won|went|came|led|met|held|began|gave|drove|threw|saw|fell|broke)\b"
+)
+_NOW = re.compile(r"\b(?:taken|in|under|gained|regained|established)\s+(?:full\s+)?control\b|\bso far\b|\bstill\b|\bsince\b|\byet\b|\bto date\b|\bas of\b|\bcurrently\b|\b(?:has|have|had|is|are)\s+not\b|n['’]t\b")
+
+
+# An event that lasted days ("the withdrawal lasted three days") has no one day.
+_DAYS_LONG = re.compile(r"\b(?:lasted|took|over|for)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:two|three|four|five|six|several|a\s+few|\d+)\s+(?:days|weeks)\b")
+
+
+def _indefinite_past(lower: str) -> bool:
+    return bool(_PERFECT.search(lower) or _DAYS_LONG.search(lower)) and not _NOW.search(lower)
 
 
 def _undated(ents: list[Found], ctx: ClaimContext, start: int, end: int, own_voice: bool) -> bool:

@@ -22,6 +22,12 @@ _ABBREV = frozenset(
 )
 
 
+# Text taken from a PDF keeps the page's line breaks: lines of up to ~130 characters
+# (a news page's paragraphs are longer lines). Short texts need the old, stricter width.
+MAX_WRAP_WIDTH = 130
+MIN_WRAPPED_LINES = 8
+
+
 @dataclass(frozen=True)
 class Segment:
     start: int
@@ -47,7 +53,8 @@ def _wrap_width(text: str, lines: list[tuple[int, int]]) -> int | None:
     if len(lengths) < 4:
         return None
     p90 = lengths[int(0.9 * (len(lengths) - 1))]
-    return int(0.7 * p90) if p90 <= 100 else None
+    limit = MAX_WRAP_WIDTH if len(lengths) >= MIN_WRAPPED_LINES else 100
+    return int(0.7 * p90) if p90 <= limit else None
 
 
 def _is_wrap(prev: str, line: str, width: int | None) -> bool:
@@ -137,7 +144,10 @@ def segment(text: str) -> list[Segment]:
     segs: list[Segment] = []
     in_takeaways = False
     for index, (u_start, u_end, bullet) in enumerate(units(text)):
-        heading = not bullet and _is_heading(text, u_start, u_end)
+        parts = sentences(text, u_start, u_end)
+        # A headline is one sentence; a line holding two is prose whose wrap was missed
+        # ("... on November 9. Russian" before "Defense Minister ..." on the next line).
+        heading = not bullet and len(parts) == 1 and _is_heading(text, u_start, u_end)
         tk = _TAKEAWAYS.search(text, u_start, u_end)
         flat = False
         if tk and (heading or tk.end() >= u_end):  # "Key Takeaways" introduces a list
@@ -147,7 +157,9 @@ def segment(text: str) -> list[Segment]:
         elif not bullet:
             in_takeaways = False
         kind = "bullet" if bullet else "heading" if heading else "body"
-        for n, (s, e) in enumerate(sentences(text, u_start, u_end)):
+        if flat:
+            parts = sentences(text, u_start, u_end)
+        for n, (s, e) in enumerate(parts):
             take = in_takeaways and (bullet or flat)
             segs.append(Segment(s, e, index, kind, n == 0, take, text[s:e].endswith(":")))
         if flat:

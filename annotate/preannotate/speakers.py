@@ -217,13 +217,22 @@ _STATED_BY = re.compile(
     r"(?:this|that|these|it|such)\s+(?:\w+\s+)?(?:was|were|has\s+been|have\s+been|is)\s+(?:stated|said|reported|announced|noted|declared|written)\s+by\b"
 )
 
+# "Prosecutor General Andriy Kostin announced this on ...": the subject says what came before.
+_SAID_THIS = re.compile(r"([^.;:\n]{3,120}?)\s+(?:announced|stated|said|reported|wrote|declared|confirmed)\s+this\b")
+
 
 def credit_back(ctx: ClaimContext, claims: list) -> list:
-    """Give the claims a "This was stated by X" sentence closes the speaker it names."""
+    """Give the claims a "This was stated by X" sentence closes the speaker it names; "X
+    announced this" gives X the one claim just before it."""
     out = list(claims)
     for i, cand in enumerate(claims):
         m = _STATED_BY.match(ctx.lower, cand.start)
         if not m:
+            if i and (said := _SAID_THIS.match(ctx.lower, cand.start, cand.end)) and claims[i - 1].claimant == ctx.publisher:
+                people = [f for f in ctx.within(cand.start, cand.start + said.end(1)) if f.label == "PERSON"]
+                if people and cand.claimant == ctx.name(people[-1]):
+                    relayed = tuple(p for p in [ctx.publisher] if p and p != cand.claimant)
+                    out[i - 1] = replace(claims[i - 1], claimant=cand.claimant, relayed_by=relayed)
             continue
         named = [f for f in ctx.within(m.end(), cand.end) if f.label in ("PERSON", "ORG", "MILITARY_UNIT")]
         if not named:

@@ -16,6 +16,12 @@ NOT_CHECKABLE = [
     "The minister said the country should bear full responsibility for everything.",
     "I promise you, the coming weeks will be exciting for everyone, the commander added.",
     "What the ministry is saying:",
+    "He added that the coastal units continue to fulfil their tasks.",
+    "According to the general, the situation in the harbour is under the control of the navy.",
+    '"Next steps in the valley will directly depend on the weather," the commander said.',
+    "The analyst suggested that the garrison may need more engineers to hold the bridge.",
+    "This map is updated daily alongside the maps in this report.",
+    "He said the storming of the port was a shameful and senseless attack.",
 ]
 
 

@@ -1,7 +1,8 @@
 """Dev-set regression for claimants and event dates (skips without ../shared/corpus/dev).
 
 Floors sit just under what `claimtrail evaluate --gold ../shared/corpus/dev/gold.jsonl
-../shared/corpus/dev/docs` measured when they were set (claimant 0.859, event date 0.725);
+../shared/corpus/dev/docs` measured when they were set (here with every candidate, no threshold: claim recall
+0.986, claimant 0.863, event date 0.849);
 a change that loses ground fails here. The figures are for the lead's closing note, not a
 target to tune to: the held-out set has other stories and outlets.
 """
@@ -12,8 +13,8 @@ from tests.factories import CORPUS
 
 DEV = CORPUS / "dev"
 CLAIMANT_FLOOR = 0.85
-EVENT_DATE_FLOOR = 0.72
-CLAIM_RECALL_FLOOR = 0.95
+EVENT_DATE_FLOOR = 0.84  # 0.849 with every candidate (0.854 above the threshold) when set
+CLAIM_RECALL_FLOOR = 0.96
 
 
 @pytest.fixture(scope="module")

@@ -99,3 +99,74 @@ def test_publication_date_from_the_header_when_metadata_lacks_it():
 def test_more_event_date_forms(annotate, sentence, published, expected):
     _, claims = annotate(sentence, published=published)
     assert claims[0].event_date == expected
+
+
+# A report on an incident names its day once; later sentences refer back to it.
+INCIDENT = (
+    "Saturday's explosion on the river ferry killed four passengers, the port authority said.\n\n"
+    "The harbour master said on Monday that the blast was caused by a gas leak.\n\n"
+    "Officials said the ferry company has suspended all crossings."
+)
+
+
+def test_a_definite_reference_to_an_incident_takes_the_day_it_was_reported(annotate):
+    _, claims = annotate(INCIDENT, published="2024-03-12")  # a Tuesday: Saturday is March 9
+    claim = claim_containing(claims, "the blast was caused")
+    assert claim.event_date == "2024-03-11"  # written "on Monday": the statement's own day wins
+    _, claims = annotate(INCIDENT.replace(" on Monday", ""), published="2024-03-12")
+    claim = claim_containing(claims, "the blast was caused")
+    assert (claim.event_date, claim.event_date_inferred) == ("2024-03-09", True)
+
+
+def test_another_incident_with_its_own_day_is_not_the_one_referred_to(annotate):
+    text = (
+        "Divers have recovered new footage of the attack on the pier.\n\n"
+        "The first attack on the pier took place on 2 May 2022, the navy said."
+    )
+    _, claims = annotate(text, published="2024-03-12")
+    assert claim_containing(claims, "new footage").event_date == "2024-03"
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        # present perfect, no day written: only the month is known
+        ("Rebel units have reportedly surrounded the airport near the capital.", "2024-01"),
+        ("Local officials said the rebels reportedly blew up a bridge near the capital.", "2024-01"),
+        ("The evacuation of the valley lasted three days, the regional governor said.", "2024-01"),
+        # ... unless the sentence is about the state now
+        ("Four bodies have been found so far near the capital, the police said.", "2024-01-07"),
+        ("Rebel units have taken control of the airport near the capital, officials said.", "2024-01-07"),
+        ("The government has not commented on the reports about the airport.", "2024-01-07"),
+        # a month opening the sentence
+        ("In October, a storm destroyed part of the pier near the harbour.", "2023-10"),
+        # a weekday inside a non-restrictive relative clause is background
+        ("The council said the strike, which began after workers walked out Friday, has ended today.", "2024-01-07"),
+    ],
+)
+def test_undated_and_background_dates(annotate, sentence, expected):
+    _, claims = annotate(sentence, published=PUB)
+    assert claims[0].event_date == expected
+
+
+def test_a_response_follows_on_the_day_of_what_it_answers(annotate):
+    text = (
+        "On Friday, the rebels seized the radio station in the northern city of Lagos.\n\n"
+        "In response, the army launched an operation against them in the north of the country."
+    )
+    _, claims = annotate(text, published="2024-01-07")
+    assert claim_containing(claims, "the army launched").event_date == "2024-01-05"
+
+
+def test_two_days_joined_by_and_give_the_later_one(annotate):
+    _, claims = annotate("Footage published on September 30 and October 1 shows soldiers in the square.", published="2024-10-02")
+    assert claims[0].event_date == "2024-10-01"
+
+
+def test_a_sentence_adding_to_an_account_keeps_its_day(annotate):
+    text = (
+        "On Monday, the floods destroyed 40 houses in the valley, the governor said.\n\n"
+        "Also, 200 people have been moved to schools in the town of Lisle."
+    )
+    _, claims = annotate(text, published="2024-01-10")  # a Wednesday: Monday is January 8
+    assert claim_containing(claims, "200 people").event_date == "2024-01-08"

@@ -43,3 +43,20 @@ def test_normalising_keeps_every_offset():
     text = "“Kharkiv Oblast.4 and Christmas.[12]” —\u00a0it’s\tdone\r\n"
     assert len(normalise(text)) == len(text)
     assert normalise(text).startswith('"Kharkiv Oblast.  and Christmas.    "')
+
+
+def test_a_line_holding_two_sentences_is_prose_not_a_headline():
+    text = "Harbour Report\n\nThe port authority closed the northern quay to ships on March 3. Its\n\nengineers found cracks."
+    kinds = dict(sentences(text))
+    assert kinds["Harbour Report"] == "heading"
+    assert kinds["The port authority closed the northern quay to ships on March 3."] == "body"
+
+
+def test_pdf_text_with_lines_of_a_hundred_odd_characters_is_hard_wrapped():
+    para = (
+        "Harbour Master Anna Lind said the Northern Quay at Port Ellis would stay closed until Coast Guard "
+        "Divers had inspected every Pier, and that the Ellis Ferry Company had agreed to move its Morning Star "
+        "Crossings to the South Basin of Port Ellis for the Time Being. "
+    ) * 5
+    text = textwrap.fill(para, 110)  # a PDF page's width: lines of ~110 characters, many ending before a capital
+    assert [kind for _, kind in sentences(text)] == ["body"] * 5
