@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from annotate.ingest.pipeline import document_text
 from annotate.preannotate.base import LABELS
+from annotate.preannotate.shown import shown
 from annotate.review.assignments import of_document
 from annotate.review.operations import Review
 from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
@@ -35,7 +36,7 @@ CONTEXT = 400  # characters of text shown around a claim on its page
 HIDDEN = {"withdrawn"}
 
 
-FOLD_BELOW = 0.4  # candidates the annotator scored lower wait behind a toggle (rules: plain sentences score 0.3)
+FOLD_BELOW = 0.4  # mentions the annotator scored lower wait behind a toggle
 SHOWS = {"all": "Everything", "claims": "Claims", "entities": "Entities"}
 SHOWN_KIND = {"claims": "claim", "entities": "mention"}
 
@@ -64,7 +65,11 @@ class Lens:
 
     @staticmethod
     def folds(item: "Item") -> bool:
-        return item.obj.status == "candidate" and item.obj.score is not None and item.obj.score < FOLD_BELOW
+        """Claim candidates below the team's threshold (CLAIMTRAIL_CLAIM_THRESHOLD, the one `claimtrail
+        evaluate` counts as hidden) and low-scored mentions wait behind the toggle."""
+        if item.obj.status != "candidate" or item.obj.score is None:
+            return False
+        return not shown(item.obj.score) if item.kind == "claim" else item.obj.score < FOLD_BELOW
 
     def query(self, **changes) -> str:
         values = {"show": self.show, "low": "1" if self.low else "", **changes}

@@ -294,6 +294,14 @@ def test_low_score_candidates_are_folded_behind_a_toggle(alice, desk, report):
     assert f"claim-{low}" in listed(alice.get(f"/documents/{report['doc']}?low=1").text)
 
 
+def test_claims_fold_at_the_teams_threshold_the_one_evaluate_counts(alice, desk, report, monkeypatch):
+    doc = report["doc"]
+    between = desk.claim(doc, "Subscribe to our newsletter.", score=0.45)  # under the default 0.5, over the old fixed 0.4
+    assert f"claim-{between}" not in listed(alice.get(f"/documents/{doc}").text)
+    monkeypatch.setenv("CLAIMTRAIL_CLAIM_THRESHOLD", "0.4")
+    assert f"claim-{between}" in listed(alice.get(f"/documents/{doc}").text)
+
+
 def test_a_bulk_decision_is_one_action_and_says_how_many(alice, report, ledger):
     ledger.mark()
     refs = [f"claim-{report['first']}:1", f"mention-{report['mention']}:1"]
