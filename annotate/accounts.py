@@ -7,23 +7,31 @@ the hash-chained, exportable ledger.
 """
 
 import hashlib
+import math
 import re
 import secrets
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from annotate.errors import Busy, Invalid, NotFound
 from annotate.review import policy
 from annotate.review.operations import Done, Review
 from annotate.review.policy import ROLES
+from annotate.store.db import is_sqlite, write_session
 from annotate.store.ledger import Change, utc_now
-from annotate.store.models import ApiToken, Credential, User
+from annotate.store.models import ApiToken, Credential, SigninFailure, User
 from annotate.store.record import Record
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")  # no "@": that marks annotators ("rules@0.1")
@@ -64,27 +72,52 @@ def add_user(record: Record, name: str, role: str, password: str, actor: str = "
 def authenticate(record: Record, name: str, password: str) -> User | None:
     """The active user with this name and password, or None; rehashes outdated hashes.
 
-    The hash is checked with no database connection held, and at most HASHING checks run at
-    once (argon2id takes 64 MiB and ~0.3 s each): a flood of sign-ins waits for a slot, up to
-    HASH_WAIT seconds, then is told to retry (Busy, 503), instead of taking every thread and
-    a gigabyte of memory from everyone else (issue 13, finding 4)."""
-    with record.session() as session:
-        user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
-        credential = session.get(Credential, user.id) if user else None
-        stored = credential.password_hash if credential else _dummy()
-        if user is not None:
-            session.expunge(user)
+    At most HASHING checks run at once per process (argon2id takes 64 MiB and ~0.3 s each):
+    a flood of sign-ins waits for a slot, up to HASH_WAIT seconds, then is told to retry
+    (Busy, 503), instead of taking every thread and a gigabyte of memory from everyone else
+    (issue 13, finding 4). The web server does the same without holding a thread while it
+    waits (server/auth.py): `find_credential`, `check_password`, `finish_sign_in`."""
+    found = find_credential(record, name)
     if not _HASHING.acquire(timeout=HASH_WAIT):
         raise Busy("too many sign-ins at once; try again in a moment")
     try:
-        _hasher.verify(stored, password)
-        outdated = _hasher.check_needs_rehash(stored)
-        rehashed = _hasher.hash(password) if outdated and credential is not None else None
-    except (VerificationError, InvalidHashError):
-        return None
+        checked = check_password(found, password)
     finally:
         _HASHING.release()
-    if credential is None or user is None or not user.active:
+    return finish_sign_in(record, found, checked)
+
+
+@dataclass
+class Found:
+    user: User | None
+    stored: str  # the password hash to check against (a dummy one for an unknown name: same timing)
+    real: bool  # a credential of an existing user
+
+
+def find_credential(record: Record, name: str) -> Found:
+    """The user and their password hash, read with no connection kept (the check takes a while)."""
+    with record.session() as session:
+        user = session.execute(select(User).where(User.name == name)).scalar_one_or_none()
+        credential = session.get(Credential, user.id) if user else None
+        if user is not None:
+            session.expunge(user)
+    return Found(user, credential.password_hash if credential else _dummy(), credential is not None)
+
+
+def check_password(found: Found, password: str) -> tuple[bool, str | None]:
+    """(the password matches, a new hash when the stored one has outdated parameters): the slow part."""
+    try:
+        _hasher.verify(found.stored, password)
+    except (VerificationError, InvalidHashError):
+        return False, None
+    rehashed = _hasher.hash(password) if found.real and _hasher.check_needs_rehash(found.stored) else None
+    return True, rehashed
+
+
+def finish_sign_in(record: Record, found: Found, checked: tuple[bool, str | None]) -> User | None:
+    ok, rehashed = checked
+    user = found.user
+    if not ok or not found.real or user is None or not user.active:
         return None
     if rehashed:
         with record.session() as session:
@@ -95,6 +128,97 @@ def authenticate(record: Record, name: str, password: str) -> User | None:
 
 HASHING, HASH_WAIT = 2, 5.0  # concurrent password checks per process; seconds a sign-in waits for one
 _HASHING = threading.BoundedSemaphore(HASHING)
+
+
+# --- sign-in throttling, shared by every process through the database --------------------
+
+
+@dataclass(frozen=True)
+class Delays:
+    """After `free` failures in a row, each attempt waits: `first` seconds, doubling up to `cap`.
+
+    A delay, never a lockout: once it has passed, the right password signs in. Failures older
+    than `forget` seconds no longer count."""
+
+    free: int
+    first: float
+    cap: float
+    forget: float = 3600.0
+
+    def after(self, failures: int) -> float:
+        return 0.0 if failures < self.free else min(self.cap, self.first * 2 ** min(failures - self.free, 30))
+
+
+PER_NAME = Delays(free=5, first=1.0, cap=120.0)  # guessing one account: at most one try every 2 minutes
+PER_ADDRESS = Delays(free=20, first=1.0, cap=60.0)  # many accounts from one address (a newsroom shares one)
+
+
+class SigninThrottle:
+    """Growing delays per account and per address, kept in the `signin_failure` table.
+
+    An attempt counts as a failure from the moment it is let through (`attempt`) until it
+    succeeds, in one locked transaction: concurrent guesses cannot all slip past the limit
+    while their passwords are checked (40 concurrent guesses used to be all checked), and
+    every server process, and a restarted one, sees the same counts."""
+
+    def __init__(self, record: Record, per_name: Delays = PER_NAME, per_address: Delays = PER_ADDRESS, clock=time.time):
+        self.record, self.clock = record, clock
+        self.delays = {"name": per_name, "address": per_address}
+
+    @staticmethod
+    def _keys(name: str, address: str) -> list[str]:
+        return [f"name:{name.lower()[:150]}", f"address:{address[:150]}"]
+
+    def attempt(self, name: str, address: str) -> int:
+        """Seconds to wait before trying again (nothing counted), or 0: go ahead, counted as a failure."""
+        now = self.clock()
+        with self._locked(self._keys(name, address)) as (session, rows):
+            wait = max(row.blocked_until - now for row in rows)
+            if wait > 0:
+                return math.ceil(wait)
+            for row in rows:
+                policy = self._policy(row)
+                failures = (0 if now - row.last_at > policy.forget else row.failures) + 1
+                delay = policy.after(failures)
+                self._set(session, row.key, failures, now, now + delay if delay else 0.0)
+            return 0
+
+    def succeeded(self, name: str, address: str) -> None:
+        """The right password: the account starts afresh, the address gets its attempt back."""
+        self._give_back(name, address, reset_name=True)
+
+    def abandoned(self, name: str, address: str) -> None:
+        """The password was never checked (the server was busy): the attempt does not count."""
+        self._give_back(name, address, reset_name=False)
+
+    def _give_back(self, name: str, address: str, reset_name: bool) -> None:
+        with self._locked(self._keys(name, address)) as (session, rows):
+            for row in rows:
+                failures = 0 if reset_name and row.key.startswith("name:") else max(0, row.failures - 1)
+                blocked = row.blocked_until if failures >= self._policy(row).free else 0.0
+                self._set(session, row.key, failures, row.last_at, blocked)
+
+    def _policy(self, row) -> Delays:
+        return self.delays[row.key.partition(":")[0]]
+
+    @staticmethod
+    def _set(session: Session, key: str, failures: int, last_at: float, blocked_until: float) -> None:
+        values = {"failures": failures, "last_at": last_at, "blocked_until": blocked_until}
+        session.execute(update(SigninFailure).where(SigninFailure.key == key).values(**values))
+
+    @contextmanager
+    def _locked(self, keys: list[str]) -> Iterator[tuple[Session, list]]:
+        """The rows of these keys (made when missing), locked until the transaction commits:
+        SQLite's write lock, PostgreSQL's row locks (not the ledger's lock: sign-ins never queue behind writes)."""
+        engine = self.record.engine
+        table = SigninFailure.__table__  # type: ignore[attr-defined]
+        dialect = sqlite_insert if is_sqlite(engine) else pg_insert
+        opened = write_session(engine) if is_sqlite(engine) else Session(engine)
+        with opened as session:
+            session.execute(dialect(table).values([{"key": k} for k in keys]).on_conflict_do_nothing())
+            rows = session.execute(select(table).where(table.c.key.in_(keys)).order_by(table.c.key).with_for_update()).all()
+            yield session, rows
+            session.commit()
 
 
 # --- tokens: API tokens for scripts, and web sessions ----------------------------------

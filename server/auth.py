@@ -10,16 +10,16 @@ cookies' authority, so they need no CSRF token.
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from datetime import timedelta
 
+import anyio
 from fastapi import HTTPException, Request, Response
 from itsdangerous import BadSignature, TimestampSigner
 
 from annotate import accounts
+from annotate.errors import Busy
 from annotate.store.record import Record
 from server.settings import ServerSettings
 
@@ -32,72 +32,23 @@ class NotSignedIn(Exception):
     pass
 
 
-class Throttle:
-    """Refuse sign-in for a while after too many failures for one name or one address.
-
-    An attempt counts as a failure from the moment it is let through (`attempt`) until it
-    succeeds, under a lock: concurrent guesses cannot all slip past the limit while the
-    password hashes are checked (issue 13, finding 4: 40 concurrent guesses were all checked).
-    """
-
-    def __init__(self, per_name: int = 5, per_address: int = 20, window: float = 900.0):
-        self.limits = {"name": per_name, "address": per_address}
-        self.window = window
-        self.failures: dict[tuple[str, str], deque] = defaultdict(deque)
-        self.lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str]) -> deque:
-        times, cutoff = self.failures[key], time.monotonic() - self.window
-        while times and times[0] < cutoff:
-            times.popleft()
-        return times
-
-    def retry_after(self, name: str, address: str) -> int:
-        """Seconds until another attempt is allowed (0: allowed now)."""
-        waits = [
-            self.window - (time.monotonic() - times[0])
-            for key in (("name", name.lower()), ("address", address))
-            if len(times := self._recent(key)) >= self.limits[key[0]]
-        ]
-        return int(max(waits, default=0)) + (1 if waits else 0)
-
-    def attempt(self, name: str, address: str) -> tuple[int, float]:
-        """(seconds to wait, 0) if refused; else (0, the attempt's mark), counted as a failure until `succeeded`."""
-        with self.lock:
-            wait = self.retry_after(name, address)
-            if wait:
-                return wait, 0.0
-            mark = time.monotonic()
-            self.failures[("name", name.lower())].append(mark)
-            self.failures[("address", address)].append(mark)
-            return 0, mark
-
-    def failed(self, name: str, address: str) -> None:
-        now = time.monotonic()
-        with self.lock:
-            self.failures[("name", name.lower())].append(now)
-            self.failures[("address", address)].append(now)
-
-    def succeeded(self, name: str, address: str | None = None, mark: float | None = None) -> None:
-        with self.lock:
-            self.failures.pop(("name", name.lower()), None)
-            times = self.failures.get(("address", address or ""))
-            if times is not None and mark in times:
-                times.remove(mark)
-
-
 class Auth:
     def __init__(self, settings: ServerSettings, record: Record):
         self.settings, self.record = settings, record
         self.signer = TimestampSigner(settings.secret, salt="claimtrail.session")
         self.max_age = timedelta(hours=settings.session_hours)
         self.token_max_age = timedelta(days=settings.token_days) if settings.token_days > 0 else None
-        self.throttle = Throttle()
+        self.throttle = accounts.SigninThrottle(record)
+        # Password checks: at most HASHING at once; a sign-in waiting for a slot holds no thread.
+        self.hashing = anyio.CapacityLimiter(accounts.HASHING)
 
     # --- cookies ----------------------------------------------------------------------
 
     def secure(self, request: Request) -> bool:
-        return self.settings.https or request.url.scheme == "https"
+        if self.settings.https or request.url.scheme == "https":
+            return True
+        peer = request.client.host if request.client else ""
+        return _within(peer, self.settings.trusted_proxies) and request.headers.get("x-forwarded-proto") == "https"
 
     def cookie_name(self, request: Request) -> str:
         # __Host- cookies are only accepted over HTTPS, for this host and path "/"
@@ -119,6 +70,25 @@ class Auth:
         response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax", secure=self.secure(request))
 
     # --- signing in and out -------------------------------------------------------------
+
+    async def check_password(self, name: str, password: str):
+        """The active user with this name and password, or None; Busy when no password check
+        could start within accounts.HASH_WAIT seconds. Waiting takes no thread and no memory
+        to speak of, so a flood of sign-ins leaves the server to everyone else."""
+        found = await anyio.to_thread.run_sync(accounts.find_credential, self.record, name)
+        with anyio.move_on_after(accounts.HASH_WAIT) as waited:
+            await self.hashing.acquire()
+        if waited.cancelled_caught:
+            raise Busy("too many sign-ins at once; try again in a moment")
+        try:
+            checked = await anyio.to_thread.run_sync(accounts.check_password, found, password)
+        finally:
+            self.hashing.release()
+        return await anyio.to_thread.run_sync(accounts.finish_sign_in, self.record, found, checked)
+
+    def client_address(self, request: Request) -> str:
+        return client_address(request, self.settings.trusted_proxies)
+
 
     def sign_in(self, request: Request, response: Response, user_id: int) -> None:
         """A fresh session (never the one the browser came with), and the old one ended."""
@@ -184,5 +154,29 @@ def _is_form(request: Request) -> bool:
     return kind.startswith("application/x-www-form-urlencoded") or kind.startswith("multipart/form-data")
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request, trusted_proxies: tuple = ()) -> str:
+    """Who is signing in: the connecting address, unless it is one of our own proxies
+    (CLAIMTRAIL_TRUSTED_PROXIES); then X-Forwarded-For read from the right, each trusted hop
+    skipped, the first other address taken. From anyone else the header is ignored: a client
+    cannot name itself a fresh address for every guess."""
+    peer = request.client.host if request.client else "unknown"
+    if not trusted_proxies or not _within(peer, trusted_proxies):
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("x-forwarded-for")).split(",") if h.strip()]
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return peer  # garbage in the header: the proxy's own address, not a made-up one
+        if not _within(hop, trusted_proxies):
+            return hop
+        peer = hop
+    return peer
+
+
+def _within(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip.version == net.version and ip in net for net in networks)

@@ -35,7 +35,9 @@ def build_app(demo: bool):
 def run(web_app, host: str, port: int) -> None:
     import uvicorn
 
-    uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
+    # No proxy headers from uvicorn: it would believe X-Forwarded-For from any local client;
+    # the app reads them itself, from CLAIMTRAIL_TRUSTED_PROXIES only (server/auth.py).
+    uvicorn.run(web_app, host=host, port=port, proxy_headers=False, log_level="info")
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """The web app's settings, read from the environment by whoever starts the server."""
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ class ServerSettings:
     https: bool = False  # force Secure cookies (otherwise Secure whenever the request came over HTTPS)
     session_hours: float = 12.0
     token_days: float = 90.0  # API tokens expire after this many days (0: never)
+    trusted_proxies: tuple = ()  # networks whose X-Forwarded-For is believed (ipaddress networks)
 
     @classmethod
     def from_env(cls, demo: bool = False) -> "ServerSettings":
@@ -40,6 +42,7 @@ class ServerSettings:
             https=env.get("CLAIMTRAIL_HTTPS", "") in ("1", "true", "yes"),
             session_hours=float(env.get("CLAIMTRAIL_SESSION_HOURS", "12")),
             token_days=float(env.get("CLAIMTRAIL_TOKEN_DAYS", "90")),
+            trusted_proxies=networks(env.get("CLAIMTRAIL_TRUSTED_PROXIES", "")),
         )
 
     def checked(self) -> "ServerSettings":
@@ -60,3 +63,14 @@ def strong(secret: str) -> bool:
     if secret.strip().lower() in DEFAULT_SECRETS or len(secret) < MIN_SECRET or len(set(secret)) < MIN_DISTINCT:
         return False
     return not any(secret == (secret[:unit] * (len(secret) // unit + 1))[: len(secret)] for unit in range(1, len(secret) // 2 + 1))
+
+
+def networks(listed: str) -> tuple:
+    """Addresses or networks, comma-separated ("10.0.0.5, 172.16.0.0/12"); refuses what is neither."""
+    found = []
+    for item in filter(None, (part.strip() for part in listed.split(","))):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise InsecureSettings(f"CLAIMTRAIL_TRUSTED_PROXIES: {item!r} is not an address or a network (e.g. 10.0.0.5 or 10.0.0.0/8)") from None
+    return tuple(found)

@@ -180,6 +180,17 @@ class ApiToken(SQLModel, table=True):
     revoked: bool = False
 
 
+class SigninFailure(SQLModel, table=True):
+    """Recent failed sign-ins of one account or one address: operational state shared by every
+    server process (a restart forgets nothing), not part of the record, so not in the ledger."""
+
+    __tablename__ = "signin_failure"
+    key: str = Field(primary_key=True, max_length=200)  # "name:<lowercased name>" or "address:<ip>"
+    failures: int = 0
+    last_at: float = 0.0  # seconds since the epoch
+    blocked_until: float = 0.0
+
+
 class Decision(SQLModel, table=True):
     """One entry of the append-only, hash-chained ledger."""
 
@@ -207,6 +218,7 @@ class Decision(SQLModel, table=True):
     prev_hash: str
     hash: str
     state_schema: int = Field(default=1)  # the state tables' shape before/after follow (store/upcast.py)
+    hash_format: int = Field(default=1)  # how the row is encoded for its hash (store/canonical.py; 2: RFC 8785)
 
 
 class Checkpoint(SQLModel, table=True):

@@ -3,10 +3,10 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from annotate.accounts import authenticate
-from server.auth import client_address
+from annotate.errors import Busy
 from server.deps import AuthDep, RecordDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
@@ -33,23 +33,32 @@ def sign_in_page(request: Request, templates, auth, next_url: str, error: str = 
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request, templates: TemplatesDep, auth: AuthDep, record: RecordDep,
     name: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form()] = "/queue",
 ):  # fmt: skip
-    address, next_url = client_address(request), safe_next(next)
-    wait, mark = auth.throttle.attempt(name, address)  # counted as a failure until it succeeds
+    """Async: a sign-in waiting for a password check holds no thread (see Auth.check_password)."""
+    address, next_url = auth.client_address(request), safe_next(next)
+    wait = await run_in_threadpool(auth.throttle.attempt, name, address)  # counted as a failure until it succeeds
     if wait:
-        error = f"Too many failed sign-ins. Try again in {max(1, wait // 60)} minute(s)."
+        error = f"Too many failed sign-ins. Try again in {_duration(wait)}."
         return sign_in_page(request, templates, auth, next_url, error, name, 429, {"Retry-After": str(wait)})
-    user = authenticate(record, name, password)
+    try:
+        user = await auth.check_password(name, password)
+    except Busy:
+        await run_in_threadpool(auth.throttle.abandoned, name, address)
+        raise
     if user is None:
         return sign_in_page(request, templates, auth, next_url, "Wrong name or password.", name, 401)
-    auth.throttle.succeeded(name, address, mark)
+    await run_in_threadpool(auth.throttle.succeeded, name, address)
     response = RedirectResponse(next_url, status_code=303)
-    auth.sign_in(request, response, user.id)
+    await run_in_threadpool(auth.sign_in, request, response, user.id)
     return response
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds} second{'s' * (seconds != 1)}" if seconds < 90 else f"{round(seconds / 60)} minutes"
 
 
 @router.post("/logout")

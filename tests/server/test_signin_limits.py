@@ -1,44 +1,125 @@
-"""Issue 13, finding 4 (in part): concurrent guesses cannot slip past the limit, successful
-sign-ins do not count against an address, and password checks run on a bounded pool."""
+"""Issue 13, finding 4: sign-in throttling with growing delays (never a lockout of the right
+password), kept in the database (shared by processes, kept over restarts), X-Forwarded-For
+believed only from configured proxies, password checks on a bounded pool."""
 
+import ipaddress
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import anyio
+import pytest
+from fastapi.testclient import TestClient
+
 from annotate import accounts
-from server.auth import Throttle
-from tests.server.reviewdesk import csrf_of
+from annotate.accounts import Delays, SigninThrottle
+from server.app import create_app
+from tests.server.reviewdesk import PASSWORD, csrf_of
 
 
-def test_forty_concurrent_guesses_for_one_name_let_only_the_limit_through():
-    throttle, go = Throttle(per_name=5), threading.Event()
+class Clock:
+    def __init__(self, now: float = 1_000_000.0):
+        self.now = now
 
-    def guess(_):
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_forty_concurrent_guesses_for_one_name_let_only_the_limit_through(record):
+    throttle, go = SigninThrottle(record, clock=Clock()), threading.Event()
+
+    def guess(i):
         go.wait()
-        return throttle.attempt("victim", "203.0.113.7")[0] == 0
+        return throttle.attempt("victim", f"203.0.113.{i}") == 0
 
     with ThreadPoolExecutor(40) as pool:
         futures = [pool.submit(guess, i) for i in range(40)]
         go.set()
         allowed = sum(f.result() for f in futures)
-    assert allowed == 5
+    assert allowed == accounts.PER_NAME.free
 
 
-def test_successful_sign_ins_do_not_use_up_an_address():
-    throttle = Throttle(per_address=20)
+def test_delays_grow_then_the_right_password_works_once_the_delay_has_passed(record):
+    clock = Clock()
+    throttle = SigninThrottle(record, per_name=Delays(free=3, first=2.0, cap=16.0), clock=clock)
+    waits = []
+    for _ in range(8):  # a guesser who comes back as soon as allowed
+        wait = throttle.attempt("lea", "198.51.100.9")
+        waits.append(wait)
+        clock.now += wait if wait else 0.0
+        if wait:
+            assert throttle.attempt("lea", "198.51.100.9") == 0  # allowed again right after the delay
+    assert waits == [0, 0, 0, 2, 4, 8, 16, 16]  # free tries, then delays doubling up to the cap, never more
+    throttle.succeeded("lea", "198.51.100.9")
+    assert throttle.attempt("lea", "198.51.100.9") == 0  # the account starts afresh after a success
+
+
+def test_failures_are_shared_by_every_process_and_survive_a_restart(record):
+    clock = Clock()
+    first = SigninThrottle(record, clock=clock)
+    for _ in range(accounts.PER_NAME.free):
+        assert first.attempt("alice", "192.0.2.1") == 0
+    restarted = SigninThrottle(record, clock=clock)  # another worker, or the server after a restart
+    assert restarted.attempt("alice", "192.0.2.2") > 0
+
+
+def test_successful_sign_ins_do_not_use_up_an_address(record):
+    throttle = SigninThrottle(record, clock=Clock())
     for i in range(30):  # a newsroom behind one address, everyone signing in correctly
-        wait, mark = throttle.attempt(f"user{i}", "198.51.100.1")
-        assert wait == 0
-        throttle.succeeded(f"user{i}", "198.51.100.1", mark)
+        assert throttle.attempt(f"user{i}", "198.51.100.1") == 0
+        throttle.succeeded(f"user{i}", "198.51.100.1")
 
 
-def test_a_sign_in_waiting_too_long_for_a_password_check_is_told_to_retry(app, users, monkeypatch):
-    from fastapi.testclient import TestClient
-
-    slots = threading.BoundedSemaphore(1)
-    slots.acquire()  # every slot busy with other sign-ins
-    monkeypatch.setattr(accounts, "_HASHING", slots)
-    monkeypatch.setattr(accounts, "HASH_WAIT", 0.2)
+def test_the_web_form_answers_429_with_retry_after_then_signs_in_after_the_delay(app, users, record, monkeypatch):
+    clock = Clock()
+    app.state.auth.throttle = SigninThrottle(record, per_name=Delays(free=2, first=30.0, cap=60.0), clock=clock)
     with TestClient(app, follow_redirects=False) as client:
+        token = csrf_of(client.get("/login").text)
+
+        def sign_in(password):
+            return client.post("/login", data={"name": "lea", "password": password, "csrf_token": token})
+
+        assert [sign_in("wrong").status_code for _ in range(2)] == [401, 401]
+        refused = sign_in(PASSWORD)
+        assert refused.status_code == 429 and refused.headers["retry-after"] == "30" and "30 seconds" in refused.text
+        clock.now += 31
+        assert sign_in(PASSWORD).status_code == 303  # a delay, not a lockout
+
+
+def forwarded(app, peer: str, header: str | None):
+    """A sign-in attempt as if it came from `peer`, with this X-Forwarded-For."""
+    with TestClient(app, follow_redirects=False, client=(peer, 50000)) as client:
+        token = csrf_of(client.get("/login").text)
+        headers = {"X-Forwarded-For": header} if header else {}
+        return client.post("/login", data={"name": "nobody", "password": "x", "csrf_token": token}, headers=headers)
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_x_forwarded_for_is_believed_only_from_configured_proxies(record, users, settings_for, trusted):
+    proxies = (ipaddress.ip_network("10.0.0.0/8"),) if trusted else ()
+    app = create_app(settings_for(trusted_proxies=proxies))
+    app.state.auth.throttle = SigninThrottle(record, per_address=Delays(free=3, first=60.0, cap=60.0), clock=Clock())
+    # A client rotating X-Forwarded-For on every guess, through our proxy at 10.0.0.2
+    statuses = [forwarded(app, "10.0.0.2", f"203.0.113.{i}").status_code for i in range(5)]
+    if trusted:
+        assert statuses == [401] * 5  # five different clients behind the proxy, one guess each
+    else:
+        assert statuses == [401, 401, 401, 429, 429]  # one address: the header means nothing
+    # A client that is not a proxy cannot pick its address, even when proxies are configured
+    assert [forwarded(app, "192.0.2.50", f"198.51.100.{i}").status_code for i in range(5)][-1] == 429
+
+
+def test_a_sign_in_waiting_too_long_for_a_password_check_is_told_to_retry_and_is_not_counted(app, users, monkeypatch):
+    monkeypatch.setattr(accounts, "HASH_WAIT", 0.2)
+    app.state.auth.hashing = anyio.CapacityLimiter(1)
+    with TestClient(app, follow_redirects=False) as client:
+
+        async def hold():
+            await app.state.auth.hashing.acquire_on_behalf_of("another sign-in")  # every slot busy
+
+        client.portal.call(hold)
         page = client.get("/login")
-        response = client.post("/login", data={"name": "alice", "password": "whatever", "csrf_token": csrf_of(page.text)})
-    assert response.status_code == 503 and response.headers["retry-after"] == "1"
+        response = client.post("/login", data={"name": "alice", "password": PASSWORD, "csrf_token": csrf_of(page.text)})
+        assert response.status_code == 503 and response.headers["retry-after"] == "1"
+        client.portal.call(lambda: app.state.auth.hashing.release_on_behalf_of("another sign-in"))
+        tries = [client.post("/login", data={"name": "alice", "password": "wrong", "csrf_token": csrf_of(page.text)}) for _ in range(4)]
+        assert [t.status_code for t in tries] == [401] * 4  # the busy attempt did not count as a failure
