@@ -12,13 +12,14 @@ from multiprocessing import get_context
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from annotate.store.canonical import FORMATS
 from annotate.store.ledger import GENESIS, HASHED, hash_values
 from annotate.store.models import Decision
 from annotate.store.parallel import engine_url, split, worker_count
 
 PARALLEL_FROM = 200_000  # decisions; below this a second process costs more than it saves
-_COLUMNS = [Decision.__table__.c[name] for name in (*HASHED, "prev_hash", "hash")]
-_PREV = len(HASHED)  # where prev_hash and hash sit in a row of _COLUMNS
+_COLUMNS = [Decision.__table__.c[name] for name in (*HASHED, "prev_hash", "hash", "hash_format")]
+_PREV = len(HASHED)  # where prev_hash, hash and hash_format sit in a row of _COLUMNS
 
 
 @dataclass
@@ -71,7 +72,7 @@ def walk_range(engine: Engine, low: int, high: int, wanted: set[int]) -> Segment
     expected_seq, expected_prev = None, None
     with engine.connect() as conn:
         for row in conn.execution_options(yield_per=10_000).execute(query):
-            seq, prev, stored = row[0], row[_PREV], row[_PREV + 1]
+            seq, prev, stored, hash_format = row[0], row[_PREV], row[_PREV + 1], row[_PREV + 2]
             if expected_seq is None:
                 segment.first_seq, segment.first_prev = seq, prev
             elif seq != expected_seq:
@@ -80,7 +81,10 @@ def walk_range(engine: Engine, low: int, high: int, wanted: set[int]) -> Segment
             elif prev != expected_prev:
                 segment.problem = _unlinked(seq)
                 break
-            if hash_values(prev, tuple(row[:_PREV])) != stored:
+            if hash_format not in FORMATS:
+                segment.problem = f"decision {seq}: unknown hash format {hash_format}"
+                break
+            if hash_values(prev, tuple(row[:_PREV]), hash_format) != stored:
                 segment.problem = f"decision {seq}: altered (its content no longer matches its hash)"
                 break
             if seq in wanted:

@@ -7,7 +7,6 @@ is always the `after` of the last decision on it, so the whole record at any seq
 number is a fold of the decisions (`state_as_of`), and `rebuild` is that fold for now.
 """
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,6 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from annotate.errors import Conflict, Invalid, NotFound
+from annotate.store.canonical import CURRENT as HASH_FORMAT
+from annotate.store.canonical import digest, encode, payload
 from annotate.store.db import write_session
 from annotate.store.kinds import check
 from annotate.store.models import STATE_TABLES, Decision
@@ -45,20 +46,13 @@ HASHED = ("seq", "at", "actor", "origin", "action", "target_type", "target_id", 
 
 def decision_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The hash of a decision as a mapping; one without `state_schema` was written before it existed."""
-    return hash_values(prev_hash, (*(row[name] for name in HASHED[:-1]), row.get("state_schema", 1)))
+    values = (*(row[name] for name in HASHED[:-1]), row.get("state_schema", 1))
+    return hash_values(prev_hash, values, row.get("hash_format", 1))
 
 
-def hash_values(prev_hash: str, values: tuple) -> str:
-    """sha256(previous hash + the decision as canonical JSON), from values in HASHED order.
-
-    after, before and evidence are stored as canonical JSON already, so they are spliced in
-    as they are (keys in sorted order) rather than encoded again: verification is then
-    bound by reading rows, not by re-escaping large texts.
-    """
-    schema = values[13] if len(values) > 13 else 1
-    tail = f',"state_schema":{int(schema)}' if schema and schema > 1 else ""  # decisions before it hash as they did
-    payload = f'{{"after":{values[10]},"before":{values[11]},"evidence":{values[12]},"fields":{_ENCODER.encode(values[:10])}{tail}}}'
-    return hashlib.sha256((prev_hash + payload).encode()).hexdigest()
+def hash_values(prev_hash: str, values: tuple, hash_format: int = 1) -> str:
+    """sha256(previous hash + the decision as canonical JSON of its format), from values in HASHED order."""
+    return digest(prev_hash, payload(values, hash_format))
 
 
 def utc_now() -> str:
@@ -142,9 +136,9 @@ class Writer:
         row = {
             "seq": self.seq, "at": utc_now(), "actor": self.actor, "origin": self.origin,
             "action": change.action, "target_type": change.target_type, "target_id": target_id,
-            "target_version": version, "before": canonical(before), "after": canonical(after),
-            "rationale": change.rationale or "", "evidence": canonical(list(change.evidence)),
-            "idempotency_key": idempotency_key, "state_schema": STATE_SCHEMA,
+            "target_version": version, "before": encode(before), "after": encode(after),
+            "rationale": change.rationale or "", "evidence": encode(list(change.evidence)),
+            "idempotency_key": idempotency_key, "state_schema": STATE_SCHEMA, "hash_format": HASH_FORMAT,
         }  # fmt: skip
         row["prev_hash"], row["hash"] = self.head, decision_hash(self.head, row)
         self.head = row["hash"]
