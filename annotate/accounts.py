@@ -341,13 +341,19 @@ def api_tokens(record: Record, name: str) -> list[dict]:
                 for t in rows.scalars()]  # fmt: skip
 
 
-def revoke_api_tokens(record: Record, name: str, token_id: str | None = None) -> int:
-    """Revoke one API token (by the id `api_tokens` shows) or all of a user's; how many were revoked."""
-    ids = [t["id"] for t in api_tokens(record, name) if not t["revoked"] and (token_id is None or t["id"] == token_id)]
-    if token_id is not None and not ids:
-        raise NotFound(f"no live API token {token_id!r} of {name!r}")
-    with record.session() as session:
+def revoke_api_tokens(review: Review, name: str, token_id: str | None = None, rationale: str = "") -> Done:
+    """Revoke one API token (by the id `api_tokens` shows) or all of a user's, as a decision
+    naming the tokens by their short ids (never their secrets); admins only."""
+    policy.require_admin(review.role, "managing accounts")
+    with review.ledger.writer(review.actor, review.origin) as w:
+        user = w.session.execute(select(User.id).where(User.name == name)).scalar()
+        if user is None:
+            raise NotFound(f"no user {name!r}")
+        live = select(ApiToken.token_hash).where(ApiToken.user_id == user, ApiToken.label != SESSION, ApiToken.revoked == False)  # noqa: E712
+        ids = [h[:12] for h in w.session.execute(live.order_by(ApiToken.created_at)).scalars() if token_id is None or h[:12] == token_id]
+        if not ids:
+            raise NotFound(f"no live API token {token_id!r} of {name!r}" if token_id else f"{name!r} has no live API token")
+        state = w.apply(Change("user.tokens_revoked", "user", user, {}, rationale=rationale, evidence=({"tokens": ids},)))
         for short in ids:
-            session.execute(update(ApiToken).where(ApiToken.token_hash.startswith(short), ApiToken.label != SESSION).values(revoked=True))
-        session.commit()
-    return len(ids)
+            w.session.execute(update(ApiToken).where(ApiToken.token_hash.startswith(short), ApiToken.user_id == user).values(revoked=True))
+        return Done(state, decisions=[w.seq], warnings=[f"revoked {len(ids)} token(s)"])

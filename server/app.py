@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from annotate.store.record import Record
 from server.auth import Auth
 from server.errors import add_error_pages
-from server.routes import api, assignments, audit, links, metadata, pages, review, signin
+from server.routes import admin, api, assignments, audit, links, metadata, pages, review, signin
 from server.settings import ServerSettings
 from server.templating import make_templates
 
@@ -83,7 +83,7 @@ def create_app(settings: ServerSettings | None = None, demo: bool = False) -> Fa
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # assignments.api and metadata.api before api.router: its generic /api/{kinds}/{id} would catch their paths
     for router in (signin.router, pages.router, review.router, assignments.api, metadata.api, api.router, audit.router, links.router,
-                   assignments.router, metadata.router):
+                   assignments.router, metadata.router, admin.router):
         app.include_router(router)
     add_error_pages(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

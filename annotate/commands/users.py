@@ -100,13 +100,14 @@ def tokens(name: str, db: DbOption = None) -> None:
 def revoke(
     name: str,
     token_id: Annotated[str | None, typer.Option("--token", help="One token's id (from `user tokens`); all of them if left out.")] = None,
+    why: Why = "",
     db: DbOption = None,
 ) -> None:
-    """Revoke a user's API tokens (one, or all)."""
+    """Revoke a user's API tokens (one, or all): a decision naming them."""
     from annotate.accounts import revoke_api_tokens
 
-    count = revoke_api_tokens(open_record(db), name, token_id)
-    console.print(f"revoked {count} token(s) of {name}", highlight=False, markup=False)
+    done = revoke_api_tokens(_admin(db), name, token_id, why)
+    _done(done, f"{done.warnings[0]} of {name}")
 
 
 def register(app: typer.Typer) -> None:

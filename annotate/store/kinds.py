@@ -53,6 +53,7 @@ class Kind(StrEnum):
     ASSIGNMENT_DONE = "assignment.done"
     ASSIGNMENT_APPROVED = "assignment.approved"
     ASSIGNMENT_SENT_BACK = "assignment.sent_back"
+    USER_TOKENS_REVOKED = "user.tokens_revoked"
     # Taking a decision back (undo in the workbench, revert in the audit log): one per type.
     PUBLISHER_REVERTED = "publisher.reverted"
     DOCUMENT_REVERTED = "document.reverted"
@@ -120,6 +121,7 @@ WORDS: dict[Kind, str] = {
     Kind.ASSIGNMENT_DONE: "marked the document done",
     Kind.ASSIGNMENT_APPROVED: "approved the document's review",
     Kind.ASSIGNMENT_SENT_BACK: "sent the document back for more review",
+    Kind.USER_TOKENS_REVOKED: "revoked the user's API tokens",
     **{k: f"took back a decision on the {k.target_type.replace('_', ' ')}" for k in Kind if k.value.endswith(".reverted")},
 }
 
