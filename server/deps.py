@@ -104,7 +104,8 @@ class RequestLedger(Ledger):
         apply, unused = w.apply, [key]
 
         def keyed_apply(change, idempotency_key=None):
-            if change.target_type == kind and change.target_id is None and unused:
+            # the key goes on the request's first decision on that kind: a create, or a restore of a removed one
+            if change.target_type == kind and unused:
                 idempotency_key = unused.pop()
             return apply(change, idempotency_key)
 

@@ -287,9 +287,11 @@ def create_thread(body: NewThread, threads: ThreadsDep, session: SessionDep, ide
 
 
 @router.post("/threads/{thread_id}/members", status_code=201)
-def add_thread_member(thread_id: int, body: ThreadMemberIn, threads: ThreadsDep):
+def add_thread_member(thread_id: int, body: ThreadMemberIn, threads: ThreadsDep, idempotency_key: IdempotencyKey = None):
     """Add a claim (with `linked`, it and its linked claims) to a thread; 422 when they are all members already."""
-    return {"added": threads.add(thread_id, body.claim_id, body.rationale, body.linked).changed}
+    idempotent(threads, idempotency_key, "thread_member")
+    done = outcome(lambda: threads.add(thread_id, body.claim_id, body.rationale, body.linked))
+    return {"added": done.changed or [done.state]}  # a repeated key: the member the first request added
 
 
 @router.post("/threads/{thread_id}/members/{claim_id}/remove")
