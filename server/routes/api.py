@@ -27,7 +27,31 @@ from annotate.store.models import Claim, Document, Entity, Mention, Thread
 from server import views
 from server.deps import CurrentUser, LinksDep, Replayed, ReviewDep, SessionDep, ThreadsDep
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+class FieldProblem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """Why a request was refused: a sentence, or (a malformed request) one entry per field."""
+
+    detail: str | list[FieldProblem]
+
+
+# Every refusal of the API has this body (server/errors.py); declared once so the schema says so.
+REFUSALS = {
+    status: {"model": Problem, "description": words}
+    for status, words in [
+        (400, "Malformed (e.g. an If-Match that is no version)"), (401, "Not signed in"), (403, "Not allowed for this role"),
+        (404, "No such object"), (409, "Changed meanwhile, or taken"), (412, "Version mismatch"),
+        (413, "A field over its limit"), (422, "Invalid: the request, or what it asks for"),
+        (428, "No version sent"), (503, "Busy or read-only: retry after Retry-After"),
+    ]
+}  # fmt: skip
+
+router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)  # type: ignore[arg-type]
 Kinds = Literal["claims", "mentions"]
 MODELS = {"claims": Claim, "mentions": Mention}
 
