@@ -71,12 +71,12 @@ def claims(record: Record, count: int, batch: str) -> list[int]:
     return made
 
 
-def serve(settings: Settings):
+def serve(settings: Settings, **extra_env: str):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "CLAIMTRAIL_HOME": str(settings.home), "CLAIMTRAIL_SECRET": SECRET,
-           "CLAIMTRAIL_DATABASE_URL": settings.resolved_database_url}  # fmt: skip
+           "CLAIMTRAIL_DATABASE_URL": settings.resolved_database_url, **extra_env}  # fmt: skip
     process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env", "--port", str(port),
                                 "--log-level", "warning"], cwd=ROOT, env=env)  # fmt: skip
     address = f"http://127.0.0.1:{port}"

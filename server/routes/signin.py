@@ -3,7 +3,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from annotate.errors import Busy
@@ -40,20 +39,20 @@ async def login(
 ):  # fmt: skip
     """Async: a sign-in waiting for a password check holds no thread (see Auth.check_password)."""
     address, next_url = auth.client_address(request), safe_next(next)
-    wait = await run_in_threadpool(auth.throttle.attempt, name, address)  # counted as a failure until it succeeds
+    wait = await auth.in_thread(auth.throttle.attempt, name, address)  # counted as a failure until it succeeds
     if wait:
         error = f"Too many failed sign-ins. Try again in {_duration(wait)}."
         return sign_in_page(request, templates, auth, next_url, error, name, 429, {"Retry-After": str(wait)})
     try:
         user = await auth.check_password(name, password)
     except Busy:
-        await run_in_threadpool(auth.throttle.abandoned, name, address)
+        await auth.in_thread(auth.throttle.abandoned, name, address)
         raise
     if user is None:
         return sign_in_page(request, templates, auth, next_url, "Wrong name or password.", name, 401)
-    await run_in_threadpool(auth.throttle.succeeded, name, address)
+    await auth.in_thread(auth.throttle.succeeded, name, address)
     response = RedirectResponse(next_url, status_code=303)
-    await run_in_threadpool(auth.sign_in, request, response, user.id)
+    await auth.in_thread(auth.sign_in, request, response, user.id)
     return response
 
 
