@@ -3,6 +3,11 @@ claim and of 30 writers on 30 claims, each request sent at the same moment throu
 uvicorn process on 127.0.0.1. Targets: 0 × 5xx, exactly one winner per claim (the others 409),
 every answer within 5 s.
 Run: python -m benchmarks.bench_concurrency [ROUNDS [DATABASE_URL]]  (SQLite in a temp dir by default)
+
+Steady reviewers: 20 reviewers without think time for 60 s, each in a loop of the queue page,
+a claim, and a decision on it (two reads, one write), each on claims of their own document.
+Targets: 0 errors (no 5xx, no refused or failed request), p95 ≤ 300 ms.
+Run: python -m benchmarks.bench_concurrency reviewers [SECONDS [REVIEWERS [DATABASE_URL|- [WORKERS]]]]
 """
 
 import asyncio
@@ -71,14 +76,14 @@ def claims(record: Record, count: int, batch: str) -> list[int]:
     return made
 
 
-def serve(settings: Settings, **extra_env: str):
+def serve(settings: Settings, workers: int = 1, **extra_env: str):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "CLAIMTRAIL_HOME": str(settings.home), "CLAIMTRAIL_SECRET": SECRET,
            "CLAIMTRAIL_DATABASE_URL": settings.resolved_database_url, **extra_env}  # fmt: skip
     process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env", "--port", str(port),
-                                "--log-level", "warning"], cwd=ROOT, env=env)  # fmt: skip
+                                "--log-level", "warning", "--workers", str(workers)], cwd=ROOT, env=env)  # fmt: skip
     address = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -139,5 +144,66 @@ def main(rounds: int, url: str | None) -> None:
             drop_schema(url)
 
 
+async def reviewer(address: str, token: str, claim_ids: list[int], until: float, times: dict, statuses: Counter) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=address, timeout=60, headers=headers) as client:
+        for i, claim_id in enumerate(claim_ids):
+            if time.perf_counter() >= until:
+                return
+            decision = "accept" if i % 3 else "reject"
+            for kind, method, url, body in [
+                ("queue page", "GET", "/api/documents?status=todo", None),
+                ("claim", "GET", f"/api/claims/{claim_id}", None),
+                (f"{decision} (write)", "POST", f"/api/claims/{claim_id}/{decision}", {"version": 1}),
+            ]:  # fmt: skip
+                began = time.perf_counter()
+                try:
+                    response = await client.request(method, url, json=body)
+                    statuses[response.status_code] += 1
+                except httpx.HTTPError as problem:
+                    statuses[type(problem).__name__] += 1
+                times.setdefault(kind, []).append(time.perf_counter() - began)
+
+
+def steady(seconds: float, count: int, url: str | None, workers: int = 1) -> None:
+    record = setup(url)
+    names = [f"r{i}" for i in range(count)]
+    for name in names:
+        accounts.add_user(record, name, "reviewer", "bench-password")
+    tokens = [accounts.create_api_token(record, n, "bench") for n in names]
+    mine = [claims(record, 600, f"reviewer {i}") for i in range(count)]  # more than anyone decides in the time
+    process, address = serve(record.settings, workers)
+    try:
+        times: dict[str, list[float]] = {}
+        statuses: Counter = Counter()
+
+        async def everyone():
+            until = time.perf_counter() + seconds
+            await asyncio.gather(*(reviewer(address, tokens[i], mine[i], until, times, statuses) for i in range(count)))
+
+        began = time.perf_counter()
+        asyncio.run(everyone())
+        took = time.perf_counter() - began
+        every = [t for ts in times.values() for t in ts]
+        errors = sum(n for s, n in statuses.items() if not (isinstance(s, int) and s < 400))
+        print(f"{count} reviewers without think time for {took:.0f} s, {workers} server process(es): {len(every)} requests ({len(every) / took:.0f}/s), "
+              f"statuses {dict(statuses)}, errors {errors}")  # fmt: skip
+        for kind, ts in [*times.items(), ("all", every)]:
+            ordered = sorted(ts)
+            p50, p95, p99 = (ordered[max(0, int(len(ordered) * q) - 1)] * 1000 for q in (0.5, 0.95, 0.99))
+            print(f"  {kind}: n {len(ordered)}, p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {ordered[-1] * 1000:.0f} ms")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        record.engine.dispose()
+        if url:
+            drop_schema(url)
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3, sys.argv[2] if len(sys.argv) > 2 else None)
+    if len(sys.argv) > 1 and sys.argv[1] == "reviewers":
+        args = sys.argv[2:]
+        url = args[2] if len(args) > 2 and args[2] != "-" else None
+        steady(float(args[0]) if args else 60.0, int(args[1]) if len(args) > 1 else 20, url, int(args[3]) if len(args) > 3 else 1)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 3, sys.argv[2] if len(sys.argv) > 2 else None)
