@@ -59,14 +59,35 @@ def add_user(record: Record, name: str, role: str, password: str, actor: str = "
         raise AccountError("a user name is 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit")
     if role not in ROLES:
         raise AccountError(f"role must be one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD and not weak_ok:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    if not weak_ok:
+        check_password_strength(password, name)
     with record.ledger.writer(actor, origin) as w:
         if w.session.execute(select(User.id).where(User.name == name)).first():
             raise AccountError(f"user {name!r} exists already")
         user = w.apply(Change("user.added", "user", set={"name": name, "role": role, "active": True}))
         w.session.execute(insert(Credential), [{"user_id": user["id"], "password_hash": _hasher.hash(password)}])
         return user
+
+
+# Guessed first by anyone trying passwords (lowercased); longer ones pass the other rules or fail on repetition.
+COMMON = {"password", "passw0rd", "password1", "12345678", "123456789", "1234567890", "qwertyui", "qwerty123", "iloveyou",
+          "abcdefgh", "abcd1234", "changeme", "letmein1", "welcome1", "trustno1", "sunshine", "football", "baseball",
+          "princess", "superman", "11111111", "00000000", "admin123", "administrator", "claimtrail"}  # fmt: skip
+
+
+def check_password_strength(password: str, name: str = "") -> None:
+    """Refuse passwords a guesser tries first: short, well known, the user's name, one character
+    or a short unit repeated, or too few different characters (a passphrase of words passes)."""
+    lowered = password.lower()
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    if lowered in COMMON or lowered.rstrip("0123456789!.") in COMMON:
+        raise AccountError("that password is among the first ones guessed; choose another (a few words make a good one)")
+    if len(name) >= 3 and name.lower() in lowered:
+        raise AccountError("a password must not contain the user's name")
+    repeated = any(password == password[:unit] * (len(password) // unit) for unit in range(1, len(password) // 2 + 1))
+    if repeated or len(set(password)) < 5:
+        raise AccountError("a password needs more different characters than that (no short part repeated)")
 
 
 def authenticate(record: Record, name: str, password: str) -> User | None:
@@ -295,8 +316,7 @@ def change_role(review: Review, name: str, role: str, rationale: str = "") -> Do
 
 def reset_password(review: Review, name: str, password: str, rationale: str = "") -> Done:
     """A new password; every web session of the user ends (API tokens stay: revoke them apart)."""
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+    check_password_strength(password, name)
     hashed = _hasher.hash(password)  # before the write lock: argon2 takes a while
     return _change_user(review, name, "user.password_reset", {}, rationale, revoke=SESSIONS_ONLY, password_hash=hashed)
 
