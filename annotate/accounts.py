@@ -8,6 +8,7 @@ the hash-chained, exportable ledger.
 
 import hashlib
 import math
+import random
 import re
 import secrets
 import threading
@@ -170,6 +171,7 @@ class Delays:
         return 0.0 if failures < self.free else min(self.cap, self.first * 2 ** min(failures - self.free, 30))
 
 
+PURGE_CHANCE = 0.01  # of an attempt also deleting the rows whose failures were forgotten
 PER_NAME = Delays(free=5, first=1.0, cap=120.0)  # guessing one account: at most one try every 2 minutes
 PER_ADDRESS = Delays(free=20, first=1.0, cap=60.0)  # many accounts from one address (a newsroom shares one)
 
@@ -202,6 +204,9 @@ class SigninThrottle:
                 failures = (0 if now - row.last_at > policy.forget else row.failures) + 1
                 delay = policy.after(failures)
                 self._set(session, row.key, failures, now, now + delay if delay else 0.0)
+            if random.random() < PURGE_CHANCE:  # now and then, forget what no longer counts (a spray of made-up names)
+                oldest = now - max(d.forget for d in self.delays.values())
+                session.execute(delete(SigninFailure).where(SigninFailure.last_at < oldest, SigninFailure.blocked_until < now))
             return 0
 
     def succeeded(self, name: str, address: str) -> None:

@@ -123,3 +123,21 @@ def test_a_sign_in_waiting_too_long_for_a_password_check_is_told_to_retry_and_is
         client.portal.call(lambda: app.state.auth.hashing.release_on_behalf_of("another sign-in"))
         tries = [client.post("/login", data={"name": "alice", "password": "wrong", "csrf_token": csrf_of(page.text)}) for _ in range(4)]
         assert [t.status_code for t in tries] == [401] * 4  # the busy attempt did not count as a failure
+
+
+def test_forgotten_failures_are_deleted_now_and_then(record, monkeypatch):
+    from sqlalchemy import func, select
+
+    from annotate.store.models import SigninFailure
+
+    clock = Clock()
+    throttle = SigninThrottle(record, clock=clock)
+    for i in range(50):  # a spray of made-up names
+        throttle.attempt(f"made-up-{i}", "192.0.2.9")
+    clock.now += accounts.PER_NAME.forget + 1
+    monkeypatch.setattr(accounts, "PURGE_CHANCE", 1.0)
+    throttle.attempt("alice", "192.0.2.10")
+    with record.session() as session:
+        keys = session.execute(select(SigninFailure.key)).scalars().all()
+        assert sorted(keys) == ["address:192.0.2.10", "name:alice"]
+        assert session.execute(select(func.count()).select_from(SigninFailure)).scalar() == 2
