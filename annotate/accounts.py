@@ -235,13 +235,13 @@ class SigninThrottle:
     @contextmanager
     def _locked(self, keys: list[str]) -> Iterator[tuple[Session, list]]:
         """The rows of these keys (made when missing), locked until the transaction commits:
-        SQLite's write lock, PostgreSQL's row locks (not the ledger's lock: sign-ins never queue behind writes)."""
+        SQLite's write lock, PostgreSQL's row locks taken in key order (not the ledger's lock: sign-ins never queue behind writes)."""
         engine = self.record.engine
         table = SigninFailure.__table__  # type: ignore[attr-defined]
         dialect = sqlite_insert if is_sqlite(engine) else pg_insert
         opened = write_session(engine) if is_sqlite(engine) else Session(engine)
         with opened as session:
-            session.execute(dialect(table).values([{"key": k} for k in keys]).on_conflict_do_nothing())
+            session.execute(dialect(table).values([{"key": k} for k in sorted(keys)]).on_conflict_do_nothing())
             rows = session.execute(select(table).where(table.c.key.in_(keys)).order_by(table.c.key).with_for_update()).all()
             yield session, rows
             session.commit()

@@ -102,7 +102,6 @@ class Auth:
     def client_address(self, request: Request) -> str:
         return client_address(request, self.settings.trusted_proxies)
 
-
     def sign_in(self, request: Request, response: Response, user_id: int) -> None:
         """A fresh session (never the one the browser came with), and the old one ended."""
         self.sign_out(request, response)
