@@ -6,7 +6,7 @@ throttles alike and a restart forgets nothing (operational state, not the record
 are format 1 (Python's sorted-key JSON), new ones format 2 (RFC 8785 canonical JSON).
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
