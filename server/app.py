@@ -75,6 +75,7 @@ def create_app(settings: ServerSettings | None = None, demo: bool = False) -> Fa
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
         dependencies=[Depends(csrf)],
+        responses=api.REFUSALS,  # every API route's refusals, whichever router it is on (the HTML ones are not in the schema)
     )
     auth = Auth(settings, record)
     app.state.settings, app.state.record, app.state.auth = settings, record, auth

@@ -7,7 +7,7 @@ Every write names the version of the object it was based on — a `version` fiel
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 from fastapi.responses import JSONResponse
@@ -40,8 +40,8 @@ class Problem(BaseModel):
     detail: str | list[FieldProblem]
 
 
-# Every refusal of the API has this body (server/errors.py); declared once so the schema says so.
-REFUSALS = {
+# Every refusal of the API has this body (server/errors.py); declared once, for the whole app (server/app.py).
+REFUSALS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": words}
     for status, words in [
         (400, "Malformed (e.g. an If-Match that is no version)"), (401, "Not signed in"), (403, "Not allowed for this role"),
@@ -51,7 +51,7 @@ REFUSALS = {
     ]
 }  # fmt: skip
 
-router = APIRouter(prefix="/api", tags=["api"], responses=REFUSALS)  # type: ignore[arg-type]
+router = APIRouter(prefix="/api", tags=["api"])
 Kinds = Literal["claims", "mentions"]
 MODELS = {"claims": Claim, "mentions": Mention}
 

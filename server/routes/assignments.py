@@ -2,10 +2,11 @@
 sends back; the lead's dashboard. Thin handlers over annotate.review.assignments (HTML forms that
 answer with a redirect to the page they came from; JSON under /api)."""
 
+import inspect
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Header, Request
+from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -125,6 +126,9 @@ def api_assign(body: Assign, desk: AssignmentsDep, session: SessionDep):
     """Assign documents (lead or admin): listed ones, or every one a queue filter matches. Documents already on
     that reviewer's queue are left as they are (a warning counts them)."""
     if body.matching is not None:
+        unknown = sorted(set(body.matching) - set(inspect.signature(queue_filter).parameters))
+        if unknown:  # a TypeError (500) before; found by tests/server/test_openapi_fuzz.py
+            raise HTTPException(422, f"matching: no queue filter named {', '.join(map(repr, unknown))}")
         f = queue_filter(**{k: str(v) for k, v in body.matching.items()})
         return run(lambda: desk.assign_matching(session, f, body.reviewer, body.rationale))
     return run(lambda: desk.assign(body.documents, body.reviewer, body.rationale))
