@@ -54,7 +54,7 @@ def canonical(value: Any) -> str:
         out = orjson.dumps(value, option=_ORJSON)
     except TypeError:
         return _ENCODER.encode(value)
-    if (b"0.0000" in out or b"e-" in out and _ODD_FLOAT.search(out)) or not _finite(value):
+    if b"0.0000" in out or b"e-" in out and _ODD_FLOAT.search(out) or b"null" in out and not _finite(value, len(out)):
         return _ENCODER.encode(value)
     return out.decode()
 
@@ -62,8 +62,14 @@ def canonical(value: Any) -> str:
 _ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 
-def _finite(value: Any) -> bool:
-    """No NaN or infinity anywhere inside (orjson would write them as null)."""
+def _finite(value: Any, size: int = 0) -> bool:
+    """No NaN or infinity anywhere inside (orjson would write them as null); `size`: of its JSON."""
+    if size > 2000:  # a big value: the standard encoder's C loop walks it faster than Python would
+        try:
+            json.dumps(value, allow_nan=False)
+        except ValueError:
+            return False
+        return True
     kind = type(value)
     if kind is float:
         return value - value == 0.0  # NaN for NaN and ±inf
