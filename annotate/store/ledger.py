@@ -89,9 +89,12 @@ HASHED = ("seq", "at", "actor", "origin", "action", "target_type", "target_id", 
           "rationale", "idempotency_key", "after", "before", "evidence", "state_schema")  # fmt: skip
 
 
+_HASHED_FIELDS = itemgetter(*HASHED[:-1])
+
+
 def decision_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The hash of a decision as a mapping; one without `state_schema` was written before it existed."""
-    return hash_values(prev_hash, (*(row[name] for name in HASHED[:-1]), row.get("state_schema", 1)))
+    return hash_values(prev_hash, (*_HASHED_FIELDS(row), row.get("state_schema", 1)))
 
 
 def hash_values(prev_hash: str, values: tuple) -> str:
