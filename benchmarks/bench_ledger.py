@@ -124,6 +124,19 @@ def run(record, total: int) -> None:
             samples_as_of.append((time.perf_counter() - t) * 1000)
     print(f"claim history with {done + 500:,} decisions: {percentiles(samples_history)}")
     print(f"as-of read of one claim: {percentiles(samples_as_of)}")
+    storage(record, done + 100_500)
+
+
+def storage(record, decisions: int) -> None:
+    """Bytes on disk per decision (the decision and the state row with their indexes), for sizing."""
+    with record.engine.connect() as conn:
+        if record.engine.dialect.name == "sqlite":
+            pages = conn.exec_driver_sql("PRAGMA page_count").scalar() * conn.exec_driver_sql("PRAGMA page_size").scalar()
+            print(f"database: {pages / 1e6:,.0f} MB, {pages / decisions:,.0f} bytes per decision (state, indexes and full text included)")
+            return
+        for table in ("decision", "claim", "mention", "claim_entity"):
+            size = conn.exec_driver_sql(f"SELECT pg_total_relation_size('{table}')").scalar()
+            print(f"{table}: {size / 1e6:,.0f} MB with indexes and TOAST, {size / decisions:,.0f} bytes per decision")
 
 
 if __name__ == "__main__":
