@@ -124,12 +124,13 @@ def run(record, total: int) -> None:
             samples_as_of.append((time.perf_counter() - t) * 1000)
     print(f"claim history with {done + 500:,} decisions: {percentiles(samples_history)}")
     print(f"as-of read of one claim: {percentiles(samples_as_of)}")
-    storage(record, done + 100_500)
+    storage(record)
 
 
-def storage(record, decisions: int) -> None:
+def storage(record) -> None:
     """Bytes on disk per decision (the decision and the state row with their indexes), for sizing."""
     with record.engine.connect() as conn:
+        decisions = conn.exec_driver_sql("SELECT max(seq) FROM decision").scalar()
         if record.engine.dialect.name == "sqlite":
             pages = conn.exec_driver_sql("PRAGMA page_count").scalar() * conn.exec_driver_sql("PRAGMA page_size").scalar()
             print(f"database: {pages / 1e6:,.0f} MB, {pages / decisions:,.0f} bytes per decision (state, indexes and full text included)")
