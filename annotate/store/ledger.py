@@ -280,7 +280,7 @@ def _bulk_insert(conn, table, columns: list[str], rows: list[dict]) -> tuple[str
     as_json = _json_columns(table)
     marks = ["?" if qmark else ("CAST(%s AS json)" if c in as_json else "%s") for c in columns]
     names = ", ".join(f'"{c}"' for c in columns)
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join(marks)})"
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join(marks)})'
     if as_json:
         encoded = [c in as_json for c in columns]
         values = [tuple(_json_text(row[c]) if j else row[c] for c, j in zip(columns, encoded)) for row in rows]
