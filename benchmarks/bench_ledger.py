@@ -4,6 +4,7 @@ Targets (issue 2): ≥ 1,000 decisions/s one transaction each; ≥ 20,000/s batc
 `audit verify` over 1,000,000 decisions ≤ 10 s; a claim's history and an as-of read
 ≤ 5 ms with 1,000,000 decisions stored. Issue 12: batched claims (each also feeding the
 full-text and claim-entity indexes) ≥ 25,000/s.  Run: python -m benchmarks.bench_ledger [N]
+(or `python -m benchmarks.bench_ledger batched [N]`: only N batched mentions, then N claims)
 
 CPU time (of this process) is printed beside wall time: on a shared, loaded machine it is
 the steadier figure. With CLAIMTRAIL_BENCH_POSTGRES_URL set (e.g.
@@ -140,5 +141,20 @@ def storage(record) -> None:
             print(f"{table}: {size / 1e6:,.0f} MB with indexes and TOAST, {size / decisions:,.0f} bytes per decision")
 
 
+def batched(n: int = 50_000) -> None:
+    """Only the batched appends: n mentions, then n claims, 10,000 per transaction."""
+    with bench_record() as record:
+        for label, make in (("mentions", mention), ("claims", claim)):
+            with timed(f"{record.engine.dialect.name}: batched {label}, {n:,}", n):
+                for start in range(0, n, 10_000):
+                    with record.ledger.writer("rules@bench", "annotator") as writer:
+                        for i in range(start, min(n, start + 10_000)):
+                            writer.apply(make(i))
+        record.engine.dispose()
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
+    if sys.argv[1:2] == ["batched"]:
+        batched(*map(int, sys.argv[2:3]))
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
