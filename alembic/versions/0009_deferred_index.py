@@ -14,13 +14,13 @@ so, and the writer indexes the batch's rows itself before it commits
   already queue new entries in their pending list.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0010
 """
 
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
