@@ -8,6 +8,14 @@ note's test data.
     python -m benchmarks.bench_labelstudio files [N]       # default 10000, no server needed
     python -m benchmarks.bench_labelstudio server [N] [A]  # default 1000 tasks, A (default N) annotated
                                                            # through the API; needs scripts/labelstudio-venv.sh
+    python -m benchmarks.bench_labelstudio import [N]      # default 10000: a fresh record takes in N tasks
+                                                           # with 10 predicted spans each, and N text reports,
+                                                           # beside Label Studio importing the same tasks (if
+                                                           # scripts/labelstudio-venv.sh made its venv)
+
+Targets (issue 12): 10,000 tasks with 10 predictions each in ≤ 4 s (documents and
+candidates: `claimtrail ingest` of the task files, then `labelstudio import`); 10,000 text
+reports (no pre-annotation) in ≤ 5 s. Label Studio took 14 s for the tasks (raw POST).
 """
 
 import hashlib
@@ -20,8 +28,11 @@ from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
+import orjson
 from sqlalchemy import insert
 
+from annotate.labelstudio import regions
+from annotate.labelstudio.config import CLAIMANT
 from annotate.labelstudio.importer import import_tasks, load_export
 from annotate.labelstudio.tasks import write_tasks
 from annotate.store.ledger import Change
@@ -166,7 +177,133 @@ def server(n: int, annotated: int | None = None) -> None:
         ls.stop()
 
 
+# --- importing a new corpus: Claimtrail beside Label Studio --------------------------------
+
+VERBS = ["said", "told reporters", "claimed", "reported", "announced"]
+FILLER = [
+    "Analysts could not confirm the figure independently.",
+    "Residents described long queues for water and fuel in the centre of town.",
+    "The statement gave no details about casualties on either side.",
+    "Satellite images from the previous week showed damage along the main road.",
+    "Local officials asked volunteers to register before travelling to the area.",
+    "A spokesperson declined to comment on the timing of the operation.",
+]
+
+
+def synthetic_task(i: int, rng: random.Random) -> dict:
+    """A report of 2-9 kB with one prediction: 8 entity spans, 2 claims and a claimant relation."""
+    spans, parts, at = [], [f"Report {i} from the {rng.choice(PLACES)} front\n\n"], 0
+    at = len(parts[0])
+
+    def put(piece: str, label: str | None = None) -> None:
+        nonlocal at
+        if label:
+            spans.append((at, at + len(piece), label))
+        parts.append(piece)
+        at += len(piece)
+
+    for k in range(2):  # two claim sentences with their entities
+        if k:
+            put(" ")
+        start = at
+        if k == 0:
+            put("On "), put(f"{rng.randint(1, 28)} March 2023", "DATE"), put(", ")
+        put(rng.choice(NAMES), "PERSON"), put(" of "), put(rng.choice(ORGS), "ORG"), put(f" {rng.choice(VERBS)} in ")
+        put(rng.choice(PLACES), "GPE"), put(" that forces near ")
+        if k == 0:
+            put(rng.choice(PLACES), "GPE")
+        else:
+            put("the river")
+        put(f" had lost {rng.randint(2, 90)} vehicles.")
+        spans.append((start, at - 1, "CLAIM"))
+    target = rng.randint(2000, 9000)
+    while at < target:
+        put(" " + rng.choice(FILLER))
+    text = "".join(parts)
+    result = []
+    for n, (start, end, label) in enumerate(spans):
+        kind = "claim" if label == "CLAIM" else "mention"
+        result.append(regions.span(f"r{i}-{n}", kind, start, end, text[start:end], label, 0.8))
+    claim = next(r for r in result if r["value"]["labels"] == ["CLAIM"])
+    result.append(regions.relation(claim["id"], result[1]["id"], CLAIMANT))
+    return {"data": {"text": text, "title": f"Report {i}"}, "predictions": [{"model_version": "ner@1", "score": 0.8, "result": result}]}
+
+
+def write_corpus(n: int, folder: Path) -> list[dict]:
+    """The same reports three ways: one task list (Label Studio's POST, our `labelstudio import`),
+    task files of 1,000 (our reader refuses files over 50 MiB) and JSONL with text and title only."""
+    rng = random.Random(12)
+    tasks = [synthetic_task(i, rng) for i in range(n)]
+    (folder / "tasks").mkdir(parents=True)
+    (folder / "jsonl").mkdir()
+    (folder / "all.json").write_bytes(orjson.dumps(tasks))
+    for part in range(0, n, 1000):
+        chunk = tasks[part : part + 1000]
+        (folder / "tasks" / f"part-{part // 1000:02d}.json").write_bytes(orjson.dumps(chunk))
+        lines = (orjson.dumps({"text": t["data"]["text"], "title": t["data"]["title"]}) for t in chunk)
+        (folder / "jsonl" / f"part-{part // 1000:02d}.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    return tasks
+
+
+def import_corpus(n: int = 10000) -> None:
+    from annotate.ingest.pipeline import ingest_paths
+
+    folder = Path(tempfile.mkdtemp(prefix="claimtrail-import-"))
+    write_corpus(n, folder)
+    print(f"{n} tasks: {(folder / 'all.json').stat().st_size / 1e6:.0f} MB of Label Studio JSON, "
+          f"{sum(len(t['data']['text']) for t in load_export(folder / 'all.json')) / n:,.0f} characters per report")  # fmt: skip
+    record = fresh_record("import-tasks")
+    wall = time.perf_counter()
+    with timed(f"ingest {n} Label Studio tasks (documents)", n, "tasks"):
+        report = ingest_paths(record.ledger, [str(folder / "tasks")])
+    assert len(report.added) == n and not report.errors, (len(report.added), report.errors[:3])
+    print(f"  {len(report.added)} added ({len(report.new_versions)} new versions)")
+    with timed(f"labelstudio import of the same {n} tasks (10 predicted spans each)", n, "tasks"):
+        imported = import_tasks(record, load_export(folder / "all.json"))
+    ours = time.perf_counter() - wall
+    print(f"  {imported.summary()}")
+    print(f"Claimtrail, tasks with predictions: {ours:.2f} s")
+    record = fresh_record("import-text")
+    with timed(f"ingest {n} text reports (JSONL, no pre-annotation)", n, "reports"):
+        report = ingest_paths(record.ledger, [str(folder / "jsonl")])
+    assert len(report.added) == n and not report.errors
+    print(f"  {len(report.added)} added ({len(report.new_versions)} new versions)")
+    theirs = label_studio_import(folder / "all.json", n)
+    if theirs:
+        print(f"ratio Label Studio / Claimtrail (tasks with predictions, this run): {theirs / ours:.2f}")
+
+
+def label_studio_import(tasks_file: Path, n: int) -> float | None:
+    """Label Studio's own import of the same tasks: one raw POST, as the research note measured it."""
+    import urllib.request
+
+    from annotate.labelstudio.config import build_config
+    from tests.labelstudio.lsserver import LabelStudioServer
+
+    venv = Path(__file__).resolve().parents[1] / ".ls-venv"
+    if not (venv / "bin" / "label-studio").exists():
+        print("Label Studio: no .ls-venv (scripts/labelstudio-venv.sh makes it); not measured")
+        return None
+    ls = LabelStudioServer(venv, Path(tempfile.mkdtemp(prefix="claimtrail-lsbench-")))
+    ls.start()
+    try:
+        headers = {"Authorization": f"Token {ls.token}", "Content-Type": "application/json"}
+        body = orjson.dumps({"title": "import bench", "label_config": build_config(use_sdk=False)})
+        with urllib.request.urlopen(urllib.request.Request(f"{ls.url}/api/projects/", body, headers), timeout=60) as answer:
+            pid = orjson.loads(answer.read())["id"]
+        started = time.perf_counter()
+        request = urllib.request.Request(f"{ls.url}/api/projects/{pid}/import", tasks_file.read_bytes(), headers)
+        with urllib.request.urlopen(request, timeout=3600) as answer:
+            counts = orjson.loads(answer.read())
+        seconds = time.perf_counter() - started
+    finally:
+        ls.stop()
+    print(f"Label Studio 1.23 POST /api/projects/{pid}/import of the {n} tasks: {seconds:.2f} s "
+          f"(server duration {counts.get('duration', 0):.2f} s; {counts.get('task_count')} tasks, {counts.get('prediction_count')} predictions)")  # fmt: skip
+    return seconds
+
+
 if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "files"
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else (10000 if mode == "files" else 1000)
-    {"files": files, "server": server}[mode](count, *map(int, sys.argv[3:4]))
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else (1000 if mode == "server" else 10000)
+    {"files": files, "server": server, "import": import_corpus}[mode](count, *map(int, sys.argv[3:4]))

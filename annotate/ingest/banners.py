@@ -6,6 +6,8 @@ sentence that mentions donations or newsletters is never marked.
 
 import re
 
+from annotate.ingest.dates import cached_if_short
+
 MAX_BANNER_CHARS = 120
 
 # The whole line (bar trailing punctuation) is one of these: words that are common in prose
@@ -75,6 +77,7 @@ def _is_widgets(s: str) -> bool:
     return pos == len(s) and count >= 2
 
 
+@cached_if_short  # the same furniture comes back in every page of a site
 def is_banner_line(line: str) -> bool:
     s = line.strip().strip("•·|*_#>[]()").strip()
     if not s or len(s) > MAX_BANNER_CHARS:

@@ -33,7 +33,12 @@ class Paragraph:
 
 def normalise(paragraph: str) -> str:
     """NFKC, lowercase, punctuation to spaces: re-wrapped or re-quoted copies hash alike."""
+    if paragraph.isascii():  # the same, with string methods (NFKC leaves ASCII as it is)
+        return " ".join(paragraph.lower().translate(_ASCII_NON_WORD).split())
     return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", paragraph).lower()).strip()
+
+
+_ASCII_NON_WORD = {c: " " for c in range(128) if not chr(c).isalnum()}  # [\W_] of ASCII, as spaces
 
 
 def paragraph_hash(paragraph: str) -> str:

@@ -53,13 +53,19 @@ class DateHit:
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateHit]:
-    """Every readable date in text[start:end], in order, overlapping matches resolved."""
+    """Every readable date in text[start:end], in order, overlapping matches resolved.
+
+    Every date the patterns read holds a year of four digits, so they run only around
+    each one (cheap regex first: a report's head has a few numbers, not dates everywhere).
+    """
+    end = len(text) if end is None else min(end, len(text))
     hits = []
-    for pattern, precision in _PATTERNS:
-        for m in pattern.finditer(text, start, len(text) if end is None else end):
-            hit = _hit(m, precision)
-            if hit:
-                hits.append(hit)
+    for window_start, window_end in _year_windows(text, start, end):
+        for pattern, precision in _PATTERNS:
+            for m in pattern.finditer(text, window_start, window_end):
+                hit = _hit(m, precision)
+                if hit:
+                    hits.append(hit)
     hits.sort(key=lambda h: (h.start, -h.end))
     kept: list[DateHit] = []
     for hit in hits:
@@ -68,6 +74,85 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateHi
     return kept
 
 
+def _year_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Stretches of text[start:end] that can hold every date ending at or starting with a year.
+
+    A date is at most three words and the spaces between them before its year ("30th of
+    September, 2023") and six characters after it ("2023-09-30"); a stretch ends where a
+    space begins, so that a pattern's final \\b reads the same character as in the whole text.
+    """
+    windows: list[list[int]] = []
+    for at in year_offsets(text, start, end):
+        left = at
+        for _ in range(3):  # back over three words and the spaces before each
+            while left > start and text[left - 1].isspace():
+                left -= 1
+            while left > start and not text[left - 1].isspace():
+                left -= 1
+        right = min(at + 4 + 6, end)
+        while right < end and not text[right].isspace():
+            right += 1
+        if windows and left <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], right)
+        else:
+            windows.append([left, right])
+    return [(a, b) for a, b in windows]
+
+
+def year_offsets(text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Where text[start:end] has exactly four digits in a row: a year as every pattern writes it.
+
+    ASCII text is searched with string methods (a regex reads every character, ten times
+    slower); other text with the regex, whose \\d also knows other scripts' digits."""
+    end = len(text) if end is None else min(end, len(text))
+    if not text.isascii() and _other_digits(text):
+        return [m.start() for m in DIGITS4.finditer(text, start, end)]
+    # One byte per character (others as "?"), every digit a "0": runs of digits are runs of "0".
+    digits = text.encode("ascii", "replace").translate(_ZEROS)
+    found, at = [], digits.find(b"0000", start, end)
+    while at >= 0:
+        run = at + 4
+        while run < end and digits[run] == 48:
+            run += 1
+        if run - at == 4 and (at == 0 or digits[at - 1] != 48) and (run == end or digits[run] != 48):
+            found.append(at)
+        at = digits.find(b"0000", run, end)
+    return found
+
+
+def _other_digits(text: str, most: int = 300) -> bool:
+    """Whether the text may hold a digit other than 0-9 (True when it has over `most` non-ASCII characters)."""
+    marked = text.encode("ascii", "xmlcharrefreplace")  # each other character as &#NNNN;
+    if marked.count(b"&#") > most:
+        return True
+    at = marked.find(b"&#")
+    while at >= 0:
+        close = marked.find(b";", at)
+        code = marked[at + 2 : close]
+        if not code.isdigit() or chr(min(int(code), 0x10FFFF)).isdecimal():
+            return True  # a digit, or "&#" written in the text itself: the regex decides
+        at = marked.find(b"&#", close)
+    return False
+
+
+DIGITS4 = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+
+
+def cached_if_short(function):
+    """Remember a pure function of one line for lines up to 300 characters (datelines, bylines
+    and footers come back in every report of a site); longer ones are computed each time."""
+    remembered = functools.lru_cache(maxsize=65536)(function)
+
+    @functools.wraps(function)
+    def call(line: str):
+        return remembered(line) if len(line) <= 300 else function(line)
+
+    call.cache_clear = remembered.cache_clear
+    return call
+
+
+@cached_if_short
 def date_line(line: str) -> DateHit | None:
     """The date when the line is only a date, maybe labelled ("Published on"), with weekday and time."""
     s = line.strip().lstrip("*_#>•· \t").rstrip("*_ \t")
@@ -86,6 +171,7 @@ def date_line(line: str) -> DateHit | None:
     return None
 
 
+@cached_if_short
 def labelled_date(line: str) -> DateHit | None:
     """A date introduced by "Published"/"Updated" at the start of a line, whatever follows it."""
     s = line.strip().lstrip("*_#>•· \t")

@@ -76,7 +76,7 @@ def _jsonl_record(obj: dict, base: str, n: int, path: str) -> SourceDocument:
     text = _text(obj, "text")
     fields = {k: v for k, v in obj.items() if k != "text"}
     name = _name(obj, base, n)
-    return build_document(text, fields, lambda _: n, file_name=name, path=path, format="jsonl", line=n)
+    return build_document(text, fields, lambda _: n, file_name=name, path=path, format="jsonl", line=n, record=n)
 
 
 def _task(task, base: str, n: int | None, path: str) -> SourceDocument:
@@ -92,7 +92,7 @@ def _task(task, base: str, n: int | None, path: str) -> SourceDocument:
         fields["labelstudio"] = {k: v for k, v in task.items() if k != "data"}  # id, predictions, annotations
     name = base if n is None else _name({**data, "id": task.get("id", data.get("id"))}, base, n)
     try:
-        return build_document(text, fields, lambda _: None, file_name=name, path=path, format="labelstudio")
+        return build_document(text, fields, lambda _: None, file_name=name, path=path, format="labelstudio", record=n)
     except RecordError as e:
         raise RecordError(e.reason, e.line, f"data.{e.field}" if e.field and data is not task else e.field) from None
 

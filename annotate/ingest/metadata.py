@@ -1,9 +1,11 @@
 """Infer title, publisher and publication date from raw text when nobody gave them."""
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from annotate.ingest.banners import is_banner_line
-from annotate.ingest.dates import date_line, find_dates, labelled_date
+from annotate.ingest.dates import date_line, find_dates, labelled_date, year_offsets
 from annotate.ingest.publisher import header_lines, infer_publisher
 from annotate.ingest.source import SourceDocument
 
@@ -24,14 +26,22 @@ def infer_metadata(text: str) -> tuple[str | None, str | None, str | None]:
 
 
 def fill_missing(doc: SourceDocument) -> SourceDocument:
-    """Infer the title, publisher and date a reader was not given, and say so in doc.inferred."""
+    """Infer the title, publisher and date a reader was not given, and say so in doc.inferred.
+
+    Only what is missing is inferred (a title is read knowing the inferred publisher)."""
     missing = [name for name in ("title", "publisher", "published") if not getattr(doc, name)]
-    if missing:
-        inferred = dict(zip(("title", "publisher", "published"), infer_metadata(doc.text)))
-        for name in missing:
-            if inferred[name]:
-                setattr(doc, name, inferred[name])
-                doc.inferred[name] = True
+    if not missing:
+        return doc
+    publisher = infer_publisher(doc.text) if "title" in missing or "publisher" in missing else None
+    inferred = {
+        "title": infer_title(doc.text, publisher) if "title" in missing else None,
+        "publisher": publisher,
+        "published": infer_published(doc.text) if "published" in missing else None,
+    }
+    for name in missing:
+        if inferred[name]:
+            setattr(doc, name, inferred[name])
+            doc.inferred[name] = True
     return doc
 
 
@@ -49,7 +59,10 @@ def infer_title(text: str, publisher: str | None = None) -> str | None:
 
 
 def infer_published(text: str) -> str | None:
-    lines = _lines_with_offsets(text)
+    years = year_offsets(text)
+    if not years:
+        return None  # every date we read has a year of four digits
+    lines = _lines_with_offsets(text, years)  # only lines with a year can be or hold a date
     # 1. a line near the top that is only a date ("April 5, 2023", "Tuesday, 4 June 2024, 04:57")
     for start, line in lines:
         if start >= HEAD_CHARS:
@@ -75,8 +88,10 @@ def infer_published(text: str) -> str | None:
 def _skip_as_title(line: str, publisher: str | None) -> bool:
     if not line or date_line(line) or is_banner_line(line) or _URL.match(line) or _NOT_TITLE.match(line):
         return True
+    if not publisher:
+        return False
     bare = re.sub(r"\s*\([A-Z&]{2,8}\)$", "", line)  # "Institute for the Study of War (ISW)"
-    return bool(publisher) and bare.lower() == publisher.lower()
+    return bare.lower() == publisher.lower()
 
 
 def _first_labelled(lines: list[tuple[int, str]], kind: str):
@@ -86,9 +101,8 @@ def _first_labelled(lines: list[tuple[int, str]], kind: str):
     return None
 
 
-def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
-    out, pos = [], 0
-    for line in text.splitlines(keepends=True):
-        out.append((pos, line))
-        pos += len(line)
-    return out
+def _lines_with_offsets(text: str, years: list[int]) -> list[tuple[int, str]]:
+    """(offset, line) of the lines holding one of these offsets, in order."""
+    lines = text.splitlines(keepends=True)
+    starts = list(accumulate((len(line) for line in lines), initial=0))
+    return [(starts[i], lines[i]) for i in sorted({bisect_right(starts, at) - 1 for at in years})]

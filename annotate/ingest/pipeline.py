@@ -129,7 +129,9 @@ class _Batch:
         for chunk in _chunks(sorted({sha for sha, _ in hashed})):
             self.seen.update(session.execute(select(Document.sha256).where(Document.sha256.in_(chunk))).scalars())
             self.texts.update(session.execute(select(DocumentText.sha256).where(DocumentText.sha256.in_(chunk))).scalars())
-        for column, values in ((Document.url, {d.url for _, d in hashed if d.url}), (Document.path, {d.path for _, d in hashed if not d.url})):
+        keys = [d.version_key() for _, d in hashed]
+        for column, values in ((Document.url, {v for k, v in filter(None, keys) if k == "url"}),
+                               (Document.path, {v for k, v in filter(None, keys) if k == "path"})):  # fmt: skip
             for chunk in _chunks(sorted(values)):
                 latest = select(column, func.max(Document.id)).where(column.in_(chunk)).group_by(column)
                 self.latest.update({(column.key, value): doc_id for value, doc_id in session.execute(latest)})
@@ -169,15 +171,17 @@ class _Batch:
                 rationale=f"read from {doc.path}",
             )
         )
-        self.latest[("url", doc.url) if doc.url else ("path", doc.path)] = state["id"]  # a later one in this batch
+        if key := doc.version_key():
+            self.latest[key] = state["id"]  # a later one in this batch
         self.pending += [{"hash": h, "document_id": state["id"]} for h in {p.hash for p in pars}]
         report.added.append(state["id"])
         if previous:
             report.new_versions.append(state["id"])
 
     def _previous_version(self, doc: SourceDocument) -> int | None:
-        """A changed text at the same URL (or, without one, the same path) is a new version."""
-        return self.latest.get(("url", doc.url) if doc.url else ("path", doc.path))
+        """A changed text at the same URL (or, without one, the same file) is a new version."""
+        key = doc.version_key()
+        return self.latest.get(key) if key else None
 
     def _publisher_id(self, name: str | None) -> int | None:
         if not name:

@@ -1,8 +1,11 @@
 """Given metadata (front matter, JSONL fields, Label Studio data) onto a SourceDocument."""
 
 import datetime as dt
+import json
 import math
 from collections.abc import Callable
+
+import orjson
 
 from annotate.ingest.dates import parse_date_value
 from annotate.ingest.metadata import fill_missing
@@ -42,11 +45,24 @@ def check_fields(doc: SourceDocument, line_of: Callable[[str], int | None]) -> N
         value = getattr(doc, name)
         if isinstance(value, str):
             check_storable(value, field=name)
+    if _plainly_storable(doc.meta):
+        return  # the common case, decided in C; the walk below names the field when it is not
     for where, value in _leaves(doc.meta, "meta"):
         if isinstance(value, float) and not math.isfinite(value):
             raise RecordError(f"{value} is not a number JSON can hold", line=line_of(where.split(".")[1]), field=where)
         if isinstance(value, str):
             check_storable(value, field=where)
+
+
+def _plainly_storable(meta: dict) -> bool:
+    """No NaN or infinity (the encoder refuses them), no NUL and no lone surrogate anywhere
+    (a written \\u0000, or text that does not encode; a literal backslash-u0000 only costs the walk)."""
+    try:
+        written = json.dumps(meta, allow_nan=False, ensure_ascii=False)
+        written.encode("utf-8")
+    except (ValueError, TypeError):  # UnicodeEncodeError is a ValueError
+        return False
+    return "\\u0000" not in written
 
 
 def _leaves(value, where: str):
@@ -64,10 +80,23 @@ def _leaves(value, where: str):
 
 def jsonable(value):
     """Metadata is stored as JSON: dates become ISO strings, anything exotic its str()."""
+    try:  # JSON already (what JSONL and Label Studio files give): a copy, made in C
+        copy = orjson.loads(orjson.dumps(value, option=_PLAIN_ONLY))
+        if copy == value:  # not so for tuples, NaN, or what orjson writes its own way (UUIDs)
+            return copy
+    except orjson.JSONEncodeError:
+        pass  # dates, subclasses, numbers beyond 64 bits, non-text keys: the walk below
+    return _jsonable(value)
+
+
+_PLAIN_ONLY = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def _jsonable(value):
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
+        return [_jsonable(v) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if value is None or isinstance(value, (str, int, float, bool)):

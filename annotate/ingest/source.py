@@ -22,6 +22,14 @@ class SourceDocument:
     inferred: dict[str, bool] = field(default_factory=not_inferred)
     meta: dict = field(default_factory=dict)
     line: int | None = None  # a record's line in its file (JSONL), to name it when it is refused
+    record: int | None = None  # its place among the records of a JSONL file or task list (None: the whole file)
+
+    def version_key(self) -> tuple[str, str] | None:
+        """What a later text must share to be a new version of this one: the URL, else the
+        path of a file that is one document. Records of one file are never versions of each other."""
+        if self.url:
+            return ("url", self.url)
+        return ("path", self.path) if self.record is None else None
 
 
 @dataclass

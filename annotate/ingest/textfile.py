@@ -57,11 +57,21 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 def check_storable(text: str, line_base: int = 1, field: str | None = None) -> None:
     """Refuse NUL characters (PostgreSQL cannot store them, and no report needs one) and lone
     surrogates (half a character, from a JSON "\\ud800": not text, and UTF-8 cannot encode it)."""
+    if "\x00" not in text and (text.isascii() or _encodes(text)):
+        return  # string methods first: a regex reads every character, several times slower
     found = UNSTORABLE.search(text)
     if found:
         at, what = found.start(), "a NUL character" if found.group() == "\x00" else "a lone surrogate (half a character)"
         line = None if field else line_base + text.count("\n", 0, at)  # a field's record line is the reader's to give
         raise RecordError(f"contains {what} at character {at}; remove it and ingest again", line=line, field=field)
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _mb(n: int) -> str:

@@ -7,9 +7,16 @@ quoted (FTS5) or joined with a fixed operator (tsquery), so quotes, `*`, `NEAR`,
 and SQL fragments are searched as plain words, never interpreted.
 
 Scores are "higher is better" on both backends, but only comparable within one query.
+
+The ledger inserts a batch's new claims and documents in one statement; `deferred_index`
+holds back what their insert triggers would do row by row (alembic 0012) and indexes the
+batch's rows in a few statements before the transaction commits, so nothing is lost.
 """
 
+import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -25,6 +32,61 @@ FREQUENT = 0.02  # a word in more than this share of claims finds too much to be
 COUNT_CAP = 5000  # PostgreSQL: stop counting a word's claims here
 SAMPLE = 20_000  # newest claims in which a common word's frequency is estimated
 POSTINGS = 6000  # index entries read to find related claims, at most (but always the rarest word's)
+
+
+# What the insert triggers of alembic 0002 do, for many rows at once. `?`/`%s` is the batch's ids.
+_BATCH_SQLITE = "(SELECT value FROM json_each(?))"
+CATCH_UP_SQLITE = {
+    "claim": (
+        f"INSERT INTO claim_fts(rowid, quote) SELECT id, quote FROM claim WHERE id IN {_BATCH_SQLITE}",
+        "INSERT INTO claim_entity (entity_id, day, claim_id) SELECT DISTINCT j.value, "
+        "substr(coalesce(c.published, (SELECT published FROM document WHERE id = c.document_id), c.event_date, ''), 1, 10), c.id "
+        f"FROM claim c, json_each(c.entity_ids) AS j WHERE j.type = 'integer' AND c.id IN {_BATCH_SQLITE}",
+    ),
+    "document": (
+        "INSERT INTO document_fts(rowid, title, body) SELECT d.id, coalesce(d.title, ''), "
+        "coalesce((SELECT text FROM documenttext WHERE sha256 = d.sha256), '') "
+        f"FROM document d WHERE d.id IN {_BATCH_SQLITE}",
+    ),
+}
+# PostgreSQL keeps the text search in GIN indexes (their pending list already batches
+# inserts); only the claim-entity trigger is held back.
+CATCH_UP_POSTGRES = {
+    "claim": (
+        "INSERT INTO claim_entity (entity_id, day, claim_id) SELECT DISTINCT e.value::int, "
+        "left(coalesce(c.published, (SELECT published FROM document WHERE id = c.document_id), c.event_date, ''), 10), c.id "
+        "FROM claim c, json_array_elements_text(c.entity_ids) AS e(value) WHERE e.value ~ '^[0-9]+$' AND c.id = ANY(%s)",
+    ),
+}
+PG_SETTING = "claimtrail.index_deferred"  # read by the claim-entity trigger function (alembic 0012)
+
+
+@contextmanager
+def deferred_index(conn, table: str, ids: list[int]) -> Iterator[None]:
+    """Insert rows of `table` inside; their index entries are made for all of `ids` on leaving.
+
+    The switch lives in the writer's own transaction (a row of index_deferral on SQLite, a
+    transaction-local setting on PostgreSQL): no other connection ever sees it, and a
+    transaction that fails takes the rows, the switch and the entries back together."""
+    sqlite = conn.dialect.name == "sqlite"
+    statements = (CATCH_UP_SQLITE if sqlite else CATCH_UP_POSTGRES).get(table)
+    if not statements or not ids:
+        yield
+        return
+    if sqlite:
+        conn.exec_driver_sql("INSERT INTO index_deferral (name) VALUES ('batch')")
+        try:
+            yield
+        finally:
+            conn.exec_driver_sql("DELETE FROM index_deferral")
+        batch = (json.dumps(ids),)
+    else:
+        conn.exec_driver_sql(f"SELECT set_config('{PG_SETTING}', 'on', true)")
+        yield
+        conn.exec_driver_sql(f"SELECT set_config('{PG_SETTING}', 'off', true)")
+        batch = (list(ids),)
+    for statement in statements:
+        conn.exec_driver_sql(statement, batch)
 
 
 def is_sqlite(session: Session) -> bool:

@@ -8,15 +8,19 @@ number is a fold of the decisions (`state_as_of`), and `rebuild` is that fold fo
 """
 
 import json
+import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+import orjson
+from sqlalchemy import JSON, bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -24,19 +28,61 @@ from annotate.errors import Conflict, Invalid, NotFound
 from annotate.store.canonical import CURRENT as HASH_FORMAT
 from annotate.store.canonical import digest, encode, payload
 from annotate.store.db import write_session
+from annotate.store.fulltext import deferred_index
 from annotate.store.kinds import check
 from annotate.store.models import STATE_TABLES, Decision
 from annotate.store.upcast import STATE_SCHEMA, upcast
 
 GENESIS = "0" * 64
+CACHE_KIB = 65536  # SQLite page cache of a writer's connection (the default, 2 MB, spills in a batch)
 
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical(value: Any) -> str:
-    """The one JSON encoding the chain hashes: sorted keys, no spaces, UTF-8 text."""
-    return _ENCODER.encode(value)
+    """The one JSON encoding the chain hashes: sorted keys, no spaces, UTF-8 text.
+
+    orjson writes the same text for everything but floats below 1e-4 (0.00001 or 1e-8, not
+    1e-05 or 1e-08) and NaN or infinity (null, not NaN), and refuses what it does not know; those values
+    go through the standard encoder, so the text (and every hash) is exactly as before.
+    """
+    if value is None:
+        return "null"
+    if value == () or value == []:
+        return "[]"
+    try:
+        out = orjson.dumps(value, option=_ORJSON)
+    except TypeError:
+        return _ENCODER.encode(value)
+    if b"0.0000" in out or b"e-" in out and _ODD_FLOAT.search(out) or b"null" in out and not _finite(value, len(out)):
+        return _ENCODER.encode(value)
+    return out.decode()
+
+
+_ORJSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def _finite(value: Any, size: int = 0) -> bool:
+    """No NaN or infinity anywhere inside (orjson would write them as null); `size`: of its JSON."""
+    if size > 2000:  # a big value: the standard encoder's C loop walks it faster than Python would
+        try:
+            json.dumps(value, allow_nan=False)
+        except ValueError:
+            return False
+        return True
+    kind = type(value)
+    if kind is float:
+        return value - value == 0.0  # NaN for NaN and ±inf
+    items = value.values() if kind is dict else value if kind is list or kind is tuple else ()
+    kinds = set(map(type, items))  # one pass in C; most states hold no float at all
+    if float in kinds and not all(x - x == 0.0 for x in items if type(x) is float):
+        return False
+    return not kinds & _CONTAINERS or all(_finite(x) for x in items if type(x) in _CONTAINERS)
+
+
+_CONTAINERS = {dict, list, tuple}
+_ODD_FLOAT = re.compile(rb"\de-")  # 1e-8 (in a string too: then the slow way, still exact)
 
 
 # The hashed fields, in order; before/after/evidence as stored canonical JSON, then the state schema.
@@ -44,10 +90,12 @@ HASHED = ("seq", "at", "actor", "origin", "action", "target_type", "target_id", 
           "rationale", "idempotency_key", "after", "before", "evidence", "state_schema")  # fmt: skip
 
 
+_HASHED_FIELDS = itemgetter(*HASHED[:-1])
+
+
 def decision_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The hash of a decision as a mapping; one without `state_schema` was written before it existed."""
-    values = (*(row[name] for name in HASHED[:-1]), row.get("state_schema", 1))
-    return hash_values(prev_hash, values, row.get("hash_format", 1))
+    return hash_values(prev_hash, (*_HASHED_FIELDS(row), row.get("state_schema", 1)), row.get("hash_format", 1))
 
 
 def hash_values(prev_hash: str, values: tuple, hash_format: int = 1) -> str:
@@ -56,7 +104,16 @@ def hash_values(prev_hash: str, values: tuple, hash_format: int = 1) -> str:
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    """datetime.now(UTC).isoformat(timespec="microseconds"), the date and time part made once a second."""
+    global _second
+    second, fraction = divmod(time.time_ns() // 1000, 1_000_000)
+    last = _second  # one tuple, replaced whole: safe to read from any thread
+    if last[0] != second:
+        last = _second = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    return f"{last[1]}.{fraction:06d}+00:00"
+
+
+_second: tuple = (None, "")
 
 
 @dataclass(frozen=True)
@@ -78,6 +135,8 @@ class Writer:
     def __init__(self, session: Session, actor: str, origin: str):
         self.session, self.actor, self.origin = session, actor, origin
         self.conn = session.connection()  # Core statements on the hot path skip the ORM layer
+        if self.conn.dialect.name == "sqlite":  # a batch touches many index pages: keep them in memory
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
         head = self.conn.execute(_HEAD).first()
         self.seq, self.head = (head.seq, head.hash) if head else (0, GENESIS)
         self.decisions: list[dict] = []
@@ -98,9 +157,9 @@ class Writer:
 
     def apply(self, change: Change, idempotency_key: str | None = None) -> dict:
         """Append one decision and update the state; returns the object's new state."""
-        check(change.action, change.target_type)  # a kind of the catalogue (store/kinds.py)
+        _check(change.action, change.target_type)  # a kind of the catalogue (store/kinds.py)
         model = STATE_TABLES[change.target_type]
-        unknown = set(change.set) - (set(model.model_fields) - {"id", "version"})
+        unknown = change.set.keys() - _settable(model)
         if unknown:
             raise Invalid(f"{change.target_type} has no settable field(s): {', '.join(sorted(unknown))}")
         if change.target_id is None:
@@ -145,17 +204,25 @@ class Writer:
         self.decisions.append(row)
 
     def flush(self) -> None:
-        """Write the pending decisions and state rows (batched: one statement per table)."""
+        """Write the pending decisions and state rows (batched: one statement per table).
+
+        New rows go in with the driver's executemany (no per-row work in SQLAlchemy), and
+        the full-text and entity indexes their triggers would feed row by row are fed
+        for the whole batch at once, in this same transaction (fulltext.deferred_index).
+        """
         if self.decisions:
-            self.conn.execute(insert(Decision.__table__), self.decisions)
+            table = Decision.__table__
+            self.conn.exec_driver_sql(*_bulk_insert(self.conn, table, [c.name for c in table.columns], self.decisions))
             self.decisions = []
-        for target_type in {t for t, _ in self._dirty}:
+        for target_type in sorted({t for t, _ in self._dirty}):
             statements = _statements(target_type)
-            keys = [k for k in self._dirty if k[0] == target_type]
+            keys = sorted(k for k in self._dirty if k[0] == target_type)
             inserts = [self._rows[k] for k in keys if k in self._inserted]
             updates = [{**self._rows[k], "_id": k[1]} for k in keys if k not in self._inserted]
             if inserts:
-                self.conn.execute(statements.insert, inserts)
+                table = STATE_TABLES[target_type].__table__
+                with deferred_index(self.conn, table.name, [row["id"] for row in inserts]):
+                    self.conn.exec_driver_sql(*_bulk_insert(self.conn, table, statements.columns, inserts))
             if updates:
                 self.conn.execute(statements.update, updates)
         self._dirty.clear()
@@ -171,11 +238,45 @@ def _statements(target_type: str) -> SimpleNamespace:
     table = STATE_TABLES[target_type].__table__
     columns = [c.name for c in table.columns if c.name != "id"]
     return SimpleNamespace(
+        columns=[c.name for c in table.columns],
         get=select(table).where(table.c.id == bindparam("target_id")),
         max_id=select(func.max(table.c.id)),
         insert=insert(table),
         update=update(table).where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in columns}),
     )
+
+
+@cache
+def _settable(model) -> frozenset:
+    return frozenset(model.model_fields) - {"id", "version"}
+
+
+@cache
+def _json_columns(table) -> frozenset:
+    return frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
+
+
+def _bulk_insert(conn, table, columns: list[str], rows: list[dict]) -> tuple[str, list[tuple]]:
+    """An INSERT of many rows as the driver takes it: positional tuples, JSON columns as text
+    (json.dumps, as SQLAlchemy's JSON type writes them; cast to json on PostgreSQL)."""
+    qmark = conn.dialect.paramstyle == "qmark"
+    as_json = _json_columns(table)
+    marks = ["?" if qmark else ("CAST(%s AS json)" if c in as_json else "%s") for c in columns]
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join(marks)})'
+    if as_json:
+        encoded = [c in as_json for c in columns]
+        values = [tuple(_json_text(row[c]) if j else row[c] for c, j in zip(columns, encoded)) for row in rows]
+    else:
+        pick = itemgetter(*columns)
+        values = [pick(row) for row in rows]
+    return sql, values
+
+
+def _json_text(value: Any) -> str:
+    if value == [] and type(value) is list:
+        return "[]"
+    return "{}" if value == {} and type(value) is dict else json.dumps(value)
 
 
 @cache
@@ -188,16 +289,27 @@ def _fields(model) -> tuple:
     )
 
 
+@cache
+def _defaults(model) -> tuple[dict, tuple, tuple]:
+    """(plain defaults in field order, (name, factory) of the others, required names)."""
+    fields = _fields(model)
+    plain = {name: None if factory or required else default for name, factory, default, required in fields}
+    return plain, tuple((n, f) for n, f, _, r in fields if f and not r), tuple(n for n, _, _, r in fields if r)
+
+
+_check = cache(check)  # a kind once checked stays valid: kinds are code
+
+
 def _new_state(model, values: Mapping[str, Any]) -> dict:
     """A new object's state: the given values over the model's defaults (no model instance: hot path)."""
-    state = {}
-    for name, factory, default, required in _fields(model):
-        if name in values:
-            state[name] = values[name]
-        elif required:
+    plain, factories, required = _defaults(model)
+    for name in required:
+        if name not in values:
             raise Invalid(f"a new {model.__tablename__} needs the field {name!r}")
-        else:
-            state[name] = factory() if factory else default
+    state = {**plain, **values}
+    for name, factory in factories:
+        if name not in values:
+            state[name] = factory()
     return state
 
 
