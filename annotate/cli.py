@@ -14,6 +14,7 @@ from annotate.commands import (
     audit_log,
     documents,
     export,
+    jobs,
     labelstudio,
     links,
     preannotate,
@@ -95,7 +96,7 @@ def snapshot(
         print_jsonl({"type": t, **row} for t, row in state_as_of(session, seq, kind))
 
 
-for group in (documents, assignments, preannotate, train, users, links, export, audit_log, labelstudio):
+for group in (documents, assignments, preannotate, train, users, links, export, audit_log, labelstudio, jobs):
     group.register(app)  # command groups that live in their own modules
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
+from annotate.jobs.queue import InProcessQueue, queue_for
 from annotate.store.record import Record
 from server.auth import Auth
 from server.errors import add_error_pages
-from server.routes import admin, api, assignments, audit, links, metadata, pages, review, signin
+from server.routes import admin, api, assignments, audit, links, metadata, pages, review, signin, upload
 from server.settings import ServerSettings
 from server.templating import make_templates
 
@@ -59,9 +60,14 @@ def create_app(settings: ServerSettings | None = None, demo: bool = False) -> Fa
     settings = replace(settings, demo=settings.demo or demo).checked()
     record = Record.open(settings.record)  # raises SchemaOutOfDate: "Run `claimtrail init`…"
 
+    jobs = queue_for(record)  # SQLite: a thread of this process runs uploads; PostgreSQL: workers do
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if isinstance(jobs, InProcessQueue):
+            jobs.resume()  # what a stopped server left unfinished
         yield
+        jobs.close()
         record.engine.dispose()
 
     async def csrf(request: Request) -> None:
@@ -78,13 +84,13 @@ def create_app(settings: ServerSettings | None = None, demo: bool = False) -> Fa
         responses=api.REFUSALS,  # every API route's refusals, whichever router it is on (the HTML ones are not in the schema)
     )
     auth = Auth(settings, record)
-    app.state.settings, app.state.record, app.state.auth = settings, record, auth
+    app.state.settings, app.state.record, app.state.auth, app.state.jobs = settings, record, auth, jobs
     app.state.templates = make_templates(auth.csrf_token)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # assignments.api and metadata.api before api.router: its generic /api/{kinds}/{id} would catch their paths
     for router in (signin.router, pages.router, review.router, assignments.api, metadata.api, api.router, audit.router, links.router,
-                   assignments.router, metadata.router, admin.router):
+                   assignments.router, metadata.router, admin.router, upload.router):
         app.include_router(router)
     add_error_pages(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

@@ -28,6 +28,8 @@ class ServerSettings:
     session_hours: float = 12.0
     token_days: float = 90.0  # API tokens expire after this many days (0: never)
     trusted_proxies: tuple = ()  # networks whose X-Forwarded-For is believed (ipaddress networks)
+    upload_max_mb: float = 200.0  # one upload on the upload page, archives counted unpacked
+    upload_max_files: int = 1000  # files in one upload, counting those inside archives
 
     @classmethod
     def from_env(cls, demo: bool = False) -> "ServerSettings":
@@ -43,6 +45,8 @@ class ServerSettings:
             session_hours=float(env.get("CLAIMTRAIL_SESSION_HOURS", "12")),
             token_days=float(env.get("CLAIMTRAIL_TOKEN_DAYS", "90")),
             trusted_proxies=networks(env.get("CLAIMTRAIL_TRUSTED_PROXIES", "")),
+            upload_max_mb=float(env.get("CLAIMTRAIL_UPLOAD_MAX_MB", "200")),
+            upload_max_files=int(env.get("CLAIMTRAIL_UPLOAD_MAX_FILES", "1000")),
         )
 
     def checked(self) -> "ServerSettings":

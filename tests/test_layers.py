@@ -11,7 +11,7 @@ LAYERS = [
     ("annotate.errors", "annotate.config"),
     ("annotate.store",),
     ("annotate.ingest", "annotate.preannotate", "annotate.linking", "annotate.review", "annotate.labelstudio", "annotate.accounts"),
-    ("exports",),
+    ("exports", "annotate.jobs"),
     ("annotate.commands", "annotate.cli", "annotate.__main__"),
     ("server",),
 ]

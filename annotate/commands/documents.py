@@ -11,9 +11,16 @@ from annotate.commands.common import DbOption, console, err, open_record, print_
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or globs.")],
     preannotate: Annotated[bool, typer.Option(help="Propose entities and claims for the new documents (rules annotator).")] = True,
+    background: Annotated[bool, typer.Option(help="Queue a job and return (`claimtrail jobs` shows it); workers run it.")] = False,
     db: DbOption = None,
 ) -> None:
     """Read documents into the record; bad files are reported, the rest go in."""
+    if background:
+        from annotate.commands.jobs import enqueue_paths
+
+        job_id = enqueue_paths(open_record(db), paths, preannotate)
+        console.print(f"job {job_id} queued: `claimtrail jobs show {job_id}` for its progress", highlight=False)
+        return
     from annotate.ingest.pipeline import ingest_paths
     from annotate.ingest.source import ReadError
 

@@ -42,9 +42,20 @@ def ingest_paths(
     origin: str = "cli",
     on_item: Callable[[SourceDocument | ReadError], None] | None = None,
 ) -> IngestReport:
+    return ingest_items(ledger, read_paths(paths), actor, origin, on_item)
+
+
+def ingest_items(
+    ledger: Ledger,
+    items: Iterable[SourceDocument | ReadError],
+    actor: str = "cli",
+    origin: str = "cli",
+    on_item: Callable[[SourceDocument | ReadError], None] | None = None,
+) -> IngestReport:
+    """What ingest_paths does, for documents read elsewhere (an upload: annotate/jobs)."""
     report = IngestReport()
     batch: list[SourceDocument] = []
-    for item in read_paths(paths):
+    for item in items:
         if on_item:
             on_item(item)
         if isinstance(item, ReadError):

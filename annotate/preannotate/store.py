@@ -56,13 +56,25 @@ def preannotate(
         ids = _pending_documents(session, tag(annotator), document_ids, report)
         entities = _EntityIndex(session, report)
     for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with Session(ledger.engine) as session:  # the annotator's work, outside the write lock
+            found = {doc_id: _annotate(session, annotator, doc_id, report) for doc_id in chunk}
         with ledger.writer(tag(annotator), "annotator") as writer:
             entities.writer = writer
-            for doc_id in ids[start : start + BATCH]:
-                _annotate_one(writer, annotator, doc_id, entities, report)
+            entities.refresh(writer.session)  # what other writers (workers) proposed meanwhile
+            done = _annotated(writer.session, tag(annotator), chunk)  # under the lock: never twice
+            for doc_id in chunk:
+                if found[doc_id] is not None and doc_id not in done:
+                    _record_one(writer, annotator, doc_id, found[doc_id], entities, report)
                 if on_document:
                     on_document(doc_id)
     return report
+
+
+def _annotated(session: Session, annotator_tag: str, ids: list[int]) -> set[int]:
+    """Which of these documents already have candidates from this annotator version."""
+    done = set(session.exec(select(Claim.document_id).where(Claim.annotator == annotator_tag, Claim.document_id.in_(ids))).all())
+    return done | set(session.exec(select(Mention.document_id).where(Mention.annotator == annotator_tag, Mention.document_id.in_(ids))).all())
 
 
 def _pending_documents(session: Session, annotator_tag: str, wanted, report: PreannotateReport) -> list[int]:
@@ -88,13 +100,18 @@ def document_input(session: Session, doc: Document) -> DocumentInput:
     )
 
 
-def _annotate_one(writer: Writer, annotator: Annotator, doc_id: int, entities: "_EntityIndex", report) -> None:
-    doc = writer.session.get(Document, doc_id)
+def _annotate(session: Session, annotator: Annotator, doc_id: int, report) -> tuple | None:
+    doc = session.get(Document, doc_id)
     try:
-        found_entities, found_claims = annotator.annotate(document_input(writer.session, doc))
+        return annotator.annotate(document_input(session, doc))
     except Exception as problem:  # a third-party annotator's bug must not stop the batch
         report.failed.append(f"document {doc_id} ({doc.file_name}): {type(problem).__name__}: {problem}")
-        return
+        return None
+
+
+def _record_one(writer: Writer, annotator: Annotator, doc_id: int, found: tuple, entities: "_EntityIndex", report) -> None:
+    doc = writer.session.get(Document, doc_id)
+    found_entities, found_claims = found
     for candidate in found_entities:
         _propose_mention(writer, annotator, doc_id, candidate, entities)
     for candidate in found_claims:
@@ -130,9 +147,16 @@ class _EntityIndex:
 
     def __init__(self, session: Session, report: PreannotateReport):
         self.report, self.writer = report, None
-        rows = session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into)).all()
-        target = {row.id: row.merged_into for row in rows}
         self.by_name: dict[str, int] = {}
+        self.seen = 0  # the highest entity id read
+        self.refresh(session)
+
+    def refresh(self, session: Session) -> None:
+        """Read the entities made since the last read (by this run or by another writer)."""
+        rows = session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into)).all() if not self.seen else \
+            session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into).where(Entity.id > self.seen)).all()
+        target = {row.id: row.merged_into for row in rows}
+        self.seen = max([self.seen, *(row.id for row in rows)])
         for row in rows:
             final = row.id
             while target.get(final):  # a merged entity resolves to what it was merged into
@@ -153,6 +177,9 @@ class _EntityIndex:
             self.report.entities += 1
         elif self.find(surface) is None:
             entity = self.writer.get("entity", entity_id)
+            if surface.casefold() in {a.casefold() for a in entity["aliases"]}:  # added by another writer meanwhile
+                self.by_name.setdefault(surface.casefold(), entity_id)
+                return entity_id
             self.writer.apply(Change("entity.aliases_added", "entity", entity_id, set={"aliases": [*entity["aliases"], surface]},
                                      rationale=f"spelling seen in text: {surface}"))  # fmt: skip
         self.by_name.setdefault(canonical.casefold(), entity_id)

@@ -1,0 +1,153 @@
+"""Jobs as the upload page and `claimtrail jobs` see them: created with their files, read
+with their progress and per-file report, cancelled, retried."""
+
+import json
+from collections import Counter
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from annotate.errors import Conflict, NotFound
+from annotate.jobs.intake import Incoming
+from annotate.jobs.models import CANCELLED, DONE, FAILED, QUEUED, REFUSED, RUNNING, TO_DO, Job, JobFile
+from annotate.store.ledger import utc_now
+
+PART_FILES = 25  # files one task reads and ingests together
+PART_BYTES = 4 * 1024 * 1024  # or fewer, when they are large
+
+
+def create_ingest_job(session: Session, actor: str, origin: str, files: list[Incoming], preannotate: bool = True) -> tuple[Job, list[list[int]]]:
+    """The job and its files (refused ones already with their reason), and its parts: file ids,
+    one task each. The caller commits, with the tasks deferred in the same transaction."""
+    job = Job(kind="ingest", actor=actor, origin=origin, created_at=utc_now(), preannotate=preannotate, total=len(files))
+    session.add(job)
+    session.flush()
+    rows, part, size, count = [], 0, 0, 0
+    for position, item in enumerate(files):
+        if item.data is None:
+            rows.append(JobFile(job_id=job.id, position=position, part=-1, name=item.name, status=REFUSED, errors=json.dumps([item.reason])))
+            continue
+        if count and (count >= PART_FILES or size + len(item.data) > PART_BYTES):
+            part, size, count = part + 1, 0, 0
+        rows.append(JobFile(job_id=job.id, position=position, part=part, name=item.name, size=len(item.data), data=item.data))
+        size, count = size + len(item.data), count + 1
+    session.add_all(rows)
+    session.flush()
+    return job, _parts(rows)
+
+
+def create_job(session: Session, kind: str, actor: str, origin: str) -> Job:
+    job = Job(kind=kind, actor=actor, origin=origin, created_at=utc_now(), preannotate=False)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def _parts(rows: list) -> list[list[int]]:
+    parts: dict[int, list[int]] = {}
+    for row in rows:
+        if row.status in TO_DO:
+            parts.setdefault(row.part, []).append(row.id)  # type: ignore[arg-type]
+    return [parts[p] for p in sorted(parts)]
+
+
+def get_job(session: Session, job_id: int) -> Job:
+    job = session.get(Job, job_id)
+    if job is None:
+        raise NotFound(f"no job {job_id}")
+    return job
+
+
+def job_view(session: Session, job_id: int) -> dict:
+    """The job with its progress and every file's outcome (no file contents)."""
+    job = get_job(session, job_id)
+    files = [_file_view(row) for row in session.execute(_file_rows().where(JobFile.job_id == job_id).order_by(JobFile.position)).all()]
+    return {**_summary(job, Counter(f["status"] for f in files), files), "files": files}
+
+
+def list_jobs(session: Session, limit: int = 20, actor: str | None = None) -> list[dict]:
+    query = select(Job).order_by(Job.id.desc()).limit(limit)  # type: ignore[union-attr]
+    if actor:
+        query = query.where(Job.actor == actor)
+    jobs = session.execute(query).scalars().all()
+    counts: dict[int, Counter] = {job.id: Counter() for job in jobs}  # type: ignore[misc]
+    rows = session.execute(select(JobFile.job_id, JobFile.status, JobFile.documents, JobFile.added).where(JobFile.job_id.in_(list(counts))))
+    sums: dict[int, Counter] = {i: Counter() for i in counts}
+    for job_id, status, documents, added in rows:
+        counts[job_id][status] += 1
+        sums[job_id].update(documents=documents, added=added)
+    return [_summary(job, counts[job.id], None, sums[job.id]) for job in jobs]  # type: ignore[index]
+
+
+def _summary(job: Job, statuses: Counter, files: list[dict] | None, sums: Counter | None = None) -> dict:
+    if job.kind == "ingest":
+        total, finished = job.total, sum(n for s, n in statuses.items() if s in (DONE, REFUSED, CANCELLED))
+        failed = statuses[FAILED] + statuses[REFUSED]
+        active = statuses[QUEUED] + statuses[RUNNING]
+        started = statuses[RUNNING] > 0 or finished > statuses[REFUSED]
+    else:
+        total, finished, failed = job.total, job.done, int(bool(job.error))
+        active = 0 if job.finished_at else 1
+        started = job.done > 0
+    if job.cancelled:
+        status = CANCELLED
+    elif active:
+        status = RUNNING if started else QUEUED
+    elif statuses[FAILED] or (job.kind != "ingest" and job.error):
+        status = FAILED
+    else:
+        status = DONE
+    if sums is None:
+        sums = Counter()
+        for f in files or []:
+            sums.update(documents=f["documents"], added=f["added"])
+    return {
+        "id": job.id, "kind": job.kind, "actor": job.actor, "origin": job.origin, "created_at": job.created_at,
+        "status": status, "total": total, "finished": finished, "failed": failed,
+        "percent": 100 if status == DONE else int(100 * finished / total) if total else 0,
+        "documents": sums["documents"], "added": sums["added"], "error": job.error, "finished_at": job.finished_at,
+    }  # fmt: skip
+
+
+def _file_rows():
+    c = JobFile.__table__.c  # type: ignore[attr-defined]
+    return select(c.id, c.name, c.size, c.status, c.documents, c.added, c.errors, c.document_ids)
+
+
+def _file_view(row) -> dict:
+    return {"id": row.id, "name": row.name, "size": row.size, "status": row.status, "documents": row.documents, "added": row.added,
+            "errors": json.loads(row.errors), "document_ids": json.loads(row.document_ids)}  # fmt: skip
+
+
+def cancel(session: Session, job_id: int) -> Job:
+    """Files not started yet are not read; a part already running finishes its batch."""
+    job = get_job(session, job_id)
+    job.cancelled = True
+    session.execute(update(JobFile).where(JobFile.job_id == job_id, JobFile.status == QUEUED).values(status=CANCELLED))
+    session.flush()
+    return job
+
+
+def retry_parts(session: Session, job_id: int) -> list[list[int]]:
+    """The parts whose files are not done (failed, or left running by a worker that died), to run again."""
+    job = get_job(session, job_id)
+    if job.kind != "ingest":
+        raise Conflict(f"job {job_id} is a {job.kind} job: start a new one instead")
+    job.cancelled = False
+    session.execute(update(JobFile).where(JobFile.job_id == job_id, JobFile.status == CANCELLED).values(status=QUEUED))
+    rows = session.execute(select(JobFile.id, JobFile.part, JobFile.status).where(JobFile.job_id == job_id).order_by(JobFile.position)).all()
+    parts = _parts(list(rows))
+    if not parts:
+        raise Conflict(f"job {job_id} has nothing left to do")
+    session.flush()
+    return parts
+
+
+def unfinished(session: Session) -> list[tuple[int, list[list[int]]]]:
+    """Ingest jobs with files still to do: what a restarted web process (SQLite) runs again."""
+    rows = session.execute(select(JobFile.id, JobFile.job_id, JobFile.part, JobFile.status).join(Job, Job.id == JobFile.job_id)
+                           .where(Job.cancelled == False, JobFile.status.in_(TO_DO)).order_by(JobFile.job_id, JobFile.position)).all()  # noqa: E712  # fmt: skip
+    by_job: dict[int, list] = {}
+    for row in rows:
+        by_job.setdefault(row.job_id, []).append(row)
+    return [(job_id, _parts(files)) for job_id, files in by_job.items()]

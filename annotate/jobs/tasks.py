@@ -1,0 +1,176 @@
+"""The job functions: the same code whether a procrastinate worker or the web process runs them.
+
+Each is safe to run again after a crash: ingestion is idempotent by content hash (a text
+already stored is "unchanged"), pre-annotation skips documents this annotator version has
+done (checked under the write lock), and every batch is one ledger transaction, so a run
+killed mid-way leaves whole batches or nothing, and the next run finishes the rest.
+"""
+
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import replace
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from annotate.ingest.pipeline import ingest_items, sha256_text
+from annotate.ingest.readers import read_path
+from annotate.ingest.source import ReadError, SourceDocument
+from annotate.jobs.models import CANCELLED, DONE, FAILED, QUEUED, REFUSED, RUNNING, TO_DO, Job, JobFile
+from annotate.store.ledger import utc_now
+from annotate.store.models import Document
+from annotate.store.record import Record
+
+
+def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
+    """Read these files of the job, ingest their documents, propose candidates, report per file."""
+    with Session(record.engine, expire_on_commit=False) as session:
+        job = session.get(Job, job_id)
+        if job is None:
+            return  # the job was removed: nothing to do
+        if job.cancelled:
+            _set(session, file_ids, status=CANCELLED, only=(QUEUED,))
+            return
+        files = session.execute(select(JobFile.id, JobFile.name, JobFile.data).where(JobFile.id.in_(file_ids), JobFile.status.in_(TO_DO))).all()
+        if not files:
+            return  # done by an earlier run of this task
+        actor, origin, preannotate = job.actor, job.origin, job.preannotate
+        _set(session, [f.id for f in files], status=RUNNING)
+    with tempfile.TemporaryDirectory(prefix="claimtrail-job-") as tmp:
+        items = _read(job_id, files, tmp)
+    try:
+        outcome = _ingest(record, items, actor, origin, preannotate)
+    except Exception as problem:
+        with Session(record.engine) as session:
+            _set(session, [f.id for f in files], status=FAILED, errors=json.dumps([f"{type(problem).__name__}: {problem}"]))
+        raise  # the queue retries the part; a later run redoes the files still to do
+    with Session(record.engine) as session:
+        for f in files:
+            docs, errors, ids, added = outcome.get(f.name, (0, [], [], 0))
+            session.execute(update(JobFile).where(JobFile.id == f.id).values(
+                status=REFUSED if errors and not docs else DONE, documents=docs, added=added,
+                errors=json.dumps(errors), document_ids=json.dumps(ids), data=None,
+            ))  # fmt: skip
+        session.commit()
+
+
+def _read(job_id: int, files, tmp: str) -> list[tuple[str, SourceDocument | ReadError]]:
+    """(file name, each document or error it holds), read from a private copy and named by the
+    upload, never by the copy's path. A document's path in the record is `upload/JOB/NAME`:
+    without a URL, documents of different uploads are never versions of each other."""
+    items: list[tuple[str, SourceDocument | ReadError]] = []
+    for row in files:
+        folder = os.path.join(tmp, str(row.id))
+        os.mkdir(folder)
+        copy = os.path.join(folder, row.name.rsplit("/", 1)[-1])
+        with open(copy, "wb") as out:
+            out.write(row.data or b"")
+        for item in read_path(copy):
+            if isinstance(item, ReadError):
+                items.append((row.name, replace(item, path=row.name, reason=item.reason.replace(copy, row.name))))
+            else:
+                items.append((row.name, replace(item, path=f"upload/{job_id}/{row.name}")))
+    return items
+
+
+def _ingest(record: Record, items: list, actor: str, origin: str, preannotate: bool) -> dict[str, tuple]:
+    """{file name: (documents read, reasons, document ids, how many of them new)}"""
+    report = ingest_items(record.ledger, [item for _, item in items], actor, origin)
+    shas: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}
+    for name, item in items:
+        if isinstance(item, SourceDocument):
+            shas.setdefault(name, []).append(sha256_text(item.text))
+    refused: Counter[str] = Counter()  # documents the database refused, by file
+    for error in report.errors:  # the readers' (path: the file's name) and the database's (path: upload/JOB/NAME)
+        name = error.path.split("/", 2)[2] if error.path.startswith("upload/") else error.path
+        refused[name] += error.path.startswith("upload/")
+        where = (f"line {error.line}: " if error.line is not None else "") + (f"field '{error.field}': " if error.field else "")
+        errors.setdefault(name, []).append(where + error.reason)
+    with Session(record.engine) as session:
+        ids = _ids_by_sha(session, {sha for group in shas.values() for sha in group})
+    new = set(report.added)
+    outcome = {}
+    for name in set(shas) | set(errors):
+        found = sorted({ids[sha] for sha in shas.get(name, []) if sha in ids})
+        outcome[name] = (len(shas.get(name, [])) - refused[name], errors.get(name, []), found, sum(1 for i in found if i in new))
+    if preannotate and ids:
+        _preannotate(record, sorted(set(ids.values())))
+    return outcome
+
+
+def _ids_by_sha(session: Session, shas: set[str]) -> dict[str, int]:
+    """The newest stored document holding each text."""
+    found: dict[str, int] = {}
+    ordered = sorted(shas)
+    for start in range(0, len(ordered), 500):
+        rows = session.execute(select(Document.sha256, Document.id).where(Document.sha256.in_(ordered[start : start + 500])))
+        for sha, doc_id in rows:
+            found[sha] = max(doc_id, found.get(sha, 0))
+    return found
+
+
+def _preannotate(record: Record, document_ids: list[int]) -> None:
+    """The rules annotator, with what it learned from reviewers; documents it has done are skipped."""
+    from annotate.preannotate.learning import learned_rules_annotator
+    from annotate.preannotate.store import preannotate
+
+    with record.session() as session:
+        annotator = learned_rules_annotator(session)
+    preannotate(record.ledger, annotator, document_ids)
+
+
+def preannotate_all(record: Record, job_id: int) -> None:
+    """Propose candidates for every stored document the current annotator has not done."""
+    from annotate.preannotate.learning import learned_rules_annotator
+    from annotate.preannotate.store import preannotate
+
+    with record.session() as session:
+        annotator = learned_rules_annotator(session)
+    _run(record, job_id, lambda tick: preannotate(record.ledger, annotator, None, on_document=lambda _id: tick()).documents)
+
+
+def index_links(record: Record, job_id: int | None = None) -> int:
+    """Sentence vectors for the claims that have none, so new claims can be linked."""
+    from annotate.linking.index import index_missing
+
+    with record.session() as session:
+        return index_missing(session)
+
+
+def _run(record: Record, job_id: int, work) -> None:
+    """A job without files: its steps counted as they are done, its error kept."""
+    steps = Counter()
+
+    def tick() -> None:
+        steps["done"] += 1
+        if steps["done"] % 20 == 0:
+            with Session(record.engine) as session:
+                session.execute(update(Job).where(Job.id == job_id).values(done=steps["done"]))
+                session.commit()
+
+    try:
+        work(tick)
+        values = {"done": steps["done"], "total": steps["done"], "finished_at": utc_now(), "error": ""}
+    except Exception as problem:
+        values = {"done": steps["done"], "error": f"{type(problem).__name__}: {problem}", "finished_at": utc_now()}
+        raise
+    finally:
+        with Session(record.engine) as session:
+            session.execute(update(Job).where(Job.id == job_id).values(**values))
+            session.commit()
+
+
+def _set(session: Session, file_ids: list[int], only: tuple[str, ...] = TO_DO, **values) -> None:
+    session.execute(update(JobFile).where(JobFile.id.in_(file_ids), JobFile.status.in_(only)).values(**values))
+    session.commit()
+
+
+def run_kind(record: Record, job_id: int, kind: str) -> None:
+    """A job without files, by kind."""
+    if kind == "preannotate":
+        preannotate_all(record, job_id)
+    elif kind == "index_links":
+        _run(record, job_id, lambda tick: [tick() for _ in range(index_links(record))])

@@ -1,0 +1,119 @@
+"""The upload page: files in through the app, a job per upload, its progress and per-file report;
+the documents appear with candidates (SQLite: the web process runs the job; PostgreSQL: a worker)."""
+
+import io
+import time
+import zipfile
+
+from sqlalchemy import func, select
+
+from annotate.jobs.models import JobFile
+from annotate.store.models import Claim, Document
+from annotate.store.verify import verify
+
+REPORT = (
+    "Harbour authority reopens the northern quay\n\n"
+    "The harbour authority said on Tuesday that the northern quay would reopen to cargo ships next week. "
+    "A spokesperson for the port workers' union said the repairs were not finished and warned of delays.\n"
+)
+SECOND = (
+    "Flood defences tested after the storm\n\n"
+    "The regional council said that the new flood barrier held during the storm on Friday. "
+    "Engineers reported that two pumping stations had failed for several hours.\n"
+)
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def upload(reviewer, files: list[tuple[str, bytes]], **form):
+    parts = [("files", (name, data, "application/octet-stream")) for name, data in files]
+    return reviewer.client.post("/upload", files=parts, data={"csrf_token": reviewer.csrf, **form})
+
+
+def finish(record, app, reviewer, job_url: str) -> str:
+    """Wait for the job (running the PostgreSQL queue here, as a worker would) and return its page."""
+    if record.engine.dialect.name != "sqlite":
+        from annotate.jobs.pgqueue import run_worker
+
+        run_worker(record, wait=False)
+    for _ in range(300):
+        page = reviewer.get(job_url, htmx=True)
+        if 'data-status="done"' in page.text or 'data-status="failed"' in page.text:
+            return page.text
+        time.sleep(0.1)
+    raise AssertionError(f"the job did not finish: {page.text[:2000]}")
+
+
+def test_an_upload_becomes_documents_with_candidates_and_names_each_bad_file(record, app, alice):
+    files = [
+        ("harbour.txt", REPORT.encode()),
+        ("scan.pdf", b"%PDF-1.4 not a report"),
+        ("bundle.zip", zipped({"inner/folder/floods.md": SECOND.encode(), "../escape.txt": b"", "deep.zip": b"PK"})),
+    ]
+    response = upload(alice, files)
+    assert response.status_code == 303
+    job_url = response.headers["location"]
+    assert job_url.startswith("/upload/jobs/")
+
+    page = finish(record, app, alice, job_url)
+    assert 'data-status="done"' in page
+    assert "scan.pdf" in page and "unsupported file type &#39;.pdf&#39;" in page
+    assert "bundle.zip/deep.zip" in page and "an archive inside an archive" in page
+    assert "bundle.zip/escape.txt" in page and "file is empty" in page  # a path in the archive is only a name
+    with record.session() as session:
+        docs = session.execute(select(Document.file_name, Document.path, Document.id).order_by(Document.id)).all()
+        claims = session.execute(select(Claim.document_id, func.count()).group_by(Claim.document_id)).all()
+    assert [d.file_name for d in docs] == ["harbour.txt", "floods.md"]
+    assert all(d.path.startswith(f"upload/{job_url.rsplit('/', 1)[1]}/") for d in docs)
+    assert {doc_id for doc_id, n in claims if n} == {d.id for d in docs}  # each has candidates to review
+    assert f'href="/documents/{docs[0].id}"' in page
+
+
+def test_uploading_the_same_files_again_adds_nothing(record, app, alice):
+    first = upload(alice, [("harbour.txt", REPORT.encode())]).headers["location"]
+    finish(record, app, alice, first)
+    again = upload(alice, [("copy-of-harbour.txt", REPORT.encode())]).headers["location"]
+    page = finish(record, app, alice, again)
+    assert "1 documents (0 new)" in page
+    with record.session() as session:
+        assert session.execute(select(func.count()).select_from(Document)).scalar() == 1
+        assert session.execute(select(func.count()).select_from(JobFile).where(JobFile.data.is_not(None))).scalar() == 0  # bytes dropped once read
+    assert verify(record.engine, workers=1).ok
+
+
+def test_a_file_name_is_shown_as_text_never_as_markup(record, app, alice):
+    job_url = upload(alice, [("<img src=x onerror=alert(1)>.pdf", b"x")]).headers["location"]
+    page = alice.get(job_url).text
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;.pdf" in page
+
+
+def test_upload_needs_the_csrf_token(app, alice):
+    response = alice.client.post("/upload", files=[("files", ("a.txt", REPORT.encode(), "text/plain"))])
+    assert response.status_code == 403
+
+
+def test_an_upload_over_the_limit_is_refused_whole(record, settings_for, users):
+    from server.app import create_app
+    from tests.server.reviewdesk import browsers
+
+    small = create_app(settings_for(upload_max_mb=0.5))
+    with browsers(small) as make:
+        bob = make("bob")
+        response = upload(bob, [("big.txt", b"word " * 120_000)])
+    assert response.status_code == 413
+    assert "at most 0.5 MB" in response.text
+    with record.session() as session:
+        assert session.execute(select(func.count()).select_from(JobFile)).scalar() == 0
+
+
+def test_the_upload_page_lists_jobs_and_links_from_the_menu(app, alice):
+    upload(alice, [("scan.pdf", b"%PDF")])
+    page = alice.get("/upload").text
+    assert 'href="/upload"' in page and 'name="files"' in page and "multiple" in page
+    assert "1 refused" in page
