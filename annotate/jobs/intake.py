@@ -138,4 +138,4 @@ def _distinct(found: list[Incoming]) -> list[Incoming]:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:g} MB"
+    return f"{size / 1024 / 1024:g} MB" if size >= 1024 * 1024 else f"{size} bytes"

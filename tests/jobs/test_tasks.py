@@ -1,0 +1,101 @@
+"""The job functions are safe to run again: after a crash between a part's ingestion and its
+pre-annotation, after a redelivery, or beside another worker doing the same documents."""
+
+import json
+import threading
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from annotate.jobs import state, tasks
+from annotate.jobs.intake import intake
+from annotate.jobs.models import JobFile
+from annotate.preannotate.rules import RulesAnnotator
+from annotate.preannotate.store import preannotate
+from annotate.store.models import Claim, Document, Mention
+
+TEXTS = [
+    "Rail link to the coast reopens\n\nThe rail operator said on Sunday that trains to the coast would run again from June. "
+    "Residents reported that the old station had been closed for two years.\n",
+    "Water prices rise in the valley\n\nThe utility company announced that water prices would rise by 12 percent next year. "
+    "A consumer group said the increase was not justified.\n",
+]
+
+
+def new_job(record, files):
+    with Session(record.engine) as session:
+        job, parts = state.create_ingest_job(session, "tester", "ui", intake(files))
+        session.commit()
+        return job.id, parts
+
+
+def counts(record) -> tuple[int, int, int]:
+    with Session(record.engine) as session:
+        docs = session.execute(select(func.count()).select_from(Document)).scalar()
+        claims = session.execute(select(func.count()).select_from(Claim)).scalar()
+        distinct = session.execute(select(func.count()).select_from(select(Claim.document_id, Claim.start, Claim.end).distinct().subquery())).scalar()
+    return docs, claims, distinct
+
+
+def test_a_part_that_died_after_ingesting_is_finished_by_the_next_run_without_doubles(record, monkeypatch):
+    job_id, parts = new_job(record, [(f"r{i}.txt", t.encode()) for i, t in enumerate(TEXTS)])
+    real = tasks._preannotate
+    monkeypatch.setattr(tasks, "_preannotate", lambda *a: (_ for _ in ()).throw(RuntimeError("worker lost")))
+    with pytest.raises(RuntimeError):
+        tasks.ingest_part(record, job_id, parts[0])
+    assert counts(record)[:2] == (2, 0)  # the documents are in (their batch committed), no candidates yet
+    with Session(record.engine) as session:
+        assert state.job_view(session, job_id)["status"] == "failed"
+        again = state.retry_parts(session, job_id)
+        session.commit()
+    monkeypatch.setattr(tasks, "_preannotate", real)
+    tasks.ingest_part(record, job_id, again[0])
+    tasks.ingest_part(record, job_id, again[0])  # delivered twice: the second run finds nothing to do
+    docs, claims, distinct = counts(record)
+    assert docs == 2 and claims > 0 and claims == distinct
+    with Session(record.engine) as session:
+        view = state.job_view(session, job_id)
+    assert view["status"] == "done" and view["documents"] == 2
+
+
+def test_each_bad_record_is_named_with_its_line_and_the_good_ones_go_in(record):
+    lines = [json.dumps({"text": TEXTS[0], "title": "Rail"}), "{not json", json.dumps({"title": "no text"}), json.dumps({"text": TEXTS[1]})]
+    job_id, parts = new_job(record, [("feed.jsonl", "\n".join(lines).encode())])
+    tasks.ingest_part(record, job_id, parts[0])
+    with Session(record.engine) as session:
+        [file] = state.job_view(session, job_id)["files"]
+    assert file["status"] == "done" and file["documents"] == 2 and file["added"] == 2
+    assert [e.split(":")[0] for e in file["errors"]] == ["line 2", "line 3"]
+
+
+def test_a_cancelled_job_reads_no_more_files(record):
+    job_id, parts = new_job(record, [("r.txt", TEXTS[0].encode())])
+    with Session(record.engine) as session:
+        state.cancel(session, job_id)
+        session.commit()
+    tasks.ingest_part(record, job_id, parts[0])
+    with Session(record.engine) as session:
+        view = state.job_view(session, job_id)
+        stored = session.execute(select(JobFile.status)).scalars().all()
+    assert counts(record)[0] == 0 and view["status"] == "cancelled" and stored == ["cancelled"]
+
+
+def test_two_runs_annotating_the_same_documents_at_once_propose_each_candidate_once(record):
+    job_id, parts = new_job(record, [(f"r{i}.txt", t.encode()) for i, t in enumerate(TEXTS)])
+    with Session(record.engine) as session:
+        job = state.get_job(session, job_id)
+        job.preannotate = False
+        session.commit()
+    tasks.ingest_part(record, job_id, parts[0])
+    annotator = RulesAnnotator()
+    runs = [threading.Thread(target=preannotate, args=(record.ledger, annotator, None)) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    docs, claims, distinct = counts(record)
+    with Session(record.engine) as session:
+        mentions = session.execute(select(func.count()).select_from(Mention)).scalar()
+        distinct_mentions = session.execute(select(func.count()).select_from(select(Mention.document_id, Mention.start, Mention.end).distinct().subquery())).scalar()
+    assert claims > 0 and claims == distinct and mentions == distinct_mentions
