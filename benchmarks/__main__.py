@@ -23,6 +23,7 @@ SIZES = {
     "bench_review": (["1000"], ["10000"]),
     "bench_timeline": (["500"], ["500"]),
     "bench_labelstudio": (["files", "1000"], ["files", "10000"]),
+    "bench_jobs": (["500"], ["100000"]),
 }
 
 

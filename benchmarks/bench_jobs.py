@@ -1,0 +1,103 @@
+"""Background ingestion on PostgreSQL: documents/s ingested and pre-annotated by 1 and by 2
+`claimtrail worker` processes, and the ratio (issue 12's target: ≥ 1.8 on 2 cores).
+
+Each run gets a fresh schema; the workers are started and registered before the clock
+starts, which stops when the job's last file is done. Needs PostgreSQL:
+  CLAIMTRAIL_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python -m benchmarks.bench_jobs [N]
+"""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from annotate.config import Settings
+from annotate.jobs.intake import Limits, intake
+from annotate.jobs.queue import queue_for
+from annotate.jobs.state import job_view
+from annotate.store.record import Record
+
+ROOT = Path(__file__).resolve().parents[1]
+PLACES = ["the northern district", "the river port", "the hill villages", "the capital", "the border crossing", "the coastal road"]
+SPEAKERS = ["The interior ministry", "A local council member", "The regional governor", "Aid workers", "The army's spokesperson", "Residents"]
+VERBS = ["said", "reported", "claimed", "announced", "warned"]
+EVENTS = ["{n} families had left {place}", "the bridge near {place} would reopen within {n} days", "power had been restored to {n} homes in {place}",
+          "{n} trucks of food reached {place} on Tuesday", "talks about {place} might resume next month"]  # fmt: skip
+
+
+def report(i: int, rng: random.Random) -> str:
+    sentences = []
+    for _ in range(rng.randint(8, 14)):
+        event = rng.choice(EVENTS).format(n=rng.randint(2, 900), place=rng.choice(PLACES))
+        sentences.append(f"{rng.choice(SPEAKERS)} {rng.choice(VERBS)} that {event}.")
+    body = " ".join(sentences)
+    return f"---\ntitle: Situation update {i}\nsource: Outlet {i % 9}\npublished: 2024-{1 + i % 12:02d}-{1 + i % 28:02d}\n---\n{body}\n"
+
+
+def schema_url(base: str, schema: str) -> str:
+    return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+
+
+def run(base: str, files, workers: int) -> float:
+    schema = f"claimtrail_bench_jobs_{os.getpid()}_{workers}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = schema_url(base, schema)
+    home = Path(tempfile.mkdtemp(prefix="claimtrail-bench-jobs-"))
+    record = Record.init(Settings(home=home, database_url=url))
+    env = {**os.environ, "CLAIMTRAIL_HOME": str(home)}
+    procs = [subprocess.Popen([sys.executable, "-m", "annotate", "worker", "--db", url], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]  # fmt: skip
+    try:
+        while True:
+            with record.engine.connect() as conn:
+                if conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar() >= workers:
+                    break
+            time.sleep(0.2)
+        start = time.perf_counter()
+        job_id = queue_for(record).ingest("bench", "cli", files)
+        while True:
+            with record.session() as session:
+                view = job_view(session, job_id)
+            if view["status"] in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        seconds = time.perf_counter() - start
+        assert view["status"] == "done" and view["added"] == len(files), view
+        return seconds
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            proc.wait(timeout=120)
+        record.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def main(n: int = 1000) -> None:
+    base = os.environ.get("CLAIMTRAIL_TEST_POSTGRES_URL") or os.environ.get("CLAIMTRAIL_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        print("bench_jobs: needs PostgreSQL (CLAIMTRAIL_TEST_POSTGRES_URL); skipped")
+        return
+    rng = random.Random(12)
+    files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
+    rates = {}
+    for workers in (1, 2):
+        seconds = run(base, files, workers)
+        rates[workers] = n / seconds
+        print(f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s")
+    print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
