@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from annotate.errors import Conflict
+from annotate.errors import Invalid
 from annotate.jobs import state
 from annotate.jobs.intake import Incoming
 from annotate.store.record import Record
@@ -26,7 +26,7 @@ class Queue:
     def start(self, kind: str, actor: str, origin: str) -> int:
         """A job without files: pre-annotate every document not done, or index new claims for linking."""
         if kind not in ("preannotate", "index_links"):
-            raise Conflict(f"no job kind {kind!r}")
+            raise Invalid(f"no job kind {kind!r}")
         with Session(self.record.engine) as session:
             job = state.create_job(session, kind, actor, origin)
             self._defer_kind(session, job.id, kind)  # type: ignore[arg-type]

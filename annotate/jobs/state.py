@@ -7,7 +7,7 @@ from collections import Counter
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from annotate.errors import Conflict, NotFound
+from annotate.errors import Invalid, NotFound
 from annotate.jobs.intake import Incoming
 from annotate.jobs.models import CANCELLED, DONE, FAILED, QUEUED, REFUSED, RUNNING, TO_DO, Job, JobFile
 from annotate.store.ledger import utc_now
@@ -132,13 +132,13 @@ def retry_parts(session: Session, job_id: int) -> list[list[int]]:
     """The parts whose files are not done (failed, or left running by a worker that died), to run again."""
     job = get_job(session, job_id)
     if job.kind != "ingest":
-        raise Conflict(f"job {job_id} is a {job.kind} job: start a new one instead")
+        raise Invalid(f"job {job_id} is a {job.kind} job: start a new one instead")
     job.cancelled = False
     session.execute(update(JobFile).where(JobFile.job_id == job_id, JobFile.status == CANCELLED).values(status=QUEUED))
     rows = session.execute(select(JobFile.id, JobFile.part, JobFile.status).where(JobFile.job_id == job_id).order_by(JobFile.position)).all()
     parts = _parts(list(rows))
     if not parts:
-        raise Conflict(f"job {job_id} has nothing left to do")
+        raise Invalid(f"job {job_id} has nothing left to do")
     session.flush()
     return parts
 

@@ -1,0 +1,77 @@
+"""`claimtrail ingest --background`, `claimtrail jobs …` and `claimtrail worker` at the command line."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from annotate.cli import app
+from tests.jobs.test_tasks import TEXTS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def invoke(record, *args: str):
+    return CliRunner().invoke(app, [*args, "--db", record.settings.database_url], env={"CLAIMTRAIL_HOME": str(record.settings.home)})
+
+
+def wait_done(record, job: str) -> str:
+    for _ in range(600):
+        shown = invoke(record, "jobs", "show", job)
+        if shown.stdout.split()[2] in ("done", "failed"):
+            return shown.stdout
+        time.sleep(0.2)
+    raise AssertionError(shown.stdout)
+
+
+def test_ingest_in_the_background_then_list_show_and_retry(record, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "rail.txt").write_text(TEXTS[0], encoding="utf-8")
+    (tmp_path / "in" / "notes.odt").write_bytes(b"x")
+    queued = invoke(record, "ingest", "--background", str(tmp_path / "in"), str(tmp_path / "in" / "notes.odt"))
+    assert queued.exit_code == 0, queued.output
+    job = queued.stdout.split()[1]
+    if record.engine.dialect.name != "sqlite":  # PostgreSQL: a worker runs it (here until the queue is empty)
+        from annotate.jobs.pgqueue import run_worker
+
+        run_worker(record, wait=False)
+    shown = wait_done(record, job)  # SQLite: a detached `claimtrail jobs run` did it
+    assert "done      rail.txt: 1 documents (1 new)" in shown
+    assert "refused   notes.odt: 0 documents" in shown and "unsupported file type '.odt'" in shown
+    listed = invoke(record, "jobs")
+    assert f"{job:>5} ingest       done" in listed.stdout and "1 failed" in listed.stdout
+    nothing = invoke(record, "jobs", "retry", job)
+    assert nothing.exit_code != 0 and "nothing left to do" in nothing.output
+
+
+def test_cancel_stops_a_job_before_it_reads_its_files(record):
+    from annotate.jobs.backend import Queue
+    from annotate.jobs.intake import intake
+
+    job = Queue(record).ingest("cli", "cli", intake([("rail.txt", TEXTS[0].encode())]))  # queued, nobody runs it yet
+    assert invoke(record, "jobs", "cancel", str(job)).exit_code == 0
+    invoke(record, "jobs", "run", str(job))
+    assert invoke(record, "jobs", "show", str(job)).stdout.split()[2] == "cancelled"
+    assert invoke(record, "documents").stdout.strip() == ""
+
+
+def test_a_worker_needs_postgresql(record):
+    if record.engine.dialect.name != "sqlite":
+        return
+    result = invoke(record, "worker")
+    assert result.exit_code != 0 and "workers need PostgreSQL" in result.output
+
+
+def test_the_sqlite_path_imports_neither_procrastinate_nor_psycopg(tmp_path):
+    probe = (
+        "import sys; from annotate.config import Settings; from annotate.store.record import Record; "
+        "from annotate.jobs.queue import queue_for; from annotate.jobs.intake import intake; "
+        f"r = Record.init(Settings(home=__import__('pathlib').Path({str(tmp_path)!r}))); q = queue_for(r); "
+        "q.ingest('t', 'ui', intake([('a.txt', b'Some words here.')])); q.close(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('procrastinate', 'psycopg')))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
