@@ -99,3 +99,22 @@ def test_two_runs_annotating_the_same_documents_at_once_propose_each_candidate_o
         mentions = session.execute(select(func.count()).select_from(Mention)).scalar()
         distinct_mentions = session.execute(select(func.count()).select_from(select(Mention.document_id, Mention.start, Mention.end).distinct().subquery())).scalar()
     assert claims > 0 and claims == distinct and mentions == distinct_mentions
+
+
+def test_a_job_without_files_counts_its_steps(record):
+    from annotate.jobs.queue import InProcessQueue
+
+    job_id, parts = new_job(record, [(f"r{i}.txt", t.encode()) for i, t in enumerate(TEXTS)])
+    with Session(record.engine) as session:
+        state.get_job(session, job_id).preannotate = False
+        session.commit()
+    tasks.ingest_part(record, job_id, parts[0])
+    if record.engine.dialect.name != "sqlite":
+        return  # on PostgreSQL `start` defers to the workers: covered with real workers
+    queue = InProcessQueue(record)
+    started = queue.start("preannotate", "lea", "ui")
+    queue.close()  # waits for the thread
+    with Session(record.engine) as session:
+        view = state.job_view(session, started)
+    assert view["status"] == "done" and view["finished"] == 2 and view["kind"] == "preannotate"
+    assert counts(record)[1] > 0

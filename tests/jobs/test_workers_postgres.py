@@ -111,3 +111,23 @@ def test_two_workers_one_killed_mid_batch_lose_and_double_nothing(pg_record, tmp
     audit = subprocess.run([sys.executable, "-m", "annotate", "audit", "verify", "--db", pg_record.settings.database_url],
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+def test_a_job_deferred_with_a_ledger_write_exists_only_if_the_write_commits(pg_record):
+    from annotate.jobs.pgqueue import defer
+    from annotate.store.ledger import Change
+
+    def queued() -> int:
+        with pg_record.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'claimtrail.index_links'")).scalar()
+
+    with pytest.raises(RuntimeError):
+        with pg_record.ledger.writer("tester", "cli") as writer:
+            writer.apply(Change("publisher.added", "publisher", set={"name": "Harbour Gazette"}))
+            defer(writer.session, pg_record, "claimtrail.index_links")
+            raise RuntimeError("the write fails after the job was deferred")
+    assert queued() == 0
+    with pg_record.ledger.writer("tester", "cli") as writer:
+        writer.apply(Change("publisher.added", "publisher", set={"name": "Harbour Gazette"}))
+        defer(writer.session, pg_record, "claimtrail.index_links")
+    assert queued() == 1
