@@ -122,6 +122,19 @@ def _preannotate(record: Record, document_ids: list[int]) -> None:
     preannotate(record.ledger, annotator, document_ids)
 
 
+def warm_up(record: Record) -> None:
+    """Load the annotator's models and tables now, not in the first job (several seconds of CPU)."""
+    from annotate.preannotate.base import DocumentInput
+    from annotate.preannotate.learning import learned_rules_annotator
+
+    with record.session() as session:
+        annotator = learned_rules_annotator(session)
+    annotator.annotate(DocumentInput(text="The council said on Monday that the bridge in the capital would reopen.", published="2024-01-01"))
+    from annotate.linking import vectors
+
+    vectors.encoder()  # the sentence model link indexing uses
+
+
 def preannotate_all(record: Record, job_id: int) -> None:
     """Propose candidates for every stored document the current annotator has not done."""
     from annotate.preannotate.learning import learned_rules_annotator
