@@ -6,9 +6,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from annotate.errors import Invalid, TooLarge
+from annotate.errors import Forbidden, Invalid, TooLarge
 from annotate.jobs.intake import Limits, accepted_types, intake
-from annotate.jobs.state import job_view, list_jobs
+from annotate.jobs.state import get_job, job_view, list_jobs
+from annotate.review import policy
 from server.deps import CurrentUser, SessionDep, TemplatesDep, is_htmx
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +46,7 @@ async def upload(request: Request, user: CurrentUser):
             raise TooLarge(f"an upload holds at most {bounds.max_bytes / 1024 / 1024:g} MB")
         uploads.append((part.filename or "", data))
     files = await run_in_threadpool(intake, uploads, bounds)
-    preannotate = form.get("preannotate", "on") == "on"
+    preannotate = form.get("preannotate") == "on"  # an unticked box is not sent
     job_id = await run_in_threadpool(request.app.state.jobs.ingest, user.name, "ui", files, preannotate)
     target = f"/upload/jobs/{job_id}"
     if is_htmx(request):
@@ -59,3 +60,17 @@ def job_page(request: Request, job_id: int, session: SessionDep, templates: Temp
     context = {"job": job_view(session, job_id)}
     name = "partials/_job.html" if is_htmx(request) else "pages/job.html"
     return templates.TemplateResponse(request, name, context)
+
+
+@router.post("/upload/jobs/{job_id}/{action}")
+async def job_action(request: Request, job_id: int, action: str, session: SessionDep, user: CurrentUser):
+    """Retry what failed, or cancel what has not started: the uploader's or a lead's call."""
+    if action not in ("retry", "cancel"):
+        raise Invalid(f"no action {action!r} on a job")
+    if get_job(session, job_id).actor != user.name and not policy.is_lead(user.role):
+        raise Forbidden("only whoever started a job, or a lead, can retry or cancel it")
+    session.close()
+    jobs = request.app.state.jobs
+    await run_in_threadpool(jobs.retry if action == "retry" else jobs.cancel, job_id)
+    target = f"/upload/jobs/{job_id}"
+    return Response(status_code=200, headers={"HX-Redirect": target}) if is_htmx(request) else RedirectResponse(target, status_code=303)

@@ -33,7 +33,7 @@ def zipped(entries: dict[str, bytes]) -> bytes:
 
 def upload(reviewer, files: list[tuple[str, bytes]], **form):
     parts = [("files", (name, data, "application/octet-stream")) for name, data in files]
-    return reviewer.client.post("/upload", files=parts, data={"csrf_token": reviewer.csrf, **form})
+    return reviewer.client.post("/upload", files=parts, data={"csrf_token": reviewer.csrf, "preannotate": "on", **form})
 
 
 def finish(record, app, reviewer, job_url: str) -> str:
@@ -87,6 +87,13 @@ def test_uploading_the_same_files_again_adds_nothing(record, app, alice):
     assert verify(record.engine, workers=1).ok
 
 
+def test_an_unticked_box_leaves_the_new_documents_without_candidates(record, app, alice):
+    job_url = upload(alice, [("harbour.txt", REPORT.encode())], preannotate="").headers["location"]
+    assert "1 documents (1 new)" in finish(record, app, alice, job_url)
+    with record.session() as session:
+        assert session.execute(select(func.count()).select_from(Claim)).scalar() == 0
+
+
 def test_a_file_name_is_shown_as_text_never_as_markup(record, app, alice):
     job_url = upload(alice, [("<img src=x onerror=alert(1)>.pdf", b"x")]).headers["location"]
     page = alice.get(job_url).text
@@ -117,3 +124,17 @@ def test_the_upload_page_lists_jobs_and_links_from_the_menu(app, alice):
     page = alice.get("/upload").text
     assert 'href="/upload"' in page and 'name="files"' in page and "multiple" in page
     assert "1 refused" in page
+
+
+def test_the_uploader_or_a_lead_cancels_a_job_and_others_may_not(record, app, signed_in):
+    from annotate.jobs.backend import Queue
+    from annotate.jobs.intake import intake
+
+    job = Queue(record).ingest("alice", "ui", intake([("harbour.txt", REPORT.encode())]))  # queued: no runner here
+    bob, alice = signed_in("bob"), signed_in("alice")
+    assert 'action="/upload/jobs/%d/cancel"' % job in alice.get(f"/upload/jobs/{job}").text
+    assert "/cancel" not in bob.get(f"/upload/jobs/{job}").text
+    assert bob.post(f"/upload/jobs/{job}/cancel", htmx=False).status_code == 403
+    assert alice.post(f"/upload/jobs/{job}/cancel", htmx=False).status_code == 303
+    page = alice.get(f"/upload/jobs/{job}").text
+    assert 'data-status="cancelled"' in page and "/retry" in page
