@@ -132,7 +132,7 @@ def test_the_uploader_or_a_lead_cancels_a_job_and_others_may_not(record, app, si
 
     job = Queue(record).ingest("alice", "ui", intake([("harbour.txt", REPORT.encode())]))  # queued: no runner here
     bob, alice = signed_in("bob"), signed_in("alice")
-    assert 'action="/upload/jobs/%d/cancel"' % job in alice.get(f"/upload/jobs/{job}").text
+    assert f'action="/upload/jobs/{job}/cancel"' in alice.get(f"/upload/jobs/{job}").text
     assert "/cancel" not in bob.get(f"/upload/jobs/{job}").text
     assert bob.post(f"/upload/jobs/{job}/cancel", htmx=False).status_code == 403
     assert alice.post(f"/upload/jobs/{job}/cancel", htmx=False).status_code == 303
