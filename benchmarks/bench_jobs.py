@@ -1,5 +1,6 @@
 """Background ingestion on PostgreSQL: documents/s ingested and pre-annotated by 1 and by 2
-`claimtrail worker` processes, and the ratio (issue 12's target: ≥ 1.8 on 2 cores).
+`claimtrail worker` processes, and the ratio (issue 12's target: ≥ 1.8 on 2 cores); and the
+web UI's document view (p50/p95) measured while they run (target: p95 ≤ 100 ms).
 
 Each run gets a fresh schema; the workers are started and registered before the clock
 starts, which stops when the job's last file is done. Needs PostgreSQL:
@@ -22,6 +23,7 @@ from annotate.jobs.intake import Limits, intake
 from annotate.jobs.queue import queue_for
 from annotate.jobs.state import job_view
 from annotate.store.record import Record
+from benchmarks.common import percentiles
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACES = ["the northern district", "the river port", "the hill villages", "the capital", "the border crossing", "the coastal road"]
@@ -44,7 +46,36 @@ def schema_url(base: str, schema: str) -> str:
     return f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
 
 
-def run(base: str, files, workers: int) -> float:
+class Reader:
+    """A signed-in reviewer opening one document's page again and again, timing each answer."""
+
+    def __init__(self, record: Record):
+        import re
+
+        from fastapi.testclient import TestClient
+
+        from annotate import accounts
+        from annotate.ingest.pipeline import ingest_items
+        from annotate.ingest.source import SourceDocument
+        from server.app import create_app
+        from server.settings import ServerSettings
+
+        doc = SourceDocument(text=report(0, random.Random(1)), file_name="seen.md", path="bench/seen.md", format="md")
+        self.doc_id = ingest_items(record.ledger, [doc]).added[0]
+        accounts.add_user(record, "reader", "reviewer", "reader password 1", weak_ok=True)
+        self.client = TestClient(create_app(ServerSettings(record=record.settings, secret="bench-jobs-" + "k9Qx" * 10)))
+        page = self.client.get("/login").text
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+        self.client.post("/login", data={"name": "reader", "password": "reader password 1", "csrf_token": token})
+        self.samples: list[float] = []
+
+    def read(self) -> None:
+        start = time.perf_counter()
+        assert self.client.get(f"/documents/{self.doc_id}").status_code == 200
+        self.samples.append((time.perf_counter() - start) * 1000)
+
+
+def run(base: str, files, workers: int) -> tuple[float, str]:
     schema = f"claimtrail_bench_jobs_{os.getpid()}_{workers}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -53,6 +84,7 @@ def run(base: str, files, workers: int) -> float:
     url = schema_url(base, schema)
     home = Path(tempfile.mkdtemp(prefix="claimtrail-bench-jobs-"))
     record = Record.init(Settings(home=home, database_url=url))
+    reader = Reader(record)
     env = {**os.environ, "CLAIMTRAIL_HOME": str(home)}
     procs = [subprocess.Popen([sys.executable, "-m", "annotate", "worker", "--db", url], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]  # fmt: skip
@@ -69,11 +101,14 @@ def run(base: str, files, workers: int) -> float:
                 view = job_view(session, job_id)
             if view["status"] in ("done", "failed"):
                 break
-            time.sleep(0.2)
+            for _ in range(5):
+                reader.read()
+                time.sleep(0.04)
         seconds = time.perf_counter() - start
         assert view["status"] == "done" and view["added"] == len(files), view
-        return seconds
+        return seconds, percentiles(reader.samples)
     finally:
+        reader.client.close()
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
         for proc in procs:
@@ -93,9 +128,10 @@ def main(n: int = 1000) -> None:
     files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
     rates = {}
     for workers in (1, 2):
-        seconds = run(base, files, workers)
+        seconds, reads = run(base, files, workers)
         rates[workers] = n / seconds
-        print(f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s")
+        print(f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; "
+              f"document view meanwhile {reads}")
     print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
 
 
