@@ -34,9 +34,9 @@ def test_ingest_in_the_background_then_list_show_and_retry(record, tmp_path):
     assert queued.exit_code == 0, queued.output
     job = queued.stdout.split()[1]
     if record.engine.dialect.name != "sqlite":  # PostgreSQL: a worker runs it (here until the queue is empty)
-        from annotate.jobs.pgqueue import run_worker
+        from tests.jobs.drain import drain
 
-        run_worker(record, wait=False)
+        drain(record)
     shown = wait_done(record, job)  # SQLite: a detached `claimtrail jobs run` did it
     assert "done      rail.txt: 1 documents (1 new)" in shown
     assert "refused   notes.odt: 0 documents" in shown and "unsupported file type '.odt'" in shown

@@ -39,9 +39,9 @@ def upload(reviewer, files: list[tuple[str, bytes]], **form):
 def finish(record, app, reviewer, job_url: str) -> str:
     """Wait for the job (running the PostgreSQL queue here, as a worker would) and return its page."""
     if record.engine.dialect.name != "sqlite":
-        from annotate.jobs.pgqueue import run_worker
+        from tests.jobs.drain import drain
 
-        run_worker(record, wait=False)
+        drain(record)
     for _ in range(300):
         page = reviewer.get(job_url, htmx=True)
         if 'data-status="done"' in page.text or 'data-status="failed"' in page.text:
