@@ -8,7 +8,7 @@ database and alembic's revision says whether the queue is there. SQLite has no q
 run in the web process.
 
 Revision ID: 0008
-Revises: 0010
+Revises: 0012
 """
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0010"  # after main's 0010 (assignments), so the branch has one head; the lead may re-chain
+down_revision = "0012"  # after main's 0012, so the branch has one head; the lead may re-chain
 branch_labels = None
 depends_on = None
 
