@@ -1,7 +1,7 @@
 """procrastinate on PostgreSQL: the tasks, the worker, and deferring inside our transactions.
 
 Imported only when the database is PostgreSQL (procrastinate needs psycopg, which the
-default install does not have). Its tables are made by migration 0008.
+default install does not have). Its tables are made by migration 0013.
 """
 
 import logging

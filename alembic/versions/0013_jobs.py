@@ -7,7 +7,7 @@ events tables and functions), so `claimtrail init` is the one step that prepares
 database and alembic's revision says whether the queue is there. SQLite has no queue: jobs
 run in the web process.
 
-Revision ID: 0008
+Revision ID: 0013
 Revises: 0012
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from alembic import op
 
-revision = "0008"
-down_revision = "0012"  # after main's 0012, so the branch has one head; the lead may re-chain
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
