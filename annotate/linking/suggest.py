@@ -194,15 +194,19 @@ def load_facts(session: Session, ids) -> dict[int, Facts]:
         return {}
     c = Claim.__table__.c
     rows = session.execute(select(c.id, c.document_id, c.quote, c.claimant, c.claimant_entity_id, c.event_date,
-                                  c.published, c.entity_ids, c.negated, c.hedged, c.status).where(c.id.in_(ids))).mappings().all()  # fmt: skip
-    undated = {r["document_id"] for r in rows if not r["published"]}
-    published = dict(session.execute(select(Document.id, Document.published).where(Document.id.in_(undated))).all()) if undated else {}
+                                  c.published, c.entity_ids, c.negated, c.hedged, c.status, c.reporting_verb,
+                                  c.event_date_inferred, c.start).where(c.id.in_(ids))).mappings().all()  # fmt: skip
+    documents = {r["document_id"] for r in rows}
+    found = session.execute(select(Document.id, Document.published, Document.length).where(Document.id.in_(documents))).all() if documents else []
+    published, lengths = {d: p for d, p, _ in found}, {d: n for d, _, n in found}
     stems([w for r in rows for w in content_words(r["quote"])])  # one batch for the words not stemmed before
     facts = {}
     for r in rows:
         values = dict(r)
         values["entity_ids"] = _ints(values["entity_ids"])
         values["published"] = values["published"] or published.get(values["document_id"])
+        values["event_date_inferred"] = bool(values["event_date_inferred"])
+        values["document_length"] = lengths.get(values["document_id"]) or 0
         facts[r["id"]] = Facts(**values)
     return facts
 
