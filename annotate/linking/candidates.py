@@ -11,7 +11,7 @@ fused list; the ranks each leg gave are among its inputs.
 import math
 from dataclasses import dataclass, field
 
-LEGS = ("text", "vector", "entity")
+LEGS = ("text", "vector", "entity", "event")
 RRF_K = 20  # reciprocal rank fusion constant: small, so each leg's top ranks count
 DATE_PRIOR_DAYS = 60.0  # scale of the publication-date prior
 DATE_PRIOR_FLOOR = 0.3  # an unrelated date never erases a strong match

@@ -22,7 +22,7 @@ FEATURES = (
     "cosine", "cosine_sq", "rank_text", "rank_vector", "rank_entity", "fused", "log_days", "same_day", "event_gap",
     "one_denies", "one_negative", "hedged_then_done", "document_affinity",
     "document_cosine", "rank_story", "hand_score",
-    "candidate_attributed", "candidate_dated", "candidate_length", "candidate_position", "candidate_entities",
+    "candidate_attributed", "candidate_dated", "candidate_length", "candidate_position", "candidate_entities", "rank_event",
 )  # fmt: skip
 
 
@@ -42,6 +42,7 @@ def pair_features(me, other, f: dict, ranks: dict[str, int | None], fused: float
         float(bool(me.denial) != bool(other.denial)), float(one_negative),
         float(bool(earlier.hedges or earlier.hedged) and bool(later.completion)), affinity,
         document_cosine, float("story" in ranks), hand_score, *candidate_prior(other),
+        _recip(ranks.get("event")),
     ]  # fmt: skip
 
 
