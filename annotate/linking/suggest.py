@@ -1,12 +1,13 @@
 """Link suggestions: for one claim, the claims of other documents it most likely relates to.
 
-Two stages. The candidate stage (candidates.py) reads bounded slices of three indexes —
-full text, canonical entities nearest in time, sentence vectors nearest in time — and fuses
-them by reciprocal rank with a publication-date prior. The pair judge (judge.py) then
-scores the best POOL of them on features of the pair (shared words, entities, claimant,
-numbers, dates, time, meaning, cue words, the legs' ranks), the top is diversified so one
-proposition relayed by many outlets does not fill it, and each suggestion gets a relation
-guess and its reasons. Already linked and dismissed pairs never come back.
+Two stages. The candidate stage (candidates.py) reads bounded slices of four indexes —
+full text, canonical entities nearest in time, sentence vectors nearest in time, the same
+event day — and fuses them by reciprocal rank with a date prior. The pair judge (judge.py)
+then scores the best POOL of them on features of the pair (shared words, entities, claimant,
+numbers, dates, time, meaning, cue words, the legs' ranks) and of the candidate in its
+report; the top is diversified so one proposition relayed by many outlets does not fill it,
+and each suggestion gets a relation guess and its reasons. Already linked and dismissed
+pairs never come back.
 """
 
 import json
