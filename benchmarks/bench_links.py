@@ -87,13 +87,16 @@ def build(path: Path, total: int, seed: int = 7) -> None:
                     text.append(str(rng.randint(2, 5000)))
                 rng.shuffle(text)
                 quote = " ".join(text).capitalize() + "."
-                claims.append((claim_id, doc_id, k * 200, k * 200 + len(quote), quote, published, str(mine), bool(rng.random() < 0.2)))
+                explicit = rng.random() < 0.6  # the text gives the event's day (the event-date leg reads these)
+                event = (day + timedelta(days=rng.randint(0, 3))).isoformat() if explicit else published
+                claims.append((claim_id, doc_id, k * 200, k * 200 + len(quote), quote, published, str(mine), bool(rng.random() < 0.2),
+                               event, not explicit))  # fmt: skip
                 v = center + 1.5 * nrng.normal(size=vectors.DIMENSIONS)
                 story_vectors.append((claim_id, published, vectors.to_bytes(v / np.linalg.norm(v))))
         conn.executemany("INSERT INTO document (id, version, sha256, file_name, path, format, title, publisher_id, published, "
-                         "inferred, boilerplate, meta, length, ingested_at) VALUES (?, 1, ?, ?, '', 'md', ?, ?, ?, '{}', '[]', '{}', 0, '')", docs)  # fmt: skip
+                         "inferred, boilerplate, meta, length, ingested_at) VALUES (?, 1, ?, ?, '', 'md', ?, ?, ?, '{}', '[]', '{}', 4000, '')", docs)  # fmt: skip
         conn.executemany("INSERT INTO claim (id, version, document_id, start, \"end\", quote, published, entity_ids, hedged, "
-                         "hedges, negated, status) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, '[]', 0, 'candidate')", claims)  # fmt: skip
+                         "hedges, negated, status, event_date, event_date_inferred) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, '[]', 0, 'candidate', ?, ?)", claims)  # fmt: skip
         conn.executemany("INSERT INTO claim_vector (claim_id, day, vector) VALUES (?, ?, ?)", story_vectors)
         if story % 500 == 0:
             conn.commit()

@@ -1,17 +1,18 @@
 """The candidate stage: claims of other documents that may relate to one claim, from indexes only.
 
-Three legs, each reading a bounded slice of its index whatever the size of the record:
+Four legs, each reading a bounded slice of its index whatever the size of the record:
 full text (the claim's rarest shared words), canonical entities (claims naming the same
-things nearest in time) and sentence vectors (the most similar in meaning among the claims
-nearest in time). They are fused by reciprocal rank, times a prior for nearness in
-publication date: reports about one event cluster in time. The pair judge reorders the
+things nearest in time), sentence vectors (the most similar in meaning among the claims
+nearest in time) and event dates (claims whose text gives the same day for what happened).
+They are fused by reciprocal rank, times a prior for nearness in time: reports about one
+event cluster in time, by publication or by the day of the event they report. The pair judge reorders the
 fused list; the ranks each leg gave are among its inputs.
 """
 
 import math
 from dataclasses import dataclass, field
 
-LEGS = ("text", "vector", "entity")
+LEGS = ("text", "vector", "entity", "event")
 RRF_K = 20  # reciprocal rank fusion constant: small, so each leg's top ranks count
 DATE_PRIOR_DAYS = 60.0  # scale of the publication-date prior
 DATE_PRIOR_FLOOR = 0.3  # an unrelated date never erases a strong match

@@ -34,6 +34,11 @@ class Facts:
     negated: bool = False
     hedged: bool = False
     status: str = "candidate"
+    # How the claim stands in its report (read by the pair judge as a prior on the candidate):
+    reporting_verb: str | None = None
+    event_date_inferred: bool = False
+    start: int = 0
+    document_length: int = 0
 
     def __post_init__(self):
         self.tokens = words(self.quote)

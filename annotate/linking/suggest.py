@@ -1,12 +1,13 @@
 """Link suggestions: for one claim, the claims of other documents it most likely relates to.
 
-Two stages. The candidate stage (candidates.py) reads bounded slices of three indexes —
-full text, canonical entities nearest in time, sentence vectors nearest in time — and fuses
-them by reciprocal rank with a publication-date prior. The pair judge (judge.py) then
-scores the best POOL of them on features of the pair (shared words, entities, claimant,
-numbers, dates, time, meaning, cue words, the legs' ranks), the top is diversified so one
-proposition relayed by many outlets does not fill it, and each suggestion gets a relation
-guess and its reasons. Already linked and dismissed pairs never come back.
+Two stages. The candidate stage (candidates.py) reads bounded slices of four indexes —
+full text, canonical entities nearest in time, sentence vectors nearest in time, the same
+event day — and fuses them by reciprocal rank with a date prior. The pair judge (judge.py)
+then scores the best POOL of them on features of the pair (shared words, entities, claimant,
+numbers, dates, time, meaning, cue words, the legs' ranks) and of the candidate in its
+report; the top is diversified so one proposition relayed by many outlets does not fill it,
+and each suggestion gets a relation guess and its reasons. Already linked and dismissed
+pairs never come back.
 """
 
 import json
@@ -35,6 +36,7 @@ ENTITY_GROUPS = 3  # the claim's rarest entities used to find candidates
 ENTITY_CANDIDATES = 40  # claims kept from the entity index, the most shared entities and nearest first
 ENTITY_SCAN = 60  # index entries read per entity on each side of the claim's date
 ENTITY_COUNT_CAP = 5000
+EVENT_CANDIDATES = 30  # claims read from the event-date index (the same day, as the texts give it)
 SAME_PROPOSITION = 0.9  # cosine at which two candidates say the same thing: the second waits its turn
 SAME_QUESTION = 0.25  # (hand-set fallback score) same entity and same kind of event
 ANSWERS_DIFFER = 0.15  # (hand-set fallback score) same question, different answers
@@ -72,7 +74,7 @@ def pool(session: Session, claim_id: int) -> list[tuple]:
     mine = index.vector_for(session, claim_id)
     legs = {"text": [i for i, _ in fulltext.claims_sharing(session, content_words(me.quote), counts, TEXT_CANDIDATES,
                                                             exclude_document=me.document_id)],
-            "entity": _entity_candidates(session, me, weights)}  # fmt: skip
+            "entity": _entity_candidates(session, me, weights), "event": _same_event_day(session, me)}  # fmt: skip
     cosines: dict[int, float] = {}
     if mine is not None:
         near = index.nearest(session, mine, me.day, VECTOR_CANDIDATES + 30)
@@ -82,7 +84,7 @@ def pool(session: Session, claim_id: int) -> list[tuple]:
     light = {i: row for i, row in _documents_and_days(session, {i for ids in legs.values() for i in ids} - skip).items()
              if row[0] != me.document_id}  # fmt: skip
     legs = {leg: [i for i in ids if i in light] for leg, ids in legs.items()}
-    days = {i: (day - me.day).days if day and me.day else None for i, (_, day) in light.items()}
+    days = {i: _gap(me, day, event_day) for i, (_, day, event_day) in light.items()}
     fused = fuse(legs, cosines, days)
     affinity = document_affinity(fused[: 2 * POOL], light)
     facts = load_facts(session, [c.claim_id for c in fused[:POOL]])
@@ -120,15 +122,43 @@ def _cosine(a, b) -> float:
     return float(a @ b) if a is not None and b is not None else 0.0
 
 
-def _documents_and_days(session: Session, ids) -> dict[int, tuple[int, date | None]]:
-    """Document and publication day of each claim (not rejected): all that fusion needs, read in one query."""
+def _documents_and_days(session: Session, ids) -> dict[int, tuple[int, date | None, date | None]]:
+    """Document, publication day and event day (when the text gives it) of each claim (not rejected): all
+    that fusion needs, read in one query."""
     ids = [int(i) for i in ids]
     if not ids:
         return {}
     params = {f"i{n}": i for n, i in enumerate(ids)}
-    sql = (f"SELECT c.id, c.document_id, coalesce(c.published, d.published) FROM claim c JOIN document d ON d.id = c.document_id "
+    sql = (f"SELECT c.id, c.document_id, coalesce(c.published, d.published), c.event_date, c.event_date_inferred "
+           f"FROM claim c JOIN document d ON d.id = c.document_id "
            f"WHERE c.id IN ({', '.join(':' + k for k in params)}) AND c.status <> 'rejected'")  # fmt: skip
-    return {i: (doc, to_date(day)) for i, doc, day in session.execute(text(sql), params).all()}
+    return {i: (doc, to_date(day), None if inferred else _day(event)) for i, doc, day, event, inferred in session.execute(text(sql), params).all()}
+
+
+def _day(value: str | None) -> date | None:
+    """A full date (YYYY-MM-DD) only: a month or a range says too little to match events by."""
+    return to_date(value) if value and len(value) == 10 and value[4] == "-" else None
+
+
+def _gap(me: Facts, day: date | None, event_day: date | None) -> int | None:
+    """Days between the two claims for the date prior: between the reports, or between the events they
+    report when both texts give the day (an admission a year later of the attack it is about)."""
+    gaps = [abs((day - me.day).days)] if day and me.day else []
+    mine = None if me.event_date_inferred else _day(me.event_date)
+    if mine and event_day:
+        gaps.append(abs((event_day - mine).days))
+    return min(gaps) if gaps else None
+
+
+def _same_event_day(session: Session, me: Facts) -> list[int]:
+    """Claims of other documents reporting an event on the day this claim's text gives, however far apart the
+    reports were published (the date prior measures reports by their events too). Index reads, bounded."""
+    day = None if me.event_date_inferred else _day(me.event_date)
+    if day is None:
+        return []
+    sql = ("SELECT id FROM claim WHERE event_date = :d AND event_date_inferred = :f AND document_id <> :doc "
+           f"AND status <> 'rejected' ORDER BY id DESC LIMIT {EVENT_CANDIDATES}")  # fmt: skip
+    return list(session.execute(text(sql), {"d": day.isoformat(), "f": False, "doc": me.document_id}).scalars())
 
 
 def document_affinity(fused: list, light: dict[int, tuple]) -> dict[int, float]:
@@ -194,15 +224,19 @@ def load_facts(session: Session, ids) -> dict[int, Facts]:
         return {}
     c = Claim.__table__.c
     rows = session.execute(select(c.id, c.document_id, c.quote, c.claimant, c.claimant_entity_id, c.event_date,
-                                  c.published, c.entity_ids, c.negated, c.hedged, c.status).where(c.id.in_(ids))).mappings().all()  # fmt: skip
-    undated = {r["document_id"] for r in rows if not r["published"]}
-    published = dict(session.execute(select(Document.id, Document.published).where(Document.id.in_(undated))).all()) if undated else {}
+                                  c.published, c.entity_ids, c.negated, c.hedged, c.status, c.reporting_verb,
+                                  c.event_date_inferred, c.start).where(c.id.in_(ids))).mappings().all()  # fmt: skip
+    documents = {r["document_id"] for r in rows}
+    found = session.execute(select(Document.id, Document.published, Document.length).where(Document.id.in_(documents))).all() if documents else []
+    published, lengths = {d: p for d, p, _ in found}, {d: n for d, _, n in found}
     stems([w for r in rows for w in content_words(r["quote"])])  # one batch for the words not stemmed before
     facts = {}
     for r in rows:
         values = dict(r)
         values["entity_ids"] = _ints(values["entity_ids"])
         values["published"] = values["published"] or published.get(values["document_id"])
+        values["event_date_inferred"] = bool(values["event_date_inferred"])
+        values["document_length"] = lengths.get(values["document_id"]) or 0
         facts[r["id"]] = Facts(**values)
     return facts
 

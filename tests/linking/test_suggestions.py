@@ -120,3 +120,23 @@ def test_meaning_ranks_a_paraphrase_without_shared_words_first(record, newsroom)
         found = suggest_links(s, a)
     assert [x.other_id for x in found][:2] == [b, c]
     assert any(r.startswith("similar meaning (cosine") for r in found[0].reasons)
+
+
+def test_a_later_admission_meets_the_event_it_names_by_its_day(record, newsroom):
+    """Ten months later a commander owns the attack of a given day: the two reports are far apart in time and
+    share few words, but both texts give the day of the event, so the admission is among the suggestions for the
+    first report (without the event-date leg it is not even a candidate: ninety nearer claims share more words)."""
+    first = newsroom.story("harbour-oct.md", "2022-10-09", "Eastbank Daily",
+                           "A lorry blew up on the harbour causeway on Saturday, and officials blamed saboteurs.",
+                           event_date="2022-10-08")[0]  # fmt: skip
+    newsroom.story("dock-oct.md", "2022-10-10", "Compass Wire",
+                   *[f"Ferry crossings to the harbour resumed on route {i} after the causeway was closed."
+                     for i in range(45)], event_date="2022-10-10", event_date_inferred=True)  # fmt: skip
+    newsroom.story("roads-oct.md", "2022-10-11", "Civic Monitor",
+                   *[f"Officials said repairs to causeway lane {i} would take weeks." for i in range(45)],
+                   event_date="2022-10-11", event_date_inferred=True)  # fmt: skip
+    admission = newsroom.story("chief-aug.md", "2023-08-16", "Northwatch",
+                               "The security chief said his service carried out the strike of 8 October 2022.",
+                               event_date="2022-10-08")[0]  # fmt: skip
+    with record.session() as s:
+        assert admission in [x.other_id for x in suggest_links(s, first)]  # the default list of ten
