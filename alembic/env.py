@@ -20,7 +20,10 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    engine = engine_from_config(context.config.get_section(context.config.config_ini_section) or {
-        "sqlalchemy.url": context.config.get_main_option("sqlalchemy.url")}, prefix="sqlalchemy.", poolclass=pool.NullPool)
+    engine = engine_from_config(
+        context.config.get_section(context.config.config_ini_section) or {"sqlalchemy.url": context.config.get_main_option("sqlalchemy.url")},
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
     with engine.connect() as conn:
         run(conn)

@@ -71,9 +71,33 @@ def add_user(record: Record, name: str, role: str, password: str, actor: str = "
 
 
 # Guessed first by anyone trying passwords (lowercased); longer ones pass the other rules or fail on repetition.
-COMMON = {"password", "passw0rd", "password1", "12345678", "123456789", "1234567890", "qwertyui", "qwerty123", "iloveyou",
-          "abcdefgh", "abcd1234", "changeme", "letmein1", "welcome1", "trustno1", "sunshine", "football", "baseball",
-          "princess", "superman", "11111111", "00000000", "admin123", "administrator", "claimtrail"}  # fmt: skip
+COMMON = {
+    "password",
+    "passw0rd",
+    "password1",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwertyui",
+    "qwerty123",
+    "iloveyou",
+    "abcdefgh",
+    "abcd1234",
+    "changeme",
+    "letmein1",
+    "welcome1",
+    "trustno1",
+    "sunshine",
+    "football",
+    "baseball",
+    "princess",
+    "superman",
+    "11111111",
+    "00000000",
+    "admin123",
+    "administrator",
+    "claimtrail",
+}
 
 
 def check_password_strength(password: str, name: str = "") -> None:
@@ -294,10 +318,11 @@ def forget_stale_sessions(record: Record, user_id: int, max_age: timedelta) -> N
     with record.session() as session:
         session.execute(
             delete(ApiToken).where(
-                ApiToken.user_id == user_id, ApiToken.label == SESSION,
+                ApiToken.user_id == user_id,
+                ApiToken.label == SESSION,
                 (ApiToken.revoked == True) | (ApiToken.created_at < oldest),  # noqa: E712
             )
-        )  # fmt: skip
+        )
         session.commit()
 
 
@@ -329,8 +354,7 @@ def reset_password(review: Review, name: str, password: str, rationale: str = ""
 ALL_TOKENS, SESSIONS_ONLY = "all", "sessions"
 
 
-def _change_user(review: Review, name: str, action: str, values: dict, rationale: str,
-                 revoke: str | None = None, password_hash: str | None = None) -> Done:  # fmt: skip
+def _change_user(review: Review, name: str, action: str, values: dict, rationale: str, revoke: str | None = None, password_hash: str | None = None) -> Done:
     policy.require_admin(review.role, "managing accounts")
     with review.ledger.writer(review.actor, review.origin) as w:
         found = w.session.execute(select(User.id, User.role, User.active).where(User.name == name)).first()
@@ -362,8 +386,7 @@ def api_tokens(record: Record, name: str) -> list[dict]:
         if user is None:
             raise NotFound(f"no user {name!r}")
         rows = session.execute(select(ApiToken).where(ApiToken.user_id == user, ApiToken.label != SESSION).order_by(ApiToken.created_at))
-        return [{"id": t.token_hash[:12], "label": t.label.removeprefix("api:"), "created_at": t.created_at, "revoked": t.revoked}
-                for t in rows.scalars()]  # fmt: skip
+        return [{"id": t.token_hash[:12], "label": t.label.removeprefix("api:"), "created_at": t.created_at, "revoked": t.revoked} for t in rows.scalars()]
 
 
 def revoke_api_tokens(review: Review, name: str, token_id: str | None = None, rationale: str = "") -> Done:

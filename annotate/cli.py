@@ -33,6 +33,7 @@ from annotate.commands.common import (
 
 app = typer.Typer(cls=Commands, no_args_is_help=True, help="Track claims across reports, with a tamper-evident record.")
 
+
 @app.command()
 def init(db: DbOption = None) -> None:
     """Create the database, or upgrade it to the current schema; create the checkpoint key."""
@@ -73,11 +74,12 @@ def history(
     if format == "jsonl":
         return print_jsonl(entries)
     for entry in entries:
-        console.print(f"[bold]v{entry['target_version']}[/bold] #{entry['seq']} {entry['at']} "
-                      f"[cyan]{entry['actor']}[/cyan] ({entry['origin']}) {entry['action']}", highlight=False)  # fmt: skip
+        console.print(
+            f"[bold]v{entry['target_version']}[/bold] #{entry['seq']} {entry['at']} [cyan]{entry['actor']}[/cyan] ({entry['origin']}) {entry['action']}",
+            highlight=False,
+        )
         for name, old, new in changed_fields(entry):
-            console.print(f"    {name}: {json.dumps(old, ensure_ascii=False)} → {json.dumps(new, ensure_ascii=False)}",
-                          highlight=False, markup=False)  # fmt: skip
+            console.print(f"    {name}: {json.dumps(old, ensure_ascii=False)} → {json.dumps(new, ensure_ascii=False)}", highlight=False, markup=False)
         if entry["rationale"]:
             console.print(f"    why: {entry['rationale']}", highlight=False, markup=False)
 

@@ -63,6 +63,4 @@ class Conflict(ClaimtrailError):
         self.target_type, self.target_id, self.base = target_type, target_id, base
         self.current, self.since = current, since
         who = ", ".join(f"#{d['seq']} {d['action']} by {d['actor']}" for d in since) or "unknown changes"
-        super().__init__(
-            f"{target_type} {target_id} is at version {current['version']}, not {base}: changed meanwhile by {who}"
-        )
+        super().__init__(f"{target_type} {target_id} is at version {current['version']}, not {base}: changed meanwhile by {who}")

@@ -142,14 +142,46 @@ def write_block(record: Record, sha: str, first: int, last: int) -> None:
 
 def propose(w, doc: int, i: int) -> tuple[list[int], list[int]]:
     """55 mentions, 2 entities and 14 claims, as pre-annotation writes them."""
-    mentions = [w.apply(Change("mention.proposed", "mention", set={
-        "document_id": doc, "start": m * 9, "end": m * 9 + 7, "text": "Bakhmut", "label": "GPE",
-        "annotator": ANNOTATOR, "score": 0.9, "reason": "gaz.gpe: known place"}))["id"] for m in range(55)]  # fmt: skip
+    mentions = [
+        w.apply(
+            Change(
+                "mention.proposed",
+                "mention",
+                set={
+                    "document_id": doc,
+                    "start": m * 9,
+                    "end": m * 9 + 7,
+                    "text": "Bakhmut",
+                    "label": "GPE",
+                    "annotator": ANNOTATOR,
+                    "score": 0.9,
+                    "reason": "gaz.gpe: known place",
+                },
+            )
+        )["id"]
+        for m in range(55)
+    ]
     for e in range(2):
         w.apply(Change("entity.proposed", "entity", set={"name": f"Unit {i}-{e}", "type": "MILITARY_UNIT"}))
-    claims = [w.apply(Change("claim.proposed", "claim", set={
-        "document_id": doc, "start": c * 97, "end": c * 97 + 80, "quote": f"the bridge near crossing {i}.{c} was repaired",
-        "claimant": "The ministry", "annotator": ANNOTATOR, "score": 0.6, "reason": "attribution: said"}))["id"] for c in range(14)]  # fmt: skip
+    claims = [
+        w.apply(
+            Change(
+                "claim.proposed",
+                "claim",
+                set={
+                    "document_id": doc,
+                    "start": c * 97,
+                    "end": c * 97 + 80,
+                    "quote": f"the bridge near crossing {i}.{c} was repaired",
+                    "claimant": "The ministry",
+                    "annotator": ANNOTATOR,
+                    "score": 0.6,
+                    "reason": "attribution: said",
+                },
+            )
+        )["id"]
+        for c in range(14)
+    ]
     return claims, mentions
 
 
@@ -246,8 +278,13 @@ def measure(record: Record, w: World, ask: Ask, before: int | None, repeat: int,
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - used) * 1000)
     wall.sort()
-    return {"p50": statistics.median(wall), "p95": wall[max(0, round(len(wall) * 0.95) - 1)], "max": wall[-1],
-            "cpu": statistics.mean(cpu), "rows": statistics.median(rows)}  # fmt: skip
+    return {
+        "p50": statistics.median(wall),
+        "p95": wall[max(0, round(len(wall) * 0.95) - 1)],
+        "max": wall[-1],
+        "cpu": statistics.mean(cpu),
+        "rows": statistics.median(rows),
+    }
 
 
 def filters(record: Record, w: World, repeat: int) -> list[tuple]:
@@ -256,8 +293,11 @@ def filters(record: Record, w: World, repeat: int) -> list[tuple]:
         for where, before in (("first", None), ("deep", w.head // 10)):
             m = measure(record, w, ask, before, repeat, random.Random(name))
             found.append((name, where, m))
-            print(f"{name:>34} {where:>5} page: p50 {m['p50']:8.1f} ms, p95 {m['p95']:8.1f} ms, max {m['max']:8.1f} ms, "
-                  f"CPU {m['cpu']:8.1f} ms, rows {m['rows']:.0f}", flush=True)  # fmt: skip
+            print(
+                f"{name:>34} {where:>5} page: p50 {m['p50']:8.1f} ms, p95 {m['p95']:8.1f} ms, max {m['max']:8.1f} ms, "
+                f"CPU {m['cpu']:8.1f} ms, rows {m['rows']:.0f}",
+                flush=True,
+            )
     return found
 
 
@@ -277,15 +317,19 @@ def through_the_app(record: Record, w: World) -> None:
     app = create_app(ServerSettings(record=record.settings, secret="bench-" + "z" * 40))
     rng = random.Random(7)
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
-        for label, url in (("/audit page, a reviewer", "/audit?user=alice"),
-                           ("/audit page, a document", f"/audit?document={rng.randint(1, w.documents)}"),
-                           ("/audit page, a rare admin", f"/audit?user={RARE}"),
-                           ("/audit/chain (the page's header: the whole chain verified)", "/audit/chain")):  # fmt: skip
+        for label, url in (
+            ("/audit page, a reviewer", "/audit?user=alice"),
+            ("/audit page, a document", f"/audit?document={rng.randint(1, w.documents)}"),
+            ("/audit page, a rare admin", f"/audit?user={RARE}"),
+            ("/audit/chain (the page's header: the whole chain verified)", "/audit/chain"),
+        ):
             fetch(client, label, url, repeat=3)
-        for label, url in (("CSV: one document", f"/audit.csv?document={rng.randint(1, w.documents)}"),
-                           ("CSV: a reviewer's corrections in a month", "/audit.csv?user=alice&action=claim.corrected&since=2024-03-01&until=2024-03-31"),
-                           ("CSV: a reviewer, all year", "/audit.csv?user=alice"),
-                           ("CSV: a rare admin", f"/audit.csv?user={RARE}")):  # fmt: skip
+        for label, url in (
+            ("CSV: one document", f"/audit.csv?document={rng.randint(1, w.documents)}"),
+            ("CSV: a reviewer's corrections in a month", "/audit.csv?user=alice&action=claim.corrected&since=2024-03-01&until=2024-03-31"),
+            ("CSV: a reviewer, all year", "/audit.csv?user=alice"),
+            ("CSV: a rare admin", f"/audit.csv?user={RARE}"),
+        ):
             fetch(client, label, url, repeat=3)
 
 
@@ -298,8 +342,11 @@ def fetch(client, label: str, url: str, repeat: int) -> None:
         wall.append(time.perf_counter() - started)
         cpu.append(time.process_time() - used)
     lines = len(list(csv.reader(io.StringIO(response.text)))) - 1 if url.startswith("/audit.csv") else response.text.count("<tr id=")
-    print(f"{label}: {min(wall):.3f} s best of {repeat}, median {statistics.median(wall):.3f} s (CPU here {statistics.median(cpu):.3f} s), "
-          f"{lines:,} rows, {len(response.content) / 2**20:.1f} MB", flush=True)  # fmt: skip
+    print(
+        f"{label}: {min(wall):.3f} s best of {repeat}, median {statistics.median(wall):.3f} s (CPU here {statistics.median(cpu):.3f} s), "
+        f"{lines:,} rows, {len(response.content) / 2**20:.1f} MB",
+        flush=True,
+    )
 
 
 # --- where the record lives -------------------------------------------------------------
@@ -344,8 +391,11 @@ def run(record: Record, total: int | None, repeat: int, keep: bool) -> None:
         (record.settings.home / "database_url.txt").write_text(record.settings.resolved_database_url)
         print(f"record kept: --reuse {record.settings.home}")
     w = world(record)
-    print(f"{w.head:,} decisions, {w.documents:,} documents, {w.claims:,} claims, {w.threads:,} threads; "
-          f"{record.engine.dialect.name}; load {open('/proc/loadavg').read().split()[:3]}", flush=True)  # fmt: skip
+    print(
+        f"{w.head:,} decisions, {w.documents:,} documents, {w.claims:,} claims, {w.threads:,} threads; "
+        f"{record.engine.dialect.name}; load {open('/proc/loadavg').read().split()[:3]}",
+        flush=True,
+    )
     found = filters(record, w, repeat)
     through_the_app(record, w)
     print("\n| filter | page | p50 ms | p95 ms | CPU ms | rows |\n|---|---|---:|---:|---:|---:|")

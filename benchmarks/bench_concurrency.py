@@ -70,9 +70,23 @@ def claims(record: Record, count: int, batch: str) -> list[int]:
         for i in range(count):
             start = text.index(f"item {i} was")
             quote = f"item {i} was ready"
-            made.append(w.apply(Change("claim.proposed", "claim", set={
-                "document_id": doc["id"], "start": start, "end": start + len(quote), "quote": quote,
-                "annotator": "bench", "score": 0.5, "reason": "bench"}))["id"])  # fmt: skip
+            made.append(
+                w.apply(
+                    Change(
+                        "claim.proposed",
+                        "claim",
+                        set={
+                            "document_id": doc["id"],
+                            "start": start,
+                            "end": start + len(quote),
+                            "quote": quote,
+                            "annotator": "bench",
+                            "score": 0.5,
+                            "reason": "bench",
+                        },
+                    )
+                )["id"]
+            )
     return made
 
 
@@ -80,10 +94,18 @@ def serve(settings: Settings, workers: int = 1, **extra_env: str):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "CLAIMTRAIL_HOME": str(settings.home), "CLAIMTRAIL_SECRET": SECRET,
-           "CLAIMTRAIL_DATABASE_URL": settings.resolved_database_url, **extra_env}  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env", "--port", str(port),
-                                "--log-level", "warning", "--workers", str(workers)], cwd=ROOT, env=env)  # fmt: skip
+    env = {
+        **os.environ,
+        "CLAIMTRAIL_HOME": str(settings.home),
+        "CLAIMTRAIL_SECRET": SECRET,
+        "CLAIMTRAIL_DATABASE_URL": settings.resolved_database_url,
+        **extra_env,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env", "--port", str(port), "--log-level", "warning", "--workers", str(workers)],
+        cwd=ROOT,
+        env=env,
+    )
     address = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -155,7 +177,7 @@ async def reviewer(address: str, token: str, claim_ids: list[int], until: float,
                 ("queue page", "GET", "/api/documents?status=todo", None),
                 ("claim", "GET", f"/api/claims/{claim_id}", None),
                 (f"{decision} (write)", "POST", f"/api/claims/{claim_id}/{decision}", {"version": 1}),
-            ]:  # fmt: skip
+            ]:
                 began = time.perf_counter()
                 try:
                     response = await client.request(method, url, json=body)
@@ -186,8 +208,10 @@ def steady(seconds: float, count: int, url: str | None, workers: int = 1) -> Non
         took = time.perf_counter() - began
         every = [t for ts in times.values() for t in ts]
         errors = sum(n for s, n in statuses.items() if not (isinstance(s, int) and s < 400))
-        print(f"{count} reviewers without think time for {took:.0f} s, {workers} server process(es): {len(every)} requests ({len(every) / took:.0f}/s), "
-              f"statuses {dict(statuses)}, errors {errors}")  # fmt: skip
+        print(
+            f"{count} reviewers without think time for {took:.0f} s, {workers} server process(es): {len(every)} requests ({len(every) / took:.0f}/s), "
+            f"statuses {dict(statuses)}, errors {errors}"
+        )
         for kind, ts in [*times.items(), ("all", every)]:
             ordered = sorted(ts)
             p50, p95, p99 = (ordered[max(0, int(len(ordered) * q) - 1)] * 1000 for q in (0.5, 0.95, 0.99))

@@ -37,8 +37,10 @@ from annotate.store.record import Record
 from benchmarks.common import fresh_record, timed
 
 FORMATS = ["jsonl", "csv", "claimreview", "webannotation", "prov"]
-TEXT = ("Officials said on Monday that the brigade held the line near the river crossing. "
-        "Local sources reported that shelling may resume within days, according to the district office. ") * 4  # fmt: skip
+TEXT = (
+    "Officials said on Monday that the brigade held the line near the river crossing. "
+    "Local sources reported that shelling may resume within days, according to the district office. "
+) * 4
 QUOTE = "the brigade held the line near the river crossing"
 CLAIMS_PER_DOC = 10
 BATCH = 10_000
@@ -56,12 +58,38 @@ def build(record: Record, n: int) -> None:
         with record.ledger.writer("rules@bench", "annotator") as w:
             for i in range(first, min(first + BATCH, n)):
                 if i % CLAIMS_PER_DOC == 0:
-                    doc = w.apply(Change("document.ingested", "document", set={
-                        "sha256": sha, "file_name": f"r{i}.txt", "title": f"Report {i}", "url": f"https://wire.example/{i}",
-                        "publisher_id": 1, "published": "2024-03-01", "length": len(TEXT)}))["id"]  # fmt: skip
-                w.apply(Change("claim.proposed", "claim", set={
-                    "document_id": doc, "start": start, "end": start + len(QUOTE), "quote": QUOTE, "claimant": "Officials",
-                    "event_date": "2024-03-01", "published": "2024-03-01", "annotator": "rules@bench", "score": 0.7}))  # fmt: skip
+                    doc = w.apply(
+                        Change(
+                            "document.ingested",
+                            "document",
+                            set={
+                                "sha256": sha,
+                                "file_name": f"r{i}.txt",
+                                "title": f"Report {i}",
+                                "url": f"https://wire.example/{i}",
+                                "publisher_id": 1,
+                                "published": "2024-03-01",
+                                "length": len(TEXT),
+                            },
+                        )
+                    )["id"]
+                w.apply(
+                    Change(
+                        "claim.proposed",
+                        "claim",
+                        set={
+                            "document_id": doc,
+                            "start": start,
+                            "end": start + len(QUOTE),
+                            "quote": QUOTE,
+                            "claimant": "Officials",
+                            "event_date": "2024-03-01",
+                            "published": "2024-03-01",
+                            "annotator": "rules@bench",
+                            "score": 0.7,
+                        },
+                    )
+                )
         with record.ledger.writer("alice", "ui") as w:
             for claim_id in range(first + 1, min(first + BATCH, n) + 1):
                 if claim_id % 2:
@@ -83,9 +111,14 @@ def one(db_url: str, fmt: str, out: str, trace: bool, workers: int | None = None
     with record.session() as session:
         manifest = export(session, fmt, Path(out), workers=workers)
     seconds, cpu = time.perf_counter() - started, _cpu() - cpu
-    found = {"seconds": seconds, "cpu": cpu, "claims": manifest["counts"]["claims"], "bytes": manifest["bytes"],
-             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-             "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}  # fmt: skip
+    found = {
+        "seconds": seconds,
+        "cpu": cpu,
+        "claims": manifest["counts"]["claims"],
+        "bytes": manifest["bytes"],
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
     if trace:
         found["traced_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
     return found
@@ -114,11 +147,25 @@ def main(sizes: list[int], formats: list[str], workers: int | None) -> None:
         folder = Path(tempfile.mkdtemp(prefix="claimtrail-exports-"))
         for fmt in formats:
             plain, traced = measure(url, fmt, folder, False, workers), measure(url, fmt, folder, True, workers)
-            rows.append((n, fmt, plain["seconds"], plain["cpu"], n / plain["seconds"], plain["rss_mb"], plain["worker_rss_mb"],
-                         traced["traced_peak_mb"], plain["bytes"] / 2**20))  # fmt: skip
-            print(f"{fmt:>13} {n:>9,} claims: {plain['seconds']:6.2f} s (CPU {plain['cpu']:6.2f} s), {n / plain['seconds']:9,.0f} claims/s, "
-                  f"peak RSS {plain['rss_mb']:6.1f} MB (worker {plain['worker_rss_mb']:6.1f} MB), Python peak {traced['traced_peak_mb']:5.1f} MB, "
-                  f"file {plain['bytes'] / 2**20:6.1f} MB", flush=True)  # fmt: skip
+            rows.append(
+                (
+                    n,
+                    fmt,
+                    plain["seconds"],
+                    plain["cpu"],
+                    n / plain["seconds"],
+                    plain["rss_mb"],
+                    plain["worker_rss_mb"],
+                    traced["traced_peak_mb"],
+                    plain["bytes"] / 2**20,
+                )
+            )
+            print(
+                f"{fmt:>13} {n:>9,} claims: {plain['seconds']:6.2f} s (CPU {plain['cpu']:6.2f} s), {n / plain['seconds']:9,.0f} claims/s, "
+                f"peak RSS {plain['rss_mb']:6.1f} MB (worker {plain['worker_rss_mb']:6.1f} MB), Python peak {traced['traced_peak_mb']:5.1f} MB, "
+                f"file {plain['bytes'] / 2**20:6.1f} MB",
+                flush=True,
+            )
     print("\n| format | claims | seconds | CPU s | claims/s | peak RSS MB | worker RSS MB | Python peak MB | file MB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, fmt, s, cpu, rate, rss, worker_rss, peak, size in rows:

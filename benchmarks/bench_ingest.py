@@ -15,8 +15,10 @@ from pathlib import Path
 from annotate.ingest.pipeline import ingest_paths
 from benchmarks.common import fresh_record, timed
 
-WORDS = ("brigade river crossing officials said the town shelling village forces reported "
-         "northern district likely assessed withdrawal positions artillery drones supply road").split()  # fmt: skip
+WORDS = (
+    "brigade river crossing officials said the town shelling village forces reported "
+    "northern district likely assessed withdrawal positions artillery drones supply road"
+).split()
 FOOTER = "Share this report\n\nSupport independent monitoring: every donation keeps our field teams working."
 
 

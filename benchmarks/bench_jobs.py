@@ -29,8 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PLACES = ["the northern district", "the river port", "the hill villages", "the capital", "the border crossing", "the coastal road"]
 SPEAKERS = ["The interior ministry", "A local council member", "The regional governor", "Aid workers", "The army's spokesperson", "Residents"]
 VERBS = ["said", "reported", "claimed", "announced", "warned"]
-EVENTS = ["{n} families had left {place}", "the bridge near {place} would reopen within {n} days", "power had been restored to {n} homes in {place}",
-          "{n} trucks of food reached {place} on Tuesday", "talks about {place} might resume next month"]  # fmt: skip
+EVENTS = [
+    "{n} families had left {place}",
+    "the bridge near {place} would reopen within {n} days",
+    "power had been restored to {n} homes in {place}",
+    "{n} trucks of food reached {place} on Tuesday",
+    "talks about {place} might resume next month",
+]
 
 
 def report(i: int, rng: random.Random) -> str:
@@ -86,8 +91,10 @@ def run(base: str, files, workers: int) -> tuple[float, str]:
     record = Record.init(Settings(home=home, database_url=url))
     reader = Reader(record)
     env = {**os.environ, "CLAIMTRAIL_HOME": str(home)}
-    procs = [subprocess.Popen([sys.executable, "-m", "annotate", "worker", "--db", url], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]  # fmt: skip
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "annotate", "worker", "--db", url], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(workers)
+    ]
     try:
         while True:
             with record.engine.connect() as conn:
@@ -130,8 +137,9 @@ def main(n: int = 1000) -> None:
     for workers in (1, 2):
         seconds, reads = run(base, files, workers)
         rates[workers] = n / seconds
-        print(f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; "
-              f"document view meanwhile {reads}")
+        print(
+            f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; document view meanwhile {reads}"
+        )
     print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
 
 

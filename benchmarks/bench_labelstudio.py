@@ -64,18 +64,30 @@ def seed(record, n: int) -> None:
                 w.session.execute(insert(DocumentText), [{"sha256": sha, "text": text}])
                 doc = w.apply(Change("document.ingested", "document", set={"sha256": sha, "file_name": f"r{i}.txt", "length": len(text)}))["id"]
                 for start, end, label in _spans(text):
-                    w.apply(Change("mention.proposed", "mention", set={"document_id": doc, "start": start, "end": end, "text": text[start:end],
-                                                                        "label": label, "annotator": "bench@1", "score": 0.8}))  # fmt: skip
+                    w.apply(
+                        Change(
+                            "mention.proposed",
+                            "mention",
+                            set={"document_id": doc, "start": start, "end": end, "text": text[start:end], "label": label, "annotator": "bench@1", "score": 0.8},
+                        )
+                    )
                 for start, end in _claims(text):
-                    w.apply(Change("claim.proposed", "claim", set={"document_id": doc, "start": start, "end": end, "quote": text[start:end],
-                                                                    "annotator": "bench@1", "score": 0.7}))  # fmt: skip
+                    w.apply(
+                        Change(
+                            "claim.proposed",
+                            "claim",
+                            set={"document_id": doc, "start": start, "end": end, "quote": text[start:end], "annotator": "bench@1", "score": 0.7},
+                        )
+                    )
 
 
 def _text(i: int, rng: random.Random) -> str:
     text = f"Report {i}. "
     while len(text) < 3000:
-        text += (f"On 3 March 2023, {rng.choice(NAMES)} of {rng.choice(ORGS)} said in {rng.choice(PLACES)} that forces near "
-                 f"{rng.choice(PLACES)} had lost {rng.randint(2, 90)} vehicles. Analysts could not confirm the figure. ")  # fmt: skip
+        text += (
+            f"On 3 March 2023, {rng.choice(NAMES)} of {rng.choice(ORGS)} said in {rng.choice(PLACES)} that forces near "
+            f"{rng.choice(PLACES)} had lost {rng.randint(2, 90)} vehicles. Analysts could not confirm the figure. "
+        )
     return text
 
 
@@ -250,8 +262,10 @@ def import_corpus(n: int = 10000) -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="claimtrail-import-"))
     write_corpus(n, folder)
-    print(f"{n} tasks: {(folder / 'all.json').stat().st_size / 1e6:.0f} MB of Label Studio JSON, "
-          f"{sum(len(t['data']['text']) for t in load_export(folder / 'all.json')) / n:,.0f} characters per report")  # fmt: skip
+    print(
+        f"{n} tasks: {(folder / 'all.json').stat().st_size / 1e6:.0f} MB of Label Studio JSON, "
+        f"{sum(len(t['data']['text']) for t in load_export(folder / 'all.json')) / n:,.0f} characters per report"
+    )
     record = fresh_record("import-tasks")
     wall = time.perf_counter()
     with timed(f"ingest {n} Label Studio tasks (documents)", n, "tasks"):
@@ -298,8 +312,10 @@ def label_studio_import(tasks_file: Path, n: int) -> float | None:
         seconds = time.perf_counter() - started
     finally:
         ls.stop()
-    print(f"Label Studio 1.23 POST /api/projects/{pid}/import of the {n} tasks: {seconds:.2f} s "
-          f"(server duration {counts.get('duration', 0):.2f} s; {counts.get('task_count')} tasks, {counts.get('prediction_count')} predictions)")  # fmt: skip
+    print(
+        f"Label Studio 1.23 POST /api/projects/{pid}/import of the {n} tasks: {seconds:.2f} s "
+        f"(server duration {counts.get('duration', 0):.2f} s; {counts.get('task_count')} tasks, {counts.get('prediction_count')} predictions)"
+    )
     return seconds
 
 

@@ -64,9 +64,21 @@ def claim(i: int) -> Change:
 
 
 def mention(i: int) -> Change:
-    return Change("mention.proposed", "mention", set={
-        "document_id": 1 + i % 500, "start": i, "end": i + 7, "text": "Bakhmut", "label": "GPE",
-        "entity_id": 3, "annotator": "rules@bench", "score": 0.9, "reason": "gaz.gpe: known place"})  # fmt: skip
+    return Change(
+        "mention.proposed",
+        "mention",
+        set={
+            "document_id": 1 + i % 500,
+            "start": i,
+            "end": i + 7,
+            "text": "Bakhmut",
+            "label": "GPE",
+            "entity_id": 3,
+            "annotator": "rules@bench",
+            "score": 0.9,
+            "reason": "gaz.gpe: known place",
+        },
+    )
 
 
 def main(total: int = 1_000_000) -> None:

@@ -61,9 +61,10 @@ def build(path: Path, total: int, seed: int = 7) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=OFF")
-    conn.executemany("INSERT INTO entity (id, version, name, type, aliases, merged_into, status) VALUES (?, 1, ?, 'GPE', ?, ?, 'accepted')",
-                     [(i + 1, n, f'["{n}x"]' if i % 10 == 0 else "[]", (i - 1) if i % 50 == 0 and i > 1 else None)
-                      for i, n in enumerate(names)])  # fmt: skip
+    conn.executemany(
+        "INSERT INTO entity (id, version, name, type, aliases, merged_into, status) VALUES (?, 1, ?, 'GPE', ?, ?, 'accepted')",
+        [(i + 1, n, f'["{n}x"]' if i % 10 == 0 else "[]", (i - 1) if i % 50 == 0 and i > 1 else None) for i, n in enumerate(names)],
+    )
     conn.executemany("INSERT INTO publisher (id, version, name) VALUES (?, 1, ?)", [(i, f"Outlet {i}") for i in range(1, 201)])
     stories, doc_id, claim_id, start = total // (CLAIMS_PER_DOC * DOCS_PER_STORY) + 1, 0, 0, time.perf_counter()
     for story in range(stories):
@@ -89,14 +90,19 @@ def build(path: Path, total: int, seed: int = 7) -> None:
                 quote = " ".join(text).capitalize() + "."
                 explicit = rng.random() < 0.6  # the text gives the event's day (the event-date leg reads these)
                 event = (day + timedelta(days=rng.randint(0, 3))).isoformat() if explicit else published
-                claims.append((claim_id, doc_id, k * 200, k * 200 + len(quote), quote, published, str(mine), bool(rng.random() < 0.2),
-                               event, not explicit))  # fmt: skip
+                claims.append((claim_id, doc_id, k * 200, k * 200 + len(quote), quote, published, str(mine), bool(rng.random() < 0.2), event, not explicit))
                 v = center + 1.5 * nrng.normal(size=vectors.DIMENSIONS)
                 story_vectors.append((claim_id, published, vectors.to_bytes(v / np.linalg.norm(v))))
-        conn.executemany("INSERT INTO document (id, version, sha256, file_name, path, format, title, publisher_id, published, "
-                         "inferred, boilerplate, meta, length, ingested_at) VALUES (?, 1, ?, ?, '', 'md', ?, ?, ?, '{}', '[]', '{}', 4000, '')", docs)  # fmt: skip
-        conn.executemany("INSERT INTO claim (id, version, document_id, start, \"end\", quote, published, entity_ids, hedged, "
-                         "hedges, negated, status, event_date, event_date_inferred) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, '[]', 0, 'candidate', ?, ?)", claims)  # fmt: skip
+        conn.executemany(
+            "INSERT INTO document (id, version, sha256, file_name, path, format, title, publisher_id, published, "
+            "inferred, boilerplate, meta, length, ingested_at) VALUES (?, 1, ?, ?, '', 'md', ?, ?, ?, '{}', '[]', '{}', 4000, '')",
+            docs,
+        )
+        conn.executemany(
+            'INSERT INTO claim (id, version, document_id, start, "end", quote, published, entity_ids, hedged, '
+            "hedges, negated, status, event_date, event_date_inferred) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, '[]', 0, 'candidate', ?, ?)",
+            claims,
+        )
         conn.executemany("INSERT INTO claim_vector (claim_id, day, vector) VALUES (?, ?, ?)", story_vectors)
         if story % 500 == 0:
             conn.commit()
@@ -144,10 +150,12 @@ def indexing(claims: int = 20_000, encoded: int = 1000) -> None:
         conn = sqlite3.connect(path)
         conn.execute("DELETE FROM claim_vector")
         rng = random.Random(5)
-        sentences = ["Officials said troops may pull back from the town if supply roads are cut.",
-                     "The defence ministry said the strike destroyed a depot near the river on Tuesday.",
-                     "More than 40 prisoners were killed and 130 injured, the prosecutor's office said.",
-                     "Forces likely seized the settlement as of October 1, the institute assessed."]  # fmt: skip
+        sentences = [
+            "Officials said troops may pull back from the town if supply roads are cut.",
+            "The defence ministry said the strike destroyed a depot near the river on Tuesday.",
+            "More than 40 prisoners were killed and 130 injured, the prosecutor's office said.",
+            "Forces likely seized the settlement as of October 1, the institute assessed.",
+        ]
         conn.executemany("UPDATE claim SET quote = ? WHERE id = ?", [(rng.choice(sentences) + f" ({i})", i) for i in range(1, encoded + 1)])
         conn.execute("DELETE FROM claim_vector")
         conn.commit()
@@ -158,8 +166,10 @@ def indexing(claims: int = 20_000, encoded: int = 1000) -> None:
             done = index_missing(session, limit=encoded)
             rate = done / (time.perf_counter() - start)
         record.engine.dispose()
-    print(f"indexing on one core: lexical leg (FTS5 + entity triggers, bulk rows) {lexical:,.0f} claims/s; "
-          f"with sentence vectors (encode + store) {rate:,.0f} claims/s over {done} claims")
+    print(
+        f"indexing on one core: lexical leg (FTS5 + entity triggers, bulk rows) {lexical:,.0f} claims/s; "
+        f"with sentence vectors (encode + store) {rate:,.0f} claims/s over {done} claims"
+    )
 
 
 def main(total: int = 1_000_000, db: str | None = None) -> None:

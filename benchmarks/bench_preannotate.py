@@ -47,11 +47,15 @@ def main(n: int = 200, name: str = "rules") -> None:
     for doc in docs:
         annotator.annotate(doc)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-    print(f"{name}@{annotator.version}: {n} documents of {SIZE:,} characters in {seconds:.2f} s = {n / seconds:.1f} documents/s"
-          f" ({n / cpu:.1f} per CPU second: the figure to read on a busy machine)")  # fmt: skip
+    print(
+        f"{name}@{annotator.version}: {n} documents of {SIZE:,} characters in {seconds:.2f} s = {n / seconds:.1f} documents/s"
+        f" ({n / cpu:.1f} per CPU second: the figure to read on a busy machine)"
+    )
     runs = [startup(name, docs[0].text) for _ in range(3)]
-    print(f"start-up (fresh process, imports to first document): best {min(w for w, _ in runs):.2f} s wall, "
-          f"{min(c for _, c in runs):.2f} s CPU, of {', '.join(f'{w:.2f}/{c:.2f}' for w, c in runs)}")  # fmt: skip
+    print(
+        f"start-up (fresh process, imports to first document): best {min(w for w, _ in runs):.2f} s wall, "
+        f"{min(c for _, c in runs):.2f} s CPU, of {', '.join(f'{w:.2f}/{c:.2f}' for w, c in runs)}"
+    )
 
 
 if __name__ == "__main__":

@@ -62,18 +62,53 @@ def build(record, documents: int) -> None:
                 text = f"{base}\n\nReference {i}."
                 sha = hashlib.sha256(text.encode()).hexdigest()
                 texts.append({"sha256": sha, "text": text})
-                doc = w.apply(Change("document.ingested", "document", set={
-                    "sha256": sha, "file_name": f"doc-{i}.md", "title": f"Report {i}", "publisher_id": 1 + i % 20,
-                    "published": f"20{22 + i % 3}-{1 + i % 12:02d}-{1 + i % 28:02d}", "length": len(text),
-                }))["id"]  # fmt: skip
+                doc = w.apply(
+                    Change(
+                        "document.ingested",
+                        "document",
+                        set={
+                            "sha256": sha,
+                            "file_name": f"doc-{i}.md",
+                            "title": f"Report {i}",
+                            "publisher_id": 1 + i % 20,
+                            "published": f"20{22 + i % 3}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                            "length": len(text),
+                        },
+                    )
+                )["id"]
                 for start, end in sentences:
-                    w.apply(Change("claim.proposed", "claim", set={
-                        "document_id": doc, "start": start, "end": end, "quote": text[start:end],
-                        "annotator": "rules@bench", "score": 0.6, "reason": "attribution: said"}))  # fmt: skip
+                    w.apply(
+                        Change(
+                            "claim.proposed",
+                            "claim",
+                            set={
+                                "document_id": doc,
+                                "start": start,
+                                "end": end,
+                                "quote": text[start:end],
+                                "annotator": "rules@bench",
+                                "score": 0.6,
+                                "reason": "attribution: said",
+                            },
+                        )
+                    )
                 for start, end, label in words:
-                    w.apply(Change("mention.proposed", "mention", set={
-                        "document_id": doc, "start": start, "end": end, "text": text[start:end], "label": label,
-                        "annotator": "rules@bench", "score": 0.9, "reason": "gazetteer"}))  # fmt: skip
+                    w.apply(
+                        Change(
+                            "mention.proposed",
+                            "mention",
+                            set={
+                                "document_id": doc,
+                                "start": start,
+                                "end": end,
+                                "text": text[start:end],
+                                "label": label,
+                                "annotator": "rules@bench",
+                                "score": 0.9,
+                                "reason": "gazetteer",
+                            },
+                        )
+                    )
             w.session.execute(insert(DocumentText), texts)
 
 
@@ -204,10 +239,18 @@ def measure(client: httpx.Client, record, documents: int) -> None:
         sample(client, f"queue page (status={status}, anywhere in {documents:,} documents)", urls)
     sample(client, "queue with full-text search", ["/queue?status=all&q=Bakhmut+withdrawal", "/queue?status=all&q=evacuation"] * 20)
     sample(client, "queue by publisher", [f"/queue?status=all&publisher={rng.randint(1, 20)}&after={rng.randint(51, documents)}" for _ in range(100)])
-    sample(client, "my queue (alice: to do or in review)", ["/queue"] * 20 + [f"/queue?assignee=alice&review=open&status=all&after={rng.randint(51, documents)}" for _ in range(80)])
+    sample(
+        client,
+        "my queue (alice: to do or in review)",
+        ["/queue"] * 20 + [f"/queue?assignee=alice&review=open&status=all&after={rng.randint(51, documents)}" for _ in range(80)],
+    )
     for review in ("done", "approved", "sent_back", "none", "in_review"):
         sample(client, f"queue by review state ({review})", [f"/queue?review={review}&status=all&after={rng.randint(51, documents)}" for _ in range(60)])
-    sample(client, "queue: one reviewer's documents waiting for approval", [f"/queue?assignee=reviewer{rng.randint(1, 4)}&review=done&status=all" for _ in range(60)])
+    sample(
+        client,
+        "queue: one reviewer's documents waiting for approval",
+        [f"/queue?assignee=reviewer{rng.randint(1, 4)}&review=done&status=all" for _ in range(60)],
+    )
     sign_in(client, "lea")
     sample(client, "dashboard (lead)", ["/dashboard"] * 60)
     sample(client, "document view as the lead (header with review, history)", [doc() for _ in range(100)])

@@ -84,11 +84,15 @@ async def flood(address: str, names: list[str], token: str, pid: int) -> None:
 
     statuses = dict(sorted(Counter(s for s, _ in answers).items()))
     times = [t for _, t in answers]
-    print(f"{len(names)} concurrent sign-ins: {statuses} (303 signed in, 401 wrong password, 503 retry later) "
-          f"in {took:.1f} s; each p50 {pct(times, .5):.0f} ms, p95 {pct(times, .95):.0f} ms")  # fmt: skip
-    print(f"another user's API call (GET /api/documents): before p50 {pct(before, .5):.0f} ms, p95 {pct(before, .95):.0f} ms; "
-          f"during the flood p50 {pct(during, .5):.0f} ms, p95 {pct(during, .95):.0f} ms, max {max(during) * 1000:.0f} ms "
-          f"({len(during)} calls)")  # fmt: skip
+    print(
+        f"{len(names)} concurrent sign-ins: {statuses} (303 signed in, 401 wrong password, 503 retry later) "
+        f"in {took:.1f} s; each p50 {pct(times, 0.5):.0f} ms, p95 {pct(times, 0.95):.0f} ms"
+    )
+    print(
+        f"another user's API call (GET /api/documents): before p50 {pct(before, 0.5):.0f} ms, p95 {pct(before, 0.95):.0f} ms; "
+        f"during the flood p50 {pct(during, 0.5):.0f} ms, p95 {pct(during, 0.95):.0f} ms, max {max(during) * 1000:.0f} ms "
+        f"({len(during)} calls)"
+    )
     print(f"server memory: {peak_now[0]:.0f} MB before, peak {max(peak_now):.0f} MB sampled, VmHWM {memory_mb(pid, 'VmHWM'):.0f} MB")
 
 

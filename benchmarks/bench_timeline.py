@@ -33,20 +33,34 @@ def build(record, claims: int) -> int:
             text = " ".join(f'Claim {n}.{k}: officials said "troops held the line" near <town {k}>.' for k in range(5))
             sha = f"{n:064d}"
             w.session.execute(insert(DocumentText), [{"sha256": sha, "text": text}])
-            doc = w.apply(Change("document.ingested", "document", set={"sha256": sha, "file_name": f"d{n}.md", "published": day,
-                                                                        "publisher_id": rng.choice(publishers), "length": len(text)}))  # fmt: skip
+            doc = w.apply(
+                Change(
+                    "document.ingested",
+                    "document",
+                    set={"sha256": sha, "file_name": f"d{n}.md", "published": day, "publisher_id": rng.choice(publishers), "length": len(text)},
+                )
+            )
             start = 0
             for k in range(5):
                 quote = f'Claim {n}.{k}: officials said "troops held the line" near <town {k}>.'
-                ids.append(w.apply(Change("claim.proposed", "claim", set={"document_id": doc["id"], "start": start, "end": start + len(quote),
-                                                                           "quote": quote, "published": day}))["id"])  # fmt: skip
+                ids.append(
+                    w.apply(
+                        Change(
+                            "claim.proposed",
+                            "claim",
+                            set={"document_id": doc["id"], "start": start, "end": start + len(quote), "quote": quote, "published": day},
+                        )
+                    )["id"]
+                )
                 start += len(quote) + 1
     for i in range(5, len(ids), 1):
         other = ids[rng.randrange(0, i - i % 5)]  # an earlier claim of another document
         Links(record, "bench", "cli").link(ids[i], other, rng.choice(RELATIONS))
-    thread = Threads(record, "bench", "cli").create("A long story <with> \"quotes\"", ids).state
+    thread = Threads(record, "bench", "cli").create('A long story <with> "quotes"', ids).state
     for claim_id in rng.sample(ids, 20):
-        Threads(record, "lead", "ui").set_verdict(thread["id"], claim_id, rng.choice(["corroborated", "contested", "refuted"]), rationale="checked", evidence=({"claim": rng.choice(ids)},))  # fmt: skip
+        Threads(record, "lead", "ui").set_verdict(
+            thread["id"], claim_id, rng.choice(["corroborated", "contested", "refuted"]), rationale="checked", evidence=({"claim": rng.choice(ids)},)
+        )
     return thread["id"]
 
 

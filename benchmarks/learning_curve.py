@@ -11,6 +11,7 @@ connected group of documents in the gold links).
 
     python -m benchmarks.learning_curve ../shared/corpus/dev docs/learning-curve.svg
 """
+
 from __future__ import annotations
 
 import sys
@@ -58,9 +59,7 @@ def learned(reviewed: list[dict], predicted: list[dict], sentences: list[dict]) 
                 names[e["text"]] = e["label"]
         for e in by_doc[g["doc"]]["entities"]:
             verdicts[pattern_id(e["reason"])]["ok" if (e["start"], e["end"]) in text_of else "rejected"] += 1
-    demoted = frozenset(
-        rule for rule, v in verdicts.items() if v["rejected"] >= MIN_REJECTIONS and v["rejected"] / sum(v.values()) >= REJECTED_SHARE
-    )
+    demoted = frozenset(rule for rule, v in verdicts.items() if v["rejected"] >= MIN_REJECTIONS and v["rejected"] / sum(v.values()) >= REJECTED_SHARE)
     return names, demoted, _best_threshold(sentences, [by_doc[g["doc"]] for g in reviewed])
 
 
@@ -101,7 +100,9 @@ def curve(corpus: Path) -> list[dict]:
         ent, prec, rec = [], [], []
         for story in (g for g in groups if len(g) > MAX_K):
             reviewed = [g for g in gold if g["doc"] in story[:k]]
-            names, demoted, threshold = learned(reviewed, base_predicted, [s for s in sentences if s["doc"] in story[:k]]) if k else ({}, frozenset(), DEFAULT_THRESHOLD)
+            names, demoted, threshold = (
+                learned(reviewed, base_predicted, [s for s in sentences if s["doc"] in story[:k]]) if k else ({}, frozenset(), DEFAULT_THRESHOLD)
+            )
             others = [g for g in gold if g["doc"] not in story]
             annotator = RulesAnnotator(extra_names=names, demoted=demoted)
             predicted = predictions(annotator, [(g["doc"], documents[g["doc"]]) for g in others])
@@ -125,8 +126,10 @@ def svg(rows: list[dict], command: str) -> str:
     lo, hi = 0.8, 1.0
     x = lambda k: left + k * (w - left - 20) / MAX_K  # noqa: E731
     y = lambda v: top + (hi - min(max(v, lo), hi)) * (h - top - bottom) / (hi - lo)  # noqa: E731
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">',
-             f'<text x="{left}" y="16" font-size="13">Reviewing k reports of one story: effect on the other stories</text>']  # fmt: skip
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">',
+        f'<text x="{left}" y="16" font-size="13">Reviewing k reports of one story: effect on the other stories</text>',
+    ]
     for v in (0.8, 0.85, 0.9, 0.95, 1.0):
         parts.append(f'<line x1="{left}" x2="{w - 20}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#ddd"/><text x="8" y="{y(v) + 4:.1f}">{v:.2f}</text>')
     for r in rows:

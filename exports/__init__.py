@@ -30,6 +30,7 @@ FORMATS = {
 }
 DEFAULT_BASE_URL = "http://localhost:8000"
 
+
 # JSON for every writer: compact UTF-8, keys in the order the record builds them (fixed, so
 # the output is deterministic). orjson: encoding is the hot path of a million-claim export,
 # and it is several times faster than the standard library's C encoder here.

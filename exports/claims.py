@@ -80,8 +80,13 @@ def cut_at(session: Session, as_of: str | int | None = None) -> Cut:
 
 
 def iter_claims(
-    session: Session, seq: int, filters: Filters = Filters(), needs: Iterable[str] = (), page: int = PAGE,
-    from_ledger: bool = False, id_range: tuple[int, int] | None = None,
+    session: Session,
+    seq: int,
+    filters: Filters = Filters(),
+    needs: Iterable[str] = (),
+    page: int = PAGE,
+    from_ledger: bool = False,
+    id_range: tuple[int, int] | None = None,
 ) -> Iterator[dict]:
     """Claims that pass `filters`, as of decision `seq`, in id order, one JSON-ready dict each;
     given `id_range` (first, last), only those with first ≤ id ≤ last.
@@ -106,7 +111,7 @@ def claim_id_span(session: Session, seq: int) -> tuple[int, int] | None:
     """The lowest and highest claim id at decision `seq` (None before the first claim)."""
     low, high = session.execute(
         select(func.min(Decision.target_id), func.max(Decision.target_id)).where(Decision.target_type == "claim", Decision.seq <= seq)
-    ).one()  # fmt: skip
+    ).one()
     return None if low is None else (low, high)
 
 
@@ -138,8 +143,10 @@ class _Page:
         if at_head:
             self.claims = _state(session, "claim", Claim.id.between(ids[0], ids[-1]))
         else:
-            self.claims = {cid: {**upcast("claim", json.loads(h[-1]["after"]), h[-1]["state_schema"]), "id": cid, "version": h[-1]["target_version"]}
-                           for cid, h in self.histories.items()}  # fmt: skip
+            self.claims = {
+                cid: {**upcast("claim", json.loads(h[-1]["after"]), h[-1]["state_schema"]), "id": cid, "version": h[-1]["target_version"]}
+                for cid, h in self.histories.items()
+            }
         self.links = self._links(range(ids[0], ids[-1] + 1), relation=None)
         self.members = self._members()
         self.threads = self.fold("thread", {m["thread_id"] for ms in self.members.values() for m in ms})
@@ -173,22 +180,35 @@ class _Page:
             for m in self.members.get(claim["id"], [])
         ]
         record = {
-            "id": claim["id"], "version": claim["version"], "quote": claim["quote"],
-            "start": claim["start"], "end": claim["end"], "document": doc,
+            "id": claim["id"],
+            "version": claim["version"],
+            "quote": claim["quote"],
+            "start": claim["start"],
+            "end": claim["end"],
+            "document": doc,
             "claimant": claim["claimant"] or self._entity_name(claim["claimant_entity_id"]),
             "claimant_entity": self._entity(claim["claimant_entity_id"]),
             "relayed_by": claim["relayed_by"],
-            "reporting_verb": claim["reporting_verb"], "hedged": claim["hedged"], "hedges": claim["hedges"],
-            "negated": claim["negated"], "event_date": claim["event_date"],
+            "reporting_verb": claim["reporting_verb"],
+            "hedged": claim["hedged"],
+            "hedges": claim["hedges"],
+            "negated": claim["negated"],
+            "event_date": claim["event_date"],
             "event_date_inferred": claim["event_date_inferred"],
             "published": claim["published"] or doc["published"],
             "entities": [e for e in map(self._entity, claim["entity_ids"]) if e],
-            "links": self.links.get(claim["id"], []), "threads": threads, "verdict": _verdict(threads),
-            "status": claim["status"], "annotator": claim["annotator"], "score": claim["score"],
-            "proposed_by": proposed["actor"], "proposed_at": proposed["at"],
-            "accepted_by": accepted and accepted["actor"], "accepted_at": accepted and accepted["at"],
+            "links": self.links.get(claim["id"], []),
+            "threads": threads,
+            "verdict": _verdict(threads),
+            "status": claim["status"],
+            "annotator": claim["annotator"],
+            "score": claim["score"],
+            "proposed_by": proposed["actor"],
+            "proposed_at": proposed["at"],
+            "accepted_by": accepted and accepted["actor"],
+            "accepted_at": accepted and accepted["at"],
             "decision": {"seq": last["seq"], "hash": last["hash"], "at": last["at"], "actor": last["actor"]},
-        }  # fmt: skip
+        }
         if "appearances" in self.needs:
             record["same_event"] = self.groups[claim["id"]]  # the whole component, rejected claims too
             record["appearances"] = self._appearances(claim["id"])
@@ -205,10 +225,16 @@ class _Page:
         doc = self.documents.get(doc_id) or {}
         publisher = self.publishers.get(doc.get("publisher_id")) or {}
         return {
-            "id": doc_id, "file_name": doc.get("file_name"), "title": doc.get("title"), "url": doc.get("url"),
-            "publisher_id": doc.get("publisher_id"), "publisher": publisher.get("name"), "publisher_url": publisher.get("url"),
-            "published": doc.get("published"), "sha256": doc.get("sha256"),
-        }  # fmt: skip
+            "id": doc_id,
+            "file_name": doc.get("file_name"),
+            "title": doc.get("title"),
+            "url": doc.get("url"),
+            "publisher_id": doc.get("publisher_id"),
+            "publisher": publisher.get("name"),
+            "publisher_url": publisher.get("url"),
+            "published": doc.get("published"),
+            "sha256": doc.get("sha256"),
+        }
 
     def _entity(self, entity_id: int | None) -> dict | None:
         if entity_id not in self._entity_records:  # shared by the page's claims that name it; never modified
@@ -248,11 +274,15 @@ class _Page:
             members = _state(self.session, "thread_member", in_page)
         else:
             members = fold(self.session, self.seq, "thread_member", self.session.execute(select(ThreadMember.id).where(in_page)).scalars())
-        decided = dict(self.session.execute(
-            select(Decision.target_id, func.max(Decision.at))
-            .where(Decision.target_type == "thread_member", Decision.target_id.in_(bindparam(None, list(members), expanding=True)), Decision.seq <= self.seq)
-            .group_by(Decision.target_id)
-        ).all())  # fmt: skip
+        decided = dict(
+            self.session.execute(
+                select(Decision.target_id, func.max(Decision.at))
+                .where(
+                    Decision.target_type == "thread_member", Decision.target_id.in_(bindparam(None, list(members), expanding=True)), Decision.seq <= self.seq
+                )
+                .group_by(Decision.target_id)
+            ).all()
+        )
         found: dict[int, list[dict]] = {}
         for m in members.values():
             if m["status"] == "active" and m["claim_id"] in self.claims:
@@ -363,10 +393,17 @@ def _verdict(threads: list[dict]) -> str:
 def _version(d: dict) -> dict:
     after = json.loads(d["after"])
     return {
-        "seq": d["seq"], "at": d["at"], "actor": d["actor"], "origin": d["origin"], "action": d["action"],
-        "version": d["target_version"], "hash": d["hash"], "rationale": d["rationale"],
-        "status": after.get("status"), "quote": after.get("quote"),
-    }  # fmt: skip
+        "seq": d["seq"],
+        "at": d["at"],
+        "actor": d["actor"],
+        "origin": d["origin"],
+        "action": d["action"],
+        "version": d["target_version"],
+        "hash": d["hash"],
+        "rationale": d["rationale"],
+        "status": after.get("status"),
+        "quote": after.get("quote"),
+    }
 
 
 def _passes(record: dict, f: Filters) -> bool:

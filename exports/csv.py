@@ -14,11 +14,39 @@ SPLITTABLE = True  # rows are independent: written in parts (exports/parts.py), 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
-    "id", "version", "status", "verdict", "quote", "claimant", "relayed_by", "reporting_verb", "hedged", "hedges", "negated",
-    "event_date", "event_date_inferred", "published", "entities", "document_id", "file_name", "title", "url", "publisher", "start", "end",
-    "links", "threads", "annotator", "score", "proposed_by", "proposed_at", "accepted_by", "accepted_at",
-    "decision_seq", "decision_hash",
-]  # fmt: skip
+    "id",
+    "version",
+    "status",
+    "verdict",
+    "quote",
+    "claimant",
+    "relayed_by",
+    "reporting_verb",
+    "hedged",
+    "hedges",
+    "negated",
+    "event_date",
+    "event_date_inferred",
+    "published",
+    "entities",
+    "document_id",
+    "file_name",
+    "title",
+    "url",
+    "publisher",
+    "start",
+    "end",
+    "links",
+    "threads",
+    "annotator",
+    "score",
+    "proposed_by",
+    "proposed_at",
+    "accepted_by",
+    "accepted_at",
+    "decision_seq",
+    "decision_hash",
+]
 
 
 def neutralise(value) -> str:
@@ -38,12 +66,16 @@ def row(claim: dict) -> dict:
         "hedges": "; ".join(claim["hedges"]),
         "relayed_by": "; ".join(claim["relayed_by"]),
         "entities": "; ".join(e["name"] for e in claim["entities"]),
-        "document_id": doc["id"], "file_name": doc["file_name"], "title": doc["title"],
-        "url": doc["url"], "publisher": doc["publisher"],
+        "document_id": doc["id"],
+        "file_name": doc["file_name"],
+        "title": doc["title"],
+        "url": doc["url"],
+        "publisher": doc["publisher"],
         "links": "; ".join(f"{link['relation']} {link['direction']} {link['claim_id']}" for link in claim["links"]),
         "threads": "; ".join(f"{t['id']} {t['name']} ({t['verdict']})" for t in claim["threads"]),
-        "decision_seq": claim["decision"]["seq"], "decision_hash": claim["decision"]["hash"],
-    }  # fmt: skip
+        "decision_seq": claim["decision"]["seq"],
+        "decision_hash": claim["decision"]["hash"],
+    }
 
 
 def write_rows(rows: Iterable[dict], out, columns: list[str], header: bool = True) -> int:

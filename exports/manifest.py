@@ -27,9 +27,7 @@ from exports.parts import Sink
 MANIFEST_VERSION = "claimtrail-export/2"
 
 
-def render(
-    session: Session, fmt: str, cut: Cut, filters: Filters, options: dict, raw=None, from_ledger: bool = False, workers: int | None = 1
-) -> dict:
+def render(session: Session, fmt: str, cut: Cut, filters: Filters, options: dict, raw=None, from_ledger: bool = False, workers: int | None = 1) -> dict:
     """Write one export to `raw` (or only hash it); returns its counts, size and sha256.
 
     `from_ledger` reads every object from the decisions even at the head (same bytes; tests);
@@ -40,7 +38,12 @@ def render(
 
 
 def export(
-    session: Session, fmt: str, path: Path, filters: Filters = Filters(), as_of=None, options: dict | None = None,
+    session: Session,
+    fmt: str,
+    path: Path,
+    filters: Filters = Filters(),
+    as_of=None,
+    options: dict | None = None,
     workers: int | None = 1,
 ) -> dict:
     """Write the export to `path` and its manifest to `path`.manifest.json; returns the manifest."""
@@ -52,11 +55,18 @@ def export(
         result = render(session, fmt, cut, filters, options, raw, workers=workers)
     os.replace(partial, path)  # a reader never sees half an export
     manifest = {
-        "manifest": MANIFEST_VERSION, "format": fmt, "file": path.name, "sha256": result["sha256"],
-        "bytes": result["bytes"], "filters": filters.as_dict(), "options": options, "counts": result["counts"],
+        "manifest": MANIFEST_VERSION,
+        "format": fmt,
+        "file": path.name,
+        "sha256": result["sha256"],
+        "bytes": result["bytes"],
+        "filters": filters.as_dict(),
+        "options": options,
+        "counts": result["counts"],
         "ledger": {"seq": cut.seq, "head_hash": cut.head_hash, "checkpoint": _checkpoint_at(session, cut.seq)},
-        "tool": {"name": "claimtrail", "version": tool_version()}, "created_at": utc_now(),
-    }  # fmt: skip
+        "tool": {"name": "claimtrail", "version": tool_version()},
+        "created_at": utc_now(),
+    }
     manifest_path(path).write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     return manifest
 
@@ -101,11 +111,19 @@ def verify(session: Session, manifest_file: Path, workers: int | None = 1) -> Ve
         problems.append(f"the ledger changed: {chain}")
     elif manifest.get("manifest") != MANIFEST_VERSION:
         made_by = (manifest.get("tool") or {}).get("version", "an unknown version")
-        problems.append(f"the export is in layout {manifest.get('manifest')!r}, made by claimtrail {made_by}; this claimtrail "
-                        f"writes {MANIFEST_VERSION!r} and cannot re-derive it: verify it with claimtrail {made_by}")  # fmt: skip
+        problems.append(
+            f"the export is in layout {manifest.get('manifest')!r}, made by claimtrail {made_by}; this claimtrail "
+            f"writes {MANIFEST_VERSION!r} and cannot re-derive it: verify it with claimtrail {made_by}"
+        )
     else:
-        again = render(session, manifest["format"], Cut(seq, manifest["ledger"]["head_hash"]),
-                       Filters.from_dict(manifest["filters"]), manifest.get("options") or {}, workers=workers)  # fmt: skip
+        again = render(
+            session,
+            manifest["format"],
+            Cut(seq, manifest["ledger"]["head_hash"]),
+            Filters.from_dict(manifest["filters"]),
+            manifest.get("options") or {},
+            workers=workers,
+        )
         if again["sha256"] != manifest["sha256"]:
             problems.append(f"the ledger no longer makes this export: re-derived at decision {seq}, the sha256 differs")
     head = session.execute(select(func.max(Decision.seq))).scalar() or 0

@@ -54,22 +54,45 @@ def claim_records(claim: dict, agents: dict[str, str], documents: set[int]) -> I
     for v in claim["history"]:
         entity, activity, agent = f"claim:{claim['id']}/v{v['version']}", f"decision:{v['seq']}", agent_id(v["actor"])
         agents.setdefault(v["actor"], "prov:SoftwareAgent" if v["origin"] == "annotator" else "prov:Person")
-        yield "entity", entity, _drop_none({
-            "prov:label": v["quote"], "claimtrail:status": v["status"],
-            "claimtrail:version": v["version"], "claimtrail:decisionHash": v["hash"],
-        })  # fmt: skip
-        yield "activity", activity, _drop_none({
-            "prov:startTime": v["at"], "prov:endTime": v["at"], "prov:label": v["action"],
-            "claimtrail:origin": v["origin"], "claimtrail:rationale": v["rationale"] or None,
-        })  # fmt: skip
+        yield (
+            "entity",
+            entity,
+            _drop_none(
+                {
+                    "prov:label": v["quote"],
+                    "claimtrail:status": v["status"],
+                    "claimtrail:version": v["version"],
+                    "claimtrail:decisionHash": v["hash"],
+                }
+            ),
+        )
+        yield (
+            "activity",
+            activity,
+            _drop_none(
+                {
+                    "prov:startTime": v["at"],
+                    "prov:endTime": v["at"],
+                    "prov:label": v["action"],
+                    "claimtrail:origin": v["origin"],
+                    "claimtrail:rationale": v["rationale"] or None,
+                }
+            ),
+        )
         yield "wasGeneratedBy", f"_:gen{v['seq']}", {"prov:entity": entity, "prov:activity": activity, "prov:time": v["at"]}
         yield "wasAssociatedWith", f"_:assoc{v['seq']}", {"prov:activity": activity, "prov:agent": agent}
         if previous:
             yield "used", f"_:use{v['seq']}", {"prov:activity": activity, "prov:entity": previous}
-            yield "wasDerivedFrom", f"_:rev{v['seq']}", {
-                "prov:generatedEntity": entity, "prov:usedEntity": previous, "prov:activity": activity,
-                "prov:type": _qname("prov:Revision"),
-            }  # fmt: skip
+            yield (
+                "wasDerivedFrom",
+                f"_:rev{v['seq']}",
+                {
+                    "prov:generatedEntity": entity,
+                    "prov:usedEntity": previous,
+                    "prov:activity": activity,
+                    "prov:type": _qname("prov:Revision"),
+                },
+            )
         else:
             yield from _quotation(claim, entity, documents)
         previous = entity
@@ -79,17 +102,30 @@ def _quotation(claim: dict, entity: str, documents: set[int]) -> Iterator[tuple[
     doc = claim["document"]
     if doc["id"] not in documents:
         documents.add(doc["id"])
-        yield "entity", f"document:{doc['id']}", _drop_none({"prov:label": doc["title"] or doc["file_name"], "claimtrail:sha256": doc["sha256"], "claimtrail:url": doc["url"]})
-    yield "wasDerivedFrom", f"_:quote{claim['id']}", {
-        "prov:generatedEntity": entity, "prov:usedEntity": f"document:{doc['id']}", "prov:type": _qname("prov:Quotation"),
-    }  # fmt: skip
+        yield (
+            "entity",
+            f"document:{doc['id']}",
+            _drop_none({"prov:label": doc["title"] or doc["file_name"], "claimtrail:sha256": doc["sha256"], "claimtrail:url": doc["url"]}),
+        )
+    yield (
+        "wasDerivedFrom",
+        f"_:quote{claim['id']}",
+        {
+            "prov:generatedEntity": entity,
+            "prov:usedEntity": f"document:{doc['id']}",
+            "prov:type": _qname("prov:Quotation"),
+        },
+    )
 
 
 def prefixes(base: str) -> dict:
     return {
-        "claimtrail": f"{base}/ns#", "claim": f"{base}/claims/", "decision": f"{base}/decisions/",
-        "agent": f"{base}/agents/", "document": f"{base}/documents/",
-    }  # fmt: skip
+        "claimtrail": f"{base}/ns#",
+        "claim": f"{base}/claims/",
+        "decision": f"{base}/decisions/",
+        "agent": f"{base}/agents/",
+        "document": f"{base}/documents/",
+    }
 
 
 def agent_id(actor: str) -> str:

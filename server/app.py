@@ -89,8 +89,20 @@ def create_app(settings: ServerSettings | None = None, demo: bool = False) -> Fa
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # assignments.api and metadata.api before api.router: its generic /api/{kinds}/{id} would catch their paths
-    for router in (signin.router, pages.router, review.router, assignments.api, metadata.api, api.router, audit.router, links.router,
-                   assignments.router, metadata.router, admin.router, upload.router):
+    for router in (
+        signin.router,
+        pages.router,
+        review.router,
+        assignments.api,
+        metadata.api,
+        api.router,
+        audit.router,
+        links.router,
+        assignments.router,
+        metadata.router,
+        admin.router,
+        upload.router,
+    ):
         app.include_router(router)
     add_error_pages(app)
     app.add_api_route("/api/docs", api_docs, include_in_schema=False)

@@ -71,8 +71,7 @@ def search_results(session: Session, claim_id: int, query: ClaimQuery, offset: i
     page = search(session, query, offset)
     shown = {a["claim_id"]: a for a in appearances_of(session, page.claim_ids)}
     linked = {x.b_id if x.a_id == claim_id else x.a_id: x.relation for x in links_of(session, [claim_id])}
-    results = [{"other": shown[i], "guess": _guess(session, claim_id, i), "linked": linked.get(i)}
-               for i in page.claim_ids if i in shown and i != claim_id]  # fmt: skip
+    results = [{"other": shown[i], "guess": _guess(session, claim_id, i), "linked": linked.get(i)} for i in page.claim_ids if i in shown and i != claim_id]
     return {"query": query, "page": page, "results": results, "error": None}
 
 
@@ -86,8 +85,12 @@ def _guess(session: Session, claim_id: int, other_id: int):
 
 
 def threads_of(session: Session, claim_id: int) -> list[tuple[int, str]]:
-    query = (select(Thread.id, Thread.name).join(ThreadMember, ThreadMember.thread_id == Thread.id)
-             .where(ThreadMember.claim_id == claim_id, ThreadMember.status == "active").order_by(Thread.id))  # fmt: skip
+    query = (
+        select(Thread.id, Thread.name)
+        .join(ThreadMember, ThreadMember.thread_id == Thread.id)
+        .where(ThreadMember.claim_id == claim_id, ThreadMember.status == "active")
+        .order_by(Thread.id)
+    )
     return [tuple(row) for row in session.execute(query)]
 
 
@@ -108,10 +111,12 @@ def newer_first(session: Session, one: int, other: int) -> tuple[int, int]:
 
 
 def threads_list(session: Session) -> dict:
-    counts = (select(ThreadMember.thread_id, func.count().label("claims"))
-              .where(ThreadMember.status == "active").group_by(ThreadMember.thread_id).subquery())  # fmt: skip
-    query = (select(Thread.id, Thread.name, Thread.description, func.coalesce(counts.c.claims, 0))
-             .outerjoin(counts, counts.c.thread_id == Thread.id).order_by(Thread.id.desc()))  # fmt: skip
+    counts = select(ThreadMember.thread_id, func.count().label("claims")).where(ThreadMember.status == "active").group_by(ThreadMember.thread_id).subquery()
+    query = (
+        select(Thread.id, Thread.name, Thread.description, func.coalesce(counts.c.claims, 0))
+        .outerjoin(counts, counts.c.thread_id == Thread.id)
+        .order_by(Thread.id.desc())
+    )
     return {"threads": session.execute(query).all()}
 
 

@@ -15,9 +15,19 @@ import re
 from dataclasses import dataclass, field
 
 BIDI_CONTROLS = {
-    "\u061c": "ALM", "\u200e": "LRM", "\u200f": "RLM", "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF",
-    "\u202d": "LRO", "\u202e": "RLO", "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
-}  # fmt: skip
+    "\u061c": "ALM",
+    "\u200e": "LRM",
+    "\u200f": "RLM",
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
+}
 SPLIT = {"\r", "\x00"}  # characters HTML parsing changes the length of (CRLF → LF; NUL dropped)
 _OWN_LEAF = re.compile("[" + "".join(SPLIT) + "".join(BIDI_CONTROLS) + "]")
 SHOWN = {"candidate", "accepted", "corrected"}  # rejected and withdrawn spans are not drawn in the text

@@ -58,7 +58,7 @@ class ServerSettings:
         raise InsecureSettings(
             "CLAIMTRAIL_SECRET is missing, a well-known default, shorter than 32 characters, or guessable "
             "(a word repeated, few different characters). "
-            'Set it to a random value, e.g.  export CLAIMTRAIL_SECRET="$(python -c \'import secrets; print(secrets.token_urlsafe(32))\')"'
+            "Set it to a random value, e.g.  export CLAIMTRAIL_SECRET=\"$(python -c 'import secrets; print(secrets.token_urlsafe(32))')\""
         )
 
 

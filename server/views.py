@@ -96,8 +96,9 @@ def get_or_404(session: Session, model, object_id: int):
     return found
 
 
-def document_view(session: Session, document_id: int, review: Review, focus: str | None = None, after: str | None = None,
-                  header: bool = True, lens: Lens = Lens()) -> dict:  # fmt: skip
+def document_view(
+    session: Session, document_id: int, review: Review, focus: str | None = None, after: str | None = None, header: bool = True, lens: Lens = Lens()
+) -> dict:
     """The document page; `focus` names the current candidate, or `after` the one just decided.
     Without `header`, only what the workbench partial shows (no publisher, no next document)."""
     doc = get_or_404(session, Document, document_id)
@@ -106,8 +107,7 @@ def document_view(session: Session, document_id: int, review: Review, focus: str
     claims = session.execute(select(Claim).where(Claim.document_id == doc.id).order_by(Claim.start)).scalars().all()
     names = entity_names(session, {m.entity_id for m in mentions if m.entity_id})
     every = sorted(
-        [Item("claim", c) for c in claims if c.status not in HIDDEN]
-        + [Item("mention", m, names.get(m.entity_id)) for m in mentions if m.status not in HIDDEN],
+        [Item("claim", c) for c in claims if c.status not in HIDDEN] + [Item("mention", m, names.get(m.entity_id)) for m in mentions if m.status not in HIDDEN],
         key=lambda i: (i.obj.start, i.kind != "claim", i.obj.end),
     )
     items = [i for i in every if lens.keeps(i)]
@@ -154,8 +154,16 @@ def decided_view(session: Session, review: Review, kind: str, target_id: int, me
         return None
     entity = kind == "mention" and obj.entity_id and entity_names(session, {obj.entity_id}).get(obj.entity_id)
     doc = get_or_404(session, Document, obj.document_id)
-    return {"item": Item(kind, obj, entity or None), "focus": None, "doc": doc, "progress": counts, "oob": True,
-            "undoable": undoable(session, review, doc.id), "message": message, "conflict": None}  # fmt: skip
+    return {
+        "item": Item(kind, obj, entity or None),
+        "focus": None,
+        "doc": doc,
+        "progress": counts,
+        "oob": True,
+        "undoable": undoable(session, review, doc.id),
+        "message": message,
+        "conflict": None,
+    }
 
 
 def next_after(items: list[Item], ref: str) -> str:
@@ -222,10 +230,10 @@ def entity_view(session: Session, entity_id: int, limit: int = 500) -> dict:
     ).all()
     spans = {(m.document_id, m.start, m.end) for m, _ in mentions}
     about = [
-        (c, d) for c, d in claims
-        if ids & set(c.entity_ids) or c.claimant_entity_id in ids
-        or any(doc == c.document_id and c.start <= s and e <= c.end for doc, s, e in spans)
-    ]  # fmt: skip
+        (c, d)
+        for c, d in claims
+        if ids & set(c.entity_ids) or c.claimant_entity_id in ids or any(doc == c.document_id and c.start <= s and e <= c.end for doc, s, e in spans)
+    ]
     about.sort(key=lambda cd: (cd[0].event_date or cd[1].published or "", cd[0].id))  # when it happened, else when told
     return {
         "entity": entity,
@@ -246,10 +254,8 @@ def merge_message(session: Session, merged: int | None, undone: int | None) -> d
     source, target = session.get(Entity, d.target_id), session.get(Entity, json.loads(d.after).get("merged_into"))
     names = (source.name if source else f"#{d.target_id}", target.name if target else "another entity")
     if undone:
-        return {"level": "ok", "text": f"Undid the merge: {names[0]} stands on its own again, {names[1]} lost its names.",
-                "warnings": [], "decisions": []}  # fmt: skip
-    return {"level": "ok", "text": f"Merged {names[0]} into {names[1]}: its names are now aliases here.", "warnings": [],
-            "decisions": [seq], "undo": seq}  # fmt: skip
+        return {"level": "ok", "text": f"Undid the merge: {names[0]} stands on its own again, {names[1]} lost its names.", "warnings": [], "decisions": []}
+    return {"level": "ok", "text": f"Merged {names[0]} into {names[1]}: its names are now aliases here.", "warnings": [], "decisions": [seq], "undo": seq}
 
 
 def queue_view(session: Session, f: QueueFilter) -> dict:
@@ -268,17 +274,31 @@ def queue_view(session: Session, f: QueueFilter) -> dict:
 
 def page_url(f: QueueFilter, **cursor: int) -> str:
     params = {
-        "q": f.q, "publisher": f.publisher_id or "", "date_from": f.date_from, "date_to": f.date_to,
-        "entity": f.entity, "thread": f.thread_id or "", "status": f.status, "assignee": f.assignee, "review": f.review, **cursor,
-    }  # fmt: skip
+        "q": f.q,
+        "publisher": f.publisher_id or "",
+        "date_from": f.date_from,
+        "date_to": f.date_to,
+        "entity": f.entity,
+        "thread": f.thread_id or "",
+        "status": f.status,
+        "assignee": f.assignee,
+        "review": f.review,
+        **cursor,
+    }
     return "/queue?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
 EXPORT_PRESETS = {"verified": ("accepted", "corrected"), "everything": ()}
 EXPORT_STATUSES = {"accepted": "accepted", "corrected": "corrected", "candidate": "not yet reviewed", "rejected": "rejected"}
 VERDICTS = ("corroborated", "contested", "refuted", "unverifiable", "unassessed")
-EXPORT_FORMATS = {"jsonl": "JSON lines", "csv": "CSV", "claimreview": "ClaimReview (schema.org)",
-                  "webannotation": "W3C Web Annotation", "prov": "W3C PROV", "labelstudio": "Label Studio tasks"}  # fmt: skip
+EXPORT_FORMATS = {
+    "jsonl": "JSON lines",
+    "csv": "CSV",
+    "claimreview": "ClaimReview (schema.org)",
+    "webannotation": "W3C Web Annotation",
+    "prov": "W3C PROV",
+    "labelstudio": "Label Studio tasks",
+}
 
 
 def export_view(session: Session, preset: str) -> dict:

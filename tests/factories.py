@@ -33,8 +33,9 @@ class Desk:
     def apply(self, change: Change, actor: str = ANNOTATOR, origin: str = "annotator") -> dict:
         return self.record.ledger.record(actor, origin, change)[0]
 
-    def document(self, text: str, title="A report", publisher: str | None = "Compass Wire", published="2023-03-01",
-                 url=None, boilerplate=(), file_name="report.md") -> int:  # fmt: skip
+    def document(
+        self, text: str, title="A report", publisher: str | None = "Compass Wire", published="2023-03-01", url=None, boilerplate=(), file_name="report.md"
+    ) -> int:
         sha = hashlib.sha256(text.encode()).hexdigest()
         with self.record.ledger.writer("cli", "cli") as w:
             if w.session.get(DocumentText, sha) is None:
@@ -42,17 +43,37 @@ class Desk:
             if publisher and publisher not in self.publishers:
                 self.publishers[publisher] = w.apply(Change("publisher.added", "publisher", set={"name": publisher}))["id"]
             publisher_id = self.publishers.get(publisher)
-            doc = w.apply(Change("document.ingested", "document", set={
-                "sha256": sha, "file_name": file_name, "title": title, "publisher_id": publisher_id, "url": url,
-                "published": published, "length": len(text), "boilerplate": list(boilerplate),
-            }))  # fmt: skip
+            doc = w.apply(
+                Change(
+                    "document.ingested",
+                    "document",
+                    set={
+                        "sha256": sha,
+                        "file_name": file_name,
+                        "title": title,
+                        "publisher_id": publisher_id,
+                        "url": url,
+                        "published": published,
+                        "length": len(text),
+                        "boilerplate": list(boilerplate),
+                    },
+                )
+            )
         self.texts[doc["id"]] = text
         return doc["id"]
 
     def claim(self, doc: int, quote: str, **fields) -> int:
         start = self.texts[doc].index(quote)
-        values = {"document_id": doc, "start": start, "end": start + len(quote), "quote": quote, "annotator": ANNOTATOR,
-                  "score": 0.8, "reason": "attribution: said", **fields}  # fmt: skip
+        values = {
+            "document_id": doc,
+            "start": start,
+            "end": start + len(quote),
+            "quote": quote,
+            "annotator": ANNOTATOR,
+            "score": 0.8,
+            "reason": "attribution: said",
+            **fields,
+        }
         return self.apply(Change("claim.proposed", "claim", set=values))["id"]
 
     def entity(self, name: str, type: str = "GPE", **fields) -> int:
@@ -60,8 +81,17 @@ class Desk:
 
     def mention(self, doc: int, text: str, label: str = "GPE", entity_id: int | None = None) -> int:
         start = self.texts[doc].index(text)
-        values = {"document_id": doc, "start": start, "end": start + len(text), "text": text, "label": label,
-                  "entity_id": entity_id, "annotator": ANNOTATOR, "score": 0.9, "reason": "gazetteer: place"}  # fmt: skip
+        values = {
+            "document_id": doc,
+            "start": start,
+            "end": start + len(text),
+            "text": text,
+            "label": label,
+            "entity_id": entity_id,
+            "annotator": ANNOTATOR,
+            "score": 0.9,
+            "reason": "gazetteer: place",
+        }
         return self.apply(Change("mention.proposed", "mention", set=values))["id"]
 
 
@@ -92,8 +122,7 @@ class Ledger:
 TEXTS = [
     "General Olena Hrytsenko of the 93rd Brigade said on 3 March 2023 that Russian forces had lost 40 tanks near Bakhmut. "
     "The Wagner Group denied that its units had withdrawn from the town.",
-    "Kyiv officials reported that the road to Chasiv Yar remained open. "
-    "Moscow claimed the last supply route was cut.",
+    "Kyiv officials reported that the road to Chasiv Yar remained open. Moscow claimed the last supply route was cut.",
 ]
 
 
@@ -121,34 +150,75 @@ def seed(record) -> Seeded:
         for i, text in enumerate(TEXTS):
             sha = hashlib.sha256(text.encode()).hexdigest()
             w.session.execute(insert(DocumentText), [{"sha256": sha, "text": text}])
-            docs.append(w.apply(Change("document.ingested", "document", set={
-                "sha256": sha, "file_name": f"report-{i}.txt", "title": f"Report {i}", "published": "2023-03-0" + str(4 + i),
-                "length": len(text),
-            }))["id"])  # fmt: skip
+            docs.append(
+                w.apply(
+                    Change(
+                        "document.ingested",
+                        "document",
+                        set={
+                            "sha256": sha,
+                            "file_name": f"report-{i}.txt",
+                            "title": f"Report {i}",
+                            "published": "2023-03-0" + str(4 + i),
+                            "length": len(text),
+                        },
+                    )
+                )["id"]
+            )
     with record.ledger.writer(ANNOTATOR, "annotator") as w:
         for doc, text, label, quote in [
-            (0, TEXTS[0], "PERSON", "Olena Hrytsenko"), (0, TEXTS[0], "MILITARY_UNIT", "93rd Brigade"),
-            (0, TEXTS[0], "DATE", "3 March 2023"), (0, TEXTS[0], "GPE", "Bakhmut"), (0, TEXTS[0], "ORG", "Wagner Group"),
+            (0, TEXTS[0], "PERSON", "Olena Hrytsenko"),
+            (0, TEXTS[0], "MILITARY_UNIT", "93rd Brigade"),
+            (0, TEXTS[0], "DATE", "3 March 2023"),
+            (0, TEXTS[0], "GPE", "Bakhmut"),
+            (0, TEXTS[0], "ORG", "Wagner Group"),
             (1, TEXTS[1], "GPE", "Kyiv"),
-        ]:  # fmt: skip
+        ]:
             start, end = _span(text, quote)
             if label != "DATE":
                 entities[quote] = w.apply(Change("entity.proposed", "entity", set={"name": quote, "type": label}))["id"]
-            mentions[quote] = w.apply(Change("mention.proposed", "mention", set={
-                "document_id": docs[doc], "start": start, "end": end, "text": quote, "label": label,
-                "entity_id": entities.get(quote), "annotator": ANNOTATOR, "score": 0.8, "reason": "test: seeded",
-            }))["id"]  # fmt: skip
+            mentions[quote] = w.apply(
+                Change(
+                    "mention.proposed",
+                    "mention",
+                    set={
+                        "document_id": docs[doc],
+                        "start": start,
+                        "end": end,
+                        "text": quote,
+                        "label": label,
+                        "entity_id": entities.get(quote),
+                        "annotator": ANNOTATOR,
+                        "score": 0.8,
+                        "reason": "test: seeded",
+                    },
+                )
+            )["id"]
         for name, doc, quote, claimant, said_by, about in [
             ("tanks", 0, "Russian forces had lost 40 tanks near Bakhmut", "General Olena Hrytsenko", "Olena Hrytsenko", ["Bakhmut"]),
             ("withdrawn", 0, "its units had withdrawn from the town", "The Wagner Group", "Wagner Group", ["Wagner Group"]),
             ("road", 1, "the road to Chasiv Yar remained open", "Kyiv officials", "Kyiv", []),
-        ]:  # fmt: skip
+        ]:
             start, end = _span(TEXTS[doc], quote)
-            claims[name] = w.apply(Change("claim.proposed", "claim", set={
-                "document_id": docs[doc], "start": start, "end": end, "quote": quote, "annotator": ANNOTATOR,
-                "claimant": claimant, "claimant_entity_id": entities[said_by], "entity_ids": [entities[e] for e in about],
-                "score": 0.7, "reason": "test: seeded", "published": "2023-03-04",
-            }))["id"]  # fmt: skip
+            claims[name] = w.apply(
+                Change(
+                    "claim.proposed",
+                    "claim",
+                    set={
+                        "document_id": docs[doc],
+                        "start": start,
+                        "end": end,
+                        "quote": quote,
+                        "annotator": ANNOTATOR,
+                        "claimant": claimant,
+                        "claimant_entity_id": entities[said_by],
+                        "entity_ids": [entities[e] for e in about],
+                        "score": 0.7,
+                        "reason": "test: seeded",
+                        "published": "2023-03-04",
+                    },
+                )
+            )["id"]
         link = w.apply(Change("link.created", "link", set={"a_id": claims["tanks"], "b_id": claims["withdrawn"], "relation": "contradicts"}))["id"]
     return Seeded(record, docs, TEXTS, mentions, claims, link, entities)
 

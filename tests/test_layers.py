@@ -47,12 +47,7 @@ def imports(path: Path, modules: dict) -> set[str]:
 
 def test_no_module_imports_a_layer_above_it():
     modules = project_modules()
-    upward = [
-        f"{m} imports {d}"
-        for m, path in modules.items()
-        for d in sorted(imports(path, modules))
-        if layer_of(d) > layer_of(m)
-    ]
+    upward = [f"{m} imports {d}" for m, path in modules.items() for d in sorted(imports(path, modules)) if layer_of(d) > layer_of(m)]
     assert not upward, "\n".join(upward)
 
 
@@ -66,7 +61,7 @@ def test_no_import_cycles():
         trail.append(node)
         for nxt in graph[node]:
             if nxt in on_trail:
-                cycles.append(" -> ".join(trail[trail.index(nxt):] + [nxt]))
+                cycles.append(" -> ".join(trail[trail.index(nxt) :] + [nxt]))
             elif nxt not in done:
                 visit(nxt, trail, on_trail, done)
         trail.pop()

@@ -61,8 +61,7 @@ def _sqlite_upgrade() -> None:
     _trigger("claim_au_quote", "AFTER UPDATE ON claim WHEN old.quote IS NOT new.quote", fts_del + fts_add)
     _trigger(
         "claim_au_entities",
-        "AFTER UPDATE ON claim WHEN old.entity_ids IS NOT new.entity_ids OR old.published IS NOT new.published "
-        "OR old.event_date IS NOT new.event_date",
+        "AFTER UPDATE ON claim WHEN old.entity_ids IS NOT new.entity_ids OR old.published IS NOT new.published OR old.event_date IS NOT new.event_date",
         ent_del + ent_add,
     )
     op.execute("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')")
@@ -74,10 +73,7 @@ def _sqlite_upgrade() -> None:
     # Documents: contentless (the text lives in documenttext); deletes restate the indexed values.
     op.execute(f"CREATE VIRTUAL TABLE document_fts USING fts5(title, body, content='', tokenize='{TOKENIZE}')")
     doc_add = f"INSERT INTO document_fts(rowid, title, body) VALUES (new.id, coalesce(new.title, ''), {DOC_BODY.format(d='new')});"
-    doc_del = (
-        "INSERT INTO document_fts(document_fts, rowid, title, body) "
-        f"VALUES ('delete', old.id, coalesce(old.title, ''), {DOC_BODY.format(d='old')});"
-    )
+    doc_del = f"INSERT INTO document_fts(document_fts, rowid, title, body) VALUES ('delete', old.id, coalesce(old.title, ''), {DOC_BODY.format(d='old')});"
     _trigger("document_ai", "AFTER INSERT ON document", doc_add)
     _trigger("document_ad", "AFTER DELETE ON document", doc_del)
     _trigger("document_au", "AFTER UPDATE ON document WHEN old.title IS NOT new.title OR old.sha256 IS NOT new.sha256", doc_del + doc_add)
@@ -89,10 +85,7 @@ def _sqlite_upgrade() -> None:
         "SELECT 'delete', id, coalesce(title, ''), '' FROM document WHERE sha256 = new.sha256;"
         "INSERT INTO document_fts(rowid, title, body) SELECT id, coalesce(title, ''), new.text FROM document WHERE sha256 = new.sha256;",
     )
-    op.execute(
-        "INSERT INTO document_fts(rowid, title, body) SELECT id, coalesce(title, ''), "
-        f"{DOC_BODY.format(d='document')} FROM document"
-    )
+    op.execute(f"INSERT INTO document_fts(rowid, title, body) SELECT id, coalesce(title, ''), {DOC_BODY.format(d='document')} FROM document")
 
     key_add = (
         "INSERT INTO entity_key (key, entity_id) SELECT DISTINCT lower(k), new.id FROM "
@@ -143,10 +136,7 @@ END $$;
 def _postgres_upgrade() -> None:
     op.execute("CREATE INDEX ix_claim_quote_fts ON claim USING gin (to_tsvector('english'::regconfig, quote))")
     op.execute("CREATE INDEX ix_document_title_fts ON document USING gin (to_tsvector('english'::regconfig, coalesce(title, '')))")
-    op.execute(
-        "CREATE INDEX ix_documenttext_fts ON documenttext "
-        f"USING gin (to_tsvector('english'::regconfig, left(text, {DOC_TEXT_LIMIT})))"
-    )
+    op.execute(f"CREATE INDEX ix_documenttext_fts ON documenttext USING gin (to_tsvector('english'::regconfig, left(text, {DOC_TEXT_LIMIT})))")
     op.execute(PG_FUNCTIONS)
     # The ledger rewrites whole rows: updates re-index only when the indexed values changed.
     op.execute("CREATE TRIGGER claim_entity_sync AFTER INSERT OR DELETE ON claim FOR EACH ROW EXECUTE FUNCTION claimtrail_claim_entity()")
@@ -174,14 +164,29 @@ def _postgres_upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for name in ("claim_ai", "claim_ad", "claim_au_quote", "claim_au_entities", "document_ai", "document_ad",
-                     "document_au", "documenttext_ai", "entity_ai", "entity_ad", "entity_au"):  # fmt: skip
+        for name in (
+            "claim_ai",
+            "claim_ad",
+            "claim_au_quote",
+            "claim_au_entities",
+            "document_ai",
+            "document_ad",
+            "document_au",
+            "documenttext_ai",
+            "entity_ai",
+            "entity_ad",
+            "entity_au",
+        ):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         for table in ("claim_fts_vocab", "claim_fts", "document_fts"):
             op.execute(f"DROP TABLE IF EXISTS {table}")
     else:
-        for trigger, table in (("claim_entity_sync", "claim"), ("claim_entity_update", "claim"),
-                               ("entity_key_sync", "entity"), ("entity_key_update", "entity")):  # fmt: skip
+        for trigger, table in (
+            ("claim_entity_sync", "claim"),
+            ("claim_entity_update", "claim"),
+            ("entity_key_sync", "entity"),
+            ("entity_key_update", "entity"),
+        ):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
         op.execute("DROP FUNCTION IF EXISTS claimtrail_claim_entity()")
         op.execute("DROP FUNCTION IF EXISTS claimtrail_entity_key()")

@@ -27,8 +27,7 @@ def upgrade() -> None:
         forget = "DELETE FROM claim_vector WHERE claim_id = old.id;"
         op.execute(f"CREATE TRIGGER claim_vector_ad AFTER DELETE ON claim BEGIN {forget} END")
         op.execute(
-            "CREATE TRIGGER claim_vector_au AFTER UPDATE ON claim WHEN old.quote IS NOT new.quote "
-            f"OR old.published IS NOT new.published BEGIN {forget} END"
+            f"CREATE TRIGGER claim_vector_au AFTER UPDATE ON claim WHEN old.quote IS NOT new.quote OR old.published IS NOT new.published BEGIN {forget} END"
         )
         return
     op.execute(

@@ -26,8 +26,9 @@ def _desk(db: str | None, actor: str | None):
 
 
 def _said(done, text: str) -> None:
-    console.print(f"{text} (decision{'s' if len(done.decisions) != 1 else ''} {', '.join(f'#{s}' for s in done.decisions) or 'none'})",
-                  markup=False, highlight=False)  # fmt: skip
+    console.print(
+        f"{text} (decision{'s' if len(done.decisions) != 1 else ''} {', '.join(f'#{s}' for s in done.decisions) or 'none'})", markup=False, highlight=False
+    )
     for warning in done.warnings:
         console.print(f"note: {warning}", markup=False, highlight=False)
 
@@ -55,8 +56,9 @@ def assign(
     else:
         if not (unassigned or q or publisher or date_from or date_to or todo):
             raise typer.BadParameter("give document ids, or a filter (--unassigned, --q, --publisher, --date-from, --date-to, --todo)")
-        f = QueueFilter(q=q, publisher_id=publisher, date_from=date_from, date_to=date_to, status="todo" if todo else "all",
-                        review="none" if unassigned else "")  # fmt: skip
+        f = QueueFilter(
+            q=q, publisher_id=publisher, date_from=date_from, date_to=date_to, status="todo" if todo else "all", review="none" if unassigned else ""
+        )
         with open_record(db).session() as session:
             done = desk.assign_matching(session, f, to)
     _said(done, f"assigned {len(done.decisions)} document(s) to {to}")
@@ -86,8 +88,7 @@ def list_(
         return print_jsonl(vars(r) for r in rows)
     for r in rows:
         state = f"{r.review or '-':<10} {r.reviewer or '':<16}"
-        console.print(f"{r.id:>6} {state} {r.left:>4} left  {r.title}" + (f"  [sent back: {r.note}]" if r.note else ""),
-                      markup=False, highlight=False)  # fmt: skip
+        console.print(f"{r.id:>6} {state} {r.left:>4} left  {r.title}" + (f"  [sent back: {r.note}]" if r.note else ""), markup=False, highlight=False)
 
 
 @assignments_app.command("done")
@@ -97,8 +98,7 @@ def done(document: int, version: Version = None, why: Annotated[str, typer.Optio
 
 
 @assignments_app.command("approve")
-def approve(document: int, version: Version = None, why: Annotated[str, typer.Option("--why")] = "", actor: ActorOption = None,
-            db: DbOption = None) -> None:  # fmt: skip
+def approve(document: int, version: Version = None, why: Annotated[str, typer.Option("--why")] = "", actor: ActorOption = None, db: DbOption = None) -> None:
     """Approve a document marked done."""
     _said(_desk(db, actor).approve(document, version, why), f"document {document} approved")
 
@@ -128,8 +128,9 @@ def dashboard(format: Annotated[str, typer.Option(help="table or jsonl")] = "tab
     console.print(f"{'reviewer':<16} {'to do':>6} {'review':>6} {'back':>5} {'done':>5} {'appr.':>6} {'decisions':>9} {'s/doc':>7}", markup=False)
     for r in found:
         per = "-" if r.per_document is None else f"{r.per_document:.0f}"
-        console.print(f"{r.name:<16} {r.todo:>6} {r.in_review:>6} {r.sent_back:>5} {r.done:>5} {r.approved:>6} {r.decisions:>9} {per:>7}",
-                      markup=False, highlight=False)  # fmt: skip
+        console.print(
+            f"{r.name:<16} {r.todo:>6} {r.in_review:>6} {r.sent_back:>5} {r.done:>5} {r.approved:>6} {r.decisions:>9} {per:>7}", markup=False, highlight=False
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,9 @@ audit = typer.Typer(no_args_is_help=True, help="Check and read the decision ledg
 
 @audit.command("verify")
 def audit_verify(
-    checkpoints: Annotated[list[Path], typer.Option("--checkpoints", help="Extra checkpoint files, or witness folders (`audit checkpoint --publish`), kept elsewhere.")] = [],
+    checkpoints: Annotated[
+        list[Path], typer.Option("--checkpoints", help="Extra checkpoint files, or witness folders (`audit checkpoint --publish`), kept elsewhere.")
+    ] = [],
     state: Annotated[bool, typer.Option(help="Also compare the current tables with the ledger.")] = True,
     db: DbOption = None,
 ) -> None:
@@ -48,7 +50,9 @@ def audit_verify(
 
 @audit.command("checkpoint")
 def audit_checkpoint(
-    publish: Annotated[Path | None, typer.Option("--publish", help="Also append it (and the public key) to this witness folder, kept off the database host.")] = None,
+    publish: Annotated[
+        Path | None, typer.Option("--publish", help="Also append it (and the public key) to this witness folder, kept off the database host.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Sign the ledger head now and copy the checkpoint outside the database."""
@@ -60,8 +64,9 @@ def audit_checkpoint(
     copies = [str(record.settings.checkpoint_file)]
     if publish is not None:
         copies.append(str(record.ledger.signer.publish(checkpoint, publish)))
-    console.print(f"checkpoint at decision {checkpoint['seq']}, head {checkpoint['head_hash'][:16]}…, "
-                  f"copied to {' and '.join(copies)}", highlight=False, markup=False)  # fmt: skip
+    console.print(
+        f"checkpoint at decision {checkpoint['seq']}, head {checkpoint['head_hash'][:16]}…, copied to {' and '.join(copies)}", highlight=False, markup=False
+    )
 
 
 @audit.command("log")
@@ -112,19 +117,31 @@ def _table(entries, chain: dict) -> None:
     from annotate.review.audit import describe_changes
 
     if chain["ok"]:
-        console.print(f"chain OK: {chain['size']} decisions, head {chain['head'][:16]}…, "
-                      f"{chain['checkpoints_checked']} signed checkpoints verified", highlight=False)  # fmt: skip
+        console.print(
+            f"chain OK: {chain['size']} decisions, head {chain['head'][:16]}…, {chain['checkpoints_checked']} signed checkpoints verified", highlight=False
+        )
     else:
         console.print(f"[red]chain FAILS:[/red] {chain['problems'][0]}", highlight=False)
     last = chain["last_checkpoint"]
-    console.print(f"last checkpoint: decision {last['seq']} at {last['at']}, head {last['head_hash'][:16]}…" if last
-                  else "last checkpoint: none yet (`claimtrail audit checkpoint` signs one)", highlight=False)  # fmt: skip
+    console.print(
+        f"last checkpoint: decision {last['seq']} at {last['at']}, head {last['head_hash'][:16]}…"
+        if last
+        else "last checkpoint: none yet (`claimtrail audit checkpoint` signs one)",
+        highlight=False,
+    )
     table = Table("#", "when (UTC)", "who", "action", "target", "changes", "why")
     for e in entries:
         action = e["action"] + (f"\n(reverts #{e['reverts']})" if e["reverts"] else "")
         target = f"{e['target_type']} {e['target_id']} v{e['target_version']}"
-        table.add_row(str(e["seq"]), e["at"][:19].replace("T", " "), f"{e['actor']} ({e['origin']})", action, target,
-                      describe_changes(e["changes"], width=40), e["rationale"])  # fmt: skip
+        table.add_row(
+            str(e["seq"]),
+            e["at"][:19].replace("T", " "),
+            f"{e['actor']} ({e['origin']})",
+            action,
+            target,
+            describe_changes(e["changes"], width=40),
+            e["rationale"],
+        )
     console.print(table, markup=False, highlight=False)
 
 

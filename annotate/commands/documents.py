@@ -34,10 +34,7 @@ def ingest(
             bar.advance(task)
 
         report = ingest_paths(record.ledger, paths, on_item=on_item)
-    console.print(
-        f"{len(report.added)} added ({len(report.new_versions)} new versions), "
-        f"{len(report.unchanged)} unchanged, {len(report.errors)} failed"
-    )
+    console.print(f"{len(report.added)} added ({len(report.new_versions)} new versions), {len(report.unchanged)} unchanged, {len(report.errors)} failed")
     if preannotate and report.added:
         from annotate.commands.preannotate import annotate_stored
         from annotate.preannotate.registry import get_annotator
@@ -63,17 +60,24 @@ def documents(
     if format == "jsonl":
         return print_jsonl(rows)
     for row in rows:
-        console.print(f"{row['id']:>5} {row['published'] or '?':<10} {row['publisher'] or '?':<30.30} {row['title'] or row['file_name']}",
-                      markup=False, highlight=False)  # fmt: skip
+        console.print(
+            f"{row['id']:>5} {row['published'] or '?':<10} {row['publisher'] or '?':<30.30} {row['title'] or row['file_name']}", markup=False, highlight=False
+        )
 
 
 def document_row(doc, publishers: dict[int, str]) -> dict:
     return {
-        "id": doc.id, "file_name": doc.file_name, "title": doc.title,
-        "publisher": publishers.get(doc.publisher_id), "url": doc.url, "published": doc.published,
-        "inferred": doc.inferred, "text_sha256": doc.sha256, "boilerplate": doc.boilerplate,
+        "id": doc.id,
+        "file_name": doc.file_name,
+        "title": doc.title,
+        "publisher": publishers.get(doc.publisher_id),
+        "url": doc.url,
+        "published": doc.published,
+        "inferred": doc.inferred,
+        "text_sha256": doc.sha256,
+        "boilerplate": doc.boilerplate,
         "previous_id": doc.previous_id,
-    }  # fmt: skip
+    }
 
 
 def register(app: typer.Typer) -> None:

@@ -21,7 +21,9 @@ def export(
     thread: Annotated[int | None, typer.Option(help="Only claims in this thread (by id).")] = None,
     publisher: Annotated[str | None, typer.Option(help="Only claims from this publisher (name or id).")] = None,
     as_of: AsOfOption = None,
-    base_url: Annotated[str | None, typer.Option(help="Public address of this record, for the IRIs in JSON-LD and PROV (default CLAIMTRAIL_PUBLIC_URL).")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="Public address of this record, for the IRIs in JSON-LD and PROV (default CLAIMTRAIL_PUBLIC_URL).")
+    ] = None,
     org: Annotated[str | None, typer.Option(help="Name of the organisation that reviews, for ClaimReview's author.")] = None,
     db: DbOption = None,
 ) -> None:
@@ -41,9 +43,11 @@ def export(
         with err.status(f"writing {format} to {output}…"):  # a spinner on a terminal, silent in a pipe
             manifest = run_export(session, format, output, filters, as_of, options, workers=None)  # one per core when big
     counts = manifest["counts"]
-    console.print(f"{counts['records']} records from {counts['claims']} claims → {output} "
-                  f"(as of decision {manifest['ledger']['seq']}); manifest {manifest_path(output)}",
-                  highlight=False, markup=False)  # fmt: skip
+    console.print(
+        f"{counts['records']} records from {counts['claims']} claims → {output} (as of decision {manifest['ledger']['seq']}); manifest {manifest_path(output)}",
+        highlight=False,
+        markup=False,
+    )
 
 
 @export_app.command("verify")

@@ -38,8 +38,14 @@ def suggest(
         spans = _spans(session)
         for claim_id in sorted(spans):
             found = suggest_links(session, claim_id, top=top)
-            print_jsonl([{"claim": spans[claim_id], "suggestions": [
-                {**spans[s.other_id], "relation": s.relation, "score": s.score, "reasons": list(s.reasons)} for s in found]}])  # fmt: skip
+            print_jsonl(
+                [
+                    {
+                        "claim": spans[claim_id],
+                        "suggestions": [{**spans[s.other_id], "relation": s.relation, "score": s.score, "reasons": list(s.reasons)} for s in found],
+                    }
+                ]
+            )
 
 
 def _spans(session) -> dict[int, dict]:
@@ -88,7 +94,9 @@ def evaluate(
 
 @links_app.command("fit")
 def fit(
-    gold: Annotated[list[Path] | None, typer.Option("--gold", exists=True, dir_okay=False, help="Fit on gold links instead of the record's decisions (repeatable).")] = None,
+    gold: Annotated[
+        list[Path] | None, typer.Option("--gold", exists=True, dir_okay=False, help="Fit on gold links instead of the record's decisions (repeatable).")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for judge.json and relations.json (default: the shipped ones).")] = None,
     db: DbOption = None,
 ) -> None:
@@ -195,10 +203,13 @@ def create(
 
 @threads_app.command("add")
 def add_to_thread(
-    thread: int, claim: int,
+    thread: int,
+    claim: int,
     linked: Annotated[bool, typer.Option(help="Also add every claim linked to it, directly or through others.")] = False,
-    why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
-) -> None:  # fmt: skip
+    why: WhyOption = "",
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
     """Add a claim (or it and its linked claims) to a thread: one transaction; refused (exit 2) if all are members already."""
     from annotate.linking.threads import Threads
 
@@ -217,10 +228,13 @@ def remove_from_thread(thread: int, claim: int, why: WhyOption = "", actor: Acto
 
 @threads_app.command("rename")
 def rename(
-    thread: int, name: str,
+    thread: int,
+    name: str,
     version: Annotated[int | None, typer.Option(help="The thread's version you saw; refused if it changed since.")] = None,
-    why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
-) -> None:  # fmt: skip
+    why: WhyOption = "",
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
     """Rename a thread."""
     from annotate.linking.threads import Threads
 
@@ -230,10 +244,13 @@ def rename(
 
 @threads_app.command("merge")
 def merge(
-    thread: int, into: int,
+    thread: int,
+    into: int,
     version: Annotated[int | None, typer.Option(help="The merged thread's version you saw; refused if it changed since.")] = None,
-    why: WhyOption = "", actor: ActorOption = None, db: DbOption = None,
-) -> None:  # fmt: skip
+    why: WhyOption = "",
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
     """Merge THREAD into INTO: its claims move (with their verdicts), THREAD is marked merged."""
     from annotate.linking.threads import Threads
 
@@ -242,9 +259,15 @@ def merge(
 
 
 @threads_app.command("verdict")
-def verdict(thread: int, claim: int, value: Annotated[str, typer.Argument(metavar="VERDICT")], why: WhyOption,
-            evidence: Annotated[list[int], typer.Option("--evidence", help="A claim that supports the verdict.")] = [],
-            actor: ActorOption = None, db: DbOption = None) -> None:  # fmt: skip
+def verdict(
+    thread: int,
+    claim: int,
+    value: Annotated[str, typer.Argument(metavar="VERDICT")],
+    why: WhyOption,
+    evidence: Annotated[list[int], typer.Option("--evidence", help="A claim that supports the verdict.")] = [],
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
     """Set the thread's verdict on a claim's proposition: unassessed, corroborated, contested, refuted, unverifiable."""
     from annotate.linking.threads import Threads
 

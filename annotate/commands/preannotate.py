@@ -73,8 +73,12 @@ def evaluate(
     gold: Annotated[str, typer.Option(help="Gold JSONL: one object per document {doc, entities, claims}.")],
     docs: Annotated[list[str], typer.Argument(help="The documents the gold describes (files, folders or globs).")],
     annotator: Annotated[str, typer.Option(help="Annotator name (see preannotate --list).")] = "rules",
-    sentences: Annotated[str | None, typer.Option(help="Sentence labels JSONL (claim/not/skip) for claim precision; default: sentences.jsonl beside the gold, if there.")] = None,
-    threshold: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Claim score below which candidates are hidden (default: CLAIMTRAIL_CLAIM_THRESHOLD or 0.5).")] = None,
+    sentences: Annotated[
+        str | None, typer.Option(help="Sentence labels JSONL (claim/not/skip) for claim precision; default: sentences.jsonl beside the gold, if there.")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Claim score below which candidates are hidden (default: CLAIMTRAIL_CLAIM_THRESHOLD or 0.5).")
+    ] = None,
 ) -> None:
     """Entity P/R/F1 per label, claim recall, claimant and event-date accuracy, reviewer effort, and claim precision by sentence."""
     from annotate.preannotate.evaluate import evaluate as score
@@ -139,8 +143,10 @@ def annotate_stored(record, chosen, document_ids) -> None:
         report = run(record.ledger, chosen, document_ids, on_document=lambda _: bar.advance(task))
     for problem in report.failed:
         err.print(f"error: {problem}", markup=False, highlight=False)
-    console.print(f"{report.documents} documents annotated ({report.skipped} already done): "
-                  f"{report.mentions} mentions, {report.claims} claims, {report.entities} new entities")  # fmt: skip
+    console.print(
+        f"{report.documents} documents annotated ({report.skipped} already done): "
+        f"{report.mentions} mentions, {report.claims} claims, {report.entities} new entities"
+    )
     if report.failed:
         raise typer.Exit(1)
 

@@ -37,11 +37,9 @@ def train(
         if not train_set or not held:  # one in five documents is held out: too few documents to compare
             console.print(f"not enough documents to train and evaluate: {len(train_set)} training, {len(held)} held-out sentences")
             return
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True) as bar:  # fmt: skip
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True) as bar:
             task = bar.add_task(f"training on {len(train_set)} sentences", total=training.batches(len(train_set), epochs))
-            outcome = training.train(session, record.settings.home, dataset, epochs, seed, margin, min_support,
-                                     on_batch=lambda: bar.advance(task))  # fmt: skip
+            outcome = training.train(session, record.settings.home, dataset, epochs, seed, margin, min_support, on_batch=lambda: bar.advance(task))
     _report(outcome)
 
 
@@ -51,8 +49,7 @@ def _report(outcome) -> None:
     table = Table("label", "gold", "model P", "model R", "model F1", "rules F1", "used")
     for label in sorted(set(outcome.model_scores) | set(outcome.rules_scores), key=lambda x: (x == "ALL", x)):
         m, r = outcome.model_scores.get(label, training.PRF()), outcome.rules_scores.get(label, training.PRF())
-        table.add_row(label, str(m.tp + m.fn), f"{m.precision:.2f}", f"{m.recall:.2f}", f"{m.f1:.2f}", f"{r.f1:.2f}",
-                      "yes" if label in outcome.trusted else "")  # fmt: skip
+        table.add_row(label, str(m.tp + m.fn), f"{m.precision:.2f}", f"{m.recall:.2f}", f"{m.f1:.2f}", f"{r.f1:.2f}", "yes" if label in outcome.trusted else "")
     console.print(f"ner-{outcome.version}: {outcome.train_sentences} training, {outcome.held_out_sentences} held-out sentences")
     console.print(table)
     console.print(f"saved to {outcome.path}")

@@ -64,9 +64,7 @@ def paragraphs(text: str) -> list[Paragraph]:
     return found
 
 
-def boilerplate_spans(
-    text: str, doc_frequency: Callable[[str], int | None], pars: list[Paragraph] | None = None
-) -> list[dict]:
+def boilerplate_spans(text: str, doc_frequency: Callable[[str], int | None], pars: list[Paragraph] | None = None) -> list[dict]:
     """Sorted, merged spans [{"start", "end", "reason": "repeated" | "banner"}].
 
     doc_frequency(hash) tells in how many *other* documents a paragraph appears;

@@ -14,17 +14,29 @@ from annotate.ingest.source import RecordError, SourceDocument
 from annotate.ingest.textfile import read_bytes
 
 DROP = {"script", "style", "noscript", "template", "iframe", "svg", "head", "object", "embed", "canvas", "math"}
-BLOCKS = set("""address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption figure
+BLOCKS = set(
+    """address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption figure
     footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main nav ol p pre section summary table
-    tbody tfoot thead tr ul""".split())
+    tbody tfoot thead tr ul""".split()
+)
 _BR = object()  # a <br>: a line break inside a block
 _BR_TEXT = "\u2028"  # stands in for <br> while whitespace is collapsed
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _DATE_META = (
-    "article:published_time", "og:published_time", "datepublished", "date", "pubdate", "publishdate",
-    "publish-date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.issued", "sailthru.date",
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.issued",
+    "sailthru.date",
     "parsely-pub-date",
-)  # fmt: skip
+)
 
 
 def read_html_file(path: str) -> Iterator[SourceDocument]:
@@ -110,17 +122,15 @@ def _metadata(soup: BeautifulSoup) -> tuple[dict, dict]:
     page_title = _text(soup.find("title"))
     headline, site = split_site_name(page_title) if page_title else (None, None)
     author = metas.get("author")
-    publisher = (metas.get("og:site_name") or metas.get("publisher") or ld.get("publisher") or site
-                 or (author if author and looks_like_org(author) else None))  # fmt: skip
+    publisher = metas.get("og:site_name") or metas.get("publisher") or ld.get("publisher") or site or (author if author and looks_like_org(author) else None)
     if site and publisher and site.lower() == publisher.lower():
         page_title = headline  # "Headline | Site": the site is the publisher, not part of the title
     fields = {
-        "title": metas.get("og:title") or metas.get("twitter:title") or page_title or ld.get("headline")
-        or _text(soup.find("h1")),
+        "title": metas.get("og:title") or metas.get("twitter:title") or page_title or ld.get("headline") or _text(soup.find("h1")),
         "publisher": publisher,
         "url": _link(soup, "canonical") or metas.get("og:url"),
         "published": _published(soup, metas, ld),
-    }  # fmt: skip
+    }
     meta = {k: metas[k] for k in ("description", "author", "keywords") if metas.get(k)}
     html = soup.find("html")
     if html and html.get("lang"):
@@ -158,8 +168,7 @@ def _json_ld(soup: BeautifulSoup) -> dict:
             publisher = item.get("publisher")
             if isinstance(publisher, dict):
                 publisher = publisher.get("name")
-            for key, value in (("headline", item.get("headline")), ("publisher", publisher),
-                               ("datePublished", item.get("datePublished"))):  # fmt: skip
+            for key, value in (("headline", item.get("headline")), ("publisher", publisher), ("datePublished", item.get("datePublished"))):
                 if isinstance(value, str) and value.strip() and key not in found:
                     found[key] = _plain(value)
     return found

@@ -12,9 +12,7 @@ from annotate.ingest.source import SourceDocument
 HEAD_CHARS = 1500  # where a report's own date sits when it is not labelled
 MAX_TITLE_CHARS = 250
 _URL = re.compile(r"(?:https?://|www\.)\S+$", re.I)
-_NOT_TITLE = re.compile(
-    r"(?i:by)\s+[A-Z]|(?i:source|photo|image|credits?|authors?|written\s+by)\s*:"
-)  # bylines, captions
+_NOT_TITLE = re.compile(r"(?i:by)\s+[A-Z]|(?i:source|photo|image|credits?|authors?|written\s+by)\s*:")  # bylines, captions
 _SENTENCE = re.compile(r"^(?:\S+\s+){5,}.*[^.]\.$")  # six or more words ending in a full stop: body, not a headline
 _BULLET = re.compile(r"[•·*\-–]\s|\d+[.)]\s")
 

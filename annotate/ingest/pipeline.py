@@ -141,8 +141,10 @@ class _Batch:
             self.seen.update(session.execute(select(Document.sha256).where(Document.sha256.in_(chunk))).scalars())
             self.texts.update(session.execute(select(DocumentText.sha256).where(DocumentText.sha256.in_(chunk))).scalars())
         keys = [d.version_key() for _, d in hashed]
-        for column, values in ((Document.url, {v for k, v in filter(None, keys) if k == "url"}),
-                               (Document.path, {v for k, v in filter(None, keys) if k == "path"})):  # fmt: skip
+        for column, values in (
+            (Document.url, {v for k, v in filter(None, keys) if k == "url"}),
+            (Document.path, {v for k, v in filter(None, keys) if k == "path"}),
+        ):
             for chunk in _chunks(sorted(values)):
                 latest = select(column, func.max(Document.id)).where(column.in_(chunk)).group_by(column)
                 self.latest.update({(column.key, value): doc_id for value, doc_id in session.execute(latest)})
@@ -173,12 +175,21 @@ class _Batch:
                 "document.ingested",
                 "document",
                 set={
-                    "sha256": sha, "file_name": doc.file_name, "path": doc.path, "format": doc.format,
-                    "title": doc.title, "publisher_id": self._publisher_id(doc.publisher), "url": doc.url,
-                    "published": doc.published, "inferred": doc.inferred, "meta": doc.meta,
-                    "length": len(doc.text), "ingested_at": utc_now(), "previous_id": previous,
+                    "sha256": sha,
+                    "file_name": doc.file_name,
+                    "path": doc.path,
+                    "format": doc.format,
+                    "title": doc.title,
+                    "publisher_id": self._publisher_id(doc.publisher),
+                    "url": doc.url,
+                    "published": doc.published,
+                    "inferred": doc.inferred,
+                    "meta": doc.meta,
+                    "length": len(doc.text),
+                    "ingested_at": utc_now(),
+                    "previous_id": previous,
                     "boilerplate": boilerplate_spans(doc.text, others.get, pars),
-                },  # fmt: skip
+                },
                 rationale=f"read from {doc.path}",
             )
         )

@@ -14,12 +14,14 @@ from collections import Counter
 from annotate.ingest.dates import cached_if_short
 
 HEADER_LINES = 12  # non-empty lines counted as the top of a text
-_ORG_WORDS = set("""Institute Institution Center Centre Council Foundation Fund Watch International Rights Agency
+_ORG_WORDS = set(
+    """Institute Institution Center Centre Council Foundation Fund Watch International Rights Agency
     Committee Commission Organization Organisation Association Network Project Group Initiative Society
     Union University College School Program Programme Office Ministry Department Service Forum Alliance
     Coalition Trust Lab Laboratory Monitor Observatory Bureau Corporation Company Inc Ltd LLC Press Media
     News Times Post Journal Herald Tribune Gazette Guardian Independent Telegraph Review Radio Television
-    Broadcasting Daily Weekly Magazine Wire Pravda""".split())
+    Broadcasting Daily Weekly Magazine Wire Pravda""".split()
+)
 _SMALL = {"of", "for", "the", "and", "on", "in", "at", "to", "a", "an", "&", "de", "la", "du", "der", "y", "et"}
 _SOURCE = re.compile(r"(?:source|publisher|published\s+by|originally\s+published\s+(?:by|in|at))\s*:?\s+(.+)", re.I)
 _BYLINE = re.compile(r"(?i:by)\s+(.+?)(\s+(?i:news\s+desk|staff|team|editors|newsroom))?\.?")
@@ -58,8 +60,7 @@ def infer_publisher(text: str) -> str | None:
 def split_site_name(title: str) -> tuple[str, str | None]:
     """Split "Headline | Site" into ("Headline", "Site"); a dash counts only before an organisation-like name."""
     m = re.fullmatch(r"(.{8,}?)\s+([|–—-])\s+([^|–—]{2,60}?)\s*", title)
-    if m and (m.group(2) == "|" and _is_name(m.group(3)) and len(m.group(3).split()) <= 5
-              or _ACRONYM.fullmatch(m.group(3)) or looks_like_org(m.group(3))):  # fmt: skip
+    if m and (m.group(2) == "|" and _is_name(m.group(3)) and len(m.group(3).split()) <= 5 or _ACRONYM.fullmatch(m.group(3)) or looks_like_org(m.group(3))):
         return m.group(1), m.group(3)
     return title, None
 
@@ -226,9 +227,7 @@ def _is_name(name: str) -> bool:
     words = name.split()
     if not words or len(words) > 10 or any(w[-1] in ".!?,;:" for w in words):
         return False
-    return all(w.lower() in _SMALL or w[0].isupper() or w[0].isdigit() or w[0] in "(&" for w in words) and (
-        words[0][0].isupper()
-    )
+    return all(w.lower() in _SMALL or w[0].isupper() or w[0].isdigit() or w[0] in "(&" for w in words) and (words[0][0].isupper())
 
 
 def _initials_match(name: str, acronym: str) -> bool:

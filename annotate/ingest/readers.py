@@ -63,9 +63,7 @@ def read_path(path: str) -> Iterator[SourceDocument | ReadError]:
         return
     ext = os.path.splitext(path)[1].lower()
     if ext not in READERS:
-        yield ReadError(
-            path, f"unsupported file type {ext or '(no extension)'!r}; expected one of {', '.join(READERS)}"
-        )
+        yield ReadError(path, f"unsupported file type {ext or '(no extension)'!r}; expected one of {', '.join(READERS)}")
         return
     try:
         yield from READERS[ext](path)

@@ -115,9 +115,7 @@ def _value(target: str, name: str, value, line: int | None) -> str:
         except ValueError as e:
             raise RecordError(str(e), line=line, field=name) from None
         if iso is None:
-            raise RecordError(
-                f"cannot read {str(value)[:60]!r} as a date; write it as YYYY-MM-DD", line=line, field=name
-            )
+            raise RecordError(f"cannot read {str(value)[:60]!r} as a date; write it as YYYY-MM-DD", line=line, field=name)
         return iso
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise RecordError(f"expected text, got {type(value).__name__}", line=line, field=name)

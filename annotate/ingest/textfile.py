@@ -42,8 +42,7 @@ def decode(raw: bytes, line_base: int = 1, offset_base: int = 0) -> str:
     except UnicodeDecodeError as e:
         line = line_base + raw.count(b"\n", 0, e.start)
         raise RecordError(
-            f"invalid UTF-8 at byte offset {offset_base + e.start} (byte 0x{raw[e.start]:02x}); "
-            "save the file as UTF-8",
+            f"invalid UTF-8 at byte offset {offset_base + e.start} (byte 0x{raw[e.start]:02x}); save the file as UTF-8",
             line=line,
         ) from None
     text = text[1:] if text.startswith(BOM) else text

@@ -102,5 +102,6 @@ def run_worker(record: Record, concurrency: int = 1, stalled_after: float = STAL
     app = make_app(record, worker=True, stalled_after=stalled_after)
     tasks.warm_up(record)  # before taking jobs: the first one should not pay for loading the models
     heartbeat = min(10.0, stalled_after / 3)
-    app.run_worker(queues=[QUEUE], concurrency=concurrency, wait=wait, update_heartbeat_interval=heartbeat,
-                   stalled_worker_timeout=stalled_after, delete_jobs="successful")  # our job tables keep the progress
+    app.run_worker(
+        queues=[QUEUE], concurrency=concurrency, wait=wait, update_heartbeat_interval=heartbeat, stalled_worker_timeout=stalled_after, delete_jobs="successful"
+    )  # our job tables keep the progress

@@ -102,11 +102,21 @@ def _summary(job: Job, statuses: Counter, files: list[dict] | None, sums: Counte
         for f in files or []:
             sums.update(documents=f["documents"], added=f["added"])
     return {
-        "id": job.id, "kind": job.kind, "actor": job.actor, "origin": job.origin, "created_at": job.created_at,
-        "status": status, "total": total, "finished": finished, "failed": failed,
+        "id": job.id,
+        "kind": job.kind,
+        "actor": job.actor,
+        "origin": job.origin,
+        "created_at": job.created_at,
+        "status": status,
+        "total": total,
+        "finished": finished,
+        "failed": failed,
         "percent": 100 if status == DONE else int(100 * finished / total) if total else 0,
-        "documents": sums["documents"], "added": sums["added"], "error": job.error, "finished_at": job.finished_at,
-    }  # fmt: skip
+        "documents": sums["documents"],
+        "added": sums["added"],
+        "error": job.error,
+        "finished_at": job.finished_at,
+    }
 
 
 def _file_rows():
@@ -115,8 +125,16 @@ def _file_rows():
 
 
 def _file_view(row) -> dict:
-    return {"id": row.id, "name": row.name, "size": row.size, "status": row.status, "documents": row.documents, "added": row.added,
-            "errors": json.loads(row.errors), "document_ids": json.loads(row.document_ids)}  # fmt: skip
+    return {
+        "id": row.id,
+        "name": row.name,
+        "size": row.size,
+        "status": row.status,
+        "documents": row.documents,
+        "added": row.added,
+        "errors": json.loads(row.errors),
+        "document_ids": json.loads(row.document_ids),
+    }
 
 
 def cancel(session: Session, job_id: int) -> Job:
@@ -145,8 +163,12 @@ def retry_parts(session: Session, job_id: int) -> list[list[int]]:
 
 def unfinished(session: Session) -> list[tuple[int, list[list[int]]]]:
     """Ingest jobs with files still to do: what a restarted web process (SQLite) runs again."""
-    rows = session.execute(select(JobFile.id, JobFile.job_id, JobFile.part, JobFile.status).join(Job, Job.id == JobFile.job_id)
-                           .where(Job.cancelled == False, JobFile.status.in_(TO_DO)).order_by(JobFile.job_id, JobFile.position)).all()  # noqa: E712  # fmt: skip
+    rows = session.execute(
+        select(JobFile.id, JobFile.job_id, JobFile.part, JobFile.status)
+        .join(Job, Job.id == JobFile.job_id)
+        .where(Job.cancelled == False, JobFile.status.in_(TO_DO))  # noqa: E712 (SQL, not Python)
+        .order_by(JobFile.job_id, JobFile.position)
+    ).all()
     by_job: dict[int, list] = {}
     for row in rows:
         by_job.setdefault(row.job_id, []).append(row)

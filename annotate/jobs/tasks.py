@@ -49,10 +49,18 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
     with Session(record.engine) as session:
         for f in files:
             docs, errors, ids, added = outcome.get(f.name, (0, [], [], 0))
-            session.execute(update(JobFile).where(JobFile.id == f.id).values(
-                status=REFUSED if errors and not docs else DONE, documents=docs, added=added,
-                errors=json.dumps(errors), document_ids=json.dumps(ids), data=None,
-            ))  # fmt: skip
+            session.execute(
+                update(JobFile)
+                .where(JobFile.id == f.id)
+                .values(
+                    status=REFUSED if errors and not docs else DONE,
+                    documents=docs,
+                    added=added,
+                    errors=json.dumps(errors),
+                    document_ids=json.dumps(ids),
+                    data=None,
+                )
+            )
         session.commit()
 
 

@@ -41,8 +41,10 @@ class PushReport:
     def summary(self) -> str:
         made = "created" if self.created else "existing"
         added = f"; labeling config: added {', '.join(self.config_added)}" if self.config_added else ""
-        return (f"project {self.project} ({made}): {self.pushed} tasks pushed, {self.predictions} new predictions on "
-                f"{self.updated} tasks of the {self.present} documents already there, {self.pages} import requests{added}")  # fmt: skip
+        return (
+            f"project {self.project} ({made}): {self.pushed} tasks pushed, {self.predictions} new predictions on "
+            f"{self.updated} tasks of the {self.present} documents already there, {self.pages} import requests{added}"
+        )
 
 
 def connect(url: str, token: str, timeout: float = TIMEOUT):

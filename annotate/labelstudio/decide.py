@@ -110,8 +110,15 @@ class _Step:
         evidence = {"label_studio": {**s.evidence, **({"result": rid} if rid else {})}}
         ident = f"annotation {s.evidence['annotation']}" if "annotation" in s.evidence else f"prediction {s.evidence.get('prediction', '')}".strip()
         when = f" at {s.at}" if s.at else ""
-        change = Change(change.action, change.target_type, change.target_id, change.set, change.base_version,
-                        f"Label Studio {ident} on {s.task.name}, by {s.actor}{when}", (evidence,))  # fmt: skip
+        change = Change(
+            change.action,
+            change.target_type,
+            change.target_id,
+            change.set,
+            change.base_version,
+            f"Label Studio {ident} on {s.task.name}, by {s.actor}{when}",
+            (evidence,),
+        )
         state = self.writer.apply(change, self.key)
         self.key = None
         self.report.decisions[change.action] += 1
@@ -258,9 +265,15 @@ class _Step:
 
     def entities_inside(self, region: Region) -> list[int]:
         """Entities of the document's mentions inside a span, as `Review.add_claim` names them."""
-        inside = {m["entity_id"] for m in self.index.objects["mention"].values()
-                  if m["document_id"] == self.doc and region.start <= m["start"] and m["end"] <= region.end
-                  and m["entity_id"] is not None and m["status"] != "rejected"}  # fmt: skip
+        inside = {
+            m["entity_id"]
+            for m in self.index.objects["mention"].values()
+            if m["document_id"] == self.doc
+            and region.start <= m["start"]
+            and m["end"] <= region.end
+            and m["entity_id"] is not None
+            and m["status"] != "rejected"
+        }
         return sorted(inside)
 
     def entity_of(self, mention: dict, make: bool = False) -> int | None:
@@ -312,9 +325,16 @@ def _name(relation: Relation) -> str:
 def _new(region: Region, source: Source, status: str, annotator: str | None) -> dict:
     """A new mention or claim from a Label Studio region."""
     ident = source.evidence.get("annotation", source.evidence.get("prediction"))
-    fields = {"document_id": source.task.doc_id, "start": region.start, "end": region.end, _text_field(region.kind): region.text,
-              "status": status, "annotator": annotator, "score": region.score,
-              "reason": f"label-studio: {source.kind} {ident if ident is not None else ''}".rstrip()}  # fmt: skip
+    fields = {
+        "document_id": source.task.doc_id,
+        "start": region.start,
+        "end": region.end,
+        _text_field(region.kind): region.text,
+        "status": status,
+        "annotator": annotator,
+        "score": region.score,
+        "reason": f"label-studio: {source.kind} {ident if ident is not None else ''}".rstrip(),
+    }
     if region.kind == "mention":
         return fields | {"label": region.label}
     return fields | {"published": source.task.published}

@@ -56,11 +56,17 @@ class ImportReport:
 
     def summary(self) -> str:
         made = ", ".join(f"{n} {a}" for a, n in sorted(self.decisions.items())) or "no changes"
-        return (f"{self.tasks} tasks, {self.predictions} predictions, {self.annotations} annotations "
-                f"({self.skipped} already imported, {self.cancelled} cancelled): {made}"
-                + (f"; {self.kept} changes not made, a later Claimtrail decision stands" if self.kept else "")
-                + (f"; {sum(self.set_aside.values())} results of controls Claimtrail does not import set aside "
-                   f"({', '.join(f'{name} {n}' for name, n in sorted(self.set_aside.items()))})" if self.set_aside else ""))  # fmt: skip
+        return (
+            f"{self.tasks} tasks, {self.predictions} predictions, {self.annotations} annotations "
+            f"({self.skipped} already imported, {self.cancelled} cancelled): {made}"
+            + (f"; {self.kept} changes not made, a later Claimtrail decision stands" if self.kept else "")
+            + (
+                f"; {sum(self.set_aside.values())} results of controls Claimtrail does not import set aside "
+                f"({', '.join(f'{name} {n}' for name, n in sorted(self.set_aside.items()))})"
+                if self.set_aside
+                else ""
+            )
+        )
 
 
 def load_export(path: str | Path) -> list[dict]:
@@ -158,8 +164,15 @@ def _predictions(cfg, task: dict, ref: TaskRef, problems: list) -> tuple[list[So
             errors.append(f"{where}: score {score!r} is not within 0..1")
         problems += errors
         found[pid] = checked
-        evidence = _compact({"task": ref.id, "project": ref.project, "prediction": pred.get("id"),
-                             "model_version": pred.get("model_version"), "created_at": pred.get("created_at")})  # fmt: skip
+        evidence = _compact(
+            {
+                "task": ref.id,
+                "project": ref.project,
+                "prediction": pred.get("id"),
+                "model_version": pred.get("model_version"),
+                "created_at": pred.get("created_at"),
+            }
+        )
         actor = pred.get("model_version") or "label-studio-model"
         sources.append(Source(ref, "prediction", actor, str(pred.get("created_at") or ""), checked, evidence))
     return sources, found
@@ -175,11 +188,18 @@ def _annotation(cfg, annotation: dict, ref: TaskRef, predictions: dict, users: d
     who = annotation.get("completed_by")
     user_id = who.get("id") if isinstance(who, dict) else who
     at = str(annotation.get("updated_at") or annotation.get("created_at") or "")
-    evidence = _compact({
-        "task": ref.id, "project": ref.project, "annotation": aid, "completed_by": user_id,
-        "created_at": annotation.get("created_at"), "updated_at": annotation.get("updated_at"),
-        "lead_time": annotation.get("lead_time"), "parent_prediction": annotation.get("parent_prediction"),
-    })  # fmt: skip
+    evidence = _compact(
+        {
+            "task": ref.id,
+            "project": ref.project,
+            "annotation": aid,
+            "completed_by": user_id,
+            "created_at": annotation.get("created_at"),
+            "updated_at": annotation.get("updated_at"),
+            "lead_time": annotation.get("lead_time"),
+            "parent_prediction": annotation.get("parent_prediction"),
+        }
+    )
     parent = predictions.get(annotation.get("parent_prediction"))
     return Source(ref, "annotation", actor_name(who, users), at, checked, evidence, parent, _key(ref, aid, at, annotation))
 

@@ -25,9 +25,12 @@ def our_id(rid: str, kind: str) -> int | None:
 def span(rid: str, kind: str, start: int, end: int, text: str, label: str, score: float | None = None) -> dict:
     """A <Labels> region over the task text."""
     item = {
-        "id": rid, "from_name": ENTITY if kind == "mention" else CLAIM, "to_name": TEXT, "type": "labels",
+        "id": rid,
+        "from_name": ENTITY if kind == "mention" else CLAIM,
+        "to_name": TEXT,
+        "type": "labels",
         "value": {"start": start, "end": end, "text": text, "labels": [label if kind == "mention" else CLAIM_LABEL]},
-    }  # fmt: skip
+    }
     if score is not None:
         item["score"] = score
     return item

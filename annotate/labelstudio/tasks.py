@@ -191,8 +191,13 @@ def tasks_at_cut(session: Session, seq: int, chosen: dict[int, set[int]], status
             if doc_id in docs:
                 mine = {c["id"] for c in by_doc[doc_id]}
                 same_doc = [x for x in links if x["status"] == "active" and x["a_id"] in mine and x["b_id"] in mine]
-                yield task(docs[doc_id], texts[docs[doc_id]["sha256"]], _rows(mentions[doc_id], MENTION_COLUMNS),
-                           _rows(by_doc[doc_id], CLAIM_COLUMNS), _rows(same_doc, LINK_COLUMNS))  # fmt: skip
+                yield task(
+                    docs[doc_id],
+                    texts[docs[doc_id]["sha256"]],
+                    _rows(mentions[doc_id], MENTION_COLUMNS),
+                    _rows(by_doc[doc_id], CLAIM_COLUMNS),
+                    _rows(same_doc, LINK_COLUMNS),
+                )
 
 
 LINK_COLUMNS = ("document_id", "id", "a_id", "b_id", "relation")

@@ -24,7 +24,7 @@ from annotate.labelstudio.config import (
     TEXT,
     VALUE_LABELS,
     LabelConfig,
-)  # fmt: skip
+)
 
 DIRECTIONS = ("right", "left", "bi")
 

@@ -53,8 +53,7 @@ FRAME_OF = {word: frame for frame, listed in FRAMES.items() for word in listed.s
 # It is still so: set against "captured" on the same days, a claim that the fight goes on.
 PERSISTENCE = frozenset("still remain remains remained remaining continue continues continued continuing".split())
 NEGATIVE_HEDGE = frozenset("unlikely doubtful".split())  # "unlikely to be encircled" says it is not
-MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}  # fmt: skip
+MONTHS = {m: i for i, m in enumerate("january february march april may june july august september october november december".split(), 1)}
 MONTHS |= {m[:3]: i for m, i in list(MONTHS.items())} | {"sept": 9}
 NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\w])|(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 YEAR = re.compile(r"^(19|20)\d\d$")
@@ -68,8 +67,7 @@ def found(tokens: list[str], lexicon: frozenset) -> list[str]:
 def hedges(text: str) -> list[str]:
     """Hedging and future words; a capitalised "May" inside the text is the month."""
     tokens = WORD.findall(text or "")
-    return list(dict.fromkeys(
-        t.lower() for i, t in enumerate(tokens) if t.lower() in HEDGE and not (t == "May" and i > 0)))  # fmt: skip
+    return list(dict.fromkeys(t.lower() for i, t in enumerate(tokens) if t.lower() in HEDGE and not (t == "May" and i > 0)))
 
 
 def completions(tokens: list[str]) -> list[str]:
@@ -104,7 +102,7 @@ def dates(tokens: list[str]) -> set[str]:
         month = MONTHS.get(token)
         if month is None:
             continue
-        for near in (tokens[i + 1 : i + 2] + tokens[max(0, i - 1) : i]):
+        for near in tokens[i + 1 : i + 2] + tokens[max(0, i - 1) : i]:
             if near.isdigit() and 1 <= int(near) <= 31:
                 found_dates.add(f"{month:02d}-{int(near):02d}")
                 break

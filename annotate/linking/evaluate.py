@@ -53,31 +53,40 @@ def import_links(links, gold: list[dict]) -> tuple[int, int]:
     return done, len(pairs) - done
 
 
-def evaluate(session: Session, gold: list[dict], top: int = 5, model: judge.Model | None = None,
-             held_out: bool = False) -> dict:  # fmt: skip
+def evaluate(session: Session, gold: list[dict], top: int = 5, model: judge.Model | None = None, held_out: bool = False) -> dict:
     """Recall@top and relation accuracy on the gold links, overall and per story."""
     story_of_doc = training.components((g["a"]["doc"], g["b"]["doc"]) for g in gold)
     rows = []
     for g in gold:
         a, b = match_span(session, g["a"]), match_span(session, g["b"])
-        rows.append({"a": g["a"], "b": g["b"], "relation": g["relation"], "a_claim": a, "b_claim": b,
-                     "story": story_of_doc[g["a"]["doc"]], "found": False, "guess": None})  # fmt: skip
+        rows.append(
+            {
+                "a": g["a"],
+                "b": g["b"],
+                "relation": g["relation"],
+                "a_claim": a,
+                "b_claim": b,
+                "story": story_of_doc[g["a"]["doc"]],
+                "found": False,
+                "guess": None,
+            }
+        )
     usable = [r for r in rows if r["a_claim"] and r["b_claim"] and r["a_claim"] != r["b_claim"]]
     linked = {frozenset((r["a_claim"], r["b_claim"])) for r in usable}
     story_of = {c: r["story"] for r in usable for c in (r["a_claim"], r["b_claim"])}
     found = training.pools(session, story_of)
     models = _held_out_models(found, linked, story_of) if held_out else {}
     relations = _held_out_relations(session, usable) if held_out else {}
-    tops = {c: {x[3].id for x in diversify(score_pool(candidates, models.get(story_of[c], model)), top)}
-            for c, candidates in found.items()}  # fmt: skip
+    tops = {c: {x[3].id for x in diversify(score_pool(candidates, models.get(story_of[c], model)), top)} for c, candidates in found.items()}
     for r in usable:
         r["found"] = r["b_claim"] in tops[r["a_claim"]] or r["a_claim"] in tops[r["b_claim"]]
         guess = relation_between(session, r["a_claim"], r["b_claim"], relations.get(r["story"]))
         r["guess"] = guess.relation if guess else None
     report = summary(rows, top)
     report["held_out"] = held_out
-    report["stories"] = {_story_name(rows, story): summary([r for r in rows if r["story"] == story], top, brief=True)
-                         for story in sorted({r["story"] for r in rows})}  # fmt: skip
+    report["stories"] = {
+        _story_name(rows, story): summary([r for r in rows if r["story"] == story], top, brief=True) for story in sorted({r["story"] for r in rows})
+    }
     return report
 
 
@@ -126,16 +135,22 @@ def summary(rows: list[dict], top: int, brief: bool = False) -> dict:
     for relation in RELATIONS:
         judged = [r for r in matched if r["relation"] == relation]
         if judged:
-            per_type[relation] = {"gold": len(judged), "right": sum(r["guess"] == relation for r in judged),
-                                  "accuracy": round(sum(r["guess"] == relation for r in judged) / len(judged), 3)}  # fmt: skip
+            per_type[relation] = {
+                "gold": len(judged),
+                "right": sum(r["guess"] == relation for r in judged),
+                "accuracy": round(sum(r["guess"] == relation for r in judged) / len(judged), 3),
+            }
     confusion: dict[str, dict[str, int]] = {}
     for r in matched:
         confusion.setdefault(r["relation"], {}).setdefault(r["guess"], 0)
         confusion[r["relation"]][r["guess"]] += 1
     return {
-        "top": top, "links": len(rows), "matched": len(matched),
+        "top": top,
+        "links": len(rows),
+        "matched": len(matched),
         "recall_at_k": round(sum(r["found"] for r in rows) / len(rows), 3) if rows else 0.0,
         "relation_accuracy": per_type,
         "relation_macro": round(sum(t["accuracy"] for t in per_type.values()) / len(per_type), 3) if per_type else 0.0,
-        "confusion": confusion, **({} if brief else {"rows": rows}),
-    }  # fmt: skip
+        "confusion": confusion,
+        **({} if brief else {"rows": rows}),
+    }

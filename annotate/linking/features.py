@@ -145,14 +145,18 @@ def compare(a: Facts, b: Facts, w: Weights) -> dict:
     event_days = (b.event_day - a.event_day).days if a.event_day and b.event_day else None
     gap = event_days if event_days is not None else days
     return {
-        "lexical": lexical, "shared_words": words,
-        "entity": entity_score, "shared_entities": entities,
+        "lexical": lexical,
+        "shared_words": words,
+        "entity": entity_score,
+        "shared_entities": entities,
         "claimant": same_claimant(a, b, w.groups),
-        "shared_numbers": sorted(a.numbers & b.numbers), "numbers_differ": bool(a.numbers and b.numbers and not a.numbers & b.numbers),
+        "shared_numbers": sorted(a.numbers & b.numbers),
+        "numbers_differ": bool(a.numbers and b.numbers and not a.numbers & b.numbers),
         "shared_dates": sorted(a.dates & b.dates - {d for d in a.dates if len(d) == 4}),
         "same_question": bool(entities) and any(t.startswith(FRAME) for t in a.terms & b.terms),
-        "days": days, "time": math.exp(-abs(gap) / TIME_SCALE) if gap is not None else 0.5,
-    }  # fmt: skip
+        "days": days,
+        "time": math.exp(-abs(gap) / TIME_SCALE) if gap is not None else 0.5,
+    }
 
 
 def _shared_words(a: Facts, b: Facts, w: Weights) -> tuple[list[str], float]:

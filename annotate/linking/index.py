@@ -49,8 +49,9 @@ def vector_for(session: Session, claim_id: int) -> np.ndarray | None:
     database lets us write at once, used either way."""
     found = vector_of(session, claim_id)
     if found is None and vectors.encoder() is not None:
-        row = session.execute(text(f"SELECT c.id, c.quote, {CLAIM_DAY} AS day FROM claim c JOIN document d ON d.id = c.document_id "
-                                   "WHERE c.id = :i"), {"i": claim_id}).first()  # fmt: skip
+        row = session.execute(
+            text(f"SELECT c.id, c.quote, {CLAIM_DAY} AS day FROM claim c JOIN document d ON d.id = c.document_id WHERE c.id = :i"), {"i": claim_id}
+        ).first()
         if row is not None:
             found = vectors.encoder().encode([row.quote])[0]
             store(session, [(row.id, row.day or "", found)])
@@ -61,10 +62,13 @@ def _index(session: Session, where: str, params: dict, limit: int | None = None)
     done = 0
     while limit is None or done < limit:
         size = BATCH if limit is None else min(BATCH, limit - done)
-        rows = session.execute(text(
-            f"SELECT c.id, c.quote, {CLAIM_DAY} AS day FROM claim c JOIN document d ON d.id = c.document_id "
-            f"WHERE {where} AND NOT EXISTS (SELECT 1 FROM claim_vector v WHERE v.claim_id = c.id) ORDER BY c.id LIMIT :n"),
-            {**params, "n": size}).all()  # fmt: skip
+        rows = session.execute(
+            text(
+                f"SELECT c.id, c.quote, {CLAIM_DAY} AS day FROM claim c JOIN document d ON d.id = c.document_id "
+                f"WHERE {where} AND NOT EXISTS (SELECT 1 FROM claim_vector v WHERE v.claim_id = c.id) ORDER BY c.id LIMIT :n"
+            ),
+            {**params, "n": size},
+        ).all()
         if not rows:
             break
         encoded = vectors.encoder().encode([r.quote for r in rows])
@@ -78,8 +82,9 @@ def store(session: Session, rows: list[tuple[int, str, np.ndarray]]) -> bool:
     """Write vectors; False when the database is busy with a writer (SQLite's lock) or another request
     stored the same claims first. A derived index can wait: the next pass writes them."""
     try:
-        session.execute(text("INSERT INTO claim_vector (claim_id, day, vector) VALUES (:i, :d, :v)"),
-                        [{"i": i, "d": day, "v": vectors.to_bytes(v)} for i, day, v in rows])  # fmt: skip
+        session.execute(
+            text("INSERT INTO claim_vector (claim_id, day, vector) VALUES (:i, :d, :v)"), [{"i": i, "d": day, "v": vectors.to_bytes(v)} for i, day, v in rows]
+        )
         session.commit()
         return True
     except (OperationalError, IntegrityError, Busy):  # Busy: the driver error as the engine names it
@@ -110,8 +115,7 @@ def nearest(session: Session, vector: np.ndarray, day: date | None, limit: int) 
     anchor = (day or date.today()).isoformat()
     ids, blobs = [], []
     for op, order in ((">=", "ASC"), ("<", "DESC")):
-        result = session.execute(text(f"SELECT claim_id, vector FROM claim_vector WHERE day {op} :d ORDER BY day {order} "
-                                      f"LIMIT {NEAREST // 2}"), {"d": anchor})  # fmt: skip
+        result = session.execute(text(f"SELECT claim_id, vector FROM claim_vector WHERE day {op} :d ORDER BY day {order} LIMIT {NEAREST // 2}"), {"d": anchor})
         for claim_id, blob in result:
             ids.append(claim_id)
             blobs.append(bytes(blob))
@@ -128,9 +132,13 @@ def document_vectors(session: Session, document_ids) -> dict[int, np.ndarray]:
     if not ids:
         return {}
     params = {f"d{n}": i for n, i in enumerate(ids)}
-    rows = session.execute(text(
-        "SELECT c.document_id, v.vector FROM claim c JOIN claim_vector v ON v.claim_id = c.id "
-        f"WHERE c.document_id IN ({', '.join(':' + k for k in params)}) AND c.status <> 'rejected'"), params).all()  # fmt: skip
+    rows = session.execute(
+        text(
+            "SELECT c.document_id, v.vector FROM claim c JOIN claim_vector v ON v.claim_id = c.id "
+            f"WHERE c.document_id IN ({', '.join(':' + k for k in params)}) AND c.status <> 'rejected'"
+        ),
+        params,
+    ).all()
     matrix = vectors.from_bytes([bytes(r.vector) for r in rows])
     sums: dict[int, np.ndarray] = {}
     for n, r in enumerate(rows):

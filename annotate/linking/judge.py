@@ -18,16 +18,40 @@ DEFAULT = Path(__file__).resolve().parent / "model" / "judge.json"
 L2 = 30.0  # ridge penalty: a few dozen positives, keep weights small (leave-one-story-out on dev: 3–100 alike)
 
 FEATURES = (
-    "lexical", "entity", "claimant", "shared_numbers", "shared_dates", "same_question", "time", "numbers_differ",
-    "cosine", "cosine_sq", "rank_text", "rank_vector", "rank_entity", "fused", "log_days", "same_day", "event_gap",
-    "one_denies", "one_negative", "hedged_then_done", "document_affinity",
-    "document_cosine", "rank_story", "hand_score",
-    "candidate_attributed", "candidate_dated", "candidate_length", "candidate_position", "candidate_entities", "rank_event",
-)  # fmt: skip
+    "lexical",
+    "entity",
+    "claimant",
+    "shared_numbers",
+    "shared_dates",
+    "same_question",
+    "time",
+    "numbers_differ",
+    "cosine",
+    "cosine_sq",
+    "rank_text",
+    "rank_vector",
+    "rank_entity",
+    "fused",
+    "log_days",
+    "same_day",
+    "event_gap",
+    "one_denies",
+    "one_negative",
+    "hedged_then_done",
+    "document_affinity",
+    "document_cosine",
+    "rank_story",
+    "hand_score",
+    "candidate_attributed",
+    "candidate_dated",
+    "candidate_length",
+    "candidate_position",
+    "candidate_entities",
+    "rank_event",
+)
 
 
-def pair_features(me, other, f: dict, ranks: dict[str, int | None], fused: float, affinity: float, document_cosine: float,
-                  hand_score: float) -> list[float]:  # fmt: skip
+def pair_features(me, other, f: dict, ranks: dict[str, int | None], fused: float, affinity: float, document_cosine: float, hand_score: float) -> list[float]:
     """The judge's inputs for one pair (symmetric except for the ranks, which are the asking claim's)."""
     days = abs(f["days"]) if f["days"] is not None else 30
     event_gap = abs((other.event_day - me.event_day).days) if me.event_day and other.event_day else 30
@@ -35,15 +59,33 @@ def pair_features(me, other, f: dict, ranks: dict[str, int | None], fused: float
     one_negative = bool(me.denial or me.negation or me.negated) != bool(other.denial or other.negation or other.negated)
     earlier, later = (me, other) if (f["days"] or 0) >= 0 else (other, me)
     return [
-        f["lexical"], f["entity"], float(f["claimant"]), min(1.0, len(f["shared_numbers"]) / 2), min(1.0, len(f["shared_dates"])),
-        float(f["same_question"]), f["time"], float(f["numbers_differ"]),
-        cos, cos * cos, _recip(ranks.get("text")), _recip(ranks.get("vector")), _recip(ranks.get("entity")), fused,
-        math.log1p(days) / 5, float(days == 0), math.log1p(event_gap) / 5,
-        float(bool(me.denial) != bool(other.denial)), float(one_negative),
-        float(bool(earlier.hedges or earlier.hedged) and bool(later.completion)), affinity,
-        document_cosine, float("story" in ranks), hand_score, *candidate_prior(other),
+        f["lexical"],
+        f["entity"],
+        float(f["claimant"]),
+        min(1.0, len(f["shared_numbers"]) / 2),
+        min(1.0, len(f["shared_dates"])),
+        float(f["same_question"]),
+        f["time"],
+        float(f["numbers_differ"]),
+        cos,
+        cos * cos,
+        _recip(ranks.get("text")),
+        _recip(ranks.get("vector")),
+        _recip(ranks.get("entity")),
+        fused,
+        math.log1p(days) / 5,
+        float(days == 0),
+        math.log1p(event_gap) / 5,
+        float(bool(me.denial) != bool(other.denial)),
+        float(one_negative),
+        float(bool(earlier.hedges or earlier.hedged) and bool(later.completion)),
+        affinity,
+        document_cosine,
+        float("story" in ranks),
+        hand_score,
+        *candidate_prior(other),
         _recip(ranks.get("event")),
-    ]  # fmt: skip
+    ]
 
 
 def candidate_prior(other) -> list[float]:
@@ -51,8 +93,13 @@ def candidate_prior(other) -> list[float]:
     story: a reporting verb ("said", "accused"), a date the text gives (not the day of the statement), its
     length, how early in the report it comes (the lead holds the main claims) and how many entities it names."""
     position = other.start / other.document_length if other.document_length else 0.5
-    return [float(bool(other.reporting_verb)), float(not other.event_date_inferred), math.log1p(len(other.quote)) / 6,
-            min(1.0, position), len(other.entity_ids) / 4]  # fmt: skip
+    return [
+        float(bool(other.reporting_verb)),
+        float(not other.event_date_inferred),
+        math.log1p(len(other.quote)) / 6,
+        min(1.0, position),
+        len(other.entity_ids) / 4,
+    ]
 
 
 def _recip(rank: int | None) -> float:
@@ -71,8 +118,13 @@ class Model:
         return 1 / (1 + np.exp(-(x @ self.weights + self.bias)))
 
     def to_json(self) -> dict:
-        return {"features": list(FEATURES), "weights": [round(float(w), 5) for w in self.weights], "bias": round(self.bias, 5),
-                "mean": [round(float(m), 5) for m in self.mean], "scale": [round(float(s), 5) for s in self.scale]}  # fmt: skip
+        return {
+            "features": list(FEATURES),
+            "weights": [round(float(w), 5) for w in self.weights],
+            "bias": round(self.bias, 5),
+            "mean": [round(float(m), 5) for m in self.mean],
+            "scale": [round(float(s), 5) for s in self.scale],
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "Model":
@@ -115,4 +167,3 @@ def default_model() -> Model | None:
 def save(model: Model, path: Path = DEFAULT) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-

@@ -27,8 +27,10 @@ class Links(Operations):
         if relation not in RELATIONS:
             raise Invalid(f"relation must be one of {', '.join(RELATIONS)}, not {relation!r}")
         if suggestion is not None:  # provenance: this decision accepted that suggestion
-            evidence = (*evidence, {"suggestion": {"by": SUGGESTER, "relation": suggestion.relation,
-                                                   "score": suggestion.score, "reasons": list(suggestion.reasons)}})  # fmt: skip
+            evidence = (
+                *evidence,
+                {"suggestion": {"by": SUGGESTER, "relation": suggestion.relation, "score": suggestion.score, "reasons": list(suggestion.reasons)}},
+            )
         with self.ledger.writer(self.actor, self.origin) as w:
             _check_pair(w, a_id, b_id)
             found = pair_link(w, a_id, b_id)
@@ -51,11 +53,18 @@ class Links(Operations):
         with self.ledger.writer(self.actor, self.origin) as w:
             _check_pair(w, claim_id, other_id)
             w.flush()
-            found = w.session.execute(
-                select(Dismissal.__table__).where(
-                    or_((Dismissal.claim_id == claim_id) & (Dismissal.other_id == other_id),
-                        (Dismissal.claim_id == other_id) & (Dismissal.other_id == claim_id)))  # fmt: skip
-            ).mappings().first()
+            found = (
+                w.session.execute(
+                    select(Dismissal.__table__).where(
+                        or_(
+                            (Dismissal.claim_id == claim_id) & (Dismissal.other_id == other_id),
+                            (Dismissal.claim_id == other_id) & (Dismissal.other_id == claim_id),
+                        )
+                    )
+                )
+                .mappings()
+                .first()
+            )
             if found:
                 return Done(dict(found))
             return _done(w, Change("dismissal.recorded", "dismissal", set={"claim_id": claim_id, "other_id": other_id}, rationale=rationale))
@@ -69,9 +78,11 @@ def pair_link(w: Writer, a_id: int, b_id: int) -> dict | None:
     """The link between two claims in either direction, whatever its status."""
     w.flush()
     t = ClaimLink.__table__
-    row = w.session.execute(
-        select(t).where(or_((t.c.a_id == a_id) & (t.c.b_id == b_id), (t.c.a_id == b_id) & (t.c.b_id == a_id))).order_by(t.c.id)
-    ).mappings().first()
+    row = (
+        w.session.execute(select(t).where(or_((t.c.a_id == a_id) & (t.c.b_id == b_id), (t.c.a_id == b_id) & (t.c.b_id == a_id))).order_by(t.c.id))
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
@@ -89,8 +100,7 @@ def _check_pair(w: Writer, a_id: int, b_id: int) -> None:
 def links_of(session: Session, claim_ids, relations=RELATIONS) -> list[ClaimLink]:
     """Active links touching any of the claims."""
     ids = list(claim_ids)
-    query = select(ClaimLink).where(ClaimLink.status == "active", ClaimLink.relation.in_(relations),
-                                    or_(ClaimLink.a_id.in_(ids), ClaimLink.b_id.in_(ids)))  # fmt: skip
+    query = select(ClaimLink).where(ClaimLink.status == "active", ClaimLink.relation.in_(relations), or_(ClaimLink.a_id.in_(ids), ClaimLink.b_id.in_(ids)))
     return list(session.execute(query).scalars()) if ids else []
 
 
@@ -108,23 +118,46 @@ def component(session: Session, claim_id: int, relations=RELATIONS, limit: int =
 
 def proposition(session: Session, claim_id: int) -> dict:
     """The claims joined to this one by same_event: its appearances, earliest first, and the first."""
-    appearances = sorted(appearances_of(session, component(session, claim_id, ("same_event",))),
-                         key=lambda a: (a["published"] or "9999", a["claim_id"]))  # fmt: skip
-    return {"claim_ids": [a["claim_id"] for a in appearances], "appearances": appearances,
-            "first_appearance": appearances[0] if appearances else None}  # fmt: skip
+    appearances = sorted(appearances_of(session, component(session, claim_id, ("same_event",))), key=lambda a: (a["published"] or "9999", a["claim_id"]))
+    return {"claim_ids": [a["claim_id"] for a in appearances], "appearances": appearances, "first_appearance": appearances[0] if appearances else None}
 
 
 def appearances_of(session: Session, claim_ids) -> list[dict]:
     query = (
-        select(Claim.id, Claim.quote, Claim.claimant, Claim.start, Claim.end, Claim.published, Claim.event_date,
-               Document.id.label("document_id"), Document.file_name, Document.title, Document.url,
-               Document.published.label("doc_published"), Publisher.name.label("publisher"))
+        select(
+            Claim.id,
+            Claim.quote,
+            Claim.claimant,
+            Claim.start,
+            Claim.end,
+            Claim.published,
+            Claim.event_date,
+            Document.id.label("document_id"),
+            Document.file_name,
+            Document.title,
+            Document.url,
+            Document.published.label("doc_published"),
+            Publisher.name.label("publisher"),
+        )
         .join(Document, Document.id == Claim.document_id)
         .outerjoin(Publisher, Publisher.id == Document.publisher_id)
         .where(Claim.id.in_(list(claim_ids)))
-    )  # fmt: skip
+    )
     rows = session.execute(query).mappings().all()
-    return [{"claim_id": r["id"], "quote": r["quote"], "claimant": r["claimant"], "start": r["start"], "end": r["end"],
-             "event_date": r["event_date"], "published": r["published"] or r["doc_published"],
-             "document_id": r["document_id"], "doc": r["file_name"], "title": r["title"], "url": r["url"],
-             "publisher": r["publisher"]} for r in rows]  # fmt: skip
+    return [
+        {
+            "claim_id": r["id"],
+            "quote": r["quote"],
+            "claimant": r["claimant"],
+            "start": r["start"],
+            "end": r["end"],
+            "event_date": r["event_date"],
+            "published": r["published"] or r["doc_published"],
+            "document_id": r["document_id"],
+            "doc": r["file_name"],
+            "title": r["title"],
+            "url": r["url"],
+            "publisher": r["publisher"],
+        }
+        for r in rows
+    ]

@@ -26,11 +26,33 @@ LOOKS_BACK = 7  # a claim dated this many days before its report tells of an old
 NEAR_EVENT = 3  # event days this close are one event
 
 FEATURES = (
-    "lexical", "cosine", "entity", "claimant", "claimant_alike", "claimants_differ", "shared_numbers",
-    "amounts_differ", "later_amount_larger", "one_denies", "one_negative", "both_negative", "log_days", "same_day",
-    "weeks_apart", "same_event_day", "event_gap", "looks_back", "hedged_then_done", "hedged_then_definite",
-    "future_then_past", "unanswered_then_answered", "later_hedged", "stances_clash", "stances_agree", "evidence",
-)  # fmt: skip
+    "lexical",
+    "cosine",
+    "entity",
+    "claimant",
+    "claimant_alike",
+    "claimants_differ",
+    "shared_numbers",
+    "amounts_differ",
+    "later_amount_larger",
+    "one_denies",
+    "one_negative",
+    "both_negative",
+    "log_days",
+    "same_day",
+    "weeks_apart",
+    "same_event_day",
+    "event_gap",
+    "looks_back",
+    "hedged_then_done",
+    "hedged_then_definite",
+    "future_then_past",
+    "unanswered_then_answered",
+    "later_hedged",
+    "stances_clash",
+    "stances_agree",
+    "evidence",
+)
 
 # Words of a claimant's description that name no one in particular.
 _GENERIC = frozenset(
@@ -75,19 +97,33 @@ def pair_features(a: Facts, b: Facts, f: dict) -> list[float]:
     event_gap = abs((a.event_day - b.event_day).days) if a.event_day and b.event_day else None
     clash, agree = stances(a, b)
     return [
-        f["lexical"], f.get("cosine", 0.0), f["entity"], float(f["claimant"]), float(same_speaker(a, b, f)),
-        float(bool(a.claimant and b.claimant) and not same_speaker(a, b, f)), float(bool(f["shared_numbers"])),
-        float(amounts_differ(a, b)), ordered(a, b, f, larger_later),
-        float(bool(a.denial) != bool(b.denial)), float(negative(a) != negative(b)), float(negative(a) and negative(b)),
-        math.log1p(days) / 5, float(days == 0), float(days >= 14),
-        float(event_gap == 0), math.log1p(event_gap if event_gap is not None else 30) / 5,
+        f["lexical"],
+        f.get("cosine", 0.0),
+        f["entity"],
+        float(f["claimant"]),
+        float(same_speaker(a, b, f)),
+        float(bool(a.claimant and b.claimant) and not same_speaker(a, b, f)),
+        float(bool(f["shared_numbers"])),
+        float(amounts_differ(a, b)),
+        ordered(a, b, f, larger_later),
+        float(bool(a.denial) != bool(b.denial)),
+        float(negative(a) != negative(b)),
+        float(negative(a) and negative(b)),
+        math.log1p(days) / 5,
+        float(days == 0),
+        float(days >= 14),
+        float(event_gap == 0),
+        math.log1p(event_gap if event_gap is not None else 30) / 5,
         ordered(a, b, f, lambda old, new: looks_back(new) and near_event(old, new)),
         ordered(a, b, f, lambda old, new: hedged(old) and bool(new.completion) and not new.hedges),
         ordered(a, b, f, lambda old, new: hedged(old) and not hedged(new) and not negative(new)),
-        ordered(a, b, f, future_then_past), ordered(a, b, f, unanswered_then_answered),
+        ordered(a, b, f, future_then_past),
+        ordered(a, b, f, unanswered_then_answered),
         ordered(a, b, f, lambda old, new: bool(new.hedges) and not old.hedges),
-        clash, agree, float(bool((set(a.tokens) | set(b.tokens)) & EVIDENCE)),
-    ]  # fmt: skip
+        clash,
+        agree,
+        float(bool((set(a.tokens) | set(b.tokens)) & EVIDENCE)),
+    ]
 
 
 # --- one claim ----------------------------------------------------------------------------

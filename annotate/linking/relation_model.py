@@ -49,8 +49,13 @@ class RelationModel:
         return np.hstack([x, np.ones((len(x), 1))])
 
     def to_json(self) -> dict:
-        return {"features": list(FEATURES), "relations": list(RELATIONS), "weights": np.round(self.weights, 5).tolist(),
-                "mean": np.round(self.mean, 5).tolist(), "scale": np.round(self.scale, 5).tolist()}  # fmt: skip
+        return {
+            "features": list(FEATURES),
+            "relations": list(RELATIONS),
+            "weights": np.round(self.weights, 5).tolist(),
+            "mean": np.round(self.mean, 5).tolist(),
+            "scale": np.round(self.scale, 5).tolist(),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "RelationModel":

@@ -83,14 +83,22 @@ def search(session: Session, query: ClaimQuery, offset: int = 0, limit: int = PA
         ids, loose = _keep(session, _every_word(session, query.words), filters), False
         if not ids:  # no claim with all the words passes: claims with some of them
             ids, loose = _keep(session, _any_word(session, query.words), filters), True
-        return Page(ids[offset:offset + limit], offset, _next(offset, limit, len(ids)), loose, names)
+        return Page(ids[offset : offset + limit], offset, _next(offset, limit, len(ids)), loose, names)
     if (query.date_from or query.date_to) and not entity_ids:  # let the date indexes choose the rows
         filters.append(Claim.id.in_(_dated(query)))
     published = func.coalesce(Claim.published, Document.published)
-    rows = session.execute(
-        select(Claim.id).join(Document, Document.id == Claim.document_id).where(*filters)
-        .order_by(published.desc(), Claim.id.desc()).offset(offset).limit(limit + 1)
-    ).scalars().all()  # fmt: skip
+    rows = (
+        session.execute(
+            select(Claim.id)
+            .join(Document, Document.id == Claim.document_id)
+            .where(*filters)
+            .order_by(published.desc(), Claim.id.desc())
+            .offset(offset)
+            .limit(limit + 1)
+        )
+        .scalars()
+        .all()
+    )
     return Page(list(rows[:limit]), offset, offset + limit if len(rows) > limit else None, False, names)
 
 
@@ -121,9 +129,7 @@ def _keep(session: Session, ranked: list[int], filters: list) -> list[int]:
     """The ranked ids that pass the filters, in rank order."""
     if not ranked:
         return []
-    kept = set(session.execute(
-        select(Claim.id).join(Document, Document.id == Claim.document_id).where(Claim.id.in_(ranked), *filters)
-    ).scalars())  # fmt: skip
+    kept = set(session.execute(select(Claim.id).join(Document, Document.id == Claim.document_id).where(Claim.id.in_(ranked), *filters)).scalars())
     return [i for i in ranked if i in kept]
 
 

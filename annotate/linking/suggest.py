@@ -72,17 +72,18 @@ def pool(session: Session, claim_id: int) -> list[tuple]:
     counts = fulltext.word_frequencies(session, list(dict.fromkeys(content_words(me.quote))))
     weights = _weights(session, me, counts)
     mine = index.vector_for(session, claim_id)
-    legs = {"text": [i for i, _ in fulltext.claims_sharing(session, content_words(me.quote), counts, TEXT_CANDIDATES,
-                                                            exclude_document=me.document_id)],
-            "entity": _entity_candidates(session, me, weights), "event": _same_event_day(session, me)}  # fmt: skip
+    legs = {
+        "text": [i for i, _ in fulltext.claims_sharing(session, content_words(me.quote), counts, TEXT_CANDIDATES, exclude_document=me.document_id)],
+        "entity": _entity_candidates(session, me, weights),
+        "event": _same_event_day(session, me),
+    }
     cosines: dict[int, float] = {}
     if mine is not None:
         near = index.nearest(session, mine, me.day, VECTOR_CANDIDATES + 30)
         legs["vector"] = [i for i, _ in near]
         cosines = dict(near)
     skip = excluded(session, claim_id) | {claim_id}
-    light = {i: row for i, row in _documents_and_days(session, {i for ids in legs.values() for i in ids} - skip).items()
-             if row[0] != me.document_id}  # fmt: skip
+    light = {i: row for i, row in _documents_and_days(session, {i for ids in legs.values() for i in ids} - skip).items() if row[0] != me.document_id}
     legs = {leg: [i for i in ids if i in light] for leg, ids in legs.items()}
     days = {i: _gap(me, day, event_day) for i, (_, day, event_day) in light.items()}
     fused = fuse(legs, cosines, days)
@@ -98,8 +99,17 @@ def pool(session: Session, claim_id: int) -> list[tuple]:
         other, vector = facts[c.claim_id], found.get(c.claim_id)
         f = compare(me, other, weights)
         f["cosine"] = float(mine @ vector) if vector is not None else 0.0
-        rows.append((f, me, other, vector, judge.pair_features(me, other, f, c.ranks, c.fused, affinity.get(other.document_id, 0.0),
-                                                                 _cosine(here, centroids.get(other.document_id)), _score(me, other, f))))
+        rows.append(
+            (
+                f,
+                me,
+                other,
+                vector,
+                judge.pair_features(
+                    me, other, f, c.ranks, c.fused, affinity.get(other.document_id, 0.0), _cosine(here, centroids.get(other.document_id)), _score(me, other, f)
+                ),
+            )
+        )
     return rows
 
 
@@ -110,8 +120,10 @@ def _same_story(session: Session, me: Facts, best: list, affinity: dict[int, flo
     if not documents:
         return []
     params = {f"d{n}": d for n, d in enumerate(documents)}
-    rows = session.execute(text(f"SELECT id FROM claim WHERE document_id IN ({', '.join(':' + k for k in params)}) "
-                                f"AND status <> 'rejected' ORDER BY id LIMIT {STORY_CLAIMS}"), params).scalars()  # fmt: skip
+    rows = session.execute(
+        text(f"SELECT id FROM claim WHERE document_id IN ({', '.join(':' + k for k in params)}) AND status <> 'rejected' ORDER BY id LIMIT {STORY_CLAIMS}"),
+        params,
+    ).scalars()
     have = {c.claim_id for c in best}
     extra = [i for i in rows if i not in have and i not in skip]
     facts.update(load_facts(session, [i for i in extra if i not in facts]))
@@ -129,9 +141,11 @@ def _documents_and_days(session: Session, ids) -> dict[int, tuple[int, date | No
     if not ids:
         return {}
     params = {f"i{n}": i for n, i in enumerate(ids)}
-    sql = (f"SELECT c.id, c.document_id, coalesce(c.published, d.published), c.event_date, c.event_date_inferred "
-           f"FROM claim c JOIN document d ON d.id = c.document_id "
-           f"WHERE c.id IN ({', '.join(':' + k for k in params)}) AND c.status <> 'rejected'")  # fmt: skip
+    sql = (
+        f"SELECT c.id, c.document_id, coalesce(c.published, d.published), c.event_date, c.event_date_inferred "
+        f"FROM claim c JOIN document d ON d.id = c.document_id "
+        f"WHERE c.id IN ({', '.join(':' + k for k in params)}) AND c.status <> 'rejected'"
+    )
     return {i: (doc, to_date(day), None if inferred else _day(event)) for i, doc, day, event, inferred in session.execute(text(sql), params).all()}
 
 
@@ -156,8 +170,10 @@ def _same_event_day(session: Session, me: Facts) -> list[int]:
     day = None if me.event_date_inferred else _day(me.event_date)
     if day is None:
         return []
-    sql = ("SELECT id FROM claim WHERE event_date = :d AND event_date_inferred = :f AND document_id <> :doc "
-           f"AND status <> 'rejected' ORDER BY id DESC LIMIT {EVENT_CANDIDATES}")  # fmt: skip
+    sql = (
+        "SELECT id FROM claim WHERE event_date = :d AND event_date_inferred = :f AND document_id <> :doc "
+        f"AND status <> 'rejected' ORDER BY id DESC LIMIT {EVENT_CANDIDATES}"
+    )
     return list(session.execute(text(sql), {"d": day.isoformat(), "f": False, "doc": me.document_id}).scalars())
 
 
@@ -223,9 +239,28 @@ def load_facts(session: Session, ids) -> dict[int, Facts]:
     if not ids:
         return {}
     c = Claim.__table__.c
-    rows = session.execute(select(c.id, c.document_id, c.quote, c.claimant, c.claimant_entity_id, c.event_date,
-                                  c.published, c.entity_ids, c.negated, c.hedged, c.status, c.reporting_verb,
-                                  c.event_date_inferred, c.start).where(c.id.in_(ids))).mappings().all()  # fmt: skip
+    rows = (
+        session.execute(
+            select(
+                c.id,
+                c.document_id,
+                c.quote,
+                c.claimant,
+                c.claimant_entity_id,
+                c.event_date,
+                c.published,
+                c.entity_ids,
+                c.negated,
+                c.hedged,
+                c.status,
+                c.reporting_verb,
+                c.event_date_inferred,
+                c.start,
+            ).where(c.id.in_(ids))
+        )
+        .mappings()
+        .all()
+    )
     documents = {r["document_id"] for r in rows}
     found = session.execute(select(Document.id, Document.published, Document.length).where(Document.id.in_(documents))).all() if documents else []
     published, lengths = {d: p for d, p, _ in found}, {d: n for d, _, n in found}
@@ -269,8 +304,7 @@ def _near_in_time(session: Session, members: list[int], anchor: str) -> set[tupl
     found = set()
     for member in members:
         for op, order in ((">=", "ASC"), ("<", "DESC")):
-            sql = (f"SELECT claim_id, day FROM claim_entity WHERE entity_id = :e AND day {op} :d "
-                   f"ORDER BY day {order} LIMIT {ENTITY_SCAN}")  # fmt: skip
+            sql = f"SELECT claim_id, day FROM claim_entity WHERE entity_id = :e AND day {op} :d ORDER BY day {order} LIMIT {ENTITY_SCAN}"
             found.update(session.execute(text(sql), {"e": member, "d": anchor}).all())
     return found
 
@@ -296,8 +330,7 @@ def _weights(session: Session, me: Facts, counts: dict[str, int]) -> Weights:
 
 def _entity_count(session: Session, members: list[int]) -> int:
     params = {f"e{n}": e for n, e in enumerate(members[:50])}
-    sql = (f"SELECT count(*) FROM (SELECT 1 FROM claim_entity WHERE entity_id IN ({', '.join(':' + k for k in params)}) "
-           f"LIMIT {ENTITY_COUNT_CAP}) AS hits")  # fmt: skip
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM claim_entity WHERE entity_id IN ({', '.join(':' + k for k in params)}) LIMIT {ENTITY_COUNT_CAP}) AS hits"
     return session.execute(text(sql), params).scalar() or 1
 
 
@@ -309,9 +342,14 @@ def _name_groups(session: Session, weights: Weights) -> None:
 
 def _score(me: Facts, other: Facts, f: dict) -> float:
     """The hand-set score, used when no fitted judge is at hand (and for one given pair)."""
-    base = (0.5 * f["lexical"] + 0.3 * f["entity"] + 0.1 * f["claimant"]
-            + 0.05 * min(1.0, len(f["shared_numbers"]) / 2) + 0.05 * min(1.0, len(f["shared_dates"]))
-            + SAME_QUESTION * f["same_question"])  # fmt: skip
+    base = (
+        0.5 * f["lexical"]
+        + 0.3 * f["entity"]
+        + 0.1 * f["claimant"]
+        + 0.05 * min(1.0, len(f["shared_numbers"]) / 2)
+        + 0.05 * min(1.0, len(f["shared_dates"]))
+        + SAME_QUESTION * f["same_question"]
+    )
     if f["same_question"] and guess_relation(me, other, f)[0] in ("contradicts", "updates"):
         base += ANSWERS_DIFFER
     return round(base * (0.5 + 0.5 * f["time"]), 4)
@@ -329,7 +367,7 @@ def reasons(me: Facts, other: Facts, f: dict) -> list[str]:
     words = [w for w in f["shared_words"] if not w.startswith(FRAME)]
     if words:
         said.append("shared words: " + ", ".join(words[:6]))
-    kinds = [w[len(FRAME):] for w in f["shared_words"] if w.startswith(FRAME)]
+    kinds = [w[len(FRAME) :] for w in f["shared_words"] if w.startswith(FRAME)]
     if kinds:
         said.append("same kind of event: " + ", ".join(kinds))
     if f["claimant"]:

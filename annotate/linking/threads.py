@@ -65,8 +65,9 @@ class Threads(Operations):
             member = _member(w, thread_id, claim_id)
             if not _active(member):
                 raise NotFound(f"claim {claim_id} is not in thread {thread_id}")
-            state = w.apply(Change("thread_member.removed", "thread_member", member["id"], set={"status": "removed"},
-                                   base_version=base_version, rationale=rationale))  # fmt: skip
+            state = w.apply(
+                Change("thread_member.removed", "thread_member", member["id"], set={"status": "removed"}, base_version=base_version, rationale=rationale)
+            )
             return Done(state, decisions=[w.seq])
 
     def rename(self, thread_id: int, name: str, base_version: int | None = None, rationale: str = "") -> Done:
@@ -81,8 +82,7 @@ class Threads(Operations):
             state = w.apply(Change("thread.renamed", "thread", thread_id, set={"name": name}, base_version=base_version, rationale=rationale))
             return Done(state, decisions=[w.seq])
 
-    def merge(self, thread_id: int, into_id: int, base_version: int | None = None, into_version: int | None = None,
-              rationale: str = "") -> Done:  # fmt: skip
+    def merge(self, thread_id: int, into_id: int, base_version: int | None = None, into_version: int | None = None, rationale: str = "") -> Done:
         """Move every claim of a thread into another (verdicts travel with claims new there) and mark
         the emptied thread merged; one transaction. `state` is the thread merged into."""
         limits.check(rationale=rationale)
@@ -94,11 +94,21 @@ class Threads(Operations):
             if into_version is not None and into_version != into["version"]:
                 raise Conflict("thread", into_id, into_version, into, history(w.session, "thread", into_id, after_version=into_version))
             first = w.seq + 1
-            w.apply(Change("thread.merged", "thread", thread_id, set={"status": "merged"}, base_version=base_version,
-                           rationale=rationale, evidence=({"into": into_id},)))  # fmt: skip
+            w.apply(
+                Change(
+                    "thread.merged",
+                    "thread",
+                    thread_id,
+                    set={"status": "merged"},
+                    base_version=base_version,
+                    rationale=rationale,
+                    evidence=({"into": into_id},),
+                )
+            )
             for member in members(w.session, thread_id):
-                w.apply(Change("thread_member.removed", "thread_member", member.id, set={"status": "removed"},
-                               rationale=rationale, evidence=({"into": into_id},)))  # fmt: skip
+                w.apply(
+                    Change("thread_member.removed", "thread_member", member.id, set={"status": "removed"}, rationale=rationale, evidence=({"into": into_id},))
+                )
                 if not _active(_member(w, into_id, member.claim_id)):
                     _add(w, into_id, member.claim_id, rationale, verdict=member.verdict, evidence=({"merged_from": thread_id},))
             return Done(w.get("thread", into_id), decisions=list(range(first, w.seq + 1)))
@@ -116,9 +126,11 @@ class Threads(Operations):
             if not any(m["claim_id"] == claim_id for m in found):
                 raise NotFound(f"claim {claim_id} is not in thread {thread_id}")
             first = w.seq + 1
-            changed = [w.apply(Change("thread_member.verdict_set", "thread_member", m["id"], set={"verdict": verdict},
-                                      rationale=rationale, evidence=tuple(evidence)))
-                       for m in found if m["verdict"] != verdict]  # fmt: skip
+            changed = [
+                w.apply(Change("thread_member.verdict_set", "thread_member", m["id"], set={"verdict": verdict}, rationale=rationale, evidence=tuple(evidence)))
+                for m in found
+                if m["verdict"] != verdict
+            ]
             return Done(thread, decisions=list(range(first, w.seq + 1)), changed=changed)
 
 
@@ -132,8 +144,7 @@ def _add(w: Writer, thread_id: int, claim_id: int, rationale: str, verdict: str 
         return w.apply(Change("thread_member.added", "thread_member", set=values, rationale=rationale, evidence=evidence))
     if member["status"] == "active":
         return member
-    return w.apply(Change("thread_member.restored", "thread_member", member["id"], set={"status": "active", **extra},
-                          rationale=rationale, evidence=evidence))  # fmt: skip
+    return w.apply(Change("thread_member.restored", "thread_member", member["id"], set={"status": "active", **extra}, rationale=rationale, evidence=evidence))
 
 
 def _open_thread(w: Writer, thread_id: int) -> dict:
@@ -169,11 +180,13 @@ def threads_touching(session: Session, claim_id: int) -> list[dict]:
     partners = {x.b_id if x.a_id == claim_id else x.a_id: x.id for x in links_of(session, [claim_id])}
     if not partners:
         return []
-    query = (select(Thread.id, Thread.name, ThreadMember.claim_id).join(ThreadMember, ThreadMember.thread_id == Thread.id)
-             .where(ThreadMember.claim_id.in_(list(partners)), ThreadMember.status == "active", Thread.status != "merged")
-             .order_by(Thread.id, ThreadMember.claim_id))  # fmt: skip
-    mine = {t for t, in session.execute(select(ThreadMember.thread_id).where(ThreadMember.claim_id == claim_id,
-                                                                           ThreadMember.status == "active"))}  # fmt: skip
+    query = (
+        select(Thread.id, Thread.name, ThreadMember.claim_id)
+        .join(ThreadMember, ThreadMember.thread_id == Thread.id)
+        .where(ThreadMember.claim_id.in_(list(partners)), ThreadMember.status == "active", Thread.status != "merged")
+        .order_by(Thread.id, ThreadMember.claim_id)
+    )
+    mine = {t for (t,) in session.execute(select(ThreadMember.thread_id).where(ThreadMember.claim_id == claim_id, ThreadMember.status == "active"))}
     found: dict[int, dict] = {}
     for thread_id, name, partner in session.execute(query):
         if thread_id not in mine:
@@ -189,8 +202,12 @@ def open_threads(session: Session, limit: int = 100) -> list[tuple[int, str]]:
 
 def merged_into(session: Session, thread_id: int) -> int | None:
     """The thread this one was merged into, from the decision that merged it."""
-    query = (select(Decision.evidence).where(Decision.target_type == "thread", Decision.target_id == thread_id,
-                                             Decision.action == "thread.merged").order_by(Decision.seq.desc()).limit(1))  # fmt: skip
+    query = (
+        select(Decision.evidence)
+        .where(Decision.target_type == "thread", Decision.target_id == thread_id, Decision.action == "thread.merged")
+        .order_by(Decision.seq.desc())
+        .limit(1)
+    )
     found = session.execute(query).scalar()
     return next((e["into"] for e in json.loads(found) if "into" in e), None) if found else None
 
@@ -206,10 +223,19 @@ def verdict_history(session: Session, thread_id: int) -> list[dict]:
         d = decision_dict(row)
         before, after = d["before"] or {}, d["after"]
         if after.get("verdict") != before.get("verdict", "unassessed"):
-            changes.append({"seq": d["seq"], "at": d["at"], "actor": d["actor"], "origin": d["origin"],
-                            "claim_id": after["claim_id"], "verdict": after["verdict"],
-                            "previous": before.get("verdict", "unassessed"), "rationale": d["rationale"],
-                            "evidence": d["evidence"]})  # fmt: skip
+            changes.append(
+                {
+                    "seq": d["seq"],
+                    "at": d["at"],
+                    "actor": d["actor"],
+                    "origin": d["origin"],
+                    "claim_id": after["claim_id"],
+                    "verdict": after["verdict"],
+                    "previous": before.get("verdict", "unassessed"),
+                    "rationale": d["rationale"],
+                    "evidence": d["evidence"],
+                }
+            )
     return changes
 
 

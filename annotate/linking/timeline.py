@@ -28,8 +28,7 @@ def thread_timeline(session: Session, thread_id: int, axis: str = "event") -> di
         raise NotFound(f"no thread with id {thread_id}")
     verdicts = {m.claim_id: m.verdict for m in members(session, thread_id)}
     changes = verdict_history(session, thread_id)
-    return build(session, "thread", thread_id, thread.name, list(verdicts), axis, verdicts, changes,
-                 description=thread.description)  # fmt: skip
+    return build(session, "thread", thread_id, thread.name, list(verdicts), axis, verdicts, changes, description=thread.description)
 
 
 def entity_timeline(session: Session, entity_id: int, axis: str = "event", limit: int = ENTITY_LIMIT) -> dict:
@@ -39,14 +38,25 @@ def entity_timeline(session: Session, entity_id: int, axis: str = "event", limit
         raise NotFound(f"no entity with id {entity_id}")
     ids = entity_groups(session, [entity_id]).members(entity_id)
     params = {f"e{n}": e for n, e in enumerate(ids)}
-    sql = (f"SELECT DISTINCT claim_id, day FROM claim_entity WHERE entity_id IN ({', '.join(':' + k for k in params)}) "
-           f"ORDER BY day DESC, claim_id LIMIT {int(limit)}")  # fmt: skip
+    sql = (
+        f"SELECT DISTINCT claim_id, day FROM claim_entity WHERE entity_id IN ({', '.join(':' + k for k in params)}) "
+        f"ORDER BY day DESC, claim_id LIMIT {int(limit)}"
+    )
     claim_ids = [row.claim_id for row in session.execute(text(sql), params)]
     return build(session, "entity", entity_id, entity.name, claim_ids, axis, {}, [])
 
 
-def build(session: Session, kind: str, ident: int, title: str, claim_ids: list[int], axis: str,
-          verdicts: dict[int, str], changes: list[dict], description: str | None = None) -> dict:  # fmt: skip
+def build(
+    session: Session,
+    kind: str,
+    ident: int,
+    title: str,
+    claim_ids: list[int],
+    axis: str,
+    verdicts: dict[int, str],
+    changes: list[dict],
+    description: str | None = None,
+) -> dict:
     if axis not in AXES:
         raise Invalid(f"axis must be one of {', '.join(AXES)}, not {axis!r}")
     claims, undated = [], []
@@ -56,19 +66,28 @@ def build(session: Session, kind: str, ident: int, title: str, claim_ids: list[i
             undated.append(a["claim_id"])
             continue
         cid = a.pop("claim_id")
-        claims.append({"id": cid, **a, "date": when, "date_source": source,
-                       "lane": a["publisher"] or UNKNOWN_SOURCE, "verdict": verdicts.get(cid)})  # fmt: skip
+        claims.append({"id": cid, **a, "date": when, "date_source": source, "lane": a["publisher"] or UNKNOWN_SOURCE, "verdict": verdicts.get(cid)})
     claims.sort(key=lambda c: (c["date"], c["id"]))
     placed = {c["id"]: c for c in claims}
-    links = [{"id": link.id, "a": link.a_id, "b": link.b_id, "relation": link.relation}
-             for link in links_of(session, placed) if link.a_id in placed and link.b_id in placed]  # fmt: skip
+    links = [
+        {"id": link.id, "a": link.a_id, "b": link.b_id, "relation": link.relation}
+        for link in links_of(session, placed)
+        if link.a_id in placed and link.b_id in placed
+    ]
     return {
-        "kind": kind, "id": ident, "title": title, "description": description, "axis": axis,
-        "start": claims[0]["date"] if claims else None, "end": claims[-1]["date"] if claims else None,
-        "lanes": _lanes(claims), "claims": claims, "links": sorted(links, key=lambda x: x["id"]),
+        "kind": kind,
+        "id": ident,
+        "title": title,
+        "description": description,
+        "axis": axis,
+        "start": claims[0]["date"] if claims else None,
+        "end": claims[-1]["date"] if claims else None,
+        "lanes": _lanes(claims),
+        "claims": claims,
+        "links": sorted(links, key=lambda x: x["id"]),
         "verdicts": [_placed(change, placed) for change in changes if change["claim_id"] in placed],
         "undated": undated,
-    }  # fmt: skip
+    }
 
 
 def _when(appearance: dict, axis: str) -> tuple[str | None, str | None]:
@@ -88,6 +107,5 @@ def _lanes(claims: list[dict]) -> list[dict]:
 
 def _placed(change: dict, placed: dict[int, dict]) -> dict:
     """A verdict change, dated by the latest evidence claim on the timeline, else by its own claim."""
-    evidence = [placed[e["claim"]]["date"] for e in change["evidence"]
-                if isinstance(e, dict) and e.get("claim") in placed]  # fmt: skip
+    evidence = [placed[e["claim"]]["date"] for e in change["evidence"] if isinstance(e, dict) and e.get("claim") in placed]
     return {**change, "date": max(evidence) if evidence else placed[change["claim_id"]]["date"]}

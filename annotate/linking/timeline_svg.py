@@ -28,9 +28,13 @@ RELATION_STYLE = {  # colour, dash pattern, end marker, legend label
     "updates": ("#7b4fa0", "10 3 2 3", "url(#arrow)", "updates (arrow to the newer claim)"),
 }
 VERDICT_FILL = {
-    None: "#ffffff", "unassessed": "#d9d9d9", "corroborated": "#2f7d32",
-    "contested": "#e69f00", "refuted": "#c0392b", "unverifiable": "#7b4fa0",
-}  # fmt: skip
+    None: "#ffffff",
+    "unassessed": "#d9d9d9",
+    "corroborated": "#2f7d32",
+    "contested": "#e69f00",
+    "refuted": "#c0392b",
+    "unverifiable": "#7b4fa0",
+}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -89,16 +93,19 @@ def _defs() -> str:
 def _legend() -> str:
     items, x = [], LEFT
     for relation, (colour, dash, marker, label) in RELATION_STYLE.items():
-        line = (f'<line x1="{x}" y1="62" x2="{x + 34}" y2="62" stroke="{colour}" stroke-width="2"'
-                + (f' stroke-dasharray="{dash}"' if dash else "") + (f' marker-end="{marker}"' if marker else "") + "/>")  # fmt: skip
+        line = (
+            f'<line x1="{x}" y1="62" x2="{x + 34}" y2="62" stroke="{colour}" stroke-width="2"'
+            + (f' stroke-dasharray="{dash}"' if dash else "")
+            + (f' marker-end="{marker}"' if marker else "")
+            + "/>"
+        )
         items.append(f'<g class="legend-{relation}">{line}<text x="{x + 40}" y="66">{esc(label)}</text></g>')
         x += 60 + 7 * len(label)
     x = LEFT
     for verdict, fill in VERDICT_FILL.items():
         if verdict is None:
             continue
-        items.append(f'<circle cx="{x + 5}" cy="82" r="{DOT}" fill="{fill}" stroke="#222"/>'
-                     f'<text x="{x + 14}" y="86">{esc(verdict)}</text>')  # fmt: skip
+        items.append(f'<circle cx="{x + 5}" cy="82" r="{DOT}" fill="{fill}" stroke="#222"/><text x="{x + 14}" y="86">{esc(verdict)}</text>')
         x += 30 + 7 * len(verdict)
     return '<g class="legend">' + "".join(items) + "</g>"
 
@@ -154,8 +161,10 @@ def _lanes(lanes: list[str], tops: dict[str, float], depth: dict[str, int]) -> s
     for i, lane in enumerate(lanes):
         h = LANE + ROW * depth[lane]
         short = lane if len(lane) <= 26 else lane[:25] + "…"
-        bands.append(f'<g class="lane"><rect x="0" y="{tops[lane]}" width="{WIDTH}" height="{h}" fill="{"#f4f6f8" if i % 2 else "#ffffff"}"/>'
-                     f'<text x="10" y="{tops[lane] + LANE / 2 + 4}" font-weight="bold">{esc(short)}<title>{esc(lane)}</title></text></g>')  # fmt: skip
+        bands.append(
+            f'<g class="lane"><rect x="0" y="{tops[lane]}" width="{WIDTH}" height="{h}" fill="{"#f4f6f8" if i % 2 else "#ffffff"}"/>'
+            f'<text x="10" y="{tops[lane] + LANE / 2 + 4}" font-weight="bold">{esc(short)}<title>{esc(lane)}</title></text></g>'
+        )
     return "".join(bands)
 
 
@@ -169,8 +178,9 @@ def _axis(start: date, end: date, x, y: float) -> str:
     while (year, month) <= (end.year, end.month):
         day = date(year, month, 1).isoformat()
         label = f"{MONTHS[month - 1]} {year}"  # every tick says its year: a reader never counts back to the last January
-        ticks.append(f'<line x1="{x(day)}" y1="{y}" x2="{x(day)}" y2="{y + 5}" stroke="#222"/>'
-                     f'<text x="{x(day)}" y="{y + 18}" text-anchor="middle">{esc(label)}</text>')  # fmt: skip
+        ticks.append(
+            f'<line x1="{x(day)}" y1="{y}" x2="{x(day)}" y2="{y + 5}" stroke="#222"/><text x="{x(day)}" y="{y + 18}" text-anchor="middle">{esc(label)}</text>'
+        )
         month += step
         year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
     return f'<g class="axis"><line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" stroke="#222"/>' + "".join(ticks) + "</g>"
@@ -183,17 +193,22 @@ def _link(link: dict, pos: dict) -> str:
     colour, dash, marker, label = RELATION_STYLE.get(link["relation"], ("#555", "1 2", "", link["relation"]))
     lift = min(60.0, 12 + abs(x2 - x1) / 6)
     d = f"M{x1},{y1} Q{(x1 + x2) / 2},{min(y1, y2) - lift} {x2},{y2}"
-    return (f'<path class="link link-{esc(link["relation"])}" d="{d}" fill="none" stroke="{colour}" stroke-width="1.6"'
-            + (f' stroke-dasharray="{dash}"' if dash else "") + (f' marker-end="{marker}"' if marker else "")
-            + f'><title>{esc(label)}: claim {link["a"]} → claim {link["b"]}</title></path>')  # fmt: skip
+    return (
+        f'<path class="link link-{esc(link["relation"])}" d="{d}" fill="none" stroke="{colour}" stroke-width="1.6"'
+        + (f' stroke-dasharray="{dash}"' if dash else "")
+        + (f' marker-end="{marker}"' if marker else "")
+        + f"><title>{esc(label)}: claim {link['a']} → claim {link['b']}</title></path>"
+    )
 
 
 def _dot(c: dict, x: float, y: float) -> str:
     tip = f"“{c['quote']}” — {c.get('claimant') or 'unattributed'}; {c['lane']}, {c['date']}"
     if c.get("verdict"):
         tip += f"; verdict: {c['verdict']}"
-    return (f'<circle class="claim" data-claim="{c["id"]}" cx="{x}" cy="{y}" r="{DOT}" '
-            f'fill="{VERDICT_FILL.get(c.get("verdict"), "#fff")}" stroke="#222"><title>{esc(tip)}</title></circle>')  # fmt: skip
+    return (
+        f'<circle class="claim" data-claim="{c["id"]}" cx="{x}" cy="{y}" r="{DOT}" '
+        f'fill="{VERDICT_FILL.get(c.get("verdict"), "#fff")}" stroke="#222"><title>{esc(tip)}</title></circle>'
+    )
 
 
 def _verdict(v: dict, pos: dict, x) -> str:
@@ -202,5 +217,7 @@ def _verdict(v: dict, pos: dict, x) -> str:
     px, py = x(v["date"]), pos[v["claim_id"]][1]
     fill = VERDICT_FILL.get(v["verdict"], "#fff")
     tip = f"{v['previous']} → {v['verdict']} by {v['actor']} at {v['at']}" + (f": {v['rationale']}" if v.get("rationale") else "")
-    return (f'<g class="verdict"><path d="M{px},{py - 8} l0,-16 l10,4 l-10,4" fill="{fill}" stroke="#222"/>'
-            f'<text x="{px + 12}" y="{py - 16}" font-size="10">{esc(v["verdict"])}</text><title>{esc(tip)}</title></g>')  # fmt: skip
+    return (
+        f'<g class="verdict"><path d="M{px},{py - 8} l0,-16 l10,4 l-10,4" fill="{fill}" stroke="#222"/>'
+        f'<text x="{px + 12}" y="{py - 16}" font-size="10">{esc(v["verdict"])}</text><title>{esc(tip)}</title></g>'
+    )

@@ -2,6 +2,7 @@
 
 Importing this package is cheap; spaCy loads on the first annotation.
 """
+
 from .base import (
     LABELS,
     Annotator,

@@ -7,6 +7,7 @@ event, not the day of the statement. Only a definite reference counts ("the", "t
 a possessive), and a day right after a reporting verb ("said on Sunday") dates the
 statement, not the event, so it is left out.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,9 @@ _DETERMINER_BEFORE = re.compile(
     re.I,
 )
 # The incident word ends its noun phrase ("the attack on", not "the assault ship").
-_PHRASE_END = re.compile(r"\s*[,.;:\"”)]|\s*$|\s+(?:of|on|in|at|near|against|by|from|to|with|was|were|is|are|had|has|have|that|which|and|but|or|could|would|will|as)\b", re.I)
+_PHRASE_END = re.compile(
+    r"\s*[,.;:\"”)]|\s*$|\s+(?:of|on|in|at|near|against|by|from|to|with|was|were|is|are|had|has|have|that|which|and|but|or|could|would|will|as)\b", re.I
+)
 LOOKBEHIND = 60
 
 
@@ -55,7 +58,9 @@ _TODAY = re.compile(r"\b(?:([Tt]oday|[Tt]his morning)|([Yy]esterday))(?:['’]s)
 _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?\b")
 _CALENDAR = ("date.day", "date.full", "date.iso", "date.night")
 # "said on Sunday", "told reporters Wednesday": the day of a statement.
-_SAID = re.compile(r"\b(?:said|says|told\s+\w+|stated|announced|reported|claimed|added|wrote|noted|confirmed|declared)\s+(?:on\s+|late\s+|early\s+|earlier\s+)?$", re.I)
+_SAID = re.compile(
+    r"\b(?:said|says|told\s+\w+|stated|announced|reported|claimed|added|wrote|noted|confirmed|declared)\s+(?:on\s+|late\s+|early\s+|earlier\s+)?$", re.I
+)
 MAX_WEEKDAY_AGE = 6
 MAX_DISTANCE = 120  # characters between an incident word and the day that dates it
 
@@ -133,4 +138,3 @@ class IncidentDays:
 
 def _said_before(text: str, pos: int) -> bool:
     return bool(_SAID.search(text, max(0, pos - 30), pos))
-

@@ -6,6 +6,7 @@ person beats an organisation beats a place. An entity inside a prepositional phr
 ("of Moscow", "near Vuhledar"), in parentheses or in a possessive ("Volodin's
 announcement") cannot be the subject.
 """
+
 from __future__ import annotations
 
 import re
@@ -66,9 +67,7 @@ _EVIDENCE = re.compile(
 _THAT = re.compile(r"\bthat\b")
 # "Kyiv rarely confirms such strikes": about the subject, not something it claims;
 # "are believed to", "was reported": passive, a hedge rather than a speaker.
-_NOT_SAYING = re.compile(
-    r"\b(?:rarely|never|seldom|not|n't|refused to|declined to|cannot|is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$"
-)
+_NOT_SAYING = re.compile(r"\b(?:rarely|never|seldom|not|n't|refused to|declined to|cannot|is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?$")
 # A plural noun form is a verb only right after its subject: "ISW reports that"
 # speaks, "media reports that" and "Russian claims that" are nouns.
 _RELATIVE = re.compile(r"(?:,|\bthat)\s+(?:who|which|whom)\s+(?:\w+\s+){0,2}$", re.I)
@@ -177,7 +176,7 @@ def find_attribution(text: str, lower: str, start: int, end: int, entities: list
 
 
 def _inverted(text: str, start: int, verb_span: tuple[int, int], end: int, entities: list[Found]) -> Attribution | None:
-    """ '"...," said Syrsky.' or '..., added Mr. Syrsky': the speaker follows the verb."""
+    """'"...," said Syrsky.' or '..., added Mr. Syrsky': the speaker follows the verb."""
     m = _TITLE.match(text, verb_span[1], end)
     pos = m.end() if m else verb_span[1]
     phrase = _phrase_after(text, pos, end)

@@ -4,14 +4,13 @@ Candidates are proposals for a reviewer, never decisions. Every candidate carrie
 a score in [0, 1] and a reason whose first word is the id of the rule that made it
 ("person.title: ..."), so reviewer decisions can be traced back to rules.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "LOC", "DATE", "QUANTITY", "MILITARY_UNIT", "NORP"}
-)
+LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "DATE", "QUANTITY", "MILITARY_UNIT", "NORP"})
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,7 @@ class Annotator(Protocol):
     name: str
     version: str
 
-    def annotate(
-        self, doc: DocumentInput
-    ) -> tuple[list[EntityCandidate], list[ClaimCandidate]]: ...
+    def annotate(self, doc: DocumentInput) -> tuple[list[EntityCandidate], list[ClaimCandidate]]: ...
 
 
 def reason(pattern_id: str, why: str = "") -> str:

@@ -14,6 +14,7 @@ So the cue's score is adjusted by what the sentence holds:
 
 The word lists are general English, not taken from any one report.
 """
+
 from __future__ import annotations
 
 import re
@@ -61,7 +62,9 @@ _VAGUE = re.compile(
     r"|will (?:\w+ly |further |also )?(?:increase|enable|strengthen|weaken|complicate|undermine|improve|worsen|help|allow|affect) (?!\d))"
 )
 # A sentence about the page itself ("This map is updated daily", "in this report").
-_ABOUT_PAGE = re.compile(r"\b(?:this|the present)\s+(?:map|report|article|page|story|post|update)s?\s+(?:is|are|will\s+be|was)\s+(?:updated|published|based|available|produced)\b")
+_ABOUT_PAGE = re.compile(
+    r"\b(?:this|the present)\s+(?:map|report|article|page|story|post|update)s?\s+(?:is|are|will\s+be|was)\s+(?:updated|published|based|available|produced)\b"
+)
 # Navigation and calls to action addressed to the reader.
 _CALL_TO_ACTION = re.compile(r"\W*(?:check out|read (?:more|also)|see also|sign up|subscribe|follow us|click|watch|listen to|donate|support us)\b")
 _FIRST_PERSON = frozenset("i i'm i’m me my you your we're we’re let’s let's".split())

@@ -6,6 +6,7 @@ country made an adjective, the gazetteer's name when it knows the phrase, the do
 as the source rather than "reports". A country that speaks is its authorities ("Ukraine
 has accused" → "Ukrainian authorities"), as reviewers write it.
 """
+
 from __future__ import annotations
 
 import re
@@ -59,15 +60,47 @@ def _title(name: str) -> str:
 
 # A capital that speaks ("Moscow has blamed ...") stands for its government.
 CAPITALS = {
-    "Moscow": "Russia", "Kyiv": "Ukraine", "Kiev": "Ukraine", "Minsk": "Belarus", "Washington": "United States",
-    "Beijing": "China", "London": "United Kingdom", "Paris": "France", "Berlin": "Germany", "Rome": "Italy",
-    "Madrid": "Spain", "Warsaw": "Poland", "Ankara": "Turkey", "Tehran": "Iran", "Tbilisi": "Georgia",
-    "Chisinau": "Moldova", "Budapest": "Hungary", "Bucharest": "Romania", "Vilnius": "Lithuania", "Riga": "Latvia",
-    "Tallinn": "Estonia", "Helsinki": "Finland", "Stockholm": "Sweden", "Oslo": "Norway", "Ottawa": "Canada",
-    "Tokyo": "Japan", "Seoul": "South Korea", "Pyongyang": "North Korea", "New Delhi": "India", "Islamabad": "Pakistan",
-    "Jerusalem": "Israel", "Damascus": "Syria", "Baghdad": "Iraq", "Riyadh": "Saudi Arabia", "Cairo": "Egypt",
-    "Yerevan": "Armenia", "Baku": "Azerbaijan", "Astana": "Kazakhstan", "Belgrade": "Serbia", "Prague": "Czech Republic",
-}  # fmt: skip
+    "Moscow": "Russia",
+    "Kyiv": "Ukraine",
+    "Kiev": "Ukraine",
+    "Minsk": "Belarus",
+    "Washington": "United States",
+    "Beijing": "China",
+    "London": "United Kingdom",
+    "Paris": "France",
+    "Berlin": "Germany",
+    "Rome": "Italy",
+    "Madrid": "Spain",
+    "Warsaw": "Poland",
+    "Ankara": "Turkey",
+    "Tehran": "Iran",
+    "Tbilisi": "Georgia",
+    "Chisinau": "Moldova",
+    "Budapest": "Hungary",
+    "Bucharest": "Romania",
+    "Vilnius": "Lithuania",
+    "Riga": "Latvia",
+    "Tallinn": "Estonia",
+    "Helsinki": "Finland",
+    "Stockholm": "Sweden",
+    "Oslo": "Norway",
+    "Ottawa": "Canada",
+    "Tokyo": "Japan",
+    "Seoul": "South Korea",
+    "Pyongyang": "North Korea",
+    "New Delhi": "India",
+    "Islamabad": "Pakistan",
+    "Jerusalem": "Israel",
+    "Damascus": "Syria",
+    "Baghdad": "Iraq",
+    "Riyadh": "Saudi Arabia",
+    "Cairo": "Egypt",
+    "Yerevan": "Armenia",
+    "Baku": "Azerbaijan",
+    "Astana": "Kazakhstan",
+    "Belgrade": "Serbia",
+    "Prague": "Czech Republic",
+}
 
 
 def authorities(name: str, gaz: Gazetteer | None = None) -> str | None:

@@ -4,6 +4,7 @@ Each gets a score from its strongest cue (attribution, estimative language, a Ke
 Takeaways bullet, a headline "... – ISW", or just named entities with a date or a
 number), a claimant, hedges, negation, an event date and the entities it names.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ claims by two claimants; so does "Russian forces struck Kyiv, and Ukrainian offi
 reported that Y". A split is made only at ", and" / ", but" / ", while" / ";" when
 the clause after it opens with its own reporting cue, and both parts stay sentences.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The document as the claim rules see it: text copies, sentences and entities."""
+
 from __future__ import annotations
 
 import bisect
@@ -67,9 +68,4 @@ class ClaimContext:
 def skippable(ctx: ClaimContext, seg: Segment) -> bool:
     """Too short, a question, a line introducing a list, or site furniture."""
     s = ctx.lower[seg.start : seg.end]
-    return (
-        s.count(" ") + s.count("\n") < MIN_WORDS - 1
-        or s.rstrip().endswith("?")
-        or seg.ends_colon
-        or bool(_SKIP.search(s))
-    )
+    return s.count(" ") + s.count("\n") < MIN_WORDS - 1 or s.rstrip().endswith("?") or seg.ends_colon or bool(_SKIP.search(s))

@@ -1,5 +1,6 @@
 """What every annotator's output must satisfy; used by the contract tests and
 available to plug-in authors who want to check their own annotator."""
+
 from __future__ import annotations
 
 import re

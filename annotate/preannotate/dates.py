@@ -6,6 +6,7 @@ September" and "the night of January 6 to 7", so it is only the fallback for
 publication dates in unusual formats (see reference_date).
 A day is never invented: "in May 2023" is "2023-05", a range is "start/end".
 """
+
 from __future__ import annotations
 
 import re
@@ -17,9 +18,17 @@ MONTHS = {
     name: i + 1
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ]
     )
@@ -68,7 +77,10 @@ _FORMS = [
     ("date.weekend", r"(?:over|during|on|at|this|last|past)\s+(?P<span>(?:the\s+)?(?:past\s+|last\s+)?weekend)"),
     ("date.year", r"(?i:in|since|during|until|by|from|before|after|throughout|early|late|mid)\s+(?P<span>{Y})(?!\d|,\d)"),
     ("date.season", r"(?:the\s+)?(?:(?:early|late|mid)\s*-?\s*)?(?P<season>spring|summer|autumn|fall|winter)\s+(?:of\s+)?{Y}"),
-    ("date.vague", r"(?i:in|of|during|by|until|over|through|for|before|after|since|on)\s+(?P<span>(?:the\s+)?(?:this|last|next|early|late|recent|coming|past|same|previous|following)\s+(?:(?:few|several|two|three)\s+)?(?:spring|summer|autumn|fall|winter|day|days|week|weeks|month|months|year|years))"),
+    (
+        "date.vague",
+        r"(?i:in|of|during|by|until|over|through|for|before|after|since|on)\s+(?P<span>(?:the\s+)?(?:this|last|next|early|late|recent|coming|past|same|previous|following)\s+(?:(?:few|several|two|three)\s+)?(?:spring|summer|autumn|fall|winter|day|days|week|weeks|month|months|year|years))",
+    ),
     ("date.vague", r"(?:in|during|by|until|through|before|after|since)\s+(?P<span>the\s+(?:spring|summer|autumn|fall|winter))"),
     ("date.vague", r"(?:the|this|last|next|coming)\s+(?:spring|summer|autumn|winter)"),
 ]
@@ -83,18 +95,15 @@ def _expand(index: int, template: str) -> str:
     return re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{m.group(1)}_{index}>", pattern)
 
 
-_DATE = re.compile(
-    r"(?<![\w-])(?:"
-    + "|".join(f"(?P<form_{i}>{_expand(i, t)})" for i, (_, t) in enumerate(_FORMS))
-    + r")(?![\w])"
-)
+_DATE = re.compile(r"(?<![\w-])(?:" + "|".join(f"(?P<form_{i}>{_expand(i, t)})" for i, (_, t) in enumerate(_FORMS)) + r")(?![\w])")
 # Every form contains one of these. Trying the big regex only at the few word
 # starts just before each anchor is ~10x faster than scanning the whole text.
 # (Plain literal alternatives only: a character class or group among them makes
 # Python's regex engine ~40x slower, so years get their own pattern.)
 _ANCHOR = re.compile(
     r"January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|" + _WEEKDAY
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
+    + _WEEKDAY
     + r"|yesterday|Yesterday|today|Today|tonight|Tonight|night"
     + r"|spring|summer|autumn|fall|winter|day|week|month|year|weekend|Over|During|In"
 )
@@ -129,9 +138,7 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Date mentions in text order, resolved to ISO against the publication date."""
     found: list[DateMention] = []
     last_end = 0
-    anchors = sorted(
-        [m.start() for m in _ANCHOR.finditer(text)] + [m.start() for m in _YEAR_ANCHOR.finditer(text)]
-    )
+    anchors = sorted([m.start() for m in _ANCHOR.finditer(text)] + [m.start() for m in _YEAR_ANCHOR.finditer(text)])
     for anchor in anchors:
         if anchor < last_end:
             continue
@@ -190,10 +197,12 @@ def _safe(y: int, m: int, d: int) -> date | None:
 
 def _nearest_year(m: int, d: int | None, ref: date) -> int:
     """The year that puts (m, d) nearest the reference date, preferring the past."""
+
     def cost(y: int) -> float:
         day = _safe(y, m, d or 15) or date(y, m, 1)
         delta = (ref - day).days
         return delta if delta >= 0 else -6 * delta  # a future date must be much nearer
+
     return min((ref.year - 1, ref.year, ref.year + 1), key=cost)
 
 

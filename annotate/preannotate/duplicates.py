@@ -6,6 +6,7 @@ words overlap almost entirely (rapidfuzz token-set ratio, which ignores order an
 tolerates one side adding a clause); the higher-scoring one stays and lists the
 other's span in `also`.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -5,6 +5,7 @@ then the capitalised-run rules, then what the document itself defines — acrony
 parentheses and surnames of people already named in full — and finally dates and
 quantities. Overlaps keep the longest span.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -96,10 +97,7 @@ def shouted_places(tv: TokenView, gaz: Gazetteer) -> list[Found]:
 
 
 def numbered_units(text: str) -> list[Found]:
-    return [
-        Found(s, e, "MILITARY_UNIT", " ".join(text[s:e].split()), 0.9, "unit.numbered", "numbered formation")
-        for s, e in find_numbered_units(text)
-    ]
+    return [Found(s, e, "MILITARY_UNIT", " ".join(text[s:e].split()), 0.9, "unit.numbered", "numbered formation") for s, e in find_numbered_units(text)]
 
 
 def acronyms(tv: TokenView, named: list[Found]) -> tuple[list[Found], dict[str, Found]]:
@@ -158,17 +156,12 @@ def _resolve_short_people(named: list[Found], aliases: dict[str, Found], text: s
 
 def dates_and_quantities(text: str, ref: date | None) -> list[Found]:
     """Dates, then quantities that do not overlap a date ("April 5 that ..." is no count)."""
-    dates = [
-        Found(d.start, d.end, "DATE", d.iso, _date_score(d.pattern), d.pattern, "date expression")
-        for d in find_dates(text, ref)
-    ]
+    dates = [Found(d.start, d.end, "DATE", d.iso, _date_score(d.pattern), d.pattern, "date expression") for d in find_dates(text, ref)]
     taken = bytearray(len(text) + 1)
     for d in dates:
         taken[d.start : d.end] = b"\x01" * (d.end - d.start)
     quantities = [
-        Found(q.start, q.end, "QUANTITY", None, 0.75, q.pattern, "number with a unit")
-        for q in find_quantities(text)
-        if not any(taken[q.start : q.end])
+        Found(q.start, q.end, "QUANTITY", None, 0.75, q.pattern, "number with a unit") for q in find_quantities(text) if not any(taken[q.start : q.end])
     ]
     return dates + quantities
 

@@ -18,6 +18,7 @@ Candidates: the same shape (what jsonl.candidates_to_json writes), with scores.
   missing item costs an add (plus one edit per claimant/date to fill in). From
   scratch, every gold entity is one add and every gold claim one add plus its fields.
 """
+
 from __future__ import annotations
 
 import json

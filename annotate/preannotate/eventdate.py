@@ -7,6 +7,7 @@ day the text wrote before the claim (a report on a past event names its day once
 the day of the statement itself: the publication date. A claim with no day at all gets
 none: the author's own forecast ("will take weeks") or a state held "since" some time.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,7 +37,9 @@ _SAME_DAY = re.compile(r"\bearlier\s+(?:in\s+the\s+day|today|this\s+morning)\b",
 _FORECAST = re.compile(r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to)\b", re.I)
 # A sentence that answers the one before: its event follows on the same day.
 # One that adds to it ("Also, ...", "In addition, ...") belongs to the same account and day.
-_RESPONSE = re.compile(r"\s*(?:In response|In retaliation|In reply|Subsequently|Shortly after(?:wards)?|Later that day|Also,|In addition,|Moreover,|Furthermore,)")
+_RESPONSE = re.compile(
+    r"\s*(?:In response|In retaliation|In reply|Subsequently|Shortly after(?:wards)?|Later that day|Also,|In addition,|Moreover,|Furthermore,)"
+)
 _DURATIONS = (" for months", " for years", " for weeks", " for decades")
 _PERFECT_AUX = re.compile(r"\b(?:has|have)\b")
 _CALENDAR_DAY = ("date.day", "date.full", "date.iso")  # written days, not "Friday" or "today"
@@ -181,7 +184,9 @@ _PERFECT = re.compile(
     r"(?:\w+ed|begun|done|made|held|left|lost|taken|seen|told|sent|brought|fought|won|gone|come|hit|put|set|cut|shot|struck|led|fled|met|paid|built|kept|given|driven|blown|thrown|shown|known|drawn|grown|withdrawn|overrun|undertaken)\b"
     r"|\breportedly\s+(?:\w+ed|blew|took|made|left|lost|fled|hit|shot|struck|sent|brought|fought|won|went|came|led|met|held|began|gave|drove|threw|saw|fell|broke)\b"
 )
-_NOW = re.compile(r"\b(?:taken|in|under|gained|regained|established)\s+(?:full\s+)?control\b|\bso far\b|\bstill\b|\bsince\b|\byet\b|\bto date\b|\bas of\b|\bcurrently\b|\b(?:has|have|had|is|are)\s+not\b|n['’]t\b")
+_NOW = re.compile(
+    r"\b(?:taken|in|under|gained|regained|established)\s+(?:full\s+)?control\b|\bso far\b|\bstill\b|\bsince\b|\byet\b|\bto date\b|\bas of\b|\bcurrently\b|\b(?:has|have|had|is|are)\s+not\b|n['’]t\b"
+)
 
 
 # An event that lasted days ("the withdrawal lasted three days") has no one day.

@@ -1,4 +1,5 @@
 """The internal record every entity rule returns, and how overlaps are settled."""
+
 from __future__ import annotations
 
 from typing import NamedTuple

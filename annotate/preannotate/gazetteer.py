@@ -4,6 +4,7 @@ Loaded once from data/gazetteer.tsv (written by us from public knowledge). Every
 alias maps to one canonical entity; spelling variants and typos the table does not
 list are resolved by an edit-distance lookup (rapidfuzz), e.g. "Bakhumet" -> Bakhmut.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -118,7 +119,5 @@ def _data_lines(filename: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    given = frozenset(
-        line.strip() for line in _data_lines("given_names.txt") if line.strip() and not line.startswith("#")
-    )
+    given = frozenset(line.strip() for line in _data_lines("given_names.txt") if line.strip() and not line.startswith("#"))
     return Gazetteer(parse_tsv(_data_lines("gazetteer.tsv")), given)

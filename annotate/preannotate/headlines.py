@@ -1,4 +1,5 @@
 """Headlines that say whose claim they carry, and "Source:" lines."""
+
 from __future__ import annotations
 
 import re

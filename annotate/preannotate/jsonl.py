@@ -1,4 +1,5 @@
 """One JSON object per document for `claimtrail preannotate --format jsonl`."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,10 +24,7 @@ def candidates_to_json(
     return {
         "doc": file_name,
         "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "entities": [
-            {"start": e.start, "end": e.end, "text": e.text, "label": e.label, "score": e.score, "annotator": who}
-            for e in entities
-        ],
+        "entities": [{"start": e.start, "end": e.end, "text": e.text, "label": e.label, "score": e.score, "annotator": who} for e in entities],
         "claims": [
             {
                 "start": c.start,

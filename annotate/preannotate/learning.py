@@ -62,9 +62,7 @@ def _demotions(session: Session) -> tuple[frozenset[str], dict[str, tuple[int, i
             rule = pattern_id(reason or "")
             (rejected if status == "rejected" else confirmed)[rule] += 1
     verdicts = {rule: (confirmed[rule], rejected[rule]) for rule in confirmed | rejected}
-    demoted = {
-        rule for rule, (yes, no) in verdicts.items() if no >= MIN_REJECTIONS and no / (yes + no) >= REJECTED_SHARE
-    }
+    demoted = {rule for rule, (yes, no) in verdicts.items() if no >= MIN_REJECTIONS and no / (yes + no) >= REJECTED_SHARE}
     return frozenset(demoted), verdicts
 
 

@@ -1,4 +1,5 @@
 """Word lists the rules use: titles, roles, organisation heads, function words."""
+
 from __future__ import annotations
 
 # Capitalised titles before a name: "President Volodymyr Zelensky" -> "Volodymyr Zelensky".
@@ -40,12 +41,8 @@ ORG_HEADS = frozenset(
     Concern Plant Factory Works Corporation Airlines Railways Embassy Mission Secretariat
     Tribunal Prosecutor's Prosecutors Council's""".split()
 )
-UNIT_HEADS = frozenset(
-    "Brigade Battalion Regiment Division Corps Detachment Fleet Flotilla Squadron Legion".split()
-)
-GPE_SUFFIXES = frozenset(
-    "Oblast Krai Raion Region Republic Okrug District Hromada Governorate Province County".split()
-)
+UNIT_HEADS = frozenset("Brigade Battalion Regiment Division Corps Detachment Fleet Flotilla Squadron Legion".split())
+GPE_SUFFIXES = frozenset("Oblast Krai Raion Region Republic Okrug District Hromada Governorate Province County".split())
 PLACE_NOUNS = frozenset("city town village settlement hamlet outskirts suburb district region".split())
 PLACE_PREPS = frozenset("near outside around toward towards into at via past in from".split())
 # Joined inside a capitalised name: "Institute for the Study of War".
@@ -72,6 +69,4 @@ MONTH_WORDS = frozenset(
     Saturday Sunday""".split()
 )
 # Verbs of saying right after a capitalised pair make it a speaker's name.
-SPEECH_VERBS = frozenset(
-    "said says stated told claimed added wrote noted announced argued warned denied insisted".split()
-)
+SPEECH_VERBS = frozenset("said says stated told claimed added wrote noted announced argued warned denied insisted".split())

@@ -91,7 +91,7 @@ def latest_model(home: str | Path) -> Path | None:
 
 
 def model_annotator(name: str, home: str | Path, rules=None):
-    """"trained" or "rules+model" from the active model; `rules` defaults to the plain rules."""
+    """ "trained" or "rules+model" from the active model; `rules` defaults to the plain rules."""
     path = latest_model(home)
     if path is None:
         raise NoModel(f"no trained model in {models_dir(Path(home))}; run `claimtrail train` first")

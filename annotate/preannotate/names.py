@@ -6,6 +6,7 @@ people ("Russian President Vladimir Putin" -> "Vladimir Putin"), organisation
 names end in a head noun ("... Anti-Corruption Center"), and unknown words near
 place prepositions are proposed as places with a low score.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,9 +29,7 @@ from .lexicon import (
 )
 
 MAX_NAME = 3  # tokens in a personal name
-_DIRECTIONS = frozenset(
-    "north south east west northeast northwest southeast southwest northern southern eastern western".split()
-)
+_DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest northern southern eastern western".split())
 
 
 @dataclass

@@ -5,6 +5,7 @@ count of the heading). Durations ("seven months") are left out: they are not che
 probe counted them as false positives. Years, ordinals, times and designations
 such as "F-16" or "S-300" are not quantities either.
 """
+
 from __future__ import annotations
 
 import re

@@ -9,6 +9,7 @@ names its speaker as its nominal subject. Only those few sentences are parsed, s
 pre-annotation stays fast (parsing every candidate sentence halved its speed); without
 an installed pipeline this reader is silent.
 """
+
 from __future__ import annotations
 
 import re

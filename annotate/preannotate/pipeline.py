@@ -6,6 +6,7 @@ tokenizer is ~3x faster and keeps hyphenated names whole (the gazetteer looks
 inside hyphenated place lines itself). Phrases are tokenised with this same
 tokenizer, once: a fresh pipeline per phrase made start-up take 8-9 s in the probe.
 """
+
 from __future__ import annotations
 
 import re

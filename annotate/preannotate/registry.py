@@ -8,6 +8,7 @@ A plug-in package declares, in its pyproject.toml,
 where the object is a class or factory that returns an Annotator when called
 with the keyword arguments given to get_annotator().
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

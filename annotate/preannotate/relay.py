@@ -5,6 +5,7 @@ an outlet reporting someone else's statement ("Malyuk has admitted ..., CNN repo
 a speaker who "told TASS" or "was quoted by Interfax", and the publisher, who relays
 every claim it does not make itself. The chain is kept nearest-to-the-claimant first.
 """
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ mapped to a label or to (label, canonical)) join the gazetteer, and candidates m
 by a pattern id in `demoted` keep only a fraction of their score. Both change the
 version string, so every candidate records exactly which rules made it.
 """
+
 from __future__ import annotations
 
 import hashlib

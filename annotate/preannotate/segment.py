@@ -6,13 +6,14 @@ a lowercase letter is a hard wrap; a newline before an uppercase letter is a wra
 only in a hard-wrapped document, when the previous line fills the width and does not
 end a sentence (elsewhere a long line without a full stop is a headline).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 _BULLET = re.compile(r"\s*(?:[•·▪◦‣●■□➢►\-\*–]|\d{1,2}[.)])\s+")
-_TERMINAL = tuple('.!?:;"\')')
+_TERMINAL = tuple(".!?:;\"')")
 _TAKEAWAYS = re.compile(r"\bkey\s+takeaways\b\s*:?\s*", re.I)
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*\s+")
 _ABBREV = frozenset(

@@ -8,6 +8,7 @@ captions) are left out. A sentence's score is the best score of the candidates t
 cover it (near-duplicates merged into a candidate cover their sentences too); average precision ranks sentences by it, and a claim sentence that no
 candidate covers counts as never retrieved.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -74,8 +75,10 @@ def score_sentences(sentences: list[dict], predicted: list[dict], threshold: flo
 
 
 def format_sentences(report: SentenceReport, threshold: float) -> str:
-    return "\n".join([
-        f"claims by sentence (threshold {threshold:.2f}; 'skip' sentences left out)",
-        f"  precision {report.precision:.3f}   recall {report.recall:.3f}   average precision {report.average_precision:.3f}"
-        f"   (TP {report.tp}, FP {report.fp}, FN {report.fn}; every sentence a claim: precision {report.base_rate:.3f})",
-    ])
+    return "\n".join(
+        [
+            f"claims by sentence (threshold {threshold:.2f}; 'skip' sentences left out)",
+            f"  precision {report.precision:.3f}   recall {report.recall:.3f}   average precision {report.average_precision:.3f}"
+            f"   (TP {report.tp}, FP {report.fp}, FN {report.fn}; every sentence a claim: precision {report.base_rate:.3f})",
+        ]
+    )

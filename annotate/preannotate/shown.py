@@ -5,6 +5,7 @@ below the threshold are hidden by default, because most of them are furniture,
 rhetoric or opinion. The team sets the threshold with CLAIMTRAIL_CLAIM_THRESHOLD
 (or `claimtrail evaluate --threshold` to see what a value would do).
 """
+
 from __future__ import annotations
 
 import os

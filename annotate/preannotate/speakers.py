@@ -6,6 +6,7 @@ author's voice returns ("Verstka reported that ... Others were taken ..."), "he"
 before, bullets under "To quote the ISW's Key Takeaways:" are ISW's, and anything
 else belongs to the source named on a "Source:" line or to the publisher.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,21 @@ MAX_INHERIT = 2  # sentences that may continue a reported account
 MAX_UNIT_FOR_ACCOUNT = 6  # sentences in a paragraph where continuation is plausible
 MAX_UNIT_TO_CARRY = 2  # an account runs on into the next paragraph after one this short
 _INHERITING_VERBS = {
-    "reported", "stated", "said", "told", "wrote", "claimed", "announced", "says", "reports",
-    "states", "claims", "posted", "published", "according to", "indicated",
+    "reported",
+    "stated",
+    "said",
+    "told",
+    "wrote",
+    "claimed",
+    "announced",
+    "says",
+    "reports",
+    "states",
+    "claims",
+    "posted",
+    "published",
+    "according to",
+    "indicated",
 }
 # Things that show rather than say: "Geolocated footage indicates that ..." is the
 # publisher's reading of evidence.
@@ -58,6 +72,8 @@ def _person_with_role(ctx: ClaimContext, role: str, before: int) -> str | None:
         if f.label == "PERSON" and role in ctx.lower[max(0, f.start - 40) : f.start].split():
             return ctx.name(f)
     return None
+
+
 _PRONOUN_OBJECTS = frozenset("him her them it".split())
 # "The October assessment claimed", "The statement said": a document speaks for its author.
 _DOCUMENT_SUBJECT = re.compile(r"(?:the|this|that|its|their|his|her)\s+(?:\w+\s+)?(?:assessment|statement|report|update|message|post)$", re.I)

@@ -123,23 +123,54 @@ def _record_one(writer: Writer, annotator: Annotator, doc_id: int, found: tuple,
 
 def _propose_mention(writer: Writer, annotator: Annotator, doc_id: int, c: EntityCandidate, entities) -> None:
     entity_id = None if c.label in UNLINKED_LABELS else entities.resolve(c.canonical or c.text, c.label, c.text)
-    writer.apply(Change("mention.proposed", "mention", set={
-        "document_id": doc_id, "start": c.start, "end": c.end, "text": c.text, "label": c.label,
-        "entity_id": entity_id, "annotator": tag(annotator), "score": c.score, "reason": c.reason,
-    }))  # fmt: skip
+    writer.apply(
+        Change(
+            "mention.proposed",
+            "mention",
+            set={
+                "document_id": doc_id,
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "label": c.label,
+                "entity_id": entity_id,
+                "annotator": tag(annotator),
+                "score": c.score,
+                "reason": c.reason,
+            },
+        )
+    )
 
 
 def _propose_claim(writer: Writer, annotator: Annotator, doc: Document, c: ClaimCandidate, entities) -> None:
     entity_ids = sorted({i for i in (entities.find(name) for name in c.entities) if i})
-    writer.apply(Change("claim.proposed", "claim", set={
-        "document_id": doc.id, "start": c.start, "end": c.end, "quote": c.text,
-        "claimant": c.claimant, "claimant_entity_id": entities.find(c.claimant) if c.claimant else None,
-        "reporting_verb": c.reporting_verb, "hedged": c.hedged, "hedges": list(c.hedges), "negated": c.negated,
-        "event_date": c.event_date, "event_date_inferred": c.event_date_inferred, "relayed_by": list(c.relayed_by),
-        "published": doc.published, "entity_ids": entity_ids,
-        "annotator": tag(annotator), "score": c.score, "reason": c.reason,
-        "also_spans": [list(span) for span in c.also],
-    }))  # fmt: skip
+    writer.apply(
+        Change(
+            "claim.proposed",
+            "claim",
+            set={
+                "document_id": doc.id,
+                "start": c.start,
+                "end": c.end,
+                "quote": c.text,
+                "claimant": c.claimant,
+                "claimant_entity_id": entities.find(c.claimant) if c.claimant else None,
+                "reporting_verb": c.reporting_verb,
+                "hedged": c.hedged,
+                "hedges": list(c.hedges),
+                "negated": c.negated,
+                "event_date": c.event_date,
+                "event_date_inferred": c.event_date_inferred,
+                "relayed_by": list(c.relayed_by),
+                "published": doc.published,
+                "entity_ids": entity_ids,
+                "annotator": tag(annotator),
+                "score": c.score,
+                "reason": c.reason,
+                "also_spans": [list(span) for span in c.also],
+            },
+        )
+    )
 
 
 class _EntityIndex:
@@ -153,8 +184,11 @@ class _EntityIndex:
 
     def refresh(self, session: Session) -> None:
         """Read the entities made since the last read (by this run or by another writer)."""
-        rows = session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into)).all() if not self.seen else \
-            session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into).where(Entity.id > self.seen)).all()
+        rows = (
+            session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into)).all()
+            if not self.seen
+            else session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into).where(Entity.id > self.seen)).all()
+        )
         target = {row.id: row.merged_into for row in rows}
         self.seen = max([self.seen, *(row.id for row in rows)])
         for row in rows:
@@ -180,8 +214,11 @@ class _EntityIndex:
             if surface.casefold() in {a.casefold() for a in entity["aliases"]}:  # added by another writer meanwhile
                 self.by_name.setdefault(surface.casefold(), entity_id)
                 return entity_id
-            self.writer.apply(Change("entity.aliases_added", "entity", entity_id, set={"aliases": [*entity["aliases"], surface]},
-                                     rationale=f"spelling seen in text: {surface}"))  # fmt: skip
+            self.writer.apply(
+                Change(
+                    "entity.aliases_added", "entity", entity_id, set={"aliases": [*entity["aliases"], surface]}, rationale=f"spelling seen in text: {surface}"
+                )
+            )
         self.by_name.setdefault(canonical.casefold(), entity_id)
         self.by_name.setdefault(surface.casefold(), entity_id)
         return entity_id

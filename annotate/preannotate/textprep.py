@@ -4,17 +4,38 @@ Every replacement is one character for one character, so an offset into the copy
 is the same offset into the original: no offset map is needed and candidate spans
 always index the text exactly as ingestion stored it.
 """
+
 from __future__ import annotations
 
 import re
 
 _CHAR_MAP = {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00ab": '"', "\u00bb": '"',
-        "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ",
-        "\u2002": " ", "\u2003": " ", "\u200b": " ", "\ufeff": " ", "\u00ad": " ",
-        "\t": " ", "\r": " ", "\u2028": "\n", "\u2029": "\n",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u202f": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u200b": " ",
+    "\ufeff": " ",
+    "\u00ad": " ",
+    "\t": " ",
+    "\r": " ",
+    "\u2028": "\n",
+    "\u2029": "\n",
 }
 # Replace only where needed: str.translate looks up every character (~2 ms / 10k).
 _SPECIAL = re.compile("[" + "".join(_CHAR_MAP) + "]")

@@ -99,9 +99,7 @@ def collect(session: Session) -> Dataset:
 
 def _confirming_seqs(session: Session) -> dict[int, int]:
     """Mention id -> the last decision on it (the one that made its current state)."""
-    rows = session.execute(
-        select(Decision.target_id, func.max(Decision.seq)).where(Decision.target_type == "mention").group_by(Decision.target_id)
-    )
+    rows = session.execute(select(Decision.target_id, func.max(Decision.seq)).where(Decision.target_type == "mention").group_by(Decision.target_id))
     return dict(rows.all())
 
 
@@ -259,18 +257,21 @@ def provenance(session: Session, sentences: list[Sentence]) -> dict:
 
 
 def _scores_json(scores: dict[str, PRF]) -> dict:
-    return {label: {**asdict(p), "precision": round(p.precision, 4), "recall": round(p.recall, 4), "f1": round(p.f1, 4)}
-            for label, p in sorted(scores.items())}  # fmt: skip
+    return {label: {**asdict(p), "precision": round(p.precision, 4), "recall": round(p.recall, 4), "f1": round(p.f1, 4)} for label, p in sorted(scores.items())}
 
 
 def save(nlp, home: Path, outcome: Outcome, counts: dict, config: dict) -> None:
     outcome.path.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(outcome.path)
     meta = {
-        "name": "trained", "version": outcome.version, "config": config, "counts": counts,
-        "provenance": outcome.provenance, "trusted_labels": outcome.trusted,
+        "name": "trained",
+        "version": outcome.version,
+        "config": config,
+        "counts": counts,
+        "provenance": outcome.provenance,
+        "trusted_labels": outcome.trusted,
         "scores": {"model": _scores_json(outcome.model_scores), "rules": _scores_json(outcome.rules_scores)},
-    }  # fmt: skip
+    }
     (outcome.path / "claimtrail.json").write_text(json.dumps(meta, indent=1, sort_keys=True), encoding="utf-8")
     if outcome.trusted:  # only a model that helps somewhere becomes the active one
         (home / "models" / "active.json").write_text(json.dumps({"version": outcome.version, "dir": outcome.path.name}))
@@ -294,22 +295,29 @@ def train(
     import spacy
 
     train_set, held = split(dataset.sentences)
-    config = {"epochs": epochs, "seed": seed, "batch": BATCH, "dropout": DROPOUT, "spacy": spacy.__version__,
-              "margin": margin, "min_support": min_support}  # fmt: skip
+    config = {"epochs": epochs, "seed": seed, "batch": BATCH, "dropout": DROPOUT, "spacy": spacy.__version__, "margin": margin, "min_support": min_support}
     nlp = fit(train_set, epochs, seed, on_batch)
     gold = gold_spans(held)
     model_scores, rules_scores = score(gold, model_spans(nlp, held)), score(gold, rules_spans(session, held, train_set))
     version = version_of(dataset.sentences, config)
     outcome = Outcome(
-        version, models_dir(home) / f"ner-{version}", trusted_labels(model_scores, rules_scores, margin, min_support),
-        model_scores, rules_scores, len(train_set), len(held), provenance(session, dataset.sentences),
-    )  # fmt: skip
+        version,
+        models_dir(home) / f"ner-{version}",
+        trusted_labels(model_scores, rules_scores, margin, min_support),
+        model_scores,
+        rules_scores,
+        len(train_set),
+        len(held),
+        provenance(session, dataset.sentences),
+    )
     counts = {
         "sentences": {"train": len(train_set), "held_out": len(held)},
         "documents": {"train": len({s.document_id for s in train_set}), "held_out": len({s.document_id for s in held})},
-        "confirmed_mentions": dataset.mentions, "outside_sentences": dataset.outside, "rejected_mentions_unlabelled": dataset.rejected,
+        "confirmed_mentions": dataset.mentions,
+        "outside_sentences": dataset.outside,
+        "rejected_mentions_unlabelled": dataset.rejected,
         "spans_by_label": _label_counts(dataset.sentences),
-    }  # fmt: skip
+    }
     save(nlp, home, outcome, counts, config)
     return outcome
 

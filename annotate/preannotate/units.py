@@ -3,6 +3,7 @@
 A regex over the text: spaCy's token Matcher did the same in ~3 ms per 10k
 characters, most of it spent creating Token objects.
 """
+
 from __future__ import annotations
 
 import re

@@ -15,6 +15,7 @@ words nothing else explained, and what it proposes is checked against what we kn
 - two or three words opening with a known given name are a person, whatever the label;
 - a single word that ends a person named in the document is that person.
 """
+
 from __future__ import annotations
 
 import bisect

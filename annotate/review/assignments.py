@@ -45,15 +45,32 @@ class Assignments(Operations):
             for document_id in ids:
                 found = existing.get(document_id)
                 if found is None:
-                    state = w.apply(Change("assignment.made", "assignment", set={
-                        "document_id": document_id, "reviewer": name, "status": "todo", "assigned_by": self.actor,
-                    }, rationale=rationale))  # fmt: skip
+                    state = w.apply(
+                        Change(
+                            "assignment.made",
+                            "assignment",
+                            set={
+                                "document_id": document_id,
+                                "reviewer": name,
+                                "status": "todo",
+                                "assigned_by": self.actor,
+                            },
+                            rationale=rationale,
+                        )
+                    )
                 elif found["reviewer"] == name and found["status"] != WITHDRAWN:
                     kept += 1
                 else:
-                    state = w.apply(Change("assignment.made", "assignment", found["id"], {
-                        "reviewer": name, "status": "todo", "assigned_by": self.actor, "note": None,
-                        "started_at": None, "done_at": None}, found["version"], rationale))  # fmt: skip
+                    state = w.apply(
+                        Change(
+                            "assignment.made",
+                            "assignment",
+                            found["id"],
+                            {"reviewer": name, "status": "todo", "assigned_by": self.actor, "note": None, "started_at": None, "done_at": None},
+                            found["version"],
+                            rationale,
+                        )
+                    )
             warnings = [f"{kept} already on {name}'s queue: left as they were"] if kept else []
             return Done(state, warnings, list(range(first, w.seq + 1)))
 
@@ -76,9 +93,21 @@ class Assignments(Operations):
             base_version = _past_own_start(w, found, base_version)
             now = utc_now()
             seconds = found["seconds"] + seconds_between(found["started_at"], now)
-            state = w.apply(Change("assignment.done", "assignment", found["id"], {
-                "status": "done", "done_at": now, "seconds": seconds, "rounds": found["rounds"] + 1,
-            }, base_version, rationale))  # fmt: skip
+            state = w.apply(
+                Change(
+                    "assignment.done",
+                    "assignment",
+                    found["id"],
+                    {
+                        "status": "done",
+                        "done_at": now,
+                        "seconds": seconds,
+                        "rounds": found["rounds"] + 1,
+                    },
+                    base_version,
+                    rationale,
+                )
+            )
             left = _left(w, document_id)
             warnings = [f"{left} candidate{'s' if left != 1 else ''} still undecided"] if left else []
             return Done(state, warnings, [w.seq])
@@ -91,8 +120,7 @@ class Assignments(Operations):
             found = _assignment(w, document_id)
             if found["status"] != "done":
                 raise Invalid(f"document {document_id} is {WORDS[found['status']]}: only a document marked done can be approved")
-            state = w.apply(Change("assignment.approved", "assignment", found["id"], {"status": "approved", "note": None},
-                                   base_version, rationale))  # fmt: skip
+            state = w.apply(Change("assignment.approved", "assignment", found["id"], {"status": "approved", "note": None}, base_version, rationale))
             return Done(state, decisions=[w.seq])
 
     def send_back(self, document_id: int, note: str, reviewer: str | None = None, base_version: int | None = None) -> Done:
@@ -107,9 +135,22 @@ class Assignments(Operations):
             if found["status"] not in ("done", "approved"):
                 raise Invalid(f"document {document_id} is {WORDS[found['status']]}: only a reviewed document can be sent back")
             name = _reviewer(w, reviewer) if reviewer else found["reviewer"]
-            state = w.apply(Change("assignment.sent_back", "assignment", found["id"], {
-                "status": "todo", "reviewer": name, "note": note, "started_at": None, "done_at": None,
-            }, base_version, note))  # fmt: skip
+            state = w.apply(
+                Change(
+                    "assignment.sent_back",
+                    "assignment",
+                    found["id"],
+                    {
+                        "status": "todo",
+                        "reviewer": name,
+                        "note": note,
+                        "started_at": None,
+                        "done_at": None,
+                    },
+                    base_version,
+                    note,
+                )
+            )
             return Done(state, decisions=[w.seq])
 
 
@@ -202,11 +243,12 @@ def dashboard(session: Session) -> list[ReviewerRow]:
     rows = {name: ReviewerRow(name, role) for name, role in users}
     noted_column = col(Assignment.note).is_not(None)
     query = (
-        select_columns(col(Assignment.reviewer), col(Assignment.status), noted_column, func.count(),
-               func.sum(col(Assignment.seconds)), func.sum(col(Assignment.rounds)))
+        select_columns(
+            col(Assignment.reviewer), col(Assignment.status), noted_column, func.count(), func.sum(col(Assignment.seconds)), func.sum(col(Assignment.rounds))
+        )
         .where(col(Assignment.status) != WITHDRAWN)
         .group_by(col(Assignment.reviewer), col(Assignment.status), noted_column)
-    )  # fmt: skip
+    )
     for found in session.execute(query):
         reviewer, status, n = str(found[0]), str(found[1]), int(found[3])
         row = rows.setdefault(reviewer, ReviewerRow(reviewer, "(inactive)"))

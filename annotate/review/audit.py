@@ -56,8 +56,12 @@ class Viewer:
 
 
 def audit_log(
-    session: Session, f: AuditFilter, viewer: Viewer | None = None, newest_first: bool = True,
-    limit: int | None = None, before: int | None = None,
+    session: Session,
+    f: AuditFilter,
+    viewer: Viewer | None = None,
+    newest_first: bool = True,
+    limit: int | None = None,
+    before: int | None = None,
 ) -> Iterator[dict]:
     """The decisions that pass `f` and that `viewer` may see, each with its changes
     (`before`: only decisions older than that sequence number, for paging)."""
@@ -76,18 +80,24 @@ def audit_log(
 def entry(d: dict) -> dict:
     """A decision as the audit log shows it: the diff, and which decision it reverts, if any."""
     return {
-        "seq": d["seq"], "at": d["at"], "actor": d["actor"], "origin": d["origin"], "action": canonical(d["action"]), "what": words(d["action"]),
-        "target_type": d["target_type"], "target_id": d["target_id"], "target_version": d["target_version"],
-        "created": d["before"] is None, "reverts": reverted_seq(d["evidence"]), "rationale": d["rationale"],
+        "seq": d["seq"],
+        "at": d["at"],
+        "actor": d["actor"],
+        "origin": d["origin"],
+        "action": canonical(d["action"]),
+        "what": words(d["action"]),
+        "target_type": d["target_type"],
+        "target_id": d["target_id"],
+        "target_version": d["target_version"],
+        "created": d["before"] is None,
+        "reverts": reverted_seq(d["evidence"]),
+        "rationale": d["rationale"],
         "changes": [{"field": n, "before": old, "after": new} for n, old, new in changed_fields(d)],
         "hash": d["hash"],
-    }  # fmt: skip
+    }
 
 
-
-
-CSV_COLUMNS = ["seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version",
-               "changes", "rationale", "reverts", "hash"]  # fmt: skip
+CSV_COLUMNS = ["seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version", "changes", "rationale", "reverts", "hash"]
 
 
 def flat(entry: dict) -> dict:
@@ -170,9 +180,7 @@ def time_window(session: Session, f: AuditFilter) -> list:
     head = head.order_by(Decision.at if f.since else Decision.at.desc()).limit(size + 1).subquery()
     inside = and_(true(), *time_bounds(f, head.c.at)[1:])
     seq = case((inside, head.c.seq))
-    read, found, low, high = session.connection().execute(
-        select(func.count(), func.count(seq), func.min(seq), func.max(seq))
-    ).one()
+    read, found, low, high = session.connection().execute(select(func.count(), func.count(seq), func.min(seq), func.max(seq))).one()
     if read > size and found == read:
         return []  # a wide range: walking in seq order finds a page of it sooner than sorting it
     return [Decision.seq.between(low, high)] if found else [false()]
@@ -241,5 +249,11 @@ def chain_status(record: Record) -> dict:
         checkpoints = stored_checkpoints(session)
     report = verify(record.engine, public, checkpoints + file_checkpoints(settings.checkpoint_file), check_state=False)
     last = checkpoints[-1] if checkpoints else None
-    return {"ok": report.ok, "size": report.size, "head": report.head, "problems": report.problems,
-            "checkpoints_checked": report.checkpoints_checked, "last_checkpoint": last}  # fmt: skip
+    return {
+        "ok": report.ok,
+        "size": report.size,
+        "head": report.head,
+        "problems": report.problems,
+        "checkpoints_checked": report.checkpoints_checked,
+        "last_checkpoint": last,
+    }

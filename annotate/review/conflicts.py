@@ -59,9 +59,10 @@ class Comparison:
             raise Invalid(f"both of you changed {', '.join(FIELD_WORDS[n] for n in missing)}: choose whose value to keep")
         now = {c.field: c.after for c in self.theirs}  # a value the current version already has is not sent again
         return {
-            c.field: c.after for c in self.mine
+            c.field: c.after
+            for c in self.mine
             if (c.field not in self.clashes or choices[c.field] == "mine") and not (c.field in now and now[c.field] == c.after)
-        }  # fmt: skip
+        }
 
 
 def compare(base: dict, current: dict, mine: dict, base_version: int) -> Comparison:

@@ -37,8 +37,7 @@ class Metadata(Operations):
             if not changes:
                 return Done(doc, ["nothing differs from what the document says now: nothing was recorded"])
             inferred = {**(doc["inferred"] or {}), **{("publisher" if k == "publisher_id" else k): False for k in changes}}
-            state = w.apply(Change("document.metadata_corrected", "document", document_id, {**changes, "inferred": inferred},
-                                   base_version, rationale))  # fmt: skip
+            state = w.apply(Change("document.metadata_corrected", "document", document_id, {**changes, "inferred": inferred}, base_version, rationale))
             if "published" in changes:
                 _redate_claims(w, document_id, doc["published"], changes["published"], w.seq)
             return Done(state, decisions=list(range(first, w.seq + 1)))
@@ -87,5 +86,4 @@ def _redate_claims(w: Writer, document_id: int, old: str | None, new: str | None
     w.flush()
     query = select(col(Claim.id), col(Claim.version)).where(col(Claim.document_id) == document_id, col(Claim.published).is_not_distinct_from(old))
     for claim_id, version in w.session.exec(query).all():
-        w.apply(Change("claim.corrected", "claim", claim_id, {"published": new}, version,
-                       f"the document's publication date was corrected (#{seq})"))  # fmt: skip
+        w.apply(Change("claim.corrected", "claim", claim_id, {"published": new}, version, f"the document's publication date was corrected (#{seq})"))

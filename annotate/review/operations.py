@@ -105,8 +105,9 @@ class Review(Operations):
             review_states.begin(w, [state["document_id"]], self.actor)
             return Done(state, warnings, [seq])
 
-    def reapply(self, kind: str, target_id: int, base_version: int, seen_version: int, fields: dict,
-                choices: dict[str, str] | None = None, rationale: str = "") -> Done:  # fmt: skip
+    def reapply(
+        self, kind: str, target_id: int, base_version: int, seen_version: int, fields: dict, choices: dict[str, str] | None = None, rationale: str = ""
+    ) -> Done:
         """Reapply an edit made on `base_version` after others changed the object (annotate/review/conflicts.py):
         only the fields this reviewer changed go on top of `seen_version`, the version the comparison showed;
         where both changed a field, `choices` ("mine" or "theirs") says whose value stays."""
@@ -132,10 +133,23 @@ class Review(Operations):
             text, doc = _document(w, document_id)
             start, end, warnings = check_span(text, doc, start, end)
             inside = _mentions_inside(w, document_id, start, end)
-            state = w.apply(Change("claim.added", "claim", set={
-                "entity_ids": inside, **values, "document_id": document_id, "start": start, "end": end,
-                "quote": text[start:end], "published": doc["published"], "status": "accepted",
-            }, rationale=rationale))  # fmt: skip
+            state = w.apply(
+                Change(
+                    "claim.added",
+                    "claim",
+                    set={
+                        "entity_ids": inside,
+                        **values,
+                        "document_id": document_id,
+                        "start": start,
+                        "end": end,
+                        "quote": text[start:end],
+                        "published": doc["published"],
+                        "status": "accepted",
+                    },
+                    rationale=rationale,
+                )
+            )
             seq = w.seq
             review_states.begin(w, [document_id], self.actor)
             return Done(state, warnings, [seq])
@@ -151,10 +165,22 @@ class Review(Operations):
             entity_id = None  # dates and quantities are values, not things with an identity
             if label not in UNLINKED_LABELS or entity not in (None, ""):
                 entity_id = self._entity_for(w, entity if entity not in (None, "") else text[start:end], label, group)
-            state = w.apply(Change("mention.added", "mention", set={
-                "document_id": document_id, "start": start, "end": end, "text": text[start:end],
-                "label": label, "entity_id": entity_id, "status": "accepted",
-            }, evidence=group))  # fmt: skip
+            state = w.apply(
+                Change(
+                    "mention.added",
+                    "mention",
+                    set={
+                        "document_id": document_id,
+                        "start": start,
+                        "end": end,
+                        "text": text[start:end],
+                        "label": label,
+                        "entity_id": entity_id,
+                        "status": "accepted",
+                    },
+                    evidence=group,
+                )
+            )
             last = w.seq
             review_states.begin(w, [document_id], self.actor)
             return Done(state, warnings, list(range(first, last + 1)))
@@ -189,8 +215,11 @@ class Review(Operations):
             group, first = ({"group": w.seq + 1},), w.seq + 1
             w.apply(Change("entity.merged", "entity", entity_id, {"merged_into": into_id}, base_version, rationale, group))
             names = [n for n in [source["name"], *source["aliases"]] if n != target["name"] and n not in target["aliases"]]
-            state = w.apply(Change("entity.aliases_added", "entity", into_id, {"aliases": [*target["aliases"], *names]},
-                                   into_version, f"merged from entity {entity_id}", group))  # fmt: skip
+            state = w.apply(
+                Change(
+                    "entity.aliases_added", "entity", into_id, {"aliases": [*target["aliases"], *names]}, into_version, f"merged from entity {entity_id}", group
+                )
+            )
             return Done(state, decisions=list(range(first, w.seq + 1)))
 
     # --- undo -----------------------------------------------------------------------
@@ -213,14 +242,16 @@ class Review(Operations):
 
     def last_undoable(self, session, document_id: int | None = None, scan: int = 100) -> dict | None:
         """This reviewer's latest decision that undo would take back (in one document if given)."""
-        query = select(Decision.seq, Decision.action, Decision.evidence).where(
-            Decision.actor == self.actor, Decision.target_type.in_(UNDOABLE)
-        )
+        query = select(Decision.seq, Decision.action, Decision.evidence).where(Decision.actor == self.actor, Decision.target_type.in_(UNDOABLE))
         if document_id is not None:
-            query = query.where(or_(*(
-                and_(Decision.target_type == kind, Decision.target_id.in_(select(model.id).where(model.document_id == document_id)))
-                for kind, model in (("claim", Claim), ("mention", Mention))
-            )))  # fmt: skip
+            query = query.where(
+                or_(
+                    *(
+                        and_(Decision.target_type == kind, Decision.target_id.in_(select(model.id).where(model.document_id == document_id)))
+                        for kind, model in (("claim", Claim), ("mention", Mention))
+                    )
+                )
+            )
         undone, taken = set(), set()
         for row in session.execute(query.order_by(Decision.seq.desc()).limit(scan)):
             evidence = [e for e in json.loads(row.evidence) if isinstance(e, dict)] if row.evidence != "[]" else []
@@ -347,9 +378,12 @@ def _document(w: Writer, document_id: int) -> tuple[str, dict]:
 
 def _mentions_inside(w: Writer, document_id: int, start: int, end: int) -> list[int]:
     query = select(Mention.entity_id).where(
-        Mention.document_id == document_id, Mention.start >= start, Mention.end <= end,
-        Mention.entity_id.is_not(None), Mention.status != "rejected",
-    )  # fmt: skip
+        Mention.document_id == document_id,
+        Mention.start >= start,
+        Mention.end <= end,
+        Mention.entity_id.is_not(None),
+        Mention.status != "rejected",
+    )
     return sorted(set(w.session.execute(query).scalars()))
 
 

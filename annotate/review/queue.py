@@ -99,12 +99,19 @@ def queue_page(session: Session, f: QueueFilter, per_page: int = PER_PAGE) -> Qu
     """One page of the queue, newest first, with links to the pages around it."""
     backwards = f.before is not None
     query = (
-        select(Document.id, func.coalesce(Document.title, Document.file_name), Document.published, Publisher.name,
-               Assignment.reviewer, Assignment.status, Assignment.note)
+        select(
+            Document.id,
+            func.coalesce(Document.title, Document.file_name),
+            Document.published,
+            Publisher.name,
+            Assignment.reviewer,
+            Assignment.status,
+            Assignment.note,
+        )
         .outerjoin(Publisher, Publisher.id == Document.publisher_id)
         .outerjoin(Assignment, Assignment.document_id == Document.id)
         .where(*_conditions(session, f))
-    )  # fmt: skip
+    )
     if f.after is not None:
         query = query.where(Document.id < f.after)
     if backwards:
@@ -137,8 +144,10 @@ def _conditions(session: Session, f: QueueFilter) -> list:
         ids = entity_ids(session, f.entity)
         conditions.append(_has(Mention, doc, Mention.entity_id.in_(ids), Mention.status != "rejected"))
     if f.thread_id:
-        in_thread = select(Claim.id).join(ThreadMember, ThreadMember.claim_id == Claim.id).where(
-            Claim.document_id == doc, ThreadMember.thread_id == f.thread_id, ThreadMember.status == "active"
+        in_thread = (
+            select(Claim.id)
+            .join(ThreadMember, ThreadMember.claim_id == Claim.id)
+            .where(Claim.document_id == doc, ThreadMember.thread_id == f.thread_id, ThreadMember.status == "active")
         )
         conditions.append(in_thread.exists())
     if f.status == "todo":
@@ -188,11 +197,7 @@ def progress(session: Session, document_ids: list[int]) -> dict[int, tuple[int, 
         return {}
     column = {"candidate": 0, "accepted": 1, "corrected": 1, "rejected": 2}
     for model in (Claim, Mention):
-        query = (
-            select(model.document_id, model.status, func.count())
-            .where(model.document_id.in_(document_ids))
-            .group_by(model.document_id, model.status)
-        )
+        query = select(model.document_id, model.status, func.count()).where(model.document_id.in_(document_ids)).group_by(model.document_id, model.status)
         for document_id, status, n in session.execute(query):
             if status in column:
                 totals[document_id][column[status]] += n

@@ -43,8 +43,15 @@ def reversal(d: dict, rationale: str = "") -> Change:
     else:
         restore = {name: old for name, old, _ in changed_fields(d)}
     why = f"reverts #{d['seq']} ({d['action']} by {d['actor']})" + (f": {rationale}" if rationale else "")
-    return Change(reverted_kind(d["target_type"]), d["target_type"], d["target_id"], restore,
-                  base_version=d["target_version"], rationale=why, evidence=({"reverts": d["seq"]},))  # fmt: skip
+    return Change(
+        reverted_kind(d["target_type"]),
+        d["target_type"],
+        d["target_id"],
+        restore,
+        base_version=d["target_version"],
+        rationale=why,
+        evidence=({"reverts": d["seq"]},),
+    )
 
 
 def reverted_seq(evidence: list) -> int | None:

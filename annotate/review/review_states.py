@@ -30,8 +30,7 @@ def begin(w: Writer, document_ids, actor: str) -> None:
     for document_id in dict.fromkeys(document_ids):
         found = current(w, document_id)
         if found and found["status"] == "todo" and found["reviewer"] == actor:
-            w.apply(Change("assignment.started", "assignment", found["id"], {"status": "in_review", "started_at": utc_now()},
-                           found["version"]))  # fmt: skip
+            w.apply(Change("assignment.started", "assignment", found["id"], {"status": "in_review", "started_at": utc_now()}, found["version"]))
 
 
 def seconds_between(start: str | None, end: str) -> float:

@@ -78,10 +78,13 @@ def hashed_object(decision: dict) -> dict:
     """The object a format-2 decision's hash covers, from its row (for verifiers elsewhere)."""
     names = ("seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version", "rationale", "idempotency_key")
     return {
-        "after": json.loads(decision["after"]), "before": json.loads(decision["before"]),
-        "evidence": json.loads(decision["evidence"]), "fields": [decision[n] for n in names],
-        "hash_format": decision["hash_format"], "state_schema": decision["state_schema"],
-    }  # fmt: skip
+        "after": json.loads(decision["after"]),
+        "before": json.loads(decision["before"]),
+        "evidence": json.loads(decision["evidence"]),
+        "fields": [decision[n] for n in names],
+        "hash_format": decision["hash_format"],
+        "state_schema": decision["state_schema"],
+    }
 
 
 def digest(prev_hash: str, text: str) -> str:

@@ -104,8 +104,7 @@ def search_documents(session: Session, query: str, limit: int = 50) -> list[tupl
     if not found:
         return []
     if is_sqlite(session):
-        sql = ("SELECT rowid, -bm25(document_fts, 2.0, 1.0) AS s FROM document_fts "
-               "WHERE document_fts MATCH :q ORDER BY s DESC LIMIT :n")  # fmt: skip
+        sql = "SELECT rowid, -bm25(document_fts, 2.0, 1.0) AS s FROM document_fts WHERE document_fts MATCH :q ORDER BY s DESC LIMIT :n"
         return _rows(session, sql, q=_fts5(found, "AND"), n=limit)
     sql = (
         f"SELECT d.id, ts_rank(setweight({PG_TITLE}, 'A') || setweight(t_vec, 'B'), q) AS s "
@@ -126,8 +125,7 @@ def related_claims(session: Session, claim_id: int, limit: int = 50) -> list[tup
     return claims_sharing(session, found, word_frequencies(session, found), limit, exclude_document=row.document_id)
 
 
-def claims_sharing(session: Session, found: list[str], counts: dict[str, int], limit: int,
-                   exclude_document: int | None = None) -> list[tuple[int, float]]:  # fmt: skip
+def claims_sharing(session: Session, found: list[str], counts: dict[str, int], limit: int, exclude_document: int | None = None) -> list[tuple[int, float]]:
     """Claims having the rarest of these words, scored by the idf summed over the words they share.
 
     Reads at most about POSTINGS index entries, whatever the size of the record (ranking
@@ -220,11 +218,9 @@ def _claims(session: Session, found: list[str], op: str, limit: int) -> list[tup
     if not found:
         return []
     if is_sqlite(session):
-        sql = ("SELECT rowid, -bm25(claim_fts) AS s FROM claim_fts "
-               "WHERE claim_fts MATCH :q ORDER BY s DESC LIMIT :n")  # fmt: skip
+        sql = "SELECT rowid, -bm25(claim_fts) AS s FROM claim_fts WHERE claim_fts MATCH :q ORDER BY s DESC LIMIT :n"
         return _rows(session, sql, q=_fts5(found, op), n=limit)
-    sql = (f"SELECT id, ts_rank({PG_CLAIM}, q) AS s FROM claim, to_tsquery('english', :q) q "
-           f"WHERE {PG_CLAIM} @@ q ORDER BY s DESC, id LIMIT :n")  # fmt: skip
+    sql = f"SELECT id, ts_rank({PG_CLAIM}, q) AS s FROM claim, to_tsquery('english', :q) q WHERE {PG_CLAIM} @@ q ORDER BY s DESC, id LIMIT :n"
     return _rows(session, sql, q=_tsquery(found, "&" if op == "AND" else "|"), n=limit)
 
 

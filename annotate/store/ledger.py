@@ -86,8 +86,22 @@ _ODD_FLOAT = re.compile(rb"\de-")  # 1e-8 (in a string too: then the slow way, s
 
 
 # The hashed fields, in order; before/after/evidence as stored canonical JSON, then the state schema.
-HASHED = ("seq", "at", "actor", "origin", "action", "target_type", "target_id", "target_version",
-          "rationale", "idempotency_key", "after", "before", "evidence", "state_schema")  # fmt: skip
+HASHED = (
+    "seq",
+    "at",
+    "actor",
+    "origin",
+    "action",
+    "target_type",
+    "target_id",
+    "target_version",
+    "rationale",
+    "idempotency_key",
+    "after",
+    "before",
+    "evidence",
+    "state_schema",
+)
 
 
 _HASHED_FIELDS = itemgetter(*HASHED[:-1])
@@ -193,12 +207,22 @@ class Writer:
     def _append(self, change: Change, target_id: int, version: int, before, after, idempotency_key) -> None:
         self.seq += 1
         row = {
-            "seq": self.seq, "at": utc_now(), "actor": self.actor, "origin": self.origin,
-            "action": change.action, "target_type": change.target_type, "target_id": target_id,
-            "target_version": version, "before": encode(before), "after": encode(after),
-            "rationale": change.rationale or "", "evidence": encode(list(change.evidence)),
-            "idempotency_key": idempotency_key, "state_schema": STATE_SCHEMA, "hash_format": HASH_FORMAT,
-        }  # fmt: skip
+            "seq": self.seq,
+            "at": utc_now(),
+            "actor": self.actor,
+            "origin": self.origin,
+            "action": change.action,
+            "target_type": change.target_type,
+            "target_id": target_id,
+            "target_version": version,
+            "before": encode(before),
+            "after": encode(after),
+            "rationale": change.rationale or "",
+            "evidence": encode(list(change.evidence)),
+            "idempotency_key": idempotency_key,
+            "state_schema": STATE_SCHEMA,
+            "hash_format": HASH_FORMAT,
+        }
         row["prev_hash"], row["hash"] = self.head, decision_hash(self.head, row)
         self.head = row["hash"]
         self.decisions.append(row)
@@ -282,11 +306,7 @@ def _json_text(value: Any) -> str:
 @cache
 def _fields(model) -> tuple:
     """(name, default factory, default, required) of a table's settable fields."""
-    return tuple(
-        (name, f.default_factory, f.default, f.is_required())
-        for name, f in model.model_fields.items()
-        if name not in ("id", "version")
-    )
+    return tuple((name, f.default_factory, f.default, f.is_required()) for name, f in model.model_fields.items() if name not in ("id", "version"))
 
 
 @cache
@@ -377,9 +397,7 @@ def decision_dict(row) -> dict:
 
 def history(session: Session, target_type: str, target_id: int, after_version: int = 0, as_of: int | None = None) -> list[dict]:
     """Every decision on one object, oldest first."""
-    query = select(Decision.__table__).where(
-        Decision.target_type == target_type, Decision.target_id == target_id, Decision.target_version > after_version
-    )
+    query = select(Decision.__table__).where(Decision.target_type == target_type, Decision.target_id == target_id, Decision.target_version > after_version)
     if as_of is not None:
         query = query.where(Decision.seq <= as_of)
     return [decision_dict(r) for r in session.execute(query.order_by(Decision.seq))]
@@ -412,13 +430,9 @@ def object_as_of(session: Session, target_type: str, target_id: int, seq: int) -
     return None if row is None else _state(target_type, target_id, row.target_version, row.after, row.state_schema)
 
 
-def state_as_of(
-    session: Session, seq: int | None = None, target_type: str | None = None, ids: Iterable[int] | None = None
-) -> Iterator[tuple[str, dict]]:
+def state_as_of(session: Session, seq: int | None = None, target_type: str | None = None, ids: Iterable[int] | None = None) -> Iterator[tuple[str, dict]]:
     """The whole record (or one type, or some ids of it) as of `seq`: the last decision on each object."""
-    last = select(Decision.target_type, Decision.target_id, func.max(Decision.seq).label("seq")).group_by(
-        Decision.target_type, Decision.target_id
-    )
+    last = select(Decision.target_type, Decision.target_id, func.max(Decision.seq).label("seq")).group_by(Decision.target_type, Decision.target_id)
     if seq is not None:
         last = last.where(Decision.seq <= seq)
     if target_type is not None:

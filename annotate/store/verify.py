@@ -65,8 +65,7 @@ def _check_checkpoints(report: Report, heads: dict[int, str], public_key, checkp
             continue  # the chain already broke; the first problem is the one to read
         if cp["seq"] > report.size:
             report.problems.append(
-                f"checkpoint {cp['seq']} ({where}): the ledger ends at decision {report.size}; "
-                f"decisions {report.size + 1}–{cp['seq']} were removed"
+                f"checkpoint {cp['seq']} ({where}): the ledger ends at decision {report.size}; decisions {report.size + 1}–{cp['seq']} were removed"
             )
         elif heads.get(cp["seq"]) != cp["head_hash"]:
             report.problems.append(
@@ -94,9 +93,7 @@ def state_drift(session: Session) -> list[str]:
 def text_drift(session: Session) -> list[str]:
     """Document texts whose stored bytes no longer match the hash their decisions carry."""
     problems = []
-    query = select(Document.id, Document.sha256, DocumentText.text).join(
-        DocumentText, DocumentText.sha256 == Document.sha256, isouter=True
-    )
+    query = select(Document.id, Document.sha256, DocumentText.text).join(DocumentText, DocumentText.sha256 == Document.sha256, isouter=True)
     for doc_id, sha, text in session.execute(query):
         if text is None or hashlib.sha256(text.encode()).hexdigest() != sha:
             problems.append(f"document {doc_id}: stored text does not match its sha256 {sha[:12]}…")

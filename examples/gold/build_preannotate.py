@@ -21,6 +21,7 @@ Usage:  python examples/gold/build_preannotate.py [--check | --draft-edits]
         the rules' output (rules@0.2.0, run on the whole examples/reports folder) that
         the specs were drafted from
 """
+
 from __future__ import annotations
 
 import ast
@@ -73,8 +74,7 @@ def build_doc(spec: Path) -> dict:
             if not n and text.count(needle) != 1:
                 raise ValueError(f"{where}: claim text occurs {text.count(needle)} times: {needle[:60]!r}")
             start = nth(text, needle, int(n or 0))
-            claims.append({"start": start, "end": start + len(needle), "text": needle,
-                           "claimant": _null(claimant), "event_date": _null(date)})
+            claims.append({"start": start, "end": start + len(needle), "text": needle, "claimant": _null(claimant), "event_date": _null(date)})
         else:
             raise ValueError(f"{where}: a line starts with 'E ' or 'C '")
     entities.sort(key=lambda e: (e["start"], e["end"]))
@@ -92,7 +92,7 @@ def check_record(record: dict) -> list[str]:
     problems = []
     for kind in ("entities", "claims"):
         for item in record[kind]:
-            if not 0 <= item["start"] < item["end"] <= len(text) or text[item["start"]:item["end"]] != item["text"]:
+            if not 0 <= item["start"] < item["end"] <= len(text) or text[item["start"] : item["end"]] != item["text"]:
                 problems.append(f"{record['doc']}: {kind} span {item['start']}-{item['end']} is not {item['text'][:60]!r}")
     keys = [(e["start"], e["end"]) for e in record["entities"]]
     if len(keys) != len(set(keys)):
@@ -110,8 +110,7 @@ def draft_edits(records: list[dict], draft_path: Path = SRC / "draft_rules.jsonl
     out = {}
     for g in records:
         d = drafts[g["doc"]]
-        n = dict.fromkeys(["ent_kept", "ent_relabel", "ent_del", "ent_add",
-                           "claim_kept", "claim_span", "claimant", "date", "claim_del", "claim_add"], 0)
+        n = dict.fromkeys(["ent_kept", "ent_relabel", "ent_del", "ent_add", "claim_kept", "claim_span", "claimant", "date", "claim_del", "claim_add"], 0)
         gspan = {(e["start"], e["end"]): e["label"] for e in g["entities"]}
         dspan = {(e["start"], e["end"]): e["label"] for e in d["entities"]}
         for span, label in gspan.items():
@@ -166,8 +165,7 @@ def main() -> int:
         print("preannotate.jsonl is up to date" if same else "preannotate.jsonl differs from the specs: rebuild it")
         return 0 if same else 1
     OUT.write_text(lines, encoding="utf-8")
-    print(f"{OUT.name}: {len(records)} documents, {sum(len(r['entities']) for r in records)} entities, "
-          f"{sum(len(r['claims']) for r in records)} claims")
+    print(f"{OUT.name}: {len(records)} documents, {sum(len(r['entities']) for r in records)} entities, {sum(len(r['claims']) for r in records)} claims")
     return 0
 
 

@@ -26,6 +26,7 @@ Usage:  python examples/gold/check_gold.py [--show] [--spacy]
   --spacy  also check that a blank spaCy pipeline with the rule-based
            sentencizer finds each span as one sentence (needs spaCy)
 """
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,7 @@ def stored_text(doc: str) -> str:
         close = raw.find("\n---\n", 3)
         if close == -1:
             raise ValueError(f"{doc}: front matter block is not closed")
-        return raw[close + len("\n---\n"):]
+        return raw[close + len("\n---\n") :]
     if path.suffix == ".txt":
         return raw
     raise ValueError(f"{doc}: only .md and .txt documents carry gold spans")

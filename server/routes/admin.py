@@ -47,15 +47,31 @@ def _change(request, review, session, record, templates, operation: Callable[[],
 
 
 @router.post("/admin/users")
-def add(request: Request, review: ReviewDep, session: SessionDep, record: RecordDep, templates: TemplatesDep,
-        name: Name, role: Annotated[str, Form(max_length=20)], password: Annotated[str, Form(max_length=1024)]):  # fmt: skip
+def add(
+    request: Request,
+    review: ReviewDep,
+    session: SessionDep,
+    record: RecordDep,
+    templates: TemplatesDep,
+    name: Name,
+    role: Annotated[str, Form(max_length=20)],
+    password: Annotated[str, Form(max_length=1024)],
+):
     operation = lambda: accounts.add_user(record, name.strip(), role, password, actor=review.actor, origin="ui")  # noqa: E731
     return _change(request, review, session, record, templates, operation, f"Added {name.strip()} ({role}).")
 
 
 @router.post("/admin/users/{name}/role")
-def role(request: Request, name: str, review: ReviewDep, session: SessionDep, record: RecordDep, templates: TemplatesDep,
-         role: Annotated[str, Form(max_length=20)], why: Why = ""):  # fmt: skip
+def role(
+    request: Request,
+    name: str,
+    review: ReviewDep,
+    session: SessionDep,
+    record: RecordDep,
+    templates: TemplatesDep,
+    role: Annotated[str, Form(max_length=20)],
+    why: Why = "",
+):
     operation = lambda: accounts.change_role(review, name, role, why.strip())  # noqa: E731
     return _change(request, review, session, record, templates, operation, f"{name} is now {role}.")
 
@@ -73,14 +89,30 @@ def reactivate(request: Request, name: str, review: ReviewDep, session: SessionD
 
 
 @router.post("/admin/users/{name}/password")
-def password(request: Request, name: str, review: ReviewDep, session: SessionDep, record: RecordDep, templates: TemplatesDep,
-             password: Annotated[str, Form(max_length=1024)], why: Why = ""):  # fmt: skip
+def password(
+    request: Request,
+    name: str,
+    review: ReviewDep,
+    session: SessionDep,
+    record: RecordDep,
+    templates: TemplatesDep,
+    password: Annotated[str, Form(max_length=1024)],
+    why: Why = "",
+):
     operation = lambda: accounts.reset_password(review, name, password, why.strip())  # noqa: E731
     return _change(request, review, session, record, templates, operation, f"New password for {name}; their sessions ended.")
 
 
 @router.post("/admin/users/{name}/revoke")
-def revoke(request: Request, name: str, review: ReviewDep, session: SessionDep, record: RecordDep, templates: TemplatesDep,
-           token: Annotated[str, Form(max_length=64)] = "", why: Why = ""):  # fmt: skip
+def revoke(
+    request: Request,
+    name: str,
+    review: ReviewDep,
+    session: SessionDep,
+    record: RecordDep,
+    templates: TemplatesDep,
+    token: Annotated[str, Form(max_length=64)] = "",
+    why: Why = "",
+):
     operation = lambda: accounts.revoke_api_tokens(review, name, token or None, why.strip())  # noqa: E731
     return _change(request, review, session, record, templates, operation, f"Revoked {'token ' + token if token else 'every API token'} of {name}.")

@@ -44,12 +44,18 @@ class Problem(BaseModel):
 REFUSALS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": words}
     for status, words in [
-        (400, "Malformed (e.g. an If-Match that is no version)"), (401, "Not signed in"), (403, "Not allowed for this role"),
-        (404, "No such object"), (409, "Changed meanwhile, or taken"), (412, "Version mismatch"),
-        (413, "A field over its limit"), (422, "Invalid: the request, or what it asks for"),
-        (428, "No version sent"), (503, "Busy or read-only: retry after Retry-After"),
+        (400, "Malformed (e.g. an If-Match that is no version)"),
+        (401, "Not signed in"),
+        (403, "Not allowed for this role"),
+        (404, "No such object"),
+        (409, "Changed meanwhile, or taken"),
+        (412, "Version mismatch"),
+        (413, "A field over its limit"),
+        (422, "Invalid: the request, or what it asks for"),
+        (428, "No version sent"),
+        (503, "Busy or read-only: retry after Retry-After"),
     ]
-}  # fmt: skip
+}
 
 router = APIRouter(prefix="/api", tags=["api"])
 Kinds = Literal["claims", "mentions"]
@@ -154,13 +160,20 @@ def me(user: CurrentUser) -> dict:
 
 @router.get("/documents")
 def documents(
-    session: SessionDep, user: CurrentUser, q: str = "", publisher_id: int | None = None, date_from: str = "",
-    date_to: str = "", entity: str = "", thread_id: int | None = None, status: Literal["todo", "done", "all"] = "all",
+    session: SessionDep,
+    user: CurrentUser,
+    q: str = "",
+    publisher_id: int | None = None,
+    date_from: str = "",
+    date_to: str = "",
+    entity: str = "",
+    thread_id: int | None = None,
+    status: Literal["todo", "done", "all"] = "all",
     after: Annotated[int | None, Query(description="The page after this document id (from `older`).")] = None,
     before: Annotated[int | None, Query(description="The page before this document id (from `newer`).")] = None,
     assignee: Annotated[str, Query(max_length=200, description="Documents on this user's queue.")] = "",
     review: Annotated[Literal[REVIEWS], Query(description="Where the review stands: open = to do or in review.")] = "",  # type: ignore[valid-type]
-) -> dict:  # fmt: skip
+) -> dict:
     """The review queue, newest first: documents with candidates left, accepted and rejected, who has them and their review state."""
     page = queue_page(session, QueueFilter(q, publisher_id, date_from, date_to, entity, thread_id, status, after, before, assignee, review))
     return {"documents": [vars(r) for r in page.rows], "newer": page.newer, "older": page.older}
@@ -250,7 +263,8 @@ class ThreadMerge(BaseModel):
 
 @router.get("/search/claims")
 def search_claims(
-    session: SessionDep, user: CurrentUser,
+    session: SessionDep,
+    user: CurrentUser,
     q: Annotated[str, Query(max_length=500, description="Words: claims with all of them, else with some.")] = "",
     entity: Annotated[str, Query(max_length=200, description="A name or alias (or #id); merged and same-named entities count.")] = "",
     date_from: Annotated[str, Query(description="YYYY, YYYY-MM or YYYY-MM-DD.")] = "",
@@ -259,13 +273,19 @@ def search_claims(
     exclude_document: int | None = None,
     offset: Annotated[int, Query(ge=0, le=10_000, description="From `next_offset` of the previous page.")] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict:  # fmt: skip
+) -> dict:
     """Claims of all documents by words, entity and date range, best first (by date when no words), a page at a time."""
     query = ClaimQuery(q.strip(), entity.strip(), date_from.strip(), date_to.strip(), dates, exclude_document)
     page = search(session, query, offset, limit)
     found = {a["claim_id"]: a for a in appearances_of(session, page.claim_ids)}
-    return {"results": [found[i] for i in page.claim_ids if i in found], "offset": offset, "next_offset": page.next_offset,
-            "loose": page.loose, "entities": page.entities, "unknown_entity": page.unknown_entity}  # fmt: skip
+    return {
+        "results": [found[i] for i in page.claim_ids if i in found],
+        "offset": offset,
+        "next_offset": page.next_offset,
+        "loose": page.loose,
+        "entities": page.entities,
+        "unknown_entity": page.unknown_entity,
+    }
 
 
 @router.get("/claims/{claim_id}/suggestions")
@@ -298,8 +318,7 @@ def thread(thread_id: int, session: SessionDep, user: CurrentUser, response: Res
     """A thread, its claims with their verdicts, and where it went if it was merged."""
     found = get(session, Thread, thread_id)
     response.headers["ETag"] = f'"{found.version}"'
-    return {**row(found), "merged_into": merged_into(session, thread_id),
-            "members": [row(m) for m in thread_members(session, thread_id)]}  # fmt: skip
+    return {**row(found), "merged_into": merged_into(session, thread_id), "members": [row(m) for m in thread_members(session, thread_id)]}
 
 
 @router.post("/threads", status_code=201)

@@ -23,12 +23,29 @@ api = APIRouter(prefix="/api", tags=["assignments"])
 AssignmentsDep = Annotated[Assignments, Depends(operations(Assignments))]
 
 
-def queue_filter(q: str = "", publisher: str = "", date_from: str = "", date_to: str = "", entity: str = "", thread: str = "",
-                 status: str = "all", assignee: str = "", review: str = "") -> QueueFilter:  # fmt: skip
+def queue_filter(
+    q: str = "",
+    publisher: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    entity: str = "",
+    thread: str = "",
+    status: str = "all",
+    assignee: str = "",
+    review: str = "",
+) -> QueueFilter:
     number = lambda v: int(v) if v.isdigit() else None  # noqa: E731
-    return QueueFilter(q=q[:200], publisher_id=number(publisher), date_from=date_from[:10], date_to=date_to[:10], entity=entity[:200],
-                       thread_id=number(thread), status=status if status in ("todo", "done", "all") else "all",
-                       assignee=assignee[:200], review=review if review in REVIEWS else "")  # fmt: skip
+    return QueueFilter(
+        q=q[:200],
+        publisher_id=number(publisher),
+        date_from=date_from[:10],
+        date_to=date_to[:10],
+        entity=entity[:200],
+        thread_id=number(thread),
+        status=status if status in ("todo", "done", "all") else "all",
+        assignee=assignee[:200],
+        review=review if review in REVIEWS else "",
+    )
 
 
 # --- pages ----------------------------------------------------------------------------
@@ -36,13 +53,23 @@ def queue_filter(q: str = "", publisher: str = "", date_from: str = "", date_to:
 
 @router.post("/assignments")
 def assign(
-    request: Request, desk: AssignmentsDep, session: SessionDep, reviewer: Annotated[str, Form(max_length=300)],
-    document: Annotated[list[int], Form()] = [], scope: Annotated[str, Form()] = "ticked",  # noqa: B006
+    request: Request,
+    desk: AssignmentsDep,
+    session: SessionDep,
+    reviewer: Annotated[str, Form(max_length=300)],
+    document: Annotated[list[int], Form()] = [],
+    scope: Annotated[str, Form()] = "ticked",  # noqa: B006
     back: Annotated[str, Form(max_length=2000)] = "/queue",
-    q: Annotated[str, Form()] = "", publisher: Annotated[str, Form()] = "", date_from: Annotated[str, Form()] = "",
-    date_to: Annotated[str, Form()] = "", entity: Annotated[str, Form()] = "", thread: Annotated[str, Form()] = "",
-    status: Annotated[str, Form()] = "all", assignee: Annotated[str, Form()] = "", review: Annotated[str, Form()] = "",
-):  # fmt: skip
+    q: Annotated[str, Form()] = "",
+    publisher: Annotated[str, Form()] = "",
+    date_from: Annotated[str, Form()] = "",
+    date_to: Annotated[str, Form()] = "",
+    entity: Annotated[str, Form()] = "",
+    thread: Annotated[str, Form()] = "",
+    status: Annotated[str, Form()] = "all",
+    assignee: Annotated[str, Form()] = "",
+    review: Annotated[str, Form()] = "",
+):
     """Assign the ticked documents, or (`scope=matching`) every document the queue's filter matches."""
     if scope == "matching":
         f = queue_filter(q, publisher, date_from, date_to, entity, thread, status, assignee, review)
@@ -85,9 +112,12 @@ def approve(document_id: int, desk: AssignmentsDep, version: Annotated[int, Form
 
 @router.post("/documents/{document_id}/send-back")
 def send_back(
-    document_id: int, desk: AssignmentsDep, version: Annotated[int, Form()], note: Annotated[str, Form(max_length=2000)],
+    document_id: int,
+    desk: AssignmentsDep,
+    version: Annotated[int, Form()],
+    note: Annotated[str, Form(max_length=2000)],
     reviewer: Annotated[str, Form(max_length=300)] = "",
-):  # fmt: skip
+):
     desk.send_back(document_id, note, reviewer.strip() or None, version)
     return RedirectResponse(f"/documents/{document_id}?said=sent_back", status_code=303)
 
@@ -105,8 +135,9 @@ def dashboard_page(request: Request, session: SessionDep, templates: TemplatesDe
 class Assign(BaseModel):
     reviewer: str = Field(max_length=300, description="The user whose queue the documents go on.")
     documents: list[int] = Field([], description="Document ids; or give `matching`.")
-    matching: dict[str, str] | None = Field(None, description="A queue filter (q, publisher, date_from, date_to, entity, "
-                                                              "thread, status, assignee, review): every document it matches.")  # fmt: skip
+    matching: dict[str, str] | None = Field(
+        None, description="A queue filter (q, publisher, date_from, date_to, entity, thread, status, assignee, review): every document it matches."
+    )
     rationale: str = Field("", max_length=2000)
 
 
@@ -152,8 +183,7 @@ def api_approve(document_id: int, body: Step, desk: AssignmentsDep, if_match: An
 
 
 @api.post("/documents/{document_id}/assignment/send-back")
-def api_send_back(document_id: int, body: SendBack, desk: AssignmentsDep,
-                  if_match: Annotated[str | None, Header()] = None):  # fmt: skip
+def api_send_back(document_id: int, body: SendBack, desk: AssignmentsDep, if_match: Annotated[str | None, Header()] = None):
     return run(lambda: desk.send_back(document_id, body.note, body.reviewer, base_version(body.version, if_match)))
 
 

@@ -38,24 +38,37 @@ CHAIN_INLINE = 20_000  # decisions: a longer chain takes seconds to verify, so t
 
 def audit_filter(user: str = "", action: str = "", since: str = "", until: str = "", document: str = "", claim: str = "", thread: str = "") -> AuditFilter:
     number = lambda v: int(v) if v.isdigit() else None  # noqa: E731
-    return AuditFilter(user[:200] or None, action[:200] or None, since[:40] or None, until[:40] or None,
-                       number(document), number(claim), number(thread))  # fmt: skip
+    return AuditFilter(user[:200] or None, action[:200] or None, since[:40] or None, until[:40] or None, number(document), number(claim), number(thread))
 
 
 @router.get("/audit")
-def audit_page(request: Request, session: SessionDep, record: RecordDep, templates: TemplatesDep, user: CurrentUser,
-               user_filter: Annotated[str, Query(alias="user")] = "", action: str = "", since: str = "", until: str = "",
-               document: str = "", claim: str = "", thread: str = "", before: Annotated[int, Query(ge=0)] = 0):  # fmt: skip
+def audit_page(
+    request: Request,
+    session: SessionDep,
+    record: RecordDep,
+    templates: TemplatesDep,
+    user: CurrentUser,
+    user_filter: Annotated[str, Query(alias="user")] = "",
+    action: str = "",
+    since: str = "",
+    until: str = "",
+    document: str = "",
+    claim: str = "",
+    thread: str = "",
+    before: Annotated[int, Query(ge=0)] = 0,
+):
     f = audit_filter(user_filter, action, since, until, document, claim, thread)
     try:
         entries = list(audit_log(session, f, Viewer(user.name, user.role), limit=PAGE + 1, before=before or None))
     except ValueError as problem:  # a date that is not ISO
         raise HTTPException(400, str(problem)) from None
     context = {
-        "entries": entries[:PAGE], "more": entries[PAGE]["seq"] + 1 if len(entries) > PAGE else None,
+        "entries": entries[:PAGE],
+        "more": entries[PAGE]["seq"] + 1 if len(entries) > PAGE else None,
         "chain": chain_status(record) if resolve_as_of(session, None) <= CHAIN_INLINE else None,
-        "query": dict(request.query_params), "everyone": policy.sees_everyone(user.role),
-    }  # fmt: skip
+        "query": dict(request.query_params),
+        "everyone": policy.sees_everyone(user.role),
+    }
     return templates.TemplateResponse(request, "pages/audit.html", context)
 
 
@@ -66,12 +79,22 @@ def audit_chain(request: Request, record: RecordDep, templates: TemplatesDep, us
 
 
 @router.get("/audit.csv")
-def audit_csv(session: SessionDep, user: CurrentUser, user_filter: Annotated[str, Query(alias="user")] = "", action: str = "",
-              since: str = "", until: str = "", document: str = "", claim: str = "", thread: str = ""):  # fmt: skip
+def audit_csv(
+    session: SessionDep,
+    user: CurrentUser,
+    user_filter: Annotated[str, Query(alias="user")] = "",
+    action: str = "",
+    since: str = "",
+    until: str = "",
+    document: str = "",
+    claim: str = "",
+    thread: str = "",
+):
     f = audit_filter(user_filter, action, since, until, document, claim, thread)
     entries = audit_log(session, f, Viewer(user.name, user.role))
-    return StreamingResponse(csv_chunks(map(flat, entries)), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": 'attachment; filename="audit.csv"'})  # fmt: skip
+    return StreamingResponse(
+        csv_chunks(map(flat, entries)), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": 'attachment; filename="audit.csv"'}
+    )
 
 
 def csv_chunks(rows: Iterator[dict], size: int = 1 << 16) -> Iterator[str]:
@@ -98,9 +121,17 @@ def audit_revert(seq: int, session: SessionDep, record: RecordDep, user: Current
 
 
 @router.get("/export")
-def export_download(session: SessionDep, user: CurrentUser, request: Request,
-                    format: str = "jsonl", status: Annotated[list[str], Query()] = [], verdict: Annotated[list[str], Query()] = [],
-                    thread: str = "", publisher: str = "", as_of: str = ""):  # fmt: skip
+def export_download(
+    session: SessionDep,
+    user: CurrentUser,
+    request: Request,
+    format: str = "jsonl",
+    status: Annotated[list[str], Query()] = [],
+    verdict: Annotated[list[str], Query()] = [],
+    thread: str = "",
+    publisher: str = "",
+    as_of: str = "",
+):
     """The export and its manifest, zipped: the manifest lets anyone verify it later."""
     from exports import FormatUnavailable, writer
     from exports.claims import Filters
@@ -123,5 +154,6 @@ def export_download(session: SessionDep, user: CurrentUser, request: Request,
     with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
         z.write(data, data.name)
         z.write(manifest_path(data), manifest_path(data).name)
-    return FileResponse(bundle, media_type="application/zip", filename=f"claimtrail-{format}.zip",
-                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))  # fmt: skip
+    return FileResponse(
+        bundle, media_type="application/zip", filename=f"claimtrail-{format}.zip", background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+    )

@@ -57,15 +57,23 @@ def links_panel(request: Request, claim_id: int, session: SessionDep, templates:
 
 @router.post("/claims/{claim_id}/links")
 def add_link(
-    request: Request, claim_id: int, other_id: Annotated[int, Form()], relation: Annotated[str, Form()],
-    session: SessionDep, templates: TemplatesDep, links: LinksDep, rationale: Why = "",
+    request: Request,
+    claim_id: int,
+    other_id: Annotated[int, Form()],
+    relation: Annotated[str, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    links: LinksDep,
+    rationale: Why = "",
     found_by: Annotated[str, Form(max_length=2000)] = "",
-):  # fmt: skip
+):
     existing = _pair_link(session, claim_id, other_id)
     if existing is not None:  # the form offered a suggestion, so the pair was unlinked when the reviewer saw it
         same = existing.relation == relation
-        note = message("ok" if same else "error", f"Already linked as {existing.relation} (link #{existing.id})"
-                       + ("." if same else f"; nothing saved. Remove it first to link as {relation}."))  # fmt: skip
+        note = message(
+            "ok" if same else "error",
+            f"Already linked as {existing.relation} (link #{existing.id})" + ("." if same else f"; nothing saved. Remove it first to link as {relation}."),
+        )
         return _panel(request, session, templates, claim_id, note, 200 if same else 409)
     a, b = link_views.newer_first(session, claim_id, other_id) if relation == "updates" else (claim_id, other_id)
     evidence: tuple[dict, ...] = ()
@@ -73,15 +81,22 @@ def add_link(
         suggestion, evidence = None, ({"found_by": "search", "query": found_by},)
     else:  # its score and reasons: the decision's evidence
         suggestion, evidence = relation_between(session, claim_id, other_id), ()
-    note, status = _attempt(lambda: links.link(a, b, relation, rationale.strip(), evidence, suggestion), f"Linked claim #{a} {relation} claim #{b} (link #{{id}}).")
+    note, status = _attempt(
+        lambda: links.link(a, b, relation, rationale.strip(), evidence, suggestion), f"Linked claim #{a} {relation} claim #{b} (link #{{id}})."
+    )
     return _panel(request, session, templates, claim_id, note, status)
 
 
 @router.post("/claims/{claim_id}/dismiss")
 def dismiss_suggestion(
-    request: Request, claim_id: int, other_id: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, links: LinksDep, rationale: Why = "",
-):  # fmt: skip
+    request: Request,
+    claim_id: int,
+    other_id: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    links: LinksDep,
+    rationale: Why = "",
+):
     if other_id in link_views.dismissed(session, claim_id):
         return _panel(request, session, templates, claim_id, message("ok", f"Claim #{other_id} was already dismissed."))
     note, status = _attempt(lambda: links.dismiss(claim_id, other_id, rationale.strip()), f"Dismissed claim #{other_id}: it will not be suggested again.")
@@ -90,9 +105,15 @@ def dismiss_suggestion(
 
 @router.post("/claims/{claim_id}/links/{link_id}/remove")
 def remove_link(
-    request: Request, claim_id: int, link_id: int, version: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, links: LinksDep, rationale: Why = "",
-):  # fmt: skip
+    request: Request,
+    claim_id: int,
+    link_id: int,
+    version: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    links: LinksDep,
+    rationale: Why = "",
+):
     found = session.get(ClaimLink, link_id)
     if found is None or claim_id not in (found.a_id, found.b_id):
         raise HTTPException(404, f"claim {claim_id} has no link {link_id}")
@@ -108,9 +129,13 @@ def _pair_link(session, a: int, b: int) -> ClaimLink | None:
 
 @router.post("/claims/{claim_id}/thread")
 def create_thread(
-    request: Request, claim_id: int, name: Annotated[str, Form(max_length=200)],
-    session: SessionDep, threads: ThreadsDep, rationale: Why = "",
-):  # fmt: skip
+    request: Request,
+    claim_id: int,
+    name: Annotated[str, Form(max_length=200)],
+    session: SessionDep,
+    threads: ThreadsDep,
+    rationale: Why = "",
+):
     views.get_or_404(session, Claim, claim_id)
     thread = threads.create(name.strip(), [claim_id], rationale=rationale.strip(), linked=True).state
     target = f"/threads/{thread['id']}"
@@ -121,11 +146,18 @@ def create_thread(
 
 @router.get("/claims/{claim_id}/search")
 def search_claims(
-    request: Request, claim_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser,
-    q: Annotated[str, Query(max_length=500)] = "", entity: Annotated[str, Query(max_length=200)] = "",
-    date_from: str = "", date_to: str = "", dates: Literal["any", "event", "published"] = "any",
+    request: Request,
+    claim_id: int,
+    session: SessionDep,
+    templates: TemplatesDep,
+    user: CurrentUser,
+    q: Annotated[str, Query(max_length=500)] = "",
+    entity: Annotated[str, Query(max_length=200)] = "",
+    date_from: str = "",
+    date_to: str = "",
+    dates: Literal["any", "event", "published"] = "any",
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-):  # fmt: skip
+):
     """Claims of other documents found by words, entity and dates: just the results list (htmx) or the claim page."""
     claim = views.get_or_404(session, Claim, claim_id)
     query = ClaimQuery(q.strip(), entity.strip(), date_from.strip(), date_to.strip(), dates, exclude_document=claim.document_id)
@@ -142,9 +174,15 @@ def search_claims(
 
 @router.post("/claims/{claim_id}/threads")
 def join_thread(
-    request: Request, claim_id: int, thread_id: Annotated[int, Form()], session: SessionDep, templates: TemplatesDep,
-    threads: ThreadsDep, linked: Annotated[bool, Form()] = False, rationale: Why = "",
-):  # fmt: skip
+    request: Request,
+    claim_id: int,
+    thread_id: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    threads: ThreadsDep,
+    linked: Annotated[bool, Form()] = False,
+    rationale: Why = "",
+):
     """Add this claim (or it and its linked claims) to an existing thread: one transaction."""
     views.get_or_404(session, Thread, thread_id)
     note, status = _attempt(lambda: threads.add(thread_id, claim_id, rationale.strip(), linked), f"Added {{n}} claim(s) to thread #{thread_id}.")
@@ -174,31 +212,56 @@ def _thread(request: Request, session, templates, thread_id: int, axis: str, not
 
 @router.post("/threads/{thread_id}/verdict")
 def verdict(
-    request: Request, thread_id: int, claim_id: Annotated[int, Form()], value: Annotated[str, Form(alias="verdict")],
-    session: SessionDep, templates: TemplatesDep, threads: ThreadsDep, rationale: Why = "",
-    evidence: Annotated[list[int], Form()] = [], axis: Annotated[Literal["event", "published"], Form()] = "event",
-):  # fmt: skip
+    request: Request,
+    thread_id: int,
+    claim_id: Annotated[int, Form()],
+    value: Annotated[str, Form(alias="verdict")],
+    session: SessionDep,
+    templates: TemplatesDep,
+    threads: ThreadsDep,
+    rationale: Why = "",
+    evidence: Annotated[list[int], Form()] = [],
+    axis: Annotated[Literal["event", "published"], Form()] = "event",
+):
     views.get_or_404(session, Thread, thread_id)
     proof = tuple({"claim": e} for e in evidence)
-    note, status = _attempt(lambda: threads.set_verdict(thread_id, claim_id, value, rationale.strip(), proof), f"Verdict on claim #{claim_id}'s proposition: {value} ({{n}} claim(s) changed).")
+    note, status = _attempt(
+        lambda: threads.set_verdict(thread_id, claim_id, value, rationale.strip(), proof),
+        f"Verdict on claim #{claim_id}'s proposition: {value} ({{n}} claim(s) changed).",
+    )
     return _thread(request, session, templates, thread_id, axis, note, status)
 
 
 @router.post("/threads/{thread_id}/members")
 def add_member(
-    request: Request, thread_id: int, claim_id: Annotated[int, Form()], session: SessionDep, templates: TemplatesDep,
-    threads: ThreadsDep, linked: Annotated[bool, Form()] = False, rationale: Why = "",
-):  # fmt: skip
+    request: Request,
+    thread_id: int,
+    claim_id: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    threads: ThreadsDep,
+    linked: Annotated[bool, Form()] = False,
+    rationale: Why = "",
+):
     views.get_or_404(session, Thread, thread_id)
-    note, status = _attempt(lambda: threads.add(thread_id, claim_id, rationale.strip(), linked), f"Added {{n}} claim(s) to the thread (claim #{claim_id}{' and its linked claims' if linked else ''}).")
+    note, status = _attempt(
+        lambda: threads.add(thread_id, claim_id, rationale.strip(), linked),
+        f"Added {{n}} claim(s) to the thread (claim #{claim_id}{' and its linked claims' if linked else ''}).",
+    )
     return _thread(request, session, templates, thread_id, "event", note, status)
 
 
 @router.post("/threads/{thread_id}/members/{claim_id}/remove")
 def remove_member(
-    request: Request, thread_id: int, claim_id: int, session: SessionDep, templates: TemplatesDep,
-    threads: ThreadsDep, version: Annotated[int | None, Form()] = None, rationale: Why = "",
-):  # fmt: skip
+    request: Request,
+    thread_id: int,
+    claim_id: int,
+    session: SessionDep,
+    templates: TemplatesDep,
+    threads: ThreadsDep,
+    version: Annotated[int | None, Form()] = None,
+    rationale: Why = "",
+):
     views.get_or_404(session, Thread, thread_id)
     note, status = _attempt(lambda: threads.remove(thread_id, claim_id, version, rationale.strip()), f"Removed claim #{claim_id} from the thread.")
     return _thread(request, session, templates, thread_id, "event", note, status)
@@ -206,9 +269,15 @@ def remove_member(
 
 @router.post("/threads/{thread_id}/rename")
 def rename(
-    request: Request, thread_id: int, name: Annotated[str, Form(max_length=200)], version: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, threads: ThreadsDep, rationale: Why = "",
-):  # fmt: skip
+    request: Request,
+    thread_id: int,
+    name: Annotated[str, Form(max_length=200)],
+    version: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    threads: ThreadsDep,
+    rationale: Why = "",
+):
     views.get_or_404(session, Thread, thread_id)
     note, status = _attempt(lambda: threads.rename(thread_id, name, version, rationale.strip()), "Renamed the thread “{name}”.")
     return _thread(request, session, templates, thread_id, "event", note, status)
@@ -216,9 +285,15 @@ def rename(
 
 @router.post("/threads/{thread_id}/merge")
 def merge(
-    request: Request, thread_id: int, into: Annotated[int, Form()], version: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, threads: ThreadsDep, rationale: Why = "",
-):  # fmt: skip
+    request: Request,
+    thread_id: int,
+    into: Annotated[int, Form()],
+    version: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    threads: ThreadsDep,
+    rationale: Why = "",
+):
     """Merge this thread into another; on success the reviewer goes to the thread that holds the claims now."""
     views.get_or_404(session, Thread, thread_id)
     note, status = _attempt(lambda: threads.merge(thread_id, into, version, rationale=rationale.strip()), "Merged into thread #{id}.")
@@ -248,4 +323,3 @@ def entity_svg(entity_id: int, session: SessionDep, user: CurrentUser, axis: Axi
 @router.get("/entities/{entity_id}/timeline.json")
 def entity_json(entity_id: int, session: SessionDep, user: CurrentUser, axis: Axis = "event"):
     return JSONResponse(entity_timeline(session, entity_id, axis))
-

@@ -17,10 +17,14 @@ MetadataDep = Annotated[Metadata, Depends(operations(Metadata))]
 
 @router.post("/documents/{document_id}/metadata")
 def correct(
-    document_id: int, metadata: MetadataDep, version: Annotated[int, Form()],
-    title: Annotated[str, Form(max_length=500)], publisher: Annotated[str, Form(max_length=300)] = "",
-    published: Annotated[str, Form(max_length=10)] = "", rationale: Annotated[str, Form(max_length=2000)] = "",
-):  # fmt: skip
+    document_id: int,
+    metadata: MetadataDep,
+    version: Annotated[int, Form()],
+    title: Annotated[str, Form(max_length=500)],
+    publisher: Annotated[str, Form(max_length=300)] = "",
+    published: Annotated[str, Form(max_length=10)] = "",
+    rationale: Annotated[str, Form(max_length=2000)] = "",
+):
     fields = {"title": title, "publisher": publisher, "published": published}
     metadata.correct(document_id, version, fields, rationale)
     return RedirectResponse(f"/documents/{document_id}?said=metadata", status_code=303)

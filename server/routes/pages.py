@@ -47,10 +47,18 @@ def queue(
     if mine:
         assignee, review, status = user.name, "open", "all"
     f = QueueFilter(
-        q=q[:200], publisher_id=_int(publisher), date_from=date_from[:10], date_to=date_to[:10], entity=entity[:200],
-        thread_id=_int(thread), status=status if status in STATUSES else "todo", after=after, before=before,
-        assignee=assignee[:200], review=review if review in REVIEWS else "",
-    )  # fmt: skip
+        q=q[:200],
+        publisher_id=_int(publisher),
+        date_from=date_from[:10],
+        date_to=date_to[:10],
+        entity=entity[:200],
+        thread_id=_int(thread),
+        status=status if status in STATUSES else "todo",
+        after=after,
+        before=before,
+        assignee=assignee[:200],
+        review=review if review in REVIEWS else "",
+    )
     context = views.queue_view(session, f)
     context["said"] = _assigned_message(assigned, to[:300], kept) if assigned is not None else views.SAID.get(said)
     name = "partials/_queue.html" if is_htmx(request) else "pages/queue.html"
@@ -67,8 +75,9 @@ def _int(value: str) -> int | None:
 
 
 @router.get("/documents/{document_id}")
-def document(request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep, focus: str = "",
-             said: str = "", left: str = ""):  # fmt: skip
+def document(
+    request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep, focus: str = "", said: str = "", left: str = ""
+):
     context = views.document_view(session, document_id, review, focus or None, header=not is_htmx(request), lens=views.Lens.of(request))
     if is_htmx(request):
         return templates.TemplateResponse(request, "partials/_workbench.html", {**context, "oob": True})
@@ -89,12 +98,17 @@ def entities(request: Request, session: SessionDep, templates: TemplatesDep, use
 
 @router.get("/entities/{entity_id}")
 def entity(
-    request: Request, entity_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser,
-    into_q: str = "", merged: Annotated[int | None, Query()] = None, undone: Annotated[int | None, Query()] = None,
-):  # fmt: skip
+    request: Request,
+    entity_id: int,
+    session: SessionDep,
+    templates: TemplatesDep,
+    user: CurrentUser,
+    into_q: str = "",
+    merged: Annotated[int | None, Query()] = None,
+    undone: Annotated[int | None, Query()] = None,
+):
     context = {**views.entity_view(session, entity_id), "message": views.merge_message(session, merged, undone), "conflict": None}
-    context.update(into_q=into_q[:200], into=search_entities(session, into_q[:200], exclude=entity_id) if into_q.strip() else [],
-                   merged=merged)  # fmt: skip
+    context.update(into_q=into_q[:200], into=search_entities(session, into_q[:200], exclude=entity_id) if into_q.strip() else [], merged=merged)
     return templates.TemplateResponse(request, "pages/entity.html", context)
 
 

@@ -36,14 +36,21 @@ class Workbench:
     def render(self, status: int = 200, focus: str | None = None, after: str | None = None, **context):
         self.session.rollback()  # end the read transaction begun before the write: show the new state
         htmx = is_htmx(self.request)
-        view = views.document_view(self.session, self.document_id, self.review, focus, after, header=not htmx,
-                                   lens=views.Lens.of(self.request))  # fmt: skip
+        view = views.document_view(self.session, self.document_id, self.review, focus, after, header=not htmx, lens=views.Lens.of(self.request))
         view.update(context)
         name = "partials/_workbench.html" if htmx else "pages/document.html"
         return self.templates.TemplateResponse(self.request, name, {**view, "oob": htmx}, status_code=status)
 
-    def attempt(self, ref: str, retry: dict, operation: Callable[[], Done], said: str, move_on: bool = False,
-                compare: Callable[[Conflict], Comparison] | None = None, small: bool = False):  # fmt: skip
+    def attempt(
+        self,
+        ref: str,
+        retry: dict,
+        operation: Callable[[], Done],
+        said: str,
+        move_on: bool = False,
+        compare: Callable[[Conflict], Comparison] | None = None,
+        small: bool = False,
+    ):
         """Run one review operation and show its outcome: done, stale (409) or refused. For an edit,
         `compare` says field by field what changed since (annotate/review/conflicts.py)."""
         try:
@@ -52,8 +59,7 @@ class Workbench:
             self.session.rollback()
             comparison = compare(stale) if compare else None
             since = [{**d, "words": words(d["action"])} for d in stale.since]
-            conflict = {"ref": ref, "current": stale.current, "since": since, "retry": retry,
-                        "comparison": comparison, "words": conflicts.FIELD_WORDS}  # fmt: skip
+            conflict = {"ref": ref, "current": stale.current, "since": since, "retry": retry, "comparison": comparison, "words": conflicts.FIELD_WORDS}
             return self.render(409, focus=ref, conflict=conflict)
         except ClaimtrailError as problem:
             return self.render(problem.status, focus=ref, message=message("error", str(problem)))
@@ -89,17 +95,29 @@ def document_of(session, kind: str, target_id: int) -> int:
 
 @router.post("/{kind}/{target_id}/accept")
 def accept(
-    request: Request, kind: Kind, target_id: int, version: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, review: ReviewDep, rationale: Annotated[str, Form(max_length=2000)] = "",
-):  # fmt: skip
+    request: Request,
+    kind: Kind,
+    target_id: int,
+    version: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
+    rationale: Annotated[str, Form(max_length=2000)] = "",
+):
     return decide(Workbench(request, session, templates, review, document_of(session, kind, target_id)), "accept", kind, target_id, version, rationale)
 
 
 @router.post("/{kind}/{target_id}/reject")
 def reject(
-    request: Request, kind: Kind, target_id: int, version: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, review: ReviewDep, rationale: Annotated[str, Form(max_length=2000)] = "",
-):  # fmt: skip
+    request: Request,
+    kind: Kind,
+    target_id: int,
+    version: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
+    rationale: Annotated[str, Form(max_length=2000)] = "",
+):
     return decide(Workbench(request, session, templates, review, document_of(session, kind, target_id)), "reject", kind, target_id, version, rationale)
 
 
@@ -107,15 +125,19 @@ def decide(bench: Workbench, action: str, kind: str, target_id: int, version: in
     operation = bench.review.accept if action == "accept" else bench.review.reject
     retry = {"url": bench.request.url.path, "label": f"{action.capitalize()} anyway", "fields": {"rationale": rationale}}
     done = f"{'Accepted' if action == 'accept' else 'Rejected'} {kind} #{{id}} (version {{version}})."
-    return bench.attempt(f"{kind}-{target_id}", retry, lambda: operation(kind, target_id, version, rationale), done, move_on=True,
-                         small=True)  # fmt: skip
+    return bench.attempt(f"{kind}-{target_id}", retry, lambda: operation(kind, target_id, version, rationale), done, move_on=True, small=True)
 
 
 @router.post("/documents/{document_id}/bulk")
 def bulk(
-    request: Request, document_id: int, status: Annotated[Literal["accepted", "rejected"], Form()],
-    session: SessionDep, templates: TemplatesDep, review: ReviewDep, ref: Annotated[list[str], Form()] = [],  # noqa: B006
-):  # fmt: skip
+    request: Request,
+    document_id: int,
+    status: Annotated[Literal["accepted", "rejected"], Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
+    ref: Annotated[list[str], Form()] = [],  # noqa: B006
+):
     """Several candidates at once (`ref`: kind-id:version as the page showed them), one transaction."""
     bench = Workbench(request, session, templates, review, _document(session, document_id))
     targets = [_target(r) for r in ref]
@@ -162,9 +184,14 @@ class EditForm(BaseModel):
 
 @router.post("/{kind}/{target_id}/edit")
 def edit(
-    request: Request, kind: Kind, target_id: int, form: Annotated[EditForm, Form()],
-    session: SessionDep, templates: TemplatesDep, review: ReviewDep,
-):  # fmt: skip
+    request: Request,
+    kind: Kind,
+    target_id: int,
+    form: Annotated[EditForm, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
+):
     operation = lambda: review.edit(kind, target_id, form.version, form.fields(kind), form.rationale)  # noqa: E731
     return _edit(Workbench(request, session, templates, review, document_of(session, kind, target_id)), kind, target_id, form, form.version, operation)
 
@@ -189,9 +216,14 @@ class ReapplyForm(EditForm):
 
 @router.post("/{kind}/{target_id}/reapply")
 def reapply(
-    request: Request, kind: Kind, target_id: int, form: Annotated[ReapplyForm, Form()],
-    session: SessionDep, templates: TemplatesDep, review: ReviewDep,
-):  # fmt: skip
+    request: Request,
+    kind: Kind,
+    target_id: int,
+    form: Annotated[ReapplyForm, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
+):
     """Only the fields this reviewer changed go on top of the current version (`version`)."""
     fields = form.fields(kind)
     operation = lambda: review.reapply(kind, target_id, form.base_version, form.version, fields, form.choices(), form.rationale)  # noqa: E731
@@ -200,17 +232,25 @@ def reapply(
 
 def _edit(bench: Workbench, kind: str, target_id: int, form: EditForm, base_version: int, operation: Callable[[], Done]):
     fields = form.fields(kind)
-    retry = {"url": f"/review/{kind}/{target_id}/reapply", "label": "Save my changes on top of theirs",
-             "fields": {**fields, "rationale": form.rationale, "base_version": base_version}}  # fmt: skip
+    retry = {
+        "url": f"/review/{kind}/{target_id}/reapply",
+        "label": "Save my changes on top of theirs",
+        "fields": {**fields, "rationale": form.rationale, "base_version": base_version},
+    }
     compare = lambda stale: conflicts.explain(bench.session, stale, corrected(kind, fields), base_version)  # noqa: E731
     return bench.attempt(f"{kind}-{target_id}", retry, operation, f"Corrected {kind} #{{id}} (version {{version}}).", compare=compare)
 
 
 @router.post("/documents/{document_id}/claims")
 def add_claim(
-    request: Request, document_id: int, start: Annotated[int, Form()], end: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, review: ReviewDep,
-):  # fmt: skip
+    request: Request,
+    document_id: int,
+    start: Annotated[int, Form()],
+    end: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
+):
     bench = Workbench(request, session, templates, review, _document(session, document_id))
     operation = lambda: review.add_claim(document_id, start, end)  # noqa: E731
     return bench.attempt("claim-new", {}, operation, "Added claim #{id}: edit it with e.")
@@ -218,10 +258,16 @@ def add_claim(
 
 @router.post("/documents/{document_id}/mentions")
 def add_mention(
-    request: Request, document_id: int, start: Annotated[int, Form()], end: Annotated[int, Form()],
-    label: Annotated[str, Form()], session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+    request: Request,
+    document_id: int,
+    start: Annotated[int, Form()],
+    end: Annotated[int, Form()],
+    label: Annotated[str, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
     entity: Annotated[str, Form(max_length=300)] = "",
-):  # fmt: skip
+):
     bench = Workbench(request, session, templates, review, _document(session, document_id))
     operation = lambda: review.add_mention(document_id, start, end, label, entity.strip() or None)  # noqa: E731
     return bench.attempt("mention-new", {}, operation, "Added {label} mention #{id}.")
@@ -229,9 +275,13 @@ def add_mention(
 
 @router.post("/documents/{document_id}/undo")
 def undo(
-    request: Request, document_id: int, session: SessionDep, templates: TemplatesDep, review: ReviewDep,
+    request: Request,
+    document_id: int,
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
     seq: Annotated[int | None, Form()] = None,
-):  # fmt: skip
+):
     bench = Workbench(request, session, templates, review, _document(session, document_id))
     last = review.last_undoable(session, document_id) if seq is None else {"seq": seq}
     if last is None:
@@ -241,9 +291,14 @@ def undo(
 
 @router.post("/entities/{entity_id}/merge")
 def merge(
-    request: Request, entity_id: int, into: Annotated[str, Form(max_length=300)], version: Annotated[int, Form()],
-    session: SessionDep, templates: TemplatesDep, review: ReviewDep,
-):  # fmt: skip
+    request: Request,
+    entity_id: int,
+    into: Annotated[str, Form(max_length=300)],
+    version: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
+):
     """Merge after the confirmation page; the target's page then says so and offers undo."""
     target = _entity(session, into)
 
@@ -257,8 +312,13 @@ def merge(
 
 @router.post("/entities/{entity_id}/undo")
 def undo_merge(
-    request: Request, entity_id: int, seq: Annotated[int, Form()], session: SessionDep, templates: TemplatesDep, review: ReviewDep,
-):  # fmt: skip
+    request: Request,
+    entity_id: int,
+    seq: Annotated[int, Form()],
+    session: SessionDep,
+    templates: TemplatesDep,
+    review: ReviewDep,
+):
     """Take back a merge whole: the entity stands on its own again and the other loses its names."""
     return _on_entity(request, session, templates, entity_id, lambda: review.undo(seq), lambda done: f"/entities/{entity_id}?undone={seq}")
 
@@ -268,8 +328,14 @@ def _on_entity(request: Request, session, templates, entity_id: int, operation: 
         done = operation()
     except ClaimtrailError as problem:
         session.rollback()
-        context = {**views.entity_view(session, entity_id), "message": message("error", str(problem)), "conflict": None,
-                   "into_q": "", "into": [], "merged": None}  # fmt: skip
+        context = {
+            **views.entity_view(session, entity_id),
+            "message": message("error", str(problem)),
+            "conflict": None,
+            "into_q": "",
+            "into": [],
+            "merged": None,
+        }
         return templates.TemplateResponse(request, "pages/entity.html", context, status_code=problem.status)
     return RedirectResponse(then(done), status_code=303)
 

@@ -33,10 +33,14 @@ def sign_in_page(request: Request, templates, auth, next_url: str, error: str = 
 
 @router.post("/login")
 async def login(
-    request: Request, templates: TemplatesDep, auth: AuthDep, record: RecordDep,
-    name: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=1024)],
+    request: Request,
+    templates: TemplatesDep,
+    auth: AuthDep,
+    record: RecordDep,
+    name: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form()] = "/queue",
-):  # fmt: skip
+):
     """Async: a sign-in waiting for a password check holds no thread (see Auth.check_password)."""
     address, next_url = auth.client_address(request), safe_next(next)
     wait = await auth.in_thread(auth.throttle.attempt, name, address)  # counted as a failure until it succeeds

@@ -60,13 +60,26 @@ def story(record, monkeypatch) -> Story:
             w.session.execute(insert(DocumentText), [{"sha256": sha, "text": text}])
             docs.append(w.apply(Change("document.ingested", "document", set={"sha256": sha, "file_name": f"d{i}.txt", "length": len(text)}))["id"])
     with ledger.writer("rules@0.2.0", "annotator") as w:
+
         def claim(doc, quote):
             start = TEXTS[doc].index(quote)
-            return w.apply(Change("claim.proposed", "claim", set={"document_id": docs[doc], "start": start, "end": start + len(quote), "quote": quote, "annotator": "rules@0.2.0"}))["id"]
+            return w.apply(
+                Change(
+                    "claim.proposed",
+                    "claim",
+                    set={"document_id": docs[doc], "start": start, "end": start + len(quote), "quote": quote, "annotator": "rules@0.2.0"},
+                )
+            )["id"]
 
-        claims = {"stop": claim(0, "crossings will stop on Friday"), "strike": claim(0, "Unions may call a strike"),
-                  "denied": claim(1, "crossings will stop"), "timetable": claim(1, "A new timetable starts in June")}  # fmt: skip
-        mention = w.apply(Change("mention.proposed", "mention", set={"document_id": docs[0], "start": 4, "end": 17, "text": "ferry company", "label": "ORG"}))["id"]
+        claims = {
+            "stop": claim(0, "crossings will stop on Friday"),
+            "strike": claim(0, "Unions may call a strike"),
+            "denied": claim(1, "crossings will stop"),
+            "timetable": claim(1, "A new timetable starts in June"),
+        }
+        mention = w.apply(Change("mention.proposed", "mention", set={"document_id": docs[0], "start": 4, "end": 17, "text": "ferry company", "label": "ORG"}))[
+            "id"
+        ]
     ledger.record("alice", "ui", Change("claim.accepted", "claim", claims["stop"], {"status": "accepted"}, rationale="as reported"))
     ledger.record("bob", "ui", Change("claim.rejected", "claim", claims["strike"], {"status": "rejected"}, rationale="=too vague"))
     ledger.record("alice", "ui", Change("claim.corrected", "claim", claims["denied"], {"status": "corrected", "claimant": "Port staff", "negated": True}))

@@ -40,8 +40,14 @@ def test_filter_by_date_range(story):
 def test_a_document_concerns_its_claims_mentions_and_links(story):
     targets = {(e["target_type"], e["target_id"]) for e in log(story, document=story.docs[0])}
     c = story.claims
-    assert targets == {("document", story.docs[0]), ("claim", c["stop"]), ("claim", c["strike"]), ("mention", story.mention),
-                       ("link", story.link), ("thread_member", story.member)}  # fmt: skip
+    assert targets == {
+        ("document", story.docs[0]),
+        ("claim", c["stop"]),
+        ("claim", c["strike"]),
+        ("mention", story.mention),
+        ("link", story.link),
+        ("thread_member", story.member),
+    }
     assert ("claim", c["timetable"]) in {(e["target_type"], e["target_id"]) for e in log(story, document=story.docs[1])}
 
 

@@ -14,13 +14,22 @@ from annotate.store.ledger import Change
 
 LEAD = Viewer("carol", "lead")
 FILTERS = [
-    {}, {"actor": "alice"}, {"actor": "nobody"}, {"action": "claim.accepted"}, {"action": "thread*"},
-    {"since": "2024-05-02"}, {"until": "2024-05-01"}, {"since": "2024-05-01", "until": "2024-05-01"},
-    {"since": "2024-05-01T08:03:00Z", "until": "2024-05-02T08:02:00Z"}, {"since": "2030-01-01"},
+    {},
+    {"actor": "alice"},
+    {"actor": "nobody"},
+    {"action": "claim.accepted"},
+    {"action": "thread*"},
+    {"since": "2024-05-02"},
+    {"until": "2024-05-01"},
+    {"since": "2024-05-01", "until": "2024-05-01"},
+    {"since": "2024-05-01T08:03:00Z", "until": "2024-05-02T08:02:00Z"},
+    {"since": "2030-01-01"},
     {"actor": "alice", "action": "claim.*", "since": "2024-05-01", "until": "2024-05-01"},
-    {"actor": "bob", "until": "2024-05-01"}, {"action": "claim.*", "document": 1}, {"actor": "carol", "claim": 1},
+    {"actor": "bob", "until": "2024-05-01"},
+    {"action": "claim.*", "document": 1},
+    {"actor": "carol", "claim": 1},
     {"action": "thread_member.*", "thread": 1, "since": "2024-05-02"},
-]  # fmt: skip
+]
 
 
 def log(story, f: AuditFilter, viewer=LEAD, **paging) -> list[int]:
@@ -51,10 +60,13 @@ def expected(story, **f) -> list[int]:
     action = f.get("action", "")
 
     def passes(e) -> bool:
-        return ((not f.get("actor") or e["actor"] == f["actor"])
-                and (not action or (e["action"].startswith(action[:-1]) if action.endswith("*") else e["action"] == action))
-                and e["at"] >= since and (not until or (e["at"] < end if len(until) == 10 else e["at"] <= end))
-                and all(e["seq"] in seqs for seqs in concerns.values()))  # fmt: skip
+        return (
+            (not f.get("actor") or e["actor"] == f["actor"])
+            and (not action or (e["action"].startswith(action[:-1]) if action.endswith("*") else e["action"] == action))
+            and e["at"] >= since
+            and (not until or (e["at"] < end if len(until) == 10 else e["at"] <= end))
+            and all(e["seq"] in seqs for seqs in concerns.values())
+        )
 
     return [e["seq"] for e in everything(story) if passes(e)]
 

@@ -90,7 +90,7 @@ def test_older_decisions_walk_the_filtered_log_page_by_page(story, browser, monk
         walked += [e["seq"] for e in page.context["entries"]]
         if page.context["more"] is None:
             break
-        assert f'before={page.context["more"]}' in page.text  # the "Older decisions" link
+        assert f"before={page.context['more']}" in page.text  # the "Older decisions" link
         page = carol.get(f"/audit?{query}&before={page.context['more']}")
     with story.record.session() as session:
         whole = [e["seq"] for e in audit_log(session, AuditFilter(action="claim.*", since="2024-05-01"), Viewer("carol", "lead"))]

@@ -114,21 +114,52 @@ class Desk:
         with self.record.ledger.writer("cli", "cli") as w:
             if w.session.get(DocumentText, sha) is None:
                 w.session.execute(insert(DocumentText), [{"sha256": sha, "text": text}])
-            return w.apply(Change("document.ingested", "document", set={
-                "sha256": sha, "file_name": f"{title}.md", "title": title, "url": url, "published": "2023-08-11",
-                "length": len(text)}))["id"]  # fmt: skip
+            return w.apply(
+                Change(
+                    "document.ingested",
+                    "document",
+                    set={"sha256": sha, "file_name": f"{title}.md", "title": title, "url": url, "published": "2023-08-11", "length": len(text)},
+                )
+            )["id"]
 
     def claim(self, doc: int, text: str, quote: str, **fields) -> int:
         start = text.index(quote)
-        return self.apply(Change("claim.proposed", "claim", set={
-            "document_id": doc, "start": start, "end": start + len(quote), "quote": quote, "annotator": ANNOTATOR,
-            "score": 0.7, "reason": "attribution: said", "published": "2023-08-11", **fields}))["id"]  # fmt: skip
+        return self.apply(
+            Change(
+                "claim.proposed",
+                "claim",
+                set={
+                    "document_id": doc,
+                    "start": start,
+                    "end": start + len(quote),
+                    "quote": quote,
+                    "annotator": ANNOTATOR,
+                    "score": 0.7,
+                    "reason": "attribution: said",
+                    "published": "2023-08-11",
+                    **fields,
+                },
+            )
+        )["id"]
 
     def mention(self, doc: int, text: str, surface: str, label: str = "GPE") -> int:
         start = text.index(surface)
-        return self.apply(Change("mention.proposed", "mention", set={
-            "document_id": doc, "start": start, "end": start + len(surface), "text": surface, "label": label,
-            "annotator": ANNOTATOR, "score": 0.9, "reason": "gazetteer: place"}))["id"]  # fmt: skip
+        return self.apply(
+            Change(
+                "mention.proposed",
+                "mention",
+                set={
+                    "document_id": doc,
+                    "start": start,
+                    "end": start + len(surface),
+                    "text": surface,
+                    "label": label,
+                    "annotator": ANNOTATOR,
+                    "score": 0.9,
+                    "reason": "gazetteer: place",
+                },
+            )
+        )["id"]
 
     def decisions_after(self, seq: int) -> list[dict]:
         with self.record.session() as s:

@@ -29,8 +29,7 @@ def test_tick_decide_the_rest_and_move_on(sign_in, desk):
     page.keyboard.press("Space")  # and the third
     page.keyboard.press("Shift+A")
     page.wait_for_selector("text=Accepted 2 candidates.")
-    assert [(d["action"], d["target_id"]) for d in desk.decisions_after(mark)] == [
-        ("claim.accepted", first), ("claim.accepted", third)]  # fmt: skip
+    assert [(d["action"], d["target_id"]) for d in desk.decisions_after(mark)] == [("claim.accepted", first), ("claim.accepted", third)]
     page.locator(".lens a", has_text="Everything").click()
     expect(page.locator("#items > li.item")).to_have_count(5)
     mark = desk.head()

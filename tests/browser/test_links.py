@@ -93,8 +93,10 @@ def test_a_claim_linked_to_a_thread_member_joins_the_kherson_thread_with_one_key
 
 
 def test_search_with_slash_choose_with_arrows_and_link_with_l_2(sign_in, desk):
-    texts = ["ODESA, Jul 20 (Compass Wire)\n\nPort officials said grain ships were waiting outside the harbour.",
-             "ODESA, Jul 24 (Northwatch)\n\nThe first convoy of grain ships left the harbour under naval escort, officials said."]
+    texts = [
+        "ODESA, Jul 20 (Compass Wire)\n\nPort officials said grain ships were waiting outside the harbour.",
+        "ODESA, Jul 24 (Northwatch)\n\nThe first convoy of grain ships left the harbour under naval escort, officials said.",
+    ]
     docs = [desk.document(text, f"Odesa {n}") for n, text in enumerate(texts)]
     doubted, crossed = (desk.claim(doc, text, text.split("\n\n")[1]) for doc, text in zip(docs, texts))
     alice = sign_in("alice")

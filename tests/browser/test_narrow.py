@@ -15,14 +15,16 @@ def story(desk, record):
     from annotate.linking.threads import Threads
 
     doc = desk.document(TEXT, "Evacuation of families from Kupiansk and nineteen surrounding settlements ordered")
-    claim = desk.claim(doc, TEXT, TEXT[TEXT.index("Local"):TEXT.index("mandatory.") + 10], claimant="Local officials")
+    claim = desk.claim(doc, TEXT, TEXT[TEXT.index("Local") : TEXT.index("mandatory.") + 10], claimant="Local officials")
     desk.mention(doc, TEXT, "Kupiansk")
     thread = Threads(record, "lea", "cli").create("Kupiansk evacuation orders in the Kharkiv region, summer", [claim]).state
     return {"doc": doc, "claim": claim, "thread": thread["id"]}
 
 
-@pytest.mark.parametrize("path", ["/queue", "/documents/{doc}", "/audit", "/threads/{thread}", "/entities", "/exports", "/claims/{claim}",
-                                  "/dashboard", "/queue?review=none&status=all"])
+@pytest.mark.parametrize(
+    "path",
+    ["/queue", "/documents/{doc}", "/audit", "/threads/{thread}", "/entities", "/exports", "/claims/{claim}", "/dashboard", "/queue?review=none&status=all"],
+)
 def test_no_sideways_scroll_at_390_px(sign_in, story, path):
     page = sign_in("lea", width=390, height=844).page
     page.goto(path.format(**story))

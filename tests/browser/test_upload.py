@@ -16,11 +16,14 @@ def test_upload_files_watch_progress_and_see_the_bad_file_named(sign_in):
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w") as archive:
         archive.writestr("folder/floods-browser.md", SECOND.replace("Friday", "Saturday"))
-    page.set_input_files("input[name=files]", files=[
-        {"name": "harbour-browser.txt", "mimeType": "text/plain", "buffer": REPORT.replace("Tuesday", "Wednesday").encode()},
-        {"name": "minutes.docx", "mimeType": "application/octet-stream", "buffer": b"PK not a report"},
-        {"name": "more.zip", "mimeType": "application/zip", "buffer": packed.getvalue()},
-    ])  # fmt: skip
+    page.set_input_files(
+        "input[name=files]",
+        files=[
+            {"name": "harbour-browser.txt", "mimeType": "text/plain", "buffer": REPORT.replace("Tuesday", "Wednesday").encode()},
+            {"name": "minutes.docx", "mimeType": "application/octet-stream", "buffer": b"PK not a report"},
+            {"name": "more.zip", "mimeType": "application/zip", "buffer": packed.getvalue()},
+        ],
+    )
     page.click("button:has-text('Upload')")
     page.wait_for_url("**/upload/jobs/*", timeout=30_000)
     page.wait_for_selector('#job-status[data-status="done"]', timeout=90_000)  # polled by htmx, no reload

@@ -20,8 +20,9 @@ def report(desk):
     doc = desk.document(TEXT, "Kupiansk evacuation", url="https://civic.example/kupiansk")
     return {
         "doc": doc,
-        "first": desk.claim(doc, TEXT, "Local officials in Kupiansk said on Friday that the evacuation of families with children was now mandatory.",
-                            claimant="Local officials"),  # fmt: skip
+        "first": desk.claim(
+            doc, TEXT, "Local officials in Kupiansk said on Friday that the evacuation of families with children was now mandatory.", claimant="Local officials"
+        ),
         "place": desk.mention(doc, TEXT, "Kupiansk", "GPE"),
         "second": desk.claim(doc, TEXT, "The regional governor may extend the order to nearby villages, an aide said.", hedged=True),
     }
@@ -77,8 +78,7 @@ def test_keys_pressed_quickly_decide_one_candidate_after_another(sign_in, desk, 
     page.keyboard.press("a")
     page.keyboard.press("a")  # before the first answer is back: waits, then accepts the next candidate
     expect(page.locator("#progress")).to_contain_text("1 left · 2 accepted")
-    assert [(d["action"], d["target_id"]) for d in desk.decisions_after(mark)] == [
-        ("claim.accepted", report["first"]), ("mention.accepted", report["place"])]  # fmt: skip
+    assert [(d["action"], d["target_id"]) for d in desk.decisions_after(mark)] == [("claim.accepted", report["first"]), ("mention.accepted", report["place"])]
 
 
 def test_add_a_claim_from_a_selection_edit_it_and_read_its_history(sign_in, desk, report, select_text):
@@ -146,7 +146,7 @@ def test_a_conflict_is_shown_and_can_be_reapplied(sign_in, desk, report):
 
 
 HOSTILE = (
-    "<script>window.__xss = 1</script> <img src=x onerror=\"window.__xss = 2\"> "
+    '<script>window.__xss = 1</script> <img src=x onerror="window.__xss = 2"> '
     '<a href="javascript:window.__xss=3">link</a> <div hx-get="/logout" hx-trigger="load">x</div> '
     "{{ 7*7 }} \u202eevil override"
 )

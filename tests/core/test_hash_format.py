@@ -40,8 +40,14 @@ def write(record, n: int, start: int = 0):
     with record.ledger.writer("rules@1", "annotator") as w:
         for i in range(start, start + n):
             quote = f"claim «{i}» \u2028 \U0001f600"
-            w.apply(Change("claim.proposed", "claim", set={"document_id": 1, "start": i, "end": i + 5, "quote": quote, "score": 0.1 + i / 3},
-                           evidence=({"score": 1.0 + i, "note": "a\tb"},)))  # fmt: skip
+            w.apply(
+                Change(
+                    "claim.proposed",
+                    "claim",
+                    set={"document_id": 1, "start": i, "end": i + 5, "quote": quote, "score": 0.1 + i / 3},
+                    evidence=({"score": 1.0 + i, "note": "a\tb"},),
+                )
+            )
 
 
 def rows(record) -> list[dict]:

@@ -63,7 +63,7 @@ def test_paragraphs_repeated_across_documents_become_boilerplate_in_all_of_them(
         docs = session.exec(select(Document).order_by(Document.id)).all()
         for doc in docs:
             text = document_text(session, doc)
-            marked = "".join(text[s["start"]:s["end"]] for s in doc.boilerplate)
+            marked = "".join(text[s["start"] : s["end"]] for s in doc.boilerplate)
             assert "Our methods are public" in marked and "About the Observatory" in marked
             assert "clinic reopened" not in marked and "damaged a school" not in marked
         actions = [d["action"] for d in history(session, "document", docs[0].id)]
@@ -96,9 +96,11 @@ def test_cli_ingest_exit_code_and_documents_listing(settings, tmp_path, monkeypa
     listed = [json.loads(line) for line in runner.invoke(app, ["documents", "--format", "jsonl"]).output.splitlines()]
     dates = {d["file_name"]: d["published"] for d in listed}
     assert dates == {
-        "000_81db7bcdc1db73fc.txt": "2023-04-05", "001_b220c63b64f1d228.txt": "2024-01-07",
-        "002_07bfc4ea1a2a7d8f.txt": "2024-06-04", "003_eebc1096e6e28fc2.txt": "2023-08-31",
-    }  # fmt: skip
+        "000_81db7bcdc1db73fc.txt": "2023-04-05",
+        "001_b220c63b64f1d228.txt": "2024-01-07",
+        "002_07bfc4ea1a2a7d8f.txt": "2024-06-04",
+        "003_eebc1096e6e28fc2.txt": "2023-08-31",
+    }
     assert all(d["inferred"]["published"] for d in listed)
     isw = [d for d in listed if d["file_name"].startswith(("000", "001"))]
     assert all(any(s["reason"] == "repeated" for s in d["boilerplate"]) for d in isw)

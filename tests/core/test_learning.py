@@ -1,6 +1,5 @@
 """Reviewer decisions teach the rules: confirmed names join the gazetteer, rejected rules sink."""
 
-
 from annotate.preannotate.base import DocumentInput
 from annotate.preannotate.learning import MIN_REJECTIONS, learn, learned_rules_annotator
 from annotate.preannotate.rules import RulesAnnotator
@@ -10,9 +9,15 @@ TEXT = "Residents of Zelenopillia said the bridge was repaired on 3 May."
 
 
 def mention(record, text, label, status, reason="gazetteer.place: known", annotator="rules@0.1.0"):
-    [m] = record.ledger.record("rules", "annotator", Change("mention.proposed", "mention", set={
-        "document_id": 1, "start": 0, "end": len(text), "text": text, "label": label,
-        "annotator": annotator, "reason": reason}))  # fmt: skip
+    [m] = record.ledger.record(
+        "rules",
+        "annotator",
+        Change(
+            "mention.proposed",
+            "mention",
+            set={"document_id": 1, "start": 0, "end": len(text), "text": text, "label": label, "annotator": annotator, "reason": reason},
+        ),
+    )
     if status != "candidate":
         record.ledger.record("alice", "ui", Change(f"mention.{status}", "mention", m["id"], set={"status": status}))
 

@@ -12,15 +12,15 @@ from annotate.store.models import Claim, Decision
 
 
 def propose(record, quote="Troops left the town.", actor="rules@1"):
-    [claim] = record.ledger.record(actor, "annotator", Change(
-        "claim.proposed", "claim", set={"document_id": 1, "start": 0, "end": len(quote), "quote": quote}))
+    [claim] = record.ledger.record(actor, "annotator", Change("claim.proposed", "claim", set={"document_id": 1, "start": 0, "end": len(quote), "quote": quote}))
     return claim
 
 
 def test_a_decision_records_who_what_before_and_after(record):
     claim = propose(record)
-    record.ledger.record("alice", "ui", Change("claim.accepted", "claim", claim["id"], set={"status": "accepted"},
-                                               base_version=1, rationale="matches the source"))
+    record.ledger.record(
+        "alice", "ui", Change("claim.accepted", "claim", claim["id"], set={"status": "accepted"}, base_version=1, rationale="matches the source")
+    )
     with record.session() as session:
         entries = history(session, "claim", claim["id"])
         row = session.get(Claim, claim["id"])

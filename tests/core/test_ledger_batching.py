@@ -11,13 +11,15 @@ from annotate.store.ledger import _ENCODER, Change, canonical
 from annotate.store.models import DocumentText
 from annotate.store.verify import verify
 
-QUOTES = ["The ferry to the island resumed on Tuesday", "Engineers rebuilt the pontoon bridge overnight",
-          "Volunteers reopened the bakery near the station"]  # fmt: skip
+QUOTES = ["The ferry to the island resumed on Tuesday", "Engineers rebuilt the pontoon bridge overnight", "Volunteers reopened the bakery near the station"]
 
 
 def claim(n: int, quote: str, entity_ids=()) -> Change:
-    return Change("claim.proposed", "claim", set={"document_id": 1, "start": n, "end": n + len(quote), "quote": quote,
-                                                  "entity_ids": list(entity_ids), "event_date": f"2024-03-0{1 + n % 9}"})  # fmt: skip
+    return Change(
+        "claim.proposed",
+        "claim",
+        set={"document_id": 1, "start": n, "end": n + len(quote), "quote": quote, "entity_ids": list(entity_ids), "event_date": f"2024-03-0{1 + n % 9}"},
+    )
 
 
 def entity_rows(record) -> set[tuple]:
@@ -80,10 +82,20 @@ def test_a_big_batch_verifies_and_leaves_no_switch_behind(record):
             assert conn.execute(text("SELECT count(*) FROM index_deferral")).scalar() == 0
 
 
-@pytest.mark.parametrize("value", [
-    {"score": 0.00001, "quote": "tiny"}, {"score": 1e-8}, [1.5e-7, "3e-5"], {"x": float("nan")}, {"x": [float("inf")]},
-    {"a": "\u2028 \x1f \" \\ é 😀"}, {"big": 2**70}, {"b": 0.1, "c": -0.0, "d": 1e16, "e": 12345.678}, {"k": ("t", None, True)},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"score": 0.00001, "quote": "tiny"},
+        {"score": 1e-8},
+        [1.5e-7, "3e-5"],
+        {"x": float("nan")},
+        {"x": [float("inf")]},
+        {"a": '\u2028 \x1f " \\ é 😀'},
+        {"big": 2**70},
+        {"b": 0.1, "c": -0.0, "d": 1e16, "e": 12345.678},
+        {"k": ("t", None, True)},
+    ],
+)
 def test_canonical_json_is_the_standard_encoders_text(value):
     assert canonical(value) == _ENCODER.encode(value)
     assert json.loads(canonical(value).replace("NaN", "null").replace("Infinity", "null")) is not None

@@ -18,14 +18,14 @@ class SpellingAnnotator:
 
     def annotate(self, doc: DocumentInput):
         entities = [
-            EntityCandidate(doc.text.index(w), doc.text.index(w) + len(w), w, "GPE", 0.9, "gazetteer: town", "Kupiansk")
-            for w in ("Kupyansk", "Kupiansk")
+            EntityCandidate(doc.text.index(w), doc.text.index(w) + len(w), w, "GPE", 0.9, "gazetteer: town", "Kupiansk") for w in ("Kupyansk", "Kupiansk")
         ]
         first_end = doc.text.index(".") + 1
         claims = [
-            ClaimCandidate(0, first_end, doc.text[:first_end], 0.8, "attribution: said", "Officials", None, "said",
-                           False, (), False, None, None, ("Kupiansk",)),
-        ]  # fmt: skip
+            ClaimCandidate(
+                0, first_end, doc.text[:first_end], 0.8, "attribution: said", "Officials", None, "said", False, (), False, None, None, ("Kupiansk",)
+            ),
+        ]
         return entities, claims
 
 

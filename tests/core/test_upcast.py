@@ -17,10 +17,20 @@ def old_ledger(record, states: list[dict]) -> None:
     prev, rows = GENESIS, []
     for seq, state in enumerate(states, 1):
         row = {
-            "seq": seq, "at": f"2023-01-0{seq}T00:00:00.000000+00:00", "actor": "old@0.1", "origin": "annotator",
-            "action": "claim.proposed", "target_type": "claim", "target_id": seq, "target_version": 1,
-            "rationale": "", "idempotency_key": None, "before": "null", "after": canonical(state), "evidence": "[]",
-        }  # fmt: skip
+            "seq": seq,
+            "at": f"2023-01-0{seq}T00:00:00.000000+00:00",
+            "actor": "old@0.1",
+            "origin": "annotator",
+            "action": "claim.proposed",
+            "target_type": "claim",
+            "target_id": seq,
+            "target_version": 1,
+            "rationale": "",
+            "idempotency_key": None,
+            "before": "null",
+            "after": canonical(state),
+            "evidence": "[]",
+        }
         row["prev_hash"], row["hash"] = prev, decision_hash(prev, row)  # hashed as before the schema was recorded
         prev = row["hash"]
         rows.append(row)
@@ -30,8 +40,18 @@ def old_ledger(record, states: list[dict]) -> None:
 
 def claim_then(quote: str, **extra) -> dict:
     """A claim's state as written before `hedges`, `reason` and `score` existed, with a column since dropped."""
-    return {"document_id": 1, "start": 0, "end": len(quote), "quote": quote, "claimant": "the mayor",
-            "status": "candidate", "entity_ids": [], "hedged": False, "negated": False, **extra}  # fmt: skip
+    return {
+        "document_id": 1,
+        "start": 0,
+        "end": len(quote),
+        "quote": quote,
+        "claimant": "the mayor",
+        "status": "candidate",
+        "entity_ids": [],
+        "hedged": False,
+        "negated": False,
+        **extra,
+    }
 
 
 def test_rebuild_replays_decisions_written_before_a_column_existed(record):

@@ -107,7 +107,11 @@ COLUMNS = ["at", "actor", "origin", "action", "target_type", "target_id", "targe
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seq=st.integers(1, 12), column=st.sampled_from(COLUMNS), junk=st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), min_size=1, max_size=8))
+@given(
+    seq=st.integers(1, 12),
+    column=st.sampled_from(COLUMNS),
+    junk=st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), min_size=1, max_size=8),
+)
 def test_altering_any_field_of_any_decision_names_that_decision(record, raw, seq, column, junk):
     if not hasattr(record, "_filled"):
         fill(record)

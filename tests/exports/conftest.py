@@ -19,23 +19,32 @@ from annotate.store.models import DocumentText
 
 DOCS = [
     dict(
-        file_name="courier-bridge.txt", title="Harbour Bridge to shut for repairs", url="https://courier.example.org/bridge",
-        publisher="Riverside Courier", published="2024-03-04",
+        file_name="courier-bridge.txt",
+        title="Harbour Bridge to shut for repairs",
+        url="https://courier.example.org/bridge",
+        publisher="Riverside Courier",
+        published="2024-03-04",
         text="The city transport office said on Monday that the Harbour Bridge will close to cars from 11 March. "
         "Engineers found cracked bearings during an inspection last week. "
         "Mayor Lena Ortiz may reopen one lane by April, a spokesperson suggested.",
     ),
     dict(
-        file_name="monitor-closure.html", title="Bridge closure confirmed", url="https://deltamonitor.example.net/closure",
-        publisher="Delta Monitor", published="2024-03-05",
+        file_name="monitor-closure.html",
+        title="Bridge closure confirmed",
+        url="https://deltamonitor.example.net/closure",
+        publisher="Delta Monitor",
+        published="2024-03-05",
         text="Officials confirmed the Harbour Bridge will close to cars from 11 March. "
         "A council sheet shared online gave the cost as =SUM(A1:A3) instead of a number. "
         "The local group @harbourwatch claimed the closure would last a full year.",
     ),
     dict(
-        file_name="notes.txt", title=None, url=None, publisher=None, published="2024-03",
-        text="Ferry operators expect demand to double while the bridge is closed. "
-        "The transport office denied that tolls will rise.",
+        file_name="notes.txt",
+        title=None,
+        url=None,
+        publisher=None,
+        published="2024-03",
+        text="Ferry operators expect demand to double while the bridge is closed. The transport office denied that tolls will rise.",
     ),
 ]
 
@@ -84,11 +93,25 @@ def sample(record, clock) -> Sample:
         for d in DOCS:
             sha = hashlib.sha256(d["text"].encode()).hexdigest()
             w.session.execute(insert(DocumentText), [{"sha256": sha, "text": d["text"]}])
-            docs.append(w.apply(Change("document.ingested", "document", set={
-                "sha256": sha, "file_name": d["file_name"], "path": d["file_name"], "title": d["title"], "url": d["url"],
-                "publisher_id": publishers.get(d["publisher"]), "published": d["published"], "length": len(d["text"]),
-                "ingested_at": "2024-03-06T08:00:00+00:00",
-            }))["id"])  # fmt: skip
+            docs.append(
+                w.apply(
+                    Change(
+                        "document.ingested",
+                        "document",
+                        set={
+                            "sha256": sha,
+                            "file_name": d["file_name"],
+                            "path": d["file_name"],
+                            "title": d["title"],
+                            "url": d["url"],
+                            "publisher_id": publishers.get(d["publisher"]),
+                            "published": d["published"],
+                            "length": len(d["text"]),
+                            "ingested_at": "2024-03-06T08:00:00+00:00",
+                        },
+                    )
+                )["id"]
+            )
         for name in ("alice", "bob"):
             w.apply(Change("user.added", "user", set={"name": name, "role": "reviewer"}))
         w.apply(Change("user.added", "user", set={"name": "carol", "role": "lead"}))
@@ -101,17 +124,45 @@ def sample(record, clock) -> Sample:
         ent = lambda name, kind: w.apply(Change("entity.proposed", "entity", set={"name": name, "type": kind}))["id"]  # noqa: E731
         bridge, office, mayor = ent("Harbour Bridge", "LOC"), ent("city transport office", "ORG"), ent("Lena Ortiz", "PERSON")
         proposed = {
-            "closure": claim(0, "the Harbour Bridge will close to cars from 11 March", claimant_entity_id=office,
-                             reporting_verb="said", event_date="2024-03-11", entity_ids=[bridge]),
-            "confirmed": claim(1, "the Harbour Bridge will close to cars from 11 March", claimant="Officials",
-                               relayed_by=["Delta Monitor"], reporting_verb="confirmed", event_date="2024-03-11", entity_ids=[bridge]),
-            "lane": claim(0, "Mayor Lena Ortiz may reopen one lane by April", claimant="a spokesperson", reporting_verb="suggested",
-                          hedged=True, hedges=["may"], event_date="2024-04", entity_ids=[mayor]),
+            "closure": claim(
+                0,
+                "the Harbour Bridge will close to cars from 11 March",
+                claimant_entity_id=office,
+                reporting_verb="said",
+                event_date="2024-03-11",
+                entity_ids=[bridge],
+            ),
+            "confirmed": claim(
+                1,
+                "the Harbour Bridge will close to cars from 11 March",
+                claimant="Officials",
+                relayed_by=["Delta Monitor"],
+                reporting_verb="confirmed",
+                event_date="2024-03-11",
+                entity_ids=[bridge],
+            ),
+            "lane": claim(
+                0,
+                "Mayor Lena Ortiz may reopen one lane by April",
+                claimant="a spokesperson",
+                reporting_verb="suggested",
+                hedged=True,
+                hedges=["may"],
+                event_date="2024-04",
+                entity_ids=[mayor],
+            ),
             "formula": claim(1, "=SUM(A1:A3) instead of a number", claimant="A council sheet"),
-            "year": claim(1, "the closure would last a full year", claimant="@harbourwatch", reporting_verb="claimed",
-                          relayed_by=["Delta Monitor"], event_date="2024-03-05", event_date_inferred=True),
+            "year": claim(
+                1,
+                "the closure would last a full year",
+                claimant="@harbourwatch",
+                reporting_verb="claimed",
+                relayed_by=["Delta Monitor"],
+                event_date="2024-03-05",
+                event_date_inferred=True,
+            ),
             "tolls": claim(2, "tolls will rise", claimant="The transport office", reporting_verb="denied", negated=True),
-        }  # fmt: skip
+        }
         claims = {}
         for key, fields in proposed.items():
             state = w.apply(Change("claim.proposed", "claim", set={**fields, "annotator": "rules@0.1.0", "score": 0.8, "reason": "claim.verb: reporting verb"}))
@@ -122,7 +173,13 @@ def sample(record, clock) -> Sample:
     review("bob", "confirmed", "accepted")
     review("bob", "formula", "rejected", "a spreadsheet cell, not a claim")
     review("alice", "year", "accepted")
-    ledger.record("alice", "ui", Change("claim.corrected", "claim", claims["lane"], {"status": "corrected", "claimant": "a mayoral spokesperson"}, rationale="claimant is named in the text"))
+    ledger.record(
+        "alice",
+        "ui",
+        Change(
+            "claim.corrected", "claim", claims["lane"], {"status": "corrected", "claimant": "a mayoral spokesperson"}, rationale="claimant is named in the text"
+        ),
+    )
     with ledger.writer("carol", "ui") as w:
         link = lambda a, b, rel: w.apply(Change("link.created", "link", set={"a_id": claims[a], "b_id": claims[b], "relation": rel}))  # noqa: E731
         link("closure", "confirmed", "same_event")
@@ -134,8 +191,11 @@ def sample(record, clock) -> Sample:
     with record.session() as session:
         cut = resolve_as_of(session, None)
     # after the cut: a verdict changes, a claim is corrected again, a candidate is accepted
-    ledger.record("carol", "ui", Change("thread_member.verdict_set", "thread_member", members["year"], {"verdict": "refuted"},
-                                        rationale="the office's notice gives a six-week closure"))  # fmt: skip
+    ledger.record(
+        "carol",
+        "ui",
+        Change("thread_member.verdict_set", "thread_member", members["year"], {"verdict": "refuted"}, rationale="the office's notice gives a six-week closure"),
+    )
     ledger.record("alice", "ui", Change("claim.corrected", "claim", claims["lane"], {"event_date": "2024-04-15"}, rationale="date in the notice"))
     ledger.record("bob", "ui", Change("claim.accepted", "claim", claims["tolls"], {"status": "accepted"}))
     with record.session() as session:

@@ -1,6 +1,5 @@
 """Boilerplate: repeated blocks across documents and site banners, as offsets into the text."""
 
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -121,11 +120,23 @@ def test_seed_002_quotes_isw_without_losing_the_quote(seed):
 
 @pytest.mark.parametrize(
     "line",
-    ["Support Us", "Share the Post:", "Share this", "SUBSCRIBE", "Donate now", "Follow us on Telegram",
-     "© 2024 Harbour Wire. All rights reserved.", "We use cookies to improve your experience.",
-     "Sign up for our newsletter", "Click here to read the full report.", "Related Posts",
-     "News | World | Opinion | Sport", "Share  Print  Save", "Become a supporter today!"],
-)  # fmt: skip
+    [
+        "Support Us",
+        "Share the Post:",
+        "Share this",
+        "SUBSCRIBE",
+        "Donate now",
+        "Follow us on Telegram",
+        "© 2024 Harbour Wire. All rights reserved.",
+        "We use cookies to improve your experience.",
+        "Sign up for our newsletter",
+        "Click here to read the full report.",
+        "Related Posts",
+        "News | World | Opinion | Sport",
+        "Share  Print  Save",
+        "Become a supporter today!",
+    ],
+)
 def test_banner_lines(line):
     text = f"Storm closes port\n\n{line}\n\nThe port closed on Tuesday as winds rose above 90 km/h."
     assert marked(text, boilerplate_spans(text, lambda h: 0)) == [line]
@@ -133,12 +144,14 @@ def test_banner_lines(line):
 
 @pytest.mark.parametrize(
     "line",
-    ["Share prices fell four percent on Monday after the report.",
-     "Readers who donate keep this project alive, the editor said in a letter to subscribers last year.",
-     "Ukraine hopes to become a member of NATO.", "Subscribers to the service rose sharply.",
-     "We urge governments and donors to support the families who fled and to share the costs of housing "
-     "them fairly across all regions of the country."],
-)  # fmt: skip
+    [
+        "Share prices fell four percent on Monday after the report.",
+        "Readers who donate keep this project alive, the editor said in a letter to subscribers last year.",
+        "Ukraine hopes to become a member of NATO.",
+        "Subscribers to the service rose sharply.",
+        "We urge governments and donors to support the families who fled and to share the costs of housing them fairly across all regions of the country.",
+    ],
+)
 def test_sentences_that_mention_such_words_are_not_banners(line):
     text = f"Storm closes port\n\n{line}\n\nThe port closed on Tuesday as winds rose above 90 km/h."
     assert boilerplate_spans(text, lambda h: 0) == []
@@ -151,8 +164,9 @@ def test_banners_at_the_end_merge_into_one_span():
 
 # --- properties -----------------------------------------------------------------------------
 
-lines = st.sampled_from(["Support Us", "Share the Post:", "", "", "Wilson Center", QUOTE, FOOTER, "x",
-                         "A line of this document's own, long enough to count as text.", "  ", "\r"])  # fmt: skip
+lines = st.sampled_from(
+    ["Support Us", "Share the Post:", "", "", "Wilson Center", QUOTE, FOOTER, "x", "A line of this document's own, long enough to count as text.", "  ", "\r"]
+)
 
 
 @settings(max_examples=200, deadline=None)

@@ -17,15 +17,12 @@ from annotate.ingest.publisher import infer_publisher
 @pytest.mark.parametrize(
     "prefix, title, publisher, published",
     [
-        ("000", "Institute for the Study of War: Ukraine prepares to pull forces out from Bakhumet",
-         "Institute for the Study of War", "2023-04-05"),
-        ("001", "Institute for the Study of War: Russian forces make confirmed advances south of Donetsk City",
-         "Institute for the Study of War", "2024-01-07"),
-        ("002", "Russia forcibly sends men who refused to fight to Kharkiv Oblast – ISW",
-         "Institute for the Study of War", "2024-06-04"),
+        ("000", "Institute for the Study of War: Ukraine prepares to pull forces out from Bakhumet", "Institute for the Study of War", "2023-04-05"),
+        ("001", "Institute for the Study of War: Russian forces make confirmed advances south of Donetsk City", "Institute for the Study of War", "2024-01-07"),
+        ("002", "Russia forcibly sends men who refused to fight to Kharkiv Oblast – ISW", "Institute for the Study of War", "2024-06-04"),
         ("003", "Double Jeopardy: Russia Threatens to Invade Kupiansk Again", "Human Rights First", "2023-08-31"),
     ],
-)  # fmt: skip
+)
 def test_seed_reports(seed, prefix, title, publisher, published):
     assert infer_metadata(seed(prefix)) == (title, publisher, published)
 
@@ -66,9 +63,7 @@ def test_first_full_date_near_the_top_when_nothing_is_labelled():
 
 
 def test_updated_line_then_a_standalone_footer_date():
-    assert (
-        infer_published("A note\n\n" + "Body sentence here. " * 100 + "\n\nLast updated: 3 May 2021\n") == "2021-05-03"
-    )
+    assert infer_published("A note\n\n" + "Body sentence here. " * 100 + "\n\nLast updated: 3 May 2021\n") == "2021-05-03"
     assert infer_published("A note\n\n" + "Body sentence here. " * 100 + "\n\n14 February 2020\n") == "2020-02-14"
 
 
@@ -100,12 +95,21 @@ def test_find_dates_keeps_precision_and_order():
 @pytest.mark.parametrize(
     "value, expected",
     [
-        ("2023-03-01", "2023-03-01"), ("2023-03", "2023-03"), ("2023", "2023"), (2023, "2023"),
-        ("April 5, 2023", "2023-04-05"), ("Tue, 04 Jun 2024 04:57:00 GMT", "2024-06-04"),
-        ("2024-06-04T04:57:00+03:00", "2024-06-04"), ("the 5th of April 2023", "2023-04-05"),
-        ("yesterday", None), ("3 days ago", None), ("June 4", None), ("2023-13-01", None), ("", None),
+        ("2023-03-01", "2023-03-01"),
+        ("2023-03", "2023-03"),
+        ("2023", "2023"),
+        (2023, "2023"),
+        ("April 5, 2023", "2023-04-05"),
+        ("Tue, 04 Jun 2024 04:57:00 GMT", "2024-06-04"),
+        ("2024-06-04T04:57:00+03:00", "2024-06-04"),
+        ("the 5th of April 2023", "2023-04-05"),
+        ("yesterday", None),
+        ("3 days ago", None),
+        ("June 4", None),
+        ("2023-13-01", None),
+        ("", None),
     ],
-)  # fmt: skip
+)
 def test_given_date_values_are_normalised_without_guessing(value, expected):
     assert parse_date_value(value) == expected
 
@@ -184,9 +188,7 @@ def test_markdown_heading_marks_are_not_part_of_the_title():
 
 
 def test_breadcrumbs_are_not_titles():
-    assert infer_title("Home > News > Europe\n\nGrain deal talks resume in Istanbul\n\nBody.") == (
-        "Grain deal talks resume in Istanbul"
-    )
+    assert infer_title("Home > News > Europe\n\nGrain deal talks resume in Istanbul\n\nBody.") == ("Grain deal talks resume in Istanbul")
 
 
 def test_no_title_when_the_text_starts_with_body():

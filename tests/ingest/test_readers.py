@@ -70,19 +70,18 @@ def test_markdown_front_matter_gives_metadata_and_verbatim_body(tmp_path):
     assert doc.text == "# Port traffic rises in spring\n\nBody *markdown* stays as written.\n"
     assert doc.format == "md"
     assert (doc.title, doc.publisher, doc.url, doc.published) == (
-        "Port traffic rises in spring", "Black Sea Shipping Monitor", "https://example.org/port-traffic", "2024-03-18",
-    )  # fmt: skip
+        "Port traffic rises in spring",
+        "Black Sea Shipping Monitor",
+        "https://example.org/port-traffic",
+        "2024-03-18",
+    )
     assert doc.inferred == {"title": False, "publisher": False, "published": False}
     assert doc.meta == {"tags": ["shipping", "grain"], "reviewed": "2024-03-20"}
     json.dumps(doc.meta)  # stored as JSON
 
 
 def test_front_matter_in_txt_with_crlf_and_partial_dates(tmp_path):
-    doc = read_one(
-        write(
-            tmp_path / "a.txt", "---\r\ntitle: Winter fuel stocks\r\npublished: March 2023\r\n---\r\nStocks fell.\r\n"
-        )
-    )
+    doc = read_one(write(tmp_path / "a.txt", "---\r\ntitle: Winter fuel stocks\r\npublished: March 2023\r\n---\r\nStocks fell.\r\n"))
     assert doc.text == "Stocks fell.\r\n"
     assert doc.published == "2023-03"
     assert doc.format == "txt"
@@ -156,9 +155,7 @@ def test_invalid_utf8_names_byte_offset_and_line(tmp_path):
     assert f"byte offset {raw.index(BAD_BYTE)}" in err.reason
 
 
-@pytest.mark.parametrize(
-    "content, words", [(b"", "empty"), (b"  \n\t\r\n  ", "whitespace"), (b"\xef\xbb\xbf \n", "whitespace")]
-)
+@pytest.mark.parametrize("content, words", [(b"", "empty"), (b"  \n\t\r\n  ", "whitespace"), (b"\xef\xbb\xbf \n", "whitespace")])
 def test_empty_or_whitespace_file_is_refused(tmp_path, content, words):
     err = read_one(write(tmp_path / "blank.txt", content))
     assert isinstance(err, ReadError) and words in err.reason
@@ -211,8 +208,7 @@ def test_bad_files_never_stop_a_batch(tmp_path):
 
 
 def test_folders_expand_recursively_sorted_supported_only(tmp_path):
-    for name in ("b.txt", "a.md", "sub/c.html", "sub/deeper/d.jsonl", "sub/e.json", "skip.pdf", ".hidden.txt",
-                 ".git/config.txt", "UPPER.TXT"):  # fmt: skip
+    for name in ("b.txt", "a.md", "sub/c.html", "sub/deeper/d.jsonl", "sub/e.json", "skip.pdf", ".hidden.txt", ".git/config.txt", "UPPER.TXT"):
         write(tmp_path / name, "x")
     found = [Path(p).relative_to(tmp_path).as_posix() for p in expand_paths([str(tmp_path)])]
     assert found == ["UPPER.TXT", "a.md", "b.txt", "sub/c.html", "sub/deeper/d.jsonl", "sub/e.json"]
@@ -222,14 +218,13 @@ def test_globs_missing_paths_empty_folders_and_duplicates(tmp_path):
     write(tmp_path / "r1.txt", "x")
     write(tmp_path / "r2.txt", "x")
     (tmp_path / "empty").mkdir()
-    items = list(expand_paths([str(tmp_path / "r*.txt"), str(tmp_path / "r1.txt"), str(tmp_path / "nope.txt"),
-                               str(tmp_path / "*.html"), str(tmp_path / "empty")]))  # fmt: skip
+    items = list(
+        expand_paths([str(tmp_path / "r*.txt"), str(tmp_path / "r1.txt"), str(tmp_path / "nope.txt"), str(tmp_path / "*.html"), str(tmp_path / "empty")])
+    )
     assert items[:2] == [str(tmp_path / "r1.txt"), str(tmp_path / "r2.txt")]  # r1 given twice, listed once
     reasons = [e.reason for e in errors(items)]
     assert len(items) == 5 and len(reasons) == 3
-    assert (
-        "no such file" in reasons[0] and "no files match" in reasons[1] and "no files of a supported type" in reasons[2]
-    )
+    assert "no such file" in reasons[0] and "no files match" in reasons[1] and "no files of a supported type" in reasons[2]
 
 
 def test_tilde_is_expanded(tmp_path, monkeypatch):
@@ -282,8 +277,23 @@ def test_html_keeps_readable_text_in_blocks(tmp_path):
 
 def test_html_drops_hostile_markup(tmp_path):
     text = read_one(write(tmp_path / "flood.htm", PAGE)).text
-    for gone in ("injected", "onerror", "alert", "hx-get", "onclick", "steal", "color: red", "Enable JavaScript",
-                 "hidden template", "tracker", "chart label", "editor note", "<p", "<b>", "<img"):  # fmt: skip
+    for gone in (
+        "injected",
+        "onerror",
+        "alert",
+        "hx-get",
+        "onclick",
+        "steal",
+        "color: red",
+        "Enable JavaScript",
+        "hidden template",
+        "tracker",
+        "chart label",
+        "editor note",
+        "<p",
+        "<b>",
+        "<img",
+    ):
         assert gone not in text, gone
 
 
@@ -303,8 +313,11 @@ def test_html_fallbacks_title_tag_time_element_og_url_and_json_ld(tmp_path):
     </head><body><article><time datetime="2023-11-02">2 Nov</time><p>Body of the report.</p></article></body></html>"""
     doc = read_one(write(tmp_path / "n.html", page))
     assert (doc.title, doc.publisher, doc.published, doc.url) == (
-        "Night shelling report", "Evening Ledger", "2023-11-02", "https://example.org/n",
-    )  # fmt: skip
+        "Night shelling report",
+        "Evening Ledger",
+        "2023-11-02",
+        "https://example.org/n",
+    )
 
 
 def test_html_without_metadata_infers_from_text_and_ignores_garbled_dates(tmp_path):
@@ -329,9 +342,7 @@ def test_html_in_declared_legacy_charset(tmp_path):
 
 
 def test_html_without_readable_text_is_an_error(tmp_path):
-    err = read_one(
-        write(tmp_path / "empty.html", "<html><head><title>t</title></head><body><script>x()</script></body></html>")
-    )
+    err = read_one(write(tmp_path / "empty.html", "<html><head><title>t</title></head><body><script>x()</script></body></html>"))
     assert isinstance(err, ReadError) and "no readable text" in err.reason
 
 
@@ -340,8 +351,7 @@ def test_html_without_readable_text_is_an_error(tmp_path):
 
 def test_jsonl_records_bad_lines_and_names(tmp_path):
     lines = [
-        json.dumps({"text": "Water restored in the east district.", "title": "Water back", "published": "2024-01-09",
-                    "lang": "en"}),  # fmt: skip
+        json.dumps({"text": "Water restored in the east district.", "title": "Water back", "published": "2024-01-09", "lang": "en"}),
         "",
         "{not json",
         json.dumps({"title": "No text here"}),
@@ -394,12 +404,16 @@ def test_empty_jsonl_is_one_error(tmp_path):
 def test_label_studio_task_list_keeps_predictions_and_annotations_raw(tmp_path):
     prediction = {"model_version": "rules@1", "result": [{"from_name": "label", "value": {"start": 0, "end": 5}}]}
     tasks = [
-        {"id": 7, "data": {"text": "Kyiv reported calm night.", "title": "Calm night", "url": "https://example.org/7",
-                           "published": "2024-04-01", "batch": "b1"},
-         "predictions": [prediction], "annotations": [], "meta": {"note": "x"}},
+        {
+            "id": 7,
+            "data": {"text": "Kyiv reported calm night.", "title": "Calm night", "url": "https://example.org/7", "published": "2024-04-01", "batch": "b1"},
+            "predictions": [prediction],
+            "annotations": [],
+            "meta": {"note": "x"},
+        },
         {"data": {"text": "No id on this task."}},
         {"id": 9, "data": {"title": "no text"}},
-    ]  # fmt: skip
+    ]
     path = write(tmp_path / "export.json", json.dumps(tasks))
     first, second, err = list(read_path(path))
     assert first.format == "labelstudio" and first.text == "Kyiv reported calm night."
@@ -413,9 +427,7 @@ def test_label_studio_task_list_keeps_predictions_and_annotations_raw(tmp_path):
 def test_single_label_studio_task_and_flat_tasks(tmp_path):
     doc = read_one(write(tmp_path / "task.json", json.dumps({"id": 3, "data": {"text": "One task only."}})))
     assert doc.file_name == "task.json" and doc.meta["labelstudio"]["id"] == 3
-    flat = list(
-        read_path(write(tmp_path / "flat.json", json.dumps([{"text": "Flat task A."}, {"text": "Flat task B."}])))
-    )
+    flat = list(read_path(write(tmp_path / "flat.json", json.dumps([{"text": "Flat task A."}, {"text": "Flat task B."}]))))
     assert [d.text for d in flat] == ["Flat task A.", "Flat task B."]
 
 

@@ -45,11 +45,14 @@ def test_a_record_edited_in_a_second_file_run_is_not_a_version_of_the_others(rec
 def test_records_with_the_same_url_are_versions_of_each_other(record, tmp_path):
     path = tmp_path / "feed.jsonl"
     url = "https://news.example.org/story/42"
-    write_jsonl(path, [
-        {"id": "a", "url": url, "text": "The mayor said the shelter would open on Friday."},
-        {"id": "b", "url": url, "text": "The mayor said the shelter opened on Friday evening."},
-        {"id": "c", "url": "https://news.example.org/story/43", "text": "Trains to the coast resumed after a week."},
-    ])  # fmt: skip
+    write_jsonl(
+        path,
+        [
+            {"id": "a", "url": url, "text": "The mayor said the shelter would open on Friday."},
+            {"id": "b", "url": url, "text": "The mayor said the shelter opened on Friday evening."},
+            {"id": "c", "url": "https://news.example.org/story/43", "text": "Trains to the coast resumed after a week."},
+        ],
+    )
     report = ingest_paths(record.ledger, [str(path)])
     found = documents(record)
     assert found["feed.jsonl#b"].previous_id == found["feed.jsonl#a"].id

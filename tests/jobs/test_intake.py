@@ -25,10 +25,17 @@ def outcome(files):
     return [(f.name, f.reason) for f in files]
 
 
-@pytest.mark.parametrize("raw, name", [
-    ("../../etc/passwd.txt", "passwd.txt"), ("C:\\Users\\x\\report.md", "report.md"), ("/abs/notes.txt", "notes.txt"),
-    ("..", ""), ("a/b/", ""), ("bell\x07name.txt", "bellname.txt"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw, name",
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\x\\report.md", "report.md"),
+        ("/abs/notes.txt", "notes.txt"),
+        ("..", ""),
+        ("a/b/", ""),
+        ("bell\x07name.txt", "bellname.txt"),
+    ],
+)
 def test_a_name_is_never_a_path(raw, name):
     assert flat_name(raw) == name
 
@@ -36,14 +43,29 @@ def test_a_name_is_never_a_path(raw, name):
 def test_folders_in_an_archive_are_flattened_and_links_nested_archives_and_hidden_files_are_not_read():
     link = zipfile.ZipInfo("docs/link.txt")
     link.external_attr = (stat.S_IFLNK | 0o777) << 16
-    files = intake([("pack.zip", archive(("a/b/one.txt", b"first"), ("../up.md", b"second"), (".hidden.txt", b"x"),
-                                         ("__MACOSX/a/._one.txt", b"x"), ("inner.zip", b"PK"), link, ("photo.png", b"x")))])  # fmt: skip
+    files = intake(
+        [
+            (
+                "pack.zip",
+                archive(
+                    ("a/b/one.txt", b"first"),
+                    ("../up.md", b"second"),
+                    (".hidden.txt", b"x"),
+                    ("__MACOSX/a/._one.txt", b"x"),
+                    ("inner.zip", b"PK"),
+                    link,
+                    ("photo.png", b"x"),
+                ),
+            )
+        ]
+    )
     assert outcome(files) == [
-        ("pack.zip/one.txt", None), ("pack.zip/up.md", None),
+        ("pack.zip/one.txt", None),
+        ("pack.zip/up.md", None),
         ("pack.zip/inner.zip", "an archive inside an archive: unpack it first"),
         ("pack.zip/link.txt", "a link inside the archive: only files are read"),
         ("pack.zip/photo.png", "unsupported file type '.png'; expected one of .txt, .md, .markdown, .html, .htm, .jsonl, .json, .zip"),
-    ]  # fmt: skip
+    ]
     assert files[0].data == b"first"
 
 

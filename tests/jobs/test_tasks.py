@@ -97,7 +97,9 @@ def test_two_runs_annotating_the_same_documents_at_once_propose_each_candidate_o
     docs, claims, distinct = counts(record)
     with Session(record.engine) as session:
         mentions = session.execute(select(func.count()).select_from(Mention)).scalar()
-        distinct_mentions = session.execute(select(func.count()).select_from(select(Mention.document_id, Mention.start, Mention.end).distinct().subquery())).scalar()
+        distinct_mentions = session.execute(
+            select(func.count()).select_from(select(Mention.document_id, Mention.start, Mention.end).distinct().subquery())
+        ).scalar()
     assert claims > 0 and claims == distinct and mentions == distinct_mentions
 
 

@@ -97,19 +97,32 @@ def test_two_workers_one_killed_mid_batch_lose_and_double_nothing(pg_record, tmp
     assert view["documents"] == count and view["failed"] == 0
     with pg_record.session() as session:
         shas = session.execute(select(Document.sha256)).scalars().all()
-        twice = session.execute(select(func.count()).select_from(
-            select(Claim.document_id, Claim.start, Claim.end).group_by(Claim.document_id, Claim.start, Claim.end).having(func.count() > 1).subquery()
-        )).scalar()  # fmt: skip
-        mentions_twice = session.execute(select(func.count()).select_from(
-            select(Mention.document_id, Mention.start, Mention.end).group_by(Mention.document_id, Mention.start, Mention.end).having(func.count() > 1).subquery()
-        )).scalar()  # fmt: skip
+        twice = session.execute(
+            select(func.count()).select_from(
+                select(Claim.document_id, Claim.start, Claim.end).group_by(Claim.document_id, Claim.start, Claim.end).having(func.count() > 1).subquery()
+            )
+        ).scalar()
+        mentions_twice = session.execute(
+            select(func.count()).select_from(
+                select(Mention.document_id, Mention.start, Mention.end)
+                .group_by(Mention.document_id, Mention.start, Mention.end)
+                .having(func.count() > 1)
+                .subquery()
+            )
+        ).scalar()
         without = session.execute(select(func.count()).select_from(Document).where(~Document.id.in_(select(Claim.document_id)))).scalar()
     assert len(shas) == count and len(set(shas)) == count  # none lost, none doubled
     assert twice == 0 and mentions_twice == 0  # no candidate proposed twice
     assert without == 0  # every document was pre-annotated, the killed worker's too
     env = {**os.environ, "CLAIMTRAIL_HOME": str(pg_record.settings.home)}
-    audit = subprocess.run([sys.executable, "-m", "annotate", "audit", "verify", "--db", pg_record.settings.database_url],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    audit = subprocess.run(
+        [sys.executable, "-m", "annotate", "audit", "verify", "--db", pg_record.settings.database_url],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert audit.returncode == 0, audit.stdout + audit.stderr
 
 

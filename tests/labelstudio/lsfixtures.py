@@ -36,11 +36,20 @@ class FakeLabelStudio:
         deleted = {r["id"] for r in pred["result"] if "id" in r} - {r["id"] for r in result if "id" in r}
         result[:] = [r for r in result if r["type"] != "relation" or not {r["from_id"], r["to_id"]} & deleted]
         annotation = {
-            "id": ann_id or 20 + sum(len(t["annotations"]) for t in self.tasks), "completed_by": user,
-            "result": result, "was_cancelled": False, "ground_truth": False,
-            "created_at": at, "updated_at": at, "lead_time": 42.5, "prediction": copy.deepcopy(pred),
-            "task": task["id"], "project": self.project, "updated_by": user, "parent_prediction": pred["id"],
-        }  # fmt: skip
+            "id": ann_id or 20 + sum(len(t["annotations"]) for t in self.tasks),
+            "completed_by": user,
+            "result": result,
+            "was_cancelled": False,
+            "ground_truth": False,
+            "created_at": at,
+            "updated_at": at,
+            "lead_time": 42.5,
+            "prediction": copy.deepcopy(pred),
+            "task": task["id"],
+            "project": self.project,
+            "updated_by": user,
+            "parent_prediction": pred["id"],
+        }
         task["annotations"].append(annotation)
         return annotation
 

@@ -64,8 +64,14 @@ def test_tasks_carry_candidates_as_predictions_with_ids_and_relations(seeded):
     (pred,) = first["predictions"]
     assert pred["model_version"] == ANNOTATOR and 0 <= pred["score"] <= 1
     person = region(pred["result"], f"m{seeded.mentions['Olena Hrytsenko']}")
-    assert person == {"id": f"m{seeded.mentions['Olena Hrytsenko']}", "from_name": "entity", "to_name": "text", "type": "labels",
-                      "value": {"start": 8, "end": 23, "text": "Olena Hrytsenko", "labels": ["PERSON"]}, "score": 0.8}  # fmt: skip
+    assert person == {
+        "id": f"m{seeded.mentions['Olena Hrytsenko']}",
+        "from_name": "entity",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": 8, "end": 23, "text": "Olena Hrytsenko", "labels": ["PERSON"]},
+        "score": 0.8,
+    }
     claim = region(pred["result"], f"c{seeded.claims['tanks']}")
     assert claim["from_name"] == "claim" and claim["value"]["labels"] == ["CLAIM"]
     relations = [(r["from_id"], r["to_id"], r["labels"]) for r in pred["result"] if r["type"] == "relation"]
@@ -109,8 +115,15 @@ def annotate_first_doc(seeded, ls: FakeLabelStudio) -> dict:
         region(result, f"m{s.mentions['93rd Brigade']}")["value"]["labels"] = ["ORG"]
         drop = {f"m{s.mentions['3 March 2023']}", f"c{s.claims['withdrawn']}"}
         result[:] = [r for r in result if r.get("id") not in drop and r.get("labels") != ["contradicts"]]
-        result.append({"id": "Xa81", "from_name": "claim", "to_name": "text", "type": "labels",
-                       "value": {"start": start, "end": start + len(new_quote), "text": new_quote, "labels": ["CLAIM"]}})  # fmt: skip
+        result.append(
+            {
+                "id": "Xa81",
+                "from_name": "claim",
+                "to_name": "text",
+                "type": "labels",
+                "value": {"start": start, "end": start + len(new_quote), "text": new_quote, "labels": ["CLAIM"]},
+            }
+        )
         result.append({"from_id": "Xa81", "to_id": f"c{s.claims['tanks']}", "type": "relation", "direction": "right", "labels": ["supports"]})
 
     return ls.annotate(s.docs[0], user=7, edit=edit, at="2026-11-22T09:15:00.123456Z", ann_id=21)
@@ -123,9 +136,15 @@ def test_an_annotation_comes_back_as_decisions_by_its_annotator(seeded):
     report = import_tasks(s.record, ls.json_export(), users=USERS)
     assert report.annotations == 1 and report.skipped == 0
     assert dict(report.decisions) == {
-        "mention.accepted": 3, "mention.corrected": 1, "mention.rejected": 1, "claim.accepted": 1,
-        "claim.rejected": 1, "claim.added": 1, "link.created": 1, "link.removed": 1,
-    }  # fmt: skip
+        "mention.accepted": 3,
+        "mention.corrected": 1,
+        "mention.rejected": 1,
+        "claim.accepted": 1,
+        "claim.rejected": 1,
+        "claim.added": 1,
+        "link.created": 1,
+        "link.removed": 1,
+    }
     assert state(s.record, Mention, s.mentions["Olena Hrytsenko"])["status"] == "accepted"
     brigade = state(s.record, Mention, s.mentions["93rd Brigade"])
     assert (brigade["label"], brigade["status"], brigade["text"]) == ("ORG", "corrected", "93rd Brigade")
@@ -142,9 +161,17 @@ def test_an_annotation_comes_back_as_decisions_by_its_annotator(seeded):
     assert (accepted["actor"], accepted["origin"], accepted["action"]) == ("ana@example.com", "label-studio", "claim.accepted")
     assert "2026-11-22T09:15:00.123456Z" in accepted["rationale"] and "annotation 21" in accepted["rationale"]
     ls_said = accepted["evidence"][0]["label_studio"]
-    assert ls_said == {"task": 1000, "project": 3, "annotation": 21, "completed_by": 7, "created_at": "2026-11-22T09:15:00.123456Z",
-                       "updated_at": "2026-11-22T09:15:00.123456Z", "lead_time": 42.5, "parent_prediction": 101,
-                       "result": f"c{s.claims['tanks']}"}  # fmt: skip
+    assert ls_said == {
+        "task": 1000,
+        "project": 3,
+        "annotation": 21,
+        "completed_by": 7,
+        "created_at": "2026-11-22T09:15:00.123456Z",
+        "updated_at": "2026-11-22T09:15:00.123456Z",
+        "lead_time": 42.5,
+        "parent_prediction": 101,
+        "result": f"c{s.claims['tanks']}",
+    }
     assert accepted["at"] != ls_said["updated_at"]  # the decision's time is ours
 
 
@@ -168,8 +195,13 @@ def test_an_older_annotation_does_not_undo_a_newer_review(seeded):
     tanks = state(s.record, Claim, s.claims["tanks"])
     s.record.ledger.record("lead", "ui", _status("claim", tanks["id"], "accepted", tanks["version"]))
     ls = FakeLabelStudio(exported(s))
-    tanks_region = {"id": "t1", "from_name": "claim", "to_name": "text", "type": "labels",
-                    "value": {"start": tanks["start"], "end": tanks["end"], "text": tanks["quote"], "labels": ["CLAIM"]}}  # fmt: skip
+    tanks_region = {
+        "id": "t1",
+        "from_name": "claim",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": tanks["start"], "end": tanks["end"], "text": tanks["quote"], "labels": ["CLAIM"]},
+    }
     only_tanks = lambda r: r.__setitem__(slice(None), [tanks_region])  # noqa: E731
     annotation = ls.annotate(s.docs[0], user=7, edit=only_tanks, at="2020-01-01T00:00:00Z", ann_id=60)  # made long ago
     annotation.update(prediction=None, parent_prediction=None)  # labelled from scratch
@@ -193,8 +225,9 @@ def test_an_edited_annotation_is_imported_again(seeded):
     report = import_tasks(s.record, ls.json_export(), users=USERS)
     # the person etc. are already accepted: only what changed in the new version is decided
     assert report.skipped == 0 and not report.decisions  # deleting an accepted span rejects nothing
-    annotation["result"].append({"id": "n1", "from_name": "entity", "to_name": "text", "type": "labels",
-                                 "value": {"start": 0, "end": 7, "text": "General", "labels": ["PERSON"]}})  # fmt: skip
+    annotation["result"].append(
+        {"id": "n1", "from_name": "entity", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 7, "text": "General", "labels": ["PERSON"]}}
+    )
     annotation["updated_at"] = "2026-11-22T11:00:00.000000Z"
     # a mention Ana adds stands for an entity, found by name or made, as in the review workbench
     assert dict(import_tasks(s.record, ls.json_export(), users=USERS).decisions) == {"entity.added": 1, "mention.added": 1}
@@ -209,12 +242,25 @@ def test_snapshot_with_full_predictions_and_expanded_users(seeded):
     task = ls.task_for(s.docs[1])
     kyiv_claim = "Moscow claimed the last supply route was cut"
     start = s.texts[1].index("the last supply route was cut")
-    task["predictions"].append({"id": 555, "model_version": "ls-ml@2", "score": 0.6, "created_at": "2026-11-22T08:30:00Z", "result": [
-        {"id": "p1", "from_name": "claim", "to_name": "text", "type": "labels", "score": 0.6,
-         "value": {"start": start, "end": start + 29, "text": "the last supply route was cut", "labels": ["CLAIM"]}},
-        {"id": "p2", "from_name": "entity", "to_name": "text", "type": "labels",
-         "value": {"start": 0, "end": 4, "text": "Kyiv", "labels": ["GPE"]}},
-    ]})  # fmt: skip
+    task["predictions"].append(
+        {
+            "id": 555,
+            "model_version": "ls-ml@2",
+            "score": 0.6,
+            "created_at": "2026-11-22T08:30:00Z",
+            "result": [
+                {
+                    "id": "p1",
+                    "from_name": "claim",
+                    "to_name": "text",
+                    "type": "labels",
+                    "score": 0.6,
+                    "value": {"start": start, "end": start + 29, "text": "the last supply route was cut", "labels": ["CLAIM"]},
+                },
+                {"id": "p2", "from_name": "entity", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 4, "text": "Kyiv", "labels": ["GPE"]}},
+            ],
+        }
+    )
     ls.annotate(s.docs[1], user=7, edit=lambda result: None, ann_id=30)
     report = import_tasks(s.record, ls.snapshot(USERS))
     assert report.predictions == 3 and kyiv_claim  # ours twice, ls-ml@2 once
@@ -260,7 +306,11 @@ def test_kept_claimants_and_entities_change_nothing(seeded):
     report = import_tasks(s.record, ls.json_export(), users=USERS)
     assert dict(report.decisions) == {"mention.accepted": 5, "claim.accepted": 2}
     tanks = state(s.record, Claim, s.claims["tanks"])
-    assert (tanks["claimant"], tanks["claimant_entity_id"], tanks["entity_ids"]) == ("General Olena Hrytsenko", s.entities["Olena Hrytsenko"], [s.entities["Bakhmut"]])
+    assert (tanks["claimant"], tanks["claimant_entity_id"], tanks["entity_ids"]) == (
+        "General Olena Hrytsenko",
+        s.entities["Olena Hrytsenko"],
+        [s.entities["Bakhmut"]],
+    )
 
 
 def test_a_claimant_drawn_to_another_entity_span_corrects_the_claim(seeded):
@@ -321,11 +371,21 @@ def test_a_new_entity_span_as_claimant_of_a_new_claim(seeded):
     text, quote = s.texts[1], "the last supply route was cut"
     start, moscow = text.index(quote), text.index("Moscow")
     new_spans = [
-        {"id": "e1", "from_name": "entity", "to_name": "text", "type": "labels",
-         "value": {"start": moscow, "end": moscow + 6, "text": "Moscow", "labels": ["GPE"]}},
-        {"id": "k1", "from_name": "claim", "to_name": "text", "type": "labels",
-         "value": {"start": start, "end": start + len(quote), "text": quote, "labels": ["CLAIM"]}},
-    ]  # fmt: skip
+        {
+            "id": "e1",
+            "from_name": "entity",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": moscow, "end": moscow + 6, "text": "Moscow", "labels": ["GPE"]},
+        },
+        {
+            "id": "k1",
+            "from_name": "claim",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": start, "end": start + len(quote), "text": quote, "labels": ["CLAIM"]},
+        },
+    ]
     relations = [rel("e1", "k1", "claimant", "left"), rel("k1", f"m{s.mentions['Kyiv']}", "about")]
     ls = FakeLabelStudio(exported(s))
     ls.annotate(s.docs[1], user=7, ann_id=75, edit=lambda r: r.extend(new_spans + relations))
@@ -343,8 +403,13 @@ def test_a_new_entity_span_as_claimant_of_a_new_claim(seeded):
 def test_a_mention_drawn_with_a_known_name_joins_that_entity(seeded):
     s = seeded
     ls = FakeLabelStudio(exported(s))
-    officials = {"id": "o1", "from_name": "entity", "to_name": "text", "type": "labels",
-                 "value": {"start": 0, "end": 4, "text": "Kyiv", "labels": ["ORG"]}}  # Kyiv's officials, as an organisation
+    officials = {
+        "id": "o1",
+        "from_name": "entity",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": 0, "end": 4, "text": "Kyiv", "labels": ["ORG"]},
+    }  # Kyiv's officials, as an organisation
     ls.annotate(s.docs[1], user=7, ann_id=76, edit=lambda r: r.append(officials))
     report = import_tasks(s.record, ls.json_export(), users=USERS)
     assert report.decisions["mention.added"] == 1 and "entity.added" not in report.decisions
@@ -385,11 +450,18 @@ def test_bad_relations_and_unknown_documents_are_refused(seeded):
     s = seeded
     ls = FakeLabelStudio(exported(s))
     person, tanks = f"m{s.mentions['Olena Hrytsenko']}", f"c{s.claims['tanks']}"
-    ls.annotate(s.docs[0], user=7, ann_id=50, edit=lambda r: r.extend([
-        {"from_id": person, "to_id": tanks, "type": "relation", "direction": "right", "labels": ["supports"]},
-        {"from_id": tanks, "to_id": "ghost", "type": "relation", "direction": "right", "labels": ["supports"]},
-        {"from_id": tanks, "to_id": tanks, "type": "relation", "direction": "right", "labels": ["refutes"]},
-    ]))  # fmt: skip
+    ls.annotate(
+        s.docs[0],
+        user=7,
+        ann_id=50,
+        edit=lambda r: r.extend(
+            [
+                {"from_id": person, "to_id": tanks, "type": "relation", "direction": "right", "labels": ["supports"]},
+                {"from_id": tanks, "to_id": "ghost", "type": "relation", "direction": "right", "labels": ["supports"]},
+                {"from_id": tanks, "to_id": tanks, "type": "relation", "direction": "right", "labels": ["refutes"]},
+            ]
+        ),
+    )
     ls.tasks.append({"id": 2000, "data": {"text": "A text we never had.", "doc_id": 99}, "predictions": [], "annotations": []})
     with pytest.raises(Refused) as refused:
         import_tasks(s.record, ls.json_export(), users=USERS)
@@ -419,13 +491,20 @@ def test_relations_that_make_no_sense_for_their_spans_are_refused(seeded):
     s = seeded
     c, m = ids(s)
     ls = FakeLabelStudio(exported(s))
-    ls.annotate(s.docs[0], user=7, ann_id=80, edit=lambda r: r.extend([
-        rel(c("tanks"), c("withdrawn"), "claimant"),
-        rel(m("Olena Hrytsenko"), m("93rd Brigade"), "about"),
-        rel(c("tanks"), m("3 March 2023"), "about"),
-        rel(c("withdrawn"), m("3 March 2023"), "claimant"),
-        rel(c("tanks"), m("93rd Brigade"), "claimant"),  # tanks has Olena Hrytsenko already
-    ]))  # fmt: skip
+    ls.annotate(
+        s.docs[0],
+        user=7,
+        ann_id=80,
+        edit=lambda r: r.extend(
+            [
+                rel(c("tanks"), c("withdrawn"), "claimant"),
+                rel(m("Olena Hrytsenko"), m("93rd Brigade"), "about"),
+                rel(c("tanks"), m("3 March 2023"), "about"),
+                rel(c("withdrawn"), m("3 March 2023"), "claimant"),
+                rel(c("tanks"), m("93rd Brigade"), "claimant"),  # tanks has Olena Hrytsenko already
+            ]
+        ),
+    )
     before = decisions(s.record)
     with pytest.raises(Refused) as refused:
         import_tasks(s.record, ls.json_export(), users=USERS)
@@ -446,20 +525,32 @@ def test_a_relation_label_of_the_project_with_no_meaning_here_is_refused(seeded)
     config = build_config(use_sdk=False).replace('<Relation value="about" />', '<Relation value="about" /><Relation value="mentions" />')
     ls = FakeLabelStudio(exported(s))
     ls.annotate(s.docs[0], user=7, ann_id=81, edit=lambda r: r.append(rel(c("tanks"), m("Bakhmut"), "mentions")))
-    with pytest.raises(Refused, match="relation 'mentions' has no meaning in Claimtrail \\(claim links: same_event, supports, contradicts, updates; claim to entity: claimant, about\\)"):
+    with pytest.raises(
+        Refused,
+        match="relation 'mentions' has no meaning in Claimtrail \\(claim links: same_event, supports, contradicts, updates; claim to entity: claimant, about\\)",
+    ):
         import_tasks(s.record, ls.json_export(), config=config, users=USERS)
 
 
 def test_results_of_other_controls_are_set_aside_and_counted(seeded):
     s = seeded
-    config = build_config(use_sdk=False).replace("</View>", '<Choices name="verdict" toName="text"><Choice value="check again" /></Choices>'
-                                                            '<TextArea name="note" toName="text" perRegion="true" /></View>')  # fmt: skip
+    config = build_config(use_sdk=False).replace(
+        "</View>",
+        '<Choices name="verdict" toName="text"><Choice value="check again" /></Choices><TextArea name="note" toName="text" perRegion="true" /></View>',
+    )
     claim = f"c{s.claims['road']}"
     ls = FakeLabelStudio(exported(s))
-    ls.annotate(s.docs[1], user=7, ann_id=82, edit=lambda r: r.extend([
-        {"id": "v1", "from_name": "verdict", "to_name": "text", "type": "choices", "value": {"choices": ["check again"]}},
-        {"id": claim, "from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": ["source?"]}},  # per region: the span's id
-    ]))  # fmt: skip
+    ls.annotate(
+        s.docs[1],
+        user=7,
+        ann_id=82,
+        edit=lambda r: r.extend(
+            [
+                {"id": "v1", "from_name": "verdict", "to_name": "text", "type": "choices", "value": {"choices": ["check again"]}},
+                {"id": claim, "from_name": "note", "to_name": "text", "type": "textarea", "value": {"text": ["source?"]}},  # per region: the span's id
+            ]
+        ),
+    )
     report = import_tasks(s.record, ls.json_export(), config=config, users=USERS)
     assert dict(report.decisions) == {"mention.accepted": 1, "claim.accepted": 1}
     assert "; 2 results of controls Claimtrail does not import set aside (note 1, verdict 1)" in report.summary()

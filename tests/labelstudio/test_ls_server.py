@@ -54,7 +54,9 @@ def test_push_without_project_uses_the_claimtrail_project(seeded, label_studio):
 
 
 def test_a_project_without_our_labels_is_refused(seeded, label_studio, ls_client):
-    other = ls_client.projects.create(title="other", label_config='<View><Text name="text" value="$text"/><Labels name="ner" toName="text"><Label value="PER"/></Labels></View>').id
+    other = ls_client.projects.create(
+        title="other", label_config='<View><Text name="text" value="$text"/><Labels name="ner" toName="text"><Label value="PER"/></Labels></View>'
+    ).id
     with pytest.raises(ValueError, match=f"project {other}'s labeling config lacks 'entity' labels"):
         push(seeded.record, label_studio.url, label_studio.token, other)
 
@@ -72,15 +74,27 @@ def test_an_annotation_made_in_label_studio_comes_back_with_its_annotator(seeded
     result = [r for r in pred.result if r.get("id") not in drop and r.get("labels") != ["contradicts"]]
     result = [r for r in result if r["type"] != "relation" or not {r["from_id"], r["to_id"]} & drop]
     result += [
-        {"id": "new1", "from_name": "claim", "to_name": "text", "type": "labels",
-         "value": {"start": start, "end": start + 48, "text": text[start : start + 48], "labels": ["CLAIM"]}},
+        {
+            "id": "new1",
+            "from_name": "claim",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": start, "end": start + 48, "text": text[start : start + 48], "labels": ["CLAIM"]},
+        },
         {"from_id": "new1", "to_id": f"c{s.claims['tanks']}", "type": "relation", "direction": "right", "labels": ["supports"]},
-    ]  # fmt: skip
+    ]
     annotation = ls_client.annotations.create(id=task.id, result=result, lead_time=12.5, parent_prediction=pred.id)
 
     report = pull(s.record, url, token, pid, page_size=1)
-    assert dict(report.decisions) == {"mention.accepted": 4, "mention.rejected": 1, "claim.accepted": 1, "claim.rejected": 1,
-                                      "claim.added": 1, "link.created": 1, "link.removed": 1}  # fmt: skip
+    assert dict(report.decisions) == {
+        "mention.accepted": 4,
+        "mention.rejected": 1,
+        "claim.accepted": 1,
+        "claim.rejected": 1,
+        "claim.added": 1,
+        "link.created": 1,
+        "link.removed": 1,
+    }
     with s.record.session() as session:
         (_, accepted) = history(session, "claim", s.claims["tanks"])
         added = session.execute(select(Claim).where(Claim.status == "accepted", Claim.annotator.is_(None))).scalar_one()
@@ -119,7 +133,9 @@ def test_label_studio_takes_a_bad_prediction_silently_and_pull_refuses_it(seeded
     dropped = ls_client.projects.import_predictions(id=pid, request=[{"task": task.id, "model_version": "bad@1", "result": [bad]}])
     assert dropped.created == 0
     # ... while a task imported with it inline keeps it (the server only logs "not raising error")
-    taken = ls_client.projects.import_tasks(id=pid, request=[{"data": task.data, "predictions": [{"model_version": "bad@1", "result": [bad]}]}], return_task_ids=True)
+    taken = ls_client.projects.import_tasks(
+        id=pid, request=[{"data": task.data, "predictions": [{"model_version": "bad@1", "result": [bad]}]}], return_task_ids=True
+    )
     assert (taken.task_count, taken.prediction_count) == (1, 1)
     (bad_task,) = taken.task_ids
     (bad_pred,) = ls_client.tasks.get(id=str(bad_task)).predictions
@@ -127,7 +143,9 @@ def test_label_studio_takes_a_bad_prediction_silently_and_pull_refuses_it(seeded
         before = session.execute(select(Decision.seq).order_by(Decision.seq.desc())).scalars().first()
     with pytest.raises(Refused) as refused:
         pull(seeded.record, label_studio.url, label_studio.token, pid)
-    assert refused.value.problems == [f"task {bad_task}, prediction {bad_pred.id} (bad@1), result b1: from_name 'nope' is not in the labeling config (it has entity, claim)"]
+    assert refused.value.problems == [
+        f"task {bad_task}, prediction {bad_pred.id} (bad@1), result b1: from_name 'nope' is not in the labeling config (it has entity, claim)"
+    ]
     with seeded.record.session() as session:
         assert session.execute(select(Decision.seq).order_by(Decision.seq.desc())).scalars().first() == before
 
@@ -157,10 +175,22 @@ def propose(seeded, doc: int, quote: str, annotator: str) -> int:
     """A claim candidate from a later pre-annotation run."""
     start = seeded.texts[doc].index(quote)
     with seeded.record.ledger.writer(annotator, "annotator") as w:
-        return w.apply(Change("claim.proposed", "claim", set={
-            "document_id": seeded.docs[doc], "start": start, "end": start + len(quote), "quote": quote,
-            "annotator": annotator, "score": 0.6, "reason": "test: a later run", "published": "2023-03-05",
-        }))["id"]  # fmt: skip
+        return w.apply(
+            Change(
+                "claim.proposed",
+                "claim",
+                set={
+                    "document_id": seeded.docs[doc],
+                    "start": start,
+                    "end": start + len(quote),
+                    "quote": quote,
+                    "annotator": annotator,
+                    "score": 0.6,
+                    "reason": "test: a later run",
+                    "published": "2023-03-05",
+                },
+            )
+        )["id"]
 
 
 def region_ids(prediction) -> set[str]:
@@ -222,5 +252,3 @@ def test_a_claimant_drawn_in_label_studio_comes_back_as_the_claims_claimant(seed
     for shape in exports(ls_client, pid):  # the same annotation through Label Studio's exports
         assert dict(import_tasks(s.record, json.loads(shape)).decisions) == {}
     assert push(s.record, url, token, pid).predictions == 0  # all of it reviewed: no candidates left to send
-
-

@@ -31,21 +31,29 @@ class Newsroom:
         with self.record.ledger.writer("test", "cli") as w:
             if w.session.get(DocumentText, sha) is None:
                 w.session.execute(insert(DocumentText), [{"sha256": sha, "text": text}])
-        doc = self._apply(Change("document.ingested", "document", set={
-            "sha256": sha, "file_name": file_name, "title": title or file_name, "published": published,
-            "publisher_id": self.publisher(publisher), "length": len(text),
-        }))  # fmt: skip
+        doc = self._apply(
+            Change(
+                "document.ingested",
+                "document",
+                set={
+                    "sha256": sha,
+                    "file_name": file_name,
+                    "title": title or file_name,
+                    "published": published,
+                    "publisher_id": self.publisher(publisher),
+                    "length": len(text),
+                },
+            )
+        )
         self.texts[doc["id"]] = text
         return doc["id"]
 
     def entity(self, name: str, type: str = "GPE", aliases=(), merged_into: int | None = None) -> int:
-        return self._apply(Change("entity.proposed", "entity", set={
-            "name": name, "type": type, "aliases": list(aliases), "merged_into": merged_into}))["id"]  # fmt: skip
+        return self._apply(Change("entity.proposed", "entity", set={"name": name, "type": type, "aliases": list(aliases), "merged_into": merged_into}))["id"]
 
     def claim(self, doc: int, quote: str, **fields) -> int:
         start = self.texts[doc].index(quote)
-        values = {"document_id": doc, "start": start, "end": start + len(quote), "quote": quote,
-                  "published": fields.pop("published", None), **fields}  # fmt: skip
+        values = {"document_id": doc, "start": start, "end": start + len(quote), "quote": quote, "published": fields.pop("published", None), **fields}
         return self._apply(Change("claim.proposed", "claim", set=values))["id"]
 
     def story(self, file_name: str, published: str, publisher: str, *quotes: str, **fields) -> list[int]:

@@ -27,12 +27,22 @@ def run(record, monkeypatch):
 @pytest.fixture
 def corpus(newsroom):
     city = newsroom.entity("Soledar")
-    wire = newsroom.story("wire.md", "2023-01-10", "Compass Wire",
-                          "Officials said troops may pull back from Soledar if the salt mines are surrounded.",
-                          "Heavy snow fell across the region on Monday.", entity_ids=[city])  # fmt: skip
-    daily = newsroom.story("daily.md", "2023-01-16", "Eastbank Daily",
-                           "Ukrainian troops pulled back from Soledar after the salt mines were surrounded.",
-                           "The mayor denied that Soledar schools had closed.", entity_ids=[city])  # fmt: skip
+    wire = newsroom.story(
+        "wire.md",
+        "2023-01-10",
+        "Compass Wire",
+        "Officials said troops may pull back from Soledar if the salt mines are surrounded.",
+        "Heavy snow fell across the region on Monday.",
+        entity_ids=[city],
+    )
+    daily = newsroom.story(
+        "daily.md",
+        "2023-01-16",
+        "Eastbank Daily",
+        "Ukrainian troops pulled back from Soledar after the salt mines were surrounded.",
+        "The mayor denied that Soledar schools had closed.",
+        entity_ids=[city],
+    )
     return {"hedged": wire[0], "snow": wire[1], "done": daily[0], "schools": daily[1], "texts": newsroom.texts}
 
 
@@ -56,13 +66,18 @@ def test_suggest_prints_one_line_per_claim(run, corpus):
 def test_evaluate_on_a_tiny_gold_file(run, record, newsroom, corpus, tmp_path):
     gold = tmp_path / "links.jsonl"
     rows = [
-        {"a": span(newsroom, "wire.md", "troops may pull back from Soledar", shift=2),  # a part of the claim: matched by overlap
-         "b": span(newsroom, "daily.md", "Ukrainian troops pulled back from Soledar after the salt mines were surrounded."),
-         "relation": "updates"},
-        {"a": span(newsroom, "wire.md", "Heavy snow fell across the region on Monday."),
-         "b": span(newsroom, "daily.md", "The mayor denied that Soledar schools had closed."), "relation": "supports"},
+        {
+            "a": span(newsroom, "wire.md", "troops may pull back from Soledar", shift=2),  # a part of the claim: matched by overlap
+            "b": span(newsroom, "daily.md", "Ukrainian troops pulled back from Soledar after the salt mines were surrounded."),
+            "relation": "updates",
+        },
+        {
+            "a": span(newsroom, "wire.md", "Heavy snow fell across the region on Monday."),
+            "b": span(newsroom, "daily.md", "The mayor denied that Soledar schools had closed."),
+            "relation": "supports",
+        },
         {"a": {"doc": "missing.md", "start": 0, "end": 10}, "b": span(newsroom, "daily.md", "The mayor denied"), "relation": "contradicts"},
-    ]  # fmt: skip
+    ]
     gold.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     with record.session() as s:
         assert match_span(s, load_gold(gold)[0]["a"]) == corpus["hedged"]
@@ -96,13 +111,17 @@ def test_add_link_thread_and_timeline(run, record, corpus):
 def test_import_links_then_threads_from_linked_groups(run, record, newsroom, corpus, tmp_path):
     gold = tmp_path / "links.jsonl"
     rows = [
-        {"a": span(newsroom, "wire.md", "Officials said troops may pull back from Soledar if the salt mines are surrounded."),
-         "b": span(newsroom, "daily.md", "Ukrainian troops pulled back from Soledar after the salt mines were surrounded."),
-         "relation": "updates"},
-        {"a": span(newsroom, "wire.md", "Heavy snow fell across the region on Monday."),
-         "b": span(newsroom, "daily.md", "Ukrainian troops pulled back from Soledar after the salt mines were surrounded."),
-         "relation": "supports"},
-    ]  # fmt: skip
+        {
+            "a": span(newsroom, "wire.md", "Officials said troops may pull back from Soledar if the salt mines are surrounded."),
+            "b": span(newsroom, "daily.md", "Ukrainian troops pulled back from Soledar after the salt mines were surrounded."),
+            "relation": "updates",
+        },
+        {
+            "a": span(newsroom, "wire.md", "Heavy snow fell across the region on Monday."),
+            "b": span(newsroom, "daily.md", "Ukrainian troops pulled back from Soledar after the salt mines were surrounded."),
+            "relation": "supports",
+        },
+    ]
     gold.write_text("\n".join(json.dumps(r) for r in rows))
     assert "2 links recorded" in run("links", "import", "--gold", str(gold), "--actor", "seed")
     with record.session() as s:

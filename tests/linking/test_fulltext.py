@@ -5,18 +5,45 @@ from hypothesis import strategies as st
 from annotate.store.fulltext import related_claims, search_claims, search_documents
 from annotate.store.ledger import Change
 
-HOSTILE = ["' OR 1=1--", '"', "*", "NEAR", 'NEAR("a" "b")', "bakhmut*", "quote:bakhmut", "-", "AND OR NOT",
-           "'; DROP TABLE claim; --", "^", "(", ")", "", "   ", "\x00", "колонна", "a\"b", "{quote}: x"]  # fmt: skip
+HOSTILE = [
+    "' OR 1=1--",
+    '"',
+    "*",
+    "NEAR",
+    'NEAR("a" "b")',
+    "bakhmut*",
+    "quote:bakhmut",
+    "-",
+    "AND OR NOT",
+    "'; DROP TABLE claim; --",
+    "^",
+    "(",
+    ")",
+    "",
+    "   ",
+    "\x00",
+    "колонна",
+    'a"b',
+    "{quote}: x",
+]
 
 
 @pytest.fixture
 def stories(newsroom):
-    a = newsroom.story("a.txt", "2023-03-01", "Northwatch",
-                       "Zelensky said troops could withdraw from Bakhmut if encircled.",
-                       "Wagner fighters shelled the road to Chasiv Yar overnight.")  # fmt: skip
-    b = newsroom.story("b.txt", "2023-05-21", "Compasswire",
-                       "Ukrainian troops withdrew from Bakhmut after months of fighting.",
-                       "The weather in Kyiv was mild, OR 1=1 as some said.")  # fmt: skip
+    a = newsroom.story(
+        "a.txt",
+        "2023-03-01",
+        "Northwatch",
+        "Zelensky said troops could withdraw from Bakhmut if encircled.",
+        "Wagner fighters shelled the road to Chasiv Yar overnight.",
+    )
+    b = newsroom.story(
+        "b.txt",
+        "2023-05-21",
+        "Compasswire",
+        "Ukrainian troops withdrew from Bakhmut after months of fighting.",
+        "The weather in Kyiv was mild, OR 1=1 as some said.",
+    )
     return a, b
 
 

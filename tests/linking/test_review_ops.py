@@ -92,15 +92,17 @@ def test_threads_members_and_verdicts(record, three):
     with record.session() as s:
         assert suggest_threads(s) == []  # already in a thread
         assert [m.claim_id for m in members(s, thread["id"])] == [a, b, c]
-    changed = Threads(record, "lead", "ui").set_verdict(thread["id"], b, "contested", rationale="denied by Kyiv", evidence=({"claim": c},)).changed  # fmt: skip
+    changed = Threads(record, "lead", "ui").set_verdict(thread["id"], b, "contested", rationale="denied by Kyiv", evidence=({"claim": c},)).changed
     assert {m["claim_id"] for m in changed} == {a, b}  # the whole proposition
     Threads(record, "lead", "ui").set_verdict(thread["id"], a, "corroborated", rationale="confirmed later")
     with record.session() as s:
         history = verdict_history(s, thread["id"])
     assert [(h["claim_id"], h["previous"], h["verdict"], h["actor"]) for h in history] == [
-        (a, "unassessed", "contested", "lead"), (b, "unassessed", "contested", "lead"),
-        (a, "contested", "corroborated", "lead"), (b, "contested", "corroborated", "lead"),
-    ]  # fmt: skip
+        (a, "unassessed", "contested", "lead"),
+        (b, "unassessed", "contested", "lead"),
+        (a, "contested", "corroborated", "lead"),
+        (b, "contested", "corroborated", "lead"),
+    ]
     assert history[0]["evidence"] == [{"claim": c}] and history[0]["rationale"] == "denied by Kyiv"
     with pytest.raises(ValueError):
         Threads(record, "lead", "ui").set_verdict(thread["id"], a, "true")

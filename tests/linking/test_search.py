@@ -13,12 +13,20 @@ def desk(newsroom, record):
     kupyansk = newsroom.entity("Kupyansk", merged_into=kupiansk)
     harbour = newsroom.entity("Port of Olbia", type="LOC", aliases=["Olbia harbour"])
     ids = {
-        "shelled": newsroom.story("a.md", "2023-06-06", "Compass Wire", "Artillery shelled the railway station in Kupiansk overnight.",
-                                  entity_ids=[kupiansk], event_date="2023-06-05")[0],
-        "station": newsroom.story("b.md", "2023-06-09", "Northwatch", "The railway station of Kupyansk was hit by artillery fire.",
-                                  entity_ids=[kupyansk], event_date="2023-06")[0],
-        "grain": newsroom.story("c.md", "2023-07-20", "Eastbank Daily", "Grain exports from the harbour resumed after repairs.",
-                                entity_ids=[harbour], event_date="2023-07-01/2023-07-15")[0],
+        "shelled": newsroom.story(
+            "a.md", "2023-06-06", "Compass Wire", "Artillery shelled the railway station in Kupiansk overnight.", entity_ids=[kupiansk], event_date="2023-06-05"
+        )[0],
+        "station": newsroom.story(
+            "b.md", "2023-06-09", "Northwatch", "The railway station of Kupyansk was hit by artillery fire.", entity_ids=[kupyansk], event_date="2023-06"
+        )[0],
+        "grain": newsroom.story(
+            "c.md",
+            "2023-07-20",
+            "Eastbank Daily",
+            "Grain exports from the harbour resumed after repairs.",
+            entity_ids=[harbour],
+            event_date="2023-07-01/2023-07-15",
+        )[0],
         "talks": newsroom.story("d.md", "2022-11-02", "Rivertown Post", "Negotiators met in Istanbul to discuss grain corridors.")[0],
     }
     rejected = newsroom.story("e.md", "2023-06-07", "Wire", "Artillery shelled the railway station again, officials said.")[0]

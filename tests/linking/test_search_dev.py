@@ -37,10 +37,22 @@ def load(record, dev):
             for claim in entry["claims"]:
                 inside = [e for e in entry["entities"] if claim["start"] <= e["start"] and e["end"] <= claim["end"]]
                 ids = sorted({_entity(w, entities, e["text"], e["label"]) for e in inside})
-                made = w.apply(Change("claim.proposed", "claim", set={
-                    "document_id": doc.id, "start": claim["start"], "end": claim["end"],
-                    "quote": text[claim["start"]:claim["end"]], "event_date": claim.get("event_date"),
-                    "published": doc.published, "entity_ids": ids, "claimant": claim.get("claimant")}))  # fmt: skip
+                made = w.apply(
+                    Change(
+                        "claim.proposed",
+                        "claim",
+                        set={
+                            "document_id": doc.id,
+                            "start": claim["start"],
+                            "end": claim["end"],
+                            "quote": text[claim["start"] : claim["end"]],
+                            "event_date": claim.get("event_date"),
+                            "published": doc.published,
+                            "entity_ids": ids,
+                            "claimant": claim.get("claimant"),
+                        },
+                    )
+                )
                 claims[(entry["doc"], claim["start"], claim["end"])] = made["id"]
     return claims
 
@@ -97,4 +109,3 @@ def test_every_gold_link_is_one_search_away(record, corpus):
     assert len(hits["random words"]) == 140
     for how, floor in FLOORS.items():
         assert rates[how] >= floor, (how, rates[how])
-

@@ -13,15 +13,26 @@ def kupiansk(newsroom):
     canon = newsroom.entity("Kupiansk", aliases=["Kupjansk"])
     newsroom.record.ledger.record("alice", "ui", Change("entity.merged", "entity", variant, set={"merged_into": canon}))
     oblast = newsroom.entity("Kharkiv Oblast")
-    a = newsroom.story("eastbank-july.md", "2023-07-18", "Eastbank Daily",
-                       "Shelling of Kupyansk intensified as Russian units massed east of the Oskil river.",
-                       entity_ids=[variant, oblast])[0]  # fmt: skip
-    b = newsroom.story("civic-august.md", "2023-08-11", "Civic Monitor",
-                       "Authorities ordered families with children to leave Kupiansk and nearby villages.",
-                       entity_ids=[canon, oblast])[0]  # fmt: skip
-    noise = [newsroom.story(f"noise-{i}.md", "2023-08-01", "Compass Wire",
-                            f"Farmers near Odesa reported a harvest of {i} thousand tonnes of grain.", entity_ids=[])[0]
-             for i in range(5)]  # fmt: skip
+    a = newsroom.story(
+        "eastbank-july.md",
+        "2023-07-18",
+        "Eastbank Daily",
+        "Shelling of Kupyansk intensified as Russian units massed east of the Oskil river.",
+        entity_ids=[variant, oblast],
+    )[0]
+    b = newsroom.story(
+        "civic-august.md",
+        "2023-08-11",
+        "Civic Monitor",
+        "Authorities ordered families with children to leave Kupiansk and nearby villages.",
+        entity_ids=[canon, oblast],
+    )[0]
+    noise = [
+        newsroom.story(f"noise-{i}.md", "2023-08-01", "Compass Wire", f"Farmers near Odesa reported a harvest of {i} thousand tonnes of grain.", entity_ids=[])[
+            0
+        ]
+        for i in range(5)
+    ]
     return a, b, noise
 
 
@@ -48,18 +59,29 @@ def test_alias_without_merge_also_matches(record, newsroom):
 def bakhmut(newsroom):
     wagner, city = newsroom.entity("Wagner Group", "ORG"), newsroom.entity("Bakhmut")
     ents = {"entity_ids": [wagner, city]}
-    hedged = newsroom.story("wire-mar.md", "2023-03-01", "Compass Wire",
-                            "Ukrainian commanders said troops may withdraw from Bakhmut if supply roads are cut.", **ents)[0]  # fmt: skip
-    claim = newsroom.story("wire-may.md", "2023-05-20", "Compass Wire",
-                           "Wagner Group chief said his fighters captured Bakhmut after months of fighting.",
-                           claimant="Yevgeny Prigozhin", **ents)[0]  # fmt: skip
-    echo = newsroom.story("think-may.md", "2023-05-21", "Northwatch",
-                          "Wagner Group financier claimed that his fighters captured Bakhmut after months of fighting.",
-                          claimant="Prigozhin", **ents)[0]  # fmt: skip
-    denial = newsroom.story("daily-may.md", "2023-05-22", "Eastbank Daily",
-                            "Kyiv denied that Wagner Group fighters captured Bakhmut, saying units held the outskirts.", **ents)[0]  # fmt: skip
-    withdrew = newsroom.story("wire-jun.md", "2023-06-02", "Compass Wire",
-                              "Ukrainian troops withdrew from Bakhmut to new lines west of the city.", **ents)[0]  # fmt: skip
+    hedged = newsroom.story(
+        "wire-mar.md", "2023-03-01", "Compass Wire", "Ukrainian commanders said troops may withdraw from Bakhmut if supply roads are cut.", **ents
+    )[0]
+    claim = newsroom.story(
+        "wire-may.md",
+        "2023-05-20",
+        "Compass Wire",
+        "Wagner Group chief said his fighters captured Bakhmut after months of fighting.",
+        claimant="Yevgeny Prigozhin",
+        **ents,
+    )[0]
+    echo = newsroom.story(
+        "think-may.md",
+        "2023-05-21",
+        "Northwatch",
+        "Wagner Group financier claimed that his fighters captured Bakhmut after months of fighting.",
+        claimant="Prigozhin",
+        **ents,
+    )[0]
+    denial = newsroom.story(
+        "daily-may.md", "2023-05-22", "Eastbank Daily", "Kyiv denied that Wagner Group fighters captured Bakhmut, saying units held the outskirts.", **ents
+    )[0]
+    withdrew = newsroom.story("wire-jun.md", "2023-06-02", "Compass Wire", "Ukrainian troops withdrew from Bakhmut to new lines west of the city.", **ents)[0]
     return {"hedged": hedged, "claim": claim, "echo": echo, "denial": denial, "withdrew": withdrew}
 
 
@@ -126,17 +148,31 @@ def test_a_later_admission_meets_the_event_it_names_by_its_day(record, newsroom)
     """Ten months later a commander owns the attack of a given day: the two reports are far apart in time and
     share few words, but both texts give the day of the event, so the admission is among the suggestions for the
     first report (without the event-date leg it is not even a candidate: ninety nearer claims share more words)."""
-    first = newsroom.story("harbour-oct.md", "2022-10-09", "Eastbank Daily",
-                           "A lorry blew up on the harbour causeway on Saturday, and officials blamed saboteurs.",
-                           event_date="2022-10-08")[0]  # fmt: skip
-    newsroom.story("dock-oct.md", "2022-10-10", "Compass Wire",
-                   *[f"Ferry crossings to the harbour resumed on route {i} after the causeway was closed."
-                     for i in range(45)], event_date="2022-10-10", event_date_inferred=True)  # fmt: skip
-    newsroom.story("roads-oct.md", "2022-10-11", "Civic Monitor",
-                   *[f"Officials said repairs to causeway lane {i} would take weeks." for i in range(45)],
-                   event_date="2022-10-11", event_date_inferred=True)  # fmt: skip
-    admission = newsroom.story("chief-aug.md", "2023-08-16", "Northwatch",
-                               "The security chief said his service carried out the strike of 8 October 2022.",
-                               event_date="2022-10-08")[0]  # fmt: skip
+    first = newsroom.story(
+        "harbour-oct.md",
+        "2022-10-09",
+        "Eastbank Daily",
+        "A lorry blew up on the harbour causeway on Saturday, and officials blamed saboteurs.",
+        event_date="2022-10-08",
+    )[0]
+    newsroom.story(
+        "dock-oct.md",
+        "2022-10-10",
+        "Compass Wire",
+        *[f"Ferry crossings to the harbour resumed on route {i} after the causeway was closed." for i in range(45)],
+        event_date="2022-10-10",
+        event_date_inferred=True,
+    )
+    newsroom.story(
+        "roads-oct.md",
+        "2022-10-11",
+        "Civic Monitor",
+        *[f"Officials said repairs to causeway lane {i} would take weeks." for i in range(45)],
+        event_date="2022-10-11",
+        event_date_inferred=True,
+    )
+    admission = newsroom.story(
+        "chief-aug.md", "2023-08-16", "Northwatch", "The security chief said his service carried out the strike of 8 October 2022.", event_date="2022-10-08"
+    )[0]
     with record.session() as s:
         assert admission in [x.other_id for x in suggest_links(s, first)]  # the default list of ten

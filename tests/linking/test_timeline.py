@@ -19,13 +19,12 @@ def story(record, newsroom):
     city = newsroom.entity("Bakhmut", aliases=["Artemovsk"])
     alias = newsroom.entity("Artemovsk", merged_into=city)
     hedged = newsroom.story("w1.md", "2023-03-01", "Compass Wire", "Troops may withdraw from Bakhmut.", entity_ids=[city])[0]
-    hostile = newsroom.story("n1.md", "2023-03-02", 'Northwatch <b>"Institute"</b>', HOSTILE,
-                             entity_ids=[city], event_date="2023-02-27")[0]  # fmt: skip
+    hostile = newsroom.story("n1.md", "2023-03-02", 'Northwatch <b>"Institute"</b>', HOSTILE, entity_ids=[city], event_date="2023-02-27")[0]
     done = newsroom.story("e1.md", "2023-05-21", "Eastbank Daily", "Russia said it captured Artemovsk.", entity_ids=[alias])[0]
     Links(record, "alice", "ui").link(done, hedged, "updates", rationale="it happened")
     Links(record, "alice", "ui").link(hostile, hedged, "contradicts")
     thread = Threads(record, "alice", "ui").create("Bakhmut <withdrawal>", [hedged, hostile, done]).state
-    Threads(record, "lead", "ui").set_verdict(thread["id"], hedged, "corroborated", rationale="see May report", evidence=({"claim": done},))  # fmt: skip
+    Threads(record, "lead", "ui").set_verdict(thread["id"], hedged, "corroborated", rationale="see May report", evidence=({"claim": done},))
     return {"thread": thread["id"], "city": city, "hedged": hedged, "hostile": hostile, "done": done}
 
 
@@ -40,7 +39,9 @@ def test_thread_timeline_json(record, story):
     assert dates[story["hedged"]] == ("2023-03-01", "published")
     assert {c["id"]: c["date"] for c in by_publication["claims"]}[story["hostile"]] == "2023-03-02"
     assert {(x["a"], x["b"], x["relation"]) for x in data["links"]} == {
-        (story["done"], story["hedged"], "updates"), (story["hostile"], story["hedged"], "contradicts")}
+        (story["done"], story["hedged"], "updates"),
+        (story["hostile"], story["hedged"], "contradicts"),
+    }
     [change] = data["verdicts"]
     assert (change["claim_id"], change["verdict"], change["actor"]) == (story["hedged"], "corroborated", "lead")
     assert change["date"] == "2023-05-21"  # placed at its evidence

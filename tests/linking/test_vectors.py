@@ -10,9 +10,13 @@ from annotate.store.ledger import Change
 
 def test_the_model_ships_with_the_package_and_needs_no_torch():
     assert vectors.available()
-    encoded = vectors.encoder().encode(["Kyiv could pull its troops out of the besieged city.",
-                                        "Ukraine may withdraw its forces from the surrounded town.",
-                                        "Grain exports rose in the autumn."])  # fmt: skip
+    encoded = vectors.encoder().encode(
+        [
+            "Kyiv could pull its troops out of the besieged city.",
+            "Ukraine may withdraw its forces from the surrounded town.",
+            "Grain exports rose in the autumn.",
+        ]
+    )
     assert encoded.shape == (3, vectors.DIMENSIONS)
     assert np.allclose(np.linalg.norm(encoded, axis=1), 1, atol=1e-5)
     same, other = float(encoded[0] @ encoded[1]), float(encoded[0] @ encoded[2])

@@ -1,7 +1,6 @@
 """Fixtures for the pre-annotation tests: one rules annotator, our sample
 documents, and the shared corpus (tests that need it skip when it is absent)."""
 
-
 import pytest
 
 from annotate.preannotate.base import DocumentInput

@@ -6,6 +6,7 @@ Quality: our sample documents, three held-out sets (each written, with its gold,
 before the rules were run on it) and claims-only gold for the shared corpus seeds.
 Speed: CPU time per 10,000-character document after warm-up, and start-up time.
 """
+
 import json
 import time
 from pathlib import Path

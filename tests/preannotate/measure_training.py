@@ -62,8 +62,13 @@ def review(record: Record, gold: dict[int, list[dict]]) -> dict[str, int]:
         for doc_id, entities in gold.items():
             for g in entities:
                 if (doc_id, g["start"], g["end"], g["label"]) not in seen:
-                    w.apply(Change("mention.added", "mention", set={"document_id": doc_id, "start": g["start"], "end": g["end"],
-                                                                    "text": g["text"], "label": g["label"], "status": "accepted"}))  # fmt: skip
+                    w.apply(
+                        Change(
+                            "mention.added",
+                            "mention",
+                            set={"document_id": doc_id, "start": g["start"], "end": g["end"], "text": g["text"], "label": g["label"], "status": "accepted"},
+                        )
+                    )
                     counts["added"] += 1
     return counts
 
@@ -77,8 +82,11 @@ def main(args: list[str]) -> None:
         rules = learned_rules_annotator(session)
     preannotate(record.ledger, rules)
     print(f"{len(gold)} documents; simulated review: {review(record, gold)}")
-    result = CliRunner().invoke(app, ["train", "--db", settings.resolved_database_url, "--min-sentences", "20", "--min-support", "3", *args],
-                                env={"CLAIMTRAIL_HOME": str(home), "COLUMNS": "100"})  # fmt: skip
+    result = CliRunner().invoke(
+        app,
+        ["train", "--db", settings.resolved_database_url, "--min-sentences", "20", "--min-support", "3", *args],
+        env={"CLAIMTRAIL_HOME": str(home), "COLUMNS": "100"},
+    )
     print(result.output)
 
 

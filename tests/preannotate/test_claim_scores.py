@@ -66,8 +66,10 @@ def test_a_summary_repeating_the_lead_is_one_candidate_with_both_spans(rules):
 
 
 def test_different_claims_about_one_place_stay_apart(rules):
-    text = ("Russian forces captured the village of Krasne on Monday after heavy fighting.\n\n"
-            "Ukrainian forces shelled the village of Krasne on Tuesday, killing three soldiers.")  # fmt: skip
+    text = (
+        "Russian forces captured the village of Krasne on Monday after heavy fighting.\n\n"
+        "Ukrainian forces shelled the village of Krasne on Tuesday, killing three soldiers."
+    )
     _, claims = rules.annotate(DocumentInput(text, published="2024-08-01"))
     assert len(claims) == 2 and not any(c.also for c in claims)
 

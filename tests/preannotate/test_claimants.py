@@ -100,7 +100,9 @@ def test_a_day_earlier_counts_from_the_claim_before(annotate):
 
 
 def test_the_authors_forecast_and_a_state_since_a_time_have_no_event_date(annotate):
-    _, claims = annotate("The offensive will resume within weeks.\n\nThe plant has been shut since the spring of last year.", published=PUB, publisher="Example Daily")
+    _, claims = annotate(
+        "The offensive will resume within weeks.\n\nThe plant has been shut since the spring of last year.", published=PUB, publisher="Example Daily"
+    )
     assert [c.event_date for c in claims] == [None, None]
 
 

@@ -25,9 +25,7 @@ def test_the_person_not_the_place_in_the_subject(annotate):
 
 
 def test_a_place_inside_the_subject_phrase_is_not_the_claimant(annotate):
-    _, [claim] = annotate(
-        "A New York Times investigation into the losses near Vuhledar indicates that the units were poorly trained."
-    )
+    _, [claim] = annotate("A New York Times investigation into the losses near Vuhledar indicates that the units were poorly trained.")
     assert claim.claimant == "New York Times"
 
 
@@ -75,8 +73,7 @@ def test_the_authors_own_comment_does_not_continue_the_account(annotate):
 
 def test_a_pronoun_speaker_is_resolved(annotate):
     _, claims = annotate(
-        "Kremlin spokesperson Dmitry Peskov spoke to reporters on Monday about the talks. "
-        "He said that no meeting had been planned.",
+        "Kremlin spokesperson Dmitry Peskov spoke to reporters on Monday about the talks. He said that no meeting had been planned.",
     )
     assert claim_containing(claims, "He said").claimant == "Dmitry Peskov"
 
@@ -102,11 +99,7 @@ def test_headline_attributed_to_isw(annotate):
 
 
 def test_a_source_line_names_who_the_report_relays(annotate):
-    text = (
-        "Russia moves reserves south\n\n"
-        "Russian units were moved toward Tokmak over the weekend by rail.\n\n"
-        "Source: Institute for the Study of War (ISW)\n"
-    )
+    text = "Russia moves reserves south\n\nRussian units were moved toward Tokmak over the weekend by rail.\n\nSource: Institute for the Study of War (ISW)\n"
     _, claims = annotate(text, publisher="Example News")
     assert claim_containing(claims, "moved toward Tokmak").claimant == ISW
 
@@ -229,8 +222,7 @@ def test_a_role_and_a_pronoun_find_the_last_speaker(annotate):
 
 def test_two_speakers_in_one_sentence_make_two_claims(annotate):
     _, claims = annotate(
-        "Russian sources claimed that the strikes hit military plants, "
-        "but the milblogger Rybar acknowledged that some missiles hit homes.",
+        "Russian sources claimed that the strikes hit military plants, but the milblogger Rybar acknowledged that some missiles hit homes.",
     )
     assert [(c.claimant, c.text.split()[0]) for c in claims] == [("Russian sources", "Russian"), ("Rybar", "the")]
 

@@ -9,8 +9,7 @@ def labels(entities):
 
 def test_titles_are_stripped_from_people(annotate):
     ents, _ = annotate(
-        "Russian President Vladimir Putin met Ukrainian Air Force Spokesperson Colonel Yuriy Ihnat "
-        "and Chairman of the Russian State Duma Vyacheslav Volodin."
+        "Russian President Vladimir Putin met Ukrainian Air Force Spokesperson Colonel Yuriy Ihnat and Chairman of the Russian State Duma Vyacheslav Volodin."
     )
     people = {e.text for e in ents if e.label == "PERSON"}
     assert people == {"Vladimir Putin", "Yuriy Ihnat", "Vyacheslav Volodin"}
@@ -61,9 +60,7 @@ def test_places_inside_a_front_line_name(annotate):
 
 
 def test_an_acronym_in_parentheses_names_the_organisation_before_it(annotate):
-    ents, _ = annotate(
-        "The Danish Ministry of Defense (MoD) denied the report. Later the MoD confirmed a delay."
-    )
+    ents, _ = annotate("The Danish Ministry of Defense (MoD) denied the report. Later the MoD confirmed a delay.")
     mods = by_text(ents, "MoD")
     assert len(mods) == 2 and {e.canonical for e in mods} == {"Danish Ministry of Defense"}
     assert {e.label for e in mods} == {"ORG"}
@@ -82,8 +79,7 @@ def test_a_modifier_is_not_part_of_an_organisation(annotate):
 
 def test_military_units(annotate):
     ents, _ = annotate(
-        "The 92nd Separate Mechanized Brigade held while the 1st Guards Tank Army and the Wagner Group "
-        "attacked, according to the Northern Grouping of Forces."
+        "The 92nd Separate Mechanized Brigade held while the 1st Guards Tank Army and the Wagner Group attacked, according to the Northern Grouping of Forces."
     )
     units = {e.text for e in ents if e.label == "MILITARY_UNIT"}
     assert units == {"92nd Separate Mechanized Brigade", "1st Guards Tank Army", "Wagner Group", "Northern Grouping of Forces"}
@@ -102,8 +98,7 @@ def test_dates_carry_their_iso_value(annotate):
 
 def test_quantities_but_not_durations_or_designations(annotate):
     ents, _ = annotate(
-        "At least 170 servicemen and six F-16 fighter jets were counted seven months later; "
-        "the S-300 battery fired hundreds of missiles at a cost of $66,450."
+        "At least 170 servicemen and six F-16 fighter jets were counted seven months later; the S-300 battery fired hundreds of missiles at a cost of $66,450."
     )
     quantities = {e.text for e in ents if e.label == "QUANTITY"}
     assert quantities == {"At least 170 servicemen", "six F-16 fighter jets", "hundreds of missiles", "$66,450"}
@@ -129,7 +124,14 @@ def test_common_capitalised_words_are_not_places(annotate):
 
 def test_a_name_broken_by_a_hard_wrap_still_matches(annotate):
     line = "The commander wrote in an essay published by the weekly magazine The"
-    text = "\n".join([line, "Economist that the war had reached a stalemate and that new technology", "would be needed to break through the defences, analysts said on Friday.", "Another long line of text follows here to make the document look wrapped."])
+    text = "\n".join(
+        [
+            line,
+            "Economist that the war had reached a stalemate and that new technology",
+            "would be needed to break through the defences, analysts said on Friday.",
+            "Another long line of text follows here to make the document look wrapped.",
+        ]
+    )
     ents, _ = annotate(text)
     [economist] = [e for e in ents if e.canonical == "The Economist"]
     assert economist.text == "The\nEconomist"

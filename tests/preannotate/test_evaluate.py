@@ -71,11 +71,21 @@ def test_quality_floor_on_our_sample_documents():
 
 
 def test_our_finer_labels_are_mapped_onto_a_coarser_gold():
-    gold = {"doc": "d", "claims": [], "entities": [
-        {"start": 0, "end": 5, "label": "LOC"}, {"start": 10, "end": 15, "label": "ORG"}, {"start": 20, "end": 25, "label": "PERSON"}]}  # fmt: skip
-    predicted = {"doc": "d", "claims": [], "entities": [
-        {"start": 0, "end": 5, "label": "GPE", "score": 0.9}, {"start": 10, "end": 15, "label": "MILITARY_UNIT", "score": 0.9},
-        {"start": 20, "end": 25, "label": "PERSON", "score": 0.9}, {"start": 30, "end": 37, "label": "NORP", "score": 0.9}]}  # fmt: skip
+    gold = {
+        "doc": "d",
+        "claims": [],
+        "entities": [{"start": 0, "end": 5, "label": "LOC"}, {"start": 10, "end": 15, "label": "ORG"}, {"start": 20, "end": 25, "label": "PERSON"}],
+    }
+    predicted = {
+        "doc": "d",
+        "claims": [],
+        "entities": [
+            {"start": 0, "end": 5, "label": "GPE", "score": 0.9},
+            {"start": 10, "end": 15, "label": "MILITARY_UNIT", "score": 0.9},
+            {"start": 20, "end": 25, "label": "PERSON", "score": 0.9},
+            {"start": 30, "end": 37, "label": "NORP", "score": 0.9},
+        ],
+    }
     report = evaluate([gold], [predicted])
     assert report.entities["ALL"].f1 == 1.0  # NORP is left out: the gold does not annotate it
     assert report.label_map == {"GPE": "LOC", "MILITARY_UNIT": "ORG", "NORP": None}

@@ -119,10 +119,7 @@ def test_a_definite_reference_to_an_incident_takes_the_day_it_was_reported(annot
 
 
 def test_another_incident_with_its_own_day_is_not_the_one_referred_to(annotate):
-    text = (
-        "Divers have recovered new footage of the attack on the pier.\n\n"
-        "The first attack on the pier took place on 2 May 2022, the navy said."
-    )
+    text = "Divers have recovered new footage of the attack on the pier.\n\nThe first attack on the pier took place on 2 May 2022, the navy said."
     _, claims = annotate(text, published="2024-03-12")
     assert claim_containing(claims, "new footage").event_date == "2024-03"
 
@@ -164,9 +161,6 @@ def test_two_days_joined_by_and_give_the_later_one(annotate):
 
 
 def test_a_sentence_adding_to_an_account_keeps_its_day(annotate):
-    text = (
-        "On Monday, the floods destroyed 40 houses in the valley, the governor said.\n\n"
-        "Also, 200 people have been moved to schools in the town of Lisle."
-    )
+    text = "On Monday, the floods destroyed 40 houses in the valley, the governor said.\n\nAlso, 200 people have been moved to schools in the town of Lisle."
     _, claims = annotate(text, published="2024-01-10")  # a Wednesday: Monday is January 8
     assert claim_containing(claims, "200 people").event_date == "2024-01-08"

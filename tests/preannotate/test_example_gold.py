@@ -5,6 +5,7 @@ An edit of a report that moves or changes a gold span fails here; rebuild the go
 `python examples/gold/build_preannotate.py` after fixing the spec in
 examples/gold/preannotate_src/. No quality thresholds are asserted here.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,7 @@ def test_every_span_matches_the_document_text(record):
     for kind in ("entities", "claims"):
         for item in record[kind]:
             assert 0 <= item["start"] < item["end"] <= len(text), item
-            assert text[item["start"]:item["end"]] == item["text"], (record["doc"], kind, item)
+            assert text[item["start"] : item["end"]] == item["text"], (record["doc"], kind, item)
 
 
 @pytest.mark.parametrize("record", RECORDS, ids=[r["doc"] for r in RECORDS])

@@ -20,7 +20,10 @@ def test_the_record_has_exactly_the_promised_fields():
     assert record["doc"] == "zelensky.txt"
     assert record["text_sha256"] == hashlib.sha256(TEXT.encode()).hexdigest()
     assert all(set(e) == {"start", "end", "text", "label", "score", "annotator"} for e in record["entities"])
-    assert all(set(c) == {"start", "end", "text", "claimant", "relayed_by", "event_date", "event_date_inferred", "hedged", "score", "annotator"} for c in record["claims"])
+    assert all(
+        set(c) == {"start", "end", "text", "claimant", "relayed_by", "event_date", "event_date_inferred", "hedged", "score", "annotator"}
+        for c in record["claims"]
+    )
     [claim] = record["claims"]
     assert (claim["claimant"], claim["event_date"], claim["annotator"]) == ("Volodymyr Zelensky", "2023-04-05", f"rules@{VERSION}+{PIPELINE}")
     assert all(TEXT[e["start"] : e["end"]] == e["text"] for e in record["entities"])

@@ -20,10 +20,7 @@ class ShoutingAnnotator:
     def annotate(self, doc):
         import re
 
-        ents = [
-            EntityCandidate(m.start(), m.end(), m.group(), "ORG", 0.5, "caps: all capitals")
-            for m in re.finditer(r"\b[A-Z]{2,}\b", doc.text)
-        ]
+        ents = [EntityCandidate(m.start(), m.end(), m.group(), "ORG", 0.5, "caps: all capitals") for m in re.finditer(r"\b[A-Z]{2,}\b", doc.text)]
         return ents, []
 
 

@@ -97,8 +97,20 @@ def reviewed(record):
 
 
 def _mention(doc_id, text, a, b, label, annotator, status="candidate", action="mention.proposed") -> Change:
-    return Change(action, "mention", set={"document_id": doc_id, "start": a, "end": b, "text": text[a:b], "label": label,
-                                          "annotator": annotator, "status": status, "reason": "gaz.place: test"})  # fmt: skip
+    return Change(
+        action,
+        "mention",
+        set={
+            "document_id": doc_id,
+            "start": a,
+            "end": b,
+            "text": text[a:b],
+            "label": label,
+            "annotator": annotator,
+            "status": status,
+            "reason": "gaz.place: test",
+        },
+    )
 
 
 def run_train(record, monkeypatch, *args):

@@ -1,6 +1,5 @@
 """Fixtures for the web app against the real record (SQLite, and PostgreSQL when configured)."""
 
-
 import pytest
 from argon2 import PasswordHasher
 
@@ -34,8 +33,7 @@ def app(record, settings_for):
 
 @pytest.fixture
 def users(record) -> dict:
-    return {name: accounts.add_user(record, name, role, PASSWORD) for name, role in
-            [("alice", "reviewer"), ("bob", "reviewer"), ("lea", "lead")]}  # fmt: skip
+    return {name: accounts.add_user(record, name, role, PASSWORD) for name, role in [("alice", "reviewer"), ("bob", "reviewer"), ("lea", "lead")]}
 
 
 @pytest.fixture

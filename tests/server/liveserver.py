@@ -25,14 +25,21 @@ def free_port() -> int:
 def live_server(settings, secret: str, **env_extra: str):
     """`uvicorn --factory server.app:app_from_env` on this record; yields its address."""
     port = free_port()
-    env = {**os.environ, "CLAIMTRAIL_HOME": str(settings.home), "CLAIMTRAIL_SECRET": secret,
-           "CLAIMTRAIL_DATABASE_URL": settings.resolved_database_url, **env_extra}  # fmt: skip
+    env = {
+        **os.environ,
+        "CLAIMTRAIL_HOME": str(settings.home),
+        "CLAIMTRAIL_SECRET": secret,
+        "CLAIMTRAIL_DATABASE_URL": settings.resolved_database_url,
+        **env_extra,
+    }
     log = tempfile.TemporaryFile()  # not a pipe: a pipe nobody reads fills up and stalls the server
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [sys.executable, "-m", "uvicorn", "--factory", "server.app:app_from_env", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     address = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

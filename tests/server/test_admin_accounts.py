@@ -34,9 +34,11 @@ def test_an_admin_deactivates_changes_a_role_resets_a_password_and_revokes_token
     assert "New password for lea" in post(root, "/admin/users/lea/password", password="another long passphrase").text
 
     assert [(d["actor"], d["origin"], d["action"]) for d in ledger.since()] == [
-        ("root", "ui", "user.role_changed"), ("root", "ui", "user.tokens_revoked"),
-        ("root", "ui", "user.deactivated"), ("root", "ui", "user.password_reset"),
-    ]  # fmt: skip
+        ("root", "ui", "user.role_changed"),
+        ("root", "ui", "user.tokens_revoked"),
+        ("root", "ui", "user.deactivated"),
+        ("root", "ui", "user.password_reset"),
+    ]
     assert ledger.since()[1]["evidence"] == [{"tokens": [one_id]}]  # which token, never its secret
     assert alice.get("/queue").status_code == 303  # signed out at once
     with TestClient(app) as api:

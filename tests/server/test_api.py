@@ -18,8 +18,7 @@ def api(app, record, users):
 @pytest.fixture
 def report(desk):
     doc = desk.document(TEXT)
-    return {"doc": doc, "claim": desk.claim(doc, "Officials in Kupiansk said the market reopened on Monday."),
-            "mention": desk.mention(doc, "Kupiansk")}  # fmt: skip
+    return {"doc": doc, "claim": desk.claim(doc, "Officials in Kupiansk said the market reopened on Monday."), "mention": desk.mention(doc, "Kupiansk")}
 
 
 def test_queue_and_document_read_with_progress_and_exact_text(api, report):
@@ -55,7 +54,11 @@ def test_patch_edits_only_the_fields_sent(api, report):
     response = api.patch(f"/api/claims/{report['claim']}", json={"version": 1, "claimant": "Officials", "event_date": "2023-08-07"})
     state = response.json()["state"]
     assert (state["claimant"], state["event_date"], state["quote"], state["status"]) == (
-        "Officials", "2023-08-07", "Officials in Kupiansk said the market reopened on Monday.", "corrected")  # fmt: skip
+        "Officials",
+        "2023-08-07",
+        "Officials in Kupiansk said the market reopened on Monday.",
+        "corrected",
+    )
     bad = api.patch(f"/api/claims/{report['claim']}", headers={"If-Match": '"2"'}, json={"event_date": "soon"})
     assert bad.status_code == 422 and "event date" in bad.json()["detail"]
 

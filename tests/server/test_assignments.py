@@ -18,8 +18,7 @@ from annotate.store.models import Assignment
 
 @pytest.fixture
 def docs(desk):
-    texts = ["Officials said the bridge in Izium reopened.", "The mayor said the school would open in May.",
-             "A spokesman denied that the depot was hit."]  # fmt: skip
+    texts = ["Officials said the bridge in Izium reopened.", "The mayor said the school would open in May.", "A spokesman denied that the depot was hit."]
     ids = [desk.document(t, title=f"Report {i}") for i, t in enumerate(texts)]
     claims = [desk.claim(d, t) for d, t in zip(ids, texts, strict=True)]
     return {"ids": ids, "claims": claims}
@@ -45,8 +44,12 @@ def test_a_document_goes_from_assigned_to_approved_each_step_a_decision(record, 
     assert done.state["status"] == "done" and done.state["rounds"] == 1 and done.warnings == []
     lead(record).approve(doc, 3)
     assert [(a, action) for a, _, action, _ in ledger.written()] == [
-        ("lea", "assignment.made"), ("alice", "claim.accepted"), ("alice", "assignment.started"),
-        ("alice", "assignment.done"), ("lea", "assignment.approved")]  # fmt: skip
+        ("lea", "assignment.made"),
+        ("alice", "claim.accepted"),
+        ("alice", "assignment.started"),
+        ("alice", "assignment.done"),
+        ("lea", "assignment.approved"),
+    ]
     assert state(record, doc).status == "approved"
 
 
@@ -126,8 +129,10 @@ def test_queue_filters_by_review_state(record, users, docs):
     Assignments(record, "alice", "ui").done(a, 1)
     lead(record).send_back(a, "Look again", base_version=2)
     with record.session() as s:
+
         def ids(**kw):
             return sorted(r.id for r in queue_page(s, QueueFilter(**kw)).rows)
+
         assert ids(review="sent_back") == [a]
         assert ids(review="todo") == [a, b]
         assert ids(review="none") == [c]
@@ -191,8 +196,9 @@ def test_a_lead_assigns_ticked_documents_from_the_queue(signed_in, record, users
     lea = signed_in("lea")
     page = lea.get("/queue?status=all")
     assert 'form="assign"' in page.text and "/dashboard" in page.text
-    answer = lea.post("/assignments", {"reviewer": "bob", "document": [str(i) for i in docs["ids"][:2]], "scope": "ticked",
-                                       "back": "/queue?status=all"}, htmx=False)  # fmt: skip
+    answer = lea.post(
+        "/assignments", {"reviewer": "bob", "document": [str(i) for i in docs["ids"][:2]], "scope": "ticked", "back": "/queue?status=all"}, htmx=False
+    )
     assert answer.status_code == 303
     shown = lea.get(answer.headers["location"])
     assert "Assigned 2 documents to bob." in shown.text

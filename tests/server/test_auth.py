@@ -78,8 +78,7 @@ def test_next_only_leads_to_this_site(app, users):
     client = TestClient(app, follow_redirects=False)
     page = client.get("/login?next=//evil.example/x")
     assert 'name="next" value="/queue"' in page.text
-    response = client.post("/login", data={"name": "alice", "password": PASSWORD, "next": "https://evil.example/",
-                                           "csrf_token": csrf_of(page.text)})  # fmt: skip
+    response = client.post("/login", data={"name": "alice", "password": PASSWORD, "next": "https://evil.example/", "csrf_token": csrf_of(page.text)})
     assert response.headers["location"] == "/queue"
 
 

@@ -46,8 +46,7 @@ def test_fifty_writers_on_one_claim_one_wins_the_rest_conflict_quickly(record, d
     doc = desk.document(TEXT)
     claim = desk.claim(doc, "the bridge would open in May")
     keys = tokens(record)
-    requests = [("PATCH", f"/api/claims/{claim}", {"version": 1, "claimant": f"writer {i}"}, keys[i % len(keys)])
-                for i in range(WRITERS)]  # fmt: skip
+    requests = [("PATCH", f"/api/claims/{claim}", {"version": 1, "claimant": f"writer {i}"}, keys[i % len(keys)]) for i in range(WRITERS)]
     with live_server(record.settings, SECRET, CLAIMTRAIL_DB_POOL="5") as address:
         answers = run_apart(storm(address, requests))
     statuses = sorted(status for status, _ in answers)

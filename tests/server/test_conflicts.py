@@ -26,8 +26,7 @@ def state(record, claim_id: int) -> dict:
 
 def form(**changed) -> dict:
     """The edit form as a reviewer who saw version 1 sends it: every field, some changed."""
-    return {"start": 0, "end": len(QUOTE), "claimant": "Officials", "reporting_verb": "", "event_date": "",
-            "hedged": False, "negated": False, **changed}  # fmt: skip
+    return {"start": 0, "end": len(QUOTE), "claimant": "Officials", "reporting_verb": "", "event_date": "", "hedged": False, "negated": False, **changed}
 
 
 def test_the_comparison_separates_their_changes_mine_and_the_clashes():

@@ -21,7 +21,7 @@ def story(desk):
         ("a.md", "Compass Wire", "2023-03-02", "The mayor of Zaporizhzhia said the ferry across the Dnipro reservoir resumed service on Thursday."),
         ("b.md", "Northwatch", "2023-03-03", "The Zaporizhzhia mayor said ferry service across the Dnipro reservoir resumed on Thursday."),
         ("c.md", "Eastbank Daily", "2023-03-09", HOSTILE),
-    ]  # fmt: skip
+    ]
     ids = []
     for name, publisher, day, text in texts:
         doc = desk.document(text, title=name, publisher=publisher, published=day, file_name=name)
@@ -109,8 +109,11 @@ def test_remove_a_link_is_one_decision_and_a_stale_remove_is_refused(alice, stor
 def test_plain_forms_get_the_claim_page_and_csrf_is_required(alice, story, ledger):
     a, b, _ = story
     ledger.mark()
-    for url, data in [(f"/claims/{a}/links", {"other_id": b, "relation": "supports"}), (f"/claims/{a}/dismiss", {"other_id": b}),
-                      (f"/claims/{a}/thread", {"name": "Ferry"})]:  # fmt: skip
+    for url, data in [
+        (f"/claims/{a}/links", {"other_id": b, "relation": "supports"}),
+        (f"/claims/{a}/dismiss", {"other_id": b}),
+        (f"/claims/{a}/thread", {"name": "Ferry"}),
+    ]:
         refused = alice.client.post(url, data=data, headers={"HX-Request": "true"})
         assert refused.status_code == 403, url
     assert ledger.since() == []
@@ -153,11 +156,12 @@ def test_a_verdict_is_one_decision_per_claim_of_the_proposition_with_rationale_a
     Links(record, "bob", "ui").link(a, b, "same_event")
     thread = Threads(record, "bob", "ui").create("Ferry", [a, b, c]).state
     ledger.mark()
-    response = alice.post(f"/threads/{thread['id']}/verdict", {"claim_id": a, "verdict": "contested", "rationale": "denied a week later",
-                                                              "evidence": [c]})  # fmt: skip
+    response = alice.post(f"/threads/{thread['id']}/verdict", {"claim_id": a, "verdict": "contested", "rationale": "denied a week later", "evidence": [c]})
     assert response.status_code == 200 and response.template.name == "partials/_thread.html"
     written = ledger.since()
-    assert [(d["actor"], d["origin"], d["action"], d["rationale"]) for d in written] == [("alice", "ui", "thread_member.verdict_set", "denied a week later")] * 2
+    assert [(d["actor"], d["origin"], d["action"], d["rationale"]) for d in written] == [
+        ("alice", "ui", "thread_member.verdict_set", "denied a week later")
+    ] * 2
     assert written[0]["evidence"] == [{"claim": c}]
     assert "contested" in response.text and "denied a week later" in response.text
     ledger.mark()
@@ -265,8 +269,7 @@ def test_rename_remove_and_merge_on_the_thread_page(alice, story, ledger, record
     assert itself.status_code == 422 and "cannot be merged into itself" in itself.text
     merged = alice.post(f"/threads/{second['id']}/merge", {"into": first["id"], "version": 1})
     assert merged.status_code == 204 and merged.headers["HX-Redirect"] == f"/threads/{first['id']}"
-    assert [d["action"] for d in ledger.since()] == ["thread.renamed", "thread_member.removed", "thread.merged",
-                                                      "thread_member.removed", "thread_member.added"]  # fmt: skip
+    assert [d["action"] for d in ledger.since()] == ["thread.renamed", "thread_member.removed", "thread.merged", "thread_member.removed", "thread_member.added"]
     gone = alice.get(f"/threads/{second['id']}")
     assert f'Merged into <a href="/threads/{first["id"]}">' in gone.text and "Rename, merge" not in gone.text
 

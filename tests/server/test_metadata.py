@@ -24,8 +24,11 @@ def test_the_header_marks_what_was_inferred_and_a_correction_is_a_decision(alice
     page = alice.get(f"/documents/{doc}")
     assert page.text.count('class="inferred"') == 2  # title and date, not the publisher
     ledger.mark()
-    answer = alice.post(f"/documents/{doc}/metadata", {"version": "2", "title": "Ferry service resumes", "publisher": "Harbour Post",
-                                                       "published": "2023-06-14", "rationale": "dateline"}, htmx=False)  # fmt: skip
+    answer = alice.post(
+        f"/documents/{doc}/metadata",
+        {"version": "2", "title": "Ferry service resumes", "publisher": "Harbour Post", "published": "2023-06-14", "rationale": "dateline"},
+        htmx=False,
+    )
     assert answer.status_code == 303
     assert [action for *_, action, _ in ledger.written()] == ["publisher.added", "document.metadata_corrected", "claim.corrected"]
     with record.session() as s:

@@ -40,7 +40,10 @@ def test_every_api_operation_answers_as_its_schema_says(app, api_token):
         @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def run(case):
             try:
-                case.call_and_validate(headers={"Authorization": f"Bearer {api_token}"}, checks=[not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance])
+                case.call_and_validate(
+                    headers={"Authorization": f"Bearer {api_token}"},
+                    checks=[not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance],
+                )
             except Exception as failure:  # every operation's failures, not just the first one's
                 failures.append(f"{operation.label}: {str(failure)[:600]}")  # noqa: B023
                 raise

@@ -46,12 +46,10 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(record, desk, doc, led
 def test_edit_recomputes_the_quote_from_the_span_and_marks_it_corrected(record, desk, doc, ledger):
     claim = desk.claim(doc, "Officials in Kupiansk said the market reopened on Monday.")
     ledger.mark()
-    done = review(record).edit("claim", claim, 1, {"start": 27, "end": 58, "claimant": "  Officials  ", "event_date": "2023-08",
-                                                  "hedged": True})  # fmt: skip
+    done = review(record).edit("claim", claim, 1, {"start": 27, "end": 58, "claimant": "  Officials  ", "event_date": "2023-08", "hedged": True})
     assert done.state["quote"] == "the market reopened on Monday."  # trailing space trimmed
     assert (done.state["start"], done.state["end"]) == (27, 57)
-    assert (done.state["claimant"], done.state["event_date"], done.state["hedged"], done.state["status"]) == (
-        "Officials", "2023-08", True, "corrected")  # fmt: skip
+    assert (done.state["claimant"], done.state["event_date"], done.state["hedged"], done.state["status"]) == ("Officials", "2023-08", True, "corrected")
     assert ledger.written() == [("alice", "ui", "claim.corrected", claim)]
 
 
@@ -87,8 +85,7 @@ def test_added_claim_names_the_entities_mentioned_inside_and_warns_in_boilerplat
     desk.mention(doc, "Kupiansk", entity_id=town)
     ledger.mark()
     done = review(record).add_claim(doc, 0, 57)
-    assert (done.state["quote"], done.state["entity_ids"], done.state["status"], done.state["annotator"]) == (
-        TEXT[:57], [town], "accepted", None)  # fmt: skip
+    assert (done.state["quote"], done.state["entity_ids"], done.state["status"], done.state["annotator"]) == (TEXT[:57], [town], "accepted", None)
     assert done.warnings == []
     later = review(record).add_claim(doc, 59, len(TEXT))
     assert later.warnings and "boilerplate" in later.warnings[0]
@@ -136,7 +133,10 @@ def test_undo_restores_the_previous_values_with_a_new_decision(record, desk, doc
     assert (undone.state["claimant"], undone.state["negated"], undone.state["status"]) == (None, False, "candidate")
     [decision] = ledger.since()
     assert (decision["action"], decision["rationale"], decision["evidence"]) == (
-        "claim.reverted", f"reverts #{last['seq']} (claim.corrected by alice)", [{"reverts": last["seq"]}])  # fmt: skip
+        "claim.reverted",
+        f"reverts #{last['seq']} (claim.corrected by alice)",
+        [{"reverts": last["seq"]}],
+    )
     with record.session() as s:
         assert reviewer.last_undoable(s, doc) is None  # already undone; undo itself is not redone by "u"
 
@@ -194,8 +194,7 @@ def test_nothing_else_writes_claims(record, desk, doc):
 def test_editing_the_claimant_moves_its_entity_too(record, desk, doc):
     ministry = desk.entity("Ministry of Defence", "ORG", aliases=["MoD"])
     governor = desk.entity("Oleh Syniehubov", "PERSON")
-    claim = desk.claim(doc, "Officials in Kupiansk said the market reopened on Monday.", claimant="Oleh Syniehubov",
-                       claimant_entity_id=governor)  # fmt: skip
+    claim = desk.claim(doc, "Officials in Kupiansk said the market reopened on Monday.", claimant="Oleh Syniehubov", claimant_entity_id=governor)
     by_alias = review(record).edit("claim", claim, 1, {"claimant": "mod"})
     assert (by_alias.state["claimant"], by_alias.state["claimant_entity_id"]) == ("mod", ministry)
     unknown = review(record).edit("claim", claim, 2, {"claimant": "a local volunteer"})

@@ -7,17 +7,17 @@ import pytest
 
 from annotate.store.ledger import Change
 
-TEXT = (
-    "Officials in Kupiansk said the market reopened on Monday.\n\n"
-    "The governor may order an evacuation, an aide said.\n\n"
-    "Subscribe to our newsletter."
-)
+TEXT = "Officials in Kupiansk said the market reopened on Monday.\n\nThe governor may order an evacuation, an aide said.\n\nSubscribe to our newsletter."
 
 
 @pytest.fixture
 def report(desk):
-    doc = desk.document(TEXT, title="Kupiansk market", url="https://news.example/kupiansk",
-                        boilerplate=[{"start": TEXT.index("Subscribe"), "end": len(TEXT), "reason": "banner"}])  # fmt: skip
+    doc = desk.document(
+        TEXT,
+        title="Kupiansk market",
+        url="https://news.example/kupiansk",
+        boilerplate=[{"start": TEXT.index("Subscribe"), "end": len(TEXT), "reason": "banner"}],
+    )
     town = desk.entity("Kupiansk")
     return {
         "doc": doc,
@@ -89,15 +89,26 @@ def test_edit_form_and_save_record_a_correction(alice, report, ledger):
     assert form.template.name == "partials/_edit.html" and 'name="claimant"' in form.text and "checked" in form.text
     start = TEXT.index("The governor")
     ledger.mark()
-    saved = alice.post(f"/review/claim/{report['second']}/edit", {
-        "version": 1, "start": start, "end": start + len("The governor may order an evacuation"),
-        "claimant": "an aide", "event_date": "2023-08-11", "rationale": "the aide is the source",
-    })  # fmt: skip
+    saved = alice.post(
+        f"/review/claim/{report['second']}/edit",
+        {
+            "version": 1,
+            "start": start,
+            "end": start + len("The governor may order an evacuation"),
+            "claimant": "an aide",
+            "event_date": "2023-08-11",
+            "rationale": "the aide is the source",
+        },
+    )
     assert saved.status_code == 200 and "Corrected claim #" in saved.text
     assert ledger.written() == [("alice", "ui", "claim.corrected", report["second"])]
     after = ledger.since()[0]["after"]
     assert (after["quote"], after["claimant"], after["event_date"], after["hedged"]) == (
-        "The governor may order an evacuation", "an aide", "2023-08-11", False)  # unticked box: not hedged  # fmt: skip
+        "The governor may order an evacuation",
+        "an aide",
+        "2023-08-11",
+        False,
+    )  # unticked box: not hedged
 
 
 def test_add_a_claim_and_an_entity_from_offsets(alice, report, ledger):
@@ -138,7 +149,7 @@ def test_two_reviewers_conflict_and_the_stale_one_can_reapply(alice, signed_in, 
     html = stale.text
     assert "Changed by someone else while you were looking" in html and "<b>bob</b> rejected the claim" in html
     assert "“not checkable”" in html and "rejected, version 2" in html and "Your change was not saved." in html
-    reapply = re.search(r'<form method="post" action="([^"]+)" hx-post[^>]*>(.*?)</form>', html[html.index('id="conflict"'):], re.S)
+    reapply = re.search(r'<form method="post" action="([^"]+)" hx-post[^>]*>(.*?)</form>', html[html.index('id="conflict"') :], re.S)
     assert reapply.group(1) == f"/review/claim/{report['first']}/accept" and 'name="version" value="2"' in reapply.group(2)
     assert ledger.written() == [("bob", "ui", "claim.rejected", report["first"])]  # the stale write wrote nothing
     again = alice.post(reapply.group(1), {"version": 2})
@@ -153,7 +164,7 @@ def test_a_stale_edit_shows_both_changes_and_reapplies_only_the_reviewers(alice,
     assert bob.post(f"/review/claim/{report['first']}/edit", {"version": 1, **both, "claimant": "Local officials"}).status_code == 200
     stale = alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, **both, "event_date": "2023-08-07"})
     assert stale.status_code == 409
-    conflict = stale.text[stale.text.index('id="conflict"'):]
+    conflict = stale.text[stale.text.index('id="conflict"') :]
     row = lambda name: re.search(rf'<tr[^>]*data-field="{name}">(.*?)</tr>', conflict, re.S).group(1)  # noqa: E731
     assert "Officials</bdi> → <bdi>Local officials" in row("claimant") and "unchanged" in row("claimant")
     assert "— → <bdi>2023-08-07" in row("event_date")
@@ -174,13 +185,12 @@ def test_where_both_changed_a_field_the_conflict_asks_whose_value_stays(alice, s
     both = {"start": 0, "end": len("Officials in Kupiansk said the market reopened on Monday.")}
     bob.post(f"/review/claim/{report['first']}/edit", {"version": 1, **both, "claimant": "Local officials"})
     stale = alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, **both, "claimant": "The mayor"})
-    conflict = stale.text[stale.text.index('id="conflict"'):]
+    conflict = stale.text[stale.text.index('id="conflict"') :]
     assert 'name="keep_claimant" value="theirs"' in conflict and 'name="keep_claimant" value="mine"' in conflict
     ledger.mark()
     unchosen = alice.post(f"/review/claim/{report['first']}/reapply", {"version": 2, "base_version": 1, **both, "claimant": "The mayor"})
     assert unchosen.status_code == 422 and "choose whose value to keep" in unchosen.text and ledger.written() == []
-    chosen = alice.post(f"/review/claim/{report['first']}/reapply",
-                        {"version": 2, "base_version": 1, **both, "claimant": "The mayor", "keep_claimant": "mine"})  # fmt: skip
+    chosen = alice.post(f"/review/claim/{report['first']}/reapply", {"version": 2, "base_version": 1, **both, "claimant": "The mayor", "keep_claimant": "mine"})
     assert chosen.status_code == 200 and ledger.since()[-1]["after"]["claimant"] == "The mayor"
 
 
@@ -199,8 +209,7 @@ def test_the_same_url_serves_the_page_and_the_fragment(alice, report):
 
 
 def test_claim_page_shows_context_dates_entities_source_and_history(alice, report, desk):
-    alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, "start": 0, "end": 57, "claimant": "Officials",
-                                                         "event_date": "2023-08-07"})  # fmt: skip
+    alice.post(f"/review/claim/{report['first']}/edit", {"version": 1, "start": 0, "end": 57, "claimant": "Officials", "event_date": "2023-08-07"})
     desk.apply(Change("claim.corrected", "claim", report["first"], {"entity_ids": [report["town"]]}), "lea", "ui")
     page = alice.get(f"/claims/{report['first']}")
     html = page.text
@@ -208,8 +217,7 @@ def test_claim_page_shows_context_dates_entities_source_and_history(alice, repor
     assert f'<a href="/entities/{report["town"]}"><bdi>Kupiansk</bdi></a>' in html
     assert f'<a href="/documents/{report["doc"]}?focus=claim-{report["first"]}"><bdi>Kupiansk market</bdi></a>' in html
     history = page.context["history"]
-    assert [(h["actor"], h["action"]) for h in history] == [
-        ("rules@0.1.0", "claim.proposed"), ("alice", "claim.corrected"), ("lea", "claim.corrected")]  # fmt: skip
+    assert [(h["actor"], h["action"]) for h in history] == [("rules@0.1.0", "claim.proposed"), ("alice", "claim.corrected"), ("lea", "claim.corrected")]
     assert "<b>event date</b>: <del><bdi>—</bdi></del> <ins><bdi>2023-08-07</bdi></ins>" in html
 
 
@@ -263,11 +271,19 @@ def test_unknown_objects_are_404_pages(alice):
 
 
 def test_the_claim_shows_who_relayed_it_and_an_inferred_event_date(alice, report, desk):
-    desk.apply(Change("claim.corrected", "claim", report["first"], {"claimant": "Mayor's office", "relayed_by": ["Wire Service", "Example Daily"],
-                                                                         "event_date": "2023-03-01", "event_date_inferred": True}), "lea", "ui")  # fmt: skip
+    desk.apply(
+        Change(
+            "claim.corrected",
+            "claim",
+            report["first"],
+            {"claimant": "Mayor's office", "relayed_by": ["Wire Service", "Example Daily"], "event_date": "2023-03-01", "event_date_inferred": True},
+        ),
+        "lea",
+        "ui",
+    )
     page = alice.get(f"/claims/{report['first']}").text
     assert "<dt>Relayed by</dt>" in page and "<bdi>Wire Service</bdi> via <bdi>Example Daily</bdi>" in page
-    assert "2023-03-01 <span class=\"inferred\"" in page
+    assert '2023-03-01 <span class="inferred"' in page
     workbench = alice.get(f"/documents/{report['doc']}").text
     assert ", relayed by <bdi>Wire Service</bdi> via <bdi>Example Daily</bdi>" in workbench and "(inferred)" in workbench
     alice.post(f"/review/claim/{report['first']}/edit", {"version": 2, "start": 0, "end": 57, "event_date": "2023-02-28"})

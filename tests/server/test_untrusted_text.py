@@ -19,8 +19,7 @@ TEXT = "Officials said: " + " | ".join(HOSTILE.values()) + " end."
 
 @pytest.fixture
 def hostile(desk):
-    doc = desk.document(TEXT, title='<img src=x onerror="window.__xss=1">\u202eeltit', publisher="<b>Pub</b>",
-                        url="javascript:window.__xss=1")  # fmt: skip
+    doc = desk.document(TEXT, title='<img src=x onerror="window.__xss=1">\u202eeltit', publisher="<b>Pub</b>", url="javascript:window.__xss=1")
     claim = desk.claim(doc, TEXT, claimant="<script>window.__xss=1</script>", reason="<img src=x onerror=alert(1)>")
     entity = desk.entity("<svg onload=alert(1)>", "PERSON", aliases=["{{ 7*7 }}"])
     desk.mention(doc, "Officials", "PERSON", entity_id=entity)
@@ -39,7 +38,7 @@ def pages(alice, hostile):
 @pytest.mark.parametrize("kind", sorted(HOSTILE))
 def test_hostile_markup_is_escaped_on_every_page(alice, hostile, kind):
     for name, html in pages(alice, hostile).items():
-        body = html[html.index("<main"):]
+        body = html[html.index("<main") :]
         assert "<script>window.__xss" not in body, name
         assert "<img src=x" not in body and "<svg onload" not in body and "<b>Pub</b>" not in body, name
         assert 'hx-post="/logout"' not in body, name
