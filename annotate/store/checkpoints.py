@@ -12,45 +12,67 @@ import json
 import time
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
+from annotate.errors import Invalid
 from annotate.store.ledger import utc_now
 from annotate.store.models import Checkpoint
+
+# An Ed25519 key in PEM (RFC 8410) is a fixed DER header and the 32 key bytes: PKCS#8 for the
+# private key, SubjectPublicKeyInfo for the public one, as OpenSSL and `cryptography` write them.
+PRIVATE_DER = bytes.fromhex("302e020100300506032b657004220420")
+PUBLIC_DER = bytes.fromhex("302a300506032b6570032100")
 
 
 def _message(seq: int, head_hash: str) -> bytes:
     return f"claimtrail-checkpoint-v1\n{seq}\n{head_hash}".encode()
 
 
-def key_id(public: Ed25519PublicKey) -> str:
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()[:16]
+def key_id(public: VerifyKey) -> str:
+    return hashlib.sha256(bytes(public)).hexdigest()[:16]
 
 
 def create_key(path: Path) -> None:
     """Write a new private key (mode 600) and its public half beside it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    key = SigningKey.generate()
     path.touch(mode=0o600)
-    path.write_bytes(pem)
-    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    path.with_suffix(".pub").write_bytes(public)
+    path.write_bytes(_pem("PRIVATE KEY", PRIVATE_DER + bytes(key)))
+    path.with_suffix(".pub").write_bytes(public_pem(key.verify_key))
 
 
-def load_public_key(path: Path) -> Ed25519PublicKey:
+def public_pem(public: VerifyKey) -> bytes:
+    return _pem("PUBLIC KEY", PUBLIC_DER + bytes(public))
+
+
+def load_private_key(path: Path) -> SigningKey:
+    return SigningKey(_key_bytes(path, path.read_bytes(), "PRIVATE KEY", PRIVATE_DER))
+
+
+def load_public_key(path: Path) -> VerifyKey:
     """The public key, from a .pub file or derived from the private key file."""
     data = path.read_bytes()
     if b"PRIVATE KEY" in data:
-        return serialization.load_pem_private_key(data, password=None).public_key()
-    return serialization.load_pem_public_key(data)
+        return load_private_key(path).verify_key
+    return VerifyKey(_key_bytes(path, data, "PUBLIC KEY", PUBLIC_DER))
+
+
+def _pem(label: str, der: bytes) -> bytes:
+    return f"-----BEGIN {label}-----\n{base64.b64encode(der).decode()}\n-----END {label}-----\n".encode()
+
+
+def _key_bytes(path: Path, data: bytes, label: str, header: bytes) -> bytes:
+    begin, end = f"-----BEGIN {label}-----".encode(), f"-----END {label}-----".encode()
+    try:
+        der = base64.b64decode(data.split(begin, 1)[1].split(end, 1)[0], validate=False)
+    except (IndexError, ValueError):
+        der = b""
+    if len(der) != len(header) + 32 or not der.startswith(header):
+        raise Invalid(f"{path}: not an Ed25519 {label.lower()} in PEM (an unencrypted RFC 8410 key)")
+    return der[len(header) :]
 
 
 EVERY_SECONDS = 60.0  # a write this long after the last checkpoint signs one: the unsigned tail stays short in time too
@@ -58,8 +80,8 @@ EVERY_SECONDS = 60.0  # a write this long after the last checkpoint signs one: t
 
 class Signer:
     def __init__(self, key_file: Path, copy_file: Path, every_seconds: float = EVERY_SECONDS):
-        self.key: Ed25519PrivateKey = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
-        self.key_id = key_id(self.key.public_key())
+        self.key = load_private_key(key_file)
+        self.key_id = key_id(self.key.verify_key)
         self.copy_file = copy_file
         self.every_seconds, self.last = every_seconds, time.monotonic()
 
@@ -73,7 +95,7 @@ class Signer:
 
     def sign(self, seq: int, head_hash: str) -> dict:
         self.last = time.monotonic()
-        signature = base64.b64encode(self.key.sign(_message(seq, head_hash))).decode()
+        signature = base64.b64encode(self.key.sign(_message(seq, head_hash)).signature).decode()
         return {"seq": seq, "head_hash": head_hash, "at": utc_now(), "key_id": self.key_id, "signature": signature}
 
     def store(self, session: Session, checkpoint: dict) -> None:
@@ -91,9 +113,8 @@ class Signer:
         """A witness copy in `folder` (off the database host): the checkpoint and the public key
         that checks it, so a key swapped beside the database shows up as a bad signature."""
         folder.mkdir(parents=True, exist_ok=True)
-        public = self.key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         if not (folder / "ledger.pub").exists():
-            (folder / "ledger.pub").write_bytes(public)
+            (folder / "ledger.pub").write_bytes(public_pem(self.key.verify_key))
         self.export(checkpoint, folder / WITNESS_FILE)
         return folder / WITNESS_FILE
 
@@ -101,11 +122,11 @@ class Signer:
 WITNESS_FILE = "checkpoints.jsonl"
 
 
-def signature_ok(public: Ed25519PublicKey, checkpoint: dict) -> bool:
+def signature_ok(public: VerifyKey, checkpoint: dict) -> bool:
     try:
-        public.verify(base64.b64decode(checkpoint["signature"]), _message(checkpoint["seq"], checkpoint["head_hash"]))
+        public.verify(_message(checkpoint["seq"], checkpoint["head_hash"]), base64.b64decode(checkpoint["signature"]))
         return True
-    except (InvalidSignature, ValueError, KeyError):
+    except (BadSignatureError, ValueError, KeyError, TypeError):
         return False
 
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from nacl.signing import VerifyKey
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -37,7 +37,7 @@ class Report:
 
 def verify(
     engine: Engine,
-    public_key: Ed25519PublicKey | None = None,
+    public_key: VerifyKey | None = None,
     checkpoints: list[dict] = (),
     check_state: bool = True,
     workers: int | None = None,
