@@ -56,7 +56,7 @@ def load_public_key(path: Path) -> VerifyKey:
     """The public key, from a .pub file or derived from the private key file."""
     data = path.read_bytes()
     if b"PRIVATE KEY" in data:
-        return load_private_key(path).verify_key
+        return SigningKey(_key_bytes(path, data, "PRIVATE KEY", PRIVATE_DER)).verify_key
     return VerifyKey(_key_bytes(path, data, "PUBLIC KEY", PUBLIC_DER))
 
 

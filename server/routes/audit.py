@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
@@ -36,9 +36,21 @@ PAGE = 200
 CHAIN_INLINE = 20_000  # decisions: a longer chain takes seconds to verify, so the page asks for it once shown
 
 
-def audit_filter(user: str = "", action: str = "", since: str = "", until: str = "", document: str = "", claim: str = "", thread: str = "") -> AuditFilter:
+def audit_filter(
+    user: Annotated[str, Query()] = "",
+    action: str = "",
+    since: str = "",
+    until: str = "",
+    document: str = "",
+    claim: str = "",
+    thread: str = "",
+) -> AuditFilter:
+    """The log's filters from the query string (the page's form, its CSV link): one declaration for both."""
     number = lambda v: int(v) if v.isdigit() else None  # noqa: E731
     return AuditFilter(user[:200] or None, action[:200] or None, since[:40] or None, until[:40] or None, number(document), number(claim), number(thread))
+
+
+Filter = Annotated[AuditFilter, Depends(audit_filter)]
 
 
 @router.get("/audit")
@@ -48,16 +60,9 @@ def audit_page(
     record: RecordDep,
     templates: TemplatesDep,
     user: CurrentUser,
-    user_filter: Annotated[str, Query(alias="user")] = "",
-    action: str = "",
-    since: str = "",
-    until: str = "",
-    document: str = "",
-    claim: str = "",
-    thread: str = "",
+    f: Filter,
     before: Annotated[int, Query(ge=0)] = 0,
 ):
-    f = audit_filter(user_filter, action, since, until, document, claim, thread)
     try:
         entries = list(audit_log(session, f, Viewer(user.name, user.role), limit=PAGE + 1, before=before or None))
     except ValueError as problem:  # a date that is not ISO
@@ -79,18 +84,7 @@ def audit_chain(request: Request, record: RecordDep, templates: TemplatesDep, us
 
 
 @router.get("/audit.csv")
-def audit_csv(
-    session: SessionDep,
-    user: CurrentUser,
-    user_filter: Annotated[str, Query(alias="user")] = "",
-    action: str = "",
-    since: str = "",
-    until: str = "",
-    document: str = "",
-    claim: str = "",
-    thread: str = "",
-):
-    f = audit_filter(user_filter, action, since, until, document, claim, thread)
+def audit_csv(session: SessionDep, user: CurrentUser, f: Filter):
     entries = audit_log(session, f, Viewer(user.name, user.role))
     return StreamingResponse(
         csv_chunks(map(flat, entries)), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": 'attachment; filename="audit.csv"'}
