@@ -80,6 +80,7 @@ def evaluate(
     say = typer.echo
     say(f"gold links: {report['links']}, matched to stored claims: {report['matched']}" + (" (leave one story out)" if held_out else ""))
     say(f"recall@{top}: {report['recall_at_k']:.3f}")
+    say(f"missed by the top {top}, then found by one search (the other claim's two rarest words): {report['reached_by_search']} of {report['missed']}")
     for relation, r in report["relation_accuracy"].items():
         say(f"relation {relation}: {r['right']}/{r['gold']} = {r['accuracy']:.3f}")
     say(f"relation accuracy, macro-averaged over types: {report['relation_macro']:.3f}")

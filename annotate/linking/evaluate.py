@@ -6,6 +6,11 @@ document overlapping it most. A link is found when either side has the other in 
 K suggestions. The relation is judged on every matched pair (the guess for that pair,
 whether or not it ranked in the top K), per type and averaged over the types.
 
+A link missed by the suggestions is *reached by one search* when a reviewer on either claim,
+typing the other claim's two rarest words (what one remembers of a report read: a name, a
+place, an unusual word) in the claim search, finds it on the first page. This is the
+issue's promise for what the suggester misses: the top K or one search.
+
 Stories are the connected components of the documents the gold links join. With
 `held_out=True` every story is scored by a judge fitted on the other stories only (leave
 one story out): the figure to expect on stories the weights never saw.
@@ -20,8 +25,13 @@ from sqlmodel import Session
 from annotate.linking import index, judge, relation_model, training
 from annotate.linking.features import compare
 from annotate.linking.relations import RELATIONS
+from annotate.linking.search import ClaimQuery, search
 from annotate.linking.suggest import claim_weights, diversify, load_facts, relation_between, score_pool
+from annotate.store.fulltext import word_frequencies
 from annotate.store.models import Claim, Document
+from annotate.store.terms import content_words
+
+SEARCH_WORDS = 2  # words a reviewer types to find a claim the suggestions missed
 
 
 def load_gold(path: str | Path) -> list[dict]:
@@ -68,6 +78,7 @@ def evaluate(session: Session, gold: list[dict], top: int = 5, model: judge.Mode
                 "b_claim": b,
                 "story": story_of_doc[g["a"]["doc"]],
                 "found": False,
+                "searched": False,
                 "guess": None,
             }
         )
@@ -80,6 +91,7 @@ def evaluate(session: Session, gold: list[dict], top: int = 5, model: judge.Mode
     tops = {c: {x[3].id for x in diversify(score_pool(candidates, models.get(story_of[c], model)), top)} for c, candidates in found.items()}
     for r in usable:
         r["found"] = r["b_claim"] in tops[r["a_claim"]] or r["a_claim"] in tops[r["b_claim"]]
+        r["searched"] = r["found"] or reached_by_search(session, r["a_claim"], r["b_claim"]) or reached_by_search(session, r["b_claim"], r["a_claim"])
         guess = relation_between(session, r["a_claim"], r["b_claim"], relations.get(r["story"]))
         r["guess"] = guess.relation if guess else None
     report = summary(rows, top)
@@ -88,6 +100,21 @@ def evaluate(session: Session, gold: list[dict], top: int = 5, model: judge.Mode
         _story_name(rows, story): summary([r for r in rows if r["story"] == story], top, brief=True) for story in sorted({r["story"] for r in rows})
     }
     return report
+
+
+def reached_by_search(session: Session, asking: int, target: int) -> bool:
+    """Whether the claim search, from `asking`'s links panel, shows `target` on its first page when
+    given the target's SEARCH_WORDS rarest words."""
+    claims = session.execute(select(Claim.id, Claim.quote, Claim.document_id).where(Claim.id.in_([asking, target]))).all()
+    quote = {i: q for i, q, _ in claims}
+    document = {i: d for i, _, d in claims}
+    found = list(dict.fromkeys(content_words(quote[target])))
+    counts = word_frequencies(session, found)
+    rarest = sorted((w for w in found if counts.get(w)), key=lambda w: (counts[w], found.index(w)))[:SEARCH_WORDS]
+    if not rarest:
+        return False
+    page = search(session, ClaimQuery(words=" ".join(rarest), exclude_document=document[asking]))
+    return target in page.claim_ids
 
 
 def _held_out_models(found: dict, linked: set, story_of: dict) -> dict:
@@ -149,6 +176,8 @@ def summary(rows: list[dict], top: int, brief: bool = False) -> dict:
         "links": len(rows),
         "matched": len(matched),
         "recall_at_k": round(sum(r["found"] for r in rows) / len(rows), 3) if rows else 0.0,
+        "reached_by_search": sum(r["searched"] and not r["found"] for r in rows),
+        "missed": sum(not r["found"] for r in rows),
         "relation_accuracy": per_type,
         "relation_macro": round(sum(t["accuracy"] for t in per_type.values()) / len(per_type), 3) if per_type else 0.0,
         "confusion": confusion,
