@@ -1,0 +1,77 @@
+"""Refit the shipped pair judge and relation model (annotate/linking/model/judge.json, relations.json).
+
+Each corpus gets its own scratch record (`init`, `ingest`, `links index`): one record holding
+several corpora mixes their candidates, and a judge fitted on such pools ranked worse on each.
+The pools and gold links of every corpus are then joined and fitted at once. Run it whenever
+pre-annotation, the cues or the judge's features change: the weights are fitted on their outputs.
+
+    python scripts/fit_shipped_link_models.py                                  # dev corpus + examples
+    python scripts/fit_shipped_link_models.py --corpus DOCS GOLD [--corpus …] [--out FOLDER]
+
+Then check: `claimtrail links evaluate --gold GOLD --top 5 [--held-out]` on each corpus.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPORA = [
+    (ROOT.parent / "shared" / "corpus" / "dev" / "docs", ROOT.parent / "shared" / "corpus" / "dev" / "links.jsonl"),
+    (ROOT / "examples" / "reports", ROOT / "examples" / "gold" / "links.jsonl"),
+]
+
+
+def scratch_record(docs: Path, home: Path) -> str:
+    """A new SQLite record in `home` holding `docs`, its claims indexed; returns its database URL."""
+    url = f"sqlite:///{home / 'record.sqlite'}"
+    env = {**os.environ, "CLAIMTRAIL_HOME": str(home), "CLAIMTRAIL_DATABASE_URL": url}
+    for args in (["init"], ["ingest", str(docs)], ["links", "index"]):
+        subprocess.run([sys.executable, "-m", "annotate", *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    return url
+
+
+def corpus_examples(url: str, gold_path: Path):
+    """(judge rows, judge labels, relation rows, relations) of one corpus."""
+    from annotate.commands.common import open_record
+    from annotate.linking import training
+    from annotate.linking.evaluate import load_gold, match_span, relation_examples
+
+    with open_record(url).session() as session:
+        found = [(match_span(session, g["a"]), match_span(session, g["b"]), g["relation"]) for g in load_gold(gold_path)]
+        links = [{"a_claim": a, "b_claim": b, "relation": r} for a, b, r in found if a and b and a != b]
+        linked = {frozenset((r["a_claim"], r["b_claim"])) for r in links}
+        rows, labels, _ = training.examples(training.pools(session, {c for pair in linked for c in pair}), linked)
+        return rows, labels, relation_examples(session, links), [r["relation"] for r in links]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", nargs=2, action="append", metavar=("DOCS", "GOLD"), type=Path, help="documents folder and its gold links (repeatable)")
+    parser.add_argument("--out", type=Path, help="folder for judge.json and relations.json (default: the shipped ones)")
+    args = parser.parse_args()
+
+    from annotate.linking import judge, relation_model
+
+    rows, labels, relation_rows, relations = [], [], [], []
+    with tempfile.TemporaryDirectory(prefix="claimtrail-fit-") as scratch:
+        for n, (docs, gold) in enumerate(args.corpus or DEFAULT_CORPORA):
+            url = scratch_record(docs, Path(scratch) / str(n))
+            more = corpus_examples(url, gold)
+            print(f"{gold}: {len(more[3])} links, {len(more[0])} candidate pairs", flush=True)
+            rows += more[0]
+            labels += more[1]
+            relation_rows += more[2]
+            relations += more[3]
+    folder = args.out or judge.DEFAULT.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    judge.save(judge.fit(rows, labels), folder / judge.DEFAULT.name)
+    relation_model.save(relation_model.fit(relation_rows, relations), folder / relation_model.DEFAULT.name)
+    print(f"judge and relation model fitted on {len(relations)} links: {folder}")
+
+
+if __name__ == "__main__":
+    main()
