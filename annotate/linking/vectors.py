@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_FILE = "minilm.npz"
@@ -167,7 +168,7 @@ class Encoder:
     """MiniLM-L6 (BERT, 6 layers, 12 heads, 384 wide) with mean pooling, batched, in float32 numpy."""
 
     def __init__(self, folder: Path = MODEL_DIR, threads: int = 1, weights: dict[str, np.ndarray] | None = None):
-        # `threads` is kept for callers; numpy's BLAS decides its own threads (one core under taskset)
+        self.threads = threads  # BLAS threads while encoding: more only where the cores are the encoder's alone
         self.tokenizer = WordPiece(folder / "vocab.txt")
         if weights is None:
             with np.load(folder / MODEL_FILE) as stored:
@@ -200,9 +201,10 @@ class Encoder:
         # shortest first, so a batch pads little
         order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        for start in range(0, len(order), BATCH):
-            chosen = order[start : start + BATCH]
-            out[chosen] = self._batch([tokens[i] for i in chosen])
+        with threadpool_limits(limits=self.threads, user_api="blas"):
+            for start in range(0, len(order), BATCH):
+                chosen = order[start : start + BATCH]
+                out[chosen] = self._batch([tokens[i] for i in chosen])
         return out
 
     def _batch(self, tokens: list[list[int]]) -> np.ndarray:
