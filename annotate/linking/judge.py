@@ -137,7 +137,7 @@ def fit(rows, labels, l2: float = L2, weights=None) -> Model:
     """Ridge logistic regression by Newton steps (positives weighted up to balance the classes)."""
     x = np.asarray(rows, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
-    mean, scale = x.mean(0), x.std(0) + 1e-6
+    mean, scale = x.mean(0), spread(x)
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     sample = np.asarray(weights, dtype=np.float64) if weights is not None else np.where(y > 0, max(1.0, (y == 0).sum() / max(1, (y > 0).sum())), 1.0)
     w = np.zeros(z.shape[1])
@@ -152,6 +152,13 @@ def fit(rows, labels, l2: float = L2, weights=None) -> Model:
         if np.abs(step).max() < 1e-6:
             break
     return Model(w[:-1], float(w[-1]), mean, scale)
+
+
+def spread(x: np.ndarray) -> np.ndarray:
+    """Each feature's standard deviation; 1 for a feature constant in the examples (it then adds nothing,
+    and a value never seen in fitting cannot blow up when standardised)."""
+    std = x.std(0)
+    return np.where(std > 1e-9, std, 1.0)
 
 
 _default: Model | None = None

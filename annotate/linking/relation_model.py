@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from annotate.linking import relation_features as pair_cues
+from annotate.linking.judge import spread
 from annotate.linking.relations import RELATIONS, guess_relation
 
 DEFAULT = Path(__file__).resolve().parent / "model" / "relations.json"
@@ -68,7 +69,7 @@ def fit(rows, relations: list[str], l2: float = L2, prior: float = PRIOR, steps:
     """Softmax regression by gradient descent, each relation weighted equally (macro accuracy), its
     weights pulled towards the prior: `prior` logits for the relation the rules guessed, nothing else."""
     x = np.asarray(rows, dtype=np.float64)
-    mean, scale = x.mean(0), x.std(0) + 1e-6
+    mean, scale = x.mean(0), spread(x)
     model = RelationModel(np.zeros((x.shape[1] + 1, len(RELATIONS))), mean, scale)
     z = model._design(x)
     y = np.zeros((len(x), len(RELATIONS)))
@@ -78,12 +79,15 @@ def fit(rows, relations: list[str], l2: float = L2, prior: float = PRIOR, steps:
     for k, relation in enumerate(RELATIONS):  # in standardised units: a raw weight w is w * scale
         start[FEATURES.index(f"rule_{relation}"), k] = prior * scale[FEATURES.index(f"rule_{relation}")]
     w = model.weights = start.copy()
+    # a step no larger than the loss's curvature allows (a rare cue with heavily weighted examples made 0.5 diverge)
+    curvature = 0.5 * np.linalg.eigvalsh(z.T @ (z * balance[:, None]) / len(x)).max() + l2 / len(x)
+    rate = min(0.5, 1 / curvature)
     for _ in range(steps):
         logits = z @ w
         p = np.exp(logits - logits.max(1, keepdims=True))
         p /= p.sum(1, keepdims=True)
         grad = z.T @ ((p - y) * balance[:, None]) / len(x) + l2 * (w - start) / len(x)
-        w -= 0.5 * grad
+        w -= rate * grad
     return model
 
 
