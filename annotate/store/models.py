@@ -191,6 +191,19 @@ class SigninFailure(SQLModel, table=True):
     blocked_until: float = 0.0
 
 
+class IdempotencyLease(SQLModel, table=True):
+    """A create sent with an Idempotency-Key: which request the key belongs to (a fingerprint of
+    its method, path and body) and whether it is still running, so a different request under the
+    same key, or the same one while the first runs, is refused rather than run. Operational state
+    like SigninFailure: the key itself goes on the decision the request makes (the replay reads it)."""
+
+    __tablename__ = "idempotency_lease"
+    key: str = Field(primary_key=True, max_length=300)  # "<user>:<the client's key>"
+    fingerprint: str = Field(max_length=64)  # sha256 hex
+    started_at: float = 0.0  # seconds since the epoch; also tells one holder from the next
+    finished: bool = False
+
+
 class Decision(SQLModel, table=True):
     """One entry of the append-only, hash-chained ledger."""
 
