@@ -181,11 +181,13 @@ class ApiToken(SQLModel, table=True):
 
 
 class SigninFailure(SQLModel, table=True):
-    """Recent failed sign-ins of one account or one address: operational state shared by every
-    server process (a restart forgets nothing), not part of the record, so not in the ledger."""
+    """Recent failed sign-ins of one account and address, one account or one address, and the
+    addresses each account signed in from (accounts.SigninThrottle): operational state shared by
+    every server process (a restart forgets nothing), not part of the record, so not in the ledger."""
 
     __tablename__ = "signin_failure"
-    key: str = Field(primary_key=True, max_length=200)  # "name:<lowercased name>" or "address:<ip>"
+    # "pair:<lowercased name>@<ip>", "name:<lowercased name>", "address:<ip>"; "trusted:<name>@<ip>": signed in at last_at
+    key: str = Field(primary_key=True, max_length=200)
     failures: int = 0
     last_at: float = 0.0  # seconds since the epoch
     blocked_until: float = 0.0
