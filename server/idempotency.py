@@ -132,8 +132,9 @@ def take(engine: Engine, key: str, print_: str, clock=time.time) -> Lease:
 
 
 def _inserted(session: Session, insert) -> bool:
-    """Whether an INSERT ... ON CONFLICT DO NOTHING made its row: psycopg gives no rowcount for
-    it, so RETURNING there; SQLite's rowcount is exact (its RETURNING needs 3.35)."""
+    """Whether an INSERT ... ON CONFLICT DO NOTHING made its row: on PostgreSQL its rowcount
+    comes back -1 (SQLAlchemy 2.1, psycopg 3), so RETURNING there; SQLite's rowcount is exact
+    (and its RETURNING needs SQLite 3.35)."""
     if is_sqlite(session.get_bind()):
         return session.execute(insert).rowcount == 1
     return session.execute(insert.returning(_TABLE.c.key)).first() is not None
