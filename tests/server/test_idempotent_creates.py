@@ -135,7 +135,7 @@ def test_a_retry_while_the_first_waits_for_the_write_lock_answers_409_on_a_live_
     """Real processes: the first request holds its key while it queues for the ledger's lock
     (held here, as a long write would); the retry is refused at once, then answered the same object."""
     if is_sqlite(record.engine):
-        pytest.skip("SQLite's one write lock also guards taking a key: the retry queues behind the first instead")
+        pytest.skip("SQLite: taking a key also needs its one write lock, so holding that lock holds the retry too (the barrier test covers SQLite)")
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "t-queued"}
     body = {"name": "Bridge", "claim_ids": claims[:2]}
     with live_server(record.settings, SECRET) as address, ThreadPoolExecutor(1) as pool:
