@@ -196,30 +196,45 @@ class Delays:
 
 
 PURGE_CHANCE = 0.01  # of an attempt also deleting the rows whose failures were forgotten
-PER_NAME = Delays(free=5, first=1.0, cap=120.0)  # guessing one account: at most one try every 2 minutes
+PER_PAIR = Delays(free=5, first=1.0, cap=120.0)  # one address guessing one account: at most one try every 2 minutes
+PER_NAME = Delays(free=30, first=1.0, cap=15.0)  # one account from every address: looser, it holds its owner too
 PER_ADDRESS = Delays(free=20, first=1.0, cap=60.0)  # many accounts from one address (a newsroom shares one)
+TRUSTED_FOR = 30 * 86400.0  # seconds an address an account signed in from is spared the account's cap
 
 
 class SigninThrottle:
-    """Growing delays per account and per address, kept in the `signin_failure` table.
+    """Growing delays per (account, address) pair, per account and per address, kept in the
+    `signin_failure` table.
+
+    The pair's delays are the tight ones: a guesser at one address is slowed to one try every
+    2 minutes without keeping the account's owner out from anywhere else (delays per account
+    alone let one guesser hold any account at 2-minute waits for everyone). The account's own
+    count is looser (30 free failures, waits up to 15 s) and slows guesses spread over many
+    addresses; an address the account signed in from within 30 days is spared it, so the owner
+    at a known desk is never held by a distributed guesser. The address's count slows one
+    address trying many accounts.
 
     An attempt counts as a failure from the moment it is let through (`attempt`) until it
     succeeds, in one locked transaction: concurrent guesses cannot all slip past the limit
     while their passwords are checked (40 concurrent guesses used to be all checked), and
     every server process, and a restarted one, sees the same counts."""
 
-    def __init__(self, record: Record, per_name: Delays = PER_NAME, per_address: Delays = PER_ADDRESS, clock=time.time):
+    def __init__(self, record: Record, per_pair: Delays = PER_PAIR, per_name: Delays = PER_NAME, per_address: Delays = PER_ADDRESS, clock=time.time):
         self.record, self.clock = record, clock
-        self.delays = {"name": per_name, "address": per_address}
+        self.delays = {"pair": per_pair, "name": per_name, "address": per_address}
 
     @staticmethod
-    def _keys(name: str, address: str) -> list[str]:
-        return [f"name:{name.lower()[:150]}", f"address:{address[:150]}"]
+    def _keys(name: str, address: str, trusted: bool = False) -> list[str]:
+        """The counts an attempt meets (the account's own only from an address not trusted).
+        Within the key's 200 characters; names longer than 64 never sign in anyway."""
+        name = name.lower()
+        keys = [f"pair:{_pair(name, address)}", f"address:{address[:150]}"]
+        return keys if trusted else [*keys, f"name:{name[:150]}"]
 
     def attempt(self, name: str, address: str) -> int:
         """Seconds to wait before trying again (nothing counted), or 0: go ahead, counted as a failure."""
         now = self.clock()
-        with self._locked(self._keys(name, address)) as (session, rows):
+        with self._locked(self._keys(name, address, self._trusted(name, address, now))) as (session, rows):
             wait = max(row.blocked_until - now for row in rows)
             if wait > 0:
                 return math.ceil(wait)
@@ -229,27 +244,45 @@ class SigninThrottle:
                 delay = policy.after(failures)
                 self._set(session, row.key, failures, now, now + delay if delay else 0.0)
             if random.random() < PURGE_CHANCE:  # now and then, forget what no longer counts (a spray of made-up names)
-                oldest = now - max(d.forget for d in self.delays.values())
-                session.execute(delete(SigninFailure).where(SigninFailure.last_at < oldest, SigninFailure.blocked_until < now))
+                self._purge(session, now)
             return 0
 
     def succeeded(self, name: str, address: str) -> None:
-        """The right password: the account starts afresh, the address gets its attempt back."""
-        self._give_back(name, address, reset_name=True)
+        """The right password: the pair starts afresh, the account and the address get their
+        attempt back, and the address is trusted for this account from now on."""
+        self._give_back(name, address, signed_in=True)
 
     def abandoned(self, name: str, address: str) -> None:
         """The password was never checked (the server was busy): the attempt does not count."""
-        self._give_back(name, address, reset_name=False)
+        self._give_back(name, address, signed_in=False)
 
-    def _give_back(self, name: str, address: str, reset_name: bool) -> None:
-        with self._locked(self._keys(name, address)) as (session, rows):
+    def _give_back(self, name: str, address: str, signed_in: bool) -> None:
+        now = self.clock()
+        trust = f"trusted:{_pair(name.lower(), address)}"
+        keys = self._keys(name, address, self._trusted(name, address, now))
+        with self._locked([*keys, trust] if signed_in else keys) as (session, rows):
             for row in rows:
-                failures = 0 if reset_name and row.key.startswith("name:") else max(0, row.failures - 1)
+                if row.key == trust:
+                    self._set(session, trust, 0, now, 0.0)  # signed in from here at `now`
+                    continue
+                failures = 0 if signed_in and row.key.startswith("pair:") else max(0, row.failures - 1)
                 blocked = row.blocked_until if failures >= self._policy(row).free else 0.0
                 self._set(session, row.key, failures, row.last_at, blocked)
 
+    def _trusted(self, name: str, address: str, now: float) -> bool:
+        """Whether the account signed in from this address within TRUSTED_FOR."""
+        with self.record.session() as session:
+            since = session.execute(select(SigninFailure.last_at).where(SigninFailure.key == f"trusted:{_pair(name.lower(), address)}")).scalar()
+        return since is not None and now - since <= TRUSTED_FOR
+
     def _policy(self, row) -> Delays:
         return self.delays[row.key.partition(":")[0]]
+
+    def _purge(self, session: Session, now: float) -> None:
+        forget = {kind: delays.forget for kind, delays in self.delays.items()} | {"trusted": TRUSTED_FOR}
+        for kind, seconds in forget.items():
+            stale = SigninFailure.key.startswith(f"{kind}:"), SigninFailure.last_at < now - seconds, SigninFailure.blocked_until < now
+            session.execute(delete(SigninFailure).where(*stale))
 
     @staticmethod
     def _set(session: Session, key: str, failures: int, last_at: float, blocked_until: float) -> None:
@@ -269,6 +302,11 @@ class SigninThrottle:
             rows = session.execute(select(table).where(table.c.key.in_(keys)).order_by(table.c.key).with_for_update()).all()
             yield session, rows
             session.commit()
+
+
+def _pair(name: str, address: str) -> str:
+    """An account and an address in one key: "<name>@<address>" (addresses hold no "@")."""
+    return f"{name[:100]}@{address[:90]}"
 
 
 # --- tokens: API tokens for scripts, and web sessions ----------------------------------

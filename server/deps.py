@@ -17,6 +17,7 @@ from annotate.store.ledger import Ledger, Writer
 from annotate.store.models import Decision, User
 from annotate.store.record import Record
 from server.auth import Auth, NotSignedIn, bearer_token
+from server.idempotency import Lease
 
 
 def get_record(request: Request) -> Record:
@@ -77,15 +78,17 @@ class RequestLedger(Ledger):
     so a request holds one database connection at a time (holding a read connection while
     waiting for a write one starved the pool under concurrent writes: issue 13, finding 1).
 
-    With an idempotency key (`creates`: the kind of object the request creates), the key goes
-    on the decision creating that object, and a request whose key was seen before raises
-    `Replayed` instead of writing: checked under the write lock, so concurrent retries make one.
+    With an idempotency key (set by server/idempotency.py: the key, the kind of object the
+    request creates, the request's lease on the key), the key goes on the decision creating
+    that object and the lease is marked finished in the same transaction; a request whose key
+    was seen before raises `Replayed` instead of writing: checked under the write lock, so
+    even requests that both hold a lease (one taken over from a dead process) make one object.
     """
 
     def __init__(self, ledger: Ledger, session: Session):
         super().__init__(ledger.engine, ledger.signer, ledger.checkpoint_every)
         self.session = session
-        self.idempotency: tuple[str, str] | None = None  # (key, kind created)
+        self.idempotency: tuple[str, str, Lease] | None = None  # (key, kind created, lease)
 
     @contextmanager
     def writer(self, actor: str, origin: str) -> Iterator[Writer]:
@@ -94,13 +97,16 @@ class RequestLedger(Ledger):
             if self.idempotency:
                 self._keyed(w, *self.idempotency)
             yield w
+        if self.idempotency:
+            self.idempotency[2].finished = True  # committed with the decisions
 
     @staticmethod
-    def _keyed(w: Writer, key: str, kind: str) -> None:
+    def _keyed(w: Writer, key: str, kind: str, lease: Lease) -> None:
         table = Decision.__table__.c  # type: ignore[attr-defined]
         seen = w.session.execute(select(table.target_id, table.seq).where(table.idempotency_key == key)).first()
         if seen is not None:
             raise Replayed(w.get(kind, seen.target_id) or {}, seen.seq)
+        lease.finish_in(w.session)
         apply, unused = w.apply, [key]
 
         def keyed_apply(change, idempotency_key=None):

@@ -181,14 +181,29 @@ class ApiToken(SQLModel, table=True):
 
 
 class SigninFailure(SQLModel, table=True):
-    """Recent failed sign-ins of one account or one address: operational state shared by every
-    server process (a restart forgets nothing), not part of the record, so not in the ledger."""
+    """Recent failed sign-ins of one account and address, one account or one address, and the
+    addresses each account signed in from (accounts.SigninThrottle): operational state shared by
+    every server process (a restart forgets nothing), not part of the record, so not in the ledger."""
 
     __tablename__ = "signin_failure"
-    key: str = Field(primary_key=True, max_length=200)  # "name:<lowercased name>" or "address:<ip>"
+    # "pair:<lowercased name>@<ip>", "name:<lowercased name>", "address:<ip>"; "trusted:<name>@<ip>": signed in at last_at
+    key: str = Field(primary_key=True, max_length=200)
     failures: int = 0
     last_at: float = 0.0  # seconds since the epoch
     blocked_until: float = 0.0
+
+
+class IdempotencyLease(SQLModel, table=True):
+    """A create sent with an Idempotency-Key: which request the key belongs to (a fingerprint of
+    its method, path and body) and whether it is still running, so a different request under the
+    same key, or the same one while the first runs, is refused rather than run. Operational state
+    like SigninFailure: the key itself goes on the decision the request makes (the replay reads it)."""
+
+    __tablename__ = "idempotency_lease"
+    key: str = Field(primary_key=True, max_length=300)  # "<user>:<the client's key>"
+    fingerprint: str = Field(max_length=64)  # sha256 hex
+    started_at: float = 0.0  # seconds since the epoch; also tells one holder from the next
+    finished: bool = False
 
 
 class Decision(SQLModel, table=True):

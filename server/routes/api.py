@@ -26,6 +26,7 @@ from annotate.store.history import changed_fields, object_history
 from annotate.store.models import Claim, Document, Entity, Mention, Thread
 from server import views
 from server.deps import CurrentUser, LinksDep, Replayed, ReviewDep, SessionDep, ThreadsDep
+from server.idempotency import IdempotencyDep, leased
 
 
 class FieldProblem(BaseModel):
@@ -110,7 +111,6 @@ class Undo(BaseModel):
 
 
 VERSION = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²".isdigit() is true), below 2**63
-IdempotencyKey = Annotated[str | None, Header(max_length=200, description="Send a create again with the same key: one object.")]
 
 
 def base_version(body_version: int | None, if_match: str | None) -> int:
@@ -137,12 +137,6 @@ def run(operation: Callable[[], Done], status: int = 200) -> JSONResponse:
     done = outcome(operation)
     body = {"state": done.state, "warnings": done.warnings, "decisions": done.decisions}
     return JSONResponse(body, status, headers={"ETag": f'"{done.state.get("version", "")}"'})
-
-
-def idempotent(review, key: str | None, kind: str) -> None:
-    """Creates with an Idempotency-Key: per user, so one user's key never answers another's request."""
-    if key:
-        review.ledger.idempotency = (f"{review.actor}:{key}", kind)
 
 
 def row(obj) -> dict:
@@ -193,16 +187,16 @@ def document(document_id: int, session: SessionDep, user: CurrentUser) -> dict:
 
 
 @router.post("/documents/{document_id}/claims", status_code=201)
-def add_claim(document_id: int, body: NewClaim, review: ReviewDep, idempotency_key: IdempotencyKey = None):
-    idempotent(review, idempotency_key, "claim")
+def add_claim(document_id: int, body: NewClaim, review: ReviewDep, keyed: IdempotencyDep):
     fields = body.model_dump(exclude={"start", "end", "rationale"})
-    return run(lambda: review.add_claim(document_id, body.start, body.end, fields, body.rationale), 201)
+    with leased(review, keyed, "claim"):
+        return run(lambda: review.add_claim(document_id, body.start, body.end, fields, body.rationale), 201)
 
 
 @router.post("/documents/{document_id}/mentions", status_code=201)
-def add_mention(document_id: int, body: NewMention, review: ReviewDep, idempotency_key: IdempotencyKey = None):
-    idempotent(review, idempotency_key, "mention")
-    return run(lambda: review.add_mention(document_id, body.start, body.end, body.label, body.entity), 201)
+def add_mention(document_id: int, body: NewMention, review: ReviewDep, keyed: IdempotencyDep):
+    with leased(review, keyed, "mention"):
+        return run(lambda: review.add_mention(document_id, body.start, body.end, body.label, body.entity), 201)
 
 
 @router.get("/entities/{entity_id}")
@@ -306,11 +300,11 @@ class NewLink(BaseModel):
 
 
 @router.post("/links", status_code=201)
-def create_link(body: NewLink, links: LinksDep, idempotency_key: IdempotencyKey = None):
+def create_link(body: NewLink, links: LinksDep, keyed: IdempotencyDep):
     """Link two claims ("a relation b"), e.g. one found with /api/search/claims; the same link again changes nothing."""
-    idempotent(links, idempotency_key, "link")
     evidence = ({"found_by": "search", "query": body.found_by},) if body.found_by else ()
-    return outcome(lambda: links.link(body.a, body.b, body.relation, body.rationale, evidence)).state
+    with leased(links, keyed, "link"):
+        return outcome(lambda: links.link(body.a, body.b, body.relation, body.rationale, evidence)).state
 
 
 @router.get("/threads/{thread_id}")
@@ -322,18 +316,18 @@ def thread(thread_id: int, session: SessionDep, user: CurrentUser, response: Res
 
 
 @router.post("/threads", status_code=201)
-def create_thread(body: NewThread, threads: ThreadsDep, session: SessionDep, idempotency_key: IdempotencyKey = None) -> dict:
+def create_thread(body: NewThread, threads: ThreadsDep, session: SessionDep, keyed: IdempotencyDep) -> dict:
     """A new thread holding these claims, answered as GET /api/threads/{id} shows it."""
-    idempotent(threads, idempotency_key, "thread")
-    made = outcome(lambda: threads.create(body.name, body.claim_ids, body.description, body.rationale, body.linked)).state
+    with leased(threads, keyed, "thread"):
+        made = outcome(lambda: threads.create(body.name, body.claim_ids, body.description, body.rationale, body.linked)).state
     return {**made, "merged_into": None, "members": [row(m) for m in thread_members(session, made["id"])]}
 
 
 @router.post("/threads/{thread_id}/members", status_code=201)
-def add_thread_member(thread_id: int, body: ThreadMemberIn, threads: ThreadsDep, idempotency_key: IdempotencyKey = None):
+def add_thread_member(thread_id: int, body: ThreadMemberIn, threads: ThreadsDep, keyed: IdempotencyDep):
     """Add a claim (with `linked`, it and its linked claims) to a thread; 422 when they are all members already."""
-    idempotent(threads, idempotency_key, "thread_member")
-    done = outcome(lambda: threads.add(thread_id, body.claim_id, body.rationale, body.linked))
+    with leased(threads, keyed, "thread_member"):
+        done = outcome(lambda: threads.add(thread_id, body.claim_id, body.rationale, body.linked))
     return {"added": done.changed or [done.state]}  # a repeated key: the member the first request added
 
 

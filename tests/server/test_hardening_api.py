@@ -114,7 +114,9 @@ def test_concurrent_creates_with_one_idempotency_key_make_one_claim(record, repo
 
     with live_server(record.settings, SECRET) as address:
         answers = run_apart(creates(address))
-    assert [a.status_code for a in answers] == [201] * 10 and len({a.json()["state"]["id"] for a in answers}) == 1
+    made = [a for a in answers if a.status_code == 201]
+    # each answers the one claim, or (sent while the first still ran) 409: retry; never a second claim, never a 5xx
+    assert {a.status_code for a in answers} <= {201, 409} and made and len({a.json()["state"]["id"] for a in made}) == 1
     assert [d[2] for d in ledger.written()] == ["claim.added"]
 
 

@@ -1,6 +1,7 @@
 """Issue 13, finding 4: sign-in throttling with growing delays (never a lockout of the right
-password), kept in the database (shared by processes, kept over restarts), X-Forwarded-For
-believed only from configured proxies, password checks on a bounded pool."""
+password), per (account, address) pair with a looser cap per account, kept in the database
+(shared by processes, kept over restarts), X-Forwarded-For believed only from configured
+proxies, password checks on a bounded pool."""
 
 import ipaddress
 import threading
@@ -35,12 +36,26 @@ def test_forty_concurrent_guesses_for_one_name_let_only_the_limit_through(record
         futures = [pool.submit(guess, i) for i in range(40)]
         go.set()
         allowed = sum(f.result() for f in futures)
-    assert allowed == accounts.PER_NAME.free
+    assert allowed == accounts.PER_NAME.free  # the account's own cap, over every address
+
+
+def test_forty_concurrent_guesses_from_one_address_let_only_the_pair_limit_through(record):
+    throttle, go = SigninThrottle(record, clock=Clock()), threading.Event()
+
+    def guess(_):
+        go.wait()
+        return throttle.attempt("victim", "203.0.113.5") == 0
+
+    with ThreadPoolExecutor(40) as pool:
+        futures = [pool.submit(guess, i) for i in range(40)]
+        go.set()
+        allowed = sum(f.result() for f in futures)
+    assert allowed == accounts.PER_PAIR.free
 
 
 def test_delays_grow_then_the_right_password_works_once_the_delay_has_passed(record):
     clock = Clock()
-    throttle = SigninThrottle(record, per_name=Delays(free=3, first=2.0, cap=16.0), clock=clock)
+    throttle = SigninThrottle(record, per_pair=Delays(free=3, first=2.0, cap=16.0), clock=clock)
     waits = []
     for _ in range(8):  # a guesser who comes back as soon as allowed
         wait = throttle.attempt("lea", "198.51.100.9")
@@ -56,10 +71,10 @@ def test_delays_grow_then_the_right_password_works_once_the_delay_has_passed(rec
 def test_failures_are_shared_by_every_process_and_survive_a_restart(record):
     clock = Clock()
     first = SigninThrottle(record, clock=clock)
-    for _ in range(accounts.PER_NAME.free):
+    for _ in range(accounts.PER_PAIR.free):
         assert first.attempt("alice", "192.0.2.1") == 0
     restarted = SigninThrottle(record, clock=clock)  # another worker, or the server after a restart
-    assert restarted.attempt("alice", "192.0.2.2") > 0
+    assert restarted.attempt("alice", "192.0.2.1") > 0
 
 
 def test_successful_sign_ins_do_not_use_up_an_address(record):
@@ -71,7 +86,7 @@ def test_successful_sign_ins_do_not_use_up_an_address(record):
 
 def test_the_web_form_answers_429_with_retry_after_then_signs_in_after_the_delay(app, users, record, monkeypatch):
     clock = Clock()
-    app.state.auth.throttle = SigninThrottle(record, per_name=Delays(free=2, first=30.0, cap=60.0), clock=clock)
+    app.state.auth.throttle = SigninThrottle(record, per_pair=Delays(free=2, first=30.0, cap=60.0), clock=clock)
     with TestClient(app, follow_redirects=False) as client:
         token = csrf_of(client.get("/login").text)
 
@@ -139,5 +154,35 @@ def test_forgotten_failures_are_deleted_now_and_then(record, monkeypatch):
     throttle.attempt("alice", "192.0.2.10")
     with record.session() as session:
         keys = session.execute(select(SigninFailure.key)).scalars().all()
-        assert sorted(keys) == ["address:192.0.2.10", "name:alice"]
-        assert session.execute(select(func.count()).select_from(SigninFailure)).scalar() == 2
+        assert sorted(keys) == ["address:192.0.2.10", "name:alice", "pair:alice@192.0.2.10"]
+        assert session.execute(select(func.count()).select_from(SigninFailure)).scalar() == 3
+
+
+def sign_in_from(app, peer: str, name: str, password: str):
+    """One sign-in through the web form from `peer` (the connecting address: no proxies configured)."""
+    with TestClient(app, follow_redirects=False, client=(peer, 50000)) as client:
+        token = csrf_of(client.get("/login").text)
+        return client.post("/login", data={"name": name, "password": password, "csrf_token": token})
+
+
+def test_a_guesser_at_one_address_is_slowed_but_the_owner_signs_in_from_another(app, users):
+    attacker = [sign_in_from(app, "203.0.113.66", "lea", f"guess-{i}") for i in range(12)]
+    free = accounts.PER_PAIR.free
+    assert [a.status_code for a in attacker] == [401] * free + [429] * (12 - free)  # the guesser's own tries wait
+    assert int(attacker[-1].headers["retry-after"]) > 0
+    assert sign_in_from(app, "198.51.100.20", "lea", PASSWORD).status_code == 303  # the owner, elsewhere: in at once
+    assert sign_in_from(app, "203.0.113.66", "lea", "guess-13").status_code == 429  # the guesser: still waiting
+
+
+def test_the_account_cap_still_slows_guesses_from_many_addresses_but_not_its_owner_at_a_known_address(record):
+    clock = Clock()
+    throttle = SigninThrottle(record, per_name=Delays(free=10, first=5.0, cap=15.0), clock=clock)
+    assert throttle.attempt("lea", "192.0.2.80") == 0
+    throttle.succeeded("lea", "192.0.2.80")  # the owner signs in at her desk
+    clock.now += 600
+    waits = [throttle.attempt("lea", f"203.0.113.{i}") for i in range(40)]  # one guess from each of 40 addresses
+    assert waits[:10] == [0] * 10 and all(0 < w <= 15 for w in waits[10:])  # after 10 the account's cap holds them all, briefly
+    assert throttle.attempt("lea", "198.51.100.7") > 0  # a new address too: its wait is at most the cap
+    assert throttle.attempt("lea", "192.0.2.80") == 0  # the owner's known address is spared the account's cap
+    clock.now += 15
+    assert throttle.attempt("lea", "203.0.113.99") == 0  # a delay, not a lockout
