@@ -69,7 +69,11 @@ class Timeline:
     said_on: dict = field(default_factory=dict)  # claimant -> EventDate of their statement
     incidents: IncidentDays | None = None
 
-    def resolve(self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, claimant: str | None) -> EventDate:
+    def resolve(
+        self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, claimant: str | None, summary: bool = False
+    ) -> EventDate:
+        """`summary`: a Key Takeaways bullet, which sums up the report rather than going on
+        from the sentence before it."""
         written = _written(ents, ctx, start, content)
         if written is not None:
             self._note(written.value)
@@ -90,9 +94,9 @@ class Timeline:
             return EventDate(incident[0], incident[1], inferred=True)
         if self.last_day and (m := _RESPONSE.match(ctx.text, start)):  # "In response, ...", "Also, ...": the day of the claim before
             return EventDate(self.last_day.isoformat(), m.span(), inferred=True)
-        return self._inferred(ctx, start, end, content, claimant)
+        return self._inferred(ctx, start, end, content, claimant, summary)
 
-    def _inferred(self, ctx: ClaimContext, start: int, end: int, content, claimant: str | None) -> EventDate:
+    def _inferred(self, ctx: ClaimContext, start: int, end: int, content, claimant: str | None, summary: bool = False) -> EventDate:
         """No day written: the day this claimant last spoke, the month of publication for an
         undated past ("have encircled", "reportedly blew up"), the last day the text named
         (unless the claim is about what is going on now), or the publication date."""
@@ -102,7 +106,7 @@ class Timeline:
             return EventDate(said.value, said.span, inferred=True)
         if _indefinite_past(ctx.lower[start:end]):
             return EventDate(ctx.published.isoformat()[:7], None, inferred=True)
-        named = None if _ONGOING.search(ctx.text, *(content or (start, end))) else _last_named_day(ctx, start)
+        named = None if summary or _ONGOING.search(ctx.text, *(content or (start, end))) else _last_named_day(ctx, start)
         if named is not None:
             return EventDate(named[0], named[1], inferred=True)
         self.last_day = ctx.published

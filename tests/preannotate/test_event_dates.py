@@ -191,3 +191,15 @@ def test_after_a_night_the_next_claim_takes_its_later_day(annotate):
     text = "The ministry announced on the night of May 20 to 21 that Russian forces had taken the town.\n\nPutin congratulated the army on the capture."
     _, claims = annotate(text, published="2023-05-22")
     assert claim_containing(claims, "congratulated").event_date == "2023-05-21"
+
+
+def test_a_key_takeaways_bullet_does_not_take_the_day_named_just_before_it(annotate):
+    text = (
+        "Russian forces attacked near the river on June 3.\n\n"
+        "Geolocated footage published on June 2 shows Ukrainian troops in the town centre.\n\n"
+        "Key Takeaways\n\n"
+        "- Wives of mobilized soldiers kept up their campaign for rotation.\n"
+    )
+    _, claims = annotate(text, published="2024-06-03")
+    claim = claim_containing(claims, "kept up their campaign")
+    assert (claim.event_date, claim.event_date_inferred) == ("2024-06-03", True)
