@@ -93,7 +93,7 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timelin
     why = "; ".join([why, *content])
     speakers.remember(ctx, seg, ents, att, claimant)
     content = att.content if att else None
-    when = timeline.resolve(ents, ctx, seg.start, seg.end, content, claimant)
+    when = timeline.resolve(ents, ctx, seg.start, seg.end, content, claimant, summary=seg.takeaway)
     cand = _candidate(ctx, seg.start, seg.end, score, pid, why, (claimant, span, verb), when, hedge, ents)
     return replace(cand, relayed_by=relay.chain(ctx, seg.start, seg.end, ents, claimant, outer))
 

@@ -306,15 +306,20 @@ def parse_iso(value: str | None) -> date | None:
 # "MOSCOW, June 6. /TASS/." or "KYIV, Ukraine, Aug 7 (Reuters) -": a place in capitals,
 # then the day the story was filed.
 _DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z .'-]{2,}(?:,\s+[A-Z][\w .'-]{1,30})?,\s+(?=[A-Z0-9])", re.M)
+# "By Irena Vasylchuk and Tomas Adler, Northwatch Institute, April 6, 9:30 pm ET": a byline
+# that ends with the day the report was written (an evening in America is the next day online).
+_BYLINE = re.compile(rf"^[ \t]*By\s+[^\n]{{3,200}}?,\s+(?=(?:{_MONTH})\s+\d|\d{{1,2}}\s+(?:{_MONTH})\b)", re.M)
 MAX_DATELINE_LAG = 7  # days a dateline may precede the publication date
 
 
 def dateline_date(text: str, published: date | None) -> date | None:
-    """The day in a dateline near the top of the text, resolved against the publication date."""
-    for m in _DATELINE.finditer(text, 0, 3000):
-        mention = next(iter(find_dates(text[m.end() : m.end() + 40], published)), None)
-        if mention and mention.start == 0 and mention.iso and len(mention.iso) == 10:
-            return parse_iso(mention.iso)
+    """The day in a dateline (or a dated byline) near the top of the text, resolved against
+    the publication date."""
+    for rx in (_DATELINE, _BYLINE):
+        for m in rx.finditer(text, 0, 3000):
+            mention = next(iter(find_dates(text[m.end() : m.end() + 40], published)), None)
+            if mention and mention.start == 0 and mention.iso and len(mention.iso) == 10:
+                return parse_iso(mention.iso)
     return None
 
 

@@ -34,7 +34,9 @@ _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sun
 _DAY_BEFORE = re.compile(r"\b(?:(?:a|one)\s+day\s+(?:earlier|before)|the\s+(?:day\s+before|previous\s+day|preceding\s+day))\b", re.I)
 _SAME_DAY = re.compile(r"\bearlier\s+(?:in\s+the\s+day|today|this\s+morning)\b", re.I)
 # The author's forecast: "will", "is expected to" with no one saying so.
-_FORECAST = re.compile(r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to)\b", re.I)
+_FORECAST = re.compile(
+    r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to|(?:is|are)\s+(?:un)?likely\s+to|unlikely\s+to)\b", re.I
+)
 # A sentence that answers the one before: its event follows on the same day.
 # One that adds to it ("Also, ...", "In addition, ...") belongs to the same account and day.
 _RESPONSE = re.compile(
@@ -67,18 +69,24 @@ class Timeline:
     said_on: dict = field(default_factory=dict)  # claimant -> EventDate of their statement
     incidents: IncidentDays | None = None
 
-    def resolve(self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, claimant: str | None) -> EventDate:
+    def resolve(
+        self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, claimant: str | None, summary: bool = False
+    ) -> EventDate:
+        """`summary`: a Key Takeaways bullet, which sums up the report rather than going on
+        from the sentence before it."""
         written = _written(ents, ctx, start, content)
         if written is not None:
             self._note(written.value)
             if claimant and content and written.span and not (content[0] <= written.span[0] < content[1]):
                 self.said_on[claimant] = written  # the day of the statement, not of its content
             return written
+        if any(f.label == "DATE" and start <= f.start < end and _after_publication(f, ctx) for f in ents):
+            return self._inferred(ctx, start, end, content, claimant)  # "will run ... starting on Wednesday": the day it was said
         relative = _relative(ctx, start, end, self.last_day or ctx.published)
         if relative is not None:
             self._note(relative.value)
             return relative
-        if ctx.published is None or _undated(ents, ctx, start, end, claimant == ctx.publisher):
+        if ctx.published is None or _undated(ents, ctx, start, end, _own_voice(claimant, ctx.publisher)):
             return NONE
         if self.incidents is None or self.incidents.ctx is not ctx:
             self.incidents = IncidentDays(ctx)
@@ -86,9 +94,9 @@ class Timeline:
             return EventDate(incident[0], incident[1], inferred=True)
         if self.last_day and (m := _RESPONSE.match(ctx.text, start)):  # "In response, ...", "Also, ...": the day of the claim before
             return EventDate(self.last_day.isoformat(), m.span(), inferred=True)
-        return self._inferred(ctx, start, end, content, claimant)
+        return self._inferred(ctx, start, end, content, claimant, summary)
 
-    def _inferred(self, ctx: ClaimContext, start: int, end: int, content, claimant: str | None) -> EventDate:
+    def _inferred(self, ctx: ClaimContext, start: int, end: int, content, claimant: str | None, summary: bool = False) -> EventDate:
         """No day written: the day this claimant last spoke, the month of publication for an
         undated past ("have encircled", "reportedly blew up"), the last day the text named
         (unless the claim is about what is going on now), or the publication date."""
@@ -98,9 +106,9 @@ class Timeline:
             return EventDate(said.value, said.span, inferred=True)
         if _indefinite_past(ctx.lower[start:end]):
             return EventDate(ctx.published.isoformat()[:7], None, inferred=True)
-        named = None if _ONGOING.search(ctx.text, *(content or (start, end))) else _last_named_day(ctx, start)
+        named = None if summary or _ONGOING.search(ctx.text, *(content or (start, end))) else _last_named_day(ctx, start)
         if named is not None:
-            return EventDate(named.canonical, (named.start, named.end), inferred=True)
+            return EventDate(named[0], named[1], inferred=True)
         self.last_day = ctx.published
         return EventDate(ctx.published.isoformat(), None, inferred=True)
 
@@ -113,6 +121,10 @@ def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: tuple[
     """The date entity the claim is about: in the reported content if it has one, "on X" first.
 
     Only dates with at least a month count; a bare year or "the spring" is no event date.
+    Nor does a date in a non-restrictive relative clause ("Kupiansk, which Russian forces
+    occupied in February 2022, was liberated..."): it dates the background, not the claim.
+    Nor a day after publication ("will withdraw beginning on May 25"): the claim is then a
+    statement about what is to come, dated by the statement.
     """
     dates = [f for f in ents if f.label == "DATE" and f.canonical and len(f.canonical) >= 7]
     inside = [f for f in dates if content and content[0] <= f.start and f.end <= content[1]]
@@ -120,6 +132,8 @@ def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: tuple[
     for f in inside or dates:
         before = ctx.text[max(start, f.start - 20) : f.start]
         weight = 3 if f.pid == "date.night" else next((w for rx, w in _DATE_WEIGHT if rx.search(before)), 1)
+        if _RELATIVE_CLAUSE.search(ctx.text, start, f.start) or _after_publication(f, ctx):
+            weight = 0
         if weight > best_weight:
             best, best_weight = f, weight
     return best if best_weight > 0 else None
@@ -128,12 +142,26 @@ def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: tuple[
 _BETWEEN = re.compile(r"\bbetween\s+$", re.I)  # "between 1 and 10 August" is a span of days
 
 
+def _after_publication(f: Found, ctx: ClaimContext) -> bool:
+    first = (f.canonical or "").partition("/")[0]
+    return ctx.published is not None and first > ctx.published.isoformat()
+
+
+def _own_voice(claimant: str | None, publisher: str | None) -> bool:
+    """The publisher speaks, under its full name or its first words ("Northwatch assesses
+    that ..." in a report by the Northwatch Institute)."""
+    if not claimant or not publisher:
+        return False
+    said, own = claimant.casefold().split(), publisher.casefold().split()
+    return said == own[: len(said)]
+
+
 def _written(ents, ctx, start, content) -> EventDate | None:
     f = event_date(ents, ctx, start, content)
     if f is None:
         return None
     first, _, last = f.canonical.partition("/")
-    if len(last) == 10 and re.search(r"\sand\s", ctx.text[f.start : f.end]) and not _BETWEEN.search(ctx.text, max(0, f.start - 9), f.start):
+    if len(last) == 10 and _two_days(f, ctx):
         return EventDate(last, (f.start, f.end))  # "on September 30 and October 1": the later of two days
     return EventDate(f.canonical, (f.start, f.end))
 
@@ -155,7 +183,7 @@ def _relative(ctx: ClaimContext, start: int, end: int, anchor: date | None) -> E
 
 # ", which lasted ... after he declared it Friday,": a non-restrictive relative clause gives
 # background, not the day of the claim's event.
-_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose)\b[^,;]*$")
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:which|who|whose|where)\b[^,;]*$")
 
 
 def _weekday(text: str, start: int, end: int) -> re.Match[str] | None:
@@ -165,14 +193,33 @@ def _weekday(text: str, start: int, end: int) -> re.Match[str] | None:
     return None
 
 
-def _last_named_day(ctx: ClaimContext, start: int) -> Found | None:
+def _last_named_day(ctx: ClaimContext, start: int) -> tuple[str, tuple[int, int]] | None:
     """The last calendar day written before the claim ("on July 29"), not after publication:
-    a report on a past event names its day once and then goes on about it."""
+    a report on a past event names its day once and then goes on about it. Of a night or
+    of two days ("the night of May 20 to 21", "May 20 and 21"), the later day, as for a
+    date written in the claim."""
     latest = ctx.published.isoformat()
     for f in reversed(ctx.before(start)):
-        if f.label == "DATE" and f.pid in _CALENDAR_DAY and f.canonical and len(f.canonical) == 10:
-            return f if f.canonical <= latest else None
+        if f.label != "DATE" or not f.canonical:
+            continue
+        day = f.canonical if f.pid in _CALENDAR_DAY and len(f.canonical) == 10 else _later_of_two(f, ctx)
+        if day is not None:
+            return (day, (f.start, f.end)) if day <= latest else None
     return None
+
+
+def _later_of_two(f: Found, ctx: ClaimContext) -> str | None:
+    last = (f.canonical or "").partition("/")[2]
+    if len(last) != 10:
+        return None
+    if f.pid == "date.night" or (f.pid == "date.range" and _two_days(f, ctx)):
+        return last
+    return None
+
+
+def _two_days(f: Found, ctx: ClaimContext) -> bool:
+    """ "May 20 and 21", not "between 1 and 10 August" (a span of days)."""
+    return bool(re.search(r"\sand\s", ctx.text[f.start : f.end])) and not _BETWEEN.search(ctx.text, max(0, f.start - 9), f.start)
 
 
 # The present perfect ("have encircled", "has been reported") and "reportedly" with a past
@@ -200,8 +247,8 @@ def _indefinite_past(lower: str) -> bool:
 def _undated(ents: list[Found], ctx: ClaimContext, start: int, end: int, own_voice: bool) -> bool:
     """No day applies: a state held "since" a time or "for months", or the author's forecast."""
     for f in ents:
-        if f.label == "DATE" and _SINCE.search(ctx.text, max(start, f.start - 12), f.start):
-            return True
+        if f.label == "DATE" and _SINCE.search(ctx.text, max(start, f.start - 12), f.start) and not _RELATIVE_CLAUSE.search(ctx.text, start, f.start):
+            return True  # not "fighting continued near X, where troops have probed since January"
     lower = ctx.lower[start:end]
     if any(d in lower for d in _DURATIONS) and _PERFECT_AUX.search(lower):
         return True  # "have attacked the town for months"

@@ -24,7 +24,8 @@ PUB = "2024-01-07"
         ("Putin signed a decree on January 4 that grants citizenship.", "2024-01-04"),
         ("Officials met on Tuesday, 2 January 2024, in Kyiv.", "2024-01-02"),
         ("Shelling resumed on Friday in Kherson.", "2024-01-05"),
-        ("The deputies will vote on January 12, the speaker announced.", "2024-01-12"),
+        # a statement about what is to come is dated by the statement (here: published), not by the day ahead
+        ("The deputies will vote on January 12, the speaker announced.", "2024-01-07"),
         ("Russian forces have attacked Avdiivka for months.", None),
     ],
 )
@@ -91,7 +92,8 @@ def test_publication_date_from_the_header_when_metadata_lacks_it():
     "sentence, published, expected",
     [
         ("Artillery struck the city over the weekend, officials said.", "2023-12-04", "2023-12-02/2023-12-03"),
-        ("Trains will run from the city starting on Wednesday, the governor said.", "2023-12-04", "2023-12-06"),
+        # a day ahead names what is to come: the statement is dated, here by publication
+        ("Trains will run from the city starting on Wednesday, the governor said.", "2023-12-04", "2023-12-04"),
         ("Researchers interviewed families between February and April 2023 in Kherson.", "2023-09-20", "2023-02/2023-04"),
         ("On Monday evening, Zelensky said he had met the commanders.", "2023-03-07", "2023-03-06"),
     ],
@@ -164,3 +166,40 @@ def test_a_sentence_adding_to_an_account_keeps_its_day(annotate):
     text = "On Monday, the floods destroyed 40 houses in the valley, the governor said.\n\nAlso, 200 people have been moved to schools in the town of Lisle."
     _, claims = annotate(text, published="2024-01-10")  # a Wednesday: Monday is January 8
     assert claim_containing(claims, "200 people").event_date == "2024-01-08"
+
+
+def test_a_date_in_a_non_restrictive_relative_clause_is_background(annotate):
+    text = "Kupiansk, which Russian forces occupied in February 2022, was liberated by Ukrainian troops in September 2022."
+    _, claims = annotate(text, published="2023-08-11")
+    assert claims[0].event_date == "2022-09"
+
+
+def test_the_publishers_own_forecast_under_its_short_name_has_no_date(annotate):
+    text = "Northwatch assesses that Russian forces are likely to continue attacks toward the river through the winter."
+    _, claims = annotate(text, published=PUB, publisher="Northwatch Institute")
+    assert claims[0].event_date is None
+
+
+def test_a_dated_byline_is_the_day_the_report_speaks_from(annotate):
+    text = "By Ana Lee and Tom Ward, Example Institute, April 6, 9:30 pm ET\n\nRussian forces continue to attack near the city."
+    _, claims = annotate(text, published="2023-04-07", publisher="Example Institute")
+    claim = claim_containing(claims, "continue to attack")
+    assert (claim.event_date, claim.event_date_inferred) == ("2023-04-06", True)
+
+
+def test_after_a_night_the_next_claim_takes_its_later_day(annotate):
+    text = "The ministry announced on the night of May 20 to 21 that Russian forces had taken the town.\n\nPutin congratulated the army on the capture."
+    _, claims = annotate(text, published="2023-05-22")
+    assert claim_containing(claims, "congratulated").event_date == "2023-05-21"
+
+
+def test_a_key_takeaways_bullet_does_not_take_the_day_named_just_before_it(annotate):
+    text = (
+        "Russian forces attacked near the river on June 3.\n\n"
+        "Geolocated footage published on June 2 shows Ukrainian troops in the town centre.\n\n"
+        "Key Takeaways\n\n"
+        "- Wives of mobilized soldiers kept up their campaign for rotation.\n"
+    )
+    _, claims = annotate(text, published="2024-06-03")
+    claim = claim_containing(claims, "kept up their campaign")
+    assert (claim.event_date, claim.event_date_inferred) == ("2024-06-03", True)
