@@ -25,7 +25,7 @@ from .segment import unwrap
 from .textprep import mask, normalise, overlaps_any
 from .unseen import model_names
 
-VERSION = "0.2.0"  # bump whenever a rule, list or the gazetteer changes
+VERSION = "0.3.0"  # bump whenever a rule, list or the gazetteer changes
 DEMOTION = 0.3  # a demoted pattern keeps this share of its score
 
 
