@@ -7,7 +7,6 @@ default install does not have). Its tables are made by migration 0013.
 import logging
 
 import procrastinate
-from procrastinate import exceptions as pq_errors
 from sqlalchemy.engine import URL
 from sqlmodel import Session
 
@@ -35,18 +34,11 @@ def make_app(record: Record, worker: bool = False, stalled_after: float = STALLE
 
     @app.task(name="claimtrail.ingest_part", queue=QUEUE, retry=retry)
     def ingest_part(job_id: int, file_ids: list[int]) -> None:
-        tasks.ingest_part(record, job_id, file_ids)
-        with Session(record.engine) as session:
-            defer_index(session, record)
-            session.commit()
+        tasks.ingest_part(record, job_id, file_ids)  # indexes the claims it writes
 
     @app.task(name="claimtrail.run_kind", queue=QUEUE, retry=retry)
     def run_kind(job_id: int, kind: str) -> None:
         tasks.run_kind(record, job_id, kind)
-
-    @app.task(name="claimtrail.index_links", queue=QUEUE, queueing_lock="claimtrail.index_links", lock="claimtrail.index_links", retry=retry)
-    def index_links() -> None:
-        tasks.index_links(record)
 
     @app.periodic(cron="* * * * * */5", periodic_id="claimtrail.retry_stalled")
     @app.task(name="claimtrail.retry_stalled", queue=QUEUE, queueing_lock="claimtrail.retry_stalled")
@@ -77,15 +69,6 @@ def defer(session: Session, record: Record, task: str, **kwargs) -> None:
     """Queue a task in the session's transaction: it exists once the transaction commits, never
     otherwise, so a ledger write and the work it calls for are recorded together."""
     _deferrer(record).configure_task(task, connection=_raw(session)).defer(**kwargs)
-
-
-def defer_index(session: Session, record: Record) -> None:
-    """Queue link indexing once: a waiting indexing job already covers every claim without vectors."""
-    try:
-        with session.begin_nested():
-            defer(session, record, "claimtrail.index_links")
-    except pq_errors.AlreadyEnqueued:
-        pass
 
 
 class ProcrastinateQueue(Queue):

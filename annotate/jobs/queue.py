@@ -43,9 +43,7 @@ class InProcessQueue(Queue):
 
     def _started(self, job_id: int, parts: list[list[int]]) -> None:
         for part in parts:
-            self._submit(tasks.ingest_part, self.worker_record, job_id, part)
-        if parts:
-            self._submit(tasks.index_links, self.worker_record)
+            self._submit(tasks.ingest_part, self.worker_record, job_id, part)  # each indexes the claims it writes
 
     def _started_kind(self, job_id: int, kind: str) -> None:
         self._submit(tasks.run_kind, self.worker_record, job_id, kind)
@@ -91,7 +89,6 @@ def run_now(record: Record, job_id: int) -> None:
         return tasks.run_kind(record, job_id, kind)
     for part in parts:
         tasks.ingest_part(record, job_id, part)
-    tasks.index_links(record)
 
 
 def queue_for(record: Record, detached: bool = False) -> Queue:

@@ -106,6 +106,7 @@ def _ingest(record: Record, items: list, actor: str, origin: str, preannotate: b
         outcome[name] = (len(shas.get(name, [])) - refused[name], errors.get(name, []), found, sum(1 for i in found if i in new))
     if preannotate and ids:
         _preannotate(record, sorted(set(ids.values())))
+        _index_links(record, sorted(set(ids.values())))
     return outcome
 
 
@@ -128,6 +129,15 @@ def _preannotate(record: Record, document_ids: list[int]) -> None:
     with record.session() as session:
         annotator = learned_rules_annotator(session)
     preannotate(record.ledger, annotator, document_ids)
+
+
+def _index_links(record: Record, document_ids: list[int]) -> None:
+    """Sentence vectors for the claims just proposed, so they can be linked at once. Each part indexes its
+    own documents: two workers never wait on one indexing job (a shared one made indexing serial)."""
+    from annotate.linking.index import index_documents
+
+    with record.session() as session:
+        index_documents(session, document_ids)
 
 
 def warm_up(record: Record) -> None:

@@ -31,6 +31,18 @@ def index_missing(session: Session, limit: int | None = None) -> int:
     return _index(session, "1 = 1", {}, limit)
 
 
+def index_documents(session: Session, document_ids: list[int]) -> int:
+    """Vectors for the claims of these documents that have none: a background job indexes the claims
+    it has just written, so workers ingesting different documents index in parallel, each its own."""
+    if vectors.encoder() is None:
+        return 0
+    done = 0
+    for start in range(0, len(document_ids), 500):
+        params = {f"d{n}": int(d) for n, d in enumerate(document_ids[start : start + 500])}
+        done += _index(session, f"c.document_id IN ({', '.join(':' + k for k in params)})", params)
+    return done
+
+
 def index_new(session: Session, limit: int = CATCH_UP) -> int:
     """Vectors for claims written since the last pass (ids above the highest indexed one), at most `limit`
     of them: two index reads when there are none. Claims whose vector the database dropped (an edited

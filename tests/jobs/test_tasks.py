@@ -5,7 +5,7 @@ import json
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from annotate.jobs import state, tasks
@@ -56,7 +56,9 @@ def test_a_part_that_died_after_ingesting_is_finished_by_the_next_run_without_do
     assert docs == 2 and claims > 0 and claims == distinct
     with Session(record.engine) as session:
         view = state.job_view(session, job_id)
+        vectors = session.execute(text("SELECT count(*) FROM claim_vector")).scalar()
     assert view["status"] == "done" and view["documents"] == 2
+    assert vectors == claims  # the part indexed the claims it wrote: they can be linked at once
 
 
 def test_each_bad_record_is_named_with_its_line_and_the_good_ones_go_in(record):

@@ -111,9 +111,11 @@ def test_two_workers_one_killed_mid_batch_lose_and_double_nothing(pg_record, tmp
             )
         ).scalar()
         without = session.execute(select(func.count()).select_from(Document).where(~Document.id.in_(select(Claim.document_id)))).scalar()
+        unindexed = session.execute(text("SELECT count(*) FROM claim c WHERE NOT EXISTS (SELECT 1 FROM claim_vector v WHERE v.claim_id = c.id)")).scalar()
     assert len(shas) == count and len(set(shas)) == count  # none lost, none doubled
     assert twice == 0 and mentions_twice == 0  # no candidate proposed twice
     assert without == 0  # every document was pre-annotated, the killed worker's too
+    assert unindexed == 0  # and every claim has its sentence vector, written by the part that proposed it
     env = {**os.environ, "CLAIMTRAIL_HOME": str(pg_record.settings.home)}
     audit = subprocess.run(
         [sys.executable, "-m", "annotate", "audit", "verify", "--db", pg_record.settings.database_url],
@@ -132,15 +134,15 @@ def test_a_job_deferred_with_a_ledger_write_exists_only_if_the_write_commits(pg_
 
     def queued() -> int:
         with pg_record.engine.connect() as conn:
-            return conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'claimtrail.index_links'")).scalar()
+            return conn.execute(text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'claimtrail.run_kind'")).scalar()
 
     with pytest.raises(RuntimeError):
         with pg_record.ledger.writer("tester", "cli") as writer:
             writer.apply(Change("publisher.added", "publisher", set={"name": "Harbour Gazette"}))
-            defer(writer.session, pg_record, "claimtrail.index_links")
+            defer(writer.session, pg_record, "claimtrail.run_kind", job_id=1, kind="preannotate")
             raise RuntimeError("the write fails after the job was deferred")
     assert queued() == 0
     with pg_record.ledger.writer("tester", "cli") as writer:
         writer.apply(Change("publisher.added", "publisher", set={"name": "Harbour Gazette"}))
-        defer(writer.session, pg_record, "claimtrail.index_links")
+        defer(writer.session, pg_record, "claimtrail.run_kind", job_id=1, kind="preannotate")
     assert queued() == 1
