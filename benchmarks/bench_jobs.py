@@ -5,6 +5,11 @@ web UI's document view (p50/p95) measured while they run (target: p95 ≤ 100 ms
 Each run gets a fresh schema; the workers are started and registered before the clock
 starts, which stops when the job's last file is done. Needs PostgreSQL:
   CLAIMTRAIL_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python -m benchmarks.bench_jobs [N]
+
+Workers killed (issue 12's target: `kill -9` of a worker at 20 random moments, 0 documents lost
+or doubled, `audit verify` green): two workers run one job of N reports while one of them, chosen
+at random, is killed with SIGKILL at random moments and started again; then the record is checked.
+  ... python -m benchmarks.bench_jobs kills [KILLS [N]]   (default 20 kills, 600 reports)
 """
 
 import os
@@ -126,11 +131,78 @@ def run(base: str, files, workers: int) -> tuple[float, str]:
         admin.dispose()
 
 
-def main(n: int = 1000) -> None:
+def kills(rounds: int = 20, n: int = 600) -> None:
+    base = postgres_url()
+    schema = f"claimtrail_bench_kills_{os.getpid()}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = schema_url(base, schema)
+    home = Path(tempfile.mkdtemp(prefix="claimtrail-bench-kills-"))
+    record = Record.init(Settings(home=home, database_url=url))
+    rng = random.Random(20)
+    files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
+    env = {**os.environ, "CLAIMTRAIL_HOME": str(home)}
+
+    def start() -> subprocess.Popen:
+        command = [sys.executable, "-m", "annotate", "worker", "--stalled-after", "4", "--db", url]
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def status() -> dict:
+        with record.session() as session:
+            return job_view(session, job_id)
+
+    job_id = queue_for(record).ingest("bench", "cli", files)
+    workers, killed, start_time = [start(), start()], 0, time.perf_counter()
+    try:
+        while killed < rounds and status()["status"] not in ("done", "failed"):
+            time.sleep(rng.uniform(0.5, 4.0))
+            victim = rng.randrange(2)
+            workers[victim].kill()  # SIGKILL: no clean-up of any kind
+            workers[victim].wait()
+            workers[victim] = start()
+            killed += 1
+        while (view := status())["status"] not in ("done", "failed"):
+            time.sleep(0.5)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=120)
+    seconds = time.perf_counter() - start_time
+    with record.engine.connect() as conn:
+        found = {name: conn.execute(text(sql)).scalar() for name, sql in INTEGRITY.items()}
+    audit = subprocess.run([sys.executable, "-m", "annotate", "audit", "verify", "--db", url], cwd=ROOT, env=env, capture_output=True, text=True)
+    record.engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+    print(f"{n} reports, {killed} workers killed with SIGKILL at random moments, job {view['status']} in {seconds:.0f} s")
+    print("  " + ", ".join(f"{name} {value}" for name, value in found.items()) + f"; audit verify: {'green' if audit.returncode == 0 else 'FAILED'}")
+    print(f"  expected: documents {n}, every other count 0")
+
+
+# What a killed worker must never leave behind (read after the job is done).
+INTEGRITY = {
+    "documents": "SELECT count(DISTINCT sha256) FROM document",
+    "documents doubled": "SELECT count(*) - count(DISTINCT sha256) FROM document",
+    "claims doubled": 'SELECT count(*) FROM (SELECT 1 FROM claim GROUP BY document_id, start, "end" HAVING count(*) > 1) AS twice',
+    "mentions doubled": 'SELECT count(*) FROM (SELECT 1 FROM mention GROUP BY document_id, start, "end" HAVING count(*) > 1) AS twice',
+    "documents without candidates": "SELECT count(*) FROM document d WHERE NOT EXISTS (SELECT 1 FROM claim c WHERE c.document_id = d.id)",
+    "claims without vectors": "SELECT count(*) FROM claim c WHERE NOT EXISTS (SELECT 1 FROM claim_vector v WHERE v.claim_id = c.id)",
+}
+
+
+def postgres_url() -> str:
     base = os.environ.get("CLAIMTRAIL_TEST_POSTGRES_URL") or os.environ.get("CLAIMTRAIL_DATABASE_URL", "")
     if not base.startswith("postgresql"):
         print("bench_jobs: needs PostgreSQL (CLAIMTRAIL_TEST_POSTGRES_URL); skipped")
-        return
+        sys.exit(0)
+    return base
+
+
+def main(n: int = 1000) -> None:
+    base = postgres_url()
     rng = random.Random(12)
     files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
     rates = {}
@@ -144,4 +216,7 @@ def main(n: int = 1000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    if sys.argv[1:2] == ["kills"]:
+        kills(*(int(a) for a in sys.argv[2:4]))
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
