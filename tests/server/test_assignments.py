@@ -277,3 +277,15 @@ def test_the_cli_assigns_lists_and_moves_documents_on(record, users, docs):
     assert refused.exit_code != 0 and "only a document marked done" in refused.output
     board = claimtrail("assignments", "dashboard")
     assert board.exit_code == 0 and "bob" in board.stdout
+
+
+def test_the_decision_that_starts_the_review_refreshes_the_header_and_later_ones_do_not(record, users, docs, desk, alice):
+    """Out of band: the state badge and history when the review moved, nothing more on later key presses."""
+    doc = docs["ids"][0]
+    second = desk.claim(doc, "Officials said the bridge in Izium reopened.")  # a second candidate on the same words
+    lead(record).assign([doc], "alice")
+    first = alice.post(f"/review/claim/{docs['claims'][0]}/accept", {"version": "1"})
+    assert first.status_code == 200 and 'id="assignment"' in first.text and "in review" in first.text
+    assert 'id="doc-history" class="doc-history" hx-swap-oob="innerHTML"' in first.text
+    later = alice.post(f"/review/claim/{second}/accept", {"version": "1"})
+    assert later.status_code == 200 and 'id="assignment"' not in later.text and "doc-history" not in later.text
