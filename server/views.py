@@ -18,6 +18,7 @@ from annotate.review.review_states import WORDS as REVIEW_WORDS
 from annotate.store.history import changed_fields, object_history
 from annotate.store.kinds import canonical, words
 from annotate.store.models import (
+    Assignment,
     Claim,
     ClaimLink,
     Decision,
@@ -120,7 +121,7 @@ def document_view(
         focus = next((i.ref for i in items if i.obj.status == "candidate"), refs[0] if refs else None)
     return {
         "doc": doc,
-        "publisher": header and doc.publisher_id and get_or_404(session, Publisher, doc.publisher_id).name,
+        "publisher": header and publisher_name(session, doc),
         "segments": segments(text, spans_for(doc.boilerplate, mentions, claims)),
         "length": len(text),
         "items": items,
@@ -325,6 +326,17 @@ SAID = {
     "sent_back": "Sent the document back with your note.",
     "metadata": "Corrected the document's details: they are no longer marked inferred.",
 }
+
+
+def publisher_name(session: Session, doc: Document) -> str | None:
+    return doc.publisher_id and get_or_404(session, Publisher, doc.publisher_id).name or None
+
+
+def header_versions(session: Session, document_id: int) -> tuple:
+    """The versions of what the document's header shows: the document (its metadata) and its assignment
+    (the review's state; None when never assigned). An action that moved either changes the header."""
+    query = select(Document.version, Assignment.version).outerjoin(Assignment, Assignment.document_id == Document.id).where(Document.id == document_id)
+    return tuple(session.execute(query).first() or ())
 
 
 def document_header(session: Session, doc: Document, said: str = "", left: str = "") -> dict:

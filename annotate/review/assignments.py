@@ -11,7 +11,7 @@ all read it from the record.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import String, and_, cast, func, or_
 from sqlalchemy import select as select_columns  # sqlmodel's select types at most four columns
 from sqlmodel import Session, col, select
 
@@ -21,7 +21,7 @@ from annotate.review.operations import Done, Operations
 from annotate.review.queue import QueueFilter, candidates_left, matching_ids
 from annotate.review.review_states import OPEN, WITHDRAWN, WORDS, current, seconds_between
 from annotate.store.ledger import Change, Writer, history, utc_now
-from annotate.store.models import Assignment, Decision, Document, User
+from annotate.store.models import Assignment, Claim, Decision, Document, Mention, User
 
 AT_ONCE = 10_000  # documents one assignment may move (a queue filter matching more is refused)
 
@@ -66,7 +66,15 @@ class Assignments(Operations):
                             "assignment.made",
                             "assignment",
                             found["id"],
-                            {"reviewer": name, "status": "todo", "assigned_by": self.actor, "note": None, "started_at": None, "done_at": None},
+                            {
+                                "reviewer": name,
+                                "status": "todo",
+                                "assigned_by": self.actor,
+                                "note": None,
+                                "started_at": None,
+                                "done_at": None,
+                                **_moved(w, found, name),
+                            },
                             found["version"],
                             rationale,
                         )
@@ -146,6 +154,7 @@ class Assignments(Operations):
                         "note": note,
                         "started_at": None,
                         "done_at": None,
+                        **_moved(w, found, name),
                     },
                     base_version,
                     note,
@@ -163,6 +172,34 @@ def _past_own_start(w: Writer, found: dict, base_version: int | None) -> int | N
     if since and all(d["action"] == "assignment.started" and d["actor"] == w.actor for d in since):
         return found["version"]
     return base_version
+
+
+def _moved(w: Writer, found: dict, to: str) -> dict:
+    """The time fields of a document moving from its reviewer to `to`: what the one before spent on
+    it (rounds they finished, and a round in review up to their own last decision in the document,
+    not up to the move) stays under their name in `earlier`; the next reviewer's time starts at zero."""
+    if found["reviewer"] == to or found["status"] == WITHDRAWN:
+        return {}
+    seconds, rounds = found["seconds"], found["rounds"]
+    if found["status"] == "in_review":
+        seconds += seconds_between(found["started_at"], _last_own_decision(w, found["document_id"], found["reviewer"], found["started_at"]))
+        rounds += 1  # a round cut short still counts as a document they worked on
+    earlier = dict(found["earlier"] or {})
+    if seconds or rounds:
+        before = earlier.get(found["reviewer"], [0.0, 0])
+        earlier[found["reviewer"]] = [before[0] + seconds, before[1] + rounds]
+    return {"earlier": earlier, "seconds": 0.0, "rounds": 0}
+
+
+def _last_own_decision(w: Writer, document_id: int, reviewer: str, since: str) -> str:
+    """When `reviewer` last decided something in the document (its candidates or its metadata) since `since`."""
+    in_document = or_(
+        and_(col(Decision.target_type) == "claim", col(Decision.target_id).in_(select(col(Claim.id)).where(col(Claim.document_id) == document_id))),
+        and_(col(Decision.target_type) == "mention", col(Decision.target_id).in_(select(col(Mention.id)).where(col(Mention.document_id) == document_id))),
+        and_(col(Decision.target_type) == "document", col(Decision.target_id) == document_id),
+    )
+    query = select_columns(func.max(col(Decision.at))).where(col(Decision.actor) == reviewer, col(Decision.at) >= since, in_document)
+    return w.session.execute(query).scalar() or since
 
 
 def _reviewer(w: Writer, name: str) -> str:
@@ -229,8 +266,8 @@ class ReviewerRow:
     approved: int = 0
     sent_back: int = 0  # open again after a lead sent it back
     decisions: int = 0  # every decision this person made
-    seconds: float = 0.0  # time in review of the documents they finished
-    finished: int = 0  # rounds finished (marked done), for the time per document
+    seconds: float = 0.0  # time in review they spent, on documents they have or had
+    finished: int = 0  # rounds they finished (marked done) or were in when the document moved on: the time's documents
 
     @property
     def per_document(self) -> float | None:
@@ -238,7 +275,8 @@ class ReviewerRow:
 
 
 def dashboard(session: Session) -> list[ReviewerRow]:
-    """Per reviewer: documents by state, decisions made, time in review per document (start to done)."""
+    """Per reviewer: documents by state, decisions made, time in review per document (start to done),
+    each reviewer's time their own, also on documents that moved on to someone else."""
     users = session.exec(select(col(User.name), col(User.role)).where(col(User.active).is_(True)).order_by(col(User.name)))
     rows = {name: ReviewerRow(name, role) for name, role in users}
     noted_column = col(Assignment.note).is_not(None)
@@ -257,6 +295,13 @@ def dashboard(session: Session) -> list[ReviewerRow]:
             row.sent_back += n
         row.seconds += float(found[4] or 0)
         row.finished += int(found[5] or 0)
+    moved = cast(col(Assignment.earlier), String) != "{}"  # the few documents that changed hands
+    handed: list[dict[str, list]] = list(session.execute(select_columns(col(Assignment.earlier)).where(moved)).scalars())
+    for earlier in handed:
+        for name, spent in earlier.items():  # {reviewer: [seconds, rounds]}
+            row = rows.setdefault(name, ReviewerRow(name, "(inactive)"))
+            row.seconds += float(spent[0])
+            row.finished += int(spent[1])
     for row in rows.values():
         mine = select(func.count()).select_from(Decision).where(col(Decision.actor) == row.name)
         row.decisions = int(session.execute(mine).scalar() or 0)

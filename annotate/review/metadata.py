@@ -3,7 +3,10 @@
 One `document.metadata_corrected` decision sets the fields given and marks them as no longer
 inferred; a publisher named for the first time is added (`publisher.added`) in the same
 transaction. A claim keeps its document's publication date as its second clock, so the
-claims that carried the old date get the new one (`claim.corrected`, only that field).
+claims that carried the old date get the new one (`claim.corrected`, only that field). The
+correction and the claims it re-dated are one action (`{"group": <its seq>}` in each one's
+evidence), so revert and undo take them back together, however many claims the document has;
+the publisher added on the way stays on the list of publishers.
 """
 
 import re
@@ -37,9 +40,10 @@ class Metadata(Operations):
             if not changes:
                 return Done(doc, ["nothing differs from what the document says now: nothing was recorded"])
             inferred = {**(doc["inferred"] or {}), **{("publisher" if k == "publisher_id" else k): False for k in changes}}
-            state = w.apply(Change("document.metadata_corrected", "document", document_id, {**changes, "inferred": inferred}, base_version, rationale))
+            group = ({"group": w.seq + 1},)
+            state = w.apply(Change("document.metadata_corrected", "document", document_id, {**changes, "inferred": inferred}, base_version, rationale, group))
             if "published" in changes:
-                _redate_claims(w, document_id, doc["published"], changes["published"], w.seq)
+                _redate_claims(w, document_id, doc["published"], changes["published"], group)
             return Done(state, decisions=list(range(first, w.seq + 1)))
 
 
@@ -81,9 +85,11 @@ def _publisher(w: Writer, name: str | None) -> int | None:
     return found or w.apply(Change("publisher.added", "publisher", set={"name": name}))["id"]
 
 
-def _redate_claims(w: Writer, document_id: int, old: str | None, new: str | None, seq: int) -> None:
-    """Claims that carried the document's old date as their publication date carry the new one."""
+def _redate_claims(w: Writer, document_id: int, old: str | None, new: str | None, group: tuple) -> None:
+    """Claims that carried the document's old date as their publication date carry the new one,
+    as part of the correction's action (`group`)."""
+    seq = group[0]["group"]
     w.flush()
     query = select(col(Claim.id), col(Claim.version)).where(col(Claim.document_id) == document_id, col(Claim.published).is_not_distinct_from(old))
     for claim_id, version in w.session.exec(query).all():
-        w.apply(Change("claim.corrected", "claim", claim_id, {"published": new}, version, f"the document's publication date was corrected (#{seq})"))
+        w.apply(Change("claim.corrected", "claim", claim_id, {"published": new}, version, f"the document's publication date was corrected (#{seq})", group))

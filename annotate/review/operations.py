@@ -30,7 +30,8 @@ from annotate.store.models import Claim, Decision, DocumentText, Entity, Mention
 from annotate.store.record import Record
 
 REVIEWABLE = ("claim", "mention")
-UNDOABLE = ("claim", "mention", "entity")
+UNDOABLE = ("claim", "mention", "entity", "document")  # a document: its metadata, corrected in the workbench's header
+UNDOABLE_IN_DOCUMENT = ("document.metadata_corrected", "document.reverted")  # not its ingestion or boilerplate
 EDITABLE = {
     "claim": {"start", "end", "claimant", "relayed_by", "reporting_verb", "event_date", "hedged", "hedges", "negated", "entity_ids"},
     "mention": {"start", "end", "label", "entity_id"},
@@ -249,21 +250,29 @@ class Review(Operations):
                     *(
                         and_(Decision.target_type == kind, Decision.target_id.in_(select(model.id).where(model.document_id == document_id)))
                         for kind, model in (("claim", Claim), ("mention", Mention))
-                    )
+                    ),
+                    and_(Decision.target_type == "document", Decision.target_id == document_id, Decision.action.in_(UNDOABLE_IN_DOCUMENT)),
                 )
             )
-        undone, taken = set(), set()
+        else:
+            query = query.where(or_(Decision.target_type != "document", Decision.action.in_(UNDOABLE_IN_DOCUMENT)))
+        undone, taken, found = set(), set(), None
         for row in session.execute(query.order_by(Decision.seq.desc()).limit(scan)):
             evidence = [e for e in json.loads(row.evidence) if isinstance(e, dict)] if row.evidence != "[]" else []
+            group = next((e["group"] for e in evidence if "group" in e), row.seq)
+            if found is not None:
+                if group != found["seq"]:
+                    break
+                found["action"] = row.action  # an earlier decision of the same action: named for what it began with
+                continue
             if canonical(row.action).endswith(".reverted"):
                 undone.add(reverted_seq(evidence))
                 continue
-            group = next((e["group"] for e in evidence if "group" in e), row.seq)
             if row.seq in undone or group in taken:
                 taken.add(group)
                 continue
-            return {"seq": group, "action": row.action}
-        return None
+            found = {"seq": group, "action": row.action}
+        return found
 
 
 # --- spans and fields -------------------------------------------------------------

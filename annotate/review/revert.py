@@ -3,9 +3,10 @@
 A decision is taken back with new decisions (the ledger never forgets): the fields it
 changed get their values from before it, and an object it created is withdrawn (links and
 thread memberships are removed). An action that wrote several decisions (an entity merge,
-a mention with its new entity) tags each with `{"group": <first seq>}` in its evidence, and
-is taken back whole, last decision first. A later decision on the same object makes it
-stale: `Conflict` names who changed it since.
+a mention with its new entity, a bulk accept, a metadata correction with the claims it
+re-dated) tags each with `{"group": <first seq>}` in its evidence, and is taken back whole,
+last decision first, however many decisions it wrote. A later decision on the same object
+makes it stale: `Conflict` names who changed it since.
 """
 
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from annotate.store.ledger import Change, Writer, decision_dict
 from annotate.store.models import STATE_TABLES, Decision
 
 REMOVED = {"link": "removed", "thread_member": "removed"}  # how a created object is taken back; others are withdrawn
-GROUP_SPAN = 16  # an action's decisions are consecutive; none writes more than this many
+PAGE = 200  # decisions read at a time while following an action (its decisions are consecutive)
 
 
 def take_back(w: Writer, seq: int, role: str, rationale: str = "", types: tuple[str, ...] | None = None) -> list[dict]:
@@ -71,9 +72,18 @@ def decision(w: Writer, seq: int) -> dict:
 
 
 def group_of(w: Writer, head: dict) -> list[dict]:
-    """The decisions written by the same action as `head` (consecutive, tagged with its group)."""
+    """The decisions written by the same action as `head`: consecutive from the group's first,
+    each tagged with the group, by the same actor; read page by page until one is not."""
     group = next((e["group"] for e in head["evidence"] if isinstance(e, dict) and "group" in e), None)
     if group is None:
         return [head]
-    rows = w.session.execute(select(Decision.__table__).where(Decision.seq >= group, Decision.seq < group + GROUP_SPAN).order_by(Decision.seq))
-    return [d for d in map(decision_dict, rows) if {"group": group} in d["evidence"] and d["actor"] == head["actor"]]
+    members: list[dict] = []
+    while True:
+        page = select(Decision.__table__).where(Decision.seq >= group + len(members)).order_by(Decision.seq).limit(PAGE)
+        rows = [decision_dict(r) for r in w.session.execute(page)]
+        for d in rows:
+            if {"group": group} not in d["evidence"] or d["actor"] != head["actor"]:
+                return members
+            members.append(d)
+        if len(rows) < PAGE:
+            return members

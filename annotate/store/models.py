@@ -152,7 +152,9 @@ class Assignment(StateRow, table=True):
     """A document on a reviewer's desk: to do → in review → done → approved (or sent back with a note).
 
     One row per document (a new assignment moves it); `started_at`/`done_at` are the times of the
-    decisions that started and finished the current round, `seconds` the review time of all rounds."""
+    decisions that started and finished the current round, `seconds` the current reviewer's review
+    time over their rounds; when the document moves to another reviewer, the time the one before
+    spent on it stays theirs in `earlier` (annotate/review/assignments.py)."""
 
     document_id: int = Field(index=True, unique=True)
     reviewer: str = Field(index=True)  # a user name
@@ -161,8 +163,9 @@ class Assignment(StateRow, table=True):
     note: str | None = None  # the lead's note when the document was sent back
     started_at: str | None = None
     done_at: str | None = None
-    seconds: float = 0.0  # time in review, start to done, summed over rounds
-    rounds: int = 0  # times marked done
+    seconds: float = 0.0  # the current reviewer's time in review, start to done, summed over their rounds
+    rounds: int = 0  # times the current reviewer marked it done
+    earlier: dict = _json(dict)  # {reviewer: [seconds, rounds]} of those it moved away from (migration 0014)
 
 
 class Credential(SQLModel, table=True):

@@ -32,12 +32,15 @@ class Workbench:
     def __init__(self, request: Request, session, templates, review, document_id: int):
         self.request, self.session, self.templates, self.review = request, session, templates, review
         self.document_id = document_id
+        self.header_seen = views.header_versions(session, document_id)  # before the action: did it change the header?
 
     def render(self, status: int = 200, focus: str | None = None, after: str | None = None, **context):
         self.session.rollback()  # end the read transaction begun before the write: show the new state
         htmx = is_htmx(self.request)
         view = views.document_view(self.session, self.document_id, self.review, focus, after, header=not htmx, lens=views.Lens.of(self.request))
         view.update(context)
+        if htmx:
+            view.update(self.header_changes())
         name = "partials/_workbench.html" if htmx else "pages/document.html"
         return self.templates.TemplateResponse(self.request, name, {**view, "oob": htmx}, status_code=status)
 
@@ -78,8 +81,18 @@ class Workbench:
         view = views.decided_view(self.session, self.review, kind, int(target_id), note)
         if view is None:
             return None
+        view.update(self.header_changes())
         headers = {"HX-Retarget": f"#item-{ref}", "HX-Reswap": "outerHTML"}
         return self.templates.TemplateResponse(self.request, "partials/_decided.html", view, headers=headers)
+
+    def header_changes(self) -> dict:
+        """The document header (title and date, review state, history), out of band, when the action moved
+        the review (a reviewer's first decision starts it) or the metadata (undoing a correction); nothing
+        otherwise, so a key press stays small."""
+        if views.header_versions(self.session, self.document_id) == self.header_seen:
+            return {}
+        doc = views.get_or_404(self.session, Document, self.document_id)
+        return {**views.document_header(self.session, doc), "doc": doc, "publisher": views.publisher_name(self.session, doc), "header_oob": True}
 
 
 def message(level: str, text: str, warnings=(), decisions=()) -> dict:

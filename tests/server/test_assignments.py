@@ -14,6 +14,7 @@ from annotate.review.operations import Review
 from annotate.review.queue import QueueFilter, queue_page
 from annotate.store.ledger import rebuild
 from annotate.store.models import Assignment
+from annotate.store.verify import verify
 
 
 @pytest.fixture
@@ -73,7 +74,8 @@ def test_send_back_with_a_note_to_another_reviewer(record, users, docs):
     with pytest.raises(Forbidden):  # alice no longer has it
         Assignments(record, "alice", "ui").done(doc, 3)
     Assignments(record, "bob", "ui").done(doc, 3)
-    assert state(record, doc).rounds == 2
+    after = state(record, doc)
+    assert after.rounds == 1 and after.earlier["alice"][1] == 1  # a round each, each their own
 
 
 def test_roles_and_states_are_enforced(record, users, docs):
@@ -277,3 +279,59 @@ def test_the_cli_assigns_lists_and_moves_documents_on(record, users, docs):
     assert refused.exit_code != 0 and "only a document marked done" in refused.output
     board = claimtrail("assignments", "dashboard")
     assert board.exit_code == 0 and "bob" in board.stdout
+
+
+def test_the_decision_that_starts_the_review_refreshes_the_header_and_later_ones_do_not(record, users, docs, desk, alice):
+    """Out of band: the state badge and history when the review moved, nothing more on later key presses."""
+    doc = docs["ids"][0]
+    second = desk.claim(doc, "Officials said the bridge in Izium reopened.")  # a second candidate on the same words
+    lead(record).assign([doc], "alice")
+    first = alice.post(f"/review/claim/{docs['claims'][0]}/accept", {"version": "1"})
+    assert first.status_code == 200 and 'id="assignment"' in first.text and "in review" in first.text
+    assert 'id="doc-history" class="doc-history" hx-swap-oob="innerHTML"' in first.text
+    later = alice.post(f"/review/claim/{second}/accept", {"version": "1"})
+    assert later.status_code == 200 and 'id="assignment"' not in later.text and "doc-history" not in later.text
+
+
+class Clock:
+    """The ledger's clock, set by the test: review time is read from decisions' times."""
+
+    def __init__(self, monkeypatch):
+        self.now = "2024-05-06T10:00:00.000000+00:00"
+        for module in ("annotate.store.ledger", "annotate.review.review_states", "annotate.review.assignments"):
+            monkeypatch.setattr(f"{module}.utc_now", lambda: self.now)
+
+    def at(self, hour_minute: str) -> None:
+        self.now = f"2024-05-06T{hour_minute}:00.000000+00:00"
+
+
+def test_time_stays_with_the_reviewer_who_spent_it_when_a_document_changes_hands(record, users, docs, desk, monkeypatch):
+    clock = Clock(monkeypatch)
+    doc, first = docs["ids"][0], docs["claims"][0]
+    second, third = (desk.claim(doc, "Officials said the bridge in Izium reopened.") for _ in range(2))
+    lead(record).assign([doc], "alice")
+    clock.at("10:00")
+    Review(record, "alice", "ui").accept("claim", first, 1)  # starts her review
+    clock.at("10:20")
+    Review(record, "alice", "ui").accept("claim", second, 1)  # her last decision here
+    clock.at("15:00")
+    lead(record).assign([doc], "bob")  # moved mid-review, hours after she stopped
+    clock.at("15:10")
+    Review(record, "bob", "ui").accept("claim", third, 1)
+    clock.at("15:40")
+    Assignments(record, "bob", "ui").done(doc)
+    clock.at("16:00")
+    lead(record).send_back(doc, "the second claim needs its speaker", "alice")
+    clock.at("16:05")
+    Review(record, "alice", "ui").edit("claim", second, 2, {"claimant": "Officials"})
+    clock.at("16:10")
+    Assignments(record, "alice", "ui").done(doc)
+    with record.session() as s:
+        rows = {r.name: r for r in dashboard(s)}
+    assert (rows["alice"].seconds, rows["alice"].finished) == (20 * 60 + 5 * 60, 2)  # her own time, not the lead's wait
+    assert (rows["bob"].seconds, rows["bob"].finished) == (30 * 60, 1)  # his round only, not hers before it
+    assert rows["lea"].seconds == 0
+    assert verify(record.engine, None, [], check_state=True).ok
+    before = state(record, doc).model_dump()
+    rebuild(record.engine)
+    assert state(record, doc).model_dump() == before  # the time's attribution is a fold of the decisions

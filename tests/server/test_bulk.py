@@ -27,6 +27,17 @@ def test_a_bulk_accept_is_one_transaction_and_one_undo(record, ledger, three):
     assert [action for _, _, action, _ in ledger.written()[3:]] == ["mention.reverted", "claim.reverted", "claim.reverted"]
 
 
+def test_undo_takes_back_a_bulk_accept_of_many_candidates_whole(record, ledger, desk):
+    """Longer than any fixed window of decisions: a report's candidates, all accepted with one key."""
+    sentences = [f"Officials said gate {n} closed." for n in range(40)]
+    doc = desk.document(" ".join(sentences))
+    targets = [("claim", desk.claim(doc, sentence), 1) for sentence in sentences]
+    done = Review(record, "alice", "ui").decide_many(targets, "accepted")
+    ledger.mark()
+    Review(record, "alice", "ui").undo(done.decisions[-1])
+    assert len(ledger.written()) == 40 and {action for _, _, action, _ in ledger.written()} == {"claim.reverted"}
+
+
 def test_one_stale_candidate_refuses_the_whole_selection(record, ledger, three):
     _, targets = three
     Review(record, "bob", "ui").reject("claim", targets[1][1], 1)
