@@ -6,7 +6,7 @@ answers 422 and a retry while the first request runs answers 409 (server/idempot
 Operational state like `signin_failure`, not the record.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 import sqlalchemy as sa
