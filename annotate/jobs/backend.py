@@ -35,6 +35,16 @@ class Queue:
         self._started_kind(job_id, kind)  # type: ignore[arg-type]
         return job_id  # type: ignore[return-value]
 
+    def export(self, actor: str, origin: str, params: dict) -> int:
+        """An export job (exporting.export_params); its file is downloadable once done."""
+        with Session(self.record.engine) as session:
+            job = state.create_job(session, "export", actor, origin, params)
+            self._defer_kind(session, job.id, "export")  # type: ignore[arg-type]
+            session.commit()
+            job_id = job.id
+        self._started_kind(job_id, "export")  # type: ignore[arg-type]
+        return job_id  # type: ignore[return-value]
+
     def retry(self, job_id: int) -> int:
         with Session(self.record.engine) as session:
             parts = state.retry_parts(session, job_id)

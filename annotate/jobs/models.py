@@ -12,7 +12,7 @@ class Job(SQLModel, table=True):
     __tablename__ = "job"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str  # ingest | preannotate | index_links
+    kind: str  # ingest | preannotate | index_links | export
     actor: str  # who asked for it: the uploader, or "cli"
     origin: str  # ui | cli
     created_at: str = Field(index=True)
@@ -22,6 +22,8 @@ class Job(SQLModel, table=True):
     done: int = 0  # steps done (other kinds; ingest counts its files)
     error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     finished_at: str | None = None
+    params: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))  # JSON: what it was asked for (exports)
+    result: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # where its output is, once done (exports)
 
 
 class JobFile(SQLModel, table=True):

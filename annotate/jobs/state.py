@@ -3,6 +3,7 @@ with their progress and per-file report, cancelled, retried."""
 
 import json
 from collections import Counter
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -36,8 +37,8 @@ def create_ingest_job(session: Session, actor: str, origin: str, files: list[Inc
     return job, _parts(rows)
 
 
-def create_job(session: Session, kind: str, actor: str, origin: str) -> Job:
-    job = Job(kind=kind, actor=actor, origin=origin, created_at=utc_now(), preannotate=False)
+def create_job(session: Session, kind: str, actor: str, origin: str, params: dict | None = None) -> Job:
+    job = Job(kind=kind, actor=actor, origin=origin, created_at=utc_now(), preannotate=False, params=json.dumps(params or {}))
     session.add(job)
     session.flush()
     return job
@@ -62,7 +63,7 @@ def job_view(session: Session, job_id: int) -> dict:
     """The job with its progress and every file's outcome (no file contents)."""
     job = get_job(session, job_id)
     files = [_file_view(row) for row in session.execute(_file_rows().where(JobFile.job_id == job_id).order_by(JobFile.position)).all()]
-    return {**_summary(job, Counter(f["status"] for f in files), files), "files": files}
+    return {**_summary(job, Counter(f["status"] for f in files), files), "files": files, "path": job.result}
 
 
 def list_jobs(session: Session, limit: int = 20, actor: str | None = None) -> list[dict]:
@@ -116,6 +117,7 @@ def _summary(job: Job, statuses: Counter, files: list[dict] | None, sums: Counte
         "added": sums["added"],
         "error": job.error,
         "finished_at": job.finished_at,
+        "result": Path(job.result).name if job.result else None,  # an export's file, to download
     }
 
 
@@ -173,3 +175,9 @@ def unfinished(session: Session) -> list[tuple[int, list[list[int]]]]:
     for row in rows:
         by_job.setdefault(row.job_id, []).append(row)
     return [(job_id, _parts(files)) for job_id, files in by_job.items()]
+
+
+def unfinished_of_kind(session: Session, kind: str) -> list[int]:
+    """Jobs without files of this kind not finished: what a restarted web process (SQLite) runs again."""
+    query = select(Job.id).where(Job.kind == kind, Job.finished_at.is_(None), Job.cancelled == False)  # type: ignore[union-attr]  # noqa: E712
+    return list(session.execute(query.order_by(Job.id)).scalars())

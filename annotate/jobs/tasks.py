@@ -193,5 +193,9 @@ def run_kind(record: Record, job_id: int, kind: str) -> None:
     """A job without files, by kind."""
     if kind == "preannotate":
         preannotate_all(record, job_id)
+    elif kind == "export":
+        from annotate.jobs.exporting import run_export
+
+        run_export(record, job_id)
     elif kind == "index_links":
         _run(record, job_id, lambda tick: [tick() for _ in range(index_links(record))])
