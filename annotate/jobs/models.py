@@ -27,7 +27,7 @@ class Job(SQLModel, table=True):
 
 
 class JobFile(SQLModel, table=True):
-    """One file of an ingest job: its bytes until it is read, then what became of it."""
+    """One file of an ingest job: its bytes (or where they are on disk) until it is read, then what became of it."""
 
     __tablename__ = "job_file"
 
@@ -38,6 +38,7 @@ class JobFile(SQLModel, table=True):
     name: str  # the flattened, checked name (never a path)
     size: int = 0
     data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    path: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # or where it waits on disk (an upload's spool file)
     status: str = QUEUED
     documents: int = 0  # documents read from the file
     added: int = 0  # of which new to the record

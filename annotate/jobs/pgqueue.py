@@ -89,6 +89,8 @@ def defer_index(session: Session, record: Record) -> None:
 
 
 class ProcrastinateQueue(Queue):
+    local = False  # workers may run on other machines: an upload's bytes go into its job's rows
+
     def _defer_parts(self, session: Session, job_id: int, parts: list[list[int]]) -> None:
         for part in parts:
             defer(session, self.record, "claimtrail.ingest_part", job_id=job_id, file_ids=part)

@@ -17,21 +17,34 @@ PART_FILES = 25  # files one task reads and ingests together
 PART_BYTES = 4 * 1024 * 1024  # or fewer, when they are large
 
 
-def create_ingest_job(session: Session, actor: str, origin: str, files: list[Incoming], preannotate: bool = True) -> tuple[Job, list[list[int]]]:
+def create_ingest_job(
+    session: Session, actor: str, origin: str, files: list[Incoming], preannotate: bool = True, local: bool = True
+) -> tuple[Job, list[list[int]]]:
     """The job and its files (refused ones already with their reason), and its parts: file ids,
-    one task each. The caller commits, with the tasks deferred in the same transaction."""
+    one task each. The caller commits, with the tasks deferred in the same transaction.
+
+    A file spooled to disk stays there for the job to read when the job runs on this machine
+    (`local`); for workers elsewhere its bytes go into the job's row, one file at a time."""
     job = Job(kind="ingest", actor=actor, origin=origin, created_at=utc_now(), preannotate=preannotate, total=len(files))
     session.add(job)
     session.flush()
     rows, part, size, count = [], 0, 0, 0
     for position, item in enumerate(files):
-        if item.data is None:
+        if not item.accepted:
             rows.append(JobFile(job_id=job.id, position=position, part=-1, name=item.name, status=REFUSED, errors=json.dumps([item.reason])))
             continue
-        if count and (count >= PART_FILES or size + len(item.data) > PART_BYTES):
+        length = item.size
+        if count and (count >= PART_FILES or size + length > PART_BYTES):
             part, size, count = part + 1, 0, 0
-        rows.append(JobFile(job_id=job.id, position=position, part=part, name=item.name, size=len(item.data), data=item.data))
-        size, count = size + len(item.data), count + 1
+        path = item.path if local else None
+        data = item.data if item.path is None else None if local else Path(item.path).read_bytes()
+        row = JobFile(job_id=job.id, position=position, part=part, name=item.name, size=length, data=data, path=path)
+        if data is not None and item.path is not None:
+            session.add(row)
+            session.flush()
+            session.expire(row, ["data"])  # in the database now: not in memory as well
+        rows.append(row)
+        size, count = size + length, count + 1
     session.add_all(rows)
     session.flush()
     return job, _parts(rows)
