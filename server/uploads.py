@@ -27,6 +27,7 @@ from annotate.jobs.intake import Limits, Spooled
 UPLOAD_PATH = "/upload"
 FORM_SLACK = 1024 * 1024  # multipart framing and the form's other fields
 STATE = "claimtrail_spool"  # where the request keeps its spool folder (request.state)
+KEPT = "claimtrail_spool_kept"  # set once a job took the folder
 
 
 def limits(request: Request) -> Limits:
@@ -66,6 +67,27 @@ def discard(request: Request) -> None:
     folder = getattr(request.state, STATE, None)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def keep(request: Request) -> None:
+    """The request's spool folder now belongs to a job (it removes the files once read)."""
+    setattr(request.state, KEPT, True)
+
+
+class DiscardUnkept:
+    """Whatever ends a request (a refusal, a sign-in check that fails after the CSRF check read
+    the body, an error), what it spooled goes unless a job took it."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            state = scope.get("state") or {}
+            if state.get(STATE) is not None and not state.get(KEPT):
+                shutil.rmtree(state[STATE], ignore_errors=True)
 
 
 class _SpoolFile:

@@ -10,7 +10,7 @@ from annotate.jobs.intake import accepted_types, intake
 from annotate.jobs.state import get_job, job_view, list_jobs
 from annotate.review import policy
 from server.deps import CurrentUser, SessionDep, TemplatesDep, is_htmx
-from server.uploads import discard, limits, read_form, spooled
+from server.uploads import keep, limits, read_form, spooled
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,21 +27,16 @@ async def upload(request: Request, user: CurrentUser):
 
     Its files were spooled to disk while they arrived, within the limits (server/uploads.py);
     the job reads them from there."""
-    bounds = limits(request)
-    try:
-        form = await read_form(request)
-        received = spooled(form)
-        if not received:
-            raise Invalid("choose at least one file")
-        files = await run_in_threadpool(intake, received, bounds)
-        preannotate = form.get("preannotate") == "on"  # an unticked box is not sent
-        jobs = request.app.state.jobs
-        job_id = await run_in_threadpool(jobs.ingest, user.name, "ui", files, preannotate)
-    except BaseException:
-        discard(request)
-        raise
-    if not jobs.local:
-        discard(request)  # the workers have the bytes in the job's rows
+    form = await read_form(request)  # spooled: whatever is not handed to a job below goes (uploads.DiscardUnkept)
+    received = spooled(form)
+    if not received:
+        raise Invalid("choose at least one file")
+    files = await run_in_threadpool(intake, received, limits(request))
+    preannotate = form.get("preannotate") == "on"  # an unticked box is not sent
+    jobs = request.app.state.jobs
+    job_id = await run_in_threadpool(jobs.ingest, user.name, "ui", files, preannotate)
+    if jobs.local:
+        keep(request)  # the job reads the files where they are; workers elsewhere have their bytes in its rows
     target = f"/upload/jobs/{job_id}"
     if is_htmx(request):
         return Response(status_code=200, headers={"HX-Redirect": target})

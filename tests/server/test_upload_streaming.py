@@ -98,3 +98,16 @@ def test_refused_files_and_unpacked_archives_leave_nothing_on_disk(record, app, 
     page = finish(record, app, alice, upload(alice, files).headers["location"])
     assert 'data-status="done"' in page and "floods.md" in page and "unsupported file type" in page
     assert not any((record.settings.home / "uploads").rglob("*"))
+
+
+def test_an_upload_refused_after_it_was_read_leaves_nothing_on_disk(record, app, alice, signed_in):
+    from tests.server.test_upload import upload
+
+    first = upload(alice, [("notes.txt", b"   ")])  # an empty file: refused by the job, not the page
+    assert first.status_code == 303
+    anonymous = signed_in("bob")
+    anonymous.client.cookies.clear()  # signed out: the CSRF check reads (spools) the body, then sign-in is refused
+    response = anonymous.client.post("/upload", files=[("files", ("x.txt", b"report " * 1000, "text/plain"))], data={"csrf_token": "nope"})
+    assert response.status_code in (303, 401, 403)
+    finish(record, app, alice, first.headers["location"])
+    assert not any((record.settings.home / "uploads").rglob("*"))
