@@ -48,7 +48,8 @@ def export_params(fmt: str, filters: Filters, as_of: str | None, options: dict, 
 
 
 def run_export(record: Record, job_id: int) -> None:
-    """Write the export of this job; progress in job.done of job.total (claims), output in job.result."""
+    """Write the export of this job; progress in job.done (claims exported so far) of job.total (the
+    record's claims, before the filters: an upper bound), output in job.result."""
     with Session(record.engine) as session:
         job = session.get(Job, job_id)
         if job is None or job.finished_at:
@@ -76,7 +77,7 @@ def run_export(record: Record, job_id: int) -> None:
         return
     with Session(record.engine) as session:
         claims = manifest["counts"]["claims"]
-        _update(session, job_id, done=claims, total=max(claims, total), result=str(result), finished_at=utc_now())
+        _update(session, job_id, done=claims, total=claims, result=str(result), finished_at=utc_now())
 
 
 def download(session: Session, job_id: int) -> Path:

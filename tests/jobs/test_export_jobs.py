@@ -29,3 +29,25 @@ def test_an_unknown_format_is_refused_before_anything_is_queued(record, tmp_path
     refused = invoke(record, "export", "-f", "xlsx", "-o", str(tmp_path / "x"), "--background")
     assert refused.exit_code != 0 and "unknown format" in refused.output
     assert invoke(record, "jobs").stdout.strip() == "no jobs yet"
+
+
+def test_an_export_job_reports_its_progress_as_it_writes(record, monkeypatch):
+    from sqlmodel import Session
+
+    from annotate.jobs import exporting, state
+    from annotate.jobs.backend import Queue
+    from exports import parts
+    from exports.claims import Filters
+
+    seed(record)
+    seen = []
+    monkeypatch.setattr(parts, "PROGRESS_EVERY", 1)
+    real = exporting._tick
+    monkeypatch.setattr(exporting, "_tick", lambda rec, job, claims: (seen.append(claims), real(rec, job, claims)))
+    job = Queue(record).export("lea", "ui", exporting.export_params("csv", Filters(), None, {}))  # queued: run it here
+    with Session(record.engine) as session:
+        assert state.job_view(session, job)["status"] == "queued"
+    exporting.run_export(record, job)
+    with Session(record.engine) as session:
+        view = state.job_view(session, job)
+    assert seen == [1, 2, 3] and view["status"] == "done" and view["finished"] == view["total"] == 3 and view["result"] == "export.zip"

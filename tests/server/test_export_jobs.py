@@ -31,7 +31,7 @@ def test_a_large_export_is_a_job_whose_page_offers_the_file(record, app, signed_
     assert response.status_code == 303 and response.headers["location"].startswith("/upload/jobs/")
     job_url = response.headers["location"]
     page = finish(record, app, lea, job_url)
-    assert 'data-status="done"' in page and "3 of 3 claims read" in page and 'id="job-download"' in page
+    assert 'data-status="done"' in page and "3 claims exported" in page and 'id="job-download"' in page
     job_id = job_url.rsplit("/", 1)[1]
     download = lea.get(f"/export/jobs/{job_id}/download")
     assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
