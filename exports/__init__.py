@@ -11,6 +11,7 @@ no randomness, stable ordering, so that `export verify` can compare hashes.
 """
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -56,6 +57,7 @@ class ExportContext:
     filters: Filters = Filters()
     options: dict = field(default_factory=dict)
     first_part: bool = True  # False in the later parts of an export written in parts (exports/parts.py)
+    progress: Callable[[int], None] | None = None  # told the claims read so far, now and then (an export job's page)
 
     @property
     def base_url(self) -> str:

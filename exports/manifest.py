@@ -8,6 +8,7 @@ time goes in the manifest, never in the data file.
 import hashlib
 import json
 import os
+import zipfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -27,13 +28,15 @@ from exports.parts import Sink
 MANIFEST_VERSION = "claimtrail-export/2"
 
 
-def render(session: Session, fmt: str, cut: Cut, filters: Filters, options: dict, raw=None, from_ledger: bool = False, workers: int | None = 1) -> dict:
+def render(
+    session: Session, fmt: str, cut: Cut, filters: Filters, options: dict, raw=None, from_ledger: bool = False, workers: int | None = 1, progress=None
+) -> dict:
     """Write one export to `raw` (or only hash it); returns its counts, size and sha256.
 
     `from_ledger` reads every object from the decisions even at the head (same bytes; tests);
     `workers` > 1 (None: one per core) writes a big export of a splittable format in parallel parts."""
     sink = Sink(raw)
-    counts = parts.write(writer(fmt), ExportContext(session, cut, filters, options), sink, from_ledger, workers)
+    counts = parts.write(writer(fmt), ExportContext(session, cut, filters, options, progress=progress), sink, from_ledger, workers)
     return {"counts": counts, "bytes": sink.bytes, "sha256": sink.sha.hexdigest()}
 
 
@@ -45,14 +48,18 @@ def export(
     as_of=None,
     options: dict | None = None,
     workers: int | None = 1,
+    progress=None,
 ) -> dict:
-    """Write the export to `path` and its manifest to `path`.manifest.json; returns the manifest."""
+    """Write the export to `path` and its manifest to `path`.manifest.json; returns the manifest.
+
+    `progress(claims read)` is called now and then (every claim of a one-pass export; the
+    first part's of one written in parts)."""
     options = dict(options or {})
     cut = cut_at(session, as_of)
     path = Path(path)
     partial = path.with_name(path.name + ".partial")
     with partial.open("wb", buffering=parts.BUFFER) as raw:
-        result = render(session, fmt, cut, filters, options, raw, workers=workers)
+        result = render(session, fmt, cut, filters, options, raw, workers=workers, progress=progress)
     os.replace(partial, path)  # a reader never sees half an export
     manifest = {
         "manifest": MANIFEST_VERSION,
@@ -73,6 +80,15 @@ def export(
 
 def manifest_path(path: Path) -> Path:
     return path.with_name(path.name + ".manifest.json")
+
+
+def bundle(data: Path) -> Path:
+    """The export and its manifest in one zip beside them (what the web hands out)."""
+    zipped = data.with_name("export.zip")
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(data, data.name)
+        z.write(manifest_path(data), manifest_path(data).name)
+    return zipped
 
 
 def tool_version() -> str:

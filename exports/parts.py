@@ -68,7 +68,7 @@ def write_part(module: ModuleType, ctx: ExportContext, out, id_range: tuple[int,
     counts = {"claims": 0}
     claims = iter_claims(ctx.session, ctx.cut.seq, ctx.filters, module.NEEDS, from_ledger=from_ledger, id_range=id_range)
     with no_gc():  # records are acyclic and die young: refcounting frees them
-        counts["records"] = module.write(_counted(claims, counts), out, ctx)
+        counts["records"] = module.write(_counted(claims, counts, ctx.progress), out, ctx)
     return counts
 
 
@@ -109,7 +109,12 @@ class Sink:
         return len(data)
 
 
-def _counted(claims, counts: dict):
+PROGRESS_EVERY = 1000  # claims between two progress reports
+
+
+def _counted(claims, counts: dict, progress=None):
     for claim in claims:
         counts["claims"] += 1
+        if progress and counts["claims"] % PROGRESS_EVERY == 0:
+            progress(counts["claims"])
         yield claim

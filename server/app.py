@@ -18,6 +18,7 @@ from server.errors import add_error_pages
 from server.routes import admin, api, assignments, audit, links, metadata, pages, review, signin, upload
 from server.settings import ServerSettings
 from server.templating import make_templates
+from server.uploads import DiscardUnkept
 
 STATIC = Path(__file__).resolve().parent / "static"
 CSP = (
@@ -87,6 +88,7 @@ def create_app(settings: ServerSettings | None = None, demo: bool = False) -> Fa
     app.state.settings, app.state.record, app.state.auth, app.state.jobs = settings, record, auth, jobs
     app.state.templates = make_templates(auth.csrf_token)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(DiscardUnkept)  # an upload's spool files a job did not take
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # assignments.api and metadata.api before api.router: its generic /api/{kinds}/{id} would catch their paths
     for router in (

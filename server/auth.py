@@ -27,6 +27,7 @@ from annotate import accounts
 from annotate.errors import Busy
 from annotate.store.record import Record
 from server.settings import ServerSettings
+from server.uploads import read_form
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SIGNIN_THREADS = 4  # threads sign-ins use for their database steps, at most, per process
@@ -141,7 +142,7 @@ class Auth:
             raise HTTPException(403, "cross-site request refused")
         sent = request.headers.get(CSRF_HEADER)
         if sent is None and _is_form(request):
-            sent = (await request.form()).get(CSRF_FIELD)
+            sent = (await read_form(request)).get(CSRF_FIELD)  # an upload's within its limits, spooled to disk
         expected = self.csrf_token(request)
         if not sent or not expected or not hmac.compare_digest(str(sent), expected):
             raise HTTPException(403, "missing or invalid CSRF token; reload the page and try again")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from annotate.ingest.pipeline import document_text
+from annotate.jobs import exporting
 from annotate.preannotate.base import LABELS
 from annotate.preannotate.shown import shown
 from annotate.review.assignments import of_document
@@ -270,6 +271,7 @@ def queue_view(session: Session, f: QueueFilter) -> dict:
         "filter": f,
         "publishers": session.execute(select(Publisher.id, Publisher.name).order_by(Publisher.name)).all(),
         "threads": session.execute(select(Thread.id, Thread.name).order_by(Thread.name)).all(),
+        "sync_claims": exporting.SYNC_CLAIMS,
     }
 
 
@@ -311,6 +313,7 @@ def export_view(session: Session, preset: str) -> dict:
         "formats": EXPORT_FORMATS,
         "publishers": session.execute(select(Publisher.id, Publisher.name).order_by(Publisher.name)).all(),
         "threads": session.execute(select(Thread.id, Thread.name).order_by(Thread.name)).all(),
+        "sync_claims": exporting.SYNC_CLAIMS,
     }
 
 

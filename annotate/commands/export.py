@@ -25,6 +25,7 @@ def export(
         str | None, typer.Option(help="Public address of this record, for the IRIs in JSON-LD and PROV (default CLAIMTRAIL_PUBLIC_URL).")
     ] = None,
     org: Annotated[str | None, typer.Option(help="Name of the organisation that reviews, for ClaimReview's author.")] = None,
+    background: Annotated[bool, typer.Option(help="Queue a job and return (`claimtrail jobs show ID` for its progress); a worker writes FILE.")] = False,
     db: DbOption = None,
 ) -> None:
     """Write the claims as they stood at a ledger sequence (default: now), and FILE.manifest.json."""
@@ -39,6 +40,20 @@ def export(
         raise typer.Exit(2)
     filters = Filters(tuple(status), tuple(verdict), thread, publisher)
     options = {k: v for k, v in {"base_url": base_url or os.environ.get("CLAIMTRAIL_PUBLIC_URL"), "org": org}.items() if v}
+    if background:
+        from annotate.jobs.exporting import export_params
+        from annotate.jobs.queue import queue_for
+
+        record = open_record(db)
+        params = export_params(format, filters, as_of, options, str(output.resolve()))
+        job_id = queue_for(record, detached=True).export("cli", "cli", params)
+        console.print(
+            f"job {job_id} queued: `claimtrail jobs show {job_id}` for its progress; it writes {output.resolve()}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        return
     with open_record(db).session() as session:
         with err.status(f"writing {format} to {output}…"):  # a spinner on a terminal, silent in a pipe
             manifest = run_export(session, format, output, filters, as_of, options, workers=None)  # one per core when big

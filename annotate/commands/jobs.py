@@ -52,6 +52,8 @@ def show(job_id: JobId, format: Annotated[str, typer.Option(help="text or jsonl"
     console.print(_line(view), markup=False, highlight=False)
     if view["error"]:
         console.print(f"  error: {view['error']}", markup=False, highlight=False)
+    if view["kind"] == "export" and view["finished_at"] and not view["error"]:
+        console.print(f"  written: {view['path']}", markup=False, highlight=False, soft_wrap=True)
     for f in view["files"]:
         console.print(f"  {f['status']:<9} {f['name']}: {f['documents']} documents ({f['added']} new)", markup=False, highlight=False)
         for reason in f["errors"]:

@@ -49,6 +49,9 @@ def import_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Label Studio JSON export, snapshot or task file.")],
     user: Annotated[list[str], typer.Option(help="ID=NAME: who a Label Studio user id is (JSON exports carry only ids).")] = [],
     config_file: Annotated[Path | None, typer.Option("--config", exists=True, help="The project's labeling config, if not ours.")] = None,
+    add_documents: Annotated[
+        bool, typer.Option("--add-documents", help="A task whose text is not a document yet brings it in (one pass: documents and predictions).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Read a Label Studio export back as decisions by its annotators (origin label-studio)."""
@@ -57,7 +60,7 @@ def import_file(
     users = dict(_pair(u) for u in user)
     config = config_file.read_text(encoding="utf-8") if config_file else None
     try:
-        report = import_tasks(open_record(db), load_export(file), config=config, users=users)
+        report = import_tasks(open_record(db), load_export(file), config=config, users=users, add_documents=add_documents, path=str(file))
     except Refused as problem:
         raise Refused([f"{file}: {p}" for p in problem.problems]) from None
     console.print(report.summary(), highlight=False, soft_wrap=True)

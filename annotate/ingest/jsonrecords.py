@@ -79,8 +79,11 @@ def _jsonl_record(obj: dict, base: str, n: int, path: str) -> SourceDocument:
     return build_document(text, fields, lambda _: n, file_name=name, path=path, format="jsonl", line=n, record=n)
 
 
-def _task(task, base: str, n: int | None, path: str) -> SourceDocument:
-    """Label Studio accepts {"data": {...}} and, as a shorthand, the data fields alone."""
+def _task(task, base: str, n: int | None, path: str, recorded: tuple[str, ...] = ()) -> SourceDocument:
+    """Label Studio accepts {"data": {...}} and, as a shorthand, the data fields alone.
+
+    `recorded`: task fields the caller records otherwise (predictions and annotations a
+    `labelstudio import` turns into decisions), left out of the document's metadata."""
     if not isinstance(task, dict):
         raise RecordError(f"expected a task object, got a {type(task).__name__}")
     data = task.get("data", task if "text" in task else None)
@@ -89,12 +92,17 @@ def _task(task, base: str, n: int | None, path: str) -> SourceDocument:
     text = _text(data, "text", prefix="data.")
     fields = {k: v for k, v in data.items() if k != "text"}
     if data is not task:
-        fields["labelstudio"] = {k: v for k, v in task.items() if k != "data"}  # id, predictions, annotations
+        fields["labelstudio"] = {k: v for k, v in task.items() if k != "data" and k not in recorded}  # id, predictions, annotations
     name = base if n is None else _name({**data, "id": task.get("id", data.get("id"))}, base, n)
     try:
         return build_document(text, fields, lambda _: None, file_name=name, path=path, format="labelstudio", record=n)
     except RecordError as e:
         raise RecordError(e.reason, e.line, f"data.{e.field}" if e.field and data is not task else e.field) from None
+
+
+def task_document(task, n: int, path: str, recorded: tuple[str, ...] = ()) -> SourceDocument:
+    """The document of the n-th task (from 1) of a task list read elsewhere, as ingest reads it."""
+    return _task(task, os.path.basename(path), n, path, recorded)
 
 
 def _is_task(obj: dict) -> bool:

@@ -11,12 +11,14 @@ from annotate.store.record import Record
 class Queue:
     """Create jobs and hand their parts to whoever runs them."""
 
+    local = True  # whoever runs the jobs reads this machine's disk (an upload's spool files)
+
     def __init__(self, record: Record):
         self.record = record
 
     def ingest(self, actor: str, origin: str, files: list[Incoming], preannotate: bool = True) -> int:
         with Session(self.record.engine) as session:
-            job, parts = state.create_ingest_job(session, actor, origin, files, preannotate)
+            job, parts = state.create_ingest_job(session, actor, origin, files, preannotate, self.local)
             self._defer_parts(session, job.id, parts)  # type: ignore[arg-type]
             session.commit()
             job_id = job.id
@@ -33,6 +35,16 @@ class Queue:
             session.commit()
             job_id = job.id
         self._started_kind(job_id, kind)  # type: ignore[arg-type]
+        return job_id  # type: ignore[return-value]
+
+    def export(self, actor: str, origin: str, params: dict) -> int:
+        """An export job (exporting.export_params); its file is downloadable once done."""
+        with Session(self.record.engine) as session:
+            job = state.create_job(session, "export", actor, origin, params)
+            self._defer_kind(session, job.id, "export")  # type: ignore[arg-type]
+            session.commit()
+            job_id = job.id
+        self._started_kind(job_id, "export")  # type: ignore[arg-type]
         return job_id  # type: ignore[return-value]
 
     def retry(self, job_id: int) -> int:

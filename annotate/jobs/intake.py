@@ -1,7 +1,11 @@
 """What an upload may hold, checked before anything is stored: file names flattened, types
-and sizes limited, zip archives opened in memory entry by entry. Nothing outside the upload
-is read: a name is never a path, an archive's links and nested archives are refused, and no
-URL in a file is fetched (the readers never fetch)."""
+and sizes limited, zip archives opened entry by entry. Nothing outside the upload is read: a
+name is never a path, an archive's links and nested archives are refused, and no URL in a
+file is fetched (the readers never fetch).
+
+A file comes as its bytes (`claimtrail ingest --background`, tests) or spooled to disk as
+the web server received it (`Spooled`, server/uploads.py); then an archive's entries are
+unpacked to files beside it, a chunk at a time, and nothing of the upload is held in memory."""
 
 import io
 import os
@@ -11,6 +15,8 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
 from annotate.errors import TooLarge
 from annotate.ingest import limits
@@ -18,6 +24,7 @@ from annotate.ingest.readers import READERS
 
 ARCHIVES = (".zip",)
 NAME_LENGTH = 200
+CHUNK = 1 << 20  # bytes unpacked at a time
 
 
 @dataclass(frozen=True)
@@ -30,13 +37,30 @@ class Limits:
         return min(limits.MAX_BYTES, self.max_bytes)
 
 
+class Spooled(NamedTuple):
+    """A file of an upload on disk; `path` None when it was too large to keep (`size` says how large)."""
+
+    path: Path | None
+    size: int
+
+
 @dataclass
 class Incoming:
-    """One file of an upload: its bytes, or the reason it is refused (then it holds none)."""
+    """One file of an upload: its bytes or where they are on disk, or the reason it is refused
+    (then it holds neither)."""
 
     name: str
     data: bytes | None = None
     reason: str | None = None
+    path: str | None = None  # spooled to disk: the job reads it from there
+
+    @property
+    def accepted(self) -> bool:
+        return self.data is not None or self.path is not None
+
+    @property
+    def size(self) -> int:
+        return os.path.getsize(self.path) if self.path else len(self.data or b"")
 
 
 def accepted_types() -> list[str]:
@@ -50,10 +74,11 @@ def flat_name(raw: str) -> str:
     return clean[:NAME_LENGTH] if clean not in ("", ".", "..") else ""
 
 
-def intake(uploads: Iterable[tuple[str, bytes]], bounds: Limits = Limits()) -> list[Incoming]:
+def intake(uploads: Iterable[tuple[str, bytes | Spooled]], bounds: Limits = Limits()) -> list[Incoming]:
     """The files of an upload, archives unpacked; raises TooLarge when the whole is over the limits."""
     found: list[Incoming] = []
     budget = [bounds.max_bytes]
+    uploads = list(uploads)
     for raw, data in uploads:
         name = flat_name(raw) or "(no name)"
         ext = os.path.splitext(name)[1].lower()
@@ -63,25 +88,42 @@ def intake(uploads: Iterable[tuple[str, bytes]], bounds: Limits = Limits()) -> l
             found.append(_one(name, data, bounds, budget))
         if len(found) > bounds.max_files:
             raise TooLarge(f"an upload holds at most {bounds.max_files} files (archives counted by their files)")
+    _tidy([data for _, data in uploads if isinstance(data, Spooled)], found)
     return _distinct(found)
 
 
-def _one(name: str, data: bytes, bounds: Limits, budget: list[int]) -> Incoming:
+def _tidy(spooled: list[Spooled], found: list[Incoming]) -> None:
+    """Spool files no job will read (refused, or archives now unpacked) go, with their folders."""
+    kept = {item.path for item in found if item.path}
+    for data in spooled:
+        if data.path is not None and str(data.path) not in kept:
+            data.path.unlink(missing_ok=True)
+            try:
+                data.path.parent.rmdir()  # its own folder, if nothing of it is kept (an archive's entries are)
+            except OSError:
+                pass
+
+
+def _one(name: str, data: bytes | Spooled, bounds: Limits, budget: list[int]) -> Incoming:
     ext = os.path.splitext(name)[1].lower()
     if ext not in READERS:
         return Incoming(name, reason=f"unsupported file type {ext or '(no extension)'!r}; expected one of {', '.join(accepted_types())}")
-    if len(data) > bounds.file_bytes:
+    size = data.size if isinstance(data, Spooled) else len(data)
+    if size > bounds.file_bytes or (isinstance(data, Spooled) and data.path is None):
         return Incoming(name, reason=f"larger than {_mb(bounds.file_bytes)} (a file's limit)")
-    _spend(budget, len(data), bounds)
-    return Incoming(name, data)
+    _spend(budget, size, bounds)
+    return Incoming(name, path=str(data.path)) if isinstance(data, Spooled) else Incoming(name, data)
 
 
-def _unpack(name: str, data: bytes, bounds: Limits, budget: list[int]) -> list[Incoming]:
+def _unpack(name: str, data: bytes | Spooled, bounds: Limits, budget: list[int]) -> list[Incoming]:
+    if isinstance(data, Spooled) and data.path is None:
+        return [Incoming(name, reason=f"larger than {_mb(bounds.file_bytes)} (a file's limit)")]
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(data.path if isinstance(data, Spooled) else io.BytesIO(data))  # type: ignore[arg-type]
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as problem:
         return [Incoming(name, reason=f"not a readable zip archive ({problem})")]
+    unpack_to = data.path.with_name(data.path.name + ".entries") if isinstance(data, Spooled) and data.path else None
     found = []
     for entry in entries:
         base = flat_name(entry.filename)
@@ -99,6 +141,8 @@ def _unpack(name: str, data: bytes, bounds: Limits, budget: list[int]) -> list[I
             found.append(Incoming(label, reason=f"larger than {_mb(bounds.file_bytes)} unpacked (a file's limit)"))
         elif os.path.splitext(base)[1].lower() not in READERS:
             found.append(_one(label, b"", bounds, budget))
+        elif unpack_to is not None:
+            found.append(_unpack_entry(archive, entry, label, bounds, budget, unpack_to / str(len(found)) / base))
         else:
             found.append(_read_entry(archive, entry, label, bounds, budget))
         if len(found) > bounds.max_files:
@@ -118,6 +162,27 @@ def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, label: str, bo
         return Incoming(label, reason=f"larger than {_mb(bounds.file_bytes)} unpacked (a file's limit)")
     _spend(budget, len(data), bounds)
     return Incoming(label, data)
+
+
+def _unpack_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, label: str, bounds: Limits, budget: list[int], target: Path) -> Incoming:
+    """An entry of a spooled archive to a file of its own, a chunk at a time, never past the limit."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    try:
+        with archive.open(entry) as stream, target.open("wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > bounds.file_bytes:  # the header's size may lie
+                    break
+                out.write(chunk)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as problem:
+        target.unlink(missing_ok=True)
+        return Incoming(label, reason=f"cannot be unpacked ({problem})")
+    if size > bounds.file_bytes:
+        target.unlink(missing_ok=True)
+        return Incoming(label, reason=f"larger than {_mb(bounds.file_bytes)} unpacked (a file's limit)")
+    _spend(budget, size, bounds)
+    return Incoming(label, path=str(target))
 
 
 def _spend(budget: list[int], size: int, bounds: Limits) -> None:

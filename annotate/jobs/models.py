@@ -12,7 +12,7 @@ class Job(SQLModel, table=True):
     __tablename__ = "job"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str  # ingest | preannotate | index_links
+    kind: str  # ingest | preannotate | index_links | export
     actor: str  # who asked for it: the uploader, or "cli"
     origin: str  # ui | cli
     created_at: str = Field(index=True)
@@ -22,10 +22,12 @@ class Job(SQLModel, table=True):
     done: int = 0  # steps done (other kinds; ingest counts its files)
     error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     finished_at: str | None = None
+    params: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))  # JSON: what it was asked for (exports)
+    result: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # where its output is, once done (exports)
 
 
 class JobFile(SQLModel, table=True):
-    """One file of an ingest job: its bytes until it is read, then what became of it."""
+    """One file of an ingest job: its bytes (or where they are on disk) until it is read, then what became of it."""
 
     __tablename__ = "job_file"
 
@@ -36,6 +38,7 @@ class JobFile(SQLModel, table=True):
     name: str  # the flattened, checked name (never a path)
     size: int = 0
     data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    path: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # or where it waits on disk (an upload's spool file)
     status: str = QUEUED
     documents: int = 0  # documents read from the file
     added: int = 0  # of which new to the record

@@ -72,6 +72,8 @@ def defer(session: Session, record: Record, task: str, **kwargs) -> None:
 
 
 class ProcrastinateQueue(Queue):
+    local = False  # workers may run on other machines: an upload's bytes go into its job's rows
+
     def _defer_parts(self, session: Session, job_id: int, parts: list[list[int]]) -> None:
         for part in parts:
             defer(session, self.record, "claimtrail.ingest_part", job_id=job_id, file_ids=part)

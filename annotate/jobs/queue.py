@@ -37,9 +37,12 @@ class InProcessQueue(Queue):
         """Run again what a stopped process left unfinished; returns the number of parts."""
         with Session(self.record.engine) as session:
             left = state.unfinished(session)
+            exports = state.unfinished_of_kind(session, "export")
         for job_id, parts in left:
             self._started(job_id, parts)
-        return sum(len(parts) for _, parts in left)
+        for job_id in exports:
+            self._started_kind(job_id, "export")  # starts the file over
+        return sum(len(parts) for _, parts in left) + len(exports)
 
     def _started(self, job_id: int, parts: list[list[int]]) -> None:
         for part in parts:

@@ -3,6 +3,7 @@ with their progress and per-file report, cancelled, retried."""
 
 import json
 from collections import Counter
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -16,28 +17,41 @@ PART_FILES = 25  # files one task reads and ingests together
 PART_BYTES = 4 * 1024 * 1024  # or fewer, when they are large
 
 
-def create_ingest_job(session: Session, actor: str, origin: str, files: list[Incoming], preannotate: bool = True) -> tuple[Job, list[list[int]]]:
+def create_ingest_job(
+    session: Session, actor: str, origin: str, files: list[Incoming], preannotate: bool = True, local: bool = True
+) -> tuple[Job, list[list[int]]]:
     """The job and its files (refused ones already with their reason), and its parts: file ids,
-    one task each. The caller commits, with the tasks deferred in the same transaction."""
+    one task each. The caller commits, with the tasks deferred in the same transaction.
+
+    A file spooled to disk stays there for the job to read when the job runs on this machine
+    (`local`); for workers elsewhere its bytes go into the job's row, one file at a time."""
     job = Job(kind="ingest", actor=actor, origin=origin, created_at=utc_now(), preannotate=preannotate, total=len(files))
     session.add(job)
     session.flush()
     rows, part, size, count = [], 0, 0, 0
     for position, item in enumerate(files):
-        if item.data is None:
+        if not item.accepted:
             rows.append(JobFile(job_id=job.id, position=position, part=-1, name=item.name, status=REFUSED, errors=json.dumps([item.reason])))
             continue
-        if count and (count >= PART_FILES or size + len(item.data) > PART_BYTES):
+        length = item.size
+        if count and (count >= PART_FILES or size + length > PART_BYTES):
             part, size, count = part + 1, 0, 0
-        rows.append(JobFile(job_id=job.id, position=position, part=part, name=item.name, size=len(item.data), data=item.data))
-        size, count = size + len(item.data), count + 1
+        path = item.path if local else None
+        data = item.data if item.path is None else None if local else Path(item.path).read_bytes()
+        row = JobFile(job_id=job.id, position=position, part=part, name=item.name, size=length, data=data, path=path)
+        if data is not None and item.path is not None:
+            session.add(row)
+            session.flush()
+            session.expire(row, ["data"])  # in the database now: not in memory as well
+        rows.append(row)
+        size, count = size + length, count + 1
     session.add_all(rows)
     session.flush()
     return job, _parts(rows)
 
 
-def create_job(session: Session, kind: str, actor: str, origin: str) -> Job:
-    job = Job(kind=kind, actor=actor, origin=origin, created_at=utc_now(), preannotate=False)
+def create_job(session: Session, kind: str, actor: str, origin: str, params: dict | None = None) -> Job:
+    job = Job(kind=kind, actor=actor, origin=origin, created_at=utc_now(), preannotate=False, params=json.dumps(params or {}))
     session.add(job)
     session.flush()
     return job
@@ -62,7 +76,7 @@ def job_view(session: Session, job_id: int) -> dict:
     """The job with its progress and every file's outcome (no file contents)."""
     job = get_job(session, job_id)
     files = [_file_view(row) for row in session.execute(_file_rows().where(JobFile.job_id == job_id).order_by(JobFile.position)).all()]
-    return {**_summary(job, Counter(f["status"] for f in files), files), "files": files}
+    return {**_summary(job, Counter(f["status"] for f in files), files), "files": files, "path": job.result}
 
 
 def list_jobs(session: Session, limit: int = 20, actor: str | None = None) -> list[dict]:
@@ -116,6 +130,7 @@ def _summary(job: Job, statuses: Counter, files: list[dict] | None, sums: Counte
         "added": sums["added"],
         "error": job.error,
         "finished_at": job.finished_at,
+        "result": Path(job.result).name if job.result else None,  # an export's file, to download
     }
 
 
@@ -173,3 +188,9 @@ def unfinished(session: Session) -> list[tuple[int, list[list[int]]]]:
     for row in rows:
         by_job.setdefault(row.job_id, []).append(row)
     return [(job_id, _parts(files)) for job_id, files in by_job.items()]
+
+
+def unfinished_of_kind(session: Session, kind: str) -> list[int]:
+    """Jobs without files of this kind not finished: what a restarted web process (SQLite) runs again."""
+    query = select(Job.id).where(Job.kind == kind, Job.finished_at.is_(None), Job.cancelled == False)  # type: ignore[union-attr]  # noqa: E712
+    return list(session.execute(query.order_by(Job.id)).scalars())

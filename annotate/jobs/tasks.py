@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -33,7 +34,7 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
         if job.cancelled:
             _set(session, file_ids, status=CANCELLED, only=(QUEUED,))
             return
-        files = session.execute(select(JobFile.id, JobFile.name, JobFile.data).where(JobFile.id.in_(file_ids), JobFile.status.in_(TO_DO))).all()
+        files = session.execute(select(JobFile.id, JobFile.name, JobFile.data, JobFile.path).where(JobFile.id.in_(file_ids), JobFile.status.in_(TO_DO))).all()
         if not files:
             return  # done by an earlier run of this task
         actor, origin, preannotate = job.actor, job.origin, job.preannotate
@@ -59,9 +60,12 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
                     errors=json.dumps(errors),
                     document_ids=json.dumps(ids),
                     data=None,
+                    path=None,
                 )
             )
         session.commit()
+    for f in files:
+        _remove_spooled(f.path)
 
 
 def _read(job_id: int, files, tmp: str) -> list[tuple[str, SourceDocument | ReadError]]:
@@ -70,17 +74,35 @@ def _read(job_id: int, files, tmp: str) -> list[tuple[str, SourceDocument | Read
     without a URL, documents of different uploads are never versions of each other."""
     items: list[tuple[str, SourceDocument | ReadError]] = []
     for row in files:
-        folder = os.path.join(tmp, str(row.id))
-        os.mkdir(folder)
-        copy = os.path.join(folder, row.name.rsplit("/", 1)[-1])
-        with open(copy, "wb") as out:
-            out.write(row.data or b"")
+        if row.path:  # spooled as it was uploaded: read in place
+            copy = row.path
+        else:
+            folder = os.path.join(tmp, str(row.id))
+            os.mkdir(folder)
+            copy = os.path.join(folder, row.name.rsplit("/", 1)[-1])
+            with open(copy, "wb") as out:
+                out.write(row.data or b"")
         for item in read_path(copy):
             if isinstance(item, ReadError):
                 items.append((row.name, replace(item, path=row.name, reason=item.reason.replace(copy, row.name))))
             else:
                 items.append((row.name, replace(item, path=f"upload/{job_id}/{row.name}")))
     return items
+
+
+def _remove_spooled(path: str | None) -> None:
+    """An upload's spool file once read, and the folders it leaves empty (up to the upload's own)."""
+    if not path:
+        return
+    spooled = Path(path)
+    spooled.unlink(missing_ok=True)
+    for folder in list(spooled.parents)[:4]:  # its own, an archive's entries, the upload's
+        if folder.name == "uploads":
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break  # not empty: other files of the upload still wait
 
 
 def _ingest(record: Record, items: list, actor: str, origin: str, preannotate: bool) -> dict[str, tuple]:
@@ -203,5 +225,9 @@ def run_kind(record: Record, job_id: int, kind: str) -> None:
     """A job without files, by kind."""
     if kind == "preannotate":
         preannotate_all(record, job_id)
+    elif kind == "export":
+        from annotate.jobs.exporting import run_export
+
+        run_export(record, job_id)
     elif kind == "index_links":
         _run(record, job_id, lambda tick: [tick() for _ in range(index_links(record))])

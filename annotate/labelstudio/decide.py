@@ -100,25 +100,18 @@ class _Step:
         self.writer, self.index, self.source, self.report = writer, index, source, report
         self.doc = source.task.doc_id
         self.key = source.key
+        s = source
+        ident = f"annotation {s.evidence['annotation']}" if "annotation" in s.evidence else f"prediction {s.evidence.get('prediction', '')}".strip()
+        when = f" at {s.at}" if s.at else ""
+        self.rationale = f"Label Studio {ident} on {s.task.name}, by {s.actor}{when}"  # the same for each of its decisions
 
     def apply(self, change: Change, rid: str | None = None) -> dict | None:
         """Record the change, unless a later decision made in Claimtrail stands (then None)."""
-        s = self.source
         if change.base_version and change.base_version > 1 and self.decided_here_since(change):
             self.report.kept += 1
             return None
-        evidence = {"label_studio": {**s.evidence, **({"result": rid} if rid else {})}}
-        ident = f"annotation {s.evidence['annotation']}" if "annotation" in s.evidence else f"prediction {s.evidence.get('prediction', '')}".strip()
-        when = f" at {s.at}" if s.at else ""
-        change = Change(
-            change.action,
-            change.target_type,
-            change.target_id,
-            change.set,
-            change.base_version,
-            f"Label Studio {ident} on {s.task.name}, by {s.actor}{when}",
-            (evidence,),
-        )
+        evidence = {"label_studio": {**self.source.evidence, "result": rid} if rid else self.source.evidence}
+        change = Change(change.action, change.target_type, change.target_id, change.set, change.base_version, self.rationale, (evidence,))
         state = self.writer.apply(change, self.key)
         self.key = None
         self.report.decisions[change.action] += 1

@@ -25,6 +25,7 @@ from sqlmodel import Session
 from annotate.errors import Invalid
 from annotate.labelstudio.config import TEXT, LabelConfig, parse
 from annotate.labelstudio.decide import apply_run
+from annotate.labelstudio.documents import NewDocuments
 from annotate.labelstudio.sources import CHUNK, ORIGIN, Source, TaskRef
 from annotate.labelstudio.validate import check_result
 from annotate.store.gcpause import no_gc
@@ -46,6 +47,7 @@ class Refused(Invalid):
 @dataclass
 class ImportReport:
     tasks: int = 0
+    documents: int = 0  # added with the import (add_documents)
     predictions: int = 0
     annotations: int = 0
     skipped: int = 0  # annotation versions imported before
@@ -57,7 +59,8 @@ class ImportReport:
     def summary(self) -> str:
         made = ", ".join(f"{n} {a}" for a, n in sorted(self.decisions.items())) or "no changes"
         return (
-            f"{self.tasks} tasks, {self.predictions} predictions, {self.annotations} annotations "
+            (f"{self.documents} documents added; " if self.documents else "")
+            + f"{self.tasks} tasks, {self.predictions} predictions, {self.annotations} annotations "
             f"({self.skipped} already imported, {self.cancelled} cancelled): {made}"
             + (f"; {self.kept} changes not made, a later Claimtrail decision stands" if self.kept else "")
             + (
@@ -89,27 +92,43 @@ def _json_line(path, line: bytes, n: int):
         raise Refused([f"{path}: line {n} is not JSON (neither is the whole file): {problem}"]) from None
 
 
-def import_tasks(record, tasks: list[dict], config: LabelConfig | str | None = None, users: dict | None = None) -> ImportReport:
-    """Check every task, then record its predictions and annotations as decisions."""
+def import_tasks(
+    record,
+    tasks: list[dict],
+    config: LabelConfig | str | None = None,
+    users: dict | None = None,
+    add_documents: bool = False,
+    actor: str = "cli",
+    path: str = "label-studio.json",
+) -> ImportReport:
+    """Check every task, then record its predictions and annotations as decisions.
 
+    With `add_documents`, a task whose text the record lacks brings its document (ingested
+    by `actor`, named after `path` as `claimtrail ingest` would name it): one pass over an
+    export; without, such a task is refused."""
     cfg = config if isinstance(config, LabelConfig) else parse(config)
+    new = NewDocuments(path) if add_documents else None
     with no_gc():  # the tasks are big and live throughout: collections would rescan them (twice the time)
         with record.session() as session:
-            sources, problems, report = plan(session, cfg, tasks, users or {})
+            sources, problems, report = plan(session, cfg, tasks, users or {}, new)
         if problems:
             raise Refused(problems)
+        if new:
+            report.documents, problems = new.add(record, actor)
+            if problems:
+                raise Refused(problems)  # the documents added before stay: a second run takes them as they are
         sources.sort(key=lambda s: (0, s.actor, s.at) if s.kind == "prediction" else (1, s.at, s.evidence.get("annotation") or 0))
-        for actor, run in groupby(sources, key=lambda s: s.actor):
-            with record.ledger.writer(actor, ORIGIN) as writer:
+        for who, run in groupby(sources, key=lambda s: s.actor):
+            with record.ledger.writer(who, ORIGIN) as writer:
                 apply_run(writer, list(run), report)
     return report
 
 
-def plan(session: Session, cfg: LabelConfig, tasks: list[dict], users: dict) -> tuple[list[Source], list[str], ImportReport]:
+def plan(session: Session, cfg: LabelConfig, tasks: list[dict], users: dict, new: NewDocuments | None = None) -> tuple[list[Source], list[str], ImportReport]:
     report, sources, problems = ImportReport(tasks=len(tasks)), [], []
     documents = _documents(session, tasks)
     for n, task in enumerate(tasks):
-        ref, problem = _task_ref(task, n, documents)
+        ref, problem = _task_ref(task, n, documents, new)
         if problem:
             problems.append(problem)
             continue
@@ -131,7 +150,7 @@ def plan(session: Session, cfg: LabelConfig, tasks: list[dict], users: dict) -> 
     return sources, problems, report
 
 
-def _task_ref(task, n: int, documents: dict) -> tuple[TaskRef | None, str | None]:
+def _task_ref(task, n: int, documents: dict, new: NewDocuments | None = None) -> tuple[TaskRef | None, str | None]:
     if not isinstance(task, dict):
         return None, f"task #{n + 1}: not a JSON object"
     name = f"task {task['id']}" if task.get("id") is not None else f"task #{n + 1}"
@@ -139,9 +158,13 @@ def _task_ref(task, n: int, documents: dict) -> tuple[TaskRef | None, str | None
     text = data.get(TEXT)
     if not isinstance(text, str):
         return None, f"{name}: data has no {TEXT!r} string"
+    sha = _sha(text)
     doc = documents.get(("id", data.get("doc_id")))
-    if doc is None or doc.sha256 != _sha(text):  # the text decides which document it is
-        doc = documents.get(("sha", _sha(text)))
+    if doc is None or doc.sha256 != sha:  # the text decides which document it is
+        doc = documents.get(("sha", sha))
+    if doc is None and new is not None:
+        ref = TaskRef(name, task.get("id"), task.get("project"), 0, text, None)
+        return ref, new.take(task, n, ref, sha)
     if doc is None:
         return None, f"{name}: its text is not a document of this record (doc_id {data.get('doc_id')!r})"
     return TaskRef(name, task.get("id"), task.get("project"), doc.id, text, doc.published), None

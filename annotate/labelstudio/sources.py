@@ -18,7 +18,7 @@ class TaskRef:
     name: str  # "task 12", or "task #3" in a file without ids
     id: int | None
     project: int | None
-    doc_id: int
+    doc_id: int  # 0 until a document the import adds is stored (documents.py)
     text: str
     published: str | None
 

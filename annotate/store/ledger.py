@@ -192,11 +192,11 @@ class Writer:
             after = {**before, **change.set}
         self._append(change, target_id, version, before, after, idempotency_key)
         key = (change.target_type, target_id)
-        self._rows[key] = {**after, "id": target_id, "version": version}
+        self._rows[key] = state = {**after, "id": target_id, "version": version}
         self._dirty.add(key)
         if before is None:
             self._inserted.add(key)
-        return dict(self._rows[key])
+        return state.copy()
 
     def _allocate_id(self, target_type: str) -> int:
         if target_type not in self._next_id:

@@ -8,12 +8,12 @@ import csv
 import io
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
@@ -127,27 +127,64 @@ def export_download(
     as_of: str = "",
 ):
     """The export and its manifest, zipped: the manifest lets anyone verify it later."""
-    from exports import FormatUnavailable, writer
-    from exports.claims import Filters
-    from exports.manifest import export, manifest_path
+    policy.require_lead(user.role, "exporting")
+    return _export_now(session, request, format, _filters(status, verdict, thread, publisher), as_of)
+
+
+@router.post("/export")
+async def export_form_sent(request: Request, session: SessionDep, user: CurrentUser):
+    """The export form: a small record's export at once, a large one as a job whose page shows
+    its progress and then offers the file (the browser does not wait minutes on one request)."""
+    from annotate.jobs.exporting import export_params, is_large
+    from exports import FormatUnavailable
 
     policy.require_lead(user.role, "exporting")
+    form = await request.form()
+    fmt, as_of = str(form.get("format") or "jsonl"), str(form.get("as_of") or "")
+    status, verdict = ([str(v) for v in form.getlist(name)] for name in ("status", "verdict"))
+    filters = _filters(status, verdict, str(form.get("thread") or ""), str(form.get("publisher") or ""))
+    if not await run_in_threadpool(is_large, session):
+        return await run_in_threadpool(_export_now, session, request, fmt, filters, as_of)
+    try:
+        params = export_params(fmt, filters, as_of or None, {"base_url": str(request.base_url).rstrip("/")})
+    except FormatUnavailable as problem:
+        raise HTTPException(400, str(problem)) from None
+    session.close()
+    job_id = await run_in_threadpool(request.app.state.jobs.export, user.name, "ui", params)
+    return RedirectResponse(f"/upload/jobs/{job_id}", status_code=303)
+
+
+@router.get("/export/jobs/{job_id}/download")
+def export_job_download(job_id: int, session: SessionDep, user: CurrentUser):
+    """The file an export job wrote (its zip: the export and its manifest)."""
+    from annotate.jobs.exporting import download
+
+    policy.require_lead(user.role, "exporting")
+    path = download(session, job_id)
+    return FileResponse(path, media_type="application/zip", filename=f"claimtrail-export-{job_id}.zip")
+
+
+def _filters(status: list[str], verdict: list[str], thread: str, publisher: str):
+    from exports.claims import Filters
+
+    return Filters(tuple(s for s in status if s), tuple(v for v in verdict if v), int(thread) if thread.isdigit() else None, publisher or None)
+
+
+def _export_now(session, request: Request, format: str, filters, as_of: str) -> FileResponse:
+    from exports import FormatUnavailable, writer
+    from exports.manifest import bundle, export
+
     try:
         suffix = writer(format).SUFFIX
     except FormatUnavailable as problem:
         raise HTTPException(400, str(problem)) from None
     folder = Path(tempfile.mkdtemp(prefix="claimtrail-export-"))
     data = folder / f"claims-{format}{suffix}"
-    filters = Filters(tuple(s for s in status if s), tuple(v for v in verdict if v), int(thread) if thread.isdigit() else None, publisher or None)
     try:
         export(session, format, data, filters, as_of or None, {"base_url": str(request.base_url).rstrip("/")})
     except ValueError as problem:  # an as-of past the end of the ledger, a bad time
         shutil.rmtree(folder, ignore_errors=True)
         raise HTTPException(400, str(problem)) from None
-    bundle = folder / "export.zip"
-    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as z:
-        z.write(data, data.name)
-        z.write(manifest_path(data), manifest_path(data).name)
     return FileResponse(
-        bundle, media_type="application/zip", filename=f"claimtrail-{format}.zip", background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+        bundle(data), media_type="application/zip", filename=f"claimtrail-{format}.zip", background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
     )

@@ -4,50 +4,39 @@ its progress polled by htmx, and each file's outcome (a bad one named with its r
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import UploadFile
 
-from annotate.errors import Forbidden, Invalid, TooLarge
-from annotate.jobs.intake import Limits, accepted_types, intake
+from annotate.errors import Forbidden, Invalid
+from annotate.jobs.intake import accepted_types, intake
 from annotate.jobs.state import get_job, job_view, list_jobs
 from annotate.review import policy
 from server.deps import CurrentUser, SessionDep, TemplatesDep, is_htmx
+from server.uploads import keep, limits, read_form, spooled
 
 router = APIRouter(include_in_schema=False)
-FORM_SLACK = 1024 * 1024  # multipart framing and the form's other fields
-
-
-def _limits(request: Request) -> Limits:
-    settings = request.app.state.settings
-    return Limits(max_files=settings.upload_max_files, max_bytes=int(settings.upload_max_mb * 1024 * 1024))
 
 
 @router.get("/upload")
 def upload_page(request: Request, session: SessionDep, templates: TemplatesDep, user: CurrentUser):
-    context = {"jobs": list_jobs(session, 10), "accept": ",".join(accepted_types()), "types": accepted_types(), "limits": _limits(request)}
+    context = {"jobs": list_jobs(session, 10), "accept": ",".join(accepted_types()), "types": accepted_types(), "limits": limits(request)}
     return templates.TemplateResponse(request, "pages/upload.html", context)
 
 
 @router.post("/upload")
 async def upload(request: Request, user: CurrentUser):
-    """Check the upload (names, types, sizes), store it as a job, and go to the job's page."""
-    bounds = _limits(request)
-    if int(request.headers.get("content-length") or 0) > bounds.max_bytes + FORM_SLACK:
-        raise TooLarge(f"an upload holds at most {bounds.max_bytes / 1024 / 1024:g} MB")
-    form = await request.form(max_files=bounds.max_files + 1)
-    parts = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    if not parts:
+    """Check the upload (names, types, sizes), store it as a job, and go to the job's page.
+
+    Its files were spooled to disk while they arrived, within the limits (server/uploads.py);
+    the job reads them from there."""
+    form = await read_form(request)  # spooled: whatever is not handed to a job below goes (uploads.DiscardUnkept)
+    received = spooled(form)
+    if not received:
         raise Invalid("choose at least one file")
-    read = 0
-    uploads = []
-    for part in parts:
-        data = await part.read(bounds.max_bytes - read + 1)
-        read += len(data)
-        if read > bounds.max_bytes:
-            raise TooLarge(f"an upload holds at most {bounds.max_bytes / 1024 / 1024:g} MB")
-        uploads.append((part.filename or "", data))
-    files = await run_in_threadpool(intake, uploads, bounds)
+    files = await run_in_threadpool(intake, received, limits(request))
     preannotate = form.get("preannotate") == "on"  # an unticked box is not sent
-    job_id = await run_in_threadpool(request.app.state.jobs.ingest, user.name, "ui", files, preannotate)
+    jobs = request.app.state.jobs
+    job_id = await run_in_threadpool(jobs.ingest, user.name, "ui", files, preannotate)
+    if jobs.local:
+        keep(request)  # the job reads the files where they are; workers elsewhere have their bytes in its rows
     target = f"/upload/jobs/{job_id}"
     if is_htmx(request):
         return Response(status_code=200, headers={"HX-Redirect": target})
