@@ -7,7 +7,7 @@ from there (`data` stays for bytes queued by `ingest --background` and for worke
 other machines).
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 """
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
