@@ -2,6 +2,8 @@
 arrive, the job reads them there, and an upload over the limit is refused (413, naming the
 file) as soon as it crosses the limit, before the rest of the body is read."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import anyio
 from sqlalchemy import func, select
 
@@ -60,7 +62,9 @@ def post_streamed(app, reviewer, chunks) -> tuple[int, bytes, int]:
         elif message["type"] == "http.response.body":
             answer["body"] += message.get("body", b"")
 
-    anyio.run(app, scope, receive, send)
+    # a thread of its own: an earlier test (Playwright's sync API) may leave an event loop running in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(anyio.run, app, scope, receive, send).result()
     return answer["status"], answer["body"], read[0]
 
 
