@@ -12,9 +12,7 @@ import asyncio
 import hashlib
 import hmac
 import ipaddress
-import os
 import secrets
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from functools import cache
@@ -25,6 +23,7 @@ from itsdangerous import BadSignature, TimestampSigner
 
 from annotate import accounts
 from annotate.errors import Busy
+from annotate.jobs.priority import LOWEST, lower_this_thread
 from annotate.store.record import Record
 from server.settings import ServerSettings
 from server.uploads import read_form
@@ -153,14 +152,7 @@ def _hash_pool() -> ThreadPoolExecutor:
     """The threads that check passwords (one process's HASHING), at the lowest CPU priority:
     argon2id keeps a core busy for a good fraction of a second, and a flood of sign-ins must
     not slow everyone else's requests (issue 13: another user's call went from 5 ms to 8 s)."""
-    return ThreadPoolExecutor(accounts.HASHING, thread_name_prefix="password-check", initializer=_lowest_priority)
-
-
-def _lowest_priority() -> None:
-    try:  # Linux: a thread's own nice value, inherited by the threads argon2 starts for its lanes
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):  # another system: the bounded pool alone
-        pass
+    return ThreadPoolExecutor(accounts.HASHING, thread_name_prefix="password-check", initializer=lower_this_thread, initargs=(LOWEST,))
 
 
 def bearer_token(request: Request) -> str | None:

@@ -89,6 +89,7 @@ def run(job_id: JobId, db: DbOption = None) -> None:
 def worker(
     concurrency: Annotated[int, typer.Option(min=1, help="Jobs at once in this process (threads); for more cores, start more workers.")] = 1,
     stalled_after: Annotated[float, typer.Option(hidden=True, help="Seconds without a heartbeat before a worker's jobs run again.")] = 30.0,
+    niceness: Annotated[int, typer.Option(min=0, max=19, help="CPU priority (Linux nice): 10 lets a web server on the same machine answer first.")] = 10,
     db: DbOption = None,
 ) -> None:
     """Run background jobs from the PostgreSQL queue until stopped (start one per core, on any machine)."""
@@ -101,7 +102,7 @@ def worker(
     from annotate.jobs.pgqueue import run_worker
 
     err.print(f"worker: {record.engine.url.render_as_string(hide_password=True)}, {concurrency} at once", highlight=False)
-    run_worker(record, concurrency, stalled_after)
+    run_worker(record, concurrency, stalled_after, niceness=niceness)
 
 
 def enqueue_paths(record, paths: list[str], preannotate: bool) -> int:

@@ -10,8 +10,9 @@ import procrastinate
 from sqlalchemy.engine import URL
 from sqlmodel import Session
 
-from annotate.jobs import tasks
+from annotate.jobs import priority, tasks
 from annotate.jobs.backend import Queue
+from annotate.jobs.priority import lower_this_thread
 from annotate.store.record import Record
 
 QUEUE = "claimtrail"
@@ -82,8 +83,10 @@ class ProcrastinateQueue(Queue):
         defer(session, self.record, "claimtrail.run_kind", job_id=job_id, kind=kind)
 
 
-def run_worker(record: Record, concurrency: int = 1, stalled_after: float = STALLED_AFTER, wait: bool = True) -> None:
-    """Run jobs until stopped (SIGINT/SIGTERM finish the jobs at hand first)."""
+def run_worker(record: Record, concurrency: int = 1, stalled_after: float = STALLED_AFTER, wait: bool = True, niceness: int = priority.BACKGROUND) -> None:
+    """Run jobs until stopped (SIGINT/SIGTERM finish the jobs at hand first), at `niceness`: a web
+    server on the same machine answers its pages first."""
+    lower_this_thread(niceness)  # before any thread starts: they inherit it
     app = make_app(record, worker=True, stalled_after=stalled_after)
     tasks.warm_up(record)  # before taking jobs: the first one should not pay for loading the models
     heartbeat = min(10.0, stalled_after / 3)

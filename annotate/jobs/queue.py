@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from annotate.jobs import state, tasks
 from annotate.jobs.backend import Queue
+from annotate.jobs.priority import lower_this_thread
 from annotate.store.db import is_sqlite
 from annotate.store.record import Record
 
@@ -31,7 +32,7 @@ class InProcessQueue(Queue):
     def __init__(self, record: Record):
         super().__init__(record)
         self.worker_record = Record.open(replace(record.settings, db_wait=max(record.settings.db_wait, JOB_WAIT)), check_schema=False)
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimtrail-jobs")
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="claimtrail-jobs", initializer=lower_this_thread)  # pages first
 
     def resume(self) -> int:
         """Run again what a stopped process left unfinished; returns the number of parts."""

@@ -2,13 +2,15 @@
 pre-annotation, after a redelivery, or beside another worker doing the same documents."""
 
 import json
+import os
+import sys
 import threading
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from annotate.jobs import state, tasks
+from annotate.jobs import priority, state, tasks
 from annotate.jobs.intake import intake
 from annotate.jobs.models import JobFile
 from annotate.preannotate.rules import RulesAnnotator
@@ -122,3 +124,18 @@ def test_a_job_without_files_counts_its_steps(record):
         view = state.job_view(session, started)
     assert view["status"] == "done" and view["finished"] == 2 and view["kind"] == "preannotate"
     assert counts(record)[1] > 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="thread priorities are Linux's")
+def test_the_web_servers_job_thread_yields_the_cpu_to_page_requests(record):
+    from annotate.jobs.queue import InProcessQueue
+
+    def nice() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    queue = InProcessQueue(record)
+    try:
+        in_the_job_thread = queue.pool.submit(nice).result()
+    finally:
+        queue.close()
+    assert nice() < priority.BACKGROUND and in_the_job_thread == priority.BACKGROUND
