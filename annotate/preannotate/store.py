@@ -78,12 +78,15 @@ def _annotated(session: Session, annotator_tag: str, ids: list[int]) -> set[int]
 
 
 def _pending_documents(session: Session, annotator_tag: str, wanted, report: PreannotateReport) -> list[int]:
-    query = select(Document.id).order_by(Document.id)
-    if wanted is not None:
-        query = query.where(Document.id.in_(list(wanted)))
-    done = set(session.exec(select(Claim.document_id).where(Claim.annotator == annotator_tag)).all())
-    done |= set(session.exec(select(Mention.document_id).where(Mention.annotator == annotator_tag)).all())
-    candidates = session.exec(query).all()
+    if wanted is not None:  # a job's part: read what these documents have, not every candidate of the record
+        asked = sorted(set(wanted))
+        chunks = [asked[n : n + 500] for n in range(0, len(asked), 500)]
+        candidates = sorted(i for chunk in chunks for i in session.exec(select(Document.id).where(Document.id.in_(chunk))).all())
+        done = set().union(*(_annotated(session, annotator_tag, chunk) for chunk in chunks))
+    else:
+        candidates = list(session.exec(select(Document.id).order_by(Document.id)).all())
+        done = set(session.exec(select(Claim.document_id).where(Claim.annotator == annotator_tag)).all())
+        done |= set(session.exec(select(Mention.document_id).where(Mention.annotator == annotator_tag)).all())
     ids = [i for i in candidates if i not in done]
     report.skipped = len(candidates) - len(ids)
     return ids
