@@ -204,8 +204,20 @@ def _last_named_day(ctx: ClaimContext, start: int) -> tuple[str, tuple[int, int]
             continue
         day = f.canonical if f.pid in _CALENDAR_DAY and len(f.canonical) == 10 else _later_of_two(f, ctx)
         if day is not None:
-            return (day, (f.start, f.end)) if day <= latest else None
+            return (day, (f.start, f.end)) if day <= latest and not _dates_evidence(ctx, f) else None
     return None
+
+
+# "Footage published on June 2 shows ...": the day dates a piece of evidence, not an event the
+# text goes on about; what follows is the report's reading of it, on the report's own day.
+_EVIDENCE_BEFORE = re.compile(r"\b(?:footage|imagery|images?|videos?|photos?|photographs|recordings?)\s+(?:\w+\s+){0,3}(?:on|in)\s+(?:the\s+)?$", re.I)
+_EVIDENCE_AFTER = re.compile(
+    r"\s*(?:shows?|showed|indicates?|indicated|suggests?|suggested|depicts?|depicted|confirms?|confirmed|appears?\s+to\s+show)\b", re.I
+)
+
+
+def _dates_evidence(ctx: ClaimContext, f: Found) -> bool:
+    return bool(_EVIDENCE_BEFORE.search(ctx.text, max(0, f.start - 60), f.start) and _EVIDENCE_AFTER.match(ctx.text, f.end))
 
 
 def _later_of_two(f: Found, ctx: ClaimContext) -> str | None:

@@ -203,3 +203,19 @@ def test_a_key_takeaways_bullet_does_not_take_the_day_named_just_before_it(annot
     _, claims = annotate(text, published="2024-06-03")
     claim = claim_containing(claims, "kept up their campaign")
     assert (claim.event_date, claim.event_date_inferred) == ("2024-06-03", True)
+
+
+def test_a_day_that_dates_evidence_is_not_carried_to_the_next_event(annotate):
+    text = "Drone video posted on March 8 shows engineers laying mines along the canal.\n\nGovernment troops pushed into the northern suburbs of the port."
+    _, claims = annotate(text, published="2025-03-10")
+    claim = claim_containing(claims, "pushed into the northern suburbs")
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_a_day_that_dates_a_statement_in_a_video_still_carries(annotate):
+    text = (
+        "The rebel commander claimed in a video released on March 8 that his men held the airport.\n\n"
+        "In the video, filmed on a runway, the commander asked the army to surrender."
+    )
+    _, claims = annotate(text, published="2025-03-10")
+    assert claim_containing(claims, "asked the army").event_date == "2025-03-08"
