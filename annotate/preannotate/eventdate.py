@@ -47,6 +47,12 @@ _PERFECT_AUX = re.compile(r"\b(?:has|have)\b")
 _CALENDAR_DAY = ("date.day", "date.full", "date.iso")  # written days, not "Friday" or "today"
 # What is going on now: "are bringing troops", "continues to", "remains".
 _ONGOING = re.compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?\w+ing\b|\bcontinues?\s+to\b|\bremains?\b", re.I)
+# A speaker in the present tense speaks now: "Volunteers say ...", "X continues to assess that".
+_SAYS_NOW = re.compile(
+    r"(?<!not )(?<!n't )(?<!to )(?<!did )(?<!does )(?<!do )(?<!would )(?<!could )(?<!will )(?<!may )(?<!might )"
+    r"\b(?:says|say|continues?\s+to\s+\w+|assesses|believes|maintains|insists|argues|warns|acknowledges|admits|denies|claims)\b",
+    re.I,
+)
 MAX_WEEKDAY_AGE = 6  # days back a bare weekday may point
 
 
@@ -106,7 +112,7 @@ class Timeline:
             return EventDate(said.value, said.span, inferred=True)
         if _indefinite_past(ctx.lower[start:end]):
             return EventDate(ctx.published.isoformat()[:7], None, inferred=True)
-        named = None if summary or _ONGOING.search(ctx.text, *(content or (start, end))) else _last_named_day(ctx, start)
+        named = None if summary or _about_now(ctx, start, end, content) else _last_named_day(ctx, start)
         if named is not None:
             return EventDate(named[0], named[1], inferred=True)
         self.last_day = ctx.published
@@ -115,6 +121,13 @@ class Timeline:
     def _note(self, value: str | None) -> None:
         if value and len(value) == 10:
             self.last_day = date.fromisoformat(value)
+
+
+def _about_now(ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None) -> bool:
+    """What is going on now ("are bringing troops", "remains"), or said now ("Volunteers say")."""
+    if _ONGOING.search(ctx.text, *(content or (start, end))):
+        return True
+    return bool(_SAYS_NOW.search(ctx.text, start, content[0] if content else end))
 
 
 def event_date(ents: list[Found], ctx: ClaimContext, start: int, content: tuple[int, int] | None) -> Found | None:

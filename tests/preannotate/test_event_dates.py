@@ -219,3 +219,23 @@ def test_a_day_that_dates_a_statement_in_a_video_still_carries(annotate):
     )
     _, claims = annotate(text, published="2025-03-10")
     assert claim_containing(claims, "asked the army").event_date == "2025-03-08"
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "Aid workers say the road to the coast is no longer safe after dark.",
+        "The mission continues to assess that the ceasefire line holds in the south.",
+    ],
+)
+def test_a_speaker_in_the_present_tense_speaks_on_the_report_day(annotate, follow_up):
+    text = f"The governor announced on March 8 that two bridges had been closed.\n\n{follow_up}"
+    _, claims = annotate(text, published="2025-03-10")
+    claim = claim_containing(claims, follow_up[:25])
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_a_speaker_who_did_not_say_is_not_speaking_now(annotate):
+    text = "The governor announced on March 8 that two bridges had been closed.\n\nThe governor did not say when the bridges would reopen but said crews were at work."
+    _, claims = annotate(text, published="2025-03-10")
+    assert claim_containing(claims, "did not say").event_date == "2025-03-08"
