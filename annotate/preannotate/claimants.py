@@ -146,6 +146,15 @@ def _demonyms(gaz: Gazetteer) -> dict[str, str]:
     return out
 
 
+def publisher_name(claimant: str | None, publisher: str | None) -> str | None:
+    """The publisher under its first words ("Northwatch assesses ..." in a report by the
+    Northwatch Institute) is the publisher, under the one name it has everywhere else."""
+    if not claimant or not publisher or claimant == publisher or not claimant[:1].isupper():
+        return claimant
+    said, own = claimant.casefold().split(), publisher.casefold().split()
+    return publisher if len(said) < len(own) and said == own[: len(said)] else claimant
+
+
 def same_claimant(a: str | None, b: str | None, gaz: Gazetteer | None = None) -> bool:
     """One claimant under two names: the gazetteer's aliases, a leading article, or one
     person's name in two transliterations or with and without the given name

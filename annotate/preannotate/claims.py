@@ -14,6 +14,7 @@ from . import parse, relay
 from .attribution import Attribution, find_attribution
 from .base import ClaimCandidate, reason
 from .checkable import adjust
+from .claimants import publisher_name
 from .clauses import split_clauses
 from .context import NAMED, ClaimContext, skippable
 from .duplicates import merge_near_duplicates
@@ -76,6 +77,7 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timelin
         outer, att = speakers.claimant(ctx, att)[0], reported
     outer = outer or relay.quoter(ctx, att, seg.start, ents)
     claimant, span = speakers.claimant(ctx, att)
+    claimant = publisher_name(claimant, ctx.publisher)
     if claimant:  # README convention: "Russian defense circles (via TASS)"
         claimant = relay.described(claimant, att, ctx, seg.start, seg.end, ents)
     hedge = hedges(ctx.text[seg.start : seg.end])

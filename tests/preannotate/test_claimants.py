@@ -181,3 +181,20 @@ def test_x_announced_this_names_the_speaker_of_the_sentence_before(annotate):
     )
     _, claims = annotate(text, published="2024-03-04", publisher="Harbour Times")
     assert claim_containing(claims, "The fire at the depot").claimant == "Marta Kowalczyk"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Harbourlight assesses that the rebels will try to cut the coastal road before the rains.",
+        "Harbourlight cannot independently confirm the figures released by the army on March 12.",
+    ],
+)
+def test_the_publisher_under_its_short_name_is_the_publisher(annotate, sentence):
+    _, claims = annotate(sentence, published=PUB, publisher="Harbourlight Policy Centre")
+    assert (claims[0].claimant, claims[0].relayed_by) == ("Harbourlight Policy Centre", ())
+
+
+def test_a_speaker_whose_name_only_begins_like_the_publishers_keeps_it(annotate):
+    _, claims = annotate("Harbourlight Shipping said on March 12 that two tankers were turned back.", published=PUB, publisher="Harbourlight Policy Centre")
+    assert claims[0].claimant == "Harbourlight Shipping"
