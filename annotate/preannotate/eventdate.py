@@ -110,7 +110,7 @@ class Timeline:
             said = self.said_on[claimant]
             self._note(said.value)
             return EventDate(said.value, said.span, inferred=True)
-        if _indefinite_past(ctx.lower[start:end]):
+        if _indefinite_past(ctx.lower[start:end], _own_voice(claimant, ctx.publisher)):
             return EventDate(ctx.published.isoformat()[:7], None, inferred=True)
         named = None if summary or _about_now(ctx, start, end, content) else _last_named_day(ctx, start)
         if named is not None:
@@ -254,7 +254,12 @@ _PERFECT = re.compile(
     r"(?<!may )(?<!might )(?<!could )(?<!would )(?<!should )(?<!must )(?<!will )"  # "may have remained": a guess, not a past
     r"\b(?:has|have|had)\s+(?:(?:\w+ly|already|also|now|just)\s+){0,2}(?:been\s+)?"
     r"(?:\w+ed|begun|done|made|held|left|lost|taken|seen|told|sent|brought|fought|won|gone|come|hit|put|set|cut|shot|struck|led|fled|met|paid|built|kept|given|driven|blown|thrown|shown|known|drawn|grown|withdrawn|overrun|undertaken)\b"
-    r"|\breportedly\s+(?:\w+ed|blew|took|made|left|lost|fled|hit|shot|struck|sent|brought|fought|won|went|came|led|met|held|began|gave|drove|threw|saw|fell|broke)\b"
+)
+# "reportedly" with a past verb, in someone else's account ("..., according to a local paper"):
+# the source's undated report, so the month. In the publisher's own voice it relays the news
+# of the report's day ("Ukrainian forces reportedly counterattacked near X").
+_REPORTEDLY = re.compile(
+    r"\breportedly\s+(?:\w+ed|blew|took|made|left|lost|fled|hit|shot|struck|sent|brought|fought|won|went|came|led|met|held|began|gave|drove|threw|saw|fell|broke)\b"
 )
 _NOW = re.compile(
     r"\b(?:taken|in|under|gained|regained|established)\s+(?:full\s+)?control\b|\bso far\b|\bstill\b|\bsince\b|\byet\b|\bto date\b|\bas of\b|\bcurrently\b|\b(?:has|have|had|is|are)\s+not\b|n['’]t\b"
@@ -265,8 +270,9 @@ _NOW = re.compile(
 _DAYS_LONG = re.compile(r"\b(?:lasted|took|over|for)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:two|three|four|five|six|several|a\s+few|\d+)\s+(?:days|weeks)\b")
 
 
-def _indefinite_past(lower: str) -> bool:
-    return bool(_PERFECT.search(lower) or _DAYS_LONG.search(lower)) and not _NOW.search(lower)
+def _indefinite_past(lower: str, own_voice: bool = False) -> bool:
+    past = _PERFECT.search(lower) or _DAYS_LONG.search(lower) or (not own_voice and _REPORTEDLY.search(lower))
+    return bool(past) and not _NOW.search(lower)
 
 
 def _undated(ents: list[Found], ctx: ClaimContext, start: int, end: int, own_voice: bool) -> bool:

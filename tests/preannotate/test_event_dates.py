@@ -239,3 +239,15 @@ def test_a_speaker_who_did_not_say_is_not_speaking_now(annotate):
     text = "The governor announced on March 8 that two bridges had been closed.\n\nThe governor did not say when the bridges would reopen but said crews were at work."
     _, claims = annotate(text, published="2025-03-10")
     assert claim_containing(claims, "did not say").event_date == "2025-03-08"
+
+
+def test_reportedly_in_the_publishers_own_voice_is_the_news_of_the_day(annotate):
+    text = "Rebel units reportedly crossed the canal south of the port and shelled the depot."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert (claims[0].claimant, claims[0].event_date) == ("Harbourlight Policy Centre", "2025-03-10")
+
+
+def test_reportedly_in_a_named_sources_account_is_its_undated_report(annotate):
+    text = "Retreating rebels reportedly burned the grain depot, according to the harbour authority."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert (claims[0].claimant, claims[0].event_date) == ("harbour authority", "2025-03")
