@@ -46,7 +46,7 @@ _DURATIONS = (" for months", " for years", " for weeks", " for decades")
 _PERFECT_AUX = re.compile(r"\b(?:has|have)\b")
 _CALENDAR_DAY = ("date.day", "date.full", "date.iso")  # written days, not "Friday" or "today"
 # What is going on now: "are bringing troops", "continues to", "remains".
-_ONGOING = re.compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?\w+ing\b|\bcontinues?\s+to\b|\bremains?\b", re.I)
+_ONGOING = re.compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?\w+ing\b|\bcontinues?\s+to\b|\bremains?\b|\b(?:does|do)\s+not\b|\b(?:doesn|don)['’]t\b", re.I)
 # A speaker in the present tense speaks now: "Volunteers say ...", "X continues to assess that".
 _SAYS_NOW = re.compile(
     r"(?<!not )(?<!n't )(?<!to )(?<!did )(?<!does )(?<!do )(?<!would )(?<!could )(?<!will )(?<!may )(?<!might )"

@@ -251,3 +251,10 @@ def test_reportedly_in_a_named_sources_account_is_its_undated_report(annotate):
     text = "Retreating rebels reportedly burned the grain depot, according to the harbour authority."
     _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
     assert (claims[0].claimant, claims[0].event_date) == ("harbour authority", "2025-03")
+
+
+def test_a_present_state_in_the_negative_is_about_now(annotate):
+    text = "Government troops retook the airport on March 8.\n\nThe airport does not give the rebels a route to the sea."
+    _, claims = annotate(text, published="2025-03-10")
+    claim = claim_containing(claims, "does not give")
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
