@@ -35,7 +35,8 @@ _DAY_BEFORE = re.compile(r"\b(?:(?:a|one)\s+day\s+(?:earlier|before)|the\s+(?:da
 _SAME_DAY = re.compile(r"\bearlier\s+(?:in\s+the\s+day|today|this\s+morning)\b", re.I)
 # The author's forecast: "will", "is expected to" with no one saying so.
 _FORECAST = re.compile(
-    r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to|(?:is|are)\s+(?:un)?likely\s+to|unlikely\s+to)\b", re.I
+    r"\b(?:will|shall|is\s+expected\s+to|are\s+expected\s+to|is\s+set\s+to|are\s+set\s+to|(?:is|are)\s+(?:un)?likely\s+to|unlikely\s+to|would\s+(?:still\s+|first\s+|then\s+)?(?:need|have)\s+to)\b",
+    re.I,
 )
 # A sentence that answers the one before: its event follows on the same day.
 # One that adds to it ("Also, ...", "In addition, ...") belongs to the same account and day.

@@ -258,3 +258,9 @@ def test_a_present_state_in_the_negative_is_about_now(annotate):
     _, claims = annotate(text, published="2025-03-10")
     claim = claim_containing(claims, "does not give")
     assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_what_the_author_says_would_have_to_happen_has_no_date(annotate):
+    text = "Government troops retook the airport on March 8.\n\nThe army would still need to clear the marshes before it could reach the port."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "would still need").event_date is None
