@@ -268,7 +268,10 @@ _NOW = re.compile(
 
 
 # An event that lasted days ("the withdrawal lasted three days") has no one day.
-_DAYS_LONG = re.compile(r"\b(?:lasted|took|over|for)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:two|three|four|five|six|several|a\s+few|\d+)\s+(?:days|weeks)\b")
+_DAYS_LONG = re.compile(
+    r"\b(?:lasted|took|over|for)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:two|three|four|five|six|several|a\s+few|\d+)\s+(?:days|weeks)\b"
+    r"|\b(?:in|over|during)\s+(?:the\s+)?(?:recent|past|last)\s+(?:few\s+|several\s+)?(?:days|nights|weeks)\b"
+)
 
 
 def _indefinite_past(lower: str, own_voice: bool = False) -> bool:

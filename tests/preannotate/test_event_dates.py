@@ -264,3 +264,10 @@ def test_what_the_author_says_would_have_to_happen_has_no_date(annotate):
     text = "Government troops retook the airport on March 8.\n\nThe army would still need to clear the marshes before it could reach the port."
     _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
     assert claim_containing(claims, "would still need").event_date is None
+
+
+@pytest.mark.parametrize("span", ["in recent nights", "over the past few days"])
+def test_events_over_recent_days_get_the_month(annotate, span):
+    text = f"Government troops retook the airport on March 8.\n\nCoast guards said they turned back most of the boats sent {span}."
+    _, claims = annotate(text, published="2025-03-10")
+    assert claim_containing(claims, "Coast guards").event_date == "2025-03"
