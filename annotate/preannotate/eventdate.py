@@ -177,7 +177,13 @@ def _written(ents, ctx, start, content) -> EventDate | None:
     first, _, last = f.canonical.partition("/")
     if len(last) == 10 and _two_days(f, ctx):
         return EventDate(last, (f.start, f.end))  # "on September 30 and October 1": the later of two days
+    if f.pid == "date.range" and len(last) == 10 and first[:7] == last[:7] and _span_days(first, last) > 2:
+        return EventDate(first[:7], (f.start, f.end))  # "between 1 and 10 August": no one day, the month
     return EventDate(f.canonical, (f.start, f.end))
+
+
+def _span_days(first: str, last: str) -> int:
+    return (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
 
 
 def _relative(ctx: ClaimContext, start: int, end: int, anchor: date | None) -> EventDate | None:

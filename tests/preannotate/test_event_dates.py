@@ -271,3 +271,8 @@ def test_events_over_recent_days_get_the_month(annotate, span):
     text = f"Government troops retook the airport on March 8.\n\nCoast guards said they turned back most of the boats sent {span}."
     _, claims = annotate(text, published="2025-03-10")
     assert claim_containing(claims, "Coast guards").event_date == "2025-03"
+
+
+def test_a_span_of_days_gives_its_month(annotate):
+    _, claims = annotate("From 3 to 9 March the coast guard stopped 14 boats near the port of Lisle.", published="2025-03-10")
+    assert claims[0].event_date == "2025-03"
