@@ -279,13 +279,26 @@ def _who(text: str, start: int, verb: int, entities: list[Found], first: bool):
     subject = _subject(text, c_start, c_end, entities) if c_end > c_start else None
     if subject is not None:
         return subject, None, None, c_start
-    pronoun, free = _unnamed_subject(text, c_start, c_end)
+    pronoun, free = _unnamed_subject(text, _after_date(text, c_start, c_end, entities), c_end)
     if pronoun or free:
         return None, free, pronoun, c_start
     subject = _subject(text, region, verb, entities)
     if subject is None or (subject.label == "GPE" and _gap(text, subject, None, verb) > MAX_GAP):
         return None
     return subject, None, None, c_start
+
+
+_DATE_PREPOSITION = re.compile(r"\s*(?:(?:between|from|on|in|during|over|since|after|before|by)\s+)?", re.I)
+
+
+def _after_date(text: str, start: int, end: int, entities: list[Found]) -> int:
+    """Past a date that opens the clause ("Between 1 and 10 August our monitors recorded"):
+    it sets the time, the speaker comes after it."""
+    pos = _DATE_PREPOSITION.match(text, start, end).end()
+    date = next((f for f in entities if f.label == "DATE" and f.start == pos and f.end < end), None)
+    if date is None:
+        return start
+    return date.end + len(text[date.end : end]) - len(text[date.end : end].lstrip(" ,"))
 
 
 def _that_after(lower: str, pos: int, end: int) -> int | None:

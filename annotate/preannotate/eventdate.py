@@ -84,7 +84,7 @@ class Timeline:
         written = _written(ents, ctx, start, content)
         if written is not None:
             self._note(written.value)
-            if claimant and content and written.span and not (content[0] <= written.span[0] < content[1]):
+            if claimant and content and written.span and not (content[0] <= written.span[0] < content[1]) and not _own_voice(claimant, ctx.publisher):
                 self.said_on[claimant] = written  # the day of the statement, not of its content
             return written
         if any(f.label == "DATE" and start <= f.start < end and _after_publication(f, ctx) for f in ents):

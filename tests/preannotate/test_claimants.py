@@ -198,3 +198,11 @@ def test_the_publisher_under_its_short_name_is_the_publisher(annotate, sentence)
 def test_a_speaker_whose_name_only_begins_like_the_publishers_keeps_it(annotate):
     _, claims = annotate("Harbourlight Shipping said on March 12 that two tankers were turned back.", published=PUB, publisher="Harbourlight Policy Centre")
     assert claims[0].claimant == "Harbourlight Shipping"
+
+
+def test_a_date_opening_the_clause_is_not_part_of_the_speaker(annotate):
+    text = "Between 3 and 9 March our monitors recorded that 12 homes were shelled in Lisle.\n\nMany residents of Lisle are older people who cannot leave."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    recorded, residents = claim_containing(claims, "our monitors"), claim_containing(claims, "Many residents")
+    assert (recorded.claimant, recorded.event_date) == ("Harbourlight Policy Centre", "2025-03")
+    assert residents.event_date == "2025-03-10"  # the publisher's dated account does not date its next claims
