@@ -285,6 +285,8 @@ def credit_quotes(ctx: ClaimContext, claims: list) -> list:
         speaker = claims[closing[0]]
         if not speaker.claimant or speaker.claimant == ctx.publisher or speaker.start < quote.start():
             continue
+        if speaker.claimant_span and speaker.claimant_span[0] < quote.end():
+            continue  # the closing sentence's claimant was named inside the quotation, not after it
         if find_attribution(ctx.text, ctx.lower, quote.end(), speaker.end, ctx.within(quote.end(), speaker.end)) is None:
             continue  # the closing sentence's speaker is inside the quotation, not after it
         for i in inside:

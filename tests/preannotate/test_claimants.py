@@ -206,3 +206,13 @@ def test_a_date_opening_the_clause_is_not_part_of_the_speaker(annotate):
     recorded, residents = claim_containing(claims, "our monitors"), claim_containing(claims, "Many residents")
     assert (recorded.claimant, recorded.event_date) == ("Harbourlight Policy Centre", "2025-03")
     assert residents.event_date == "2025-03-10"  # the publisher's dated account does not date its next claims
+
+
+def test_a_speaker_named_inside_a_quotation_does_not_take_its_earlier_sentences(annotate):
+    text = (
+        "The harbour ministry said the rebels had left the coast by March 9.\n\n"
+        '"Drone video posted on March 8 shows rebels leaving the depot. Coast guards reported on March 9 that the port was closed," '
+        "the ministry said in its bulletin."
+    )
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "Drone video").claimant == "harbour ministry"
