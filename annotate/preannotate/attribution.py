@@ -236,7 +236,7 @@ def _quoted(text: str, start: int, pos: int) -> bool:
 
 
 def _according(text: str, verb_span: tuple[int, int], end: int, entities: list[Found]) -> Attribution:
-    subject = _first_after(entities, verb_span[1], end)
+    subject = _first_after(entities, verb_span[1], end, text)
     comma = re.compile(r"[,.;:]").search(text, verb_span[1], end)
     phrase = (verb_span[1], comma.start() if comma else end)
     if verb_span[0] < len(text) and text[verb_span[0]].lower() == "r":  # "reads a message on the channel of X"
@@ -446,8 +446,10 @@ def _phrase_after(text: str, pos: int, end: int) -> tuple[int, int] | None:
     return m.start(1), m.start(1) + len(m.group(1).rstrip())
 
 
-def _first_after(entities: list[Found], pos: int, end: int) -> Found | None:
+def _first_after(entities: list[Found], pos: int, end: int, text: str = "") -> Found | None:
+    """The first name after pos; a place in the possessive ("Ukraine's intelligence directorate")
+    only owns the speaker, so the phrase is read instead."""
     for f in entities:
         if pos <= f.start < min(end, pos + 80) and f.label in _SUBJECT_LABELS:
-            return f
+            return None if f.label == "GPE" and text[f.end : f.end + 2] in ("'s", "’s") else f
     return None

@@ -216,3 +216,8 @@ def test_a_speaker_named_inside_a_quotation_does_not_take_its_earlier_sentences(
     )
     _, claims = annotate(text, published=PUB, publisher="Example Daily")
     assert claim_containing(claims, "Drone video").claimant == "harbour ministry"
+
+
+def test_according_to_a_countrys_agency_names_the_agency(annotate):
+    _, claims = annotate("According to Ukraine's State Emergency Service, the flood reached 40 villages on March 12.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Ukrainian State Emergency Service"
