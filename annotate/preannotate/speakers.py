@@ -74,6 +74,22 @@ def _person_with_role(ctx: ClaimContext, role: str, before: int) -> str | None:
     return None
 
 
+_ROLE_AFTER = re.compile(r"\s+([a-z-]+)\b")
+
+
+def _its_role_holder(ctx: ClaimContext, subject: Found) -> str | None:
+    """ "An Air Force spokesperson rejected ...": the person named before as that body's
+    spokesperson ("Air Force spokesperson Colonel Yurii Ihnat"), who is the speaker."""
+    m = _ROLE_AFTER.match(ctx.text, subject.end)
+    if subject.label not in ("ORG", "MILITARY_UNIT") or not m or m.group(1) not in ROLES:
+        return None
+    name = ctx.text[subject.start : subject.end].lower()
+    for f in reversed(ctx.before(subject.start)):
+        if f.label == "PERSON" and name in ctx.lower[max(0, f.start - 60) : f.start] and m.group(1) in ctx.lower[max(0, f.start - 60) : f.start]:
+            return ctx.name(f)
+    return None
+
+
 _PRONOUN_OBJECTS = frozenset("him her them it".split())
 # "The October assessment claimed", "The statement said": a document speaks for its author.
 _DOCUMENT_SUBJECT = re.compile(r"(?:the|this|that|its|their|his|her)\s+(?:\w+\s+)?(?:assessment|statement|report|update|message|post)$", re.I)
@@ -99,6 +115,8 @@ class Speakers:
             span = (att.subject.start, att.subject.end)
             if att.subject.label in ("GPE", "NORP"):  # "Ukraine has accused": its authorities
                 return authorities(ctx.name(att.subject)) or ctx.name(att.subject), span
+            if person := _its_role_holder(ctx, att.subject):
+                return person, span
             return ctx.name(att.subject), span
         if att.pronoun == "we":
             return ctx.publisher, None

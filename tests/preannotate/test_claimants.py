@@ -221,3 +221,18 @@ def test_a_speaker_named_inside_a_quotation_does_not_take_its_earlier_sentences(
 def test_according_to_a_countrys_agency_names_the_agency(annotate):
     _, claims = annotate("According to Ukraine's State Emergency Service, the flood reached 40 villages on March 12.", published=PUB, publisher="Example Daily")
     assert claims[0].claimant == "Ukrainian State Emergency Service"
+
+
+def test_a_bodys_spokesperson_is_the_person_named_so_before(annotate):
+    text = (
+        "Harbour Authority spokesperson Marta Keller said on March 12 that the port would reopen.\n\n"
+        "Key Takeaways\n\n"
+        "- A Harbour Authority spokesperson said that the port would reopen within days.\n"
+    )
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "A Harbour Authority spokesperson").claimant == "Marta Keller"
+
+
+def test_a_bodys_spokesperson_never_named_stays_the_body(annotate):
+    _, claims = annotate("A Ukrainian Air Force spokesperson said that the airfield would reopen within days.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Ukrainian Air Force"
