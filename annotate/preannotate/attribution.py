@@ -27,6 +27,8 @@ _STRONG = (
     "criticized|criticised|rejected|rejects|praised|mocked|celebrated|welcomed|condemned|"
     "blamed|questioned|ridiculed|documented|recorded|verified|clarified|underlined|specified|informed|"
     "(?:attempted|tried|sought)\\s+to\\s+(?:blame|deny|claim|portray)|"
+    # "dismissed on May 7 reports that ...", "pushed back against claims": a denial, not a firing
+    "(?:dismissed|dismisses|pushed\\s+back\\s+against)(?=\\s+(?:[\\w,]+\\s+){0,4}?(?:reports?|claims?|allegations?|rumou?rs?|accusations?|suggestions?)\\b)|"
     "called\\s+(?:for|on)|calls\\s+(?:for|on)|"
     "continues\\s+to\\s+(?:deny|claim|insist)|continued\\s+to\\s+(?:deny|claim|insist)"
 )

@@ -236,3 +236,16 @@ def test_a_bodys_spokesperson_is_the_person_named_so_before(annotate):
 def test_a_bodys_spokesperson_never_named_stays_the_body(annotate):
     _, claims = annotate("A Ukrainian Air Force spokesperson said that the airfield would reopen within days.", published=PUB, publisher="Example Daily")
     assert claims[0].claimant == "Ukrainian Air Force"
+
+
+def test_dismissing_reports_is_a_statement(annotate):
+    text = "Port director Marta Keller dismissed on March 12 reports that the harbour would close.\n\nKeller stated that the cranes were working normally."
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    dismissed, stated = claim_containing(claims, "dismissed"), claim_containing(claims, "Keller stated")
+    assert (dismissed.claimant, dismissed.event_date) == ("Marta Keller", "2025-03-12")
+    assert stated.event_date == "2025-03-12"  # her next statement continues that day's account
+
+
+def test_dismissing_an_official_is_not_a_statement(annotate):
+    _, claims = annotate("The president dismissed the port director on March 12 after the fire in Lisle.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Example Daily"
