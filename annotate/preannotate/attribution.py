@@ -39,7 +39,7 @@ _NEEDS_THAT = (
 )
 # Without "that", these say something only right after a speaker: "a spokesperson suggested
 # the attack ...", "military sources estimate there are ...".
-_BARE = "suggested|suggests|estimate|estimates|believe|believes"
+_BARE = "suggested|suggests|estimate|estimates|believe|believes|expect|expects"
 _SOURCES = frozenset("sources officials analysts experts authorities".split())
 # ("indicating"/"suggesting" are left out: their subject is usually an event,
 # "..., generating criticism and indicating that ...", i.e. the author's inference.)

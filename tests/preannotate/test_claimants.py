@@ -249,3 +249,8 @@ def test_dismissing_reports_is_a_statement(annotate):
 def test_dismissing_an_official_is_not_a_statement(annotate):
     _, claims = annotate("The president dismissed the port director on March 12 after the fire in Lisle.", published=PUB, publisher="Example Daily")
     assert claims[0].claimant == "Example Daily"
+
+
+def test_analysts_who_expect_something_say_it(annotate):
+    _, claims = annotate("Analysts expect the rebels to attack the port of Lisle before the rains.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Analysts"
