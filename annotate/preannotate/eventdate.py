@@ -97,6 +97,8 @@ class Timeline:
             return NONE
         if self.incidents is None or self.incidents.ctx is not ctx:
             self.incidents = IncidentDays(ctx)
+        if _about_now(ctx, start, end, content):  # "continue to frame these attacks as ...": now, not the day of the attacks
+            return self._inferred(ctx, start, end, content, claimant, summary)
         if incident := self.incidents.day_of(start, end):  # "the blast", dated where it is reported
             return EventDate(incident[0], incident[1], inferred=True)
         if self.last_day and (m := _RESPONSE.match(ctx.text, start)):  # "In response, ...", "Also, ...": the day of the claim before

@@ -276,3 +276,12 @@ def test_events_over_recent_days_get_the_month(annotate, span):
 def test_a_span_of_days_gives_its_month(annotate):
     _, claims = annotate("From 3 to 9 March the coast guard stopped 14 boats near the port of Lisle.", published="2025-03-10")
     assert claims[0].event_date == "2025-03"
+
+
+def test_what_goes_on_about_a_dated_incident_is_about_now(annotate):
+    text = (
+        "The navy said that rebels attacked two tankers near Lisle on March 8.\n\nRebel channels continue to describe these attacks as a blockade of the port."
+    )
+    _, claims = annotate(text, published="2025-03-10")
+    claim = claim_containing(claims, "continue to describe")
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
