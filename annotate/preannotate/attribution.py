@@ -30,7 +30,7 @@ _STRONG = (
     # "dismissed on May 7 reports that ...", "pushed back against claims": a denial, not a firing
     "(?:dismissed|dismisses|pushed\\s+back\\s+against)(?=\\s+(?:[\\w,]+\\s+){0,4}?(?:reports?|claims?|allegations?|rumou?rs?|accusations?|suggestions?)\\b)|"
     "called\\s+(?:for|on)|calls\\s+(?:for|on)|"
-    "continues\\s+to\\s+(?:deny|claim|insist)|continued\\s+to\\s+(?:deny|claim|insist)"
+    "continu(?:e|es|ed)\\s+to\\s+(?:deny|claim|insist|frame|portray|say|argue|assert|accuse|blame|maintain)"
 )
 # Forms that are also nouns or bare infinitives count only before "that".
 _NEEDS_THAT = (

@@ -254,3 +254,9 @@ def test_dismissing_an_official_is_not_a_statement(annotate):
 def test_analysts_who_expect_something_say_it(annotate):
     _, claims = annotate("Analysts expect the rebels to attack the port of Lisle before the rains.", published=PUB, publisher="Example Daily")
     assert claims[0].claimant == "Analysts"
+
+
+@pytest.mark.parametrize("verb", ["continue to claim", "continue to portray"])
+def test_sources_who_continue_to_claim_speak(annotate, verb):
+    _, claims = annotate(f"Rebel channels {verb} the blockade of Lisle as a victory over the navy.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Rebel channels"
