@@ -75,12 +75,16 @@ class Timeline:
     last_day: date | None = None
     said_on: dict = field(default_factory=dict)  # claimant -> EventDate of their statement
     incidents: IncidentDays | None = None
+    accounts: list = field(default_factory=list)  # (start, end) of what others were reported to say
 
     def resolve(
         self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, claimant: str | None, summary: bool = False
     ) -> EventDate:
         """`summary`: a Key Takeaways bullet, which sums up the report rather than going on
         from the sentence before it."""
+        own_voice = _own_voice(claimant, ctx.publisher)
+        if content and claimant and not own_voice:
+            self.accounts.append(content)
         written = _written(ents, ctx, start, content)
         if written is not None:
             self._note(written.value)
@@ -116,6 +120,8 @@ class Timeline:
         if _indefinite_past(ctx.lower[start:end], _own_voice(claimant, ctx.publisher)):
             return EventDate(ctx.published.isoformat()[:7], None, inferred=True)
         named = None if summary or _about_now(ctx, start, end, content) else _last_named_day(ctx, start)
+        if named and _own_voice(claimant, ctx.publisher) and any(a <= named[1][0] < b for a, b in self.accounts):
+            named = None  # a day in someone else's account dates that account, not the report's next finding
         if named is not None:
             return EventDate(named[0], named[1], inferred=True)
         self.last_day = ctx.published

@@ -285,3 +285,21 @@ def test_what_goes_on_about_a_dated_incident_is_about_now(annotate):
     _, claims = annotate(text, published="2025-03-10")
     claim = claim_containing(claims, "continue to describe")
     assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_a_day_inside_another_speakers_account_is_not_the_reports_next_finding(annotate):
+    text = (
+        "Harbourlight assesses that the rebels intend to close the port of Lisle. "
+        "The navy reported that rebels fired on two tankers near Lisle on March 8. "
+        "The coast guard has not confirmed the attack.\n\n"
+        "Rebel units also shelled villages north of the port without confirmed gains."
+    )
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    claim = claim_containing(claims, "shelled villages")
+    assert (claim.claimant, claim.event_date) == ("Harbourlight Policy Centre", "2025-03-10")
+
+
+def test_a_day_the_report_itself_gives_carries_to_its_next_sentence(annotate):
+    text = "Rebels fired on two tankers near Lisle on March 8.\n\nThe attack set one tanker on fire, the navy said."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "set one tanker").event_date == "2025-03-08"
