@@ -277,7 +277,7 @@ _REPORTEDLY = re.compile(
     r"\breportedly\s+(?:\w+ed|blew|took|made|left|lost|fled|hit|shot|struck|sent|brought|fought|won|went|came|led|met|held|began|gave|drove|threw|saw|fell|broke)\b"
 )
 _NOW = re.compile(
-    r"\b(?:taken|in|under|gained|regained|established)\s+(?:full\s+)?control\b|\bso far\b|\bstill\b|\bsince\b|\byet\b|\bto date\b|\bas of\b|\bcurrently\b|\b(?:has|have|had|is|are)\s+not\b|n['’]t\b"
+    r"\b(?:taken|in|under|gained|regained|established)\s+(?:full\s+)?control\b|\bso far\b|\bstill\b|\bsince\b|\byet\b|\bto date\b|\bas of\b|\bcurrently\b|\b(?:has|have)\s+already\b|\b(?:has|have|had|is|are)\s+not\b|n['’]t\b"
 )
 
 

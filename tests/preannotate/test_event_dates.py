@@ -303,3 +303,15 @@ def test_a_day_the_report_itself_gives_carries_to_its_next_sentence(annotate):
     text = "Rebels fired on two tankers near Lisle on March 8.\n\nThe attack set one tanker on fire, the navy said."
     _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
     assert claim_containing(claims, "set one tanker").event_date == "2025-03-08"
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The navy said that divers have already recovered the tanker's recorder.", "2025-03-10"),  # a result in hand now
+        ("The navy said that divers had already recovered the tanker's recorder.", "2025-03"),  # before then: an undated past
+    ],
+)
+def test_already_with_the_present_perfect_is_now(annotate, sentence, expected):
+    _, claims = annotate(sentence, published="2025-03-10")
+    assert claims[0].event_date == expected
