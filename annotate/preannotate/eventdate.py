@@ -76,6 +76,7 @@ class Timeline:
     said_on: dict = field(default_factory=dict)  # claimant -> EventDate of their statement
     incidents: IncidentDays | None = None
     accounts: list = field(default_factory=list)  # (start, end) of what others were reported to say
+    told_of: dict = field(default_factory=dict)  # claimant -> EventDate of the events their last account dated
 
     def resolve(
         self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, claimant: str | None, summary: bool = False
@@ -90,6 +91,8 @@ class Timeline:
             self._note(written.value)
             if claimant and content and written.span and not (content[0] <= written.span[0] < content[1]) and not _own_voice(claimant, ctx.publisher):
                 self.said_on[claimant] = written  # the day of the statement, not of its content
+            elif claimant and content and "/" not in written.value and not _own_voice(claimant, ctx.publisher):
+                self.told_of[claimant] = written  # "Verstka reported that in May ...": its account's date, for what it adds
             return written
         if any(f.label == "DATE" and start <= f.start < end and _after_publication(f, ctx) for f in ents):
             return self._inferred(ctx, start, end, content, claimant)  # "will run ... starting on Wednesday": the day it was said
@@ -117,6 +120,9 @@ class Timeline:
             said = self.said_on[claimant]
             self._note(said.value)
             return EventDate(said.value, said.span, inferred=True)
+        if claimant in self.told_of and not _about_now(ctx, start, end, content):  # more of the same account
+            told = self.told_of[claimant]
+            return EventDate(told.value, told.span, inferred=True)
         if _indefinite_past(ctx.lower[start:end], _own_voice(claimant, ctx.publisher)):
             return EventDate(ctx.published.isoformat()[:7], None, inferred=True)
         named = None if summary or _about_now(ctx, start, end, content) else _last_named_day(ctx, start)

@@ -315,3 +315,13 @@ def test_a_day_the_report_itself_gives_carries_to_its_next_sentence(annotate):
 def test_already_with_the_present_perfect_is_now(annotate, sentence, expected):
     _, claims = annotate(sentence, published="2025-03-10")
     assert claims[0].event_date == expected
+
+
+def test_a_speakers_next_statement_keeps_the_date_of_its_account(annotate):
+    text = (
+        "The harbour union reported on March 9 that in February 2025 the port laid off 300 dockers. "
+        "The union stated that the dismissals had been planned for months. "
+        "Harbourlight cannot verify the figures."
+    )
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "The union stated").event_date == "2025-02"
