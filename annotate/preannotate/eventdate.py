@@ -307,4 +307,9 @@ def _undated(ents: list[Found], ctx: ClaimContext, start: int, end: int, own_voi
     lower = ctx.lower[start:end]
     if any(d in lower for d in _DURATIONS) and _PERFECT_AUX.search(lower):
         return True  # "have attacked the town for months"
-    return own_voice and bool(_FORECAST.search(ctx.text, start, end))
+    return own_voice and any(not _IN_RELATIVE.search(ctx.text, start, m.start()) for m in _FORECAST.finditer(ctx.text, start, end))
+
+
+# "... collection points from where buses will take them": a "will" in a relative clause
+# describes the arrangement; the sentence's own event has happened.
+_IN_RELATIVE = re.compile(r"\b(?:where|which|who|whom|whose|when)\b(?:(?!\bthat\b)[^,;:])*$", re.I)  # not "who said that ... will"

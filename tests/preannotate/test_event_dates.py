@@ -325,3 +325,12 @@ def test_a_speakers_next_statement_keeps_the_date_of_its_account(annotate):
     )
     _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
     assert claim_containing(claims, "The union stated").event_date == "2025-02"
+
+
+def test_will_in_a_relative_clause_does_not_make_a_forecast(annotate):
+    text = "Crews moved the ferry on March 8 to a berth where engineers will repair its hull."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claims[0].event_date == "2025-03-08"
+    text = "The port authority evacuated two villages.\n\nFamilies were sent to a school from which buses will take them to Lisle."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "Families were sent").event_date == "2025-03-10"
