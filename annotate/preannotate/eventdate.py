@@ -299,6 +299,11 @@ def _indefinite_past(lower: str, own_voice: bool = False) -> bool:
     return bool(past) and not _NOW.search(lower)
 
 
+_PREVIOUSLY = re.compile(
+    r"[^,;:]{0,60}?\b(?:has|have)\s+(?:previously|repeatedly|long)\s+(?:said|stated|assessed|argued|warned|reported|claimed|noted|observed|denied)\b"
+)
+
+
 def _undated(ents: list[Found], ctx: ClaimContext, start: int, end: int, own_voice: bool) -> bool:
     """No day applies: a state held "since" a time or "for months", or the author's forecast."""
     for f in ents:
@@ -307,6 +312,8 @@ def _undated(ents: list[Found], ctx: ClaimContext, start: int, end: int, own_voi
     lower = ctx.lower[start:end]
     if any(d in lower for d in _DURATIONS) and _PERFECT_AUX.search(lower):
         return True  # "have attacked the town for months"
+    if _PREVIOUSLY.match(lower):
+        return True  # "X has previously assessed that ...": said at some earlier, undated time
     return own_voice and any(not _IN_RELATIVE.search(ctx.text, start, m.start()) for m in _FORECAST.finditer(ctx.text, start, end))
 
 

@@ -334,3 +334,10 @@ def test_will_in_a_relative_clause_does_not_make_a_forecast(annotate):
     text = "The port authority evacuated two villages.\n\nFamilies were sent to a school from which buses will take them to Lisle."
     _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
     assert claim_containing(claims, "Families were sent").event_date == "2025-03-10"
+
+
+@pytest.mark.parametrize("verb", ["has previously warned", "has repeatedly said"])
+def test_an_earlier_undated_statement_has_no_date(annotate, verb):
+    text = f"The port authority {verb} that the old cranes at Lisle are unsafe in storms."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claims[0].event_date is None
