@@ -299,6 +299,7 @@ def _indefinite_past(lower: str, own_voice: bool = False) -> bool:
     return bool(past) and not _NOW.search(lower)
 
 
+_SINCE_OPENING = re.compile(r"\s*since\b[^.;]*?\b(?:has|have)\s+been\s+\w+ing\b")
 _PREVIOUSLY = re.compile(
     r"[^,;:]{0,60}?\b(?:has|have)\s+(?:previously|repeatedly|long)\s+(?:said|stated|assessed|argued|warned|reported|claimed|noted|observed|denied)\b"
 )
@@ -312,6 +313,8 @@ def _undated(ents: list[Found], ctx: ClaimContext, start: int, end: int, own_voi
     lower = ctx.lower[start:end]
     if any(d in lower for d in _DURATIONS) and _PERFECT_AUX.search(lower):
         return True  # "have attacked the town for months"
+    if _SINCE_OPENING.match(lower):
+        return True  # "Since the end of the occupation, residents have been living ...": a state held since then
     if _PREVIOUSLY.match(lower):
         return True  # "X has previously assessed that ...": said at some earlier, undated time
     return own_voice and any(not _IN_RELATIVE.search(ctx.text, start, m.start()) for m in _FORECAST.finditer(ctx.text, start, end))

@@ -341,3 +341,15 @@ def test_an_earlier_undated_statement_has_no_date(annotate, verb):
     text = f"The port authority {verb} that the old cranes at Lisle are unsafe in storms."
     _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
     assert claims[0].event_date is None
+
+
+def test_a_state_held_since_an_undated_time_has_no_date(annotate):
+    text = "Since the flood, families on the east bank have been living in tents near Lisle."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claims[0].event_date is None
+
+
+def test_a_tally_since_an_undated_time_is_dated_now(annotate):
+    text = "Since the start of the operation, the army has retaken 40 villages near Lisle."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claims[0].event_date is not None
