@@ -25,7 +25,7 @@ _STRONG = (
     "urged|explained|explains|responded|mentioned|predicted|speculated|reiterated|disclosed|"
     "signaled|signalled|forecast|amplified|recommended|hinted|implied|boasted|complained|"
     "criticized|criticised|rejected|rejects|praised|mocked|celebrated|welcomed|condemned|"
-    "blamed|questioned|ridiculed|documented|recorded|verified|clarified|underlined|specified|informed|"
+    "blamed|questioned|ridiculed|documented|recorded|verified|clarified|underlined|specified|informed|congratulated|credited|"
     "(?:attempted|tried|sought)\\s+to\\s+(?:blame|deny|claim|portray)|"
     # "dismissed on May 7 reports that ...", "pushed back against claims": a denial, not a firing
     "(?:dismissed|dismisses|pushed\\s+back\\s+against)(?=\\s+(?:[\\w,]+\\s+){0,4}?(?:reports?|claims?|allegations?|rumou?rs?|accusations?|suggestions?)\\b)|"

@@ -260,3 +260,8 @@ def test_analysts_who_expect_something_say_it(annotate):
 def test_sources_who_continue_to_claim_speak(annotate, verb):
     _, claims = annotate(f"Rebel channels {verb} the blockade of Lisle as a victory over the navy.", published=PUB, publisher="Example Daily")
     assert claims[0].claimant == "Rebel channels"
+
+
+def test_congratulating_on_a_capture_is_a_statement(annotate):
+    _, claims = annotate("Governor Oleh Syniehubov congratulated the brigade on the recapture of Lisle on March 12.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Oleh Syniehubov"
