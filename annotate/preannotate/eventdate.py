@@ -90,7 +90,7 @@ class Timeline:
         if written is not None:
             self._note(written.value)
             if claimant and content and written.span and not (content[0] <= written.span[0] < content[1]) and not _own_voice(claimant, ctx.publisher):
-                self.said_on[claimant] = written  # the day of the statement, not of its content
+                self.said_on[claimant] = _one_day(written)  # the day of the statement, not of its content
             elif claimant and content and "/" not in written.value and not _own_voice(claimant, ctx.publisher):
                 self.told_of[claimant] = written  # "Verstka reported that in May ...": its account's date, for what it adds
             return written
@@ -194,6 +194,15 @@ def _written(ents, ctx, start, content) -> EventDate | None:
     if f.pid == "date.range" and len(last) == 10 and first[:7] == last[:7] and _span_days(first, last) > 2:
         return EventDate(first[:7], (f.start, f.end))  # "between 1 and 10 August": no one day, the month
     return EventDate(f.canonical, (f.start, f.end))
+
+
+def _one_day(when: EventDate) -> EventDate:
+    """A statement made over a night or two days ("announced on the night of May 20 to 21")
+    is carried on as its later day, as the convention dates such a night."""
+    first, _, last = (when.value or "").partition("/")
+    if len(first) == 10 and len(last) == 10 and _span_days(first, last) <= 2:
+        return EventDate(last, when.span, when.inferred)
+    return when
 
 
 def _span_days(first: str, last: str) -> int:

@@ -90,6 +90,18 @@ def _its_role_holder(ctx: ClaimContext, subject: Found) -> str | None:
     return None
 
 
+def _by_acronym(ctx: ClaimContext, word: str, before: int) -> list[str]:
+    """ "MoD" after "the Russian Ministry of Defense": the organisation whose initials it spells."""
+    if len(word) < 2 or sum(c.isupper() for c in word) < 2 or not word.isalpha():
+        return []
+    for f in reversed(ctx.before(before)):
+        if f.label in ("ORG", "MILITARY_UNIT"):
+            initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", ctx.text[f.start : f.end] + " " + ctx.name(f)))
+            if word.lower() in initials.lower():
+                return [ctx.name(f)]
+    return []
+
+
 _PRONOUN_OBJECTS = frozenset("him her them it".split())
 # "The October assessment claimed", "The statement said": a document speaks for its author.
 _DOCUMENT_SUBJECT = re.compile(r"(?:the|this|that|its|their|his|her)\s+(?:\w+\s+)?(?:assessment|statement|report|update|message|post)$", re.I)
@@ -134,8 +146,12 @@ class Speakers:
             return None, None
         if name.lower() in _PRONOUN_OBJECTS:  # "according to him"
             return (self.last_speaker if name.lower() in _PERSONAL else self.last_claimant), None
-        if _DOCUMENT_SUBJECT.match(name) and self.last_claimant:
-            return self.last_claimant, None  # "The October assessment claimed": its author's
+        if _DOCUMENT_SUBJECT.match(name):
+            owner = [ctx.name(f) for f in ctx.within(*span) if f.label in ("ORG", "MILITARY_UNIT", "PERSON")] or _by_acronym(ctx, name.split()[1], span[0])
+            if owner:
+                return owner[0], span  # "The MoD statement credited": the MoD's
+            if self.last_claimant:
+                return self.last_claimant, None  # "The October assessment claimed": its author's
         found = self._antecedent(ctx, name, span[0]) or authorities(tidy(name))
         return found or tidy(name), span
 

@@ -265,3 +265,14 @@ def test_sources_who_continue_to_claim_speak(annotate, verb):
 def test_congratulating_on_a_capture_is_a_statement(annotate):
     _, claims = annotate("Governor Oleh Syniehubov congratulated the brigade on the recapture of Lisle on March 12.", published=PUB, publisher="Example Daily")
     assert claims[0].claimant == "Oleh Syniehubov"
+
+
+def test_a_document_named_by_its_authors_initials_is_theirs(annotate):
+    text = (
+        "The Harbour Safety Board announced on the night of March 11 to 12 that the tanker fire was out. "
+        "Governor Oleh Syniehubov thanked the crews. "
+        "The HSB statement credited the fire brigade of Lisle with saving the pier."
+    )
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    statement = claim_containing(claims, "HSB statement")
+    assert (statement.claimant, statement.event_date) == ("Harbour Safety Board", "2025-03-12")
