@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from .attribution import Attribution, find_attribution
 from .base import pattern_id
 from .claimants import authorities, tidy
-from .context import NAMED, ClaimContext
+from .context import NAMED, NEW_TOPIC, ClaimContext
 from .found import Found
 from .lexicon import ROLES
 from .relay import is_outlet as relay_outlet
@@ -224,7 +224,7 @@ class Speakers:
         if seg.takeaway or seg.kind == "bullet" or set(hedge) - {"reportedly", "allegedly"}:
             return False
         lower = ctx.lower
-        if _ABOUT_THE_SOURCE.match(lower, seg.start) or _COMMENTARY.match(lower, seg.start):
+        if _ABOUT_THE_SOURCE.match(lower, seg.start) or _COMMENTARY.match(lower, seg.start) or NEW_TOPIC.match(lower, seg.start):
             return False
         if _FIRST_PERSON.search(lower, seg.start, seg.end) or ctx.unit_sizes.get(seg.unit, 0) > MAX_UNIT_FOR_ACCOUNT:
             return False

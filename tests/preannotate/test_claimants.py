@@ -276,3 +276,9 @@ def test_a_document_named_by_its_authors_initials_is_theirs(annotate):
     _, claims = annotate(text, published=PUB, publisher="Example Daily")
     statement = claim_containing(claims, "HSB statement")
     assert (statement.claimant, statement.event_date) == ("Harbour Safety Board", "2025-03-12")
+
+
+def test_elsewhere_ends_a_reported_account(annotate):
+    text = "About 300 people remain in Lisle, according to the harbour authority. Elsewhere on the coast, storms flooded two villages near Marne."
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "Elsewhere").claimant == "Example Daily"
