@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .anaphora import IncidentDays
-from .context import ClaimContext
+from .context import NEW_TOPIC, ClaimContext
 from .dates import WEEKDAYS
 from .found import Found
 
@@ -125,7 +125,8 @@ class Timeline:
             return EventDate(told.value, told.span, inferred=True)
         if _indefinite_past(ctx.lower[start:end], _own_voice(claimant, ctx.publisher)):
             return EventDate(ctx.published.isoformat()[:7], None, inferred=True)
-        named = None if summary or _about_now(ctx, start, end, content) else _last_named_day(ctx, start)
+        fresh = summary or NEW_TOPIC.match(ctx.lower, start)  # a bullet sums up; "Elsewhere, ..." turns away
+        named = None if fresh or _about_now(ctx, start, end, content) else _last_named_day(ctx, start)
         if named and _own_voice(claimant, ctx.publisher) and any(a <= named[1][0] < b for a, b in self.accounts):
             named = None  # a day in someone else's account dates that account, not the report's next finding
         if named is not None:

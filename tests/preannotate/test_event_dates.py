@@ -353,3 +353,10 @@ def test_a_tally_since_an_undated_time_is_dated_now(annotate):
     text = "Since the start of the operation, the army has retaken 40 villages near Lisle."
     _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
     assert claims[0].event_date is not None
+
+
+def test_elsewhere_does_not_take_the_day_of_the_story_before(annotate):
+    text = "The harbour authority said on March 8 that the port of Lisle had reopened.\n\nElsewhere on the coast, storms flooded two villages near Marne."
+    _, claims = annotate(text, published="2025-03-10", publisher="Example Daily")
+    claim = claim_containing(claims, "Elsewhere")
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
