@@ -23,7 +23,7 @@ from .found import Found
 from .headlines import headline, source_line
 from .hedging import hedges, negated
 from .segment import Segment
-from .speakers import Speakers, credit_back, credit_quotes
+from .speakers import Speakers, credit_back, credit_quotes, summarised_speaker
 
 _ESTIMATIVE = {"likely", "unlikely", "probably", "possibly", "may", "might", "could", "appears", "appear", "seems", "assess", "assesses", "assessed"}
 
@@ -78,6 +78,8 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timelin
     outer = outer or relay.quoter(ctx, att, seg.start, ents)
     claimant, span = speakers.claimant(ctx, att)
     claimant = publisher_name(claimant, ctx.publisher)
+    if claimant and seg.takeaway and att and att.free_subject and not att.pronoun:
+        claimant = summarised_speaker(ctx, claimant, seg.start) or claimant  # a bullet describes whom the body names
     if claimant:  # README convention: "Russian defense circles (via TASS)"
         claimant = relay.described(claimant, att, ctx, seg.start, seg.end, ents)
     hedge = hedges(ctx.text[seg.start : seg.end])

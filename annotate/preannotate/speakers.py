@@ -74,6 +74,34 @@ def _person_with_role(ctx: ClaimContext, role: str, before: int) -> str | None:
     return None
 
 
+def summarised_speaker(ctx: ClaimContext, phrase: str, before: int) -> str | None:
+    """A summary describes a speaker the body names: "A senior adviser to the president said"
+    in Key Takeaways is "Oleksandr Rodnyanskyi, an economic adviser to President ...". The
+    role word (before "to"/"of") must stand before the name or in an appositive after it."""
+    words = [w.lower().strip(",.") for w in phrase.split()]
+    head = words[: next((i for i, w in enumerate(words) if w in ("to", "of", "for", "in", "at")), len(words))]
+    role = next((w for w in reversed(head) if w in ROLES), None)
+    if role is None:
+        return None
+    for f in reversed(ctx.before(before)):
+        if f.label != "PERSON":
+            continue
+        after = re.match(r",\s+(?:a|an|the)\s+([^,;.]{0,60})", ctx.lower[f.end : f.end + 70])
+        if role in _title_before(ctx, f) or (after and role in after.group(1).split()):
+            return ctx.name(f)
+    return None
+
+
+def _title_before(ctx: ClaimContext, f: Found) -> list[str]:
+    """The title right before a name: its capitalised words and the word before them
+    ("Novaya Kakhovka Mayor", "deputy defence minister"), not an earlier appositive."""
+    words = ctx.text[max(0, f.start - 40) : f.start].split()
+    title = []
+    while words and words[-1][:1].isupper():
+        title.append(words.pop().lower())
+    return title + [w.lower() for w in words[-1:]]
+
+
 _ROLE_AFTER = re.compile(r"\s+([a-z-]+)\b")
 
 

@@ -282,3 +282,13 @@ def test_elsewhere_ends_a_reported_account(annotate):
     text = "About 300 people remain in Lisle, according to the harbour authority. Elsewhere on the coast, storms flooded two villages near Marne."
     _, claims = annotate(text, published=PUB, publisher="Example Daily")
     assert claim_containing(claims, "Elsewhere").claimant == "Example Daily"
+
+
+def test_a_key_takeaways_bullet_names_the_speaker_it_describes(annotate):
+    text = (
+        "Marta Keller, a senior adviser to Governor Oleh Syniehubov, said on March 12 that the port of Lisle could close.\n\n"
+        "Key Takeaways\n\n"
+        "- An adviser to the governor said the port of Lisle could close within days.\n"
+    )
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "An adviser to the governor").claimant == "Marta Keller"
