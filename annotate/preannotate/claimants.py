@@ -152,7 +152,10 @@ def publisher_name(claimant: str | None, publisher: str | None) -> str | None:
     if not claimant or not publisher or claimant == publisher or not claimant[:1].isupper():
         return claimant
     said, own = claimant.casefold().split(), publisher.casefold().split()
-    return publisher if len(said) < len(own) and said == own[: len(said)] else claimant
+    if len(said) >= len(own) or said != own[: len(said)]:
+        return claimant
+    entry = default_gazetteer().get(claimant)
+    return claimant if entry and entry.label in ("GPE", "LOC", "NORP", "PERSON") else publisher  # "Kyiv" is not the Kyiv Post
 
 
 def same_claimant(a: str | None, b: str | None, gaz: Gazetteer | None = None) -> bool:

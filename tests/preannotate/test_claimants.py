@@ -292,3 +292,10 @@ def test_a_key_takeaways_bullet_names_the_speaker_it_describes(annotate):
     )
     _, claims = annotate(text, published=PUB, publisher="Example Daily")
     assert claim_containing(claims, "An adviser to the governor").claimant == "Marta Keller"
+
+
+def test_a_place_that_begins_the_publishers_name_is_not_the_publisher():
+    from annotate.preannotate.claimants import publisher_name
+
+    assert publisher_name("Kyiv", "Kyiv Post") == "Kyiv"
+    assert publisher_name("Harbourlight", "Harbourlight Policy Centre") == "Harbourlight Policy Centre"
