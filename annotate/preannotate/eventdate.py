@@ -51,7 +51,7 @@ _ONGOING = re.compile(r"\b(?:is|are|am)\s+(?:\w+ly\s+)?\w+ing\b|\bcontinues?\s+t
 # A speaker in the present tense speaks now: "Volunteers say ...", "X continues to assess that".
 _SAYS_NOW = re.compile(
     r"(?<!not )(?<!n't )(?<!to )(?<!did )(?<!does )(?<!do )(?<!would )(?<!could )(?<!will )(?<!may )(?<!might )"
-    r"\b(?:says|say|continues?\s+to\s+\w+|assesses|believes|maintains|insists|argues|warns|acknowledges|admits|denies|claims)\b",
+    r"\b(?:says|say|continues?\s+to\s+\w+|assesses|believes|maintains|insists|argues|warns|acknowledges|admits|denies)\b",
     re.I,
 )
 MAX_WEEKDAY_AGE = 6  # days back a bare weekday may point

@@ -360,3 +360,9 @@ def test_elsewhere_does_not_take_the_day_of_the_story_before(annotate):
     _, claims = annotate(text, published="2025-03-10", publisher="Example Daily")
     claim = claim_containing(claims, "Elsewhere")
     assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_claims_as_a_noun_is_not_a_speaker_now(annotate):
+    text = "Rebels stormed the pier of Lisle on March 8.\n\nGovernment troops held the harbour office, despite rebel claims that it had fallen."
+    _, claims = annotate(text, published="2025-03-10", publisher="Example Daily")
+    assert claim_containing(claims, "held the harbour office").event_date == "2025-03-08"
