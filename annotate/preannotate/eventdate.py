@@ -55,6 +55,7 @@ _SAYS_NOW = re.compile(
     re.I,
 )
 MAX_WEEKDAY_AGE = 6  # days back a bare weekday may point
+MAX_ACCOUNT_CLAIMS = 3  # claims after a dated account that may still add to it
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,15 @@ class Timeline:
     said_on: dict = field(default_factory=dict)  # claimant -> EventDate of their statement
     incidents: IncidentDays | None = None
     accounts: list = field(default_factory=list)  # (start, end) of what others were reported to say
-    told_of: dict = field(default_factory=dict)  # claimant -> EventDate of the events their last account dated
+    told_of: dict = field(default_factory=dict)  # claimant -> (EventDate of the events their last account dated, claim count then)
+    claims: int = 0  # claims resolved so far
 
     def resolve(
         self, ents: list[Found], ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None, claimant: str | None, summary: bool = False
     ) -> EventDate:
         """`summary`: a Key Takeaways bullet, which sums up the report rather than going on
         from the sentence before it."""
+        self.claims += 1
         own_voice = _own_voice(claimant, ctx.publisher)
         if content and claimant and not own_voice:
             self.accounts.append(content)
@@ -92,7 +95,7 @@ class Timeline:
             if claimant and content and written.span and not (content[0] <= written.span[0] < content[1]) and not _own_voice(claimant, ctx.publisher):
                 self.said_on[claimant] = _one_day(written)  # the day of the statement, not of its content
             elif claimant and content and "/" not in written.value and not _own_voice(claimant, ctx.publisher):
-                self.told_of[claimant] = written  # "Verstka reported that in May ...": its account's date, for what it adds
+                self.told_of[claimant] = (written, self.claims)  # "Verstka reported that in May ...": its account's date, for what it adds
             return written
         if any(f.label == "DATE" and start <= f.start < end and _after_publication(f, ctx) for f in ents):
             return self._inferred(ctx, start, end, content, claimant)  # "will run ... starting on Wednesday": the day it was said
@@ -120,8 +123,8 @@ class Timeline:
             said = self.said_on[claimant]
             self._note(said.value)
             return EventDate(said.value, said.span, inferred=True)
-        if claimant in self.told_of and not _about_now(ctx, start, end, content):  # more of the same account
-            told = self.told_of[claimant]
+        told, at = self.told_of.get(claimant, (None, 0))
+        if told and self.claims - at <= MAX_ACCOUNT_CLAIMS and not _about_now(ctx, start, end, content):  # more of the same account
             return EventDate(told.value, told.span, inferred=True)
         if _indefinite_past(ctx.lower[start:end], _own_voice(claimant, ctx.publisher)):
             return EventDate(ctx.published.isoformat()[:7], None, inferred=True)

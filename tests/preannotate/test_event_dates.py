@@ -366,3 +366,14 @@ def test_claims_as_a_noun_is_not_a_speaker_now(annotate):
     text = "Rebels stormed the pier of Lisle on March 8.\n\nGovernment troops held the harbour office, despite rebel claims that it had fallen."
     _, claims = annotate(text, published="2025-03-10", publisher="Example Daily")
     assert claim_containing(claims, "held the harbour office").event_date == "2025-03-08"
+
+
+def test_a_speakers_statement_long_after_its_dated_account_does_not_inherit_it(annotate):
+    text = (
+        "The harbour union reported on March 9 that in February 2025 the port laid off 300 dockers.\n\n"
+        "Rebels shelled the north pier on March 9.\n\nTwo cranes burned near the customs house on March 9.\n\n"
+        "The coast guard closed the channel on March 9.\n\nThe navy escorted six tankers on March 9.\n\n"
+        "The harbour union stated that the strike fund had been emptied."
+    )
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "strike fund").event_date != "2025-02"
