@@ -144,8 +144,9 @@ class Timeline:
 
 def _about_now(ctx: ClaimContext, start: int, end: int, content: tuple[int, int] | None) -> bool:
     """What is going on now ("are bringing troops", "remains"), or said now ("Volunteers say")."""
-    if _ONGOING.search(ctx.text, *(content or (start, end))):
-        return True
+    a, b = content or (start, end)
+    if any(not _RELATIVE_CLAUSE.search(ctx.text, a, m.start()) for m in _ONGOING.finditer(ctx.text, a, b)):
+        return True  # not in ", which remains closed,": background to a past event
     return bool(_SAYS_NOW.search(ctx.text, start, content[0] if content else end))
 
 

@@ -377,3 +377,9 @@ def test_a_speakers_statement_long_after_its_dated_account_does_not_inherit_it(a
     )
     _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
     assert claim_containing(claims, "strike fund").event_date != "2025-02"
+
+
+def test_a_present_state_in_a_relative_clause_is_background(annotate):
+    text = "Rebels fired on two tankers near Lisle on March 8.\n\nThe attack, which remains unexplained, set one tanker on fire."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "set one tanker").event_date == "2025-03-08"
