@@ -92,9 +92,9 @@ class Timeline:
         written = _written(ents, ctx, start, content)
         if written is not None:
             self._note(written.value)
-            if claimant and content and written.span and not (content[0] <= written.span[0] < content[1]) and not _own_voice(claimant, ctx.publisher):
+            if claimant and content and written.span and not (content[0] <= written.span[0] < content[1]) and not own_voice:
                 self.said_on[claimant] = _one_day(written)  # the day of the statement, not of its content
-            elif claimant and content and "/" not in written.value and not _own_voice(claimant, ctx.publisher):
+            elif claimant and content and "/" not in written.value and not own_voice:
                 self.told_of[claimant] = (written, self.claims)  # "Verstka reported that in May ...": its account's date, for what it adds
             return written
         if any(f.label == "DATE" and start <= f.start < end and _after_publication(f, ctx) for f in ents):
@@ -103,7 +103,7 @@ class Timeline:
         if relative is not None:
             self._note(relative.value)
             return relative
-        if ctx.published is None or _undated(ents, ctx, start, end, _own_voice(claimant, ctx.publisher)):
+        if ctx.published is None or _undated(ents, ctx, start, end, own_voice):
             return NONE
         if self.incidents is None or self.incidents.ctx is not ctx:
             self.incidents = IncidentDays(ctx)
