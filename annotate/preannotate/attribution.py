@@ -25,10 +25,12 @@ _STRONG = (
     "urged|explained|explains|responded|mentioned|predicted|speculated|reiterated|disclosed|"
     "signaled|signalled|forecast|amplified|recommended|hinted|implied|boasted|complained|"
     "criticized|criticised|rejected|rejects|praised|mocked|celebrated|welcomed|condemned|"
-    "blamed|questioned|ridiculed|documented|recorded|verified|clarified|underlined|specified|informed|"
+    "blamed|questioned|ridiculed|documented|recorded|verified|clarified|underlined|specified|informed|congratulated|credited|"
     "(?:attempted|tried|sought)\\s+to\\s+(?:blame|deny|claim|portray)|"
+    # "dismissed on May 7 reports that ...", "pushed back against claims": a denial, not a firing
+    "(?:dismissed|dismisses|pushed\\s+back\\s+against)(?=\\s+(?:[\\w,]+\\s+){0,4}?(?:reports?|claims?|allegations?|rumou?rs?|accusations?|suggestions?)\\b)|"
     "called\\s+(?:for|on)|calls\\s+(?:for|on)|"
-    "continues\\s+to\\s+(?:deny|claim|insist)|continued\\s+to\\s+(?:deny|claim|insist)"
+    "continu(?:e|es|ed)\\s+to\\s+(?:deny|claim|insist|frame|portray|say|argue|assert|accuse|blame|maintain)"
 )
 # Forms that are also nouns or bare infinitives count only before "that".
 _NEEDS_THAT = (
@@ -37,7 +39,7 @@ _NEEDS_THAT = (
 )
 # Without "that", these say something only right after a speaker: "a spokesperson suggested
 # the attack ...", "military sources estimate there are ...".
-_BARE = "suggested|suggests|estimate|estimates|believe|believes"
+_BARE = "suggested|suggests|estimate|estimates|believe|believes|expect|expects"
 _SOURCES = frozenset("sources officials analysts experts authorities".split())
 # ("indicating"/"suggesting" are left out: their subject is usually an event,
 # "..., generating criticism and indicating that ...", i.e. the author's inference.)
@@ -236,7 +238,7 @@ def _quoted(text: str, start: int, pos: int) -> bool:
 
 
 def _according(text: str, verb_span: tuple[int, int], end: int, entities: list[Found]) -> Attribution:
-    subject = _first_after(entities, verb_span[1], end)
+    subject = _first_after(entities, verb_span[1], end, text)
     comma = re.compile(r"[,.;:]").search(text, verb_span[1], end)
     phrase = (verb_span[1], comma.start() if comma else end)
     if verb_span[0] < len(text) and text[verb_span[0]].lower() == "r":  # "reads a message on the channel of X"
@@ -279,13 +281,26 @@ def _who(text: str, start: int, verb: int, entities: list[Found], first: bool):
     subject = _subject(text, c_start, c_end, entities) if c_end > c_start else None
     if subject is not None:
         return subject, None, None, c_start
-    pronoun, free = _unnamed_subject(text, c_start, c_end)
+    pronoun, free = _unnamed_subject(text, _after_date(text, c_start, c_end, entities), c_end)
     if pronoun or free:
         return None, free, pronoun, c_start
     subject = _subject(text, region, verb, entities)
     if subject is None or (subject.label == "GPE" and _gap(text, subject, None, verb) > MAX_GAP):
         return None
     return subject, None, None, c_start
+
+
+_DATE_PREPOSITION = re.compile(r"\s*(?:(?:between|from|on|in|during|over|since|after|before|by)\s+)?", re.I)
+
+
+def _after_date(text: str, start: int, end: int, entities: list[Found]) -> int:
+    """Past a date that opens the clause ("Between 1 and 10 August our monitors recorded"):
+    it sets the time, the speaker comes after it."""
+    pos = _DATE_PREPOSITION.match(text, start, end).end()
+    date = next((f for f in entities if f.label == "DATE" and f.start == pos and f.end < end), None)
+    if date is None:
+        return start
+    return date.end + len(text[date.end : end]) - len(text[date.end : end].lstrip(" ,"))
 
 
 def _that_after(lower: str, pos: int, end: int) -> int | None:
@@ -433,8 +448,10 @@ def _phrase_after(text: str, pos: int, end: int) -> tuple[int, int] | None:
     return m.start(1), m.start(1) + len(m.group(1).rstrip())
 
 
-def _first_after(entities: list[Found], pos: int, end: int) -> Found | None:
+def _first_after(entities: list[Found], pos: int, end: int, text: str = "") -> Found | None:
+    """The first name after pos; a place in the possessive ("Ukraine's intelligence directorate")
+    only owns the speaker, so the phrase is read instead."""
     for f in entities:
         if pos <= f.start < min(end, pos + 80) and f.label in _SUBJECT_LABELS:
-            return f
+            return None if f.label == "GPE" and text[f.end : f.end + 2] in ("'s", "’s") else f
     return None

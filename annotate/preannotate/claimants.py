@@ -146,6 +146,18 @@ def _demonyms(gaz: Gazetteer) -> dict[str, str]:
     return out
 
 
+def publisher_name(claimant: str | None, publisher: str | None) -> str | None:
+    """The publisher under its first words ("Northwatch assesses ..." in a report by the
+    Northwatch Institute) is the publisher, under the one name it has everywhere else."""
+    if not claimant or not publisher or claimant == publisher or not claimant[:1].isupper():
+        return claimant
+    said, own = claimant.casefold().split(), publisher.casefold().split()
+    if len(said) >= len(own) or said != own[: len(said)]:
+        return claimant
+    entry = default_gazetteer().get(claimant)
+    return claimant if entry and entry.label in ("GPE", "LOC", "NORP", "PERSON") else publisher  # "Kyiv" is not the Kyiv Post
+
+
 def same_claimant(a: str | None, b: str | None, gaz: Gazetteer | None = None) -> bool:
     """One claimant under two names: the gazetteer's aliases, a leading article, or one
     person's name in two transliterations or with and without the given name

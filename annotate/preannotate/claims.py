@@ -14,6 +14,7 @@ from . import parse, relay
 from .attribution import Attribution, find_attribution
 from .base import ClaimCandidate, reason
 from .checkable import adjust
+from .claimants import publisher_name
 from .clauses import split_clauses
 from .context import NAMED, ClaimContext, skippable
 from .duplicates import merge_near_duplicates
@@ -22,7 +23,7 @@ from .found import Found
 from .headlines import headline, source_line
 from .hedging import hedges, negated
 from .segment import Segment
-from .speakers import Speakers, credit_back, credit_quotes
+from .speakers import Speakers, credit_back, credit_quotes, summarised_speaker
 
 _ESTIMATIVE = {"likely", "unlikely", "probably", "possibly", "may", "might", "could", "appears", "appear", "seems", "assess", "assesses", "assessed"}
 
@@ -76,6 +77,9 @@ def _sentence_claim(ctx: ClaimContext, seg: Segment, speakers: Speakers, timelin
         outer, att = speakers.claimant(ctx, att)[0], reported
     outer = outer or relay.quoter(ctx, att, seg.start, ents)
     claimant, span = speakers.claimant(ctx, att)
+    claimant = publisher_name(claimant, ctx.publisher)
+    if claimant and seg.takeaway and att and att.free_subject and not att.pronoun:
+        claimant = summarised_speaker(ctx, claimant, seg.start) or claimant  # a bullet describes whom the body names
     if claimant:  # README convention: "Russian defense circles (via TASS)"
         claimant = relay.described(claimant, att, ctx, seg.start, seg.end, ents)
     hedge = hedges(ctx.text[seg.start : seg.end])

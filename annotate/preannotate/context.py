@@ -21,6 +21,11 @@ _SKIP = re.compile(
 )
 
 
+# "Elsewhere, ...", "Separately, ...": the author turns to another subject, so an account and
+# the day it was about end there (matched against the lowercased text).
+NEW_TOPIC = re.compile(r"\s*(?:elsewhere|separately|in other news|on other fronts?)\b")
+
+
 _COPY_OF = re.compile(r"\((?:an?\s+|the\s+)?([A-Z][\w.&' -]{1,40}?)\s+copy\b")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from .attribution import Attribution, find_attribution
 from .base import pattern_id
 from .claimants import authorities, tidy
-from .context import NAMED, ClaimContext
+from .context import NAMED, NEW_TOPIC, ClaimContext
 from .found import Found
 from .lexicon import ROLES
 from .relay import is_outlet as relay_outlet
@@ -74,6 +74,62 @@ def _person_with_role(ctx: ClaimContext, role: str, before: int) -> str | None:
     return None
 
 
+def summarised_speaker(ctx: ClaimContext, phrase: str, before: int) -> str | None:
+    """A summary describes a speaker the body names: "A senior adviser to the president said"
+    in Key Takeaways is "Oleksandr Rodnyanskyi, an economic adviser to President ...". The
+    role word (before "to"/"of") must stand before the name or in an appositive after it."""
+    words = [w.lower().strip(",.") for w in phrase.split()]
+    head = words[: next((i for i, w in enumerate(words) if w in ("to", "of", "for", "in", "at")), len(words))]
+    role = next((w for w in reversed(head) if w in ROLES), None)
+    if role is None:
+        return None
+    for f in reversed(ctx.before(before)):
+        if f.label != "PERSON":
+            continue
+        after = re.match(r",\s+(?:a|an|the)\s+([^,;.]{0,60})", ctx.lower[f.end : f.end + 70])
+        if role in _title_before(ctx, f) or (after and role in after.group(1).split()):
+            return ctx.name(f)
+    return None
+
+
+def _title_before(ctx: ClaimContext, f: Found) -> list[str]:
+    """The title right before a name: its capitalised words and the word before them
+    ("Novaya Kakhovka Mayor", "deputy defence minister"), not an earlier appositive."""
+    words = ctx.text[max(0, f.start - 40) : f.start].split()
+    title = []
+    while words and words[-1][:1].isupper():
+        title.append(words.pop().lower())
+    return title + [w.lower() for w in words[-1:]]
+
+
+_ROLE_AFTER = re.compile(r"\s+([a-z-]+)\b")
+
+
+def _its_role_holder(ctx: ClaimContext, subject: Found) -> str | None:
+    """ "An Air Force spokesperson rejected ...": the person named before as that body's
+    spokesperson ("Air Force spokesperson Colonel Yurii Ihnat"), who is the speaker."""
+    m = _ROLE_AFTER.match(ctx.text, subject.end)
+    if subject.label not in ("ORG", "MILITARY_UNIT") or not m or m.group(1) not in ROLES:
+        return None
+    name = ctx.text[subject.start : subject.end].lower()
+    for f in reversed(ctx.before(subject.start)):
+        if f.label == "PERSON" and name in ctx.lower[max(0, f.start - 60) : f.start] and m.group(1) in ctx.lower[max(0, f.start - 60) : f.start]:
+            return ctx.name(f)
+    return None
+
+
+def _by_acronym(ctx: ClaimContext, word: str, before: int) -> list[str]:
+    """ "MoD" after "the Russian Ministry of Defense": the organisation whose initials it spells."""
+    if len(word) < 2 or sum(c.isupper() for c in word) < 2 or not word.isalpha():
+        return []
+    for f in reversed(ctx.before(before)):
+        if f.label in ("ORG", "MILITARY_UNIT"):
+            initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", ctx.text[f.start : f.end] + " " + ctx.name(f)))
+            if word.lower() in initials.lower():
+                return [ctx.name(f)]
+    return []
+
+
 _PRONOUN_OBJECTS = frozenset("him her them it".split())
 # "The October assessment claimed", "The statement said": a document speaks for its author.
 _DOCUMENT_SUBJECT = re.compile(r"(?:the|this|that|its|their|his|her)\s+(?:\w+\s+)?(?:assessment|statement|report|update|message|post)$", re.I)
@@ -99,6 +155,8 @@ class Speakers:
             span = (att.subject.start, att.subject.end)
             if att.subject.label in ("GPE", "NORP"):  # "Ukraine has accused": its authorities
                 return authorities(ctx.name(att.subject)) or ctx.name(att.subject), span
+            if person := _its_role_holder(ctx, att.subject):
+                return person, span
             return ctx.name(att.subject), span
         if att.pronoun == "we":
             return ctx.publisher, None
@@ -116,8 +174,12 @@ class Speakers:
             return None, None
         if name.lower() in _PRONOUN_OBJECTS:  # "according to him"
             return (self.last_speaker if name.lower() in _PERSONAL else self.last_claimant), None
-        if _DOCUMENT_SUBJECT.match(name) and self.last_claimant:
-            return self.last_claimant, None  # "The October assessment claimed": its author's
+        if _DOCUMENT_SUBJECT.match(name):
+            owner = [ctx.name(f) for f in ctx.within(*span) if f.label in ("ORG", "MILITARY_UNIT", "PERSON")] or _by_acronym(ctx, name.split()[1], span[0])
+            if owner:
+                return owner[0], span  # "The MoD statement credited": the MoD's
+            if self.last_claimant:
+                return self.last_claimant, None  # "The October assessment claimed": its author's
         found = self._antecedent(ctx, name, span[0]) or authorities(tidy(name))
         return found or tidy(name), span
 
@@ -190,7 +252,7 @@ class Speakers:
         if seg.takeaway or seg.kind == "bullet" or set(hedge) - {"reportedly", "allegedly"}:
             return False
         lower = ctx.lower
-        if _ABOUT_THE_SOURCE.match(lower, seg.start) or _COMMENTARY.match(lower, seg.start):
+        if _ABOUT_THE_SOURCE.match(lower, seg.start) or _COMMENTARY.match(lower, seg.start) or NEW_TOPIC.match(lower, seg.start):
             return False
         if _FIRST_PERSON.search(lower, seg.start, seg.end) or ctx.unit_sizes.get(seg.unit, 0) > MAX_UNIT_FOR_ACCOUNT:
             return False
@@ -285,6 +347,8 @@ def credit_quotes(ctx: ClaimContext, claims: list) -> list:
         speaker = claims[closing[0]]
         if not speaker.claimant or speaker.claimant == ctx.publisher or speaker.start < quote.start():
             continue
+        if speaker.claimant_span and speaker.claimant_span[0] < quote.end():
+            continue  # the closing sentence's claimant was named inside the quotation, not after it
         if find_attribution(ctx.text, ctx.lower, quote.end(), speaker.end, ctx.within(quote.end(), speaker.end)) is None:
             continue  # the closing sentence's speaker is inside the quotation, not after it
         for i in inside:

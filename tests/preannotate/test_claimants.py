@@ -181,3 +181,121 @@ def test_x_announced_this_names_the_speaker_of_the_sentence_before(annotate):
     )
     _, claims = annotate(text, published="2024-03-04", publisher="Harbour Times")
     assert claim_containing(claims, "The fire at the depot").claimant == "Marta Kowalczyk"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Harbourlight assesses that the rebels will try to cut the coastal road before the rains.",
+        "Harbourlight cannot independently confirm the figures released by the army on March 12.",
+    ],
+)
+def test_the_publisher_under_its_short_name_is_the_publisher(annotate, sentence):
+    _, claims = annotate(sentence, published=PUB, publisher="Harbourlight Policy Centre")
+    assert (claims[0].claimant, claims[0].relayed_by) == ("Harbourlight Policy Centre", ())
+
+
+def test_a_speaker_whose_name_only_begins_like_the_publishers_keeps_it(annotate):
+    _, claims = annotate("Harbourlight Shipping said on March 12 that two tankers were turned back.", published=PUB, publisher="Harbourlight Policy Centre")
+    assert claims[0].claimant == "Harbourlight Shipping"
+
+
+def test_a_date_opening_the_clause_is_not_part_of_the_speaker(annotate):
+    text = "Between 3 and 9 March our monitors recorded that 12 homes were shelled in Lisle.\n\nMany residents of Lisle are older people who cannot leave."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    recorded, residents = claim_containing(claims, "our monitors"), claim_containing(claims, "Many residents")
+    assert (recorded.claimant, recorded.event_date) == ("Harbourlight Policy Centre", "2025-03")
+    assert residents.event_date == "2025-03-10"  # the publisher's dated account does not date its next claims
+
+
+def test_a_speaker_named_inside_a_quotation_does_not_take_its_earlier_sentences(annotate):
+    text = (
+        "The harbour ministry said the rebels had left the coast by March 9.\n\n"
+        '"Drone video posted on March 8 shows rebels leaving the depot. Coast guards reported on March 9 that the port was closed," '
+        "the ministry said in its bulletin."
+    )
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "Drone video").claimant == "harbour ministry"
+
+
+def test_according_to_a_countrys_agency_names_the_agency(annotate):
+    _, claims = annotate("According to Ukraine's State Emergency Service, the flood reached 40 villages on March 12.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Ukrainian State Emergency Service"
+
+
+def test_a_bodys_spokesperson_is_the_person_named_so_before(annotate):
+    text = (
+        "Harbour Authority spokesperson Marta Keller said on March 12 that the port would reopen.\n\n"
+        "Key Takeaways\n\n"
+        "- A Harbour Authority spokesperson said that the port would reopen within days.\n"
+    )
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "A Harbour Authority spokesperson").claimant == "Marta Keller"
+
+
+def test_a_bodys_spokesperson_never_named_stays_the_body(annotate):
+    _, claims = annotate("A Ukrainian Air Force spokesperson said that the airfield would reopen within days.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Ukrainian Air Force"
+
+
+def test_dismissing_reports_is_a_statement(annotate):
+    text = "Port director Marta Keller dismissed on March 12 reports that the harbour would close.\n\nKeller stated that the cranes were working normally."
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    dismissed, stated = claim_containing(claims, "dismissed"), claim_containing(claims, "Keller stated")
+    assert (dismissed.claimant, dismissed.event_date) == ("Marta Keller", "2025-03-12")
+    assert stated.event_date == "2025-03-12"  # her next statement continues that day's account
+
+
+def test_dismissing_an_official_is_not_a_statement(annotate):
+    _, claims = annotate("The president dismissed the port director on March 12 after the fire in Lisle.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Example Daily"
+
+
+def test_analysts_who_expect_something_say_it(annotate):
+    _, claims = annotate("Analysts expect the rebels to attack the port of Lisle before the rains.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Analysts"
+
+
+@pytest.mark.parametrize("verb", ["continue to claim", "continue to portray"])
+def test_sources_who_continue_to_claim_speak(annotate, verb):
+    _, claims = annotate(f"Rebel channels {verb} the blockade of Lisle as a victory over the navy.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Rebel channels"
+
+
+def test_congratulating_on_a_capture_is_a_statement(annotate):
+    _, claims = annotate("Governor Oleh Syniehubov congratulated the brigade on the recapture of Lisle on March 12.", published=PUB, publisher="Example Daily")
+    assert claims[0].claimant == "Oleh Syniehubov"
+
+
+def test_a_document_named_by_its_authors_initials_is_theirs(annotate):
+    text = (
+        "The Harbour Safety Board announced on the night of March 11 to 12 that the tanker fire was out. "
+        "Governor Oleh Syniehubov thanked the crews. "
+        "The HSB statement credited the fire brigade of Lisle with saving the pier."
+    )
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    statement = claim_containing(claims, "HSB statement")
+    assert (statement.claimant, statement.event_date) == ("Harbour Safety Board", "2025-03-12")
+
+
+def test_elsewhere_ends_a_reported_account(annotate):
+    text = "About 300 people remain in Lisle, according to the harbour authority. Elsewhere on the coast, storms flooded two villages near Marne."
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "Elsewhere").claimant == "Example Daily"
+
+
+def test_a_key_takeaways_bullet_names_the_speaker_it_describes(annotate):
+    text = (
+        "Marta Keller, a senior adviser to Governor Oleh Syniehubov, said on March 12 that the port of Lisle could close.\n\n"
+        "Key Takeaways\n\n"
+        "- An adviser to the governor said the port of Lisle could close within days.\n"
+    )
+    _, claims = annotate(text, published=PUB, publisher="Example Daily")
+    assert claim_containing(claims, "An adviser to the governor").claimant == "Marta Keller"
+
+
+def test_a_place_that_begins_the_publishers_name_is_not_the_publisher():
+    from annotate.preannotate.claimants import publisher_name
+
+    assert publisher_name("Kyiv", "Kyiv Post") == "Kyiv"
+    assert publisher_name("Harbourlight", "Harbourlight Policy Centre") == "Harbourlight Policy Centre"

@@ -203,3 +203,183 @@ def test_a_key_takeaways_bullet_does_not_take_the_day_named_just_before_it(annot
     _, claims = annotate(text, published="2024-06-03")
     claim = claim_containing(claims, "kept up their campaign")
     assert (claim.event_date, claim.event_date_inferred) == ("2024-06-03", True)
+
+
+def test_a_day_that_dates_evidence_is_not_carried_to_the_next_event(annotate):
+    text = "Drone video posted on March 8 shows engineers laying mines along the canal.\n\nGovernment troops pushed into the northern suburbs of the port."
+    _, claims = annotate(text, published="2025-03-10")
+    claim = claim_containing(claims, "pushed into the northern suburbs")
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_a_day_that_dates_a_statement_in_a_video_still_carries(annotate):
+    text = (
+        "The rebel commander claimed in a video released on March 8 that his men held the airport.\n\n"
+        "In the video, filmed on a runway, the commander asked the army to surrender."
+    )
+    _, claims = annotate(text, published="2025-03-10")
+    assert claim_containing(claims, "asked the army").event_date == "2025-03-08"
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    [
+        "Aid workers say the road to the coast is no longer safe after dark.",
+        "The mission continues to assess that the ceasefire line holds in the south.",
+    ],
+)
+def test_a_speaker_in_the_present_tense_speaks_on_the_report_day(annotate, follow_up):
+    text = f"The governor announced on March 8 that two bridges had been closed.\n\n{follow_up}"
+    _, claims = annotate(text, published="2025-03-10")
+    claim = claim_containing(claims, follow_up[:25])
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_a_speaker_who_did_not_say_is_not_speaking_now(annotate):
+    text = "The governor announced on March 8 that two bridges had been closed.\n\nThe governor did not say when the bridges would reopen but said crews were at work."
+    _, claims = annotate(text, published="2025-03-10")
+    assert claim_containing(claims, "did not say").event_date == "2025-03-08"
+
+
+def test_reportedly_in_the_publishers_own_voice_is_the_news_of_the_day(annotate):
+    text = "Rebel units reportedly crossed the canal south of the port and shelled the depot."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert (claims[0].claimant, claims[0].event_date) == ("Harbourlight Policy Centre", "2025-03-10")
+
+
+def test_reportedly_in_a_named_sources_account_is_its_undated_report(annotate):
+    text = "Retreating rebels reportedly burned the grain depot, according to the harbour authority."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert (claims[0].claimant, claims[0].event_date) == ("harbour authority", "2025-03")
+
+
+def test_a_present_state_in_the_negative_is_about_now(annotate):
+    text = "Government troops retook the airport on March 8.\n\nThe airport does not give the rebels a route to the sea."
+    _, claims = annotate(text, published="2025-03-10")
+    claim = claim_containing(claims, "does not give")
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_what_the_author_says_would_have_to_happen_has_no_date(annotate):
+    text = "Government troops retook the airport on March 8.\n\nThe army would still need to clear the marshes before it could reach the port."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "would still need").event_date is None
+
+
+@pytest.mark.parametrize("span", ["in recent nights", "over the past few days"])
+def test_events_over_recent_days_get_the_month(annotate, span):
+    text = f"Government troops retook the airport on March 8.\n\nCoast guards said they turned back most of the boats sent {span}."
+    _, claims = annotate(text, published="2025-03-10")
+    assert claim_containing(claims, "Coast guards").event_date == "2025-03"
+
+
+def test_a_span_of_days_gives_its_month(annotate):
+    _, claims = annotate("From 3 to 9 March the coast guard stopped 14 boats near the port of Lisle.", published="2025-03-10")
+    assert claims[0].event_date == "2025-03"
+
+
+def test_what_goes_on_about_a_dated_incident_is_about_now(annotate):
+    text = (
+        "The navy said that rebels attacked two tankers near Lisle on March 8.\n\nRebel channels continue to describe these attacks as a blockade of the port."
+    )
+    _, claims = annotate(text, published="2025-03-10")
+    claim = claim_containing(claims, "continue to describe")
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_a_day_inside_another_speakers_account_is_not_the_reports_next_finding(annotate):
+    text = (
+        "Harbourlight assesses that the rebels intend to close the port of Lisle. "
+        "The navy reported that rebels fired on two tankers near Lisle on March 8. "
+        "The coast guard has not confirmed the attack.\n\n"
+        "Rebel units also shelled villages north of the port without confirmed gains."
+    )
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    claim = claim_containing(claims, "shelled villages")
+    assert (claim.claimant, claim.event_date) == ("Harbourlight Policy Centre", "2025-03-10")
+
+
+def test_a_day_the_report_itself_gives_carries_to_its_next_sentence(annotate):
+    text = "Rebels fired on two tankers near Lisle on March 8.\n\nThe attack set one tanker on fire, the navy said."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "set one tanker").event_date == "2025-03-08"
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The navy said that divers have already recovered the tanker's recorder.", "2025-03-10"),  # a result in hand now
+        ("The navy said that divers had already recovered the tanker's recorder.", "2025-03"),  # before then: an undated past
+    ],
+)
+def test_already_with_the_present_perfect_is_now(annotate, sentence, expected):
+    _, claims = annotate(sentence, published="2025-03-10")
+    assert claims[0].event_date == expected
+
+
+def test_a_speakers_next_statement_keeps_the_date_of_its_account(annotate):
+    text = (
+        "The harbour union reported on March 9 that in February 2025 the port laid off 300 dockers. "
+        "The union stated that the dismissals had been planned for months. "
+        "Harbourlight cannot verify the figures."
+    )
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "The union stated").event_date == "2025-02"
+
+
+def test_will_in_a_relative_clause_does_not_make_a_forecast(annotate):
+    text = "Crews moved the ferry on March 8 to a berth where engineers will repair its hull."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claims[0].event_date == "2025-03-08"
+    text = "The port authority evacuated two villages.\n\nFamilies were sent to a school from which buses will take them to Lisle."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "Families were sent").event_date == "2025-03-10"
+
+
+@pytest.mark.parametrize("verb", ["has previously warned", "has repeatedly said"])
+def test_an_earlier_undated_statement_has_no_date(annotate, verb):
+    text = f"The port authority {verb} that the old cranes at Lisle are unsafe in storms."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claims[0].event_date is None
+
+
+def test_a_state_held_since_an_undated_time_has_no_date(annotate):
+    text = "Since the flood, families on the east bank have been living in tents near Lisle."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claims[0].event_date is None
+
+
+def test_a_tally_since_an_undated_time_is_dated_now(annotate):
+    text = "Since the start of the operation, the army has retaken 40 villages near Lisle."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claims[0].event_date is not None
+
+
+def test_elsewhere_does_not_take_the_day_of_the_story_before(annotate):
+    text = "The harbour authority said on March 8 that the port of Lisle had reopened.\n\nElsewhere on the coast, storms flooded two villages near Marne."
+    _, claims = annotate(text, published="2025-03-10", publisher="Example Daily")
+    claim = claim_containing(claims, "Elsewhere")
+    assert (claim.event_date, claim.event_date_inferred) == ("2025-03-10", True)
+
+
+def test_claims_as_a_noun_is_not_a_speaker_now(annotate):
+    text = "Rebels stormed the pier of Lisle on March 8.\n\nGovernment troops held the harbour office, despite rebel claims that it had fallen."
+    _, claims = annotate(text, published="2025-03-10", publisher="Example Daily")
+    assert claim_containing(claims, "held the harbour office").event_date == "2025-03-08"
+
+
+def test_a_speakers_statement_long_after_its_dated_account_does_not_inherit_it(annotate):
+    text = (
+        "The harbour union reported on March 9 that in February 2025 the port laid off 300 dockers.\n\n"
+        "Rebels shelled the north pier on March 9.\n\nTwo cranes burned near the customs house on March 9.\n\n"
+        "The coast guard closed the channel on March 9.\n\nThe navy escorted six tankers on March 9.\n\n"
+        "The harbour union stated that the strike fund had been emptied."
+    )
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "strike fund").event_date != "2025-02"
+
+
+def test_a_present_state_in_a_relative_clause_is_background(annotate):
+    text = "Rebels fired on two tankers near Lisle on March 8.\n\nThe attack, which remains unexplained, set one tanker on fire."
+    _, claims = annotate(text, published="2025-03-10", publisher="Harbourlight Policy Centre")
+    assert claim_containing(claims, "set one tanker").event_date == "2025-03-08"
