@@ -79,10 +79,11 @@ def evaluate(
     threshold: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Claim score below which candidates are hidden (default: CLAIMTRAIL_CLAIM_THRESHOLD or 0.5).")
     ] = None,
+    misses: Annotated[bool, typer.Option("--misses", help="Also list each gold claim not found or found with a wrong claimant or event date.")] = False,
 ) -> None:
     """Entity P/R/F1 per label, claim recall, claimant and event-date accuracy, reviewer effort, and claim precision by sentence."""
     from annotate.preannotate.evaluate import evaluate as score
-    from annotate.preannotate.evaluate import format_report, predictions, read_jsonl
+    from annotate.preannotate.evaluate import format_misses, format_report, predictions, read_jsonl
     from annotate.preannotate.registry import get_annotator
     from annotate.preannotate.sentence_scores import format_sentences, score_sentences
     from annotate.preannotate.shown import BadThreshold, claim_threshold
@@ -102,9 +103,12 @@ def evaluate(
         err.print(f"error: {gold}: no document given for {', '.join(missing)}", markup=False)
         raise typer.Exit(2)
     predicted = predictions(get_annotator(annotator), documents)
-    out = format_report(score(expected, predicted, threshold=threshold))
+    report = score(expected, predicted, threshold=threshold)
+    out = format_report(report)
     if labelled is not None:
         out += "\n" + format_sentences(score_sentences(labelled, predicted, threshold), threshold)
+    if misses:
+        out += "\n" + format_misses(report)
     typer.echo(out)  # not console.print: it wraps long lines at the terminal width
     if failed:
         raise typer.Exit(1)

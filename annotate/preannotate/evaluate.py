@@ -62,6 +62,7 @@ class Report:
     actions: Counter = field(default_factory=Counter)
     scratch_actions: float = 0.0
     label_map: dict[str, str | None] = field(default_factory=dict)  # ours -> gold's (None: not scored)
+    misses: list[dict] = field(default_factory=list)  # each gold claim not found, or found with a wrong field
 
     @property
     def claim_recall(self) -> float:
@@ -157,7 +158,7 @@ def evaluate(gold: Iterable[dict], predicted: Iterable[dict], pretick: float = P
     for g in gold:
         p = by_doc.get(g["doc"], {"entities": [], "claims": []})
         _entities(report, g["entities"], _mapped(p["entities"], report.label_map), pretick)
-        _claims(report, g["claims"], [c for c in p["claims"] if c.get("score", 1.0) >= threshold], pretick)
+        _claims(report, g["claims"], [c for c in p["claims"] if c.get("score", 1.0) >= threshold], pretick, g["doc"])
     return report
 
 
@@ -191,7 +192,7 @@ def _entity_effort(report: Report, gold: list[dict], cands: list[dict], pretick:
     report.actions["reject"] += sum(1 for i, c in enumerate(cands) if i not in used and _ticked(c, pretick))
 
 
-def _claims(report: Report, gold: list[dict], cands: list[dict], pretick: float) -> None:
+def _claims(report: Report, gold: list[dict], cands: list[dict], pretick: float, doc: str = "") -> None:
     used: set[int] = set()
     for g in gold:
         fields = (g.get("claimant") is not None) + (g.get("event_date") is not None)
@@ -201,6 +202,7 @@ def _claims(report: Report, gold: list[dict], cands: list[dict], pretick: float)
             report.claims.fn += 1
             report.actions["add"] += 1
             report.actions["edit"] += fields
+            report.misses.append(_miss(doc, g, None))
             continue
         report.claims.tp += 1
         best = max(matches, key=lambda i: (i not in used, _overlap(g, cands[i])))
@@ -209,6 +211,8 @@ def _claims(report: Report, gold: list[dict], cands: list[dict], pretick: float)
         ok_date = g.get("event_date") == c.get("event_date")
         report.claimant_correct += ok_claimant
         report.date_correct += ok_date
+        if not (ok_claimant and ok_date):
+            report.misses.append(_miss(doc, g, c, claimant=not ok_claimant, date=not ok_date))
         if best not in used:
             used.add(best)
             if not _ticked(c, pretick):
@@ -220,6 +224,27 @@ def _claims(report: Report, gold: list[dict], cands: list[dict], pretick: float)
     unmatched = [c for i, c in enumerate(cands) if i not in used]
     report.claims.fp += sum(1 for c in unmatched if not any(claim_match(g, c) for g in gold))
     report.actions["reject"] += sum(1 for i, c in enumerate(cands) if i not in used and _ticked(c, pretick))
+
+
+def _miss(doc: str, gold: dict, cand: dict | None, claimant: bool = False, date: bool = False) -> dict:
+    """One line of `claimtrail evaluate --misses`: where, what the gold says and what was proposed."""
+    found = {"claimant": cand.get("claimant"), "event_date": cand.get("event_date")} if cand else None
+    wrong = ["not found"] if cand is None else [name for name, bad in (("claimant", claimant), ("event_date", date)) if bad]
+    expected = {"claimant": gold.get("claimant"), "event_date": gold.get("event_date")}
+    return {"doc": doc, "start": gold["start"], "end": gold["end"], "text": gold.get("text", ""), "wrong": wrong, "gold": expected, "proposed": found}
+
+
+def format_misses(report: Report) -> str:
+    """The claims behind the accuracies, one per line, grouped by what is wrong."""
+    lines = [f"claims not found or with a wrong field ({len(report.misses)})"]
+    for m in sorted(report.misses, key=lambda m: (m["wrong"], m["doc"], m["start"])):
+        said = " ".join((m["text"] or "").split())[:90]
+        if m["proposed"] is None:
+            lines.append(f"  not found   {m['doc']}:{m['start']}-{m['end']}  {said!r}")
+            continue
+        for name in m["wrong"]:
+            lines.append(f"  {name:<11} {m['doc']}:{m['start']}-{m['end']}  gold {m['gold'][name]!r}  proposed {m['proposed'][name]!r}  {said!r}")
+    return "\n".join(lines)
 
 
 def _overlap(gold: dict, cand: dict) -> int:

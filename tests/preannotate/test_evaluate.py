@@ -1,6 +1,6 @@
 """Scoring candidates against a gold standard, and a quality floor on our samples."""
 
-from annotate.preannotate.evaluate import claim_match, evaluate, format_report, read_jsonl
+from annotate.preannotate.evaluate import claim_match, evaluate, format_misses, format_report, read_jsonl
 from annotate.preannotate.jsonl import candidates_to_json
 from annotate.preannotate.rules import RulesAnnotator
 from tests.factories import GOLD, sample, written_dates_only
@@ -41,6 +41,18 @@ def test_claimant_and_date_accuracy_and_effort():
     assert +report.actions == {"add": 2, "edit": 1}  # two entities to add, one date to fix
     assert 0 < report.effort < 1
     assert "recall 1.00" in format_report(report)
+
+
+def test_misses_name_each_claim_behind_the_accuracies():
+    gold = {
+        **GOLD_DOC,
+        "claims": [*GOLD_DOC["claims"], {"start": 60, "end": 90, "claimant": "the mayor", "event_date": None, "text": "The ferry was cancelled"}],
+    }
+    predicted = {"doc": "d", "entities": [], "claims": [{"start": 2, "end": 40, "claimant": "kyiv", "event_date": "2024-01-03", "score": 0.9}]}
+    report = evaluate([gold], [predicted])
+    assert [(m["wrong"], m["start"]) for m in report.misses] == [(["event_date"], 0), (["not found"], 60)]
+    listed = format_misses(report)
+    assert "gold '2024-01-02'  proposed '2024-01-03'" in listed and "not found   d:60-90  'The ferry was cancelled'" in listed
 
 
 def test_two_names_of_one_organisation_are_the_same_claimant():
