@@ -85,6 +85,12 @@ class Reader:
         self.samples.append((time.perf_counter() - start) * 1000)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux), to tell a worker that computes from one that waits."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(base: str, files, workers: int) -> tuple[float, str]:
     schema = f"claimtrail_bench_jobs_{os.getpid()}_{workers}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
@@ -106,7 +112,7 @@ def run(base: str, files, workers: int) -> tuple[float, str]:
                 if conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar() >= workers:
                     break
             time.sleep(0.2)
-        start = time.perf_counter()
+        start, warm = time.perf_counter(), {p.pid: cpu_seconds(p.pid) for p in procs}
         job_id = queue_for(record).ingest("bench", "cli", files)
         while True:
             with record.session() as session:
@@ -118,7 +124,8 @@ def run(base: str, files, workers: int) -> tuple[float, str]:
                 time.sleep(0.04)
         seconds = time.perf_counter() - start
         assert view["status"] == "done" and view["added"] == len(files), view
-        return seconds, percentiles(reader.samples)
+        busy = ", ".join(f"{(cpu_seconds(p.pid) - warm[p.pid]) / seconds:.0%}" for p in procs)
+        return seconds, f"{percentiles(reader.samples)}; each worker's CPU over the run: {busy} (load {open('/proc/loadavg').read().split()[0]})"
     finally:
         reader.client.close()
         for proc in procs:
