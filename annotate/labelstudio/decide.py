@@ -30,6 +30,7 @@ from annotate.labelstudio.sources import CHUNK, ORIGIN, Source, existing_keys
 from annotate.labelstudio.validate import Region, Relation
 from annotate.preannotate.store import UNLINKED_LABELS
 from annotate.review.operations import canonical_entity, find_entity
+from annotate.store.canonical import Spliced
 from annotate.store.ledger import Change, Writer
 from annotate.store.models import Claim, ClaimLink, Decision, Mention
 
@@ -104,15 +105,19 @@ class _Step:
         ident = f"annotation {s.evidence['annotation']}" if "annotation" in s.evidence else f"prediction {s.evidence.get('prediction', '')}".strip()
         when = f" at {s.at}" if s.at else ""
         self.rationale = f"Label Studio {ident} on {s.task.name}, by {s.actor}{when}"  # the same for each of its decisions
+        self.spliced: Spliced | None = None  # its evidence's canonical JSON, made once: the regions' differ in their id only
 
     def apply(self, change: Change, rid: str | None = None) -> dict | None:
         """Record the change, unless a later decision made in Claimtrail stands (then None)."""
         if change.base_version and change.base_version > 1 and self.decided_here_since(change):
             self.report.kept += 1
             return None
-        evidence = {"label_studio": {**self.source.evidence, "result": rid} if rid else self.source.evidence}
-        change = Change(change.action, change.target_type, change.target_id, change.set, change.base_version, self.rationale, (evidence,))
-        state = self.writer.apply(change, self.key)
+        evidence, evidence_json = self.evidence(rid), None
+        if rid:
+            self.spliced = self.spliced or Spliced(self.evidence(Spliced.MARKER))
+            evidence_json = self.spliced(rid, self.evidence)
+        change = Change(change.action, change.target_type, change.target_id, change.set, change.base_version, self.rationale, tuple(evidence))
+        state = self.writer.apply(change, self.key, evidence_json)
         self.key = None
         self.report.decisions[change.action] += 1
         if change.target_type == "link":
@@ -120,6 +125,10 @@ class _Step:
         elif change.target_type in self.index.objects:
             self.index.put(change.target_type, state)
         return state
+
+    def evidence(self, rid: str | None) -> list:
+        """The decision's evidence as a list (its canonical JSON is a list's)."""
+        return [{"label_studio": {**self.source.evidence, "result": rid} if rid else self.source.evidence}]
 
     def decided_here_since(self, change: Change) -> bool:
         """Whether the object's last decision was made outside Label Studio after this annotation

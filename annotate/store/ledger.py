@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from annotate.errors import Conflict, Invalid, NotFound
 from annotate.store.canonical import CURRENT as HASH_FORMAT
-from annotate.store.canonical import digest, encode, payload
+from annotate.store.canonical import digest, encode, encode_state, payload
 from annotate.store.db import write_session
 from annotate.store.fulltext import deferred_index
 from annotate.store.kinds import check
@@ -169,8 +169,11 @@ class Writer:
             self._rows[key] = dict(row)
         return dict(self._rows[key])
 
-    def apply(self, change: Change, idempotency_key: str | None = None) -> dict:
-        """Append one decision and update the state; returns the object's new state."""
+    def apply(self, change: Change, idempotency_key: str | None = None, evidence_json: str | None = None) -> dict:
+        """Append one decision and update the state; returns the object's new state.
+
+        `evidence_json`: the canonical JSON of `change.evidence` when the caller made it
+        (canonical.Spliced, for many decisions whose evidence differs in one string)."""
         _check(change.action, change.target_type)  # a kind of the catalogue (store/kinds.py)
         model = STATE_TABLES[change.target_type]
         unknown = change.set.keys() - _settable(model)
@@ -190,7 +193,7 @@ class Writer:
             version = current["version"] + 1
             before = {k: v for k, v in current.items() if k not in ("id", "version")}
             after = {**before, **change.set}
-        self._append(change, target_id, version, before, after, idempotency_key)
+        self._append(change, target_id, version, before, after, idempotency_key, evidence_json, _settable(model))
         key = (change.target_type, target_id)
         self._rows[key] = state = {**after, "id": target_id, "version": version}
         self._dirty.add(key)
@@ -204,7 +207,7 @@ class Writer:
         self._next_id[target_type] += 1
         return self._next_id[target_type] - 1
 
-    def _append(self, change: Change, target_id: int, version: int, before, after, idempotency_key) -> None:
+    def _append(self, change: Change, target_id: int, version: int, before, after, idempotency_key, evidence_json=None, columns=frozenset()) -> None:
         self.seq += 1
         row = {
             "seq": self.seq,
@@ -215,10 +218,10 @@ class Writer:
             "target_type": change.target_type,
             "target_id": target_id,
             "target_version": version,
-            "before": encode(before),
-            "after": encode(after),
+            "before": "null" if before is None else encode_state(before, columns),
+            "after": encode_state(after, columns),
             "rationale": change.rationale or "",
-            "evidence": encode(list(change.evidence)),
+            "evidence": encode(list(change.evidence)) if evidence_json is None else evidence_json,
             "idempotency_key": idempotency_key,
             "state_schema": STATE_SCHEMA,
             "hash_format": HASH_FORMAT,
