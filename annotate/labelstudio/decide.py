@@ -35,6 +35,7 @@ from annotate.store.ledger import Change, Writer
 from annotate.store.models import Claim, ClaimLink, Decision, Mention
 
 DONE = ("accepted", "corrected")
+PROPOSED = {"mention": "mention.proposed", "claim": "claim.proposed"}
 EXTRA = {"mention": ("label", "text", "entity_id"), "claim": ("claimant", "claimant_entity_id", "entity_ids")}  # read for relations
 
 
@@ -112,18 +113,21 @@ class _Step:
         if change.base_version and change.base_version > 1 and self.decided_here_since(change):
             self.report.kept += 1
             return None
+        return self.record(change.action, change.target_type, change.set, rid, change.target_id, change.base_version)
+
+    def record(self, action: str, kind: str, fields: dict, rid: str | None, target_id: int | None = None, base_version: int | None = None) -> dict:
+        """The decision, with this source's rationale and evidence (the region's id in it)."""
         evidence, evidence_json = self.evidence(rid), None
         if rid:
             self.spliced = self.spliced or Spliced(self.evidence(Spliced.MARKER))
             evidence_json = self.spliced(rid, self.evidence)
-        change = Change(change.action, change.target_type, change.target_id, change.set, change.base_version, self.rationale, tuple(evidence))
-        state = self.writer.apply(change, self.key, evidence_json)
+        state = self.writer.apply(Change(action, kind, target_id, fields, base_version, self.rationale, tuple(evidence)), self.key, evidence_json)
         self.key = None
-        self.report.decisions[change.action] += 1
-        if change.target_type == "link":
+        self.report.decisions[action] += 1
+        if kind == "link":
             self.index.put_link(state)
-        elif change.target_type in self.index.objects:
-            self.index.put(change.target_type, state)
+        elif kind in self.index.objects:
+            self.index.put(kind, state)
         return state
 
     def evidence(self, rid: str | None) -> list:
@@ -143,9 +147,8 @@ class _Step:
 
     def prediction(self) -> None:
         for region in self.source.checked.regions:
-            if self.index.find(region.kind, self.doc, region) is None:
-                fields = _new(region, self.source, status="candidate", annotator=self.source.actor)
-                self.apply(Change(f"{region.kind}.proposed", region.kind, set=fields), region.rid)
+            if self.index.find(region.kind, self.doc, region) is None:  # a new object: nothing decided on it to respect
+                self.record(PROPOSED[region.kind], region.kind, _new(region, self.source, "candidate", self.source.actor), region.rid)
 
     def annotation(self) -> None:
         """Entity spans first: what the claims' relations say needs their entities."""
