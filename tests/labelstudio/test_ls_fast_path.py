@@ -1,6 +1,6 @@
 """Issue 12: the Label Studio import's shortcuts (canonical JSON of states and fields checked
-with less work, a prediction's evidence encoded once) store exactly what the plain ledger
-path stores. The same exports go into two records, one with the shortcuts and one with
+with less work, a prediction's evidence encoded once, new documents' metadata and
+paragraphs read ahead in a forked process) store exactly what the plain ledger path stores. The same exports go into two records, one with the shortcuts and one with
 them replaced by the plain encoder, under the same clock: every decision (hashes included)
 and every state row is the same, the chain verifies, a second import adds nothing and a
 changed task is a new document."""
@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from annotate.config import Settings
 from annotate.ingest import pipeline
-from annotate.labelstudio import decide
+from annotate.labelstudio import decide, readahead
 from annotate.labelstudio.importer import import_tasks
 from annotate.labelstudio.regions import relation, span
 from annotate.labelstudio.tasks import write_tasks
@@ -88,7 +88,8 @@ def fixed_clock(monkeypatch):
 
 
 def plain(monkeypatch) -> None:
-    """The shortcuts replaced by the plain encoder."""
+    """The shortcuts replaced by the plain encoder, documents read in this process."""
+    monkeypatch.setattr(readahead, "usable", lambda count: False)
     monkeypatch.setattr(ledger, "encode_state", lambda state, columns: canonical.encode(state))
     monkeypatch.setattr(canonical, "encode_fields", canonical.encode)
     monkeypatch.setattr(decide, "Spliced", _NoSplice)
@@ -105,7 +106,11 @@ class _NoSplice:
 
 
 def test_the_fast_import_stores_what_the_plain_path_stores(tmp_path, fixed_clock, monkeypatch):
+    read = []
+    monkeypatch.setattr(readahead, "usable", lambda count: True)  # however small the import, whatever the cores
+    monkeypatch.setattr(readahead.ReadAhead, "fill", lambda self, n, doc, fill=readahead.ReadAhead.fill: read.append(n) or fill(self, n, doc))
     fast = run(tmp_path, "fast")
+    assert len(read) == 5  # every new document's metadata came from the other process
     plain(monkeypatch)
     slow = run(tmp_path, "plain")
     assert len(fast["decision"]) > 20 and fast["decision"][-1] == slow["decision"][-1]  # the head: same hash, same chain
