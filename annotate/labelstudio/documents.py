@@ -65,17 +65,17 @@ class NewDocuments:
             self.ahead.close()
             self.ahead = None
 
-    def add(self, record, actor: str) -> tuple[int, list[str]]:
+    def add(self, record, actor: str) -> tuple[list[int], list[str]]:
         """Ingest them (batches of one transaction each) and give every waiting task its document:
-        (documents added, what the database refused: checked before, only it can refuse one now)."""
+        (ids of the documents added, what the database refused: checked before, only it can refuse one now)."""
         if not self.docs:
-            return 0, []
+            return [], []
         report = ingest_items(record.ledger, self._read(), actor, ORIGIN)
         with record.session() as session:
             ids = _ids(session, sorted(self.docs))
         for ref, sha in self.refs:
             ref.doc_id, ref.published = ids.get(sha, 0), self.docs[sha].published
-        return len(report.added), [str(e) for e in report.errors]
+        return report.added, [str(e) for e in report.errors]
 
 
 def _ids(session: Session, shas: list[str]) -> dict[str, int]:

@@ -48,6 +48,7 @@ class Refused(Invalid):
 class ImportReport:
     tasks: int = 0
     documents: int = 0  # added with the import (add_documents)
+    document_ids: list[int] = field(default_factory=list)  # theirs
     predictions: int = 0
     annotations: int = 0
     skipped: int = 0  # annotation versions imported before
@@ -115,7 +116,8 @@ def import_tasks(
             if problems:
                 raise Refused(problems)
             if new:
-                report.documents, problems = new.add(record, actor)
+                report.document_ids, problems = new.add(record, actor)
+                report.documents = len(report.document_ids)
                 if problems:
                     raise Refused(problems)  # the documents added before stay: a second run takes them as they are
         finally:
