@@ -117,18 +117,29 @@ class _Step:
 
     def record(self, action: str, kind: str, fields: dict, rid: str | None, target_id: int | None = None, base_version: int | None = None) -> dict:
         """The decision, with this source's rationale and evidence (the region's id in it)."""
-        evidence, evidence_json = self.evidence(rid), None
-        if rid:
-            self.spliced = self.spliced or Spliced(self.evidence(Spliced.MARKER))
-            evidence_json = self.spliced(rid, self.evidence)
-        state = self.writer.apply(Change(action, kind, target_id, fields, base_version, self.rationale, tuple(evidence)), self.key, evidence_json)
-        self.key = None
+        evidence_json = self.evidence_json(rid) if rid else None
+        change = Change(action, kind, target_id, fields, base_version, self.rationale, tuple(self.evidence(rid)))
+        return self.recorded(kind, action, self.writer.apply(change, self.key, evidence_json))
+
+    def propose(self, region: Region) -> None:
+        """A new candidate for a predicted region (nothing decided on it yet to respect)."""
+        fields = _new(region, self.source, "candidate", self.source.actor)
+        action = PROPOSED[region.kind]
+        self.recorded(region.kind, action, self.writer.add(region.kind, action, fields, self.rationale, self.evidence_json(region.rid), self.key))
+
+    def recorded(self, kind: str, action: str, state: dict) -> dict:
+        self.key = None  # the idempotency key goes on the source's first decision only
         self.report.decisions[action] += 1
         if kind == "link":
             self.index.put_link(state)
         elif kind in self.index.objects:
             self.index.put(kind, state)
         return state
+
+    def evidence_json(self, rid: str) -> str:
+        """Canonical JSON of a region's evidence: the source's, encoded once, with the region id spliced in."""
+        self.spliced = self.spliced or Spliced(self.evidence(Spliced.MARKER))
+        return self.spliced(rid, self.evidence)
 
     def evidence(self, rid: str | None) -> list:
         """The decision's evidence as a list (its canonical JSON is a list's)."""
@@ -147,8 +158,8 @@ class _Step:
 
     def prediction(self) -> None:
         for region in self.source.checked.regions:
-            if self.index.find(region.kind, self.doc, region) is None:  # a new object: nothing decided on it to respect
-                self.record(PROPOSED[region.kind], region.kind, _new(region, self.source, "candidate", self.source.actor), region.rid)
+            if self.index.find(region.kind, self.doc, region) is None:
+                self.propose(region)
 
     def annotation(self) -> None:
         """Entity spans first: what the claims' relations say needs their entities."""

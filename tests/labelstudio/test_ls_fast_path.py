@@ -1,6 +1,7 @@
 """Issue 12: the Label Studio import's shortcuts (canonical JSON of states and fields checked
-with less work, a prediction's evidence encoded once, new documents' metadata and
-paragraphs read ahead in a forked process) store exactly what the plain ledger path stores. The same exports go into two records, one with the shortcuts and one with
+with less work, a prediction's evidence encoded once, candidates appended without a Change
+each, new documents' metadata and paragraphs read ahead in a forked process) store exactly
+what the plain ledger path stores. The same exports go into two records, one with the shortcuts and one with
 them replaced by the plain encoder, under the same clock: every decision (hashes included)
 and every state row is the same, the chain verifies, a second import adds nothing and a
 changed task is a new document."""
@@ -93,6 +94,13 @@ def plain(monkeypatch) -> None:
     monkeypatch.setattr(ledger, "encode_state", lambda state, columns: canonical.encode(state))
     monkeypatch.setattr(canonical, "encode_fields", canonical.encode)
     monkeypatch.setattr(decide, "Spliced", _NoSplice)
+    monkeypatch.setattr(decide._Step, "propose", _propose_through_apply)
+
+
+def _propose_through_apply(step, region) -> None:
+    """A candidate as every other decision is made: a Change through Writer.apply."""
+    fields = decide._new(region, step.source, "candidate", step.source.actor)
+    step.record(decide.PROPOSED[region.kind], region.kind, fields, region.rid)
 
 
 class _NoSplice:
