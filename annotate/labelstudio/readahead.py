@@ -58,7 +58,10 @@ class ReadAhead:
     def fill(self, n: int, doc: SourceDocument) -> bool:
         """Give the document of task n what the other process read; False if it did not read it."""
         future = self.chunk_of.get(n)
-        found = future.result()[self.place[n]] if future else None
+        try:
+            found = future.result()[self.place[n]] if future else None
+        except Exception:  # the helper died (killed, out of memory): this process reads the document itself
+            return False
         if found is None:
             return False
         doc.title, doc.publisher, doc.published, doc.inferred, doc.paragraphs = found

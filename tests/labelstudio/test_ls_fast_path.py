@@ -7,6 +7,7 @@ and every state row is the same, the chain verifies, a second import adds nothin
 changed task is a new document."""
 
 import copy
+import os
 import json
 
 import pytest
@@ -124,3 +125,18 @@ def test_the_fast_import_stores_what_the_plain_path_stores(tmp_path, fixed_clock
     assert len(fast["decision"]) > 20 and fast["decision"][-1] == slow["decision"][-1]  # the head: same hash, same chain
     for table in fast:
         assert fast[table] == slow[table], table
+
+
+def test_when_the_read_ahead_process_dies_the_import_reads_the_documents_itself(record, monkeypatch):
+    monkeypatch.setattr(readahead, "usable", lambda count: True)
+    monkeypatch.setattr(readahead, "_read", _die)
+    tasks = [task(1, TEXT.replace("3 March", "3 March 2023")), task(2, TEXT.replace("3 March", "4 March 2023"))]
+    report = import_tasks(record, tasks, add_documents=True, path="export.json")
+    assert report.documents == 2 and report.decisions == {"mention.proposed": 4, "claim.proposed": 2}
+    with record.session() as session:
+        published = session.execute(text("SELECT published FROM document ORDER BY id")).scalars().all()
+    assert published == ["2023-03-03", "2023-03-04"]  # guessed here instead
+
+
+def _die(indexes, path, recorded):
+    os._exit(9)  # the helper process is gone mid-chunk
