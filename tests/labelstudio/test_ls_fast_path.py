@@ -7,8 +7,8 @@ and every state row is the same, the chain verifies, a second import adds nothin
 changed task is a new document."""
 
 import copy
-import os
 import json
+import os
 
 import pytest
 from sqlalchemy import text
