@@ -188,7 +188,7 @@ class _Batch:
                     "length": len(doc.text),
                     "ingested_at": utc_now(),
                     "previous_id": previous,
-                    "boilerplate": boilerplate_spans(doc.text, others.get, pars),
+                    "boilerplate": boilerplate_spans(doc.text, others.get, pars, doc.banners),
                 },
                 rationale=f"read from {doc.path}",
             )

@@ -1,8 +1,8 @@
 """Reading the new documents of a big Label Studio import on a second core.
 
-Guessing a document's title, publisher and date and hashing its paragraphs is most of
-what a new document costs before it is written, and none of it needs the database. On a
-machine with a core to spare, a forked process does it for the tasks whose text the
+Guessing a document's title, publisher and date, hashing its paragraphs and finding its
+banner lines is most of what a new document costs before it is written, and none of it
+needs the database. On a machine with a core to spare, a forked process does it for the tasks whose text the
 record lacks, in chunks, while this process checks every task and then writes documents
 and decisions: the writing (the ledger's serial append) stays here, in order, and takes
 each chunk's results as it gets to them. The process runs `task_document` itself, so a
@@ -17,7 +17,7 @@ import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from annotate.ingest.boilerplate import paragraphs
+from annotate.ingest.boilerplate import banner_lines, paragraphs
 from annotate.ingest.jsonrecords import task_document
 from annotate.ingest.source import RecordError, SourceDocument
 
@@ -64,7 +64,7 @@ class ReadAhead:
             return False
         if found is None:
             return False
-        doc.title, doc.publisher, doc.published, doc.inferred, doc.paragraphs = found
+        doc.title, doc.publisher, doc.published, doc.inferred, doc.paragraphs, doc.banners = found
         return True
 
     def close(self) -> None:
@@ -80,5 +80,5 @@ def _read(indexes: list[int], path: str, recorded: tuple[str, ...]) -> list[tupl
         except RecordError:
             found.append(None)  # the writer's own reading says why
             continue
-        found.append((doc.title, doc.publisher, doc.published, doc.inferred, paragraphs(doc.text)))
+        found.append((doc.title, doc.publisher, doc.published, doc.inferred, paragraphs(doc.text), banner_lines(doc.text)))
     return found
