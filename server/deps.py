@@ -109,11 +109,11 @@ class RequestLedger(Ledger):
         lease.finish_in(w.session)
         apply, unused = w.apply, [key]
 
-        def keyed_apply(change, idempotency_key=None):
+        def keyed_apply(change, idempotency_key=None, evidence_json=None):
             # the key goes on the request's first decision on that kind: a create, or a restore of a removed one
             if change.target_type == kind and unused:
                 idempotency_key = unused.pop()
-            return apply(change, idempotency_key)
+            return apply(change, idempotency_key, evidence_json)
 
         w.apply = keyed_apply  # type: ignore[method-assign]
 

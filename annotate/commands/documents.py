@@ -14,17 +14,31 @@ def ingest(
     background: Annotated[bool, typer.Option(help="Queue a job and return (`claimtrail jobs` shows it); workers run it.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Read documents into the record; bad files are reported, the rest go in."""
+    """Read documents into the record; bad files are reported, the rest go in. A Label Studio
+    export with predictions or annotations brings them too, as `labelstudio import --add-documents`."""
     if background:
         from annotate.commands.jobs import enqueue_paths
 
         job_id = enqueue_paths(open_record(db), paths, preannotate)
         console.print(f"job {job_id} queued: `claimtrail jobs show {job_id}` for its progress", highlight=False)
         return
-    from annotate.ingest.pipeline import ingest_paths
+    from annotate.ingest.pipeline import ingest_items
+    from annotate.ingest.readers import expand_paths, read_path
     from annotate.ingest.source import ReadError
+    from annotate.labelstudio.intake import import_export, predicted_tasks
 
     record = open_record(db)
+    files = list(expand_paths(paths))
+    exports = {f: tasks for f in files if isinstance(f, str) and (tasks := predicted_tasks(f)) is not None}
+    added, failed = [], 0
+    for path, tasks in exports.items():
+        outcome = import_export(record, tasks, "cli", path)
+        for problem in outcome.problems:
+            err.print(f"error: {path}: {problem}", markup=False, highlight=False)
+        if outcome.report:
+            console.print(f"{path}: {outcome.report.summary()}", markup=False, highlight=False)
+            added += outcome.report.document_ids
+        failed += bool(outcome.problems)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
         task = bar.add_task("ingesting", total=None)
 
@@ -33,15 +47,17 @@ def ingest(
                 bar.console.print(f"error: {item}", markup=False, highlight=False)
             bar.advance(task)
 
-        report = ingest_paths(record.ledger, paths, on_item=on_item)
-    console.print(f"{len(report.added)} added ({len(report.new_versions)} new versions), {len(report.unchanged)} unchanged, {len(report.errors)} failed")
-    if preannotate and report.added:
+        items = (item for f in files for item in ([f] if isinstance(f, ReadError) else [] if f in exports else read_path(f)))
+        report = ingest_items(record.ledger, items, on_item=on_item)
+    added += report.added
+    console.print(f"{len(added)} added ({len(report.new_versions)} new versions), {len(report.unchanged)} unchanged, {len(report.errors) + failed} failed")
+    if preannotate and added:
         from annotate.commands.preannotate import annotate_stored
         from annotate.preannotate.registry import get_annotator
 
-        annotate_stored(record, get_annotator("rules"), report.added)
+        annotate_stored(record, get_annotator("rules"), added)
     record.ledger.checkpoint()
-    if report.errors:
+    if report.errors or failed:
         raise typer.Exit(1)
 
 

@@ -64,16 +64,18 @@ def paragraphs(text: str) -> list[Paragraph]:
     return found
 
 
-def boilerplate_spans(text: str, doc_frequency: Callable[[str], int | None], pars: list[Paragraph] | None = None) -> list[dict]:
+def boilerplate_spans(
+    text: str, doc_frequency: Callable[[str], int | None], pars: list[Paragraph] | None = None, banners: list[tuple[int, int]] | None = None
+) -> list[dict]:
     """Sorted, merged spans [{"start", "end", "reason": "repeated" | "banner"}].
 
     doc_frequency(hash) tells in how many *other* documents a paragraph appears;
-    `pars` are the text's paragraphs when the caller has them already."""
+    `pars` are the text's paragraphs and `banners` its banner_lines when the caller has them already."""
     pars = paragraphs(text) if pars is None else pars
     kinds = [_kind(text, p, doc_frequency) for p in pars]
     marked = _runs(kinds) | _tail(text, pars, kinds)
     spans = [_span(pars[i].start, pars[i].end, "repeated") for i in sorted(marked)]
-    spans += [_span(s, e, "banner") for s, e in _banner_lines(text)]
+    spans += [_span(s, e, "banner") for s, e in (banner_lines(text) if banners is None else banners)]
     return _merge(text, spans)
 
 
@@ -123,6 +125,11 @@ def _tail(text: str, pars: list[Paragraph], kinds: list[str]) -> set[int]:
 
 def _all_banner(paragraph: str) -> bool:
     return all(is_banner_line(line) for line in paragraph.splitlines() if line.strip())
+
+
+def banner_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line that is a banner (donation appeals, share lines, menus)."""
+    return list(_banner_lines(text))
 
 
 def _banner_lines(text: str):

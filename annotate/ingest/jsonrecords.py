@@ -79,7 +79,7 @@ def _jsonl_record(obj: dict, base: str, n: int, path: str) -> SourceDocument:
     return build_document(text, fields, lambda _: n, file_name=name, path=path, format="jsonl", line=n, record=n)
 
 
-def _task(task, base: str, n: int | None, path: str, recorded: tuple[str, ...] = ()) -> SourceDocument:
+def _task(task, base: str, n: int | None, path: str, recorded: tuple[str, ...] = (), infer: bool = True) -> SourceDocument:
     """Label Studio accepts {"data": {...}} and, as a shorthand, the data fields alone.
 
     `recorded`: task fields the caller records otherwise (predictions and annotations a
@@ -95,14 +95,15 @@ def _task(task, base: str, n: int | None, path: str, recorded: tuple[str, ...] =
         fields["labelstudio"] = {k: v for k, v in task.items() if k != "data" and k not in recorded}  # id, predictions, annotations
     name = base if n is None else _name({**data, "id": task.get("id", data.get("id"))}, base, n)
     try:
-        return build_document(text, fields, lambda _: None, file_name=name, path=path, format="labelstudio", record=n)
+        return build_document(text, fields, lambda _: None, infer, file_name=name, path=path, format="labelstudio", record=n)
     except RecordError as e:
         raise RecordError(e.reason, e.line, f"data.{e.field}" if e.field and data is not task else e.field) from None
 
 
-def task_document(task, n: int, path: str, recorded: tuple[str, ...] = ()) -> SourceDocument:
-    """The document of the n-th task (from 1) of a task list read elsewhere, as ingest reads it."""
-    return _task(task, os.path.basename(path), n, path, recorded)
+def task_document(task, n: int, path: str, recorded: tuple[str, ...] = (), infer: bool = True) -> SourceDocument:
+    """The document of the n-th task (from 1) of a task list read elsewhere, as ingest reads it
+    (without guessing title, publisher and date when `infer` is false)."""
+    return _task(task, os.path.basename(path), n, path, recorded, infer)
 
 
 def _is_task(obj: dict) -> bool:

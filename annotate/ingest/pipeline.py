@@ -159,7 +159,7 @@ class _Batch:
 
     def count_paragraphs(self, docs: list[tuple[str, SourceDocument]]) -> None:
         for sha, doc in docs:
-            pars = self.pars[sha] = paragraphs(doc.text)
+            pars = self.pars[sha] = paragraphs(doc.text) if doc.paragraphs is None else doc.paragraphs
             self.in_batch.update({p.hash for p in pars})
         self.stored = _counts(self.session, list(self.in_batch))
 
@@ -188,7 +188,7 @@ class _Batch:
                     "length": len(doc.text),
                     "ingested_at": utc_now(),
                     "previous_id": previous,
-                    "boilerplate": boilerplate_spans(doc.text, others.get, pars),
+                    "boilerplate": boilerplate_spans(doc.text, others.get, pars, doc.banners),
                 },
                 rationale=f"read from {doc.path}",
             )

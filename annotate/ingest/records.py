@@ -21,8 +21,9 @@ ALIASES = {
 }
 
 
-def build_document(text: str, fields: dict, line_of: Callable[[str], int | None], **where) -> SourceDocument:
-    """A document from its text and given fields; missing title/publisher/date are inferred."""
+def build_document(text: str, fields: dict, line_of: Callable[[str], int | None], infer: bool = True, **where) -> SourceDocument:
+    """A document from its text and given fields; missing title/publisher/date are inferred
+    (unless `infer` is false: then by the caller, who reads them elsewhere)."""
     doc = SourceDocument(text=text, **where)
     meta = dict(fields)
     for target, names in ALIASES.items():
@@ -35,7 +36,7 @@ def build_document(text: str, fields: dict, line_of: Callable[[str], int | None]
                 del meta[name]
     doc.meta = jsonable(meta)
     check_fields(doc, line_of)
-    return fill_missing(doc)
+    return fill_missing(doc) if infer else doc
 
 
 def check_fields(doc: SourceDocument, line_of: Callable[[str], int | None]) -> None:

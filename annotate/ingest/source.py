@@ -23,6 +23,8 @@ class SourceDocument:
     meta: dict = field(default_factory=dict)
     line: int | None = None  # a record's line in its file (JSONL), to name it when it is refused
     record: int | None = None  # its place among the records of a JSONL file or task list (None: the whole file)
+    paragraphs: list | None = field(default=None, repr=False, compare=False)  # boilerplate.paragraphs(text), when read ahead
+    banners: list | None = field(default=None, repr=False, compare=False)  # boilerplate.banner_lines(text), when read ahead
 
     def version_key(self) -> tuple[str, str] | None:
         """What a later text must share to be a new version of this one: the URL, else the

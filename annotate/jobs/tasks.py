@@ -39,17 +39,18 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
             return  # done by an earlier run of this task
         actor, origin, preannotate = job.actor, job.origin, job.preannotate
         _set(session, [f.id for f in files], status=RUNNING)
-    with tempfile.TemporaryDirectory(prefix="claimtrail-job-") as tmp:
-        items = _read(job_id, files, tmp)
     try:
-        outcome = _ingest(record, items, actor, origin, preannotate)
+        with tempfile.TemporaryDirectory(prefix="claimtrail-job-") as tmp:
+            outcome = _exports(record, job_id, files, tmp, actor)
+            items = _read(job_id, [f for f in files if f.name not in outcome], tmp)
+        outcome |= _ingest(record, items, actor, origin, preannotate, _added(outcome))
     except Exception as problem:
         with Session(record.engine) as session:
             _set(session, [f.id for f in files], status=FAILED, errors=json.dumps([f"{type(problem).__name__}: {problem}"]))
         raise  # the queue retries the part; a later run redoes the files still to do
     with Session(record.engine) as session:
         for f in files:
-            docs, errors, ids, added = outcome.get(f.name, (0, [], [], 0))
+            docs, errors, ids, added = outcome.get(f.name, (0, [], [], 0))[:4]
             session.execute(
                 update(JobFile)
                 .where(JobFile.id == f.id)
@@ -68,20 +69,48 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
         _remove_spooled(f.path)
 
 
+def _exports(record: Record, job_id: int, files, tmp: str, actor: str) -> dict[str, tuple]:
+    """Label Studio exports with predictions or annotations, each in one pass (labelstudio/intake.py):
+    {file name: outcome as _ingest gives it, and the ids of the documents it added}."""
+    from annotate.labelstudio.intake import import_export, predicted_tasks
+
+    outcome: dict[str, tuple] = {}
+    for row in files:
+        tasks = predicted_tasks(_copy(row, tmp))
+        if tasks is None:
+            continue
+        done = import_export(record, tasks, actor, f"upload/{job_id}/{row.name}")
+        with Session(record.engine) as session:
+            ids = sorted(set(_ids_by_sha(session, set(done.shas)).values()))
+        added = done.report.document_ids if done.report else []
+        outcome[row.name] = (0 if done.problems else done.tasks, done.problems, ids, len(added), added)
+    return outcome
+
+
+def _added(outcome: dict[str, tuple]) -> list[int]:
+    return [i for found in outcome.values() for i in found[4]]
+
+
+def _copy(row, tmp: str) -> str:
+    """Where the job reads a file: in place when spooled, else a private copy of its bytes."""
+    if row.path:  # spooled as it was uploaded: read in place
+        return row.path
+    folder = os.path.join(tmp, str(row.id))
+    copy = os.path.join(folder, row.name.rsplit("/", 1)[-1])
+    if not os.path.exists(copy):
+        os.mkdir(folder)
+        with open(copy, "wb") as out:
+            out.write(row.data or b"")
+    return copy
+
+
 def _read(job_id: int, files, tmp: str) -> list[tuple[str, SourceDocument | ReadError]]:
     """(file name, each document or error it holds), read from a private copy and named by the
     upload, never by the copy's path. A document's path in the record is `upload/JOB/NAME`:
     without a URL, documents of different uploads are never versions of each other."""
     items: list[tuple[str, SourceDocument | ReadError]] = []
     for row in files:
-        if row.path:  # spooled as it was uploaded: read in place
-            copy = row.path
-        else:
-            folder = os.path.join(tmp, str(row.id))
-            os.mkdir(folder)
-            copy = os.path.join(folder, row.name.rsplit("/", 1)[-1])
-            with open(copy, "wb") as out:
-                out.write(row.data or b"")
+        copy = _copy(row, tmp)
         for item in read_path(copy):
             if isinstance(item, ReadError):
                 items.append((row.name, replace(item, path=row.name, reason=item.reason.replace(copy, row.name))))
@@ -105,8 +134,9 @@ def _remove_spooled(path: str | None) -> None:
             break  # not empty: other files of the upload still wait
 
 
-def _ingest(record: Record, items: list, actor: str, origin: str, preannotate: bool) -> dict[str, tuple]:
-    """{file name: (documents read, reasons, document ids, how many of them new)}"""
+def _ingest(record: Record, items: list, actor: str, origin: str, preannotate: bool, also: list[int] = ()) -> dict[str, tuple]:
+    """{file name: (documents read, reasons, document ids, how many of them new)}; `also`:
+    documents added otherwise (Label Studio exports), pre-annotated with these."""
     report = ingest_items(record.ledger, [item for _, item in items], actor, origin)
     shas: dict[str, list[str]] = {}
     errors: dict[str, list[str]] = {}
@@ -126,9 +156,10 @@ def _ingest(record: Record, items: list, actor: str, origin: str, preannotate: b
     for name in set(shas) | set(errors):
         found = sorted({ids[sha] for sha in shas.get(name, []) if sha in ids})
         outcome[name] = (len(shas.get(name, [])) - refused[name], errors.get(name, []), found, sum(1 for i in found if i in new))
-    if preannotate and ids:
-        _preannotate(record, sorted(set(ids.values())))
-        _index_links(record, sorted(set(ids.values())))
+    todo = sorted(set(ids.values()) | set(also))
+    if preannotate and todo:
+        _preannotate(record, todo)
+        _index_links(record, todo)
     return outcome
 
 

@@ -30,10 +30,12 @@ from annotate.labelstudio.sources import CHUNK, ORIGIN, Source, existing_keys
 from annotate.labelstudio.validate import Region, Relation
 from annotate.preannotate.store import UNLINKED_LABELS
 from annotate.review.operations import canonical_entity, find_entity
+from annotate.store.canonical import Spliced
 from annotate.store.ledger import Change, Writer
 from annotate.store.models import Claim, ClaimLink, Decision, Mention
 
 DONE = ("accepted", "corrected")
+PROPOSED = {"mention": "mention.proposed", "claim": "claim.proposed"}
 EXTRA = {"mention": ("label", "text", "entity_id"), "claim": ("claimant", "claimant_entity_id", "entity_ids")}  # read for relations
 
 
@@ -104,22 +106,44 @@ class _Step:
         ident = f"annotation {s.evidence['annotation']}" if "annotation" in s.evidence else f"prediction {s.evidence.get('prediction', '')}".strip()
         when = f" at {s.at}" if s.at else ""
         self.rationale = f"Label Studio {ident} on {s.task.name}, by {s.actor}{when}"  # the same for each of its decisions
+        self.spliced: Spliced | None = None  # its evidence's canonical JSON, made once: the regions' differ in their id only
 
     def apply(self, change: Change, rid: str | None = None) -> dict | None:
         """Record the change, unless a later decision made in Claimtrail stands (then None)."""
         if change.base_version and change.base_version > 1 and self.decided_here_since(change):
             self.report.kept += 1
             return None
-        evidence = {"label_studio": {**self.source.evidence, "result": rid} if rid else self.source.evidence}
-        change = Change(change.action, change.target_type, change.target_id, change.set, change.base_version, self.rationale, (evidence,))
-        state = self.writer.apply(change, self.key)
-        self.key = None
-        self.report.decisions[change.action] += 1
-        if change.target_type == "link":
+        return self.record(change.action, change.target_type, change.set, rid, change.target_id, change.base_version)
+
+    def record(self, action: str, kind: str, fields: dict, rid: str | None, target_id: int | None = None, base_version: int | None = None) -> dict:
+        """The decision, with this source's rationale and evidence (the region's id in it)."""
+        evidence_json = self.evidence_json(rid) if rid else None
+        change = Change(action, kind, target_id, fields, base_version, self.rationale, tuple(self.evidence(rid)))
+        return self.recorded(kind, action, self.writer.apply(change, self.key, evidence_json))
+
+    def propose(self, region: Region) -> None:
+        """A new candidate for a predicted region (nothing decided on it yet to respect)."""
+        fields = _new(region, self.source, "candidate", self.source.actor)
+        action = PROPOSED[region.kind]
+        self.recorded(region.kind, action, self.writer.add(region.kind, action, fields, self.rationale, self.evidence_json(region.rid), self.key))
+
+    def recorded(self, kind: str, action: str, state: dict) -> dict:
+        self.key = None  # the idempotency key goes on the source's first decision only
+        self.report.decisions[action] += 1
+        if kind == "link":
             self.index.put_link(state)
-        elif change.target_type in self.index.objects:
-            self.index.put(change.target_type, state)
+        elif kind in self.index.objects:
+            self.index.put(kind, state)
         return state
+
+    def evidence_json(self, rid: str) -> str:
+        """Canonical JSON of a region's evidence: the source's, encoded once, with the region id spliced in."""
+        self.spliced = self.spliced or Spliced(self.evidence(Spliced.MARKER))
+        return self.spliced(rid, self.evidence)
+
+    def evidence(self, rid: str | None) -> list:
+        """The decision's evidence as a list (its canonical JSON is a list's)."""
+        return [{"label_studio": {**self.source.evidence, "result": rid} if rid else self.source.evidence}]
 
     def decided_here_since(self, change: Change) -> bool:
         """Whether the object's last decision was made outside Label Studio after this annotation
@@ -135,8 +159,7 @@ class _Step:
     def prediction(self) -> None:
         for region in self.source.checked.regions:
             if self.index.find(region.kind, self.doc, region) is None:
-                fields = _new(region, self.source, status="candidate", annotator=self.source.actor)
-                self.apply(Change(f"{region.kind}.proposed", region.kind, set=fields), region.rid)
+                self.propose(region)
 
     def annotation(self) -> None:
         """Entity spans first: what the claims' relations say needs their entities."""

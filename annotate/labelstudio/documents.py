@@ -8,14 +8,18 @@ Everything is checked before anything is written: a task that cannot be a docume
 problem of the import like any other, and refuses it whole.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from annotate.ingest.jsonrecords import task_document
-from annotate.ingest.pipeline import ingest_items, sha256_text
+from annotate.ingest.metadata import fill_missing
+from annotate.ingest.pipeline import ingest_items
 from annotate.ingest.source import RecordError, SourceDocument
+from annotate.labelstudio import readahead
+from annotate.labelstudio.readahead import ReadAhead
 from annotate.labelstudio.sources import CHUNK, ORIGIN, TaskRef
 from annotate.store.models import Document
 
@@ -28,31 +32,50 @@ class NewDocuments:
 
     path: str  # the file the tasks came from, as ingest names it
     docs: dict[str, SourceDocument] = field(default_factory=dict)
-    refs: list[TaskRef] = field(default_factory=list)  # tasks waiting for their document's id
+    refs: list[tuple[TaskRef, str]] = field(default_factory=list)  # tasks waiting for their document (by text hash)
+    first: dict[str, int] = field(default_factory=dict)  # text hash -> the task its document is read from
+    ahead: ReadAhead | None = None  # title, publisher, date and paragraphs read in another process
+
+    def read_ahead(self, tasks: list, indexes: list[int]) -> None:
+        """Have another process read these tasks' documents' metadata while this one checks and writes."""
+        if readahead.usable(len(indexes)):
+            self.ahead = ReadAhead(tasks, indexes, self.path, RECORDED)
 
     def take(self, task: dict, n: int, ref: TaskRef, sha: str) -> str | None:
         """Note the task's document; a reason when the task cannot be one."""
         if sha not in self.docs:
             try:
-                self.docs[sha] = task_document(task, n + 1, self.path, RECORDED)
+                self.docs[sha] = task_document(task, n + 1, self.path, RECORDED, infer=self.ahead is None)
             except RecordError as problem:
                 where = f", field '{problem.field}'" if problem.field else ""
                 return f"{ref.name}{where}: {problem.reason}"
-        ref.published = self.docs[sha].published
-        self.refs.append(ref)
+            self.first[sha] = n
+        self.refs.append((ref, sha))
         return None
 
-    def add(self, record, actor: str) -> tuple[int, list[str]]:
+    def _read(self) -> Iterator[SourceDocument]:
+        """The documents, each with its guessed metadata: from the other process, else read here."""
+        for sha, doc in self.docs.items():
+            if self.ahead is not None and not self.ahead.fill(self.first[sha], doc):
+                fill_missing(doc)
+            yield doc
+
+    def close(self) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+            self.ahead = None
+
+    def add(self, record, actor: str) -> tuple[list[int], list[str]]:
         """Ingest them (batches of one transaction each) and give every waiting task its document:
-        (documents added, what the database refused: checked before, only it can refuse one now)."""
+        (ids of the documents added, what the database refused: checked before, only it can refuse one now)."""
         if not self.docs:
-            return 0, []
-        report = ingest_items(record.ledger, self.docs.values(), actor, ORIGIN)
+            return [], []
+        report = ingest_items(record.ledger, self._read(), actor, ORIGIN)
         with record.session() as session:
             ids = _ids(session, sorted(self.docs))
-        for ref in self.refs:
-            ref.doc_id = ids.get(sha256_text(ref.text), 0)
-        return len(report.added), [str(e) for e in report.errors]
+        for ref, sha in self.refs:
+            ref.doc_id, ref.published = ids.get(sha, 0), self.docs[sha].published
+        return report.added, [str(e) for e in report.errors]
 
 
 def _ids(session: Session, shas: list[str]) -> dict[str, int]:

@@ -48,6 +48,7 @@ class Refused(Invalid):
 class ImportReport:
     tasks: int = 0
     documents: int = 0  # added with the import (add_documents)
+    document_ids: list[int] = field(default_factory=list)  # theirs
     predictions: int = 0
     annotations: int = 0
     skipped: int = 0  # annotation versions imported before
@@ -109,14 +110,19 @@ def import_tasks(
     cfg = config if isinstance(config, LabelConfig) else parse(config)
     new = NewDocuments(path) if add_documents else None
     with no_gc():  # the tasks are big and live throughout: collections would rescan them (twice the time)
-        with record.session() as session:
-            sources, problems, report = plan(session, cfg, tasks, users or {}, new)
-        if problems:
-            raise Refused(problems)
-        if new:
-            report.documents, problems = new.add(record, actor)
+        try:
+            with record.session() as session:
+                sources, problems, report = plan(session, cfg, tasks, users or {}, new)
             if problems:
-                raise Refused(problems)  # the documents added before stay: a second run takes them as they are
+                raise Refused(problems)
+            if new:
+                report.document_ids, problems = new.add(record, actor)
+                report.documents = len(report.document_ids)
+                if problems:
+                    raise Refused(problems)  # the documents added before stay: a second run takes them as they are
+        finally:
+            if new:
+                new.close()
         sources.sort(key=lambda s: (0, s.actor, s.at) if s.kind == "prediction" else (1, s.at, s.evidence.get("annotation") or 0))
         for who, run in groupby(sources, key=lambda s: s.actor):
             with record.ledger.writer(who, ORIGIN) as writer:
@@ -126,9 +132,13 @@ def import_tasks(
 
 def plan(session: Session, cfg: LabelConfig, tasks: list[dict], users: dict, new: NewDocuments | None = None) -> tuple[list[Source], list[str], ImportReport]:
     report, sources, problems = ImportReport(tasks=len(tasks)), [], []
-    documents = _documents(session, tasks)
+    shas = [_sha(text) if isinstance(text := _data(task).get(TEXT), str) else None for task in tasks]
+    documents = _documents(session, tasks, shas)
+    if new is not None:  # the tasks whose text the record lacks, one per text: their documents are read ahead
+        first = {sha: n for n, sha in reversed(list(enumerate(shas))) if sha and ("sha", sha) not in documents}
+        new.read_ahead(tasks, sorted(first.values()))
     for n, task in enumerate(tasks):
-        ref, problem = _task_ref(task, n, documents, new)
+        ref, problem = _task_ref(task, n, documents, new, shas[n])
         if problem:
             problems.append(problem)
             continue
@@ -150,7 +160,14 @@ def plan(session: Session, cfg: LabelConfig, tasks: list[dict], users: dict, new
     return sources, problems, report
 
 
-def _task_ref(task, n: int, documents: dict, new: NewDocuments | None = None) -> tuple[TaskRef | None, str | None]:
+def _data(task) -> dict:
+    """A task's data: its "data" object, or the task itself (Label Studio's shorthand)."""
+    if not isinstance(task, dict):
+        return {}
+    return task["data"] if isinstance(task.get("data"), dict) else task
+
+
+def _task_ref(task, n: int, documents: dict, new: NewDocuments | None = None, sha: str | None = None) -> tuple[TaskRef | None, str | None]:
     if not isinstance(task, dict):
         return None, f"task #{n + 1}: not a JSON object"
     name = f"task {task['id']}" if task.get("id") is not None else f"task #{n + 1}"
@@ -158,7 +175,7 @@ def _task_ref(task, n: int, documents: dict, new: NewDocuments | None = None) ->
     text = data.get(TEXT)
     if not isinstance(text, str):
         return None, f"{name}: data has no {TEXT!r} string"
-    sha = _sha(text)
+    sha = sha or _sha(text)
     doc = documents.get(("id", data.get("doc_id")))
     if doc is None or doc.sha256 != sha:  # the text decides which document it is
         doc = documents.get(("sha", sha))
@@ -244,15 +261,13 @@ def _key(ref: TaskRef, aid, at: str, annotation: dict) -> str:
     return f"label-studio:doc{ref.doc_id}:{content}"
 
 
-def _documents(session: Session, tasks: list) -> dict:
-    """The documents the tasks name (by doc_id) or contain (by text hash), in few queries."""
-    ids, shas = set(), set()
+def _documents(session: Session, tasks: list, task_shas: list) -> dict:
+    """The documents the tasks name (by doc_id) or contain (by text hash, `task_shas`), in few queries."""
+    ids, shas = set(), {sha for sha in task_shas if sha}
     for task in tasks:
         data = task.get("data", task) if isinstance(task, dict) else {}
         if isinstance(data, dict) and isinstance(data.get("doc_id"), int):
             ids.add(data["doc_id"])
-        if isinstance(data, dict) and isinstance(data.get(TEXT), str):
-            shas.add(_sha(data[TEXT]))
     found, conn, table = {}, session.connection(), Document.__table__
     columns = (table.c.id, table.c.sha256, table.c.published)
     ids, shas = sorted(ids), sorted(shas)

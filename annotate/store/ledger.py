@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from annotate.errors import Conflict, Invalid, NotFound
 from annotate.store.canonical import CURRENT as HASH_FORMAT
-from annotate.store.canonical import digest, encode, payload
+from annotate.store.canonical import digest, encode, encode_state, payload
 from annotate.store.db import write_session
 from annotate.store.fulltext import deferred_index
 from annotate.store.kinds import check
@@ -106,6 +106,28 @@ HASHED = (
 
 _HASHED_FIELDS = itemgetter(*HASHED[:-1])
 
+# The decision table's columns, in the order Writer._append builds its rows.
+DECISION_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "origin",
+    "action",
+    "target_type",
+    "target_id",
+    "target_version",
+    "before",
+    "after",
+    "rationale",
+    "evidence",
+    "idempotency_key",
+    "prev_hash",
+    "hash",
+    "state_schema",
+    "hash_format",
+)
+assert {c.name for c in Decision.__table__.columns} == set(DECISION_COLUMNS)
+
 
 def decision_hash(prev_hash: str, row: Mapping[str, Any]) -> str:
     """The hash of a decision as a mapping; one without `state_schema` was written before it existed."""
@@ -153,7 +175,7 @@ class Writer:
             self.conn.exec_driver_sql(f"PRAGMA cache_size = -{CACHE_KIB}")
         head = self.conn.execute(_HEAD).first()
         self.seq, self.head = (head.seq, head.hash) if head else (0, GENESIS)
-        self.decisions: list[dict] = []
+        self.decisions: list[tuple] = []  # rows not written yet, in DECISION_COLUMNS order
         self._rows: dict[tuple[str, int], dict] = {}  # state rows touched in this transaction
         self._inserted: set[tuple[str, int]] = set()
         self._dirty: set[tuple[str, int]] = set()
@@ -169,8 +191,11 @@ class Writer:
             self._rows[key] = dict(row)
         return dict(self._rows[key])
 
-    def apply(self, change: Change, idempotency_key: str | None = None) -> dict:
-        """Append one decision and update the state; returns the object's new state."""
+    def apply(self, change: Change, idempotency_key: str | None = None, evidence_json: str | None = None) -> dict:
+        """Append one decision and update the state; returns the object's new state.
+
+        `evidence_json`: the canonical JSON of `change.evidence` when the caller made it
+        (canonical.Spliced, for many decisions whose evidence differs in one string)."""
         _check(change.action, change.target_type)  # a kind of the catalogue (store/kinds.py)
         model = STATE_TABLES[change.target_type]
         unknown = change.set.keys() - _settable(model)
@@ -190,12 +215,34 @@ class Writer:
             version = current["version"] + 1
             before = {k: v for k, v in current.items() if k not in ("id", "version")}
             after = {**before, **change.set}
-        self._append(change, target_id, version, before, after, idempotency_key)
+        if evidence_json is None:
+            evidence_json = encode(list(change.evidence))
+        self._append(
+            change.action, change.target_type, target_id, version, before, after, change.rationale or "", evidence_json, idempotency_key, _settable(model)
+        )
         key = (change.target_type, target_id)
         self._rows[key] = state = {**after, "id": target_id, "version": version}
         self._dirty.add(key)
         if before is None:
             self._inserted.add(key)
+        return state.copy()
+
+    def add(self, target_type: str, action: str, values: Mapping[str, Any], rationale: str, evidence_json: str, idempotency_key: str | None = None) -> dict:
+        """apply(Change(action, target_type, set=values, rationale=…, evidence=…)) for a new
+        object whose evidence the caller encoded (canonical.Spliced): the same decision, with
+        no Change and no evidence object made per object (an import proposes 100,000)."""
+        _check(action, target_type)
+        model = STATE_TABLES[target_type]
+        columns = _settable(model)
+        if not values.keys() <= columns:
+            raise Invalid(f"{target_type} has no settable field(s): {', '.join(sorted(values.keys() - columns))}")
+        target_id = self._allocate_id(target_type)
+        after = _new_state(model, values)
+        self._append(action, target_type, target_id, 1, None, after, rationale, evidence_json, idempotency_key, columns)
+        key = (target_type, target_id)
+        self._rows[key] = state = {**after, "id": target_id, "version": 1}
+        self._dirty.add(key)
+        self._inserted.add(key)
         return state.copy()
 
     def _allocate_id(self, target_type: str) -> int:
@@ -204,28 +251,52 @@ class Writer:
         self._next_id[target_type] += 1
         return self._next_id[target_type] - 1
 
-    def _append(self, change: Change, target_id: int, version: int, before, after, idempotency_key) -> None:
-        self.seq += 1
-        row = {
-            "seq": self.seq,
-            "at": utc_now(),
-            "actor": self.actor,
-            "origin": self.origin,
-            "action": change.action,
-            "target_type": change.target_type,
-            "target_id": target_id,
-            "target_version": version,
-            "before": encode(before),
-            "after": encode(after),
-            "rationale": change.rationale or "",
-            "evidence": encode(list(change.evidence)),
-            "idempotency_key": idempotency_key,
-            "state_schema": STATE_SCHEMA,
-            "hash_format": HASH_FORMAT,
-        }
-        row["prev_hash"], row["hash"] = self.head, decision_hash(self.head, row)
-        self.head = row["hash"]
-        self.decisions.append(row)
+    def _append(
+        self, action: str, target_type: str, target_id: int, version: int, before, after, rationale: str, evidence_json: str, idempotency_key, columns
+    ) -> None:
+        """The decision as its row (a tuple in DECISION_COLUMNS order: no dict per decision), hashed."""
+        seq = self.seq = self.seq + 1
+        at, actor, origin = utc_now(), self.actor, self.origin
+        before_json = "null" if before is None else encode_state(before, columns)
+        after_json = encode_state(after, columns)
+        hashed = (
+            seq,
+            at,
+            actor,
+            origin,
+            action,
+            target_type,
+            target_id,
+            version,
+            rationale,
+            idempotency_key,
+            after_json,
+            before_json,
+            evidence_json,
+            STATE_SCHEMA,
+        )
+        prev, self.head = self.head, hash_values(self.head, hashed, HASH_FORMAT)
+        self.decisions.append(
+            (
+                seq,
+                at,
+                actor,
+                origin,
+                action,
+                target_type,
+                target_id,
+                version,
+                before_json,
+                after_json,
+                rationale,
+                evidence_json,
+                idempotency_key,
+                prev,
+                self.head,
+                STATE_SCHEMA,
+                HASH_FORMAT,
+            )
+        )
 
     def flush(self) -> None:
         """Write the pending decisions and state rows (batched: one statement per table).
@@ -235,8 +306,7 @@ class Writer:
         for the whole batch at once, in this same transaction (fulltext.deferred_index).
         """
         if self.decisions:
-            table = Decision.__table__
-            self.conn.exec_driver_sql(*_bulk_insert(self.conn, table, [c.name for c in table.columns], self.decisions))
+            self.conn.exec_driver_sql(_insert_sql(self.conn, Decision.__table__, DECISION_COLUMNS), self.decisions)
             self.decisions = []
         for target_type in sorted({t for t, _ in self._dirty}):
             statements = _statements(target_type)
@@ -280,14 +350,20 @@ def _json_columns(table) -> frozenset:
     return frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
 
 
-def _bulk_insert(conn, table, columns: list[str], rows: list[dict]) -> tuple[str, list[tuple]]:
-    """An INSERT of many rows as the driver takes it: positional tuples, JSON columns as text
-    (json.dumps, as SQLAlchemy's JSON type writes them; cast to json on PostgreSQL)."""
+def _insert_sql(conn, table, columns) -> str:
+    """An INSERT of one row in the driver's parameter style (JSON columns cast on PostgreSQL)."""
     qmark = conn.dialect.paramstyle == "qmark"
     as_json = _json_columns(table)
     marks = ["?" if qmark else ("CAST(%s AS json)" if c in as_json else "%s") for c in columns]
     names = ", ".join(f'"{c}"' for c in columns)
-    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join(marks)})'
+    return f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join(marks)})'
+
+
+def _bulk_insert(conn, table, columns: list[str], rows: list[dict]) -> tuple[str, list[tuple]]:
+    """An INSERT of many rows as the driver takes it: positional tuples, JSON columns as text
+    (json.dumps, as SQLAlchemy's JSON type writes them; cast to json on PostgreSQL)."""
+    as_json = _json_columns(table)
+    sql = _insert_sql(conn, table, columns)
     if as_json:
         encoded = [c in as_json for c in columns]
         values = [tuple(_json_text(row[c]) if j else row[c] for c, j in zip(columns, encoded)) for row in rows]

@@ -93,3 +93,25 @@ def test_whole_number_floats_written_as_integers_are_no_drift(record):
         w.apply(Change("claim.proposed", "claim", set={"document_id": 1, "start": 0, "end": 5, "quote": "a claim", "score": 1.0}))
     assert rows(record)[0]["after"].count('"score":1,') == 1  # RFC 8785 writes 1.0 as 1
     assert run_verify(record).ok
+
+
+COLUMNS = frozenset(("a", "b", "c", "d"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(COLUMNS)), json_values, max_size=4))
+def test_a_state_encoded_with_the_shorter_check_is_the_same_text(state):
+    assert canonical.encode_state(state, COLUMNS) == canonical.encode(state, 2)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(numbers | text_ | st.none(), min_size=10, max_size=10))
+def test_decision_fields_encoded_with_the_shorter_check_are_the_same_text(fields):
+    assert canonical.encode_fields(fields) == canonical.encode(fields, 2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values, text_)
+def test_a_spliced_string_is_the_same_text_as_the_whole(other, string):
+    build = lambda s: [{"label_studio": {"other": other, "result": s}}]  # noqa: E731
+    assert canonical.Spliced(build(canonical.Spliced.MARKER))(string, build) == canonical.encode(build(string), 2)
