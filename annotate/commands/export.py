@@ -26,6 +26,7 @@ def export(
     ] = None,
     org: Annotated[str | None, typer.Option(help="Name of the organisation that reviews, for ClaimReview's author.")] = None,
     background: Annotated[bool, typer.Option(help="Queue a job and return (`claimtrail jobs show ID` for its progress); a worker writes FILE.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Write over FILE and its manifest if they exist (refused otherwise).")] = False,
     db: DbOption = None,
 ) -> None:
     """Write the claims as they stood at a ledger sequence (default: now), and FILE.manifest.json."""
@@ -37,6 +38,10 @@ def export(
 
     if not format or not output:
         err.print("[red]error:[/red] give --format and -o FILE (or `claimtrail export verify MANIFEST`)")
+        raise typer.Exit(2)
+    existing = [path for path in (output, manifest_path(output)) if path.exists()]
+    if existing and not replace:  # an earlier export (of another cut, perhaps) is never silently lost
+        err.print(f"error: {existing[0]} exists; choose another file, or pass --replace to write over it", markup=False, soft_wrap=True)
         raise typer.Exit(2)
     filters = Filters(tuple(status), tuple(verdict), thread, publisher)
     options = {k: v for k, v in {"base_url": base_url or os.environ.get("CLAIMTRAIL_PUBLIC_URL"), "org": org}.items() if v}

@@ -35,6 +35,17 @@ def test_filters_and_as_of_on_the_command_line(sample, tmp_path):
     assert len(out.read_text().splitlines()) == 1 + 3
 
 
+def test_an_earlier_export_is_not_written_over_without_replace(sample, tmp_path):
+    out = tmp_path / "claims.jsonl"
+    assert run(sample, "export", "-f", "jsonl", "-o", str(out), "--as-of", str(sample.cut)).exit_code == 0
+    earlier = out.read_text(), out.with_name("claims.jsonl.manifest.json").read_text()
+    refused = run(sample, "export", "-f", "jsonl", "-o", str(out))
+    assert refused.exit_code == 2 and f"{out} exists" in refused.output and "--replace" in refused.output
+    assert (out.read_text(), out.with_name("claims.jsonl.manifest.json").read_text()) == earlier  # untouched
+    assert run(sample, "export", "-f", "jsonl", "-o", str(out), "--replace").exit_code == 0
+    assert json.loads(out.with_name("claims.jsonl.manifest.json").read_text())["ledger"]["seq"] == sample.head
+
+
 def test_verify_exits_1_with_the_reason(sample, tmp_path):
     out = tmp_path / "claims.jsonl"
     run(sample, "export", "-f", "jsonl", "-o", str(out), "--as-of", str(sample.cut))
