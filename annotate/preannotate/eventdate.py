@@ -123,14 +123,15 @@ class Timeline:
             said = self.said_on[claimant]
             self._note(said.value)
             return EventDate(said.value, said.span, inferred=True)
+        now, own_voice = _about_now(ctx, start, end, content), _own_voice(claimant, ctx.publisher)
         told, at = self.told_of.get(claimant, (None, 0))
-        if told and self.claims - at <= MAX_ACCOUNT_CLAIMS and not _about_now(ctx, start, end, content):  # more of the same account
+        if told and self.claims - at <= MAX_ACCOUNT_CLAIMS and not now:  # more of the same account
             return EventDate(told.value, told.span, inferred=True)
-        if _indefinite_past(ctx.lower[start:end], _own_voice(claimant, ctx.publisher)):
+        if _indefinite_past(ctx.lower[start:end], own_voice):
             return EventDate(ctx.published.isoformat()[:7], None, inferred=True)
         fresh = summary or NEW_TOPIC.match(ctx.lower, start)  # a bullet sums up; "Elsewhere, ..." turns away
-        named = None if fresh or _about_now(ctx, start, end, content) else _last_named_day(ctx, start)
-        if named and _own_voice(claimant, ctx.publisher) and any(a <= named[1][0] < b for a, b in self.accounts):
+        named = None if fresh or now else _last_named_day(ctx, start)
+        if named and own_voice and any(a <= named[1][0] < b for a, b in self.accounts):
             named = None  # a day in someone else's account dates that account, not the report's next finding
         if named is not None:
             return EventDate(named[0], named[1], inferred=True)
