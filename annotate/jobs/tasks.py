@@ -159,7 +159,7 @@ def _ingest(record: Record, items: list, actor: str, origin: str, preannotate: b
     todo = sorted(set(ids.values()) | set(also))
     if preannotate and todo:
         _preannotate(record, todo)
-        _index_links(record, todo)
+        index_links(record, todo)
     return outcome
 
 
@@ -183,14 +183,6 @@ def _preannotate(record: Record, document_ids: list[int]) -> None:
         annotator = learned_rules_annotator(session)
     preannotate(record.ledger, annotator, document_ids)
 
-
-def _index_links(record: Record, document_ids: list[int]) -> None:
-    """Sentence vectors for the claims just proposed, so they can be linked at once. Each part indexes its
-    own documents: two workers never wait on one indexing job (a shared one made indexing serial)."""
-    from annotate.linking.index import index_documents
-
-    with record.session() as session:
-        index_documents(session, document_ids)
 
 
 def warm_up(record: Record) -> None:
@@ -216,12 +208,14 @@ def preannotate_all(record: Record, job_id: int) -> None:
     _run(record, job_id, lambda tick: preannotate(record.ledger, annotator, None, on_document=lambda _id: tick()).documents)
 
 
-def index_links(record: Record, job_id: int | None = None) -> int:
-    """Sentence vectors for the claims that have none, so new claims can be linked."""
-    from annotate.linking.index import index_missing
+def index_links(record: Record, document_ids: list[int] | None = None) -> int:
+    """Sentence vectors for the claims that have none (of these documents only, when given), so new
+    claims can be linked. An ingest part indexes its own documents: two workers never wait on one
+    indexing job (a shared one made indexing serial)."""
+    from annotate.linking.index import index_documents, index_missing
 
     with record.session() as session:
-        return index_missing(session)
+        return index_missing(session) if document_ids is None else index_documents(session, document_ids)
 
 
 def _run(record: Record, job_id: int, work) -> None:
