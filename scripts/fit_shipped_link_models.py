@@ -38,11 +38,10 @@ def corpus_examples(url: str, gold_path: Path):
     """(judge rows, judge labels, relation rows, relations) of one corpus."""
     from annotate.commands.common import open_record
     from annotate.linking import training
-    from annotate.linking.evaluate import load_gold, match_span, relation_examples
+    from annotate.linking.evaluate import load_gold, matched_links, relation_examples
 
     with open_record(url).session() as session:
-        found = [(match_span(session, g["a"]), match_span(session, g["b"]), g["relation"]) for g in load_gold(gold_path)]
-        links = [{"a_claim": a, "b_claim": b, "relation": r} for a, b, r in found if a and b and a != b]
+        links = matched_links(session, load_gold(gold_path))
         linked = {frozenset((r["a_claim"], r["b_claim"])) for r in links}
         rows, labels, _ = training.examples(training.pools(session, {c for pair in linked for c in pair}), linked)
         return rows, labels, relation_examples(session, links), [r["relation"] for r in links]

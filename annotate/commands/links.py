@@ -103,7 +103,7 @@ def fit(
 ) -> None:
     """Fit the pair judge and the relation model on link and dismiss decisions (or on a gold links file)."""
     from annotate.linking import judge, relation_model, training
-    from annotate.linking.evaluate import load_gold, match_span, relation_examples
+    from annotate.linking.evaluate import load_gold, matched_links, relation_examples
     from annotate.linking.index import index_missing
 
     with open_record(db).session() as session:
@@ -111,8 +111,7 @@ def fit(
         if not gold:
             linked, dismissed, rows = training.recorded_decisions(session)
         else:
-            found = [(match_span(session, g["a"]), match_span(session, g["b"]), g["relation"]) for path in gold for g in load_gold(path)]
-            rows = [{"a_claim": a, "b_claim": b, "relation": r} for a, b, r in found if a and b and a != b]
+            rows = matched_links(session, [g for path in gold for g in load_gold(path)])
             linked, dismissed = {frozenset((r["a_claim"], r["b_claim"])) for r in rows}, set()
         if len(rows) < 10:
             err.print(f"error: {len(rows)} links; at least 10 are needed to fit", markup=False)

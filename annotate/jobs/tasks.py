@@ -184,7 +184,6 @@ def _preannotate(record: Record, document_ids: list[int]) -> None:
     preannotate(record.ledger, annotator, document_ids)
 
 
-
 def warm_up(record: Record) -> None:
     """Load the annotator's models and tables now, not in the first job (several seconds of CPU)."""
     from annotate.preannotate.base import DocumentInput

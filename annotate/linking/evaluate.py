@@ -49,6 +49,13 @@ def match_span(session: Session, span: dict) -> int | None:
     return -max(overlaps)[1] if overlaps else None
 
 
+def matched_links(session: Session, gold: list[dict]) -> list[dict]:
+    """The gold links whose two spans match two stored claims, as {"a_claim", "b_claim", "relation"}
+    (what the judge and the relation model are fitted on)."""
+    pairs = ((match_span(session, g["a"]), match_span(session, g["b"]), g["relation"]) for g in gold)
+    return [{"a_claim": a, "b_claim": b, "relation": r} for a, b, r in pairs if a and b and a != b]
+
+
 def import_links(links, gold: list[dict]) -> tuple[int, int]:
     """Record gold links as link decisions through `links` (a `Links`: a demo's or a colleague's
     links); returns (linked, skipped)."""
