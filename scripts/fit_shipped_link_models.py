@@ -35,7 +35,7 @@ def scratch_record(docs: Path, home: Path) -> str:
 
 
 def corpus_examples(url: str, gold_path: Path):
-    """(judge rows, judge labels, relation rows, relations) of one corpus."""
+    """(judge rows, judge labels, the asking claim of each row, relation rows, relations) of one corpus."""
     from annotate.commands.common import open_record
     from annotate.linking import training
     from annotate.linking.evaluate import load_gold, matched_links, relation_examples
@@ -43,8 +43,8 @@ def corpus_examples(url: str, gold_path: Path):
     with open_record(url).session() as session:
         links = matched_links(session, load_gold(gold_path))
         linked = {frozenset((r["a_claim"], r["b_claim"])) for r in links}
-        rows, labels, _ = training.examples(training.pools(session, {c for pair in linked for c in pair}), linked)
-        return rows, labels, relation_examples(session, links), [r["relation"] for r in links]
+        rows, labels, owners = training.examples(training.pools(session, {c for pair in linked for c in pair}), linked)
+        return rows, labels, owners, relation_examples(session, links), [r["relation"] for r in links]
 
 
 def main() -> None:
@@ -60,13 +60,14 @@ def main() -> None:
         urls = [scratch_record(docs, Path(scratch) / str(n)) for n, (docs, _) in enumerate(corpora)]
         found = [corpus_examples(url, gold) for url, (_, gold) in zip(urls, corpora)]
         for (_, gold), more in zip(corpora, found):
-            print(f"{gold}: {len(more[3])} links, {len(more[0])} candidate pairs", flush=True)
+            print(f"{gold}: {len(more[4])} links, {len(more[0])} candidate pairs", flush=True)
         if len(corpora) > 1:
             cross_corpus(corpora, urls, found)
-    rows, labels, relation_rows, relations = ([x for more in found for x in more[k]] for k in range(4))
+    rows, labels, relation_rows, relations = ([x for more in found for x in more[k]] for k in (0, 1, 3, 4))
+    owners = [(n, owner) for n, more in enumerate(found) for owner in more[2]]  # claim ids repeat across records
     folder = args.out or judge.DEFAULT.parent
     folder.mkdir(parents=True, exist_ok=True)
-    judge.save(judge.fit(rows, labels), folder / judge.DEFAULT.name)
+    judge.save(judge.fit(rows, labels, owners), folder / judge.DEFAULT.name)
     relation_model.save(relation_model.fit(relation_rows, relations), folder / relation_model.DEFAULT.name)
     print(f"judge and relation model fitted on {len(relations)} links: {folder}")
 
@@ -78,8 +79,8 @@ def cross_corpus(corpora, urls, found) -> None:
     from annotate.linking import judge
     from annotate.linking.evaluate import evaluate, load_gold
 
-    for n, (rows, labels, _, _) in enumerate(found):
-        model = judge.fit(rows, labels)
+    for n, (rows, labels, owners, _, _) in enumerate(found):
+        model = judge.fit(rows, labels, owners)
         for m, (url, (_, gold)) in enumerate(zip(urls, corpora)):
             if m != n:
                 with open_record(url).session() as session:

@@ -116,8 +116,8 @@ def fit(
         if len(rows) < 10:
             err.print(f"error: {len(rows)} links; at least 10 are needed to fit", markup=False)
             raise typer.Exit(1)
-        inputs, labels, _ = training.examples(training.pools(session, {c for p in linked | dismissed for c in p}), linked, dismissed)
-        model = judge.fit(inputs, labels)
+        inputs, labels, owners = training.examples(training.pools(session, {c for p in linked | dismissed for c in p}), linked, dismissed)
+        model = judge.fit(inputs, labels, owners)
         relations = relation_model.fit(relation_examples(session, rows), [r["relation"] for r in rows])
     folder = out or judge.DEFAULT.parent
     folder.mkdir(parents=True, exist_ok=True)

@@ -130,7 +130,7 @@ def _held_out_models(found: dict, linked: set, story_of: dict) -> dict:
     models = {}
     for story in set(story_of.values()):
         keep = [n for n, owner in enumerate(owners) if story_of[owner] != story]
-        models[story] = judge.fit([rows[n] for n in keep], [labels[n] for n in keep])
+        models[story] = judge.fit([rows[n] for n in keep], [labels[n] for n in keep], [owners[n] for n in keep])
     return models
 
 

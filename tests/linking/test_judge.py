@@ -14,7 +14,7 @@ def test_the_judge_learns_which_feature_tells_a_link_and_survives_a_round_trip(t
     rng = np.random.default_rng(1)
     rows = rng.normal(size=(400, len(judge.FEATURES)))
     labels = (rows[:, judge.FEATURES.index("cosine")] > 1.0).astype(int)  # only meaning tells, here
-    model = judge.fit(rows, labels)
+    model = judge.fit(rows, labels, owners=[n // 20 for n in range(400)])  # 20 pools of 20 candidates
     assert np.argmax(np.abs(model.weights)) == judge.FEATURES.index("cosine")
     judge.save(model, tmp_path / "judge.json")
     again = judge.Model.from_json(json.loads((tmp_path / "judge.json").read_text()))
