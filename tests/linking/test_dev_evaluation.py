@@ -14,9 +14,9 @@ from annotate.linking.evaluate import evaluate, load_gold
 from annotate.linking.index import index_missing
 
 # shipped weights (fitted on this gold and the examples' gold): in-sample figures
-RECALL_FLOOR, RELATION_FLOOR = 0.75, 0.74  # recall@5 reached 0.771, relation macro 0.764
+RECALL_FLOOR, RELATION_FLOOR = 0.77, 0.74  # recall@5 reached 0.786, relation macro 0.764
 # each story scored by weights fitted on the other stories: what to expect on unseen stories
-HELD_OUT_RECALL_FLOOR, HELD_OUT_RELATION_FLOOR = 0.67, 0.72  # recall@5 reached 0.686, relation macro 0.747
+HELD_OUT_RECALL_FLOOR, HELD_OUT_RELATION_FLOOR = 0.70, 0.72  # recall@5 reached 0.714, relation macro 0.747
 
 
 @pytest.fixture
