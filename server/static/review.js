@@ -366,16 +366,19 @@
     if (alert) alert.focus();
   });
 
-  document.addEventListener("htmx:afterSettle", function (event) {
-    // search results arrived: the first is the one l links; the keyboard stays in the search box until ↓
-    if (event.target.matches && event.target.matches(".search-results")) {
-      var first = $("li.suggestion", event.target);
-      if (first) {
-        suggestionList(event.target.closest(".links")).forEach(function (li) { li.classList.remove("current", "choosing"); });
-        first.classList.add("current");
-      }
-      return;
+  // Search results arrived: the first is the one l links; the keyboard stays in the search box until ↓.
+  // On the swap itself, not the settle 20 ms later: a quick ↓ l in between would be wiped out.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!(event.target.matches && event.target.matches(".search-results"))) return;
+    var first = $("li.suggestion", event.target);
+    if (first) {
+      suggestionList(event.target.closest(".links")).forEach(function (li) { li.classList.remove("current", "choosing"); });
+      first.classList.add("current");
     }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target.matches && event.target.matches(".search-results")) return;
     // after linking, dismissing or removing: keep the keyboard in the panel that was swapped
     var panel = event.target.closest && event.target.closest("section.links");
     var next = panel && (highlighted(panel) || $("a, button", panel));
