@@ -3,8 +3,10 @@
 web UI's document view (p50/p95) measured while they run (target: p95 ≤ 100 ms).
 
 Each run gets a fresh schema; the workers are started and registered before the clock
-starts, which stops when the job's last file is done. Needs PostgreSQL:
-  CLAIMTRAIL_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python -m benchmarks.bench_jobs [N]
+starts, which stops when the job's last file is done. Meanwhile a reviewer opens a document
+READS times a second (default 2; the benchmark's own process serves it, and its CPU share is
+printed: at 20 reads a second it took a third of a core from the two workers). Needs PostgreSQL:
+  CLAIMTRAIL_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python -m benchmarks.bench_jobs [N [READS]]
 
 Workers killed (issue 12's target: `kill -9` of a worker at 20 random moments, 0 documents lost
 or doubled, `audit verify` green): two workers run one job of N reports while one of them, chosen
@@ -91,7 +93,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(base: str, files, workers: int) -> tuple[float, str]:
+def run(base: str, files, workers: int, reads: float = 2.0) -> tuple[float, str]:
     schema = f"claimtrail_bench_jobs_{os.getpid()}_{workers}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -112,20 +114,22 @@ def run(base: str, files, workers: int) -> tuple[float, str]:
                 if conn.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar() >= workers:
                     break
             time.sleep(0.2)
-        start, warm = time.perf_counter(), {p.pid: cpu_seconds(p.pid) for p in procs}
+        start, warm, own = time.perf_counter(), {p.pid: cpu_seconds(p.pid) for p in procs}, time.process_time()
         job_id = queue_for(record).ingest("bench", "cli", files)
         while True:
             with record.session() as session:
                 view = job_view(session, job_id)
             if view["status"] in ("done", "failed"):
                 break
-            for _ in range(5):
-                reader.read()
-                time.sleep(0.04)
+            began = time.perf_counter()
+            reader.read()
+            time.sleep(max(0.0, 1 / reads - (time.perf_counter() - began)))
         seconds = time.perf_counter() - start
         assert view["status"] == "done" and view["added"] == len(files), view
         busy = ", ".join(f"{(cpu_seconds(p.pid) - warm[p.pid]) / seconds:.0%}" for p in procs)
-        return seconds, f"{percentiles(reader.samples)}; each worker's CPU over the run: {busy} (load {open('/proc/loadavg').read().split()[0]})"
+        load = open("/proc/loadavg").read().split()[0]
+        mine = (time.process_time() - own) / seconds
+        return seconds, f"{percentiles(reader.samples)}; CPU over the run: each worker {busy}, the reader and job polling {mine:.0%} (load {load})"
     finally:
         reader.client.close()
         for proc in procs:
@@ -208,16 +212,17 @@ def postgres_url() -> str:
     return base
 
 
-def main(n: int = 1000) -> None:
+def main(n: int = 1000, reads: float = 2.0) -> None:
     base = postgres_url()
     rng = random.Random(12)
     files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
     rates = {}
     for workers in (1, 2):
-        seconds, reads = run(base, files, workers)
+        seconds, views = run(base, files, workers, reads)
         rates[workers] = n / seconds
         print(
-            f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; document view meanwhile {reads}"
+            f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; "
+            f"document view ({reads:g} a second) meanwhile {views}"
         )
     print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
 
@@ -226,4 +231,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["kills"]:
         kills(*(int(a) for a in sys.argv[2:4]))
     else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, float(sys.argv[2]) if len(sys.argv) > 2 else 2.0)
