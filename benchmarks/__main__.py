@@ -24,6 +24,7 @@ SIZES = {
     "bench_timeline": (["500"], ["500"]),
     "bench_labelstudio": (["files", "1000"], ["files", "10000"]),
     "bench_jobs": (["500"], ["100000"]),
+    "bench_entities": (["20000"], ["1000000"]),
 }
 
 

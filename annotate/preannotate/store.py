@@ -6,9 +6,12 @@ Entity candidates are resolved to canonical Entity rows, so a claim can name the
 entities it mentions and "Kupyansk" and "Kupiansk" meet in one entity.
 """
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from annotate.preannotate.base import (
@@ -17,9 +20,11 @@ from annotate.preannotate.base import (
     DocumentInput,
     EntityCandidate,
 )
+from annotate.store.kinds import Kind, canonical
 from annotate.store.ledger import Change, Ledger, Writer
 from annotate.store.models import (
     Claim,
+    Decision,
     Document,
     DocumentText,
     Entity,
@@ -54,14 +59,14 @@ def preannotate(
     report = PreannotateReport()
     with Session(ledger.engine) as session:
         ids = _pending_documents(session, tag(annotator), document_ids, report)
-        entities = _EntityIndex(session, report)
+    names = entity_names(ledger.engine)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with Session(ledger.engine) as session:  # the annotator's work, outside the write lock
             found = {doc_id: _annotate(session, annotator, doc_id, report) for doc_id in chunk}
         with ledger.writer(tag(annotator), "annotator") as writer:
-            entities.writer = writer
-            entities.refresh(writer.session)  # what other writers (workers) proposed meanwhile
+            names.catch_up(writer.session)  # under the lock: what other writers (workers, reviewers) did meanwhile
+            entities = _EntityIndex(names, writer, report)
             done = _annotated(writer.session, tag(annotator), chunk)  # under the lock: never twice
             for doc_id in chunk:
                 if found[doc_id] is not None and doc_id not in done:
@@ -176,24 +181,46 @@ def _propose_claim(writer: Writer, annotator: Annotator, doc: Document, c: Claim
     )
 
 
-class _EntityIndex:
-    """Canonical entities by name and alias (case-folded): found in the record or proposed on first sight."""
+class EntityNames:
+    """Every entity's name and aliases (case-folded) → its id, or the id it was merged into: for one
+    database, kept for the life of the process. Read whole once, then caught up from the ledger's
+    decisions on entities since the last look (new entities, new aliases); any other change (a
+    merge, a revert), or a ledger that is not the one read (its decision at the last look has
+    another hash), reads it whole again. So a job part no longer rereads every entity of the record (seconds at a million).
+    Only a ledger writer calls catch_up, under the write lock: no other writer moves meanwhile."""
 
-    def __init__(self, session: Session, report: PreannotateReport):
-        self.report, self.writer = report, None
+    ADDS_NAMES = {Kind.ENTITY_PROPOSED, Kind.ENTITY_ADDED, Kind.ENTITY_ALIASES_ADDED}
+
+    def __init__(self) -> None:
         self.by_name: dict[str, int] = {}
-        self.seen = 0  # the highest entity id read
-        self.refresh(session)
+        self.seq, self.hash = 0, None  # the ledger's head when last read
 
-    def refresh(self, session: Session) -> None:
-        """Read the entities made since the last read (by this run or by another writer)."""
-        rows = (
-            session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into)).all()
-            if not self.seen
-            else session.exec(select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into).where(Entity.id > self.seen)).all()
+    def catch_up(self, session: Session) -> None:
+        head = session.exec(select(Decision.seq, Decision.hash).order_by(Decision.seq.desc()).limit(1)).first()
+        seq, hash_ = head if head else (0, None)
+        if (seq, hash_) == (self.seq, self.hash):
+            return
+        same_ledger = self.hash is not None and session.exec(select(Decision.hash).where(Decision.seq == self.seq)).first() == self.hash
+        changes = (
+            session.exec(
+                select(Decision.action, Decision.target_id).where(Decision.target_type == "entity", Decision.seq > self.seq, Decision.seq <= seq)
+            ).all()
+            if same_ledger
+            else []
         )
+        if not same_ledger or any(canonical(action) not in self.ADDS_NAMES for action, _ in changes):
+            self.by_name = {}
+            self._read(session, None)
+        else:
+            self._read(session, sorted({target for _, target in changes}))
+        self.seq, self.hash = seq, hash_
+
+    def _read(self, session: Session, ids: list[int] | None) -> None:
+        """Add the names of these entities (all of them when None), merged ones resolved."""
+        columns = select(Entity.id, Entity.name, Entity.aliases, Entity.merged_into)
+        chunks = [None] if ids is None else [ids[n : n + 500] for n in range(0, len(ids), 500)]
+        rows = [row for chunk in chunks for row in session.exec(columns if chunk is None else columns.where(Entity.id.in_(chunk))).all()]
         target = {row.id: row.merged_into for row in rows}
-        self.seen = max([self.seen, *(row.id for row in rows)])
         for row in rows:
             final = row.id
             while target.get(final):  # a merged entity resolves to what it was merged into
@@ -201,8 +228,29 @@ class _EntityIndex:
             for name in [row.name, *row.aliases]:
                 self.by_name.setdefault(name.casefold(), final)
 
+
+_names: "WeakKeyDictionary[Engine, EntityNames]" = WeakKeyDictionary()
+_names_lock = threading.Lock()
+
+
+def entity_names(engine: Engine) -> EntityNames:
+    with _names_lock:
+        return _names.setdefault(engine, EntityNames())
+
+
+class _EntityIndex:
+    """The entities one write transaction resolves names to: the process's `EntityNames`, and those
+    proposed in this transaction (kept apart, so a rolled back transaction leaves nothing behind)."""
+
+    def __init__(self, names: EntityNames, writer: Writer, report: PreannotateReport):
+        self.names, self.writer, self.report = names, writer, report
+        self.by_name: dict[str, int] = {}
+
     def find(self, name: str | None) -> int | None:
-        return self.by_name.get(name.casefold()) if name else None
+        if not name:
+            return None
+        key = name.casefold()
+        return self.by_name.get(key) or self.names.by_name.get(key)
 
     def resolve(self, canonical: str, label: str, surface: str) -> int:
         """The entity for a candidate: existing, or proposed now; a new spelling becomes an alias."""

@@ -1,10 +1,13 @@
 """Recording an annotator's candidates: decisions by the annotator, canonical entities, no re-runs."""
 
+import pytest
 from sqlmodel import select
 
 from annotate.ingest.pipeline import ingest_paths
+from annotate.preannotate import store
 from annotate.preannotate.base import ClaimCandidate, DocumentInput, EntityCandidate
 from annotate.preannotate.store import preannotate
+from annotate.review.operations import Review
 from annotate.store.ledger import history
 from annotate.store.models import Claim, Decision, Entity, Mention
 
@@ -68,3 +71,44 @@ def test_a_failing_annotator_is_reported_and_writes_nothing(record, tmp_path):
     assert report.documents == 0 and "model file missing" in report.failed[0]
     with record.session() as session:
         assert session.exec(select(Mention)).all() == []
+
+
+def ingest_text(record, tmp_path, name: str, text: str) -> int:
+    (tmp_path / name).write_text(f"---\ntitle: {name}\nsource: Riverside Post\npublished: 2024-03-05\n---\n{text}")
+    return ingest_paths(record.ledger, [str(tmp_path / name)]).added[0]
+
+
+def mention_entities(record, doc_id: int) -> set[int]:
+    with record.session() as session:
+        return {m.entity_id for m in session.exec(select(Mention).where(Mention.document_id == doc_id))}
+
+
+def test_a_merge_made_between_runs_sends_the_next_documents_names_to_the_entity_kept(record, tmp_path):
+    # the entity names are kept for the process and caught up from the ledger: a merge must be seen
+    ingest_one(record, tmp_path)
+    preannotate(record.ledger, SpellingAnnotator())
+    second = ingest_text(record, tmp_path, "second.md", TEXT.replace("market", "bridge"))
+    preannotate(record.ledger, SpellingAnnotator())  # this run knows the town by its names
+    kept = Review(record, "lead", "cli", role="lead").add_mention(1, 0, 9, "ORG", "Kupiansk town council").state["entity_id"]
+    with record.session() as session:
+        town = session.exec(select(Entity).where(Entity.name == "Kupiansk")).one()
+    Review(record, "lead", "cli", role="lead").merge(town.id, kept, town.version)
+    later = ingest_text(record, tmp_path, "later.md", TEXT.replace("market", "school"))
+    preannotate(record.ledger, SpellingAnnotator())
+    assert mention_entities(record, second) == {town.id} and mention_entities(record, later) == {kept}
+
+
+def test_a_batch_that_fails_after_proposing_an_entity_leaves_no_name_to_a_missing_entity(record, tmp_path, monkeypatch):
+    doc_id = ingest_one(record, tmp_path)
+
+    def crash(*_args):
+        raise RuntimeError("the worker died mid-batch")
+
+    monkeypatch.setattr(store, "_propose_claim", crash)  # after the mentions proposed the town
+    with pytest.raises(RuntimeError):
+        preannotate(record.ledger, SpellingAnnotator())
+    monkeypatch.undo()
+    preannotate(record.ledger, SpellingAnnotator())
+    with record.session() as session:
+        [entity] = session.exec(select(Entity)).all()
+    assert mention_entities(record, doc_id) == {entity.id}
