@@ -63,8 +63,10 @@ def ranked(session: Session, claim_id: int, model: "judge.Model | None" = None) 
     return score_pool(pool(session, claim_id), model)
 
 
-def pool(session: Session, claim_id: int) -> list[tuple]:
-    """The candidate stage: the best POOL candidates as (features, me, other, vector, judge inputs)."""
+def pool(session: Session, claim_id: int, keep_decided: bool = False) -> list[tuple]:
+    """The candidate stage: the best POOL candidates as (features, me, other, vector, judge inputs).
+    Claims already linked to this one or dismissed are left out, unless `keep_decided` (to learn
+    from those decisions, or to score a record that holds the gold links)."""
     me = load_facts(session, [claim_id]).get(claim_id)
     if me is None:
         return []
@@ -82,7 +84,7 @@ def pool(session: Session, claim_id: int) -> list[tuple]:
         near = index.nearest(session, mine, me.day, VECTOR_CANDIDATES + 30)
         legs["vector"] = [i for i, _ in near]
         cosines = dict(near)
-    skip = excluded(session, claim_id) | {claim_id}
+    skip = {claim_id} | (set() if keep_decided else excluded(session, claim_id))
     light = {i: row for i, row in _documents_and_days(session, {i for ids in legs.values() for i in ids} - skip).items() if row[0] != me.document_id}
     legs = {leg: [i for i in ids if i in light] for leg, ids in legs.items()}
     days = {i: _gap(me, day, event_day) for i, (_, day, event_day) in light.items()}

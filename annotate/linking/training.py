@@ -13,7 +13,8 @@ from annotate.linking.suggest import pool
 
 
 def pools(session: Session, claim_ids) -> dict[int, list[tuple]]:
-    return {c: pool(session, c) for c in sorted(set(claim_ids))}
+    """Each claim's candidate pool, its linked and dismissed claims kept in: they are the examples."""
+    return {c: pool(session, c, keep_decided=True) for c in sorted(set(claim_ids))}
 
 
 def examples(found: dict[int, list[tuple]], linked: set[frozenset], dismissed: set[frozenset] = frozenset()):

@@ -1,5 +1,7 @@
 """`claimtrail links index` and `links fit` from the command line."""
 
+import json
+
 from typer.testing import CliRunner
 
 from annotate.cli import app
@@ -25,3 +27,56 @@ def test_fit_refuses_to_learn_from_too_few_decisions(record, newsroom, tmp_path)
     result = invoke(record, "links", "fit", "--out", str(out))
     assert result.exit_code == 1 and "at least 10" in result.output
     assert not out.exists()  # no weights written from nothing
+
+
+TOWNS = [
+    "Avdiivka",
+    "Bakhmut",
+    "Chasiv Yar",
+    "Izium",
+    "Kherson",
+    "Kramatorsk",
+    "Lyman",
+    "Mariupol",
+    "Pokrovsk",
+    "Sievierodonetsk",
+    "Toretsk",
+    "Vuhledar",
+    "Zaporizhzhia",
+]
+
+
+def test_fit_learns_from_reviewers_links_and_dismissals_and_its_judge_ranks_the_same_event_first(record, newsroom, tmp_path):
+    # a linked or dismissed pair never comes back as a suggestion, but it must stay in the pool the
+    # judge learns from: left out, every example was negative and the fit learned nothing
+    from annotate.linking import judge
+    from annotate.linking.links import Links
+    from annotate.linking.suggest import suggest_links
+
+    pairs = []
+    for n, town in enumerate(TOWNS):
+        day = f"2024-03-{n + 1:02d}"
+        first = newsroom.story(
+            f"wire-{n}.md",
+            day,
+            "Wire",
+            f"The bridge in {town} reopened to trucks on Monday.",
+            f"Prices of bread rose across the region, traders in {town} said.",
+        )
+        second = newsroom.story(
+            f"paper-{n}.md", day, "Paper", f"Lorries were crossing the {town} bridge again from Monday, officials said.", "The weather stayed cold all week."
+        )
+        pairs.append((first, second))
+    links = Links(record, "alice", "ui")
+    for first, second in pairs[:-1]:  # the last story is left for the fitted judge
+        links.link(second[0], first[0], "same_event", rationale="the same reopening")
+        links.dismiss(first[0], second[1], rationale="weather, not the bridge")
+    out = tmp_path / "weights"
+    result = invoke(record, "links", "fit", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "fitted on 12 links" in result.output
+    model = judge.Model.from_json(json.loads((out / "judge.json").read_text()))
+    (first, second) = pairs[-1]
+    with record.session() as session:
+        found = suggest_links(session, first[0], top=3, model=model)
+    assert found[0].other_id == second[0]
