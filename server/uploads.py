@@ -1,7 +1,7 @@
 """Receiving an upload without holding it in memory: its files stream to disk as they arrive.
 
-An upload's multipart body is parsed chunk by chunk (Starlette's parser, python-multipart
-underneath); each file's bytes go straight to a file of its own in a spool folder under
+An upload's multipart body is parsed chunk by chunk (python-multipart's parser, through its
+public callbacks); each file's bytes go straight to a file of its own in a spool folder under
 CLAIMTRAIL_HOME/uploads, and the job reads them from there. The limits are counted while
 the body streams in, so an upload over them is refused (413, naming the file it was
 receiving) as soon as it crosses them, not after the whole body has been read: a 10 GB
@@ -17,15 +17,19 @@ import secrets
 import shutil
 from pathlib import Path
 
-from starlette.datastructures import FormData, UploadFile
-from starlette.formparsers import MultiPartParser
+from python_multipart.exceptions import ParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.requests import Request
 
-from annotate.errors import TooLarge
+from annotate.errors import Invalid, TooLarge
 from annotate.jobs.intake import Limits, Spooled
 
 UPLOAD_PATH = "/upload"
 FORM_SLACK = 1024 * 1024  # multipart framing and the form's other fields
+FIELD_BYTES = 64 * 1024  # a form field that is not a file (the CSRF token, a tick box)
+FIELDS = 100
 STATE = "claimtrail_spool"  # where the request keeps its spool folder (request.state)
 KEPT = "claimtrail_spool_kept"  # set once a job took the folder
 
@@ -107,10 +111,6 @@ class _SpoolFile:
             self.path.unlink(missing_ok=True)
         return len(data)
 
-    def seek(self, *_args) -> int:
-        self.raw.close()  # the parser rewinds a part once all its bytes are written: it is complete
-        return 0
-
     def read(self, *_args) -> bytes:
         return b""  # nothing reads a spooled part back through the form: the job reads the file
 
@@ -122,32 +122,106 @@ class _SpoolFile:
         return Spooled(self.path if self.size <= self.limit else None, self.size)
 
 
-class SpoolingParser(MultiPartParser):
-    """Starlette's multipart parser, with each file written to its own file in `folder` and the
-    upload's limits counted as the bytes arrive."""
+class SpoolingParser:
+    """The upload's multipart body, parsed as it streams in by python-multipart: each file part
+    written to a file of its own in `folder`, the other fields kept as text, and the upload's
+    limits counted as the bytes arrive."""
 
-    def __init__(self, headers, stream, folder: Path, bounds: Limits):
-        super().__init__(headers, stream, max_files=bounds.max_files + 1)
-        self.folder, self.bounds, self.received = folder, bounds, 0
+    def __init__(self, headers: Headers, stream, folder: Path, bounds: Limits):
+        _, options = parse_options_header(headers.get("content-type", ""))
+        self.boundary = options.get(b"boundary")
+        self.stream, self.folder, self.bounds = stream, folder, bounds
+        self.received, self.items = 0, []
+        self.files: list[_SpoolFile] = []
+        self._header_field, self._header_value, self._headers = b"", b"", {}
+        self._part: tuple[str, UploadFile | None, bytearray] | None = None
+        self._writes: list[tuple[_SpoolFile, bytes]] = []  # file bytes of the chunk just parsed
 
-    def on_headers_finished(self) -> None:
-        super().on_headers_finished()
-        upload = self._current_part.file
-        if upload is not None:
-            upload.file.close()  # the in-memory spool Starlette made: ours goes to disk
-            name = Path((upload.filename or "").replace("\\", "/")).name or "file"
-            upload.file = _SpoolFile(self.folder / str(self._current_files) / _safe(name), self.bounds.file_bytes)  # type: ignore[assignment]
-            self._files_to_close_on_error.append(upload.file)  # type: ignore[arg-type]
+    async def parse(self) -> FormData:
+        if not self.boundary:
+            raise Invalid("the upload's form has no multipart boundary in its content-type")
+        parser = MultipartParser(self.boundary, self._callbacks())
+        try:
+            async for chunk in self.stream:
+                parser.write(chunk)
+                for spool, data in self._writes:  # disk writes off the event loop, as they arrive
+                    await run_in_threadpool(spool.write, data)
+                self._writes.clear()
+            parser.finalize()
+        except ParseError as problem:
+            self._close()
+            raise Invalid(f"the upload's form could not be read: {problem}") from None
+        except BaseException:
+            self._close()
+            raise
+        self._close()
+        return FormData(self.items)
 
-    def on_part_data(self, data: bytes, start: int, end: int) -> None:
-        upload = self._current_part.file
-        if upload is not None:
-            self.received += end - start
-            if self.received > self.bounds.max_bytes:
-                raise TooLarge(
-                    f"{upload.filename}: an upload holds at most {_mb(self.bounds.max_bytes)}, and this one passed that while this file arrived; nothing was stored"
-                )
-        super().on_part_data(data, start, end)
+    def _close(self) -> None:
+        for spool in self.files:
+            spool.close()
+
+    def _callbacks(self) -> dict:
+        return {
+            "on_part_begin": self._begin,
+            "on_header_field": lambda data, start, end: self._add_header(field=data[start:end]),
+            "on_header_value": lambda data, start, end: self._add_header(value=data[start:end]),
+            "on_header_end": self._end_header,
+            "on_headers_finished": self._headers_finished,
+            "on_part_data": self._data,
+            "on_part_end": self._end_part,
+        }
+
+    def _begin(self) -> None:
+        self._headers, self._part = {}, None
+
+    def _add_header(self, field: bytes = b"", value: bytes = b"") -> None:
+        self._header_field += field
+        self._header_value += value
+
+    def _end_header(self) -> None:
+        self._headers[self._header_field.lower()] = self._header_value
+        self._header_field, self._header_value = b"", b""
+
+    def _headers_finished(self) -> None:
+        disposition, options = parse_options_header(self._headers.get(b"content-disposition", b""))
+        if disposition != b"form-data" or b"name" not in options:
+            raise Invalid("a part of the upload's form has no content-disposition name")
+        name = options[b"name"].decode("utf-8", "replace")
+        if b"filename" not in options:
+            if len(self.items) >= FIELDS:
+                raise Invalid(f"the upload's form has more than {FIELDS} fields")
+            self._part = (name, None, bytearray())
+            return
+        if len(self.files) >= self.bounds.max_files + 1:  # one more than allowed: intake names the limit
+            raise TooLarge(f"an upload holds at most {self.bounds.max_files} files")
+        filename = options[b"filename"].decode("utf-8", "replace")
+        spool = _SpoolFile(self.folder / str(len(self.files)) / _safe(Path(filename.replace("\\", "/")).name or "file"), self.bounds.file_bytes)
+        self.files.append(spool)
+        headers = Headers(raw=list(self._headers.items()))
+        self._part = (name, UploadFile(spool, filename=filename, headers=headers), bytearray())  # type: ignore[arg-type]
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        if self._part is None:
+            return
+        name, upload, text = self._part
+        if upload is None:
+            text += data[start:end]
+            if len(text) > FIELD_BYTES:
+                raise TooLarge(f"the upload's form field {name!r} is over {FIELD_BYTES // 1024} kB")
+            return
+        self.received += end - start
+        if self.received > self.bounds.max_bytes:
+            raise TooLarge(
+                f"{upload.filename}: an upload holds at most {_mb(self.bounds.max_bytes)}, and this one passed that while this file arrived; nothing was stored"
+            )
+        self._writes.append((upload.file, bytes(data[start:end])))  # type: ignore[arg-type]
+
+    def _end_part(self) -> None:
+        if self._part is not None:
+            name, upload, text = self._part
+            self.items.append((name, upload if upload is not None else text.decode("utf-8", "replace")))
+        self._part = None
 
 
 def _safe(name: str) -> str:

@@ -115,3 +115,13 @@ def test_an_upload_refused_after_it_was_read_leaves_nothing_on_disk(record, app,
     assert response.status_code in (303, 401, 403)
     finish(record, app, alice, first.headers["location"])
     assert not any((record.settings.home / "uploads").rglob("*"))
+
+
+def test_a_body_that_is_not_multipart_is_refused_with_the_reason_and_leaves_nothing(record, settings_for, users):
+    app = create_app(settings_for())
+    with browsers(app) as make:
+        bob = make("bob")
+        chunks = iter([b"this is not a multipart body at all\r\n"])
+        status, body, _ = post_streamed(app, bob, chunks)
+    assert 400 <= status < 500 and "could not be read" in body.decode()
+    assert not any((record.settings.home / "uploads").rglob("*"))
