@@ -5,6 +5,7 @@ from sqlmodel import Session
 from annotate.errors import Invalid
 from annotate.jobs import state
 from annotate.jobs.intake import Incoming
+from annotate.store.db import state_session
 from annotate.store.record import Record
 
 
@@ -17,7 +18,7 @@ class Queue:
         self.record = record
 
     def ingest(self, actor: str, origin: str, files: list[Incoming], preannotate: bool = True) -> int:
-        with Session(self.record.engine) as session:
+        with state_session(self.record.engine) as session:
             job, parts = state.create_ingest_job(session, actor, origin, files, preannotate, self.local)
             self._defer_parts(session, job.id, parts)  # type: ignore[arg-type]
             session.commit()
@@ -29,7 +30,7 @@ class Queue:
         """A job without files: pre-annotate every document not done, or index new claims for linking."""
         if kind not in ("preannotate", "index_links"):
             raise Invalid(f"no job kind {kind!r}")
-        with Session(self.record.engine) as session:
+        with state_session(self.record.engine) as session:
             job = state.create_job(session, kind, actor, origin)
             self._defer_kind(session, job.id, kind)  # type: ignore[arg-type]
             session.commit()
@@ -39,7 +40,7 @@ class Queue:
 
     def export(self, actor: str, origin: str, params: dict) -> int:
         """An export job (exporting.export_params); its file is downloadable once done."""
-        with Session(self.record.engine) as session:
+        with state_session(self.record.engine) as session:
             job = state.create_job(session, "export", actor, origin, params)
             self._defer_kind(session, job.id, "export")  # type: ignore[arg-type]
             session.commit()
@@ -48,7 +49,7 @@ class Queue:
         return job_id  # type: ignore[return-value]
 
     def retry(self, job_id: int) -> int:
-        with Session(self.record.engine) as session:
+        with state_session(self.record.engine) as session:
             parts = state.retry_parts(session, job_id)
             self._defer_parts(session, job_id, parts)
             session.commit()
@@ -56,7 +57,7 @@ class Queue:
         return sum(len(p) for p in parts)
 
     def cancel(self, job_id: int) -> None:
-        with Session(self.record.engine) as session:
+        with state_session(self.record.engine) as session:
             state.cancel(session, job_id)
             session.commit()
 

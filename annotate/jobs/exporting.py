@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from annotate.errors import NotFound
 from annotate.jobs.models import Job
+from annotate.store.db import state_session
 from annotate.store.ledger import utc_now
 from annotate.store.models import Claim
 from annotate.store.record import Record
@@ -50,7 +51,7 @@ def export_params(fmt: str, filters: Filters, as_of: str | None, options: dict, 
 def run_export(record: Record, job_id: int) -> None:
     """Write the export of this job; progress in job.done (claims exported so far) of job.total (the
     record's claims, before the filters: an upper bound), output in job.result."""
-    with Session(record.engine) as session:
+    with state_session(record.engine) as session:
         job = session.get(Job, job_id)
         if job is None or job.finished_at:
             return  # removed, or done by an earlier run of this task
@@ -72,10 +73,10 @@ def run_export(record: Record, job_id: int) -> None:
         result = data if params.get("output") else bundle(data)
     except Exception as problem:  # said on the job's page; starting the export again is the user's call
         log.exception("export job %s failed", job_id)
-        with Session(record.engine) as session:
+        with state_session(record.engine) as session:
             _update(session, job_id, error=f"{type(problem).__name__}: {problem}", finished_at=utc_now())
         return
-    with Session(record.engine) as session:
+    with state_session(record.engine) as session:
         claims = manifest["counts"]["claims"]
         _update(session, job_id, done=claims, total=claims, result=str(result), finished_at=utc_now())
 
@@ -104,7 +105,7 @@ def _data_path(record: Record, job_id: int, params: dict) -> Path:
 
 
 def _tick(record: Record, job_id: int, claims: int) -> None:
-    with Session(record.engine) as session:
+    with state_session(record.engine) as session:
         _update(session, job_id, done=claims)
 
 

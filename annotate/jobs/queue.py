@@ -19,7 +19,7 @@ from sqlmodel import Session
 from annotate.jobs import state, tasks
 from annotate.jobs.backend import Queue
 from annotate.jobs.priority import lower_this_thread
-from annotate.store.db import is_sqlite
+from annotate.store.db import is_sqlite, state_session
 from annotate.store.record import Record
 
 log = logging.getLogger("claimtrail.jobs")
@@ -84,7 +84,7 @@ def _log_failure(future: Future) -> None:
 
 def run_now(record: Record, job_id: int) -> None:
     """Run what is left of a job in this process (`claimtrail jobs run`)."""
-    with Session(record.engine) as session:
+    with state_session(record.engine) as session:
         job = state.get_job(session, job_id)
         kind = job.kind
         parts = state.retry_parts(session, job_id) if kind == "ingest" and not job.cancelled else []

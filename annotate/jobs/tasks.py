@@ -20,6 +20,7 @@ from annotate.ingest.pipeline import ingest_items, sha256_text
 from annotate.ingest.readers import read_path
 from annotate.ingest.source import ReadError, SourceDocument
 from annotate.jobs.models import CANCELLED, DONE, FAILED, QUEUED, REFUSED, RUNNING, TO_DO, Job, JobFile
+from annotate.store.db import state_session
 from annotate.store.ledger import utc_now
 from annotate.store.models import Document
 from annotate.store.record import Record
@@ -27,7 +28,7 @@ from annotate.store.record import Record
 
 def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
     """Read these files of the job, ingest their documents, propose candidates, report per file."""
-    with Session(record.engine, expire_on_commit=False) as session:
+    with state_session(record.engine, expire_on_commit=False) as session:
         job = session.get(Job, job_id)
         if job is None:
             return  # the job was removed: nothing to do
@@ -45,10 +46,10 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
             items = _read(job_id, [f for f in files if f.name not in outcome], tmp)
         outcome |= _ingest(record, items, actor, origin, preannotate, _added(outcome))
     except Exception as problem:
-        with Session(record.engine) as session:
+        with state_session(record.engine) as session:
             _set(session, [f.id for f in files], status=FAILED, errors=json.dumps([f"{type(problem).__name__}: {problem}"]))
         raise  # the queue retries the part; a later run redoes the files still to do
-    with Session(record.engine) as session:
+    with state_session(record.engine) as session:
         for f in files:
             docs, errors, ids, added = outcome.get(f.name, (0, [], [], 0))[:4]
             session.execute(
@@ -224,7 +225,7 @@ def _run(record: Record, job_id: int, work) -> None:
     def tick() -> None:
         steps["done"] += 1
         if steps["done"] % 20 == 0:
-            with Session(record.engine) as session:
+            with state_session(record.engine) as session:
                 session.execute(update(Job).where(Job.id == job_id).values(done=steps["done"]))
                 session.commit()
 
@@ -235,7 +236,7 @@ def _run(record: Record, job_id: int, work) -> None:
         values = {"done": steps["done"], "error": f"{type(problem).__name__}: {problem}", "finished_at": utc_now()}
         raise
     finally:
-        with Session(record.engine) as session:
+        with state_session(record.engine) as session:
             session.execute(update(Job).where(Job.id == job_id).values(**values))
             session.commit()
 

@@ -121,6 +121,14 @@ def write_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+def state_session(engine: Engine, **options) -> Session:
+    """A session for a short write outside the ledger (a job's progress). On SQLite it takes the
+    write lock at BEGIN: a deferred transaction that reads, then writes, fails at once with
+    "database is locked" (no waiting) when another connection committed in between. PostgreSQL
+    has no such case, and its writer pool is the ledger's: a plain session there."""
+    return Session(_writer_engine(engine) if is_sqlite(engine) else engine, **options)
+
+
 _waits: "weakref.WeakKeyDictionary[Engine, float]" = weakref.WeakKeyDictionary()
 _writers: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
 

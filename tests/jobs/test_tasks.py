@@ -139,3 +139,32 @@ def test_the_web_servers_job_thread_yields_the_cpu_to_page_requests(record):
     finally:
         queue.close()
     assert nice() < priority.BACKGROUND and in_the_job_thread == priority.BACKGROUND
+
+
+def test_a_job_that_reads_then_writes_its_state_is_not_refused_by_a_commit_in_between(record):
+    # SQLite: a deferred transaction that read, then writes, failed at once ("database is locked",
+    # no waiting) when a reviewer's decision was committed in between; the part was then left queued
+    if record.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has no such case")
+    from annotate.store.db import state_session
+    from annotate.store.ledger import Change
+
+    job_id, _ = new_job(record, [("a.md", TEXTS[0].encode())])
+    other: list[BaseException] = []
+
+    def reviewer_writes() -> None:
+        try:
+            record.ledger.record("alice", "ui", Change("publisher.added", "publisher", set={"name": "Valley Courier"}))
+        except BaseException as problem:
+            other.append(problem)
+
+    with state_session(record.engine) as session:
+        files = session.execute(select(JobFile.id).where(JobFile.job_id == job_id)).scalars().all()  # the read
+        writer = threading.Thread(target=reviewer_writes)
+        writer.start()
+        writer.join(0.5)  # it waits for the lock this session holds, rather than committing in between
+        tasks._set(session, list(files), status="running")  # the write
+    writer.join()
+    assert other == []
+    with Session(record.engine) as session:
+        assert set(session.execute(select(JobFile.status).where(JobFile.job_id == job_id)).scalars()) == {"running"}
