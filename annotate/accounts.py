@@ -30,7 +30,7 @@ from annotate.errors import Busy, Invalid, NotFound
 from annotate.review import policy
 from annotate.review.operations import Done, Review
 from annotate.review.policy import ROLES
-from annotate.store.db import is_sqlite, write_session
+from annotate.store.db import is_sqlite, state_session
 from annotate.store.ledger import Change, utc_now
 from annotate.store.models import ApiToken, Credential, SigninFailure, User
 from annotate.store.record import Record
@@ -296,8 +296,7 @@ class SigninThrottle:
         engine = self.record.engine
         table = SigninFailure.__table__  # type: ignore[attr-defined]
         dialect = sqlite_insert if is_sqlite(engine) else pg_insert
-        opened = write_session(engine) if is_sqlite(engine) else Session(engine)
-        with opened as session:
+        with state_session(engine) as session:
             session.execute(dialect(table).values([{"key": k} for k in sorted(keys)]).on_conflict_do_nothing())
             rows = session.execute(select(table).where(table.c.key.in_(keys)).order_by(table.c.key).with_for_update()).all()
             yield session, rows

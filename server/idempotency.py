@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from annotate.errors import ClaimtrailError, Invalid
-from annotate.store.db import is_sqlite, write_session
+from annotate.store.db import is_sqlite, state_session
 from annotate.store.models import IdempotencyLease
 
 HEADER = "Idempotency-Key"
@@ -144,7 +144,7 @@ def _inserted(session: Session, insert) -> bool:
 def _locked(engine: Engine) -> Iterator[Session]:
     """A short transaction of its own, committed on leaving: SQLite's write lock; on PostgreSQL
     row locks only (not the ledger's lock: a key is taken without queueing behind writes)."""
-    with write_session(engine) if is_sqlite(engine) else Session(engine) as session:
+    with state_session(engine) as session:
         yield session
         session.commit()
 

@@ -28,7 +28,8 @@ from annotate.store.record import Record
 
 def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
     """Read these files of the job, ingest their documents, propose candidates, report per file."""
-    with state_session(record.engine, expire_on_commit=False) as session:
+    with state_session(record.engine) as session:
+        session.expire_on_commit = False  # the rows read are used after the commit
         job = session.get(Job, job_id)
         if job is None:
             return  # the job was removed: nothing to do

@@ -121,12 +121,19 @@ def write_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def state_session(engine: Engine, **options) -> Session:
-    """A session for a short write outside the ledger (a job's progress). On SQLite it takes the
-    write lock at BEGIN: a deferred transaction that reads, then writes, fails at once with
-    "database is locked" (no waiting) when another connection committed in between. PostgreSQL
-    has no such case, and its writer pool is the ledger's: a plain session there."""
-    return Session(_writer_engine(engine) if is_sqlite(engine) else engine, **options)
+@contextmanager
+def state_session(engine: Engine) -> Iterator[Session]:
+    """A session for a short write outside the ledger (a job's progress, a sign-in failure, an
+    idempotency key). On SQLite it takes the write lock at BEGIN, as write_session does: a deferred
+    transaction that reads, then writes, fails at once with "database is locked" (no waiting) when
+    another connection committed in between. On PostgreSQL a plain session: row locks only, never
+    the ledger's lock (these writes must not queue behind a long batch)."""
+    if is_sqlite(engine):
+        with write_session(engine) as session:
+            yield session
+    else:
+        with Session(engine) as session:
+            yield session
 
 
 _waits: "weakref.WeakKeyDictionary[Engine, float]" = weakref.WeakKeyDictionary()
