@@ -99,9 +99,19 @@ def fit(
         list[Path] | None, typer.Option("--gold", exists=True, dir_okay=False, help="Fit on gold links instead of the record's decisions (repeatable).")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Folder for judge.json and relations.json (default: the shipped ones).")] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Write over weights already in that folder (refused otherwise).")] = False,
     db: DbOption = None,
 ) -> None:
     """Fit the pair judge and the relation model on link and dismiss decisions (or on a gold links file)."""
+    folder = out or judge_folder()
+    existing = [f for f in (folder / "judge.json", folder / "relations.json") if f.exists()]
+    if existing and not replace:
+        err.print(
+            f"error: {existing[0]} exists (the weights there are in use or kept); pass --replace to write over it, or --out FOLDER",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     from annotate.linking import judge, relation_model, training
     from annotate.linking.evaluate import load_gold, matched_links, relation_examples
     from annotate.linking.index import index_missing
@@ -119,11 +129,16 @@ def fit(
         inputs, labels, owners = training.examples(training.pools(session, {c for p in linked | dismissed for c in p}), linked, dismissed)
         model = judge.fit(inputs, labels, owners)
         relations = relation_model.fit(relation_examples(session, rows), [r["relation"] for r in rows])
-    folder = out or judge.DEFAULT.parent
     folder.mkdir(parents=True, exist_ok=True)
     judge.save(model, folder / judge.DEFAULT.name)
     relation_model.save(relations, folder / relation_model.DEFAULT.name)
     console.print(f"judge and relation model fitted on {len(rows)} links: {folder}", highlight=False, markup=False)
+
+
+def judge_folder() -> Path:
+    from annotate.linking import judge
+
+    return judge.DEFAULT.parent
 
 
 @links_app.command("index")

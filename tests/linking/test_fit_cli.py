@@ -80,3 +80,8 @@ def test_fit_learns_from_reviewers_links_and_dismissals_and_its_judge_ranks_the_
     with record.session() as session:
         found = suggest_links(session, first[0], top=3, model=model)
     assert found[0].other_id == second[0]
+    # weights already there (in use, or kept) are not written over without --replace
+    before = (out / "judge.json").read_bytes()
+    again = invoke(record, "links", "fit", "--out", str(out))
+    assert again.exit_code == 1 and "--replace" in again.output and (out / "judge.json").read_bytes() == before
+    assert invoke(record, "links", "fit", "--out", str(out), "--replace").exit_code == 0
