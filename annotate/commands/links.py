@@ -98,12 +98,21 @@ def fit(
     gold: Annotated[
         list[Path] | None, typer.Option("--gold", exists=True, dir_okay=False, help="Fit on gold links instead of the record's decisions (repeatable).")
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for judge.json and relations.json (default: the shipped ones).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for judge.json and relations.json (default: the record's own, <home>/models, which its suggestions use)."),
+    ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Write over weights already in that folder (refused otherwise).")] = False,
     db: DbOption = None,
 ) -> None:
-    """Fit the pair judge and the relation model on link and dismiss decisions (or on a gold links file)."""
-    folder = out or judge_folder()
+    """Fit the pair judge and the relation model on link and dismiss decisions (or on a gold links file).
+    Written to the record's own folder, its suggestions use them from then on (the shipped ones are kept)."""
+    from annotate.linking import judge, relation_model, training, weights
+    from annotate.linking.evaluate import load_gold, matched_links, relation_examples
+    from annotate.linking.index import index_missing
+
+    record = open_record(db)
+    folder = out or weights.folder_of(record.settings.home)
     existing = [f for f in (folder / "judge.json", folder / "relations.json") if f.exists()]
     if existing and not replace:
         err.print(
@@ -112,11 +121,7 @@ def fit(
             soft_wrap=True,
         )
         raise typer.Exit(1)
-    from annotate.linking import judge, relation_model, training
-    from annotate.linking.evaluate import load_gold, matched_links, relation_examples
-    from annotate.linking.index import index_missing
-
-    with open_record(db).session() as session:
+    with record.session() as session:
         index_missing(session)
         if not gold:
             linked, dismissed, rows = training.recorded_decisions(session)
@@ -133,12 +138,6 @@ def fit(
     judge.save(model, folder / judge.DEFAULT.name)
     relation_model.save(relations, folder / relation_model.DEFAULT.name)
     console.print(f"judge and relation model fitted on {len(rows)} links: {folder}", highlight=False, markup=False)
-
-
-def judge_folder() -> Path:
-    from annotate.linking import judge
-
-    return judge.DEFAULT.parent
 
 
 @links_app.command("index")

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
-from annotate.linking import index, judge, relation_model, training
+from annotate.linking import index, judge, relation_model, training, weights
 from annotate.linking.features import compare
 from annotate.linking.relations import RELATIONS
 from annotate.linking.search import ClaimQuery, search
@@ -71,7 +71,9 @@ def import_links(links, gold: list[dict]) -> tuple[int, int]:
 
 
 def evaluate(session: Session, gold: list[dict], top: int = 5, model: judge.Model | None = None, held_out: bool = False) -> dict:
-    """Recall@top and relation accuracy on the gold links, overall and per story."""
+    """Recall@top and relation accuracy on the gold links, overall and per story (by `model`, else the
+    judge the record's suggestions use)."""
+    model = model or weights.judge_for(session)
     story_of_doc = training.components((g["a"]["doc"], g["b"]["doc"]) for g in gold)
     rows = []
     for g in gold:

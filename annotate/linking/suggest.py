@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlmodel import Session
 
-from annotate.linking import index, judge, relation_model
+from annotate.linking import index, judge, relation_model, weights
 from annotate.linking.candidates import Candidate, fuse
 from annotate.linking.canonical import entity_groups, group_names
 from annotate.linking.features import FRAME, Facts, Weights, compare, idf, to_date
@@ -55,12 +55,14 @@ class Suggestion:
 def suggest_links(session: Session, claim_id: int, top: int = 10, model: "judge.Model | None" = None) -> list[Suggestion]:
     """The `top` best suggestions for one claim, best first."""
     scored = ranked(session, claim_id, model)
-    return [_explain(me, other, score, f) for score, f, me, other, _ in diversify(scored, top)]
+    relations = weights.relations_for(session)
+    return [_explain(me, other, score, f, relations) for score, f, me, other, _ in diversify(scored, top)]
 
 
 def ranked(session: Session, claim_id: int, model: "judge.Model | None" = None) -> list[tuple]:
-    """Every judged candidate as (score, features, me, other, vector), best first."""
-    return score_pool(pool(session, claim_id), model)
+    """Every judged candidate as (score, features, me, other, vector), best first: by `model`, else the
+    record's own judge (weights.py), else the shipped one."""
+    return score_pool(pool(session, claim_id), model or weights.judge_for(session))
 
 
 def pool(session: Session, claim_id: int, keep_decided: bool = False) -> list[tuple]:
@@ -223,7 +225,7 @@ def relation_between(session: Session, a_id: int, b_id: int, relations: "relatio
     f = compare(me, other, claim_weights(session, me))
     found = index.vectors_of(session, [a_id, b_id])
     f["cosine"] = float(found[a_id] @ found[b_id]) if len(found) == 2 else 0.0
-    return _explain(me, other, _score(me, other, f), f, relations)
+    return _explain(me, other, _score(me, other, f), f, relations or weights.relations_for(session))
 
 
 def excluded(session: Session, claim_id: int) -> set[int]:

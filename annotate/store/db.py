@@ -137,6 +137,19 @@ def state_session(engine: Engine) -> Iterator[Session]:
 
 
 _waits: "weakref.WeakKeyDictionary[Engine, float]" = weakref.WeakKeyDictionary()
+_homes: "weakref.WeakKeyDictionary[Engine, Path]" = weakref.WeakKeyDictionary()
+
+
+def set_home(engine: Engine, home: Path) -> None:
+    """The CLAIMTRAIL_HOME of the record this engine opens (what else a record keeps: its keys, its
+    own fitted weights)."""
+    _homes[engine] = home
+
+
+def home_of(engine) -> Path | None:
+    return _homes.get(engine)
+
+
 _writers: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
 
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from annotate.config import Settings
 from annotate.store.checkpoints import Signer, create_key
-from annotate.store.db import make_engine, require_current_schema, upgrade
+from annotate.store.db import make_engine, require_current_schema, set_home, upgrade
 from annotate.store.ledger import Ledger
 
 
@@ -20,6 +20,7 @@ class Record:
     @classmethod
     def open(cls, settings: Settings, check_schema: bool = True) -> "Record":
         engine = make_engine(settings.resolved_database_url, settings.db_pool, settings.db_wait)
+        set_home(engine, settings.home)
         if check_schema:
             require_current_schema(engine)
         signer = Signer.from_files(settings.resolved_key_file, settings.checkpoint_file)

@@ -46,10 +46,10 @@ TOWNS = [
 ]
 
 
-def test_fit_learns_from_reviewers_links_and_dismissals_and_its_judge_ranks_the_same_event_first(record, newsroom, tmp_path):
+def test_fit_learns_from_reviewers_links_and_dismissals_and_the_records_suggestions_use_it(record, newsroom, monkeypatch):
     # a linked or dismissed pair never comes back as a suggestion, but it must stay in the pool the
     # judge learns from: left out, every example was negative and the fit learned nothing
-    from annotate.linking import judge
+    from annotate.linking import judge, weights
     from annotate.linking.links import Links
     from annotate.linking.suggest import suggest_links
 
@@ -71,17 +71,30 @@ def test_fit_learns_from_reviewers_links_and_dismissals_and_its_judge_ranks_the_
     for first, second in pairs[:-1]:  # the last story is left for the fitted judge
         links.link(second[0], first[0], "same_event", rationale="the same reopening")
         links.dismiss(first[0], second[1], rationale="weather, not the bridge")
-    out = tmp_path / "weights"
-    result = invoke(record, "links", "fit", "--out", str(out))
+    shipped = judge.DEFAULT.read_bytes()
+    monkeypatch.setenv("CLAIMTRAIL_HOME", str(record.settings.home))  # the record's own folder: <home>/models
+    result = invoke(record, "links", "fit")
     assert result.exit_code == 0, result.output
     assert "fitted on 12 links" in result.output
+    out = weights.folder_of(record.settings.home)
     model = judge.Model.from_json(json.loads((out / "judge.json").read_text()))
     (first, second) = pairs[-1]
     with record.session() as session:
-        found = suggest_links(session, first[0], top=3, model=model)
+        found = suggest_links(session, first[0], top=3)  # the record's judge, unasked
+        by_shipped = suggest_links(session, first[0], top=3, model=judge.default_model())
     assert found[0].other_id == second[0]
+    assert found[0].score == round(float(model.score([_inputs(record, first[0], second[0])])[0]), 4) != by_shipped[0].score
+    assert judge.DEFAULT.read_bytes() == shipped  # the shipped weights stay as they were
     # weights already there (in use, or kept) are not written over without --replace
     before = (out / "judge.json").read_bytes()
-    again = invoke(record, "links", "fit", "--out", str(out))
+    again = invoke(record, "links", "fit")
     assert again.exit_code == 1 and "--replace" in again.output and (out / "judge.json").read_bytes() == before
-    assert invoke(record, "links", "fit", "--out", str(out), "--replace").exit_code == 0
+    assert invoke(record, "links", "fit", "--replace").exit_code == 0
+
+
+def _inputs(record, claim_id: int, other_id: int) -> list[float]:
+    """The judge's inputs for one candidate of a claim's pool."""
+    from annotate.linking.suggest import pool
+
+    with record.session() as session:
+        return next(inputs for _, _, other, _, inputs in pool(session, claim_id) if other.id == other_id)
