@@ -144,6 +144,7 @@ def set_home(engine: Engine, home: Path) -> None:
     """The CLAIMTRAIL_HOME of the record this engine opens (what else a record keeps: its keys, its
     own fitted weights)."""
     _homes[engine] = home
+    _homes[_writer_engine(engine)] = home  # a write session's bind is the writer pool
 
 
 def home_of(engine) -> Path | None:
