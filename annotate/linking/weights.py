@@ -4,6 +4,7 @@ dismiss decisions by `claimtrail links fit` into <CLAIMTRAIL_HOME>/models/, else
 suggestion, in the web server and in workers alike."""
 
 import json
+import logging
 from pathlib import Path
 
 from sqlmodel import Session
@@ -11,7 +12,8 @@ from sqlmodel import Session
 from annotate.linking import judge, relation_model
 from annotate.store.db import home_of
 
-_loaded: dict[Path, tuple[int, object]] = {}  # file → (its mtime when read, the model)
+log = logging.getLogger("claimtrail.linking")
+_loaded: dict[Path, tuple[int, object]] = {}  # file → (its mtime when read, the model, or None if unusable)
 
 
 def folder_of(home: Path) -> Path:
@@ -35,5 +37,9 @@ def _own(session: Session, name: str, parse):
         return None
     mtime = path.stat().st_mtime_ns
     if path not in _loaded or _loaded[path][0] != mtime:
-        _loaded[path] = (mtime, parse(json.loads(path.read_text(encoding="utf-8"))))
+        try:
+            _loaded[path] = (mtime, parse(json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, KeyError, TypeError) as problem:  # fitted on other features (an upgrade), or damaged
+            log.warning("%s cannot be used (%s); the shipped weights serve until `claimtrail links fit --replace`", path, problem)
+            _loaded[path] = (mtime, None)
     return _loaded[path][1]

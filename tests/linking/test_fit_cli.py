@@ -98,3 +98,21 @@ def _inputs(record, claim_id: int, other_id: int) -> list[float]:
 
     with record.session() as session:
         return next(inputs for _, _, other, _, inputs in pool(session, claim_id) if other.id == other_id)
+
+
+def test_a_records_weights_fitted_on_other_features_leave_suggestions_to_the_shipped_ones(record, newsroom, caplog):
+    # after an upgrade that changes the judge's features, the desk's old fit must not break suggestions
+    from annotate.linking import weights
+    from annotate.linking.suggest import suggest_links
+
+    wire = newsroom.story("wire.md", "2024-03-04", "Wire", "The bridge in Lyman reopened to trucks on Monday.")
+    paper = newsroom.story("paper.md", "2024-03-04", "Paper", "Lorries crossed the Lyman bridge again on Monday, officials said.")
+    with record.session() as session:
+        shipped = suggest_links(session, wire[0], top=1)
+    folder = weights.folder_of(record.settings.home)
+    folder.mkdir(parents=True)
+    (folder / "judge.json").write_text(json.dumps({"features": ["lexical"], "weights": [1.0], "bias": 0.0, "mean": [0.0], "scale": [1.0]}))
+    with record.session() as session:
+        found = suggest_links(session, wire[0], top=1)
+    assert [(s.other_id, s.score) for s in found] == [(s.other_id, s.score) for s in shipped] and found[0].other_id == paper[0]
+    assert "cannot be used" in caplog.text and "links fit --replace" in caplog.text
