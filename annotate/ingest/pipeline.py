@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlmodel import Session
 
@@ -17,7 +17,7 @@ from annotate.errors import Busy, ClaimtrailError
 from annotate.ingest.boilerplate import Paragraph, boilerplate_spans, paragraphs
 from annotate.ingest.readers import read_paths
 from annotate.ingest.source import ReadError, SourceDocument
-from annotate.store.ledger import Change, Ledger, Writer, utc_now
+from annotate.store.ledger import Change, Ledger, Writer, bulk_insert, utc_now
 from annotate.store.models import Document, DocumentText, ParagraphHash, Publisher
 
 BATCH = 200  # documents decided together (look-ups, boilerplate counts); a refused one is retried alone
@@ -233,10 +233,11 @@ class _Batch:
         return self.publishers[name]
 
     def store_paragraphs(self) -> None:
-        if self.new_texts:
-            self.session.execute(insert(DocumentText), self.new_texts)
-        if self.pending:
-            self.session.execute(insert(ParagraphHash), self.pending)
+        """New texts and paragraph hashes, with the driver's executemany (no ORM work per row)."""
+        conn = self.writer.conn
+        for table, rows in ((DocumentText.__table__, self.new_texts), (ParagraphHash.__table__, self.pending)):
+            if rows:
+                conn.exec_driver_sql(*bulk_insert(conn, table, list(rows[0]), rows))
 
     def mark_shared_boilerplate(self) -> None:
         """A stored document whose paragraph was its own until this batch may now have boilerplate.

@@ -309,7 +309,7 @@ class Writer:
             if inserts:
                 table = STATE_TABLES[target_type].__table__
                 with deferred_index(self.conn, table.name, [row["id"] for row in inserts]):
-                    self.conn.exec_driver_sql(*_bulk_insert(self.conn, table, statements.columns, inserts))
+                    self.conn.exec_driver_sql(*bulk_insert(self.conn, table, statements.columns, inserts))
             if updates:
                 self.conn.execute(statements.update, updates)
         self._dirty.clear()
@@ -351,7 +351,7 @@ def _insert_sql(conn, table, columns) -> str:
     return f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join(marks)})'
 
 
-def _bulk_insert(conn, table, columns: list[str], rows: list[dict]) -> tuple[str, list[tuple]]:
+def bulk_insert(conn, table, columns: list[str], rows: list[dict]) -> tuple[str, list[tuple]]:
     """An INSERT of many rows as the driver takes it: positional tuples, JSON columns as text
     (json.dumps, as SQLAlchemy's JSON type writes them; cast to json on PostgreSQL)."""
     as_json = _json_columns(table)
