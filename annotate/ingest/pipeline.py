@@ -129,7 +129,7 @@ def _reason(error: Exception) -> str:
 def decide_documents(writer: Writer, docs: Iterable[SourceDocument], report: IngestReport) -> None:
     """A batch's decisions, written out (not committed): what follows in the transaction sees them."""
     batch = _Batch(writer)
-    hashed = [(sha256_text(doc.text), doc) for doc in docs]
+    hashed = [(doc.sha256 or sha256_text(doc.text), doc) for doc in docs]
     batch.look_up(hashed)
     fresh = [(sha, doc) for sha, doc in hashed if batch.is_new(sha, doc, report)]
     batch.count_paragraphs(fresh)
