@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlmodel import Session
 
@@ -17,10 +17,11 @@ from annotate.errors import Busy, ClaimtrailError
 from annotate.ingest.boilerplate import Paragraph, boilerplate_spans, paragraphs
 from annotate.ingest.readers import read_paths
 from annotate.ingest.source import ReadError, SourceDocument
-from annotate.store.ledger import Change, Ledger, Writer, utc_now
+from annotate.store.ledger import Change, Ledger, Writer, bulk_insert, utc_now
 from annotate.store.models import Document, DocumentText, ParagraphHash, Publisher
 
-BATCH = 200  # documents per transaction: one ledger transaction per batch
+BATCH = 200  # documents decided together (look-ups, boilerplate counts); a refused one is retried alone
+GROUP = 10  # batches per transaction: fewer, larger commits write each index page fewer times
 
 
 @dataclass
@@ -54,27 +55,43 @@ def ingest_items(
 ) -> IngestReport:
     """What ingest_paths does, for documents read elsewhere (an upload: annotate/jobs)."""
     report = IngestReport()
-    batch: list[SourceDocument] = []
+    docs: list[SourceDocument] = []
     for item in items:
         if on_item:
             on_item(item)
         if isinstance(item, ReadError):
             report.errors.append(item)
             continue
-        batch.append(item)
-        if len(batch) >= BATCH:
-            _ingest_batch(ledger, batch, actor, origin, report, on_item)
-            batch = []
-    if batch:
-        _ingest_batch(ledger, batch, actor, origin, report, on_item)
+        docs.append(item)
+        if len(docs) >= BATCH * GROUP:
+            _ingest_group(ledger, docs, actor, origin, report, on_item)
+            docs = []
+    if docs:
+        _ingest_group(ledger, docs, actor, origin, report, on_item)
     return report
+
+
+def _ingest_group(ledger: Ledger, docs: list[SourceDocument], actor: str, origin: str, report: IngestReport, on_item=None) -> None:
+    """Batches of BATCH documents in one transaction, each decided as if committed alone (the
+    same decisions, in the same order); if the database refuses any, batch by batch."""
+    batches = [docs[i : i + BATCH] for i in range(0, len(docs), BATCH)]
+    if len(batches) > 1:
+        try:
+            _ingest_counted(ledger, batches, actor, origin, report)
+            return
+        except Busy:
+            raise
+        except (ClaimtrailError, DBAPIError, StatementError, ValueError):
+            pass  # rolled back whole: the batches on their own find the document it refused
+    for batch in batches:
+        _ingest_batch(ledger, batch, actor, origin, report, on_item)
 
 
 def _ingest_batch(ledger: Ledger, batch: list[SourceDocument], actor: str, origin: str, report: IngestReport, on_item=None) -> None:
     """The batch in one transaction; if the database refuses it, each document in its own, so
     the one it refuses is named (file, line, reason) and the rest still go in (issue 13, finding 3)."""
     try:
-        _ingest_counted(ledger, batch, actor, origin, report)
+        _ingest_counted(ledger, [batch], actor, origin, report)
         return
     except Busy:
         raise  # the record is busy, not the document: nothing to isolate
@@ -83,7 +100,7 @@ def _ingest_batch(ledger: Ledger, batch: list[SourceDocument], actor: str, origi
             raise
     for doc in batch:
         try:
-            _ingest_counted(ledger, [doc], actor, origin, report)
+            _ingest_counted(ledger, [[doc]], actor, origin, report)
         except Busy:
             raise
         except (ClaimtrailError, DBAPIError, StatementError, ValueError) as e:
@@ -93,10 +110,12 @@ def _ingest_batch(ledger: Ledger, batch: list[SourceDocument], actor: str, origi
                 on_item(error)
 
 
-def _ingest_counted(ledger: Ledger, docs: list[SourceDocument], actor: str, origin: str, report: IngestReport) -> None:
-    """ingest_documents, counted in the report only once its transaction committed."""
+def _ingest_counted(ledger: Ledger, batches: list[list[SourceDocument]], actor: str, origin: str, report: IngestReport) -> None:
+    """The batches in one transaction, counted in the report only once it committed."""
     part = IngestReport()
-    ingest_documents(ledger, docs, actor, origin, part)
+    with ledger.writer(actor, origin) as writer:
+        for batch in batches:
+            decide_documents(writer, batch, part)
     report.added += part.added
     report.unchanged += part.unchanged
     report.new_versions += part.new_versions
@@ -107,18 +126,18 @@ def _reason(error: Exception) -> str:
     return str(original).splitlines()[0][:300]
 
 
-def ingest_documents(ledger: Ledger, docs: Iterable[SourceDocument], actor: str, origin: str, report: IngestReport) -> None:
-    """One transaction for the batch: all its documents go in, or none does."""
-    with ledger.writer(actor, origin) as writer:
-        batch = _Batch(writer)
-        hashed = [(sha256_text(doc.text), doc) for doc in docs]
-        batch.look_up(hashed)
-        fresh = [(sha, doc) for sha, doc in hashed if batch.is_new(sha, doc, report)]
-        batch.count_paragraphs(fresh)
-        for sha, doc in fresh:
-            batch.add(sha, doc, report)
-        batch.store_paragraphs()
-        batch.mark_shared_boilerplate()
+def decide_documents(writer: Writer, docs: Iterable[SourceDocument], report: IngestReport) -> None:
+    """A batch's decisions, written out (not committed): what follows in the transaction sees them."""
+    batch = _Batch(writer)
+    hashed = [(doc.sha256 or sha256_text(doc.text), doc) for doc in docs]
+    batch.look_up(hashed)
+    fresh = [(sha, doc) for sha, doc in hashed if batch.is_new(sha, doc, report)]
+    batch.count_paragraphs(fresh)
+    for sha, doc in fresh:
+        batch.add(sha, doc, report)
+    batch.store_paragraphs()
+    batch.mark_shared_boilerplate()
+    writer.flush()
 
 
 class _Batch:
@@ -214,10 +233,11 @@ class _Batch:
         return self.publishers[name]
 
     def store_paragraphs(self) -> None:
-        if self.new_texts:
-            self.session.execute(insert(DocumentText), self.new_texts)
-        if self.pending:
-            self.session.execute(insert(ParagraphHash), self.pending)
+        """New texts and paragraph hashes, with the driver's executemany (no ORM work per row)."""
+        conn = self.writer.conn
+        for table, rows in ((DocumentText.__table__, self.new_texts), (ParagraphHash.__table__, self.pending)):
+            if rows:
+                conn.exec_driver_sql(*bulk_insert(conn, table, list(rows[0]), rows))
 
     def mark_shared_boilerplate(self) -> None:
         """A stored document whose paragraph was its own until this batch may now have boilerplate.

@@ -25,6 +25,7 @@ class SourceDocument:
     record: int | None = None  # its place among the records of a JSONL file or task list (None: the whole file)
     paragraphs: list | None = field(default=None, repr=False, compare=False)  # boilerplate.paragraphs(text), when read ahead
     banners: list | None = field(default=None, repr=False, compare=False)  # boilerplate.banner_lines(text), when read ahead
+    sha256: str | None = field(default=None, repr=False, compare=False)  # of the text, when the reader hashed it already
 
     def version_key(self) -> tuple[str, str] | None:
         """What a later text must share to be a new version of this one: the URL, else the

@@ -121,9 +121,9 @@ class _Step:
         change = Change(action, kind, target_id, fields, base_version, self.rationale, tuple(self.evidence(rid)))
         return self.recorded(kind, action, self.writer.apply(change, self.key, evidence_json))
 
-    def propose(self, region: Region) -> None:
+    def propose(self, region: Region, shared: dict) -> None:
         """A new candidate for a predicted region (nothing decided on it yet to respect)."""
-        fields = _new(region, self.source, "candidate", self.source.actor)
+        fields = _spanned(region, shared)
         action = PROPOSED[region.kind]
         self.recorded(region.kind, action, self.writer.add(region.kind, action, fields, self.rationale, self.evidence_json(region.rid), self.key))
 
@@ -157,9 +157,10 @@ class _Step:
         return bool(last and self.source.at and last.origin != ORIGIN and _moment(last.at) > _moment(self.source.at))
 
     def prediction(self) -> None:
+        shared = _shared(self.source, "candidate", self.source.actor)
         for region in self.source.checked.regions:
             if self.index.find(region.kind, self.doc, region) is None:
-                self.propose(region)
+                self.propose(region, shared)
 
     def annotation(self) -> None:
         """Entity spans first: what the claims' relations say needs their entities."""
@@ -340,20 +341,25 @@ def _name(relation: Relation) -> str:
 
 def _new(region: Region, source: Source, status: str, annotator: str | None) -> dict:
     """A new mention or claim from a Label Studio region."""
+    return _spanned(region, _shared(source, status, annotator))
+
+
+def _shared(source: Source, status: str, annotator: str | None) -> dict[str, dict]:
+    """The fields every new mention, and every new claim, from one source has alike."""
     ident = source.evidence.get("annotation", source.evidence.get("prediction"))
-    fields = {
-        "document_id": source.task.doc_id,
-        "start": region.start,
-        "end": region.end,
-        _text_field(region.kind): region.text,
-        "status": status,
-        "annotator": annotator,
-        "score": region.score,
-        "reason": f"label-studio: {source.kind} {ident if ident is not None else ''}".rstrip(),
-    }
+    reason = f"label-studio: {source.kind} {ident if ident is not None else ''}".rstrip()
+    common = {"document_id": source.task.doc_id, "status": status, "annotator": annotator, "reason": reason}
+    return {"mention": common, "claim": {**common, "published": source.task.published}}
+
+
+def _spanned(region: Region, shared: dict[str, dict]) -> dict:
+    """A new object's fields: the source's (`_shared`) and the region's span."""
+    fields = {**shared[region.kind], "start": region.start, "end": region.end, "score": region.score}
     if region.kind == "mention":
-        return fields | {"label": region.label}
-    return fields | {"published": source.task.published}
+        fields["text"], fields["label"] = region.text, region.label
+    else:
+        fields["quote"] = region.text
+    return fields
 
 
 def _moment(at: str) -> datetime:

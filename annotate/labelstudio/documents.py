@@ -46,6 +46,7 @@ class NewDocuments:
         if sha not in self.docs:
             try:
                 self.docs[sha] = task_document(task, n + 1, self.path, RECORDED, infer=self.ahead is None)
+                self.docs[sha].sha256 = sha  # hashed by the import already
             except RecordError as problem:
                 where = f", field '{problem.field}'" if problem.field else ""
                 return f"{ref.name}{where}: {problem.reason}"

@@ -177,8 +177,7 @@ class Writer:
         self.seq, self.head = (head.seq, head.hash) if head else (0, GENESIS)
         self.decisions: list[tuple] = []  # rows not written yet, in DECISION_COLUMNS order
         self._rows: dict[tuple[str, int], dict] = {}  # state rows touched in this transaction
-        self._inserted: set[tuple[str, int]] = set()
-        self._dirty: set[tuple[str, int]] = set()
+        self._dirty: dict[str, dict[int, bool]] = {}  # by type: ids of the rows to write, True for a new one
         self._next_id: dict[str, int] = {}
 
     def get(self, target_type: str, target_id: int) -> dict | None:
@@ -222,27 +221,22 @@ class Writer:
         )
         key = (change.target_type, target_id)
         self._rows[key] = state = {**after, "id": target_id, "version": version}
-        self._dirty.add(key)
-        if before is None:
-            self._inserted.add(key)
+        dirty = self._dirty.setdefault(change.target_type, {})
+        dirty[target_id] = dirty.get(target_id, False) or before is None
         return state.copy()
 
     def add(self, target_type: str, action: str, values: Mapping[str, Any], rationale: str, evidence_json: str, idempotency_key: str | None = None) -> dict:
         """apply(Change(action, target_type, set=values, rationale=…, evidence=…)) for a new
         object whose evidence the caller encoded (canonical.Spliced): the same decision, with
         no Change and no evidence object made per object (an import proposes 100,000)."""
-        _check(action, target_type)
-        model = STATE_TABLES[target_type]
-        columns = _settable(model)
+        model, columns = _new_kind(action, target_type)
         if not values.keys() <= columns:
             raise Invalid(f"{target_type} has no settable field(s): {', '.join(sorted(values.keys() - columns))}")
         target_id = self._allocate_id(target_type)
         after = _new_state(model, values)
         self._append(action, target_type, target_id, 1, None, after, rationale, evidence_json, idempotency_key, columns)
-        key = (target_type, target_id)
-        self._rows[key] = state = {**after, "id": target_id, "version": 1}
-        self._dirty.add(key)
-        self._inserted.add(key)
+        self._rows[(target_type, target_id)] = state = {**after, "id": target_id, "version": 1}
+        self._dirty.setdefault(target_type, {})[target_id] = True
         return state.copy()
 
     def _allocate_id(self, target_type: str) -> int:
@@ -308,19 +302,17 @@ class Writer:
         if self.decisions:
             self.conn.exec_driver_sql(_insert_sql(self.conn, Decision.__table__, DECISION_COLUMNS), self.decisions)
             self.decisions = []
-        for target_type in sorted({t for t, _ in self._dirty}):
-            statements = _statements(target_type)
-            keys = sorted(k for k in self._dirty if k[0] == target_type)
-            inserts = [self._rows[k] for k in keys if k in self._inserted]
-            updates = [{**self._rows[k], "_id": k[1]} for k in keys if k not in self._inserted]
+        for target_type, dirty in sorted(self._dirty.items()):
+            statements, rows, ids = _statements(target_type), self._rows, sorted(dirty)
+            inserts = [rows[target_type, i] for i in ids if dirty[i]]
+            updates = [{**rows[target_type, i], "_id": i} for i in ids if not dirty[i]]
             if inserts:
                 table = STATE_TABLES[target_type].__table__
                 with deferred_index(self.conn, table.name, [row["id"] for row in inserts]):
-                    self.conn.exec_driver_sql(*_bulk_insert(self.conn, table, statements.columns, inserts))
+                    self.conn.exec_driver_sql(*bulk_insert(self.conn, table, statements.columns, inserts))
             if updates:
                 self.conn.execute(statements.update, updates)
         self._dirty.clear()
-        self._inserted.clear()
 
 
 _HEAD = select(Decision.seq, Decision.hash).order_by(Decision.seq.desc()).limit(1)
@@ -359,7 +351,7 @@ def _insert_sql(conn, table, columns) -> str:
     return f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join(marks)})'
 
 
-def _bulk_insert(conn, table, columns: list[str], rows: list[dict]) -> tuple[str, list[tuple]]:
+def bulk_insert(conn, table, columns: list[str], rows: list[dict]) -> tuple[str, list[tuple]]:
     """An INSERT of many rows as the driver takes it: positional tuples, JSON columns as text
     (json.dumps, as SQLAlchemy's JSON type writes them; cast to json on PostgreSQL)."""
     as_json = _json_columns(table)
@@ -394,6 +386,14 @@ def _defaults(model) -> tuple[dict, tuple, tuple]:
 
 
 _check = cache(check)  # a kind once checked stays valid: kinds are code
+
+
+@cache
+def _new_kind(action: str, target_type: str) -> tuple:
+    """(model, settable columns) of a new object's decision, its kind checked once."""
+    _check(action, target_type)
+    model = STATE_TABLES[target_type]
+    return model, _settable(model)
 
 
 def _new_state(model, values: Mapping[str, Any]) -> dict:

@@ -98,7 +98,7 @@ def plain(monkeypatch) -> None:
     monkeypatch.setattr(decide._Step, "propose", _propose_through_apply)
 
 
-def _propose_through_apply(step, region) -> None:
+def _propose_through_apply(step, region, shared=None) -> None:
     """A candidate as every other decision is made: a Change through Writer.apply."""
     fields = decide._new(region, step.source, "candidate", step.source.actor)
     step.record(decide.PROPOSED[region.kind], region.kind, fields, region.rid)
