@@ -168,7 +168,7 @@ class Encoder:
     """MiniLM-L6 (BERT, 6 layers, 12 heads, 384 wide) with mean pooling, batched, in float32 numpy."""
 
     def __init__(self, folder: Path = MODEL_DIR, threads: int = 1, weights: dict[str, np.ndarray] | None = None):
-        self.threads = threads  # BLAS threads while encoding: more only where the cores are the encoder's alone
+        self.threads = threads  # BLAS threads while encoding: more only where the cores are the encoder's alone (and OPENBLAS_NUM_THREADS, 1 by default: annotate/__init__.py)
         self.tokenizer = WordPiece(folder / "vocab.txt")
         if weights is None:
             with np.load(folder / MODEL_FILE) as stored:
