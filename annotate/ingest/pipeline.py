@@ -22,6 +22,7 @@ from annotate.store.models import Document, DocumentText, ParagraphHash, Publish
 
 BATCH = 200  # documents decided together (look-ups, boilerplate counts); a refused one is retried alone
 GROUP = 10  # batches per transaction: fewer, larger commits write each index page fewer times
+REFUSED = (ClaimtrailError, DBAPIError, StatementError, ValueError)  # the database, or a check, refused a document
 
 
 @dataclass
@@ -81,7 +82,7 @@ def _ingest_group(ledger: Ledger, docs: list[SourceDocument], actor: str, origin
             return
         except Busy:
             raise
-        except (ClaimtrailError, DBAPIError, StatementError, ValueError):
+        except REFUSED:
             pass  # rolled back whole: the batches on their own find the document it refused
     for batch in batches:
         _ingest_batch(ledger, batch, actor, origin, report, on_item)
@@ -95,7 +96,7 @@ def _ingest_batch(ledger: Ledger, batch: list[SourceDocument], actor: str, origi
         return
     except Busy:
         raise  # the record is busy, not the document: nothing to isolate
-    except (ClaimtrailError, DBAPIError, StatementError, ValueError):
+    except REFUSED:
         if len(batch) == 1:
             raise
     for doc in batch:
@@ -103,7 +104,7 @@ def _ingest_batch(ledger: Ledger, batch: list[SourceDocument], actor: str, origi
             _ingest_counted(ledger, [[doc]], actor, origin, report)
         except Busy:
             raise
-        except (ClaimtrailError, DBAPIError, StatementError, ValueError) as e:
+        except REFUSED as e:
             error = ReadError(doc.path, f"refused by the database: {_reason(e)}", doc.line)
             report.errors.append(error)
             if on_item:

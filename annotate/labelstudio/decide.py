@@ -354,11 +354,9 @@ def _shared(source: Source, status: str, annotator: str | None) -> dict[str, dic
 
 def _spanned(region: Region, shared: dict[str, dict]) -> dict:
     """A new object's fields: the source's (`_shared`) and the region's span."""
-    fields = {**shared[region.kind], "start": region.start, "end": region.end, "score": region.score}
+    fields = {**shared[region.kind], "start": region.start, "end": region.end, "score": region.score, _text_field(region.kind): region.text}
     if region.kind == "mention":
-        fields["text"], fields["label"] = region.text, region.label
-    else:
-        fields["quote"] = region.text
+        fields["label"] = region.label
     return fields
 
 
