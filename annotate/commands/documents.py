@@ -23,7 +23,8 @@ def ingest(
         console.print(f"job {job_id} queued: `claimtrail jobs show {job_id}` for its progress", highlight=False)
         return
     from annotate.ingest.pipeline import ingest_items
-    from annotate.ingest.readers import expand_paths, read_path
+    from annotate.ingest.readahead import read_files
+    from annotate.ingest.readers import expand_paths
     from annotate.ingest.source import ReadError
     from annotate.labelstudio.intake import import_export, predicted_tasks
 
@@ -39,6 +40,7 @@ def ingest(
             console.print(f"{path}: {outcome.report.summary()}", markup=False, highlight=False)
             added += outcome.report.document_ids
         failed += bool(outcome.problems)
+    items = read_files(f for f in files if isinstance(f, ReadError) or f not in exports)  # before the bar's thread starts
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
         task = bar.add_task("ingesting", total=None)
 
@@ -47,7 +49,6 @@ def ingest(
                 bar.console.print(f"error: {item}", markup=False, highlight=False)
             bar.advance(task)
 
-        items = (item for f in files for item in ([f] if isinstance(f, ReadError) else [] if f in exports else read_path(f)))
         report = ingest_items(record.ledger, items, on_item=on_item)
     added += report.added
     console.print(f"{len(added)} added ({len(report.new_versions)} new versions), {len(report.unchanged)} unchanged, {len(report.errors) + failed} failed")

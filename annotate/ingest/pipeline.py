@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from annotate.errors import Busy, ClaimtrailError
 from annotate.ingest.boilerplate import Paragraph, boilerplate_spans, paragraphs
-from annotate.ingest.readers import read_paths
+from annotate.ingest.readahead import read_files
+from annotate.ingest.readers import expand_paths
 from annotate.ingest.source import ReadError, SourceDocument
 from annotate.store.ledger import Change, Ledger, Writer, bulk_insert, utc_now
 from annotate.store.models import Document, DocumentText, ParagraphHash, Publisher
@@ -44,7 +45,7 @@ def ingest_paths(
     origin: str = "cli",
     on_item: Callable[[SourceDocument | ReadError], None] | None = None,
 ) -> IngestReport:
-    return ingest_items(ledger, read_paths(paths), actor, origin, on_item)
+    return ingest_items(ledger, read_files(expand_paths(paths)), actor, origin, on_item)
 
 
 def ingest_items(

@@ -13,12 +13,11 @@ a process with one thread (a fork copies no other thread, nor the locks they hol
 """
 
 import multiprocessing
-import os
-import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from annotate.ingest.boilerplate import banner_lines, paragraphs
 from annotate.ingest.jsonrecords import task_document
+from annotate.ingest.readahead import spare_core
 from annotate.ingest.source import RecordError, SourceDocument
 
 MIN_TASKS = 2000  # below this the fork costs more than it saves
@@ -29,12 +28,7 @@ _TASKS: list = []  # the import's tasks, as the forked process inherits them
 
 def usable(count: int) -> bool:
     """Whether reading ahead can help: many tasks, a second core, fork, and one thread here."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    return count >= MIN_TASKS and cores > 1 and forkable and threading.active_count() == 1
+    return count >= MIN_TASKS and spare_core()
 
 
 class ReadAhead:
