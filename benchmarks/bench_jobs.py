@@ -6,7 +6,8 @@ Each run gets a fresh schema; the workers are started and registered before the 
 starts, which stops when the job's last file is done. Meanwhile a reviewer opens a document
 READS times a second (default 2; the benchmark's own process serves it, and its CPU share is
 printed: at 20 reads a second it took a third of a core from the two workers). Needs PostgreSQL:
-  CLAIMTRAIL_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python -m benchmarks.bench_jobs [N [READS]]
+  CLAIMTRAIL_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python -m benchmarks.bench_jobs [N [READS [ROUNDS]]]
+ROUNDS (default 1) alternates one worker and two that many times and gives the median ratio.
 
 Workers killed (issue 12's target: `kill -9` of a worker at 20 random moments, 0 documents lost
 or doubled, `audit verify` green): two workers run one job of N reports while one of them, chosen
@@ -17,6 +18,7 @@ at random, is killed with SIGKILL at random moments and started again; then the 
 import os
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -212,23 +214,31 @@ def postgres_url() -> str:
     return base
 
 
-def main(n: int = 1000, reads: float = 2.0) -> None:
+def main(n: int = 1000, reads: float = 2.0, rounds: int = 1) -> None:
+    """One worker, then two, `rounds` times: this VM's speed drifts by the minute, so each ratio
+    compares runs made back to back, and the median of them is the figure."""
     base = postgres_url()
     rng = random.Random(12)
     files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
-    rates = {}
-    for workers in (1, 2):
-        seconds, views = run(base, files, workers, reads)
-        rates[workers] = n / seconds
-        print(
-            f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; "
-            f"document view ({reads:g} a second) meanwhile {views}"
-        )
-    print(f"2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
+    ratios = []
+    for _ in range(rounds):
+        rates = {}
+        for workers in (1, 2):
+            seconds, views = run(base, files, workers, reads)
+            rates[workers] = n / seconds
+            print(
+                f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; "
+                f"document view ({reads:g} a second) meanwhile {views}",
+                flush=True,
+            )
+        ratios.append(rates[2] / rates[1])
+        print(f"2 workers / 1 worker: {ratios[-1]:.2f}x", flush=True)
+    if rounds > 1:
+        print(f"ratios {' / '.join(f'{r:.2f}' for r in ratios)}; median {statistics.median(ratios):.2f}x")
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["kills"]:
         kills(*(int(a) for a in sys.argv[2:4]))
     else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000, float(sys.argv[2]) if len(sys.argv) > 2 else 2.0)
+        main(*(cast(a) for cast, a in zip((int, float, int), sys.argv[1:4])))

@@ -18,14 +18,20 @@ from annotate.ingest.textfile import (
 TASK_SHAPE = 'a Label Studio task {"data": {"text": ...}} or a list of such tasks'
 
 
-def read_jsonl(path: str) -> Iterator[SourceDocument | ReadError]:
-    """Line by line, so one broken line costs only that line."""
-    check_size(path)
-    base, offset, records = os.path.basename(path), 0, 0
+def read_jsonl(path: str, part: tuple[int, int, int] | None = None) -> Iterator[SourceDocument | ReadError]:
+    """Line by line, so one broken line costs only that line. `part` is (first byte, end byte,
+    number of the first line) of a piece of a big file whose checks were made (readahead.py)."""
+    start, stop, first = part or (0, None, 1)
+    if part is None:
+        check_size(path)
+    base, offset, records = os.path.basename(path), start, 0
     with open(path, "rb") as f:
-        check_not_binary(f.read(limits.SNIFF_BYTES))
-        f.seek(0)
-        for n, raw in enumerate(f, 1):
+        if part is None:
+            check_not_binary(f.read(limits.SNIFF_BYTES))
+        f.seek(start)
+        for n, raw in enumerate(f, first):
+            if stop is not None and offset >= stop:
+                break
             try:
                 line = decode(raw, line_base=n, offset_base=offset)
                 if line.strip():
@@ -34,7 +40,7 @@ def read_jsonl(path: str) -> Iterator[SourceDocument | ReadError]:
             except RecordError as e:
                 yield e.at(path, n)
             offset += len(raw)
-    if not records:
+    if not records and part is None:
         yield ReadError(path, "file has no records (it is empty or only blank lines)")
 
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from annotate.ingest import readahead
 from annotate.ingest.pipeline import ingest_paths
 from annotate.ingest.readahead import read_files
-from annotate.ingest.readers import expand_paths
+from annotate.ingest.readers import expand_paths, read_paths
 from annotate.ingest.source import ReadError, SourceDocument
 from annotate.store.models import Document
 
@@ -51,10 +51,9 @@ def stored(record) -> list[tuple]:
 
 
 def test_items_read_ahead_are_the_items_read_here_in_the_same_order(desk, ahead):
-    files = list(expand_paths([str(desk), str(desk / "missing.txt")]))
-    found = list(read_files(files))
-    with_here = list(readahead._here(files))
-    assert [_plain(i) for i in found] == [_plain(i) for i in with_here]
+    paths = [str(desk), str(desk / "missing.txt")]
+    found = list(read_files(expand_paths(paths)))
+    assert [_plain(i) for i in found] == [_plain(i) for i in read_paths(paths)]
     assert isinstance(found[-1], ReadError) and "no such file" in found[-1].reason
     assert any(isinstance(i, ReadError) and i.line == 5 and i.path.endswith("part-1.jsonl") for i in found)
     docs = [i for i in found if isinstance(i, SourceDocument)]
@@ -81,20 +80,36 @@ def test_a_folder_ingested_with_reading_ahead_is_stored_as_without(desk, ahead, 
 
 def test_when_the_reading_process_dies_the_rest_is_read_here(desk, ahead, monkeypatch):
     monkeypatch.setattr(readahead, "_read", die_on_second_file)
-    files = list(expand_paths([str(desk)]))
-    found = list(read_files(files))
-    assert [_plain(i) for i in found] == [_plain(i) for i in readahead._here(files)]
+    found = list(read_files(expand_paths([str(desk)])))
+    assert [_plain(i) for i in found] == [_plain(i) for i in read_paths([str(desk)])]
     last = [i for i in found if isinstance(i, SourceDocument) and i.path.endswith("part-2.jsonl")]
     assert len(last) == 4 and all(d.paragraphs is None for d in last)  # read here, after the reader died
 
 
-def die_on_second_file(path: str):
-    if path.endswith("part-1.jsonl"):
+def die_on_second_file(work):
+    if work[0].endswith("part-1.jsonl"):
         os._exit(1)  # as a kill would: no exception, no clean-up
-    return list(readahead.read_path(path))
+    return list(readahead.read_path(work[0]))
 
 
 def _plain(item) -> tuple:
     if isinstance(item, ReadError):
         return ("error", item.path, item.line, item.reason)
     return ("doc", item.path, item.record, item.text, item.title, item.publisher, item.published, item.url)
+
+
+def test_a_big_jsonl_file_is_read_in_pieces_of_whole_lines_with_its_line_numbers(tmp_path, ahead, monkeypatch):
+    monkeypatch.setattr(readahead, "PIECE_BYTES", 300)  # a piece every few lines
+    lines = [json.dumps({"id": n, "text": f"Day {n}: the ferry crossed the estuary {n % 7 + 1} times."}) for n in range(40)]
+    lines[7] = "{broken"  # an error names its line, whichever piece holds it
+    lines[12] = ""  # blank lines count as lines
+    lines[29] = json.dumps({"id": 29, "text": "Caf\u00e9 owners reopened on the quay."})
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode() + b'{"text": "bad \xff byte"}\n')
+    assert len(readahead._pieces(str(path))) > 5
+    found = list(read_files([str(path)]))
+    assert [_plain(i) for i in found] == [_plain(i) for i in read_paths([str(path)])]
+    errors = [i for i in found if isinstance(i, ReadError)]
+    assert [e.line for e in errors] == [8, 41] and "byte offset" in errors[1].reason
+    docs = [i for i in found if isinstance(i, SourceDocument)]
+    assert len(docs) == 38 and all(d.paragraphs is not None for d in docs)  # all read by the other process
