@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
 
@@ -143,11 +144,20 @@ def fit(
 @links_app.command("index")
 def index(db: DbOption = None) -> None:
     """Compute the sentence vectors of every claim that has none (new or edited claims)."""
-    from annotate.linking.index import index_missing
+    console.print(f"{index_claims(open_record(db))} claims indexed", highlight=False)
 
-    with open_record(db).session() as session:
-        done = index_missing(session)
-    console.print(f"{done} claims indexed", highlight=False)
+
+def index_claims(record, document_ids: list[int] | None = None) -> int:
+    """Sentence vectors for the claims (of these documents) that have none, with a progress bar: what
+    a background ingest does after pre-annotation, so new claims can be linked at once."""
+    from annotate.linking.index import index_documents, index_missing
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("indexing claims for linking", total=None)
+        with record.session() as session:
+            if document_ids is None:
+                return index_missing(session, on_batch=lambda n: bar.advance(task, n))
+            return index_documents(session, document_ids, on_batch=lambda n: bar.advance(task, n))
 
 
 @links_app.command("import")

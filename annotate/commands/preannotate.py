@@ -151,6 +151,10 @@ def annotate_stored(record, chosen, document_ids) -> None:
         f"{report.documents} documents annotated ({report.skipped} already done): "
         f"{report.mentions} mentions, {report.claims} claims, {report.entities} new entities"
     )
+    if report.claims:
+        from annotate.commands.links import index_claims
+
+        console.print(f"{index_claims(record, document_ids)} claims indexed for linking", highlight=False)
     if report.failed:
         raise typer.Exit(1)
 

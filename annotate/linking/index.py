@@ -7,6 +7,7 @@ indexed reads when nothing is new) and indexes a bounded number of new claims; `
 links index` (and `links evaluate` / `links fit`) index everything that is missing.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -24,14 +25,15 @@ NEAREST = 800  # vectors read around a claim's day for the semantic leg (half be
 CLAIM_DAY = "substr(coalesce(c.published, d.published, c.event_date, ''), 1, 10)"
 
 
-def index_missing(session: Session, limit: int | None = None) -> int:
-    """Vectors for every claim that has none (at most `limit`); returns how many were added."""
+def index_missing(session: Session, limit: int | None = None, on_batch: Callable[[int], None] | None = None) -> int:
+    """Vectors for every claim that has none (at most `limit`); returns how many were added.
+    `on_batch` hears how many each stored batch added (a progress bar)."""
     if vectors.encoder() is None:
         return 0
-    return _index(session, "1 = 1", {}, limit)
+    return _index(session, "1 = 1", {}, limit, on_batch)
 
 
-def index_documents(session: Session, document_ids: list[int]) -> int:
+def index_documents(session: Session, document_ids: list[int], on_batch: Callable[[int], None] | None = None) -> int:
     """Vectors for the claims of these documents that have none: a background job indexes the claims
     it has just written, so workers ingesting different documents index in parallel, each its own."""
     if vectors.encoder() is None:
@@ -39,7 +41,7 @@ def index_documents(session: Session, document_ids: list[int]) -> int:
     done = 0
     for start in range(0, len(document_ids), 500):
         params = {f"d{n}": int(d) for n, d in enumerate(document_ids[start : start + 500])}
-        done += _index(session, f"c.document_id IN ({', '.join(':' + k for k in params)})", params)
+        done += _index(session, f"c.document_id IN ({', '.join(':' + k for k in params)})", params, on_batch=on_batch)
     return done
 
 
@@ -70,7 +72,7 @@ def vector_for(session: Session, claim_id: int) -> np.ndarray | None:
     return found
 
 
-def _index(session: Session, where: str, params: dict, limit: int | None = None) -> int:
+def _index(session: Session, where: str, params: dict, limit: int | None = None, on_batch: Callable[[int], None] | None = None) -> int:
     done = 0
     while limit is None or done < limit:
         size = BATCH if limit is None else min(BATCH, limit - done)
@@ -87,6 +89,8 @@ def _index(session: Session, where: str, params: dict, limit: int | None = None)
         if not store(session, [(r.id, r.day or "", v) for r, v in zip(rows, encoded)]):
             break
         done += len(rows)
+        if on_batch:
+            on_batch(len(rows))
     return done
 
 

@@ -128,3 +128,26 @@ def test_import_links_then_threads_from_linked_groups(run, record, newsroom, cor
         first = history(s, "link", 1)[0]
     assert (first["after"]["a_id"], first["after"]["b_id"], first["origin"]) == (corpus["done"], corpus["hedged"], "import")
     assert "thread 1: Soledar (3 claims)" in run("threads", "suggest", "--create")
+
+
+def test_a_foreground_ingest_leaves_its_new_claims_ready_to_link(run, record, tmp_path):
+    """As a background ingest does: candidates, then the sentence vectors the suggestions search."""
+    from sqlalchemy import text
+
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: Ferry update\npublished: 2024-03-04\n---\nThe port authority said the ferry to Kerch resumed service on Monday.\n", encoding="utf-8"
+    )
+    (folder / "b.md").write_text(
+        "---\ntitle: Crossing reopens\npublished: 2024-03-05\n---\nOfficials announced that ferries across the Kerch strait were running again.\n",
+        encoding="utf-8",
+    )
+    output = run("ingest", str(folder))
+    with record.session() as session:
+        claims = session.execute(text("SELECT count(*) FROM claim")).scalar()
+        indexed = session.execute(text("SELECT count(*) FROM claim_vector")).scalar()
+    assert claims >= 2 and indexed == claims
+    assert f"{claims} claims indexed for linking" in output
+    suggested = [json.loads(line) for line in run("links", "suggest", "--format", "jsonl").splitlines()]
+    assert suggested, "the two reports' claims should be suggested to each other"
