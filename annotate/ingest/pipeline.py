@@ -4,7 +4,6 @@ Every document becomes a `document.ingested` decision; an older document whose
 paragraphs turn out to be shared boilerplate gets a `document.boilerplate_marked` one.
 """
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from annotate.errors import Busy, ClaimtrailError
 from annotate.ingest.boilerplate import Paragraph, boilerplate_spans, paragraphs
 from annotate.ingest.readahead import read_files
 from annotate.ingest.readers import expand_paths
-from annotate.ingest.source import ReadError, SourceDocument
+from annotate.ingest.source import ReadError, SourceDocument, sha256_text
 from annotate.store.ledger import Change, Ledger, Writer, bulk_insert, utc_now
 from annotate.store.models import Document, DocumentText, ParagraphHash, Publisher
 
@@ -32,10 +31,6 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)  # same text already stored
     new_versions: list[int] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def ingest_paths(

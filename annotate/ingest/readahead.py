@@ -24,7 +24,7 @@ from annotate.ingest import limits
 from annotate.ingest.boilerplate import banner_lines, paragraphs
 from annotate.ingest.jsonrecords import read_jsonl
 from annotate.ingest.readers import read_path
-from annotate.ingest.source import ReadError, RecordError, SourceDocument
+from annotate.ingest.source import ReadError, RecordError, SourceDocument, sha256_text
 from annotate.ingest.textfile import check_not_binary
 
 MIN_BYTES = 4 << 20  # below this the fork costs more than it saves
@@ -139,8 +139,6 @@ def _part(path: str, part: tuple[int, int, int]) -> Iterator[SourceDocument | Re
 def _read(work: tuple[str, tuple[int, int, int] | None]) -> list[SourceDocument | ReadError]:
     """In the forked process: one piece's items as reading here gives them, with what writing them
     needs besides (paragraph hashes, banner lines, the text's hash)."""
-    from annotate.ingest.pipeline import sha256_text  # the pipeline imports this module
-
     items = list(_items(*work))
     for item in items:
         if isinstance(item, SourceDocument):

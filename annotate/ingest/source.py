@@ -1,8 +1,13 @@
 """What a reader hands to ingestion: one document, or one clear reason why not."""
 
+import hashlib
 from dataclasses import dataclass, field
 
 META_FIELDS = ("title", "publisher", "published")
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def not_inferred() -> dict[str, bool]:
