@@ -151,8 +151,9 @@ def index_claims(record, document_ids: list[int] | None = None) -> int:
     """Sentence vectors for the claims (of these documents) that have none, with a progress bar: what
     a background ingest does after pre-annotation, so new claims can be linked at once."""
     from annotate.linking.index import index_documents, index_missing
+    from annotate.linking.vectors import every_core
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
+    with every_core(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
         task = bar.add_task("indexing claims for linking", total=None)
         with record.session() as session:
             if document_ids is None:
