@@ -6,11 +6,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
+from annotate.commands.preannotate import INDEX_HELP
 
 
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or globs.")],
     preannotate: Annotated[bool, typer.Option(help="Propose entities and claims for the new documents (rules annotator).")] = True,
+    index: Annotated[bool, typer.Option(help=INDEX_HELP)] = True,
     background: Annotated[bool, typer.Option(help="Queue a job and return (`claimtrail jobs` shows it); workers run it.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -56,7 +58,7 @@ def ingest(
         from annotate.commands.preannotate import annotate_stored
         from annotate.preannotate.registry import get_annotator
 
-        annotate_stored(record, get_annotator("rules"), added)
+        annotate_stored(record, get_annotator("rules"), added, index)
     record.ledger.checkpoint()
     if report.errors or failed:
         raise typer.Exit(1)

@@ -147,9 +147,10 @@ def index(db: DbOption = None) -> None:
     console.print(f"{index_claims(open_record(db))} claims indexed", highlight=False)
 
 
-def index_claims(record, document_ids: list[int] | None = None) -> int:
+def index_claims(record, document_ids: list[int] | None = None, encode=None) -> int:
     """Sentence vectors for the claims (of these documents) that have none, with a progress bar: what
-    a background ingest does after pre-annotation, so new claims can be linked at once."""
+    a background ingest does after pre-annotation, so new claims can be linked at once. `encode`: the
+    encoder's work spread over forked processes (preannotate/processes.py), else this process's."""
     from annotate.linking.index import index_documents, index_missing
     from annotate.linking.vectors import every_core
 
@@ -157,8 +158,8 @@ def index_claims(record, document_ids: list[int] | None = None) -> int:
         task = bar.add_task("indexing claims for linking", total=None)
         with record.session() as session:
             if document_ids is None:
-                return index_missing(session, on_batch=lambda n: bar.advance(task, n))
-            return index_documents(session, document_ids, on_batch=lambda n: bar.advance(task, n))
+                return index_missing(session, on_batch=lambda n: bar.advance(task, n), encode=encode)
+            return index_documents(session, document_ids, on_batch=lambda n: bar.advance(task, n), encode=encode)
 
 
 @links_app.command("import")

@@ -9,12 +9,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from annotate.commands.common import DbOption, console, err, open_record
 
+INDEX_HELP = "Compute the new claims' sentence vectors now, so they can be linked at once (else `links index` does, or each link suggestion a few)."
+
 
 def preannotate(
     files: Annotated[list[str] | None, typer.Argument(help="Files to annotate without a database; none: the stored documents.")] = None,
     format: Annotated[str, typer.Option(help="Output for FILE mode: jsonl.")] = "jsonl",
     annotator: Annotated[str, typer.Option(help="Annotator name (see --list).")] = "rules",
     document: Annotated[list[int] | None, typer.Option(help="Only these stored document ids.")] = None,
+    index: Annotated[bool, typer.Option(help=INDEX_HELP)] = True,
     list_annotators: Annotated[bool, typer.Option("--list", help="List the available annotators.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -33,7 +36,7 @@ def preannotate(
     if files:
         raise typer.Exit(_annotate_files(chosen, files, format))
     record = open_record(db)
-    annotate_stored(record, chosen, document)
+    annotate_stored(record, chosen, document, index)
     record.ledger.checkpoint()
 
 
@@ -129,10 +132,11 @@ def _boilerplate_across(docs) -> list[list[dict]]:
     return [boilerplate_spans(d.text, lambda h, own=own: seen[h] - (h in own)) for d, own in zip(docs, hashes)]
 
 
-def annotate_stored(record, chosen, document_ids) -> None:
+def annotate_stored(record, chosen, document_ids, index: bool = True) -> None:
     """Record candidates for stored documents (all not yet done by this annotator version, or these)."""
     from annotate.preannotate.learning import learned_rules_annotator
     from annotate.preannotate.model import CombinedAnnotator
+    from annotate.preannotate.processes import annotating_processes, encoding
     from annotate.preannotate.rules import RulesAnnotator
     from annotate.preannotate.store import preannotate as run
 
@@ -142,21 +146,33 @@ def annotate_stored(record, chosen, document_ids) -> None:
     elif isinstance(chosen, CombinedAnnotator):  # so do the rules beside a model
         with record.session() as session:
             chosen = CombinedAnnotator(learned_rules_annotator(session), chosen.model)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(f"{chosen.name}@{chosen.version}", total=None)
-        report = run(record.ledger, chosen, document_ids, on_document=lambda _: bar.advance(task))
-    for problem in report.failed:
-        err.print(f"error: {problem}", markup=False, highlight=False)
-    console.print(
-        f"{report.documents} documents annotated ({report.skipped} already done): "
-        f"{report.mentions} mentions, {report.claims} claims, {report.entities} new entities"
-    )
-    if report.claims:
-        from annotate.commands.links import index_claims
+    documents = len(document_ids) if document_ids is not None else _documents(record)
+    with annotating_processes(chosen, documents) as pool:  # forks before the bar's thread starts
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True) as bar:
+            task = bar.add_task(f"{chosen.name}@{chosen.version}", total=None)
+            report = run(record.ledger, chosen, document_ids, on_document=lambda _: bar.advance(task), pool=pool)
+        for problem in report.failed:
+            err.print(f"error: {problem}", markup=False, highlight=False)
+        console.print(
+            f"{report.documents} documents annotated ({report.skipped} already done): "
+            f"{report.mentions} mentions, {report.claims} claims, {report.entities} new entities"
+        )
+        if report.claims and index:
+            from annotate.commands.links import index_claims
 
-        console.print(f"{index_claims(record, document_ids)} claims indexed for linking", highlight=False)
+            indexed = index_claims(record, document_ids, encoding(pool) if pool else None)
+            console.print(f"{indexed} claims indexed for linking", highlight=False)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _documents(record) -> int:
+    from sqlalchemy import func, select
+
+    from annotate.store.models import Document
+
+    with record.session() as session:
+        return session.execute(select(func.count()).select_from(Document)).scalar() or 0
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,6 @@ process reads the rest itself.
 
 import multiprocessing
 import os
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,21 +25,13 @@ from annotate.ingest.jsonrecords import read_jsonl
 from annotate.ingest.readers import read_path
 from annotate.ingest.source import ReadError, RecordError, SourceDocument, sha256_text
 from annotate.ingest.textfile import check_not_binary
+from annotate.store.parallel import spare_core
 
 MIN_BYTES = 4 << 20  # below this the fork costs more than it saves
 PIECE_BYTES = 2 << 20  # a big JSONL file is read in pieces of about this size
 AHEAD_BYTES = 64 << 20  # at most this much read ahead and not yet written
 
 Work = tuple[str, tuple[int, int, int] | None] | ReadError  # a file, or a piece of one (read_jsonl's part); or an error in its place
-
-
-def spare_core() -> bool:
-    """Whether a forked reader can run beside this process: a second core, fork, and one thread here."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return cores > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def read_files(files: Iterable[str | ReadError]) -> Iterator[SourceDocument | ReadError]:

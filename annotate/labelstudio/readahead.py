@@ -17,8 +17,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from annotate.ingest.boilerplate import banner_lines, paragraphs
 from annotate.ingest.jsonrecords import task_document
-from annotate.ingest.readahead import spare_core
 from annotate.ingest.source import RecordError, SourceDocument
+from annotate.store.parallel import spare_core
 
 MIN_TASKS = 2000  # below this the fork costs more than it saves
 CHUNK = 250  # tasks per piece of work: the writer waits at most for one

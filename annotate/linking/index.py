@@ -25,15 +25,18 @@ NEAREST = 800  # vectors read around a claim's day for the semantic leg (half be
 CLAIM_DAY = "substr(coalesce(c.published, d.published, c.event_date, ''), 1, 10)"
 
 
-def index_missing(session: Session, limit: int | None = None, on_batch: Callable[[int], None] | None = None) -> int:
+Encode = Callable[[list[str]], np.ndarray]  # texts → unit vectors: the encoder's own, or spread over processes
+
+
+def index_missing(session: Session, limit: int | None = None, on_batch: Callable[[int], None] | None = None, encode: Encode | None = None) -> int:
     """Vectors for every claim that has none (at most `limit`); returns how many were added.
     `on_batch` hears how many each stored batch added (a progress bar)."""
     if vectors.encoder() is None:
         return 0
-    return _index(session, "1 = 1", {}, limit, on_batch)
+    return _index(session, "1 = 1", {}, limit, on_batch, encode)
 
 
-def index_documents(session: Session, document_ids: list[int], on_batch: Callable[[int], None] | None = None) -> int:
+def index_documents(session: Session, document_ids: list[int], on_batch: Callable[[int], None] | None = None, encode: Encode | None = None) -> int:
     """Vectors for the claims of these documents that have none: a background job indexes the claims
     it has just written, so workers ingesting different documents index in parallel, each its own."""
     if vectors.encoder() is None:
@@ -41,7 +44,7 @@ def index_documents(session: Session, document_ids: list[int], on_batch: Callabl
     done = 0
     for start in range(0, len(document_ids), 500):
         params = {f"d{n}": int(d) for n, d in enumerate(document_ids[start : start + 500])}
-        done += _index(session, f"c.document_id IN ({', '.join(':' + k for k in params)})", params, on_batch=on_batch)
+        done += _index(session, f"c.document_id IN ({', '.join(':' + k for k in params)})", params, on_batch=on_batch, encode=encode)
     return done
 
 
@@ -72,7 +75,10 @@ def vector_for(session: Session, claim_id: int) -> np.ndarray | None:
     return found
 
 
-def _index(session: Session, where: str, params: dict, limit: int | None = None, on_batch: Callable[[int], None] | None = None) -> int:
+def _index(
+    session: Session, where: str, params: dict, limit: int | None = None, on_batch: Callable[[int], None] | None = None, encode: Encode | None = None
+) -> int:
+    encode = encode or vectors.encoder().encode
     done = 0
     while limit is None or done < limit:
         size = BATCH if limit is None else min(BATCH, limit - done)
@@ -85,7 +91,7 @@ def _index(session: Session, where: str, params: dict, limit: int | None = None,
         ).all()
         if not rows:
             break
-        encoded = vectors.encoder().encode([r.quote for r in rows])
+        encoded = encode([r.quote for r in rows])
         if not store(session, [(r.id, r.day or "", v) for r, v in zip(rows, encoded)]):
             break
         done += len(rows)

@@ -11,7 +11,6 @@ They are stored per claim as int8 bytes (384 bytes a claim: 1M claims fit in 384
 nothing a reviewer decided and can be rebuilt at any time.
 """
 
-import os
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
+
+from annotate.store.parallel import cores
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_FILE = "minilm.npz"
@@ -325,7 +326,7 @@ def every_core() -> Iterator[None]:
         yield
         return
     before = found.threads
-    found.threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    found.threads = cores()
     try:
         yield
     finally:

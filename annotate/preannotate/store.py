@@ -7,13 +7,16 @@ entities it mentions and "Kupyansk" and "Kupiansk" meet in one entity.
 """
 
 import threading
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from annotate.preannotate import processes
 from annotate.preannotate.base import (
     Annotator,
     ClaimCandidate,
@@ -55,15 +58,16 @@ def preannotate(
     annotator: Annotator,
     document_ids: Iterable[int] | None = None,
     on_document: Callable[[int], None] | None = None,
+    pool: Executor | None = None,
 ) -> PreannotateReport:
+    """Candidates for the documents this annotator version has not done, one transaction per BATCH
+    of documents; with a `pool` of forked annotators (processes.py), annotated on every core."""
     report = PreannotateReport()
     with Session(ledger.engine) as session:
         ids = _pending_documents(session, tag(annotator), document_ids, report)
     names = entity_names(ledger.engine)
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        with Session(ledger.engine) as session:  # the annotator's work, outside the write lock
-            found = {doc_id: _annotate(session, annotator, doc_id, report) for doc_id in chunk}
+    chunks = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    for chunk, found in _annotated_chunks(ledger.engine, annotator, chunks, report, pool):
         with ledger.writer(tag(annotator), "annotator") as writer:
             names.catch_up(writer.session)  # under the lock: what other writers (workers, reviewers) did meanwhile
             entities = _EntityIndex(names, writer, report)
@@ -74,6 +78,45 @@ def preannotate(
                 if on_document:
                     on_document(doc_id)
     return report
+
+
+def _annotated_chunks(engine: Engine, annotator: Annotator, chunks: list[list[int]], report, pool: Executor | None) -> Iterator[tuple[list[int], dict]]:
+    """Each chunk with its documents' candidates (None where the annotator failed), outside the write
+    lock: annotated here, or by the pool while the chunk before is written."""
+    if pool is None:
+        for chunk in chunks:
+            with Session(engine) as session:
+                yield chunk, {doc_id: _annotate(session, annotator, doc_id, report) for doc_id in chunk}
+        return
+    ahead: deque[tuple[list[int], dict[int, tuple[str, Future | None]]]] = deque()
+    for n, chunk in enumerate(chunks):
+        with Session(engine) as session:
+            docs = {doc_id: session.get(Document, doc_id) for doc_id in chunk}
+            ahead.append((chunk, {doc_id: (doc.file_name, _submit(pool, document_input(session, doc))) for doc_id, doc in docs.items()}))
+        while ahead and (len(ahead) > 1 or n == len(chunks) - 1):
+            done, futures = ahead.popleft()
+            yield done, {doc_id: _outcome(engine, annotator, doc_id, name, future, report) for doc_id, (name, future) in futures.items()}
+
+
+def _submit(pool: Executor, document: DocumentInput) -> Future | None:
+    try:
+        return pool.submit(processes.annotate, document)
+    except BrokenExecutor:  # a forked annotator died earlier: this process annotates the rest
+        return None
+
+
+def _outcome(engine: Engine, annotator: Annotator, doc_id: int, name: str, future: Future | None, report) -> tuple | None:
+    try:
+        found = future.result() if future else None
+    except BrokenExecutor:  # a forked annotator died (killed, out of memory) with this document
+        found = None
+    if found is None:
+        with Session(engine) as session:
+            return _annotate(session, annotator, doc_id, report)
+    if isinstance(found, str):
+        report.failed.append(f"document {doc_id} ({name}): {found}")
+        return None
+    return found
 
 
 def _annotated(session: Session, annotator_tag: str, ids: list[int]) -> set[int]:

@@ -1,10 +1,13 @@
-"""Cutting long work into id ranges for forked worker processes (the ledger walk, big exports).
+"""Cutting long work into id ranges for forked worker processes (the ledger walk, big exports), and
+whether forked helpers can help at all.
 
 Workers open their own engine from the URL: a connection must never cross a fork. An
 in-memory SQLite database exists in one process only, so it is always worked in one.
 """
 
+import multiprocessing
 import os
+import threading
 
 from sqlalchemy.engine import Engine
 
@@ -18,6 +21,17 @@ def worker_count(engine: Engine, items: int, parallel_from: int, wanted: int | N
     if items < parallel_from or in_memory:
         return 1
     return wanted or min(os.cpu_count() or 1, MAX_WORKERS)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def spare_core() -> bool:
+    """Whether forked helpers can run beside this process: a second core, fork, and one thread here
+    (a fork copies no other thread, nor the locks they hold)."""
+    return cores() > 1 and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def split(low: int, high: int, parts: int) -> list[tuple[int, int]]:

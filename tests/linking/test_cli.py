@@ -4,6 +4,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from annotate.cli import app
@@ -132,8 +133,6 @@ def test_import_links_then_threads_from_linked_groups(run, record, newsroom, cor
 
 def test_a_foreground_ingest_leaves_its_new_claims_ready_to_link(run, record, tmp_path):
     """As a background ingest does: candidates, then the sentence vectors the suggestions search."""
-    from sqlalchemy import text
-
     folder = tmp_path / "desk"
     folder.mkdir()
     (folder / "a.md").write_text(
@@ -151,3 +150,16 @@ def test_a_foreground_ingest_leaves_its_new_claims_ready_to_link(run, record, tm
     assert f"{claims} claims indexed for linking" in output
     suggested = [json.loads(line) for line in run("links", "suggest", "--format", "jsonl").splitlines()]
     assert suggested, "the two reports' claims should be suggested to each other"
+
+
+def test_a_bulk_ingest_can_leave_indexing_for_later(run, record, tmp_path):
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Grain\npublished: 2024-03-04\n---\nThe ministry said grain exports rose by 12 percent in February.\n", encoding="utf-8"
+    )
+    output = run("ingest", "--no-index", str(tmp_path / "a.md"))
+    assert "indexed for linking" not in output
+    with record.session() as session:
+        assert session.execute(text("SELECT count(*) FROM claim_vector")).scalar() == 0
+    assert "claims indexed" in run("links", "index")
+    with record.session() as session:
+        assert session.execute(text("SELECT count(*) FROM claim_vector")).scalar() == session.execute(text("SELECT count(*) FROM claim")).scalar() > 0
