@@ -4,12 +4,15 @@
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
+
+if TYPE_CHECKING:
+    from annotate.linking.index import Encode
 
 links_app = typer.Typer(no_args_is_help=True, help="Links between claims of different documents: suggest, evaluate, review.")
 threads_app = typer.Typer(no_args_is_help=True, help="Threads: named stories of linked claims, with verdicts and timelines.")
@@ -147,7 +150,7 @@ def index(db: DbOption = None) -> None:
     console.print(f"{index_claims(open_record(db))} claims indexed", highlight=False)
 
 
-def index_claims(record, document_ids: list[int] | None = None, encode=None) -> int:
+def index_claims(record, document_ids: list[int] | None = None, encode: "Encode | None" = None) -> int:
     """Sentence vectors for the claims (of these documents) that have none, with a progress bar: what
     a background ingest does after pre-annotation, so new claims can be linked at once. `encode`: the
     encoder's work spread over forked processes (preannotate/processes.py), else this process's."""

@@ -12,7 +12,7 @@ this: a worker is one core's worth of work, and more workers are how a team scal
 
 import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 
 import numpy as np
@@ -34,19 +34,23 @@ def annotating_processes(annotator: Annotator, documents: int) -> Iterator[Proce
         yield None
         return
     global _ANNOTATOR
-    annotator.annotate(
-        DocumentInput(text="The council said on Monday that the bridge would reopen.", published="2024-01-01")
-    )  # load its models once, before the fork
+    # the models loaded once, before the fork: the processes share their memory
+    annotator.annotate(DocumentInput(text="The council said on Monday that the bridge would reopen.", published="2024-01-01"))
     _ANNOTATOR = annotator
-    pool = ProcessPoolExecutor(cores(), mp_context=multiprocessing.get_context("fork"))
+    forked = ProcessPoolExecutor(cores(), mp_context=multiprocessing.get_context("fork"))
+    pool: ProcessPoolExecutor | None = forked
     try:
-        pool.submit(int).result()  # a fork start method launches every process at the first submit
+        forked.submit(int).result()  # a fork start method launches every process at the first submit
+    except (OSError, BrokenExecutor):  # no fork to be had (memory, process limits): annotate here
+        forked.shutdown(wait=True, cancel_futures=True)
+        pool = None
     finally:
         _ANNOTATOR = None  # this process keeps no second reference
     try:
         yield pool
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def encoding(pool: Executor) -> Callable[[list[str]], np.ndarray]:
