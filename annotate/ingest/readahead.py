@@ -88,11 +88,11 @@ def _pieces(f: str | ReadError) -> list[Work]:
     whole: list[Work] = [(f, None)]
     if not f.lower().endswith(".jsonl") or not 2 * PIECE_BYTES < _size(whole[0]) <= limits.MAX_BYTES:
         return whole
-    with open(f, "rb") as file:
-        data = file.read(limits.MAX_BYTES + 1)
     try:
+        with open(f, "rb") as file:
+            data = file.read(limits.MAX_BYTES + 1)
         check_not_binary(data[: limits.SNIFF_BYTES])
-    except RecordError:
+    except (OSError, RecordError):
         return whole  # read whole, the reader names the problem
     if not data.strip() or len(data) > limits.MAX_BYTES:
         return whole

@@ -113,3 +113,16 @@ def test_a_big_jsonl_file_is_read_in_pieces_of_whole_lines_with_its_line_numbers
     assert [e.line for e in errors] == [8, 41] and "byte offset" in errors[1].reason
     docs = [i for i in found if isinstance(i, SourceDocument)]
     assert len(docs) == 38 and all(d.paragraphs is not None for d in docs)  # all read by the other process
+
+
+def test_a_big_file_that_cannot_be_opened_for_splitting_is_read_whole(tmp_path, ahead, monkeypatch):
+    monkeypatch.setattr(readahead, "PIECE_BYTES", 100)
+    path = tmp_path / "desk.jsonl"
+    path.write_text("".join(json.dumps({"text": f"Line {n} of a desk export."}) + "\n" for n in range(20)), encoding="utf-8")
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(readahead, "open", refused, raising=False)  # the splitter's open only
+    assert readahead._pieces(str(path)) == [(str(path), None)]
+    assert [_plain(i) for i in read_files([str(path)])] == [_plain(i) for i in read_paths([str(path)])]
