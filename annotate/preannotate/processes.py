@@ -59,7 +59,10 @@ def encoding(pool: Executor) -> Callable[[list[str]], np.ndarray]:
     def encode(texts: list[str]) -> np.ndarray:
         parts = cores()
         slices = [texts[n::parts] for n in range(parts)]  # every process gets long and short texts alike
-        found = list(pool.map(_encode, slices))
+        try:
+            found = list(pool.map(_encode, slices))
+        except BrokenExecutor:  # a process died (killed, out of memory): this one encodes
+            return _encode(texts)
         out = np.empty((len(texts), vectors.DIMENSIONS), dtype=np.float32)
         for n, part in enumerate(found):
             out[n::parts] = part

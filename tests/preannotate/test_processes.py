@@ -64,3 +64,15 @@ def die_on_the_kupiansk_report(document):
     if "Kupiansk" in document.text:
         os._exit(1)  # as a kill would: no exception, no clean-up
     return processes._ANNOTATOR.annotate(document)
+
+
+def test_claims_are_encoded_here_when_the_processes_are_gone(forking):
+    texts = ["The port reopened on Monday.", "Officials said the ferry resumed service.", "Grain exports rose in May."]
+    with processes.annotating_processes(get_annotator("rules"), 10**6) as pool:
+        encode = processes.encoding(pool)
+        spread = encode(texts)
+        for process in list(pool._processes.values()):  # as a kill would
+            process.kill()
+            process.join()
+        alone = encode(texts)
+    assert spread.shape == (3, 384) and float(abs(spread - alone).max()) < 1e-5
