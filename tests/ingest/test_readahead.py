@@ -20,7 +20,8 @@ DONATE = "Support our reporting: donate today to keep this newsroom independent.
 
 @pytest.fixture
 def desk(tmp_path):
-    """A folder of JSONL files, a Markdown file and a file no reader takes, with a banner line repeated."""
+    """A folder of three JSONL files (one with a broken line) and a Markdown file; every report ends
+    with the same donation line."""
     folder = tmp_path / "desk"
     folder.mkdir()
     for part in range(3):
