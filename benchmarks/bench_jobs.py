@@ -30,7 +30,7 @@ from sqlalchemy import create_engine, text
 from annotate.config import Settings
 from annotate.jobs.intake import Limits, intake
 from annotate.jobs.queue import queue_for
-from annotate.jobs.state import job_view
+from annotate.jobs.state import job_status
 from annotate.store.record import Record
 from benchmarks.common import percentiles
 
@@ -120,7 +120,7 @@ def run(base: str, files, workers: int, reads: float = 2.0) -> tuple[float, str]
         job_id = queue_for(record).ingest("bench", "cli", files)
         while True:
             with record.session() as session:
-                view = job_view(session, job_id)
+                view = job_status(session, job_id)
             if view["status"] in ("done", "failed"):
                 break
             began = time.perf_counter()
@@ -163,7 +163,7 @@ def kills(rounds: int = 20, n: int = 600) -> None:
 
     def status() -> dict:
         with record.session() as session:
-            return job_view(session, job_id)
+            return job_status(session, job_id)
 
     job_id = queue_for(record).ingest("bench", "cli", files)
     workers, killed, start_time = [start(), start()], 0, time.perf_counter()

@@ -5,7 +5,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from annotate.errors import Invalid, NotFound
@@ -79,18 +79,33 @@ def job_view(session: Session, job_id: int) -> dict:
     return {**_summary(job, Counter(f["status"] for f in files), files), "files": files, "path": job.result}
 
 
+def job_status(session: Session, job_id: int) -> dict:
+    """The job's progress without its files' report, counted by the database: what a poll of a big
+    job needs (the full view reads every file's row)."""
+    job = get_job(session, job_id)
+    counts, sums = _tallies(session, [job_id])
+    return _summary(job, counts[job_id], None, sums[job_id])
+
+
 def list_jobs(session: Session, limit: int = 20, actor: str | None = None) -> list[dict]:
     query = select(Job).order_by(Job.id.desc()).limit(limit)  # type: ignore[union-attr]
     if actor:
         query = query.where(Job.actor == actor)
     jobs = session.execute(query).scalars().all()
-    counts: dict[int, Counter] = {job.id: Counter() for job in jobs}  # type: ignore[misc]
-    rows = session.execute(select(JobFile.job_id, JobFile.status, JobFile.documents, JobFile.added).where(JobFile.job_id.in_(list(counts))))
-    sums: dict[int, Counter] = {i: Counter() for i in counts}
-    for job_id, status, documents, added in rows:
-        counts[job_id][status] += 1
-        sums[job_id].update(documents=documents, added=added)
+    counts, sums = _tallies(session, [job.id for job in jobs])  # type: ignore[misc]
     return [_summary(job, counts[job.id], None, sums[job.id]) for job in jobs]  # type: ignore[index]
+
+
+def _tallies(session: Session, job_ids: list[int]) -> tuple[dict[int, Counter], dict[int, Counter]]:
+    """Per job: its files by status, and the documents read and added, summed in the database."""
+    counts: dict[int, Counter] = {i: Counter() for i in job_ids}
+    sums: dict[int, Counter] = {i: Counter() for i in job_ids}
+    c = JobFile.__table__.c  # type: ignore[attr-defined]
+    query = select(c.job_id, c.status, func.count(), func.sum(c.documents), func.sum(c.added)).where(c.job_id.in_(job_ids)).group_by(c.job_id, c.status)
+    for job_id, status, files, documents, added in session.execute(query):
+        counts[job_id][status] += files
+        sums[job_id].update(documents=documents or 0, added=added or 0)
+    return counts, sums
 
 
 def _summary(job: Job, statuses: Counter, files: list[dict] | None, sums: Counter | None = None) -> dict:

@@ -63,6 +63,20 @@ def test_a_part_that_died_after_ingesting_is_finished_by_the_next_run_without_do
     assert vectors == claims  # the part indexed the claims it wrote: they can be linked at once
 
 
+def test_a_polled_status_says_what_the_full_view_says_without_the_files(record):
+    job_id, parts = new_job(record, [("good.txt", TEXTS[0].encode()), ("bad.jsonl", b"{broken\n"), ("empty.txt", b"")])
+    with Session(record.engine) as session:
+        before = state.job_view(session, job_id)
+        assert state.job_status(session, job_id) == {k: v for k, v in before.items() if k not in ("files", "path")}
+    for part in parts:
+        tasks.ingest_part(record, job_id, part)
+    with Session(record.engine) as session:
+        after = state.job_view(session, job_id)
+        status = state.job_status(session, job_id)
+    assert status == {k: v for k, v in after.items() if k not in ("files", "path")}
+    assert status["status"] == "done" and status["documents"] == 1 and status["failed"] == 2
+
+
 def test_each_bad_record_is_named_with_its_line_and_the_good_ones_go_in(record):
     lines = [json.dumps({"text": TEXTS[0], "title": "Rail"}), "{not json", json.dumps({"title": "no text"}), json.dumps({"text": TEXTS[1]})]
     job_id, parts = new_job(record, [("feed.jsonl", "\n".join(lines).encode())])
