@@ -6,8 +6,9 @@ Run: taskset -c 0 python -m benchmarks.bench_preannotate [N] [ANNOTATOR]
 The documents are the bundled example reports, joined and cut into 10,000-character
 pieces, so each has the mix of names, dates and quotations of real reports.
 
-A command on every core: `python -m benchmarks.bench_preannotate record [N]` stores N such
-documents (each with a line of its own, so no paragraph is boilerplate) in two fresh records and
+A command on every core: `python -m benchmarks.bench_preannotate record [N]` stores N documents
+of the example reports' sentences, shuffled anew for each (no paragraph repeats, so none is
+boilerplate), in two fresh records and
 pre-annotates them, candidates recorded, in this process alone and with forked annotators on
 every core (what `claimtrail ingest` and `preannotate` do), alternated twice.
 """
