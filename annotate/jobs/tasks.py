@@ -187,16 +187,12 @@ def _preannotate(record: Record, document_ids: list[int]) -> None:
 
 
 def warm_up(record: Record) -> None:
-    """Load the annotator's models and tables now, not in the first job (several seconds of CPU)."""
-    from annotate.preannotate.base import DocumentInput
+    """Load the annotator's models and the sentence encoder now, not in the first job."""
     from annotate.preannotate.learning import learned_rules_annotator
+    from annotate.preannotate.processes import load_models
 
     with record.session() as session:
-        annotator = learned_rules_annotator(session)
-    annotator.annotate(DocumentInput(text="The council said on Monday that the bridge in the capital would reopen.", published="2024-01-01"))
-    from annotate.linking import vectors
-
-    vectors.encoder()  # the sentence model link indexing uses
+        load_models(learned_rules_annotator(session))
 
 
 def preannotate_all(record: Record, job_id: int) -> None:

@@ -34,8 +34,7 @@ def annotating_processes(annotator: Annotator, documents: int) -> Iterator[Proce
         yield None
         return
     global _ANNOTATOR
-    # the models loaded once, before the fork: the processes share their memory
-    annotator.annotate(DocumentInput(text="The council said on Monday that the bridge would reopen.", published="2024-01-01"))
+    load_models(annotator)  # once, before the fork: the processes share their memory
     _ANNOTATOR = annotator
     forked = ProcessPoolExecutor(cores(), mp_context=multiprocessing.get_context("fork"))
     pool: ProcessPoolExecutor | None = forked
@@ -51,6 +50,13 @@ def annotating_processes(annotator: Annotator, documents: int) -> Iterator[Proce
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def load_models(annotator: Annotator) -> None:
+    """The annotator's models and tables and the sentence encoder, loaded now (several seconds of
+    CPU): a worker before its first job, a command before it forks."""
+    annotator.annotate(DocumentInput(text="The council said on Monday that the bridge in the capital would reopen.", published="2024-01-01"))
+    vectors.encoder()
 
 
 def encoding(pool: Executor) -> Callable[[list[str]], np.ndarray]:
