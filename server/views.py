@@ -14,7 +14,7 @@ from annotate.preannotate.base import LABELS
 from annotate.preannotate.shown import shown
 from annotate.review.assignments import of_document
 from annotate.review.operations import Review
-from annotate.review.queue import QueueFilter, candidates_left, progress, queue_page
+from annotate.review.queue import QueueFilter, next_with_candidates, progress, queue_page
 from annotate.review.review_states import WORDS as REVIEW_WORDS
 from annotate.store.history import changed_fields, object_history
 from annotate.store.kinds import canonical, words
@@ -132,7 +132,7 @@ def document_view(
         "shows": SHOWS,
         "folded": folded,
         "undoable": undoable(session, review, doc.id),
-        "next_id": (header or counts[0] == 0) and next_in_queue(session, doc.id),  # the partial offers it once done
+        "next_id": (header or counts[0] == 0) and next_with_candidates(session, doc.id),  # the partial offers it once done
         "labels": LABEL_CHOICES,
         "assignment": of_document(session, doc.id),
         "message": None,
@@ -176,11 +176,6 @@ def next_after(items: list[Item], ref: str) -> str:
         if item.obj.status == "candidate":
             return item.ref
     return ref
-
-
-def next_in_queue(session: Session, after_id: int) -> int | None:
-    query = select(Document.id).where(Document.id > after_id, candidates_left(Document.id)).order_by(Document.id)
-    return session.execute(query.limit(1)).scalar()
 
 
 def entity_names(session: Session, ids: set[int]) -> dict[int, str]:

@@ -95,6 +95,20 @@ def candidates_left(document_id):
     )
 
 
+def next_with_candidates(session: Session, after_id: int) -> int | None:
+    """The first document after `after_id` that still has candidates: the smaller of the first
+    candidate claim's and mention's document, each read along the document_id index in order.
+    (Asked as "documents where a candidate exists", PostgreSQL hashed every candidate of the
+    record first: 42 ms at 10,000 reports, on every document page.)"""
+    firsts = [
+        session.execute(
+            select(model.document_id).where(model.document_id > after_id, func.coalesce(model.status, "") == "candidate").order_by(model.document_id).limit(1)
+        ).scalar()
+        for model in (Claim, Mention)
+    ]
+    return min((f for f in firsts if f is not None), default=None)
+
+
 def queue_page(session: Session, f: QueueFilter, per_page: int = PER_PAGE) -> QueuePage:
     """One page of the queue, newest first, with links to the pages around it."""
     backwards = f.before is not None

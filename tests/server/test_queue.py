@@ -78,3 +78,22 @@ def test_pager_links_keep_the_filters(alice, desk):
     older = re.search(r'href="(/queue\?q=front&amp;status=all&amp;after=\d+)"', page.text).group(1).replace("&amp;", "&")
     second = alice.get(older).text
     assert titles(second) == ["R0"] and "← Newer" in second and "Older →" not in second
+
+
+def test_next_document_skips_the_ones_with_nothing_left_to_decide(alice, desk):
+    first = desk.document("Officials said the ferry resumed service.", title="Ferry")
+    done = desk.document("The mayor said the port reopened.", title="Port")
+    empty = desk.document("Weather was mild.", title="Weather")
+    names_only = desk.document("Odesa and Mykolaiv were quiet.", title="Quiet")
+    desk.claim(first, "Officials said the ferry resumed service.")
+    settled = desk.claim(done, "The mayor said the port reopened.")
+    desk.apply(Change("claim.accepted", "claim", settled, {"status": "accepted"}), "alice", "ui")
+    desk.mention(names_only, "Odesa")  # an undecided entity is something left to decide too
+
+    def next_link(doc: int) -> int | None:
+        return alice.get(f"/documents/{doc}").context["next_id"] or None
+
+    assert next_link(first) == names_only
+    assert next_link(done) == names_only
+    assert next_link(names_only) is None
+    assert empty not in {next_link(first), next_link(done)}
