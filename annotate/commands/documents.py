@@ -7,6 +7,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from annotate.commands.common import DbOption, console, err, open_record, print_jsonl
 from annotate.commands.preannotate import INDEX_HELP
+from annotate.store import statistics
 
 
 def ingest(
@@ -60,6 +61,7 @@ def ingest(
 
         annotate_stored(record, get_annotator("rules"), added, index)
     record.ledger.checkpoint()
+    statistics.refresh(record.engine)
     if report.errors or failed:
         raise typer.Exit(1)
 

@@ -59,10 +59,14 @@ def import_file(
 
     users = dict(_pair(u) for u in user)
     config = config_file.read_text(encoding="utf-8") if config_file else None
+    from annotate.store import statistics
+
+    record = open_record(db)
     try:
-        report = import_tasks(open_record(db), load_export(file), config=config, users=users, add_documents=add_documents, path=str(file))
+        report = import_tasks(record, load_export(file), config=config, users=users, add_documents=add_documents, path=str(file))
     except Refused as problem:
         raise Refused([f"{file}: {p}" for p in problem.problems]) from None
+    statistics.refresh(record.engine)
     console.print(report.summary(), highlight=False, soft_wrap=True)
 
 

@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from annotate.commands.common import DbOption, console, err, open_record
+from annotate.store import statistics
 
 INDEX_HELP = "Compute the new claims' sentence vectors now, so they can be linked at once (else `links index` does, or each link suggestion a few)."
 
@@ -38,6 +39,7 @@ def preannotate(
     record = open_record(db)
     annotate_stored(record, chosen, document, index)
     record.ledger.checkpoint()
+    statistics.refresh(record.engine)
 
 
 def _annotate_files(chosen, files: list[str], format: str) -> int:

@@ -20,6 +20,7 @@ from annotate.ingest.pipeline import ingest_items, sha256_text
 from annotate.ingest.readers import read_path
 from annotate.ingest.source import ReadError, SourceDocument
 from annotate.jobs.models import CANCELLED, DONE, FAILED, QUEUED, REFUSED, RUNNING, TO_DO, Job, JobFile
+from annotate.store import statistics
 from annotate.store.db import state_session
 from annotate.store.ledger import utc_now
 from annotate.store.models import Document
@@ -69,6 +70,7 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
         session.commit()
     for f in files:
         _remove_spooled(f.path)
+    statistics.refresh(record.engine)  # a big job makes the planner's picture of the record stale
 
 
 def _exports(record: Record, job_id: int, files, tmp: str, actor: str) -> dict[str, tuple]:
