@@ -1,7 +1,8 @@
 """Full-text search over claims and documents, on the database's own index.
 
 SQLite: FTS5 tables kept by triggers (alembic 0002), ranked by bm25. PostgreSQL: GIN
-expression indexes over to_tsvector('english', …), ranked by ts_rank. User input is
+indexes over stored to_tsvector('english', …) columns (alembic 0017: ranking re-parsed every
+match before), ranked by ts_rank. User input is
 only ever a list of words: `terms.words()` keeps letters and digits, and each word is
 quoted (FTS5) or joined with a fixed operator (tsquery), so quotes, `*`, `NEAR`, `OR`
 and SQL fragments are searched as plain words, never interpreted.
@@ -24,9 +25,9 @@ from sqlmodel import Session
 from annotate.store.terms import content_words, stem, words
 
 PG_CONFIG = "'english'::regconfig"
-PG_CLAIM = f"to_tsvector({PG_CONFIG}, quote)"  # must match the index expressions in alembic 0002
-PG_TITLE = f"to_tsvector({PG_CONFIG}, coalesce(title, ''))"
-PG_TEXT = f"to_tsvector({PG_CONFIG}, left(text, 200000))"
+PG_CLAIM = "quote_tsv"  # stored columns (alembic 0017)
+PG_TEXT = "text_tsv"
+PG_TITLE = f"to_tsvector({PG_CONFIG}, coalesce(title, ''))"  # must match the index expression of alembic 0002
 SALIENT = 8  # words of a claim used to look for related claims
 FREQUENT = 0.02  # a word in more than this share of claims finds too much to be worth it
 COUNT_CAP = 5000  # PostgreSQL: stop counting a word's claims here
