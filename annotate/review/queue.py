@@ -89,10 +89,15 @@ def _has(model, document_id, *conditions):
 def candidates_left(document_id):
     # coalesce() keeps the planner off the status index: most rows are candidates, and SQLite
     # without statistics would scan all of them per document instead of probing document_id.
-    return or_(
-        _has(Claim, document_id, func.coalesce(Claim.status, "") == "candidate"),
-        _has(Mention, document_id, func.coalesce(Mention.status, "") == "candidate"),
-    )
+    return or_(_probe(Claim, document_id), _probe(Mention, document_id))
+
+
+def _probe(model, document_id):
+    """Whether the document has a candidate of this kind, asked of its own rows. OFFSET 0 keeps
+    PostgreSQL from hashing every candidate of the record first, which it prefers when it does
+    not see that a page of 50 stops after a few probes (the queue's "to do" page: 50 ms at
+    10,000 reports, 0.2 ms probed; "done", which reads every document: 56 ms, 13 ms probed)."""
+    return select(1).where(model.document_id == document_id, func.coalesce(model.status, "") == "candidate").offset(0).exists()
 
 
 def next_with_candidates(session: Session, after_id: int) -> int | None:
