@@ -12,23 +12,14 @@ postgresql+psycopg://postgres@127.0.0.1:5432/test) the record is a fresh schema 
 dropped at the end; the server's own CPU time is then not in the CPU figure.
 """
 
-import os
 import random
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
-from sqlalchemy import create_engine, text
-
-from annotate.config import Settings
 from annotate.store.ledger import Change, history, object_as_of
-from annotate.store.record import Record
 from annotate.store.verify import verify
-from benchmarks.common import fresh_record, percentiles
-
-POSTGRES = os.environ.get("CLAIMTRAIL_BENCH_POSTGRES_URL", "")
+from benchmarks.common import bench_record, percentiles
 
 
 @contextmanager
@@ -37,25 +28,6 @@ def timed(label: str, count: int, unit: str = "decisions"):
     yield
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"{label}: {wall:.3f} s wall ({count / wall:,.0f} {unit}/s), {cpu:.3f} s CPU ({count / cpu:,.0f} {unit}/s of CPU)")
-
-
-@contextmanager
-def bench_record():
-    """A fresh record: SQLite in a temporary folder, or a new schema on PostgreSQL."""
-    if not POSTGRES:
-        yield fresh_record("ledger")
-        return
-    schema = f"claimtrail_bench_{os.getpid()}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}options=-csearch_path%3D{schema}"
-    try:
-        yield Record.init(Settings(home=Path(tempfile.mkdtemp(prefix="claimtrail-ledger-")), database_url=url))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def claim(i: int) -> Change:
@@ -82,7 +54,7 @@ def mention(i: int) -> Change:
 
 
 def main(total: int = 1_000_000) -> None:
-    with bench_record() as record:
+    with bench_record("ledger") as record:
         run(record, total)
         record.engine.dispose()
 
@@ -155,7 +127,7 @@ def storage(record) -> None:
 
 def batched(n: int = 50_000) -> None:
     """Only the batched appends: n mentions, then n claims, 10,000 per transaction."""
-    with bench_record() as record:
+    with bench_record("ledger") as record:
         for label, make in (("mentions", mention), ("claims", claim)):
             with timed(f"{record.engine.dialect.name}: batched {label}, {n:,}", n):
                 for start in range(0, n, 10_000):

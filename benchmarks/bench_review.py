@@ -8,6 +8,8 @@ dashboard p95 ≤ 50 ms. The app runs in its own uvicorn process (one worker) an
 client in this process sends one request at a time. On a busy shared machine wall time
 swells with the load while CPU time stays near what an idle machine's wall time would be.
 Run: python -m benchmarks.bench_review [DOCS [HOME]]  (HOME: a record built by an earlier run)
+On PostgreSQL: CLAIMTRAIL_BENCH_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python -m benchmarks.bench_review
+(a fresh schema, dropped after).
 """
 
 import hashlib
@@ -28,10 +30,11 @@ from sqlalchemy import insert, select
 from annotate import accounts
 from annotate.config import Settings
 from annotate.errors import Invalid
+from annotate.store import statistics
 from annotate.store.ledger import Change
 from annotate.store.models import Claim, DocumentText
 from annotate.store.record import Record
-from benchmarks.common import fresh_record, percentiles, timed
+from benchmarks.common import bench_record, percentiles, timed
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "reports"
 CLAIMS, MENTIONS = 8, 12  # candidates per document: 20
@@ -152,12 +155,17 @@ def sample(client: httpx.Client, label: str, urls, method: str = "GET", form: di
 def main(documents: int = 10_000, home: str | None = None) -> None:
     """Build a record (or reuse one built before, at `home`), serve it and measure."""
     if home:
-        record = Record.open(Settings(home=Path(home)))
-    else:
-        record = fresh_record("review")
+        return run(Record.open(Settings(home=Path(home))), documents)
+    with bench_record("review") as record:
         with timed(f"build {documents:,} documents with {documents * (CLAIMS + MENTIONS):,} candidates", documents, "documents"):
             build(record, documents)
-        print(f"record kept at {record.settings.home} (pass it as the second argument to measure again)")
+            statistics.refresh(record.engine)  # as a bulk write does (PostgreSQL)
+        if record.engine.dialect.name == "sqlite":
+            print(f"record kept at {record.settings.home} (pass it as the second argument to measure again)")
+        run(record, documents)
+
+
+def run(record, documents: int) -> None:
     for name, role in [("alice", "reviewer"), *((f"reviewer{n}", "reviewer") for n in range(1, 5)), ("lea", "lead")]:
         try:
             accounts.add_user(record, name, role, "benchmark password")
@@ -167,6 +175,7 @@ def main(documents: int = 10_000, home: str | None = None) -> None:
     with serving(record) as address, httpx.Client(base_url=address, follow_redirects=False, timeout=30) as client:
         sign_in(client)
         measure(client, record, documents)
+    record.engine.dispose()
 
 
 def assign_all(record, documents: int) -> None:
@@ -192,7 +201,12 @@ def assign_all(record, documents: int) -> None:
 @contextmanager
 def serving(record):
     port = free_port()
-    env = {**os.environ, "CLAIMTRAIL_HOME": str(record.settings.home), "CLAIMTRAIL_SECRET": secrets.token_urlsafe(32)}
+    env = {
+        **os.environ,
+        "CLAIMTRAIL_HOME": str(record.settings.home),
+        "CLAIMTRAIL_DATABASE_URL": record.settings.database_url,
+        "CLAIMTRAIL_SECRET": secrets.token_urlsafe(32),
+    }
     command = [sys.executable, "-m", "uvicorn", "--factory", "benchmarks.bench_review:timed_app", "--port", str(port), "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1], env=env)
     address = f"http://127.0.0.1:{port}"

@@ -5,8 +5,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlalchemy import case, func, select, update
+from sqlmodel import Session, col
 
 from annotate.errors import Invalid, NotFound
 from annotate.jobs.intake import Incoming
@@ -72,11 +72,20 @@ def get_job(session: Session, job_id: int) -> Job:
     return job
 
 
-def job_view(session: Session, job_id: int) -> dict:
-    """The job with its progress and every file's outcome (no file contents)."""
+def job_view(session: Session, job_id: int, limit: int | None = None) -> dict:
+    """The job with its progress and its files' outcomes (no file contents): every file in order,
+    or at most `limit`, those refused or failed first — a page polled every second cannot list
+    10,000 files (`more` says how many are left out)."""
     job = get_job(session, job_id)
-    files = [_file_view(row) for row in session.execute(_file_rows().where(JobFile.job_id == job_id).order_by(JobFile.position)).all()]
-    return {**_summary(job, Counter(f["status"] for f in files), files), "files": files, "path": job.result}
+    rows = _file_rows().where(JobFile.job_id == job_id)
+    if limit is None:
+        files = [_file_view(row) for row in session.execute(rows.order_by(JobFile.position)).all()]
+        return {**_summary(job, Counter(f["status"] for f in files), files), "files": files, "path": job.result, "more": 0}
+    problems_first = case((col(JobFile.status).in_((FAILED, REFUSED)), 0), else_=1)
+    files = [_file_view(row) for row in session.execute(rows.order_by(problems_first, JobFile.position).limit(limit)).all()]
+    counts, sums = _tallies(session, [job_id])
+    more = sum(counts[job_id].values()) - len(files)
+    return {**_summary(job, counts[job_id], None, sums[job_id]), "files": files, "path": job.result, "more": more}
 
 
 def job_status(session: Session, job_id: int) -> dict:

@@ -1,6 +1,8 @@
 """The upload page: files, archives, JSONL and Label Studio exports in; a job per upload,
 its progress polled by htmx, and each file's outcome (a bad one named with its reason)."""
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
@@ -13,6 +15,7 @@ from server.deps import CurrentUser, SessionDep, TemplatesDep, is_htmx
 from server.uploads import keep, limits, read_form, spooled
 
 router = APIRouter(include_in_schema=False)
+FILES_SHOWN = 200  # a job page's file rows, polled every second while it runs (`?files=all` for every one)
 
 
 @router.get("/upload")
@@ -44,9 +47,10 @@ async def upload(request: Request, user: CurrentUser):
 
 
 @router.get("/upload/jobs/{job_id}")
-def job_page(request: Request, job_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser):
-    """The job's progress and per-file report; htmx polls the same URL for the fragment."""
-    context = {"job": job_view(session, job_id)}
+def job_page(request: Request, job_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser, files: Literal["", "all"] = ""):
+    """The job's progress and per-file report (the first FILES_SHOWN files, refused ones first, unless
+    `files=all`); htmx polls the same URL for the fragment."""
+    context = {"job": job_view(session, job_id, None if files == "all" else FILES_SHOWN), "all_files": files == "all"}
     name = "partials/_job.html" if is_htmx(request) else "pages/job.html"
     return templates.TemplateResponse(request, name, context)
 

@@ -67,14 +67,18 @@ def test_a_polled_status_says_what_the_full_view_says_without_the_files(record):
     job_id, parts = new_job(record, [("good.txt", TEXTS[0].encode()), ("bad.jsonl", b"{broken\n"), ("empty.txt", b"")])
     with Session(record.engine) as session:
         before = state.job_view(session, job_id)
-        assert state.job_status(session, job_id) == {k: v for k, v in before.items() if k not in ("files", "path")}
+        assert state.job_status(session, job_id) == {k: v for k, v in before.items() if k not in ("files", "path", "more")}
     for part in parts:
         tasks.ingest_part(record, job_id, part)
     with Session(record.engine) as session:
         after = state.job_view(session, job_id)
         status = state.job_status(session, job_id)
-    assert status == {k: v for k, v in after.items() if k not in ("files", "path")}
+    assert status == {k: v for k, v in after.items() if k not in ("files", "path", "more")}
     assert status["status"] == "done" and status["documents"] == 1 and status["failed"] == 2
+    with Session(record.engine) as session:
+        shown = state.job_view(session, job_id, limit=1)  # a page's share: the rest counted, not listed
+    assert {k: v for k, v in shown.items() if k not in ("files", "more")} == {k: v for k, v in after.items() if k not in ("files", "more")}
+    assert [f["status"] for f in shown["files"]] == ["refused"] and shown["more"] == 2
 
 
 def test_each_bad_record_is_named_with_its_line_and_the_good_ones_go_in(record):

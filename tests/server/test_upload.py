@@ -2,6 +2,7 @@
 the documents appear with candidates (SQLite: the web process runs the job; PostgreSQL: a worker)."""
 
 import io
+import re
 import time
 import zipfile
 
@@ -138,3 +139,18 @@ def test_the_uploader_or_a_lead_cancels_a_job_and_others_may_not(record, app, si
     assert alice.post(f"/upload/jobs/{job}/cancel", htmx=False).status_code == 303
     page = alice.get(f"/upload/jobs/{job}").text
     assert 'data-status="cancelled"' in page and "/retry" in page
+
+
+def test_a_big_job_page_lists_the_refused_files_first_and_says_how_many_more(record, app, alice, monkeypatch):
+    from server.routes import upload as upload_route
+
+    monkeypatch.setattr(upload_route, "FILES_SHOWN", 3)
+    good = [(f"report-{n}.txt", REPORT.replace("Tuesday", f"day {n}").encode()) for n in range(4)]
+    job_url = upload(alice, [*good, ("notes.pdf", b"%PDF-1.4")]).headers["location"]
+    page = finish(record, app, alice, job_url)
+
+    rows = re.findall(r"<tr class=\"(\w+)\"><td><bdi>([^<]+)</bdi>", page)
+    assert rows[0] == ("refused", "notes.pdf") and len(rows) == 3  # the one to act on, though it came last
+    assert "… and 2 more files" in page and "4 documents (4 new)" in page  # the counts still cover every file
+    every = alice.get(f"{job_url}?files=all").text
+    assert len(re.findall(r"<tr class=\"\w+\"><td><bdi>", every)) == 5 and "more files" not in every
