@@ -56,11 +56,10 @@ def import_file(
 ) -> None:
     """Read a Label Studio export back as decisions by its annotators (origin label-studio)."""
     from annotate.labelstudio.importer import Refused, import_tasks, load_export
+    from annotate.store import statistics
 
     users = dict(_pair(u) for u in user)
     config = config_file.read_text(encoding="utf-8") if config_file else None
-    from annotate.store import statistics
-
     record = open_record(db)
     try:
         report = import_tasks(record, load_export(file), config=config, users=users, add_documents=add_documents, path=str(file))
