@@ -5,16 +5,17 @@ tenth of a table has changed, but it can be switched off on a server (it was, on
 these figures come from) and it lags a fast import: with the statistics of an empty record,
 the suggestions for one claim took 92 ms at 100,000 claims instead of 42 (hash joins over
 whole tables chosen for a few dozen rows). So after a bulk write the writer analyzes the
-tables that grew by more than a fifth since they were last analyzed or vacuumed (their pages
+tables that doubled since they were last analyzed or vacuumed (their pages
 now against `pg_class.relpages`, which both set: known at once, unlike the activity counters,
-which a server reports a second or more late). ANALYZE reads a fixed sample, about a second
-at most, and changes no row.
+which a server reports a second or more late). ANALYZE reads a fixed sample and changes no
+row; at 10,000 reports it took 0.35 s for the decisions, 0.3 s for the claims. Doubling keeps
+that to a dozen times per table from empty to 100,000 reports; a fifth would take about four times as many.
 """
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-GROWN = 0.2  # growth, as a share of the table when last analyzed, that makes its statistics stale
+GROWN = 1.0  # growth, as a share of the table when last analyzed, that makes its statistics stale
 MINIMUM = 16  # pages (128 kB): a table smaller than this is read whole whatever the plan
 
 STALE = text(
