@@ -28,8 +28,7 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_claim_quote_tsv ON claim USING gin (quote_tsv)")
     op.execute("DROP INDEX ix_claim_quote_fts")
     op.execute(
-        "ALTER TABLE documenttext ADD COLUMN text_tsv tsvector "
-        f"GENERATED ALWAYS AS (to_tsvector('english'::regconfig, left(text, {DOC_TEXT_LIMIT}))) STORED"
+        f"ALTER TABLE documenttext ADD COLUMN text_tsv tsvector GENERATED ALWAYS AS (to_tsvector('english'::regconfig, left(text, {DOC_TEXT_LIMIT}))) STORED"
     )
     op.execute("CREATE INDEX ix_documenttext_tsv ON documenttext USING gin (text_tsv)")
     op.execute("DROP INDEX ix_documenttext_fts")
