@@ -3,12 +3,12 @@
 Newest first (by id: the order documents came in). Pages are keyset pages — "after id N" —
 and progress is counted for the page shown only, so any page of a large queue costs about
 the same as the first. Full-text search (annotate.store.fulltext: FTS5 / PostgreSQL) is called
-from `text_search` alone.
+from `_conditions` alone: every matching document, newest first like the rest of the queue.
 """
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlmodel import Session
 
 from annotate.store import fulltext
@@ -67,19 +67,6 @@ class QueuePage:
 
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def text_search(session: Session, q: str, limit: int = 1000) -> list[int]:
-    """Ids of documents whose title or text, or one of whose claims, has all the words of `q`."""
-    docs = [i for i, _ in fulltext.search_documents(session, q, limit)]
-    claims = [i for i, _ in fulltext.search_claims(session, q, limit)]
-    return list(dict.fromkeys(docs + _claim_documents(session, claims)))
-
-
-def _claim_documents(session: Session, claim_ids: list[int]) -> list[int]:
-    if not claim_ids:
-        return []
-    return list(session.execute(select(Claim.document_id).where(Claim.id.in_(claim_ids)).distinct()).scalars())
 
 
 def _has(model, document_id, *conditions):
@@ -174,7 +161,8 @@ def _conditions(session: Session, f: QueueFilter) -> list:
     elif f.status == "done":
         conditions.append(and_(~candidates_left(doc), or_(_has(Claim, doc), _has(Mention, doc))))
     if f.q.strip():
-        conditions.append(doc.in_(text_search(session, f.q.strip())))
+        matching = fulltext.matching_documents(session, f.q.strip())
+        conditions.append(false() if matching is None else doc.in_(matching))
     return conditions + _assigned(f)
 
 

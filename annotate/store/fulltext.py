@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import Integer, column, text
 from sqlmodel import Session
 
 from annotate.store.terms import content_words, stem, words
@@ -99,22 +99,26 @@ def search_claims(session: Session, query: str, limit: int = 50) -> list[tuple[i
     return _claims(session, words(query), "AND", limit)
 
 
-def search_documents(session: Session, query: str, limit: int = 50) -> list[tuple[int, float]]:
-    """Documents whose title or text has all the words of `query`, best first (title counts double)."""
+def matching_documents(session: Session, query: str):
+    """The ids of the documents whose title or text, or one of whose claims, has all the words of
+    `query`, as a subquery, unranked: a filter, whose matches the caller orders and pages (the
+    queue, newest first). None when the query has no words."""
     found = words(query)
     if not found:
-        return []
+        return None
     if is_sqlite(session):
-        sql = "SELECT rowid, -bm25(document_fts, 2.0, 1.0) AS s FROM document_fts WHERE document_fts MATCH :q ORDER BY s DESC LIMIT :n"
-        return _rows(session, sql, q=_fts5(found, "AND"), n=limit)
+        sql = (
+            "SELECT rowid AS id FROM document_fts WHERE document_fts MATCH :fts_q "
+            "UNION SELECT c.document_id FROM claim_fts f JOIN claim c ON c.id = f.rowid WHERE claim_fts MATCH :fts_q"
+        )
+        return text(sql).bindparams(fts_q=_fts5(found, "AND")).columns(column("id", Integer))
+    match = "@@ to_tsquery('english', :fts_q)"
     sql = (
-        f"SELECT d.id, ts_rank(setweight({PG_TITLE}, 'A') || setweight(t_vec, 'B'), q) AS s "
-        f"FROM document d JOIN (SELECT sha256, {PG_TEXT} AS t_vec FROM documenttext) t ON t.sha256 = d.sha256, "
-        "to_tsquery('english', :q) q "
-        f"WHERE d.id IN (SELECT id FROM document WHERE {PG_TITLE} @@ q) "
-        f"OR d.sha256 IN (SELECT sha256 FROM documenttext WHERE {PG_TEXT} @@ q) ORDER BY s DESC, d.id LIMIT :n"
+        f"SELECT id FROM document WHERE {PG_TITLE} {match} "
+        f"UNION SELECT d.id FROM document d JOIN documenttext t ON t.sha256 = d.sha256 WHERE t.{PG_TEXT} {match} "
+        f"UNION SELECT document_id FROM claim WHERE {PG_CLAIM} {match}"
     )
-    return _rows(session, sql, q=_tsquery(found, "&"), n=limit)
+    return text(sql).bindparams(fts_q=_tsquery(found, "&")).columns(column("id", Integer))
 
 
 def related_claims(session: Session, claim_id: int, limit: int = 50) -> list[tuple[int, float]]:

@@ -97,3 +97,17 @@ def test_next_document_skips_the_ones_with_nothing_left_to_decide(alice, desk):
     assert next_link(done) == names_only
     assert next_link(names_only) is None
     assert empty not in {next_link(first), next_link(done)}
+
+
+def test_a_search_finds_every_matching_document_however_many_page_by_page(alice, desk, record):
+    from annotate.ingest.pipeline import ingest_items
+    from annotate.ingest.source import SourceDocument
+
+    docs = [SourceDocument(text=f"Ferry crossing {n} resumed on schedule.", file_name=f"f{n}.txt", path=f"ferry/f{n}.txt", format="txt") for n in range(1030)]
+    ingest_items(record.ledger, docs)
+    seen, url = [], "/queue?status=all&q=ferry"
+    while url:
+        page = alice.get(url)
+        seen += [row.id for row in page.context["rows"]]
+        url = page.context["next_url"]
+    assert len(seen) == 1030 == len(set(seen)) and seen == sorted(seen, reverse=True)  # newest first, down to the oldest
