@@ -3,15 +3,16 @@
 import json
 import os
 from collections.abc import Iterator
+from itertools import count
 
 from annotate.ingest import limits
 from annotate.ingest.records import build_document
 from annotate.ingest.source import ReadError, RecordError, SourceDocument
 from annotate.ingest.textfile import (
     check_not_binary,
-    check_size,
     check_storable,
     decode,
+    mb,
     read_bytes,
 )
 
@@ -19,19 +20,27 @@ TASK_SHAPE = 'a Label Studio task {"data": {"text": ...}} or a list of such task
 
 
 def read_jsonl(path: str, part: tuple[int, int, int] | None = None) -> Iterator[SourceDocument | ReadError]:
-    """Line by line, so one broken line costs only that line. `part` is (first byte, end byte,
-    number of the first line) of a piece of a big file whose checks were made (readahead.py)."""
+    """Line by line, so one broken line costs only that line, and in constant memory: the size
+    limit is a record's, not the file's (a corpus exported as one JSONL file may hold a million
+    reports). `part` is (first byte, end byte, number of the first line) of a piece of a big
+    file whose checks were made (readahead.py)."""
     start, stop, first = part or (0, None, 1)
-    if part is None:
-        check_size(path)
     base, offset, records = os.path.basename(path), start, 0
     with open(path, "rb") as f:
         if part is None:
             check_not_binary(f.read(limits.SNIFF_BYTES))
         f.seek(start)
-        for n, raw in enumerate(f, first):
+        for n in count(first):
             if stop is not None and offset >= stop:
                 break
+            raw = f.readline(limits.MAX_BYTES + 1)
+            if not raw:
+                break
+            if len(raw) > limits.MAX_BYTES:  # the rest of the line is passed over, never held
+                offset += len(raw) + past_line_end(f)
+                records += 1
+                yield RecordError(f"record is over the {mb(limits.MAX_BYTES)} limit; not read").at(path, n)
+                continue
             try:
                 line = decode(raw, line_base=n, offset_base=offset)
                 if line.strip():
@@ -42,6 +51,16 @@ def read_jsonl(path: str, part: tuple[int, int, int] | None = None) -> Iterator[
             offset += len(raw)
     if not records and part is None:
         yield ReadError(path, "file has no records (it is empty or only blank lines)")
+
+
+def past_line_end(f) -> int:
+    """Read on to the end of the current line (its newline included); the bytes read."""
+    read = 0
+    while chunk := f.readline(1 << 20):
+        read += len(chunk)
+        if chunk.endswith(b"\n"):
+            break
+    return read
 
 
 def read_labelstudio(path: str) -> Iterator[SourceDocument | ReadError]:

@@ -21,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from annotate.ingest import limits
 from annotate.ingest.boilerplate import banner_lines, paragraphs
-from annotate.ingest.jsonrecords import read_jsonl
+from annotate.ingest.jsonrecords import past_line_end, read_jsonl
 from annotate.ingest.readers import read_path
 from annotate.ingest.source import ReadError, RecordError, SourceDocument, sha256_text
 from annotate.ingest.textfile import check_not_binary
@@ -82,28 +82,36 @@ class _ReadAhead:
 
 
 def _pieces(f: str | ReadError) -> list[Work]:
-    """A file as one piece of work, or a big JSONL file whose checks pass as pieces of whole lines."""
+    """A file as one piece of work, or a big JSONL file as pieces of whole lines, found by one
+    streaming pass (constant memory, whatever the file's size: its limit is per record)."""
     if isinstance(f, ReadError):
         return [f]
     whole: list[Work] = [(f, None)]
-    if not f.lower().endswith(".jsonl") or not 2 * PIECE_BYTES < _size(whole[0]) <= limits.MAX_BYTES:
+    if not f.lower().endswith(".jsonl") or _size(whole[0]) <= 2 * PIECE_BYTES:
         return whole
     try:
         with open(f, "rb") as file:
-            data = file.read(limits.MAX_BYTES + 1)
-        check_not_binary(data[: limits.SNIFF_BYTES])
+            check_not_binary(file.read(limits.SNIFF_BYTES))
+            file.seek(0)
+            pieces, anything = _line_pieces(f, file)
     except (OSError, RecordError):
         return whole  # read whole, the reader names the problem
-    if not data.strip() or len(data) > limits.MAX_BYTES:
-        return whole
+    return pieces if anything else whole  # blank throughout: the reader says so
+
+
+def _line_pieces(path: str, file) -> tuple[list[Work], bool]:
+    """(first byte, end byte, first line number) of pieces of about PIECE_BYTES ending at a line's
+    end, and whether the file has anything but whitespace."""
     pieces: list[Work] = []
-    start, line = 0, 1
-    while start < len(data):
-        stop = data.find(b"\n", start + PIECE_BYTES) + 1 or len(data)
-        pieces.append((f, (start, stop, line)))
-        line += data.count(b"\n", start, stop)
+    start, line, anything = 0, 1, False
+    while chunk := file.read(PIECE_BYTES):
+        anything = anything or bool(chunk.strip())
+        rest = 0 if chunk.endswith(b"\n") else past_line_end(file)
+        stop = start + len(chunk) + rest
+        pieces.append((path, (start, stop, line)))
+        line += chunk.count(b"\n") + bool(rest)
         start = stop
-    return pieces
+    return pieces, anything
 
 
 def _here(work: list[Work]) -> Iterator[SourceDocument | ReadError]:

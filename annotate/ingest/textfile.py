@@ -15,7 +15,7 @@ def read_bytes(path: str) -> bytes:
     with open(path, "rb") as f:
         raw = f.read(limits.MAX_BYTES + 1)  # the file may have grown since stat()
     if len(raw) > limits.MAX_BYTES:
-        raise RecordError(f"file is over the {_mb(limits.MAX_BYTES)} limit; not read")
+        raise RecordError(f"file is over the {mb(limits.MAX_BYTES)} limit; not read")
     check_not_binary(raw[: limits.SNIFF_BYTES])
     if not raw.strip():
         raise RecordError("file is empty" if not raw else "file contains only whitespace")
@@ -25,7 +25,7 @@ def read_bytes(path: str) -> bytes:
 def check_size(path: str) -> None:
     size = os.path.getsize(path)  # stat only: a huge file is never read
     if size > limits.MAX_BYTES:
-        raise RecordError(f"file is {_mb(size)}, over the {_mb(limits.MAX_BYTES)} limit; not read")
+        raise RecordError(f"file is {mb(size)}, over the {mb(limits.MAX_BYTES)} limit; not read")
 
 
 def check_not_binary(head: bytes) -> None:
@@ -73,5 +73,5 @@ def _encodes(text: str) -> bool:
     return True
 
 
-def _mb(n: int) -> str:
+def mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"

@@ -8,7 +8,7 @@ import os
 import pytest
 from sqlmodel import select
 
-from annotate.ingest import readahead
+from annotate.ingest import limits, readahead
 from annotate.ingest.pipeline import ingest_paths
 from annotate.ingest.readahead import read_files
 from annotate.ingest.readers import expand_paths, read_paths
@@ -127,3 +127,20 @@ def test_a_big_file_that_cannot_be_opened_for_splitting_is_read_whole(tmp_path, 
     monkeypatch.setattr(readahead, "open", refused, raising=False)  # the splitter's open only
     assert readahead._pieces(str(path)) == [(str(path), None)]
     assert [_plain(i) for i in read_files([str(path)])] == [_plain(i) for i in read_paths([str(path)])]
+
+
+def test_a_jsonl_file_over_the_size_limit_is_read_record_by_record(tmp_path, ahead, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_BYTES", 400)  # the limit is a record's, not the file's
+    monkeypatch.setattr(readahead, "PIECE_BYTES", 250)
+    lines = [json.dumps({"id": n, "text": f"Day {n}: the ferry crossed the estuary."}) for n in range(60)]
+    lines[33] = json.dumps({"id": 33, "text": "A very long record. " * 40})  # over 400 bytes: refused alone
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 10 * limits.MAX_BYTES
+
+    for found in (list(read_paths([str(path)])), list(read_files([str(path)]))):
+        errors = [i for i in found if isinstance(i, ReadError)]
+        assert [(e.line, "over the 400 bytes limit" in e.reason) for e in errors] == [(34, True)]
+        docs = [i for i in found if isinstance(i, SourceDocument)]
+        assert [d.record for d in docs] == [n for n in range(1, 61) if n != 34]  # the lines after it are read too
+    assert len(readahead._pieces(str(path))) > 10
