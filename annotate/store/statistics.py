@@ -14,6 +14,7 @@ that to a dozen times per table from empty to 100,000 reports; a fifth would tak
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 GROWN = 1.0  # growth, as a share of the table when last analyzed, that makes its statistics stale
 MINIMUM = 16  # pages (128 kB): a table smaller than this is read whole whatever the plan
@@ -30,9 +31,16 @@ def refresh(engine: Engine) -> list[str]:
     """Analyze the tables of this record whose statistics a bulk write made stale; their names."""
     if engine.dialect.name != "postgresql":
         return []  # SQLite's planner does without (the queries are written for it)
-    with engine.connect() as conn:
-        stale = list(conn.execute(STALE, {"minimum": MINIMUM, "grown": GROWN}).scalars())
+    done: list[str] = []
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        try:  # a table's size waits for its lock too
+            stale = list(conn.execute(STALE, {"minimum": MINIMUM, "grown": GROWN}).scalars())
+        except DBAPIError:  # cancelled by a timeout, say: the write this follows stands, the next one retries
+            return done
         for table in stale:
-            conn.execute(text(f'ANALYZE "{table}"'))
-    return stale
+            try:
+                conn.execute(text(f'ANALYZE "{table}"'))
+                done.append(table)
+            except DBAPIError:
+                continue
+    return done
