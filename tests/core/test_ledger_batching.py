@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import insert, text
 
-from annotate.store.fulltext import search_claims, search_documents
+from annotate.store.fulltext import matching_documents, search_claims
 from annotate.store.ledger import _ENCODER, Change, canonical
 from annotate.store.models import DocumentText
 from annotate.store.verify import verify
@@ -68,8 +68,8 @@ def test_documents_of_one_batch_are_searchable_by_title_and_text(record):
         writer.session.execute(insert(DocumentText), [{"sha256": sha, "text": body}])
         doc = writer.apply(Change("document.ingested", "document", set={"sha256": sha, "file_name": "a.txt", "title": "Lower town flooded"}))
     with record.session() as session:
-        assert [i for i, _ in search_documents(session, "floodwater dam")] == [doc["id"]]
-        assert [i for i, _ in search_documents(session, "lower town flooded")] == [doc["id"]]
+        assert session.execute(matching_documents(session, "floodwater dam")).scalars().all() == [doc["id"]]
+        assert session.execute(matching_documents(session, "lower town flooded")).scalars().all() == [doc["id"]]
 
 
 def test_a_big_batch_verifies_and_leaves_no_switch_behind(record):
