@@ -77,15 +77,13 @@ def job_view(session: Session, job_id: int, limit: int | None = None) -> dict:
     or at most `limit`, those refused or failed first — a page polled every second cannot list
     10,000 files (`more` says how many are left out)."""
     job = get_job(session, job_id)
-    rows = _file_rows().where(JobFile.job_id == job_id)
-    if limit is None:
-        files = [_file_view(row) for row in session.execute(rows.order_by(JobFile.position)).all()]
-        return {**_summary(job, Counter(f["status"] for f in files), files), "files": files, "path": job.result, "more": 0}
-    problems_first = case((col(JobFile.status).in_((FAILED, REFUSED)), 0), else_=1)
-    files = [_file_view(row) for row in session.execute(rows.order_by(problems_first, JobFile.position).limit(limit)).all()]
+    files = _file_rows().where(JobFile.job_id == job_id)
+    if limit is not None:
+        files = files.order_by(case((col(JobFile.status).in_((FAILED, REFUSED)), 0), else_=1)).limit(limit)
+    shown = [_file_view(row) for row in session.execute(files.order_by(JobFile.position)).all()]
     counts, sums = _tallies(session, [job_id])
-    more = sum(counts[job_id].values()) - len(files)
-    return {**_summary(job, counts[job_id], None, sums[job_id]), "files": files, "path": job.result, "more": more}
+    more = sum(counts[job_id].values()) - len(shown)
+    return {**_summary(job, counts[job_id], sums[job_id]), "files": shown, "path": job.result, "more": more}
 
 
 def job_status(session: Session, job_id: int) -> dict:
@@ -93,7 +91,7 @@ def job_status(session: Session, job_id: int) -> dict:
     job needs (the full view reads every file's row)."""
     job = get_job(session, job_id)
     counts, sums = _tallies(session, [job_id])
-    return _summary(job, counts[job_id], None, sums[job_id])
+    return _summary(job, counts[job_id], sums[job_id])
 
 
 def list_jobs(session: Session, limit: int = 20, actor: str | None = None) -> list[dict]:
@@ -102,7 +100,7 @@ def list_jobs(session: Session, limit: int = 20, actor: str | None = None) -> li
         query = query.where(Job.actor == actor)
     jobs = session.execute(query).scalars().all()
     counts, sums = _tallies(session, [job.id for job in jobs])  # type: ignore[misc]
-    return [_summary(job, counts[job.id], None, sums[job.id]) for job in jobs]  # type: ignore[index]
+    return [_summary(job, counts[job.id], sums[job.id]) for job in jobs]  # type: ignore[index]
 
 
 def _tallies(session: Session, job_ids: list[int]) -> tuple[dict[int, Counter], dict[int, Counter]]:
@@ -117,7 +115,7 @@ def _tallies(session: Session, job_ids: list[int]) -> tuple[dict[int, Counter], 
     return counts, sums
 
 
-def _summary(job: Job, statuses: Counter, files: list[dict] | None, sums: Counter | None = None) -> dict:
+def _summary(job: Job, statuses: Counter, sums: Counter) -> dict:
     if job.kind == "ingest":
         total, finished = job.total, sum(n for s, n in statuses.items() if s in (DONE, REFUSED, CANCELLED))
         failed = statuses[FAILED] + statuses[REFUSED]
@@ -135,10 +133,6 @@ def _summary(job: Job, statuses: Counter, files: list[dict] | None, sums: Counte
         status = FAILED
     else:
         status = DONE
-    if sums is None:
-        sums = Counter()
-        for f in files or []:
-            sums.update(documents=f["documents"], added=f["added"])
     return {
         "id": job.id,
         "kind": job.kind,

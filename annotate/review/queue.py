@@ -74,9 +74,13 @@ def _has(model, document_id, *conditions):
 
 
 def candidates_left(document_id):
+    return or_(_probe(Claim, document_id), _probe(Mention, document_id))
+
+
+def _undecided(model):
     # coalesce() keeps the planner off the status index: most rows are candidates, and SQLite
     # without statistics would scan all of them per document instead of probing document_id.
-    return or_(_probe(Claim, document_id), _probe(Mention, document_id))
+    return func.coalesce(model.status, "") == "candidate"
 
 
 def _probe(model, document_id):
@@ -84,7 +88,7 @@ def _probe(model, document_id):
     PostgreSQL from hashing every candidate of the record first, which it prefers when it does
     not see that a page of 50 stops after a few probes (the queue's "to do" page: 50 ms at
     10,000 reports, 0.2 ms probed; "done", which reads every document: 56 ms, 13 ms probed)."""
-    return select(1).where(model.document_id == document_id, func.coalesce(model.status, "") == "candidate").offset(0).exists()
+    return select(1).where(model.document_id == document_id, _undecided(model)).offset(0).exists()
 
 
 def next_with_candidates(session: Session, after_id: int) -> int | None:
@@ -93,9 +97,7 @@ def next_with_candidates(session: Session, after_id: int) -> int | None:
     (Asked as "documents where a candidate exists", PostgreSQL hashed every candidate of the
     record first: 42 ms at 10,000 reports, on every document page.)"""
     firsts = [
-        session.execute(
-            select(model.document_id).where(model.document_id > after_id, func.coalesce(model.status, "") == "candidate").order_by(model.document_id).limit(1)
-        ).scalar()
+        session.execute(select(model.document_id).where(model.document_id > after_id, _undecided(model)).order_by(model.document_id).limit(1)).scalar()
         for model in (Claim, Mention)
     ]
     return min((f for f in firsts if f is not None), default=None)
