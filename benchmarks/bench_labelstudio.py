@@ -252,7 +252,7 @@ def synthetic_task(i: int, rng: random.Random) -> dict:
 
 def write_corpus(n: int, folder: Path) -> list[dict]:
     """The same reports three ways: one task list (Label Studio's POST, our `labelstudio import`),
-    task files of 1,000 (our reader refuses files over 50 MiB) and JSONL with text and title only."""
+    task files of 1,000 (the two-pass way: ingest, then import) and JSONL with text and title only."""
     rng = random.Random(12)
     tasks = [synthetic_task(i, rng) for i in range(n)]
     (folder / "tasks").mkdir(parents=True)

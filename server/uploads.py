@@ -196,7 +196,8 @@ class SpoolingParser:
         if len(self.files) >= self.bounds.max_files + 1:  # one more than allowed: intake names the limit
             raise TooLarge(f"an upload holds at most {self.bounds.max_files} files")
         filename = options[b"filename"].decode("utf-8", "replace")
-        spool = _SpoolFile(self.folder / str(len(self.files)) / _safe(Path(filename.replace("\\", "/")).name or "file"), self.bounds.file_bytes)
+        spool_name = _safe(Path(filename.replace("\\", "/")).name or "file")
+        spool = _SpoolFile(self.folder / str(len(self.files)) / spool_name, self.bounds.file_bytes(spool_name))
         self.files.append(spool)
         headers = Headers(raw=list(self._headers.items()))
         self._part = (name, UploadFile(spool, filename=filename, headers=headers), bytearray())  # type: ignore[arg-type]

@@ -111,21 +111,26 @@ def enqueue_paths(record, paths: list[str], preannotate: bool) -> int:
 
     from annotate.ingest.readers import expand_paths
     from annotate.ingest.source import ReadError
-    from annotate.jobs.intake import Incoming, Limits, intake
+    from annotate.jobs.intake import Incoming, Limits, Spooled, intake
     from annotate.jobs.queue import queue_for
 
     found: list[Incoming] = []
     uploads = []
+    bounds = Limits(max_files=10**9, max_bytes=10**13)
     for item in expand_paths(paths):
         if isinstance(item, ReadError):
             found.append(Incoming(item.path, reason=item.reason))
             continue
+        name = os.path.basename(item)
         try:
+            if os.path.getsize(item) > bounds.file_bytes(name):
+                uploads.append((name, Spooled(None, os.path.getsize(item))))  # too large: refused by intake, never read
+                continue
             with open(item, "rb") as f:
-                uploads.append((os.path.basename(item), f.read()))
+                uploads.append((name, f.read()))
         except OSError as e:
-            found.append(Incoming(os.path.basename(item), reason=f"cannot read: {e.strerror or e}"))
-    files = intake(uploads, Limits(max_files=10**9, max_bytes=10**13)) + found
+            found.append(Incoming(name, reason=f"cannot read: {e.strerror or e}"))
+    files = intake(uploads, bounds) + found
     return queue_for(record, detached=True).ingest("cli", "cli", files, preannotate)
 
 

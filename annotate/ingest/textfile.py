@@ -10,22 +10,25 @@ BOM = "\ufeff"
 
 
 def read_bytes(path: str) -> bytes:
-    """The whole file, refused (RecordError) when too large, binary or empty."""
-    check_size(path)
+    """The whole file, refused (RecordError) when too large for its type, binary or empty."""
+    limit = check_size(path)
     with open(path, "rb") as f:
-        raw = f.read(limits.MAX_BYTES + 1)  # the file may have grown since stat()
-    if len(raw) > limits.MAX_BYTES:
-        raise RecordError(f"file is over the {mb(limits.MAX_BYTES)} limit; not read")
+        raw = f.read(limit + 1)  # the file may have grown since stat()
+    if len(raw) > limit:
+        raise RecordError(f"file is over the {mb(limit)} limit; not read")
     check_not_binary(raw[: limits.SNIFF_BYTES])
     if not raw.strip():
         raise RecordError("file is empty" if not raw else "file contains only whitespace")
     return raw
 
 
-def check_size(path: str) -> None:
+def check_size(path: str) -> int:
+    """The file's limit by its type (a whole-file reader's: JSONL is read otherwise), checked."""
+    limit = limits.file_bytes(path) or limits.MAX_BYTES
     size = os.path.getsize(path)  # stat only: a huge file is never read
-    if size > limits.MAX_BYTES:
-        raise RecordError(f"file is {mb(size)}, over the {mb(limits.MAX_BYTES)} limit; not read")
+    if size > limit:
+        raise RecordError(f"file is {mb(size)}, over the {mb(limit)} limit; not read")
+    return limit
 
 
 def check_not_binary(head: bytes) -> None:

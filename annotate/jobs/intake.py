@@ -32,9 +32,9 @@ class Limits:
     max_files: int = 2000  # files in one upload, counting those inside archives
     max_bytes: int = 200 * 1024 * 1024  # the whole upload, archives counted unpacked
 
-    @property
-    def file_bytes(self) -> int:
-        return min(limits.MAX_BYTES, self.max_bytes)
+    def file_bytes(self, name: str) -> int:
+        """The most one file of this name may hold: its reader's limit, or what a job keeps (JSONL)."""
+        return min(limits.file_bytes(name) or limits.JSON_BYTES, self.max_bytes)
 
 
 class Spooled(NamedTuple):
@@ -108,16 +108,16 @@ def _one(name: str, data: bytes | Spooled, bounds: Limits, budget: list[int]) ->
     ext = os.path.splitext(name)[1].lower()
     if ext not in READERS:
         return Incoming(name, reason=f"unsupported file type {ext or '(no extension)'!r}; expected one of {', '.join(accepted_types())}")
-    size = data.size if isinstance(data, Spooled) else len(data)
-    if size > bounds.file_bytes or (isinstance(data, Spooled) and data.path is None):
-        return Incoming(name, reason=f"larger than {_mb(bounds.file_bytes)} (a file's limit)")
+    size, limit = data.size if isinstance(data, Spooled) else len(data), bounds.file_bytes(name)
+    if size > limit or (isinstance(data, Spooled) and data.path is None):
+        return Incoming(name, reason=_too_large(name, limit))
     _spend(budget, size, bounds)
     return Incoming(name, path=str(data.path)) if isinstance(data, Spooled) else Incoming(name, data)
 
 
 def _unpack(name: str, data: bytes | Spooled, bounds: Limits, budget: list[int]) -> list[Incoming]:
     if isinstance(data, Spooled) and data.path is None:
-        return [Incoming(name, reason=f"larger than {_mb(bounds.file_bytes)} (a file's limit)")]
+        return [Incoming(name, reason=_too_large(name, bounds.file_bytes(name)))]
     try:
         archive = zipfile.ZipFile(data.path if isinstance(data, Spooled) else io.BytesIO(data))  # type: ignore[arg-type]
         entries = archive.infolist()
@@ -137,8 +137,8 @@ def _unpack(name: str, data: bytes | Spooled, bounds: Limits, budget: list[int])
             found.append(Incoming(label, reason="encrypted: cannot be read"))
         elif os.path.splitext(base)[1].lower() in ARCHIVES:
             found.append(Incoming(label, reason="an archive inside an archive: unpack it first"))
-        elif entry.file_size > bounds.file_bytes:
-            found.append(Incoming(label, reason=f"larger than {_mb(bounds.file_bytes)} unpacked (a file's limit)"))
+        elif entry.file_size > bounds.file_bytes(base):
+            found.append(Incoming(label, reason=_too_large(base, bounds.file_bytes(base), " unpacked")))
         elif os.path.splitext(base)[1].lower() not in READERS:
             found.append(_one(label, b"", bounds, budget))
         elif unpack_to is not None:
@@ -153,13 +153,14 @@ def _unpack(name: str, data: bytes | Spooled, bounds: Limits, budget: list[int])
 
 
 def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, label: str, bounds: Limits, budget: list[int]) -> Incoming:
+    limit = bounds.file_bytes(label)
     try:
         with archive.open(entry) as stream:
-            data = stream.read(bounds.file_bytes + 1)  # the header's size may lie: never unpack past the limit
+            data = stream.read(limit + 1)  # the header's size may lie: never unpack past the limit
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as problem:
         return Incoming(label, reason=f"cannot be unpacked ({problem})")
-    if len(data) > bounds.file_bytes:
-        return Incoming(label, reason=f"larger than {_mb(bounds.file_bytes)} unpacked (a file's limit)")
+    if len(data) > limit:
+        return Incoming(label, reason=_too_large(label, limit, " unpacked"))
     _spend(budget, len(data), bounds)
     return Incoming(label, data)
 
@@ -167,22 +168,27 @@ def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, label: str, bo
 def _unpack_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, label: str, bounds: Limits, budget: list[int], target: Path) -> Incoming:
     """An entry of a spooled archive to a file of its own, a chunk at a time, never past the limit."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    size = 0
+    size, limit = 0, bounds.file_bytes(label)
     try:
         with archive.open(entry) as stream, target.open("wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
-                if size > bounds.file_bytes:  # the header's size may lie
+                if size > limit:  # the header's size may lie
                     break
                 out.write(chunk)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as problem:
         target.unlink(missing_ok=True)
         return Incoming(label, reason=f"cannot be unpacked ({problem})")
-    if size > bounds.file_bytes:
+    if size > limit:
         target.unlink(missing_ok=True)
-        return Incoming(label, reason=f"larger than {_mb(bounds.file_bytes)} unpacked (a file's limit)")
+        return Incoming(label, reason=_too_large(label, limit, " unpacked"))
     _spend(budget, size, bounds)
     return Incoming(label, path=str(target))
+
+
+def _too_large(name: str, limit: int, how: str = "") -> str:
+    kind = {".json": "a JSON file's limit", ".jsonl": "a JSON Lines file's limit in a job"}.get(os.path.splitext(name)[1].lower(), "a file's limit")
+    return f"larger than {_mb(limit)}{how} ({kind})"
 
 
 def _spend(budget: list[int], size: int, bounds: Limits) -> None:

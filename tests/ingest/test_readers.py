@@ -1,6 +1,7 @@
 """Readers: every format in, exact text out, and one clear ReadError per bad file or record."""
 
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -173,9 +174,23 @@ def test_file_over_the_limit_is_refused_without_reading_it(tmp_path):
 
 def test_limit_is_configurable(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_BYTES", 64)
+    monkeypatch.setattr(limits, "JSON_BYTES", 64)
     for name in ("long.txt", "long.jsonl", "long.html", "long.json"):
         err = read_one(write(tmp_path / name, "x" * 65))
         assert isinstance(err, ReadError) and "limit" in err.reason, name
+
+
+def test_a_json_task_list_has_a_limit_of_its_own_above_a_document_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_BYTES", 200)
+    tasks = [{"data": {"text": f"Report {n}: the ferry to the island ran again on Monday after the storm."}} for n in range(5)]
+    path = write(tmp_path / "tasks.json", json.dumps(tasks))
+    assert os.path.getsize(path) > 200
+    assert [type(item).__name__ for item in read_paths([path])] == ["SourceDocument"] * 5
+    err = read_one(write(tmp_path / "long.txt", "x" * 201))
+    assert isinstance(err, ReadError) and "limit" in err.reason  # a document's file keeps the readers' limit
+    monkeypatch.setattr(limits, "JSON_BYTES", 200)
+    err = read_one(path)
+    assert isinstance(err, ReadError) and "limit" in err.reason
 
 
 def test_unsupported_extension_and_missing_path(tmp_path):

@@ -1,5 +1,6 @@
 """`claimtrail ingest --background`, `claimtrail jobs …` and `claimtrail worker` at the command line."""
 
+import json
 import subprocess
 import sys
 import time
@@ -44,6 +45,25 @@ def test_ingest_in_the_background_then_list_show_and_retry(record, tmp_path):
     assert f"{job:>5} ingest       done" in listed.stdout and "1 failed" in listed.stdout
     nothing = invoke(record, "jobs", "retry", job)
     assert nothing.exit_code != 0 and "nothing left to do" in nothing.output
+
+
+def test_a_file_over_its_limit_is_refused_when_queued_and_a_jsonl_file_is_not_held_to_a_document_limit(record, tmp_path, monkeypatch):
+    from annotate.ingest import limits
+
+    monkeypatch.setattr(limits, "MAX_BYTES", 2000)
+    (tmp_path / "long.txt").write_text(TEXTS[0] * 20, encoding="utf-8")
+    lines = "".join(json.dumps({"title": f"Rail update {n}", "text": f"{TEXTS[0]} (update {n})"}) + "\n" for n in range(12))
+    (tmp_path / "rail.jsonl").write_text(lines, encoding="utf-8")
+    assert len(lines.encode()) > 2000
+    queued = invoke(record, "ingest", "--background", str(tmp_path / "long.txt"), str(tmp_path / "rail.jsonl"))
+    assert queued.exit_code == 0, queued.output
+    if record.engine.dialect.name != "sqlite":
+        from tests.jobs.drain import drain
+
+        drain(record)
+    shown = wait_done(record, queued.stdout.split()[1])
+    assert "refused   long.txt: 0 documents" in shown and "a file's limit" in shown
+    assert "done      rail.jsonl: 12 documents (12 new)" in shown
 
 
 def test_cancel_stops_a_job_before_it_reads_its_files(record):

@@ -154,3 +154,31 @@ def test_a_big_job_page_lists_the_refused_files_first_and_says_how_many_more(rec
     assert "… and 2 more files" in page and "4 documents (4 new)" in page  # the counts still cover every file
     every = alice.get(f"{job_url}?files=all").text
     assert len(re.findall(r"<tr class=\"\w+\"><td><bdi>", every)) == 5 and "more files" not in every
+
+
+def test_a_label_studio_export_or_jsonl_may_be_larger_than_a_document_file(record, app, alice, monkeypatch):
+    """A document's file is held to the readers' limit; a JSON task list (Label Studio's own
+    export of 10,000 tasks with predictions is 59 MB) and a JSONL file to a larger one."""
+    import json
+
+    from annotate.ingest import limits
+    from tests.labelstudio.test_ls_add_documents import TEXT, task
+
+    monkeypatch.setattr(limits, "MAX_BYTES", 1000)
+    export = json.dumps([task(n, TEXT.replace("3 March", f"{n} March")) for n in range(1, 6)]).encode()
+    lines = "".join(json.dumps({"title": f"Quay report {n}", "text": REPORT.replace("Tuesday", f"day {n}")}) + "\n" for n in range(4)).encode()
+    assert len(export) > 1000 and len(lines) > 1000 and max(map(len, lines.splitlines())) < 1000
+    files = [("export.json", export), ("quays.jsonl", lines), ("long.txt", REPORT.encode() * 6)]
+
+    page = finish(record, app, alice, upload(alice, files).headers["location"])
+    assert "long.txt" in page and "larger than 1000 bytes (a file&#39;s limit)" in page
+    with record.session() as session:
+        names = session.execute(select(Document.file_name)).scalars().all()
+        predicted = session.execute(select(func.count()).select_from(Claim).where(Claim.annotator == "ner@1")).scalar()
+    assert sorted({name.split("#")[0] for name in names}) == ["export.json", "quays.jsonl"] and len(names) == 9
+    assert predicted == 5  # the export's predictions are candidates, as `labelstudio import` makes them
+
+    monkeypatch.setattr(limits, "JSON_BYTES", 1000)  # and those files have a limit of their own
+    page = finish(record, app, alice, upload(alice, [("export.json", export), ("quays.jsonl", lines)]).headers["location"])
+    assert "larger than 1000 bytes (a JSON file&#39;s limit)" in page
+    assert "larger than 1000 bytes (a JSON Lines file&#39;s limit in a job)" in page
