@@ -105,6 +105,14 @@ def worker(
     run_worker(record, concurrency, stalled_after, niceness=niceness)
 
 
+def enqueue_kind(record, kind: str) -> None:
+    """Queue a job without files (`preannotate --background`, `links index --background`) and say so."""
+    from annotate.jobs.queue import queue_for
+
+    job_id = queue_for(record, detached=True).start(kind, "cli", "cli")
+    console.print(f"job {job_id} queued: `claimtrail jobs show {job_id}` for its progress", highlight=False)
+
+
 def enqueue_paths(record, paths: list[str], preannotate: bool) -> int:
     """Read the files now (workers may be on other machines) and queue them as one job."""
     import os

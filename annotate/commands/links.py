@@ -145,8 +145,15 @@ def fit(
 
 
 @links_app.command("index")
-def index(db: DbOption = None) -> None:
+def index(
+    background: Annotated[bool, typer.Option(help="Queue a job and return (`claimtrail jobs show ID`); a worker runs it.")] = False,
+    db: DbOption = None,
+) -> None:
     """Compute the sentence vectors of every claim that has none (new or edited claims)."""
+    if background:
+        from annotate.commands.jobs import enqueue_kind
+
+        return enqueue_kind(open_record(db), "index_links")
     console.print(f"{index_claims(open_record(db))} claims indexed", highlight=False)
 
 

@@ -10,6 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from annotate.commands.common import DbOption, console, err, open_record
 from annotate.store import statistics
 
+BACKGROUND_HELP = (
+    "Queue a job and return (`claimtrail jobs show ID`): the rules annotator, with what it learned from reviewers, "
+    "for every stored document it has not done, and the new claims indexed for linking; a worker runs it."
+)
 INDEX_HELP = "Compute the new claims' sentence vectors now, so they can be linked at once (else `links index` does, or each link suggestion a few)."
 
 
@@ -20,6 +24,7 @@ def preannotate(
     document: Annotated[list[int] | None, typer.Option(help="Only these stored document ids.")] = None,
     index: Annotated[bool, typer.Option(help=INDEX_HELP)] = True,
     list_annotators: Annotated[bool, typer.Option("--list", help="List the available annotators.")] = False,
+    background: Annotated[bool, typer.Option(help=BACKGROUND_HELP)] = False,
     db: DbOption = None,
 ) -> None:
     """Propose entities and claims: printed as JSONL for FILEs, or recorded for stored documents."""
@@ -36,6 +41,13 @@ def preannotate(
         raise typer.Exit(2) from None
     if files:
         raise typer.Exit(_annotate_files(chosen, files, format))
+    if background:
+        if annotator != "rules" or document:
+            err.print("error: --background runs the rules annotator on every stored document it has not done: drop --annotator and --document", markup=False)
+            raise typer.Exit(2)
+        from annotate.commands.jobs import enqueue_kind
+
+        return enqueue_kind(open_record(db), "preannotate")
     record = open_record(db)
     annotate_stored(record, chosen, document, index)
     record.ledger.checkpoint()

@@ -198,13 +198,20 @@ def warm_up(record: Record) -> None:
 
 
 def preannotate_all(record: Record, job_id: int) -> None:
-    """Propose candidates for every stored document the current annotator has not done."""
+    """Propose candidates for every stored document the current annotator has not done, and index
+    the new claims for linking (as an ingest part indexes its own)."""
     from annotate.preannotate.learning import learned_rules_annotator
     from annotate.preannotate.store import preannotate
 
     with record.session() as session:
         annotator = learned_rules_annotator(session)
-    _run(record, job_id, lambda tick: preannotate(record.ledger, annotator, None, on_document=lambda _id: tick()).documents)
+
+    def work(tick) -> None:
+        preannotate(record.ledger, annotator, None, on_document=lambda _id: tick())
+        index_links(record)
+        statistics.refresh(record.engine)
+
+    _run(record, job_id, work)
 
 
 def index_links(record: Record, document_ids: list[int] | None = None) -> int:

@@ -75,8 +75,8 @@ def preannotate(
             for doc_id in chunk:
                 if found[doc_id] is not None and doc_id not in done:
                     _record_one(writer, annotator, doc_id, found[doc_id], entities, report)
-                if on_document:
-                    on_document(doc_id)
+        for doc_id in chunk if on_document else ():  # committed, and the lock let go: the callback may write (a job's progress)
+            on_document(doc_id)
     return report
 
 

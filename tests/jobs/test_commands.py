@@ -66,6 +66,40 @@ def test_a_file_over_its_limit_is_refused_when_queued_and_a_jsonl_file_is_not_he
     assert "done      rail.jsonl: 12 documents (12 new)" in shown
 
 
+def test_preannotate_and_links_index_in_the_background(record, tmp_path):
+    """Re-annotation after learning and link indexing run as jobs too (a worker's, on PostgreSQL)."""
+    from sqlalchemy import func, select, text
+
+    from annotate.store.models import Claim
+
+    for n, body in enumerate(TEXTS):
+        (tmp_path / f"r{n}.txt").write_text(body, encoding="utf-8")
+    assert invoke(record, "ingest", "--no-preannotate", str(tmp_path)).exit_code == 0
+    refused = invoke(record, "preannotate", "--background", "--document", "1")
+    assert refused.exit_code == 2 and "drop --annotator and --document" in refused.output
+    queued = invoke(record, "preannotate", "--background")
+    assert queued.exit_code == 0 and queued.stdout.startswith("job "), queued.output
+    if record.engine.dialect.name != "sqlite":
+        from tests.jobs.drain import drain
+
+        drain(record)
+    shown = wait_done(record, queued.stdout.split()[1])
+    assert "done" in shown.split()[2]
+    with record.session() as session:
+        claims = session.execute(select(func.count()).select_from(Claim)).scalar()
+        indexed = session.execute(text("SELECT count(*) FROM claim_vector")).scalar()
+    assert claims > 0 and indexed == claims  # candidates for both reports, each claim ready to be linked
+    with record.engine.begin() as conn:
+        conn.execute(text("DELETE FROM claim_vector"))
+    queued = invoke(record, "links", "index", "--background")
+    assert queued.exit_code == 0, queued.output
+    if record.engine.dialect.name != "sqlite":
+        drain(record)
+    wait_done(record, queued.stdout.split()[1])
+    with record.session() as session:
+        assert session.execute(text("SELECT count(*) FROM claim_vector")).scalar() == claims
+
+
 def test_cancel_stops_a_job_before_it_reads_its_files(record):
     from annotate.jobs.backend import Queue
     from annotate.jobs.intake import intake

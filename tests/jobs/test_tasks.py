@@ -144,6 +144,27 @@ def test_a_job_without_files_counts_its_steps(record):
     assert counts(record)[1] > 0
 
 
+def test_a_job_proposing_candidates_for_many_documents_counts_them_without_waiting_on_its_own_writes(record):
+    """Its progress is written every 20 documents; on SQLite a write while the batch held the
+    write lock waited for itself, and the job failed as busy after 20 documents."""
+    from annotate.jobs.queue import InProcessQueue
+
+    if record.engine.dialect.name != "sqlite":
+        return  # on PostgreSQL `start` defers to the workers: covered with real workers
+    job_id, parts = new_job(record, [(f"r{i}.txt", f"{TEXTS[i % 2]}Update number {i}.\n".encode()) for i in range(45)])
+    with Session(record.engine) as session:
+        state.get_job(session, job_id).preannotate = False
+        session.commit()
+    for part in parts:
+        tasks.ingest_part(record, job_id, part)
+    queue = InProcessQueue(record)
+    started = queue.start("preannotate", "lea", "ui")
+    queue.close()
+    with Session(record.engine) as session:
+        view = state.job_view(session, started)
+    assert (view["status"], view["error"], view["finished"]) == ("done", "", 45)
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="thread priorities are Linux's")
 def test_the_web_servers_job_thread_yields_the_cpu_to_page_requests(record):
     from annotate.jobs.queue import InProcessQueue
