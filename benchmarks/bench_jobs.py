@@ -8,6 +8,8 @@ READS times a second (default 2; the benchmark's own process serves it, and its 
 printed: at 20 reads a second it took a third of a core from the two workers). Needs PostgreSQL:
   CLAIMTRAIL_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python -m benchmarks.bench_jobs [N [READS [ROUNDS]]]
 ROUNDS (default 1) alternates one worker and two that many times and gives the median ratio.
+With --jsonl the N reports come as one JSONL file, which the job cuts into pieces of whole lines
+(annotate/jobs/pieces.py): two workers share one big file.
 
 Workers killed (issue 12's target: `kill -9` of a worker at 20 random moments, 0 documents lost
 or doubled, `audit verify` green): two workers run one job of N reports while one of them, chosen
@@ -15,6 +17,7 @@ at random, is killed with SIGKILL at random moments and started again; then the 
   ... python -m benchmarks.bench_jobs kills [KILLS [N]]   (default 20 kills, 600 reports)
 """
 
+import json
 import os
 import random
 import signal
@@ -95,7 +98,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(base: str, files, workers: int, reads: float = 2.0) -> tuple[float, str]:
+def run(base: str, files, workers: int, reads: float = 2.0, documents: int | None = None) -> tuple[float, str]:
     schema = f"claimtrail_bench_jobs_{os.getpid()}_{workers}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -127,7 +130,7 @@ def run(base: str, files, workers: int, reads: float = 2.0) -> tuple[float, str]
             reader.read()
             time.sleep(max(0.0, 1 / reads - (time.perf_counter() - began)))
         seconds = time.perf_counter() - start
-        assert view["status"] == "done" and view["added"] == len(files), view
+        assert view["status"] == "done" and view["added"] == (documents or len(files)), view
         busy = ", ".join(f"{(cpu_seconds(p.pid) - warm[p.pid]) / seconds:.0%}" for p in procs)
         load = open("/proc/loadavg").read().split()[0]
         mine = (time.process_time() - own) / seconds
@@ -214,17 +217,23 @@ def postgres_url() -> str:
     return base
 
 
-def main(n: int = 1000, reads: float = 2.0, rounds: int = 1) -> None:
+def main(n: int = 1000, reads: float = 2.0, rounds: int = 1, one_jsonl: bool = False) -> None:
     """One worker, then two, `rounds` times: this VM's speed drifts by the minute, so each ratio
-    compares runs made back to back, and the median of them is the figure."""
+    compares runs made back to back, and the median of them is the figure. `one_jsonl`: the
+    reports as one JSONL file (cut into pieces: jobs/pieces.py) rather than a file each."""
     base = postgres_url()
     rng = random.Random(12)
-    files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
+    if one_jsonl:
+        lines = b"".join(json.dumps({"title": f"Situation update {i}", "text": report(i, rng).split("---\n")[-1]}).encode() + b"\n" for i in range(n))
+        files = intake([("updates.jsonl", lines)], Limits(max_files=10**9, max_bytes=10**12))
+        print(f"one JSONL file of {len(lines) / 1e6:.1f} MB, {n} reports, cut into {len(files)} pieces")
+    else:
+        files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
     ratios = []
     for _ in range(rounds):
         rates = {}
         for workers in (1, 2):
-            seconds, views = run(base, files, workers, reads)
+            seconds, views = run(base, files, workers, reads, n)
             rates[workers] = n / seconds
             print(
                 f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; "
@@ -241,4 +250,5 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["kills"]:
         kills(*(int(a) for a in sys.argv[2:4]))
     else:
-        main(*(cast(a) for cast, a in zip((int, float, int), sys.argv[1:4])))
+        given = [a for a in sys.argv[1:] if a != "--jsonl"]
+        main(*(cast(a) for cast, a in zip((int, float, int), given[:3])), one_jsonl="--jsonl" in sys.argv)  # type: ignore[misc]

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from annotate.errors import TooLarge
 from annotate.ingest import limits
 from annotate.ingest.readers import READERS
+from annotate.jobs.pieces import pieces
 
 ARCHIVES = (".zip",)
 NAME_LENGTH = 200
@@ -53,6 +54,7 @@ class Incoming:
     data: bytes | None = None
     reason: str | None = None
     path: str | None = None  # spooled to disk: the job reads it from there
+    first_line: int | None = None  # a piece of a big JSONL file (jobs/pieces.py): its first line's number
 
     @property
     def accepted(self) -> bool:
@@ -88,8 +90,9 @@ def intake(uploads: Iterable[tuple[str, bytes | Spooled]], bounds: Limits = Limi
             found.append(_one(name, data, bounds, budget))
         if len(found) > bounds.max_files:
             raise TooLarge(f"an upload holds at most {bounds.max_files} files (archives counted by their files)")
+    found = [piece for item in _distinct(found) for piece in pieces(item)]
     _tidy([data for _, data in uploads if isinstance(data, Spooled)], found)
-    return _distinct(found)
+    return found
 
 
 def _tidy(spooled: list[Spooled], found: list[Incoming]) -> None:

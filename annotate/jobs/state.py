@@ -28,17 +28,18 @@ def create_ingest_job(
     job = Job(kind="ingest", actor=actor, origin=origin, created_at=utc_now(), preannotate=preannotate, total=len(files))
     session.add(job)
     session.flush()
-    rows, part, size, count = [], 0, 0, 0
+    rows, part, size, count, alone = [], 0, 0, 0, False
     for position, item in enumerate(files):
         if not item.accepted:
             rows.append(JobFile(job_id=job.id, position=position, part=-1, name=item.name, status=REFUSED, errors=json.dumps([item.reason])))
             continue
-        length = item.size
-        if count and (count >= PART_FILES or size + length > PART_BYTES):
+        length, piece = item.size, item.first_line is not None
+        if count and (count >= PART_FILES or size + length > PART_BYTES or piece or alone):
             part, size, count = part + 1, 0, 0
+        alone = piece  # a piece of a big file has a part of its own: its name is its file's
         path = item.path if local else None
         data = item.data if item.path is None else None if local else Path(item.path).read_bytes()
-        row = JobFile(job_id=job.id, position=position, part=part, name=item.name, size=length, data=data, path=path)
+        row = JobFile(job_id=job.id, position=position, part=part, name=item.name, size=length, data=data, path=path, first_line=item.first_line or 1)
         if data is not None and item.path is not None:
             session.add(row)
             session.flush()
@@ -154,7 +155,7 @@ def _summary(job: Job, statuses: Counter, sums: Counter) -> dict:
 
 def _file_rows():
     c = JobFile.__table__.c  # type: ignore[attr-defined]
-    return select(c.id, c.name, c.size, c.status, c.documents, c.added, c.errors, c.document_ids)
+    return select(c.id, c.name, c.size, c.status, c.documents, c.added, c.errors, c.document_ids, c.first_line)
 
 
 def _file_view(row) -> dict:
@@ -167,6 +168,7 @@ def _file_view(row) -> dict:
         "added": row.added,
         "errors": json.loads(row.errors),
         "document_ids": json.loads(row.document_ids),
+        "first_line": row.first_line,
     }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from annotate.ingest.jsonrecords import read_jsonl
 from annotate.ingest.pipeline import ingest_items, sha256_text
 from annotate.ingest.readers import read_path
 from annotate.ingest.source import ReadError, SourceDocument
@@ -37,7 +38,8 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
         if job.cancelled:
             _set(session, file_ids, status=CANCELLED, only=(QUEUED,))
             return
-        files = session.execute(select(JobFile.id, JobFile.name, JobFile.data, JobFile.path).where(JobFile.id.in_(file_ids), JobFile.status.in_(TO_DO))).all()
+        query = select(JobFile.id, JobFile.name, JobFile.data, JobFile.path, JobFile.first_line)
+        files = session.execute(query.where(JobFile.id.in_(file_ids), JobFile.status.in_(TO_DO))).all()
         if not files:
             return  # done by an earlier run of this task
         actor, origin, preannotate = job.actor, job.origin, job.preannotate
@@ -115,7 +117,7 @@ def _read(job_id: int, files, tmp: str) -> list[tuple[str, SourceDocument | Read
     items: list[tuple[str, SourceDocument | ReadError]] = []
     for row in files:
         copy = _copy(row, tmp)
-        for item in read_path(copy):
+        for item in read_path(copy) if row.first_line == 1 else read_jsonl(copy, part=(0, None, row.first_line)):
             if isinstance(item, ReadError):
                 items.append((row.name, replace(item, path=row.name, reason=item.reason.replace(copy, row.name))))
             else:
@@ -129,7 +131,7 @@ def _remove_spooled(path: str | None) -> None:
         return
     spooled = Path(path)
     spooled.unlink(missing_ok=True)
-    for folder in list(spooled.parents)[:4]:  # its own, an archive's entries, the upload's
+    for folder in list(spooled.parents)[:5]:  # its own, a piece's, an archive's entries, the upload's
         if folder.name == "uploads":
             break
         try:

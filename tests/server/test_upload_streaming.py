@@ -125,3 +125,20 @@ def test_a_body_that_is_not_multipart_is_refused_with_the_reason_and_leaves_noth
         status, body, _ = post_streamed(app, bob, chunks)
     assert 400 <= status < 500 and "could not be read" in body.decode()
     assert not any((record.settings.home / "uploads").rglob("*"))
+
+
+def test_a_big_jsonl_upload_is_cut_into_pieces_on_disk_that_go_once_read(record, app, alice, monkeypatch):
+    from annotate.jobs import pieces
+    from annotate.store.models import Document
+    from tests.jobs.test_pieces import jsonl
+
+    monkeypatch.setattr(pieces, "PIECE_BYTES", 1500)
+    response = upload(alice, [("updates.jsonl", jsonl(20))])
+    with record.session() as session:
+        rows = session.execute(select(JobFile.name, JobFile.first_line).order_by(JobFile.position)).all()
+    assert len(rows) >= 3 and {name for name, _ in rows} == {"updates.jsonl"} and rows[0].first_line == 1
+    page = finish(record, app, alice, response.headers["location"])
+    assert 'data-status="done"' in page and f"from line {rows[1].first_line}" in page
+    with record.session() as session:
+        assert session.execute(select(func.count()).select_from(Document)).scalar() == 20
+    assert not any((record.settings.home / "uploads").rglob("*"))  # every piece read, then removed with its folders
