@@ -14,14 +14,14 @@ import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 from annotate.errors import TooLarge
 from annotate.ingest import limits
 from annotate.ingest.readers import READERS
-from annotate.jobs.pieces import pieces
+from annotate.jobs import pieces
 
 ARCHIVES = (".zip",)
 NAME_LENGTH = 200
@@ -90,9 +90,18 @@ def intake(uploads: Iterable[tuple[str, bytes | Spooled]], bounds: Limits = Limi
             found.append(_one(name, data, bounds, budget))
         if len(found) > bounds.max_files:
             raise TooLarge(f"an upload holds at most {bounds.max_files} files (archives counted by their files)")
-    found = [piece for item in _distinct(found) for piece in pieces(item)]
+    found = [piece for item in _distinct(found) for piece in _pieces(item)]
     _tidy([data for _, data in uploads if isinstance(data, Spooled)], found)
     return found
+
+
+def _pieces(item: Incoming) -> list[Incoming]:
+    """The item, or, for a big JSONL file, its pieces of whole lines (jobs/pieces.py)."""
+    if not item.accepted or not pieces.to_cut(item.name, item.size):
+        return [item]
+    if item.data is not None:
+        return [replace(item, data=data, first_line=first) for data, first in pieces.cut_bytes(item.data)]
+    return [replace(item, path=str(path), first_line=first) for path, first in pieces.cut_file(Path(item.path))]  # type: ignore[arg-type]
 
 
 def _tidy(spooled: list[Spooled], found: list[Incoming]) -> None:

@@ -8,32 +8,21 @@ into files beside it, a chunk at a time, and then removed.
 """
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from annotate.ingest import limits
-
-if TYPE_CHECKING:
-    from annotate.jobs.intake import Incoming
 
 PIECE_BYTES = 256 * 1024  # 20 reports of 12 kB or 200 of 1.2 kB: seconds of one worker's time each
 CHUNK = 1 << 20
 
 
-def pieces(item: "Incoming") -> list["Incoming"]:
-    """The item itself, or, for a JSONL file over PIECE_BYTES, its pieces (first_line set on each)."""
-    if not item.accepted or limits.file_bytes(item.name) is not None or item.size <= PIECE_BYTES:
-        return [item]
-    if item.data is not None:
-        return [replace(item, data=data, first_line=first) for data, first in _cut(item.data)]
-    whole = Path(item.path)  # type: ignore[arg-type]
-    cut = [replace(item, path=str(path), first_line=first) for path, first in _cut_file(whole)]
-    whole.unlink()  # its pieces hold it now
-    return cut
+def to_cut(name: str, size: int) -> bool:
+    """Whether a file of this name and size goes to a job in pieces: a JSONL file over PIECE_BYTES."""
+    return limits.file_bytes(name) is None and size > PIECE_BYTES
 
 
-def _cut(data: bytes) -> Iterator[tuple[bytes, int]]:
+def cut_bytes(data: bytes) -> Iterator[tuple[bytes, int]]:
+    """(piece, number of its first line), in order."""
     start, line = 0, 1
     while start < len(data):
         end = data.find(b"\n", start + PIECE_BYTES - 1)
@@ -43,16 +32,13 @@ def _cut(data: bytes) -> Iterator[tuple[bytes, int]]:
         start = end
 
 
-def _cut_file(path: Path) -> Iterator[tuple[Path, int]]:
-    """Pieces as files in folders beside the spooled file (`piece-K/NAME`: the reader goes by the name)."""
-    line, k = 1, 0
+def cut_file(path: Path) -> list[tuple[Path, int]]:
+    """(piece's file, number of its first line), the pieces in folders beside the file
+    (`piece-K/NAME`: the reader goes by the name); the whole file then goes."""
+    cut, line = [], 1
     with path.open("rb") as whole:
-        while True:
-            head = whole.read(PIECE_BYTES)
-            if not head:
-                return
-            k += 1
-            target = path.parent / f"piece-{k}" / path.name
+        while head := whole.read(PIECE_BYTES):
+            target = path.parent / f"piece-{len(cut) + 1}" / path.name
             target.parent.mkdir()
             with target.open("wb") as out:
                 out.write(head)
@@ -63,5 +49,7 @@ def _cut_file(path: Path) -> Iterator[tuple[Path, int]]:
                         break
                     out.write(head)
                     lines += head.count(b"\n")
-            yield target, line
+            cut.append((target, line))
             line += lines
+    path.unlink()
+    return cut
