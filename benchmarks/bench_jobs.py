@@ -17,6 +17,10 @@ Workers killed (issue 12's target: `kill -9` of a worker at 20 random moments, 0
 or doubled, `audit verify` green): two workers run one job of N reports while one of them, chosen
 at random, is killed with SIGKILL at random moments and started again; then the record is checked.
   ... python -m benchmarks.bench_jobs kills [KILLS [N]]   (default 20 kills, 600 reports)
+
+On a big record kept from such a run (its schema and CLAIMTRAIL_HOME), one worker then two,
+each with N new reports: the ratio at that size.
+  ... python -m benchmarks.bench_jobs grow SCHEMA HOME [N [ROUNDS]]   (default 2,000 reports, 1 round)
 """
 
 import json
@@ -30,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from annotate.config import Settings
 from annotate.jobs.intake import Limits, intake
@@ -76,12 +80,17 @@ class Reader:
         from annotate import accounts
         from annotate.ingest.pipeline import ingest_items
         from annotate.ingest.source import SourceDocument
+        from annotate.store.models import Document, User
         from server.app import create_app
         from server.settings import ServerSettings
 
         doc = SourceDocument(text=report(0, random.Random(1)), file_name="seen.md", path="bench/seen.md", format="md")
-        self.doc_id = ingest_items(record.ledger, [doc]).added[0]
-        accounts.add_user(record, "reader", "reviewer", "reader password 1", weak_ok=True)
+        ingest_items(record.ledger, [doc])  # stored, or stored before (a record grown again)
+        with record.session() as session:
+            self.doc_id = session.execute(select(Document.id).where(Document.file_name == "seen.md")).scalars().first()
+            known = session.execute(select(User.id).where(User.name == "reader")).first()
+        if not known:
+            accounts.add_user(record, "reader", "reviewer", "reader password 1", weak_ok=True)
         self.client = TestClient(create_app(ServerSettings(record=record.settings, secret="bench-jobs-" + "k9Qx" * 10)))
         page = self.client.get("/login").text
         token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
@@ -101,6 +110,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def run(base: str, files, workers: int, reads: float = 2.0, documents: int | None = None) -> tuple[float, str]:
+    """`files` ingested and pre-annotated by `workers` on a fresh record (a schema of its own, dropped after)."""
     schema = f"claimtrail_bench_jobs_{os.getpid()}_{workers}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -109,6 +119,17 @@ def run(base: str, files, workers: int, reads: float = 2.0, documents: int | Non
     url = schema_url(base, schema)
     home = Path(tempfile.mkdtemp(prefix="claimtrail-bench-jobs-"))
     record = Record.init(Settings(home=home, database_url=url))
+    try:
+        return timed(record, url, home, files, workers, reads, documents)
+    finally:
+        record.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def timed(record: Record, url: str, home: Path, files, workers: int, reads: float, documents: int | None) -> tuple[float, str]:
+    """Seconds for `workers` new worker processes to do one job of `files`, and the document view meanwhile."""
     reader = Reader(record)
     env = {**os.environ, "CLAIMTRAIL_HOME": str(home)}
     procs = [
@@ -143,10 +164,29 @@ def run(base: str, files, workers: int, reads: float = 2.0, documents: int | Non
             proc.send_signal(signal.SIGTERM)
         for proc in procs:
             proc.wait(timeout=120)
-        record.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+
+
+def grow(schema: str, home: str, n: int = 2000, rounds: int = 1, reads: float = 2.0) -> None:
+    """One worker, then two, on a record made before (a schema and CLAIMTRAIL_HOME kept from a big
+    run), each with n reports it has not seen: the ratio at that record's size, without building
+    it once per worker count (100,000 reports take two workers over an hour here)."""
+    url = schema_url(postgres_url(), schema)
+    record = Record.open(Settings(home=Path(home), database_url=url))
+    with record.engine.connect() as conn:
+        size = conn.execute(text("SELECT count(*) FROM document")).scalar()
+    print(f"a record of {size} documents ({schema})")
+    rng, batch = random.Random(size), 0
+    for _ in range(rounds):
+        rates = {}
+        for workers in (1, 2):
+            batch += 1
+            first = 10**7 * batch + size  # numbers no earlier report had: new texts
+            files = intake([(f"more-{first + i}.md", report(first + i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
+            seconds, views = timed(record, url, Path(home), files, workers, reads, None)
+            rates[workers] = n / seconds
+            print(f"{n} more reports by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; document view meanwhile {views}", flush=True)
+        print(f"2 workers / 1 worker at about {size} documents: {rates[2] / rates[1]:.2f}x", flush=True)
+    record.engine.dispose()
 
 
 def kills(rounds: int = 20, n: int = 600) -> None:
@@ -253,6 +293,8 @@ def main(n: int = 1000, reads: float = 2.0, rounds: int = 1, one_jsonl: bool = F
 if __name__ == "__main__":
     if sys.argv[1:2] == ["kills"]:
         kills(*(int(a) for a in sys.argv[2:4]))
+    elif sys.argv[1:2] == ["grow"]:
+        grow(sys.argv[2], sys.argv[3], *(int(a) for a in sys.argv[4:6]))
     else:
         given = [a for a in sys.argv[1:] if not a.startswith("--")]
         counts = (2,) if "--two-only" in sys.argv else (1, 2)
