@@ -132,8 +132,9 @@ def enqueue_paths(record, paths: list[str], preannotate: bool) -> int:
             continue
         name = os.path.basename(item)
         try:
-            if os.path.getsize(item) > bounds.file_bytes(name):
-                uploads.append((name, Spooled(None, os.path.getsize(item))))  # too large: refused by intake, never read
+            size = os.path.getsize(item)
+            if size > bounds.file_bytes(name):
+                uploads.append((name, Spooled(None, size)))  # too large: refused by intake, never read
                 continue
             with open(item, "rb") as f:
                 uploads.append((name, f.read()))

@@ -63,6 +63,19 @@ def past_line_end(f) -> int:
     return read
 
 
+def line_pieces(file, size: int) -> Iterator[tuple[int, int, int, bool]]:
+    """Pieces of about `size` bytes of a binary file, each ending at a line's end, in one streaming
+    pass (never more than `size` bytes held, and a chunk of a longer line): (first byte, end byte,
+    number of the first line, whether its first `size` bytes hold more than whitespace)."""
+    start, line = 0, 1
+    while chunk := file.read(size):
+        rest = 0 if chunk.endswith(b"\n") else past_line_end(file)
+        stop = start + len(chunk) + rest
+        yield start, stop, line, bool(chunk.strip())
+        line += chunk.count(b"\n") + bool(rest)
+        start = stop
+
+
 def read_labelstudio(path: str) -> Iterator[SourceDocument | ReadError]:
     text = decode(read_bytes(path))
     try:

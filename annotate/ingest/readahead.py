@@ -21,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from annotate.ingest import limits
 from annotate.ingest.boilerplate import banner_lines, paragraphs
-from annotate.ingest.jsonrecords import past_line_end, read_jsonl
+from annotate.ingest.jsonrecords import line_pieces, read_jsonl
 from annotate.ingest.readers import read_path
 from annotate.ingest.source import ReadError, RecordError, SourceDocument, sha256_text
 from annotate.ingest.textfile import check_not_binary
@@ -93,25 +93,12 @@ def _pieces(f: str | ReadError) -> list[Work]:
         with open(f, "rb") as file:
             check_not_binary(file.read(limits.SNIFF_BYTES))
             file.seek(0)
-            pieces, anything = _line_pieces(f, file)
+            found = list(line_pieces(file, PIECE_BYTES))
     except (OSError, RecordError):
         return whole  # read whole, the reader names the problem
-    return pieces if anything else whole  # blank throughout: the reader says so
-
-
-def _line_pieces(path: str, file) -> tuple[list[Work], bool]:
-    """(first byte, end byte, first line number) of pieces of about PIECE_BYTES ending at a line's
-    end, and whether the file has anything but whitespace."""
-    pieces: list[Work] = []
-    start, line, anything = 0, 1, False
-    while chunk := file.read(PIECE_BYTES):
-        anything = anything or bool(chunk.strip())
-        rest = 0 if chunk.endswith(b"\n") else past_line_end(file)
-        stop = start + len(chunk) + rest
-        pieces.append((path, (start, stop, line)))
-        line += chunk.count(b"\n") + bool(rest)
-        start = stop
-    return pieces, anything
+    if not any(anything for *_, anything in found):
+        return whole  # blank throughout: the reader says so
+    return [(f, (start, stop, line)) for start, stop, line, _ in found]
 
 
 def _here(work: list[Work]) -> Iterator[SourceDocument | ReadError]:

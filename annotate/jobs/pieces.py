@@ -7,10 +7,12 @@ Bytes (`ingest --background`) are cut in memory; a file spooled to disk (an uplo
 into files beside it, a chunk at a time, and then removed.
 """
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from annotate.ingest import limits
+from annotate.ingest.jsonrecords import line_pieces
 
 PIECE_BYTES = 256 * 1024  # 20 reports of 12 kB or 200 of 1.2 kB: seconds of one worker's time each
 CHUNK = 1 << 20
@@ -23,33 +25,24 @@ def to_cut(name: str, size: int) -> bool:
 
 def cut_bytes(data: bytes) -> Iterator[tuple[bytes, int]]:
     """(piece, number of its first line), in order."""
-    start, line = 0, 1
-    while start < len(data):
-        end = data.find(b"\n", start + PIECE_BYTES - 1)
-        end = len(data) if end < 0 else end + 1
-        yield data[start:end], line
-        line += data.count(b"\n", start, end)
-        start = end
+    for start, stop, line, _ in line_pieces(io.BytesIO(data), PIECE_BYTES):
+        yield data[start:stop], line
 
 
 def cut_file(path: Path) -> list[tuple[Path, int]]:
     """(piece's file, number of its first line), the pieces in folders beside the file
-    (`piece-K/NAME`: the reader goes by the name); the whole file then goes."""
-    cut, line = [], 1
+    (`piece-K/NAME`: the reader goes by the name), copied a chunk at a time; the whole file then goes."""
+    cut = []
     with path.open("rb") as whole:
-        while head := whole.read(PIECE_BYTES):
-            target = path.parent / f"piece-{len(cut) + 1}" / path.name
+        for k, (start, stop, line, _) in enumerate(list(line_pieces(whole, PIECE_BYTES)), 1):
+            target = path.parent / f"piece-{k}" / path.name
             target.parent.mkdir()
+            whole.seek(start)
             with target.open("wb") as out:
-                out.write(head)
-                lines = head.count(b"\n")
-                while not head.endswith(b"\n"):  # on to the end of the line, never holding more than a chunk
-                    head = whole.readline(CHUNK)
-                    if not head:
-                        break
-                    out.write(head)
-                    lines += head.count(b"\n")
+                left = stop - start
+                while left and (chunk := whole.read(min(CHUNK, left))):
+                    out.write(chunk)
+                    left -= len(chunk)
             cut.append((target, line))
-            line += lines
     path.unlink()
     return cut
