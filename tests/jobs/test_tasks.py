@@ -40,6 +40,17 @@ def counts(record) -> tuple[int, int, int]:
     return docs, claims, distinct
 
 
+def test_a_big_upload_starts_with_a_small_part_so_its_first_documents_come_at_once(record):
+    files = [(f"r{i}.txt", f"Report {i}\n\nThe council said on Monday that {i} homes had power again.\n".encode()) for i in range(300)]
+    _, parts = new_job(record, files)
+    assert [len(p) for p in parts] == [10, 25, 50, 100, 100, 15]  # then bigger parts: less to wait on per part
+    ids = [i for part in parts for i in part]
+    assert ids == sorted(ids) and len(set(ids)) == 300  # every file once, in upload order
+    big = [(f"big{i}.txt", b"x" * (1024 * 1024)) for i in range(9)]
+    _, parts = new_job(record, big)
+    assert [len(p) for p in parts] == [4, 4, 1]  # and never more than PART_BYTES in one part
+
+
 def test_a_part_that_died_after_ingesting_is_finished_by_the_next_run_without_doubles(record, monkeypatch):
     job_id, parts = new_job(record, [(f"r{i}.txt", t.encode()) for i, t in enumerate(TEXTS)])
     real = tasks._preannotate
