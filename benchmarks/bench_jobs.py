@@ -11,7 +11,8 @@ ROUNDS (default 1) alternates one worker and two that many times and gives the m
 With --jsonl the N reports come as one JSONL file, which the job cuts into pieces of whole lines
 (annotate/jobs/pieces.py): two workers share one big file. --two-only skips the one-worker run
 (at 100,000 reports it takes two hours on this VM; the two-worker run is compared with one
-worker's rate on a smaller record, which can only flatter one worker).
+worker's rate on a smaller record, which can only flatter one worker). --keep keeps each run's
+record (its schema and CLAIMTRAIL_HOME) and prints the `grow` command that takes it.
 
 Workers killed (issue 12's target: `kill -9` of a worker at 20 random moments, 0 documents lost
 or doubled, `audit verify` green): two workers run one job of N reports while one of them, chosen
@@ -109,8 +110,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(base: str, files, workers: int, reads: float = 2.0, documents: int | None = None) -> tuple[float, str]:
-    """`files` ingested and pre-annotated by `workers` on a fresh record (a schema of its own, dropped after)."""
+def run(base: str, files, workers: int, reads: float = 2.0, documents: int | None = None, keep: bool = False) -> tuple[float, str]:
+    """`files` ingested and pre-annotated by `workers` on a fresh record (a schema of its own, dropped
+    after; with `keep`, kept with its home and named, for `grow`)."""
     schema = f"claimtrail_bench_jobs_{os.getpid()}_{workers}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -123,8 +125,11 @@ def run(base: str, files, workers: int, reads: float = 2.0, documents: int | Non
         return timed(record, url, home, files, workers, reads, documents)
     finally:
         record.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        if keep:
+            print(f"kept: python -m benchmarks.bench_jobs grow {schema} {home}  (drop the schema when done)", flush=True)
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 
 
@@ -259,7 +264,7 @@ def postgres_url() -> str:
     return base
 
 
-def main(n: int = 1000, reads: float = 2.0, rounds: int = 1, one_jsonl: bool = False, counts: tuple[int, ...] = (1, 2)) -> None:
+def main(n: int = 1000, reads: float = 2.0, rounds: int = 1, one_jsonl: bool = False, counts: tuple[int, ...] = (1, 2), keep: bool = False) -> None:
     """One worker, then two, `rounds` times: this VM's speed drifts by the minute, so each ratio
     compares runs made back to back, and the median of them is the figure. `one_jsonl`: the
     reports as one JSONL file (cut into pieces: jobs/pieces.py) rather than a file each."""
@@ -275,7 +280,7 @@ def main(n: int = 1000, reads: float = 2.0, rounds: int = 1, one_jsonl: bool = F
     for _ in range(rounds):
         rates = {}
         for workers in counts:
-            seconds, views = run(base, files, workers, reads, n)
+            seconds, views = run(base, files, workers, reads, n, keep)
             rates[workers] = n / seconds
             print(
                 f"{n} reports ingested and pre-annotated by {workers} worker(s): {seconds:.1f} s, {rates[workers]:.1f} documents/s; "
@@ -298,4 +303,4 @@ if __name__ == "__main__":
     else:
         given = [a for a in sys.argv[1:] if not a.startswith("--")]
         counts = (2,) if "--two-only" in sys.argv else (1, 2)
-        main(*(cast(a) for cast, a in zip((int, float, int), given[:3])), one_jsonl="--jsonl" in sys.argv, counts=counts)  # type: ignore[misc]
+        main(*(cast(a) for cast, a in zip((int, float, int), given[:3])), one_jsonl="--jsonl" in sys.argv, counts=counts, keep="--keep" in sys.argv)  # type: ignore[misc]
