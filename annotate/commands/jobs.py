@@ -34,7 +34,9 @@ def jobs(
 
 def _line(row: dict) -> str:
     what = (
-        f"{row['finished']}/{row['total']} files, {row['documents']} documents ({row['added']} new)" if row["kind"] == "ingest" else f"{row['finished']} done"
+        f"{row['finished']}/{row['total']} {'pieces' if row['files_uploaded'] < row['total'] else 'files'}, {row['documents']} documents ({row['added']} new)"
+        if row["kind"] == "ingest"
+        else f"{row['finished']} done"
     )
     failed = f", {row['failed']} failed" if row["failed"] else ""
     return f"{row['id']:>5} {row['kind']:<12} {row['status']:<9} {row['percent']:>3}%  {what}{failed}  {row['actor']} {row['created_at'][:19]}"

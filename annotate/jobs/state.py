@@ -122,6 +122,9 @@ def _tallies(session: Session, job_ids: list[int]) -> tuple[dict[int, Counter], 
     for job_id, status, files, documents, added in session.execute(query):
         counts[job_id][status] += files
         sums[job_id].update(documents=documents or 0, added=added or 0)
+    uploaded = select(c.job_id, func.count(func.distinct(c.name))).where(c.job_id.in_(job_ids)).group_by(c.job_id)
+    for job_id, names in session.execute(uploaded):  # a big JSONL file is cut into pieces, a row each
+        sums[job_id]["files"] = names
     return counts, sums
 
 
@@ -154,6 +157,7 @@ def _summary(job: Job, statuses: Counter, sums: Counter) -> dict:
         "finished": finished,
         "failed": failed,
         "percent": 100 if status == DONE else int(100 * finished / total) if total else 0,
+        "files_uploaded": sums["files"] if job.kind == "ingest" else 0,  # fewer than `total` when files were cut into pieces
         "documents": sums["documents"],
         "added": sums["added"],
         "error": job.error,

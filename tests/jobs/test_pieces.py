@@ -65,3 +65,7 @@ def test_a_cut_file_goes_in_whole_named_and_placed_as_one_file_would_be(record, 
     assert len(errors) == 1 and errors[0].startswith("line 17: ")
     assert [f["first_line"] for f in view["files"] if f["name"] == "updates.jsonl"][0] == 1
     assert sorted(f["first_line"] for f in view["files"] if f["name"] == "updates.jsonl") == [f.first_line for f in files if f.name == "updates.jsonl"]
+    assert (view["total"], view["files_uploaded"]) == (len(files), 2)  # two files uploaded, in len(files) rows
+    from annotate.commands.jobs import _line
+
+    assert f"{len(files)}/{len(files)} pieces, 24 documents" in _line(view)  # `claimtrail jobs` does not say "files"

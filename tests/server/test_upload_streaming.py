@@ -139,6 +139,7 @@ def test_a_big_jsonl_upload_is_cut_into_pieces_on_disk_that_go_once_read(record,
     assert len(rows) >= 3 and {name for name, _ in rows} == {"updates.jsonl"} and rows[0].first_line == 1
     page = finish(record, app, alice, response.headers["location"])
     assert 'data-status="done"' in page and f"from line {rows[1].first_line}" in page
+    assert f"{len(rows)} of {len(rows)} pieces of 1 file ·" in page  # one file uploaded, not len(rows) files
     with record.session() as session:
         assert session.execute(select(func.count()).select_from(Document)).scalar() == 20
     assert not any((record.settings.home / "uploads").rglob("*"))  # every piece read, then removed with its folders
