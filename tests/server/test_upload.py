@@ -95,6 +95,18 @@ def test_an_unticked_box_leaves_the_new_documents_without_candidates(record, app
         assert session.execute(select(func.count()).select_from(Claim)).scalar() == 0
 
 
+def test_a_reannotation_job_counts_documents_on_its_page_not_files(record, app, alice):
+    from annotate.jobs import state, tasks
+
+    finish(record, app, alice, upload(alice, [("harbour.txt", REPORT.encode()), ("floods.txt", SECOND.encode())], preannotate="").headers["location"])
+    with record.session() as session:
+        job_id = state.create_job(session, "preannotate", "alice", "ui").id
+        session.commit()
+    tasks.preannotate_all(record, job_id)  # as `claimtrail preannotate --background` has a worker do
+    page = alice.get(f"/upload/jobs/{job_id}").text
+    assert 'data-status="done"' in page and "2 documents done" in page and "files" not in page.split("<table")[0]
+
+
 def test_a_file_name_is_shown_as_text_never_as_markup(record, app, alice):
     job_url = upload(alice, [("<img src=x onerror=alert(1)>.pdf", b"x")]).headers["location"]
     page = alice.get(job_url).text
