@@ -16,12 +16,18 @@ are ISO-8601 UTC strings: the same text on SQLite and PostgreSQL, and in the has
 
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 def _json(default=list) -> Any:
     return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
+
+
+def _reviewed(table: str) -> Index:
+    """The rows reviewers have decided, which learning reads for every job part (migration 0019)."""
+    where = text("status <> 'candidate'")
+    return Index(f"ix_{table}_reviewed", "status", postgresql_where=where, sqlite_where=where)
 
 
 class StateRow(SQLModel):
@@ -77,6 +83,7 @@ class Entity(StateRow, table=True):
 
 
 class Mention(StateRow, table=True):
+    __table_args__ = (_reviewed("mention"),)
     document_id: int = Field(index=True)
     start: int
     end: int
@@ -90,6 +97,7 @@ class Mention(StateRow, table=True):
 
 
 class Claim(StateRow, table=True):
+    __table_args__ = (_reviewed("claim"),)
     document_id: int = Field(index=True)
     start: int
     end: int
