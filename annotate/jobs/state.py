@@ -114,17 +114,16 @@ def list_jobs(session: Session, limit: int = 20, actor: str | None = None) -> li
 
 
 def _tallies(session: Session, job_ids: list[int]) -> tuple[dict[int, Counter], dict[int, Counter]]:
-    """Per job: its files by status, and the documents read and added, summed in the database."""
+    """Per job: its file rows by status; the documents read and added, and the files uploaded (a
+    file cut into pieces is one), summed in the database: one pass over the job's rows."""
     counts: dict[int, Counter] = {i: Counter() for i in job_ids}
     sums: dict[int, Counter] = {i: Counter() for i in job_ids}
     c = JobFile.__table__.c  # type: ignore[attr-defined]
-    query = select(c.job_id, c.status, func.count(), func.sum(c.documents), func.sum(c.added)).where(c.job_id.in_(job_ids)).group_by(c.job_id, c.status)
-    for job_id, status, files, documents, added in session.execute(query):
-        counts[job_id][status] += files
-        sums[job_id].update(documents=documents or 0, added=added or 0)
-    uploaded = select(c.job_id, func.count(func.distinct(c.name))).where(c.job_id.in_(job_ids)).group_by(c.job_id)
-    for job_id, names in session.execute(uploaded):  # a big JSONL file is cut into pieces, a row each
-        sums[job_id]["files"] = names
+    first = func.sum(case((c.first_line == 1, 1), else_=0))  # an uploaded file's row, or its first piece's
+    query = select(c.job_id, c.status, func.count(), func.sum(c.documents), func.sum(c.added), first).where(c.job_id.in_(job_ids)).group_by(c.job_id, c.status)
+    for job_id, status, rows, documents, added, files in session.execute(query):
+        counts[job_id][status] += rows
+        sums[job_id].update(documents=documents or 0, added=added or 0, files=files or 0)
     return counts, sums
 
 
