@@ -17,13 +17,13 @@ from sqlmodel import Session, select
 
 from annotate.preannotate.base import pattern_id
 from annotate.preannotate.rules import RulesAnnotator
-from annotate.store.models import Claim, Entity, Mention
+from annotate.store.models import REVIEWED_WHERE, Claim, Entity, Mention
 
 CONFIRMED = ("accepted", "corrected")
 # The rows reviewers decided, in the words of the partial indexes that hold them (migration 0019):
 # a literal, so SQLite (which matches an index's WHERE term by term) and PostgreSQL use them.
 # Without, each job part scanned every mention and claim of the record.
-REVIEWED = text("status <> 'candidate'")
+REVIEWED = text(REVIEWED_WHERE)
 MIN_REJECTIONS = 5  # a rule is judged only on enough decisions...
 REJECTED_SHARE = 0.7  # ...and demoted when reviewers reject most of what it proposes
 LINKED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "MILITARY_UNIT", "NORP"}

@@ -24,9 +24,12 @@ def _json(default=list) -> Any:
     return Field(default_factory=default, sa_column=Column(JSON, nullable=False))
 
 
+REVIEWED_WHERE = "status <> 'candidate'"  # a mention or claim reviewers have decided
+
+
 def _reviewed(table: str) -> Index:
     """The rows reviewers have decided, which learning reads for every job part (migration 0019)."""
-    where = text("status <> 'candidate'")
+    where = text(REVIEWED_WHERE)
     return Index(f"ix_{table}_reviewed", "status", postgresql_where=where, sqlite_where=where)
 
 
