@@ -57,7 +57,7 @@ def show(job_id: JobId, format: Annotated[str, typer.Option(help="text or jsonl"
     if view["kind"] == "export" and view["finished_at"] and not view["error"]:
         console.print(f"  written: {view['path']}", markup=False, highlight=False, soft_wrap=True)
     for f in view["files"]:
-        piece = f" from line {f['first_line']}" if f["first_line"] > 1 else ""
+        piece = f" {f['starts']}" if f["starts"] else ""
         console.print(f"  {f['status']:<9} {f['name']}{piece}: {f['documents']} documents ({f['added']} new)", markup=False, highlight=False)
         for reason in f["errors"]:
             console.print(f"      {reason}", markup=False, highlight=False)

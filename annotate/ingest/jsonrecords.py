@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from itertools import count
 
@@ -19,7 +20,7 @@ from annotate.ingest.textfile import (
 TASK_SHAPE = 'a Label Studio task {"data": {"text": ...}} or a list of such tasks'
 
 
-def read_jsonl(path: str, part: tuple[int, int, int] | None = None) -> Iterator[SourceDocument | ReadError]:
+def read_jsonl(path: str, part: tuple[int, int | None, int] | None = None) -> Iterator[SourceDocument | ReadError]:
     """Line by line, so one broken line costs only that line, and in constant memory: the size
     limit is a record's, not the file's (a corpus exported as one JSONL file may hold a million
     reports). `part` is (first byte, end byte, number of the first line) of a piece of a big
@@ -76,7 +77,45 @@ def line_pieces(file, size: int) -> Iterator[tuple[int, int, int, bool]]:
         start = stop
 
 
-def read_labelstudio(path: str) -> Iterator[SourceDocument | ReadError]:
+# A JSON string (skipped whole: what it holds is text), or one of the characters that shape the value.
+_TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"|([\[{])|([\]}])|(,)', re.DOTALL)
+_ARRAY_OPENS = re.compile(rb"(?:\xef\xbb\xbf)?\s*\[")  # a byte order mark, white space, the bracket
+
+
+def array_pieces(buffer, size: int) -> list[tuple[int, int, int]] | None:
+    """Pieces of about `size` bytes of a JSON array (bytes or an mmap), each whole elements, in one
+    pass that parses nothing: (first byte, end byte, number of the first element, from 1). The
+    bytes of a piece inside brackets are a JSON array of those elements. None when the buffer is
+    not one array whose elements this scan can place: the reader then reads it whole and says
+    what is wrong with it."""
+    opens = _ARRAY_OPENS.match(buffer)
+    if not opens:
+        return None
+    cut, start, first, done, depth = [], opens.end(), 1, 0, 1
+    for token in _TOKEN.finditer(buffer, opens.end()):
+        kind = token.lastindex
+        if kind == 1:
+            depth += 1
+        elif kind == 2:
+            depth -= 1
+            if depth == 0:
+                break
+        elif kind == 3 and depth == 1:
+            done += 1
+            if token.start() - start >= size:
+                cut.append((start, token.start(), first))
+                start, first = token.end(), done + 1
+    else:
+        return None  # never closed
+    end = token.start()
+    if buffer[token.end() :].strip() or not buffer[start:end].strip():
+        return None  # something after the array, an empty array or a trailing comma: not ours to judge
+    return [*cut, (start, end, first)]
+
+
+def read_labelstudio(path: str, first: int = 1) -> Iterator[SourceDocument | ReadError]:
+    """A task, or a list of tasks; `first`: the number of the list's first task, when it is a
+    piece of a bigger list (jobs/pieces.py), so tasks are named as in the whole list."""
     text = decode(read_bytes(path))
     try:
         data = json.loads(text)
@@ -91,7 +130,7 @@ def read_labelstudio(path: str) -> Iterator[SourceDocument | ReadError]:
     if not isinstance(data, list) or not data:
         kind = "an empty list" if data == [] else f"a JSON {type(data).__name__}"
         raise RecordError(f"{kind}; expected {TASK_SHAPE}")
-    for n, task in enumerate(data, 1):
+    for n, task in enumerate(data, first):
         try:
             yield _task(task, base, n, path)
         except RecordError as e:

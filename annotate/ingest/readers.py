@@ -22,6 +22,11 @@ READERS: dict[str, Callable[[str], Iterator]] = {
     ".jsonl": read_jsonl,
     ".json": read_labelstudio,
 }
+# A piece of a big file (jobs/pieces.py) whose first line or task has this number: named and placed as in the whole file.
+PIECE_READERS: dict[str, Callable[[str, int], Iterator]] = {
+    ".jsonl": lambda p, first: read_jsonl(p, part=(0, None, first)),
+    ".json": read_labelstudio,
+}
 
 
 def supported(path: str) -> bool:
@@ -53,8 +58,9 @@ def expand_paths(paths: list[str]) -> Iterator[str | ReadError]:
                 yield file
 
 
-def read_path(path: str) -> Iterator[SourceDocument | ReadError]:
-    """The documents in one file (several for .jsonl and task lists)."""
+def read_path(path: str, first: int = 1) -> Iterator[SourceDocument | ReadError]:
+    """The documents in one file (several for .jsonl and task lists); `first` > 1: the file is a
+    later piece of a bigger one, whose first line or task has that number."""
     if os.path.isdir(path):
         yield from read_paths([path])
         return
@@ -66,7 +72,7 @@ def read_path(path: str) -> Iterator[SourceDocument | ReadError]:
         yield ReadError(path, f"unsupported file type {ext or '(no extension)'!r}; expected one of {', '.join(READERS)}")
         return
     try:
-        yield from READERS[ext](path)
+        yield from READERS[ext](path) if first == 1 else PIECE_READERS[ext](path, first)
     except RecordError as e:
         yield e.at(path)
     except OSError as e:

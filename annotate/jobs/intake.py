@@ -54,7 +54,7 @@ class Incoming:
     data: bytes | None = None
     reason: str | None = None
     path: str | None = None  # spooled to disk: the job reads it from there
-    first_line: int | None = None  # a piece of a big JSONL file (jobs/pieces.py): its first line's number
+    first_line: int | None = None  # a piece of a big file (jobs/pieces.py): the number of its first line (JSONL) or task (JSON)
 
     @property
     def accepted(self) -> bool:
@@ -96,12 +96,14 @@ def intake(uploads: Iterable[tuple[str, bytes | Spooled]], bounds: Limits = Limi
 
 
 def _pieces(item: Incoming) -> list[Incoming]:
-    """The item, or, for a big JSONL file, its pieces of whole lines (jobs/pieces.py)."""
+    """The item, or, for a big JSONL file or JSON list, its pieces (jobs/pieces.py)."""
     if not item.accepted or not pieces.to_cut(item.name, item.size):
         return [item]
     if item.data is not None:
-        return [replace(item, data=data, first_line=first) for data, first in pieces.cut_bytes(item.data)]
-    return [replace(item, path=str(path), first_line=first) for path, first in pieces.cut_file(Path(item.path))]  # type: ignore[arg-type]
+        cut = [replace(item, data=data, first_line=first) for data, first in pieces.cut_bytes(item.data, item.name)]
+    else:
+        cut = [replace(item, path=str(path), first_line=first) for path, first in pieces.cut_file(Path(item.path))]  # type: ignore[arg-type]
+    return cut or [item]
 
 
 def _tidy(spooled: list[Spooled], found: list[Incoming]) -> None:

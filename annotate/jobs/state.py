@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 from annotate.errors import Invalid, NotFound
 from annotate.jobs.intake import Incoming
 from annotate.jobs.models import CANCELLED, DONE, FAILED, QUEUED, REFUSED, RUNNING, TO_DO, Job, JobFile
+from annotate.jobs.pieces import where
 from annotate.store.ledger import utc_now
 
 # Files one task reads and ingests together: the first parts small, so the first documents
@@ -181,6 +182,7 @@ def _file_view(row) -> dict:
         "errors": json.loads(row.errors),
         "document_ids": json.loads(row.document_ids),
         "first_line": row.first_line,
+        "starts": where(row.name, row.first_line) if row.first_line > 1 else "",  # "from line 4,211" for a later piece
     }
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from annotate.ingest.jsonrecords import read_jsonl
 from annotate.ingest.pipeline import ingest_items, sha256_text
 from annotate.ingest.readers import read_path
 from annotate.ingest.source import ReadError, SourceDocument
@@ -85,7 +84,7 @@ def _exports(record: Record, job_id: int, files, tmp: str, actor: str) -> dict[s
         tasks = predicted_tasks(_copy(row, tmp))
         if tasks is None:
             continue
-        done = import_export(record, tasks, actor, f"upload/{job_id}/{row.name}")
+        done = import_export(record, tasks, actor, f"upload/{job_id}/{row.name}", row.first_line)
         with Session(record.engine) as session:
             ids = sorted(set(_ids_by_sha(session, set(done.shas)).values()))
         added = done.report.document_ids if done.report else []
@@ -117,7 +116,7 @@ def _read(job_id: int, files, tmp: str) -> list[tuple[str, SourceDocument | Read
     items: list[tuple[str, SourceDocument | ReadError]] = []
     for row in files:
         copy = _copy(row, tmp)
-        for item in read_path(copy) if row.first_line == 1 else read_jsonl(copy, part=(0, None, row.first_line)):
+        for item in read_path(copy, row.first_line):
             if isinstance(item, ReadError):
                 items.append((row.name, replace(item, path=row.name, reason=item.reason.replace(copy, row.name))))
             else:

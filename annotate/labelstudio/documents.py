@@ -31,6 +31,7 @@ class NewDocuments:
     """The documents an import will add, by text hash (tasks with the same text share one)."""
 
     path: str  # the file the tasks came from, as ingest names it
+    first_task: int = 1  # the number of the list's first task (a later piece of a big export: jobs/pieces.py)
     docs: dict[str, SourceDocument] = field(default_factory=dict)
     refs: list[tuple[TaskRef, str]] = field(default_factory=list)  # tasks waiting for their document (by text hash)
     first: dict[str, int] = field(default_factory=dict)  # text hash -> the task its document is read from
@@ -39,13 +40,13 @@ class NewDocuments:
     def read_ahead(self, tasks: list, indexes: list[int]) -> None:
         """Have another process read these tasks' documents' metadata while this one checks and writes."""
         if readahead.usable(len(indexes)):
-            self.ahead = ReadAhead(tasks, indexes, self.path, RECORDED)
+            self.ahead = ReadAhead(tasks, indexes, self.path, RECORDED, self.first_task)
 
     def take(self, task: dict, n: int, ref: TaskRef, sha: str) -> str | None:
         """Note the task's document; a reason when the task cannot be one."""
         if sha not in self.docs:
             try:
-                self.docs[sha] = task_document(task, n + 1, self.path, RECORDED, infer=self.ahead is None)
+                self.docs[sha] = task_document(task, n + self.first_task, self.path, RECORDED, infer=self.ahead is None)
                 self.docs[sha].sha256 = sha  # hashed by the import already
             except RecordError as problem:
                 where = f", field '{problem.field}'" if problem.field else ""

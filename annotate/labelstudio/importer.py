@@ -101,18 +101,20 @@ def import_tasks(
     add_documents: bool = False,
     actor: str = "cli",
     path: str = "label-studio.json",
+    first: int = 1,
 ) -> ImportReport:
     """Check every task, then record its predictions and annotations as decisions.
 
     With `add_documents`, a task whose text the record lacks brings its document (ingested
     by `actor`, named after `path` as `claimtrail ingest` would name it): one pass over an
-    export; without, such a task is refused."""
+    export; without, such a task is refused. `first`: the number of the first task, when the
+    tasks are a piece of a bigger export (jobs/pieces.py), so tasks are named as in the whole."""
     cfg = config if isinstance(config, LabelConfig) else parse(config)
-    new = NewDocuments(path) if add_documents else None
+    new = NewDocuments(path, first_task=first) if add_documents else None
     with no_gc():  # the tasks are big and live throughout: collections would rescan them (twice the time)
         try:
             with record.session() as session:
-                sources, problems, report = plan(session, cfg, tasks, users or {}, new)
+                sources, problems, report = plan(session, cfg, tasks, users or {}, new, first)
             if problems:
                 raise Refused(problems)
             if new:
@@ -130,15 +132,17 @@ def import_tasks(
     return report
 
 
-def plan(session: Session, cfg: LabelConfig, tasks: list[dict], users: dict, new: NewDocuments | None = None) -> tuple[list[Source], list[str], ImportReport]:
+def plan(
+    session: Session, cfg: LabelConfig, tasks: list[dict], users: dict, new: NewDocuments | None = None, first: int = 1
+) -> tuple[list[Source], list[str], ImportReport]:
     report, sources, problems = ImportReport(tasks=len(tasks)), [], []
     shas = [_sha(text) if isinstance(text := _data(task).get(TEXT), str) else None for task in tasks]
     documents = _documents(session, tasks, shas)
     if new is not None:  # the tasks whose text the record lacks, one per text: their documents are read ahead
-        first = {sha: n for n, sha in reversed(list(enumerate(shas))) if sha and ("sha", sha) not in documents}
-        new.read_ahead(tasks, sorted(first.values()))
+        unread = {sha: n for n, sha in reversed(list(enumerate(shas))) if sha and ("sha", sha) not in documents}
+        new.read_ahead(tasks, sorted(unread.values()))
     for n, task in enumerate(tasks):
-        ref, problem = _task_ref(task, n, documents, new, shas[n])
+        ref, problem = _task_ref(task, n, documents, new, shas[n], first)
         if problem:
             problems.append(problem)
             continue
@@ -167,10 +171,11 @@ def _data(task) -> dict:
     return task["data"] if isinstance(task.get("data"), dict) else task
 
 
-def _task_ref(task, n: int, documents: dict, new: NewDocuments | None = None, sha: str | None = None) -> tuple[TaskRef | None, str | None]:
+def _task_ref(task, n: int, documents: dict, new: NewDocuments | None = None, sha: str | None = None, first: int = 1) -> tuple[TaskRef | None, str | None]:
+    """The n-th task (from 0) as a reference to its document; `first`: the number the list's first task has."""
     if not isinstance(task, dict):
-        return None, f"task #{n + 1}: not a JSON object"
-    name = f"task {task['id']}" if task.get("id") is not None else f"task #{n + 1}"
+        return None, f"task #{n + first}: not a JSON object"
+    name = f"task {task['id']}" if task.get("id") is not None else f"task #{n + first}"
     data = task.get("data") if isinstance(task.get("data"), dict) else task
     text = data.get(TEXT)
     if not isinstance(text, str):

@@ -47,11 +47,12 @@ def _has_results(task: dict) -> bool:
     return any(isinstance(p, dict) and "result" in p for p in given)
 
 
-def import_export(record, tasks: list[dict], actor: str, path: str) -> ExportOutcome:
-    """The export in one pass, its documents named after `path` as ingest names them."""
+def import_export(record, tasks: list[dict], actor: str, path: str, first: int = 1) -> ExportOutcome:
+    """The export in one pass, its documents named after `path` as ingest names them; `first`:
+    the number of its first task, when it is a piece of a bigger export (jobs/pieces.py)."""
     outcome = ExportOutcome(len(tasks), shas=[sha256_text(t["data"]["text"]) for t in tasks if _text(t)])
     try:
-        outcome.report = import_tasks(record, tasks, add_documents=True, actor=actor, path=path)
+        outcome.report = import_tasks(record, tasks, add_documents=True, actor=actor, path=path, first=first)
     except Refused as refused:
         outcome.problems = refused.problems
     return outcome

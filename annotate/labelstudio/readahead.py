@@ -34,7 +34,7 @@ def usable(count: int) -> bool:
 class ReadAhead:
     """Metadata and paragraphs of chosen tasks (by index), computed in a forked process."""
 
-    def __init__(self, tasks: list, indexes: list[int], path: str, recorded: tuple[str, ...]):
+    def __init__(self, tasks: list, indexes: list[int], path: str, recorded: tuple[str, ...], first: int = 1):
         global _TASKS
         self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
         self.chunk_of: dict[int, Future] = {}
@@ -43,7 +43,7 @@ class ReadAhead:
         try:
             for i in range(0, len(indexes), CHUNK):
                 part = indexes[i : i + CHUNK]
-                future = self.pool.submit(_read, part, path, recorded)
+                future = self.pool.submit(_read, part, path, recorded, first)
                 for k, n in enumerate(part):
                     self.chunk_of[n], self.place[n] = future, k
         finally:
@@ -65,12 +65,13 @@ class ReadAhead:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _read(indexes: list[int], path: str, recorded: tuple[str, ...]) -> list[tuple | None]:
-    """In the forked process: each task's document as ingest reads it, the parts the writer needs."""
+def _read(indexes: list[int], path: str, recorded: tuple[str, ...], first: int) -> list[tuple | None]:
+    """In the forked process: each task's document as ingest reads it, the parts the writer needs
+    (`first`: the number of the list's first task)."""
     found: list[tuple | None] = []
     for n in indexes:
         try:
-            doc = task_document(_TASKS[n], n + 1, path, recorded)
+            doc = task_document(_TASKS[n], n + first, path, recorded)
         except RecordError:
             found.append(None)  # the writer's own reading says why
             continue

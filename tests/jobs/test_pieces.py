@@ -4,12 +4,12 @@ as in the whole file."""
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from annotate.jobs import pieces, state, tasks
 from annotate.jobs.intake import Spooled, intake
-from annotate.store.models import Document
+from annotate.store.models import Claim, Document
 from tests.jobs.test_tasks import TEXTS
 
 
@@ -69,3 +69,84 @@ def test_a_cut_file_goes_in_whole_named_and_placed_as_one_file_would_be(record, 
     from annotate.commands.jobs import _line
 
     assert f"{len(files)}/{len(files)} pieces, 24 documents" in _line(view)  # `claimtrail jobs` does not say "files"
+
+
+# A big JSON task list (a Label Studio export) is cut between its tasks.
+
+
+def export(n: int, bad: int | None = None) -> list[dict]:
+    """n Label Studio tasks with a prediction each, ids 101…; task `bad`'s prediction has a span past its text."""
+    from tests.labelstudio.test_ls_add_documents import TEXT, task
+
+    found = [task(k, TEXT.replace("3 March", f"{k} March")) for k in range(1, n + 1)]
+    if bad is not None:
+        found[bad - 1]["predictions"][0]["result"][0]["value"]["end"] = 10_000
+    return found
+
+
+def test_a_json_list_is_cut_between_its_tasks_their_bytes_as_they_were(monkeypatch):
+    monkeypatch.setattr(pieces, "JSON_PIECE_BYTES", 1500)
+    tasks_ = [{"data": {"text": f'Report {k}, "quoted", with [brackets], {{braces}} and a \\ backslash.', "title": f"R{k}"}} for k in range(1, 41)]
+    data = json.dumps(tasks_, indent=1).encode()
+    cut = intake([("tasks.json", data)])
+    assert len(cut) > 3 and all(p.name == "tasks.json" for p in cut)
+    read = [json.loads(p.data) for p in cut]  # type: ignore[arg-type]
+    assert [t for part in read for t in part] == tasks_  # every task once, in order
+    assert [p.first_line for p in cut] == [1 + sum(map(len, read[:k])) for k in range(len(cut))]  # each piece knows its first task
+    assert all(p.data[1:-1] in data for p in cut)  # type: ignore[index,operator]  # not parsed and written again
+    assert intake([("small.json", json.dumps(tasks_[:2]).encode())])[0].first_line is None  # a small file stays whole
+    one = json.dumps({"data": {"text": "x" * 4000}}).encode()
+    assert intake([("one.json", one)])[0].data == one  # one task, not a list: whole, as the reader takes it
+    broken = data[:-2]
+    assert intake([("broken.json", broken)])[0].data == broken  # never closed: whole, so its reader says where it breaks
+
+
+def test_a_cut_task_list_goes_in_named_as_the_whole_file_would_be(record, tmp_path, monkeypatch):
+    monkeypatch.setattr(pieces, "JSON_PIECE_BYTES", 1000)
+    plain = [{"data": {"text": f"{TEXTS[k % 2]}Update number {k}."}} for k in range(1, 21)]
+    plain[13]["data"]["text"] = ""  # the 14th task: no text to read
+    spool = tmp_path / "0" / "tasks.json"
+    spool.parent.mkdir()
+    spool.write_bytes(json.dumps(plain).encode())
+    files = intake([("tasks.json", Spooled(spool, spool.stat().st_size))])
+    assert len(files) > 3 and not spool.exists()  # cut on disk into pieces beside it
+    with Session(record.engine) as session:
+        job, parts = state.create_ingest_job(session, "tester", "ui", files, preannotate=False)
+        session.commit()
+        job_id = job.id
+    for part in reversed(parts):
+        tasks.ingest_part(record, job_id, part)
+    with Session(record.engine) as session:
+        names = set(session.execute(select(Document.file_name)).scalars())
+        view = state.job_view(session, job_id)
+    assert names == {f"tasks.json#{k}" for k in range(1, 21) if k != 14}
+    errors = [e for f in view["files"] for e in f["errors"]]
+    assert len(errors) == 1 and errors[0].startswith("field 'data.text': task #14: ")
+    later = [f["starts"] for f in view["files"] if f["first_line"] > 1]
+    assert later and all(s.startswith("from task ") for s in later)
+
+
+def test_a_label_studio_export_in_pieces_brings_every_prediction_and_refuses_only_the_bad_piece(record, monkeypatch):
+    monkeypatch.setattr(pieces, "JSON_PIECE_BYTES", 2000)
+    tasks_ = export(12, bad=7)
+    del tasks_[10]["id"]  # named by its place in the export, #11, wherever its piece starts
+    files = intake([("export.json", json.dumps(tasks_).encode())])
+    assert len(files) > 2 and not any(f.first_line == 11 for f in files)  # #11 inside a later piece
+    with Session(record.engine) as session:
+        job, parts = state.create_ingest_job(session, "tester", "ui", files, preannotate=False)
+        session.commit()
+        job_id = job.id
+    for part in parts:
+        tasks.ingest_part(record, job_id, part)
+    bad_piece = next(f for f in files if f.first_line <= 7 < f.first_line + len(json.loads(f.data)))  # type: ignore[operator,arg-type]
+    refused = set(range(bad_piece.first_line, bad_piece.first_line + len(json.loads(bad_piece.data))))  # type: ignore[arg-type,operator]
+    with Session(record.engine) as session:
+        names = set(session.execute(select(Document.file_name)).scalars())
+        predicted = session.execute(select(func.count()).select_from(Claim).where(Claim.annotator == "ner@1")).scalar()
+        view = state.job_view(session, job_id)
+    kept = [k for k in range(1, 13) if k not in refused]
+    assert names == {f"export.json#{100 + k}" if k != 11 else "export.json#11" for k in kept}  # as the whole export would name them
+    assert predicted == len(kept)  # each task's predicted claim a candidate
+    errors = [e for f in view["files"] for e in f["errors"]]
+    assert errors and all("task 107" in e for e in errors)  # the piece's refusal names the task at fault
+    assert [f["status"] for f in view["files"]].count("refused") == 1
