@@ -9,7 +9,9 @@ printed: at 20 reads a second it took a third of a core from the two workers). N
   CLAIMTRAIL_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test python -m benchmarks.bench_jobs [N [READS [ROUNDS]]]
 ROUNDS (default 1) alternates one worker and two that many times and gives the median ratio.
 With --jsonl the N reports come as one JSONL file, which the job cuts into pieces of whole lines
-(annotate/jobs/pieces.py): two workers share one big file. --two-only skips the one-worker run
+(annotate/jobs/pieces.py): two workers share one big file. With --json they come as one Label
+Studio export with 10 predicted spans a task (bench_labelstudio's tasks), cut between its tasks
+into pieces of 1 MB, each imported with its predictions and pre-annotated. --two-only skips the one-worker run
 (at 100,000 reports it takes two hours on this VM; the two-worker run is compared with one
 worker's rate on a smaller record, which can only flatter one worker). --keep keeps each run's
 record (its schema and CLAIMTRAIL_HOME) and prints the `grow` command that takes it.
@@ -272,16 +274,23 @@ def postgres_url() -> str:
     return base
 
 
-def main(n: int = 1000, reads: float = 2.0, rounds: int = 1, one_jsonl: bool = False, counts: tuple[int, ...] = (1, 2), keep: bool = False) -> None:
+def main(n: int = 1000, reads: float = 2.0, rounds: int = 1, one: str = "", counts: tuple[int, ...] = (1, 2), keep: bool = False) -> None:
     """One worker, then two, `rounds` times: this VM's speed drifts by the minute, so each ratio
-    compares runs made back to back, and the median of them is the figure. `one_jsonl`: the
-    reports as one JSONL file (cut into pieces: jobs/pieces.py) rather than a file each."""
+    compares runs made back to back, and the median of them is the figure. `one`: the reports
+    as one "jsonl" file or one "json" Label Studio export (cut into pieces: jobs/pieces.py)
+    rather than a file each."""
     base = postgres_url()
     rng = random.Random(12)
-    if one_jsonl:
+    if one == "jsonl":
         lines = b"".join(json.dumps({"title": f"Situation update {i}", "text": report(i, rng).split("---\n")[-1]}).encode() + b"\n" for i in range(n))
         files = intake([("updates.jsonl", lines)], Limits(max_files=10**9, max_bytes=10**12))
         print(f"one JSONL file of {len(lines) / 1e6:.1f} MB, {n} reports, cut into {len(files)} pieces")
+    elif one == "json":
+        from benchmarks.bench_labelstudio import synthetic_task
+
+        export = json.dumps([synthetic_task(i, rng) for i in range(n)]).encode()
+        files = intake([("export.json", export)], Limits(max_files=10**9, max_bytes=10**12))
+        print(f"one Label Studio export of {len(export) / 1e6:.1f} MB, {n} tasks with 10 predicted spans each, cut into {len(files)} pieces")
     else:
         files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
     ratios = []
@@ -311,4 +320,5 @@ if __name__ == "__main__":
     else:
         given = [a for a in sys.argv[1:] if not a.startswith("--")]
         counts = (2,) if "--two-only" in sys.argv else (1, 2)
-        main(*(cast(a) for cast, a in zip((int, float, int), given[:3])), one_jsonl="--jsonl" in sys.argv, counts=counts, keep="--keep" in sys.argv)  # type: ignore[misc]
+        one = "jsonl" if "--jsonl" in sys.argv else "json" if "--json" in sys.argv else ""
+        main(*(cast(a) for cast, a in zip((int, float, int), given[:3])), one=one, counts=counts, keep="--keep" in sys.argv)  # type: ignore[misc]

@@ -13,6 +13,9 @@ note's test data.
                                                            # --two-passes also ingest + import), and N text reports,
                                                            # beside Label Studio importing the same tasks (if
                                                            # scripts/labelstudio-venv.sh made its venv)
+    python -m benchmarks.bench_labelstudio floor [N]       # default 10000: that import, then every write it
+                                                           # sent SQLite replayed alone (sqlite3, one
+                                                           # transaction): the time no Python can save
 
 Targets (issue 12): 10,000 tasks with 10 predictions each in ≤ 4 s (documents and
 candidates in one pass: `labelstudio import --add-documents`); 10,000 text
@@ -302,6 +305,53 @@ def import_corpus(n: int = 10000) -> None:
         print(f"ratio Label Studio / Claimtrail (tasks with predictions, this run): {theirs / ours:.2f}")
 
 
+def floor(n: int = 10000, runs: int = 3) -> None:
+    """SQLite's own share of the one-pass import: the import runs with each write statement it
+    sends (with its values) recorded; then the same statements go, with nothing else, to copies of
+    the empty record through Python's sqlite3, in one transaction with the writer's pragmas. What
+    the import takes beyond that is Python's, which a faster import could save; the replay is
+    the floor under any import that stores the same rows."""
+    import shutil
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    folder = Path(tempfile.mkdtemp(prefix="claimtrail-floor-"))
+    write_corpus(n, folder)
+    record = fresh_record("floor")
+    empty = folder / "empty.sqlite"
+    with sqlite3.connect(str(record.engine.url.database)) as source, sqlite3.connect(empty) as copy:
+        source.backup(copy)
+    writes: list[tuple] = []
+
+    def keep(conn, cursor, statement, params, context, executemany) -> None:
+        if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA", "BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")):
+            writes.append((statement, params, executemany))
+
+    tasks = load_export(folder / "all.json")
+    event.listen(Engine, "before_cursor_execute", keep)
+    try:
+        with timed(f"labelstudio import --add-documents of {n} tasks (its writes recorded)", n):
+            import_tasks(record, tasks, add_documents=True, path=str(folder / "all.json"))
+    finally:
+        event.remove(Engine, "before_cursor_execute", keep)
+    rows = sum(len(params) if many else 1 for _, params, many in writes)
+    for run in range(runs):
+        target = folder / f"replay-{run}.sqlite"
+        shutil.copy(empty, target)
+        db = sqlite3.connect(target, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-65536"):
+            db.execute(f"PRAGMA {pragma}")
+        started = time.perf_counter()
+        db.execute("BEGIN")
+        for statement, params, many in writes:
+            db.executemany(statement, params) if many else db.execute(statement, params or ())
+        db.execute("COMMIT")
+        print(f"the same {len(writes)} write statements ({rows:,} rows), SQLite alone: {time.perf_counter() - started:.2f} s")
+        db.close()
+
+
 def label_studio_import(tasks_file: Path, n: int) -> float | None:
     """Label Studio's own import of the same tasks: one raw POST, as the research note measured it."""
     import urllib.request
@@ -338,4 +388,4 @@ if __name__ == "__main__":
     mode = sys.argv[1] if len(sys.argv) > 1 else "files"
     numbers = [int(a) for a in sys.argv[2:] if a.isdigit()]
     count = numbers[0] if numbers else (1000 if mode == "server" else 10000)
-    {"files": files, "server": server, "import": import_corpus}[mode](count, *numbers[1:2])
+    {"files": files, "server": server, "import": import_corpus, "floor": floor}[mode](count, *numbers[1:2])
