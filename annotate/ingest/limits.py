@@ -3,7 +3,8 @@
 import os
 
 MAX_BYTES = 50 * 1024 * 1024  # a document's file, or one JSONL record: larger ones are refused before they are read
-JSON_BYTES = 200 * 1024 * 1024  # a JSON file (tasks, a Label Studio export): parsed whole by `ingest`, in pieces in a job; Label Studio's own import takes 200 MB
+# A JSON file (tasks, a Label Studio export): parsed whole by `ingest`, in pieces in a job. Label Studio's own import takes 200 MB.
+JSON_BYTES = 200 * 1024 * 1024
 SNIFF_BYTES = 8192  # a NUL byte in this many leading bytes marks a file as binary
 
 

@@ -2,6 +2,7 @@
 arrive, the job reads them there, and an upload over the limit is refused (413, naming the
 file) as soon as it crosses the limit, before the rest of the body is read."""
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import anyio
@@ -143,3 +144,21 @@ def test_a_big_jsonl_upload_is_cut_into_pieces_on_disk_that_go_once_read(record,
     with record.session() as session:
         assert session.execute(select(func.count()).select_from(Document)).scalar() == 20
     assert not any((record.settings.home / "uploads").rglob("*"))  # every piece read, then removed with its folders
+
+
+def test_a_big_label_studio_export_upload_is_cut_between_its_tasks_and_each_piece_imported(record, app, alice, monkeypatch):
+    from annotate.jobs import pieces
+    from annotate.store.models import Claim, Document
+    from tests.jobs.test_pieces import export
+
+    monkeypatch.setattr(pieces, "JSON_PIECE_BYTES", 2000)
+    response = upload(alice, [("export.json", json.dumps(export(9)).encode())])
+    with record.session() as session:
+        rows = session.execute(select(JobFile.name, JobFile.first_line).order_by(JobFile.position)).all()
+    assert len(rows) >= 3 and {name for name, _ in rows} == {"export.json"} and rows[0].first_line == 1
+    page = finish(record, app, alice, response.headers["location"])
+    assert 'data-status="done"' in page and f"from task {rows[1].first_line}" in page
+    with record.session() as session:
+        assert session.execute(select(func.count()).select_from(Document)).scalar() == 9
+        assert session.execute(select(func.count()).select_from(Claim).where(Claim.annotator == "ner@1")).scalar() == 9  # every task's prediction
+    assert not any((record.settings.home / "uploads").rglob("*"))
