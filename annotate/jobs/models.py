@@ -39,9 +39,8 @@ class JobFile(SQLModel, table=True):
     size: int = 0
     data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     path: str | None = Field(default=None, sa_column=Column(Text, nullable=True))  # or where it waits on disk (an upload's spool file)
-    first_line: int = Field(
-        default=1, sa_column_kwargs={"server_default": "1"}
-    )  # a piece of a big file (jobs/pieces.py): the number of its first line (JSONL) or task (JSON) in the file
+    # A piece of a big file (jobs/pieces.py): the number of its first line (JSONL) or task (JSON) in the file.
+    first_line: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     status: str = QUEUED
     documents: int = 0  # documents read from the file
     added: int = 0  # of which new to the record
