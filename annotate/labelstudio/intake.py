@@ -4,7 +4,9 @@ A task list whose tasks carry predictions or annotations goes in the way `labels
 import --add-documents` takes it, in one pass: its documents, and its predictions and
 annotations as decisions (otherwise ingest would keep them only as document metadata).
 The export is checked whole first, as that import checks it: one problem refuses the
-file, naming the task. Any other .json file is read by ingest as before.
+file, naming the task. In a job, an export over 1 MB comes as pieces (jobs/pieces.py), each
+checked and imported on its own: a problem refuses its piece. Any other .json file is read
+by ingest as before.
 """
 
 from dataclasses import dataclass, field
