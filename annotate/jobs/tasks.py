@@ -47,14 +47,14 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
         with tempfile.TemporaryDirectory(prefix="claimtrail-job-") as tmp:
             outcome = _exports(record, job_id, files, tmp, actor)
             items = _read(job_id, [f for f in files if f.name not in outcome], tmp)
-        outcome |= _ingest(record, items, actor, origin, preannotate, _added(outcome))
+        outcome |= _ingest(record, items, actor, origin, preannotate, _held(outcome))
     except Exception as problem:
         with state_session(record.engine) as session:
             _set(session, [f.id for f in files], status=FAILED, errors=json.dumps([f"{type(problem).__name__}: {problem}"]))
         raise  # the queue retries the part; a later run redoes the files still to do
     with state_session(record.engine) as session:
         for f in files:
-            docs, errors, ids, added = outcome.get(f.name, (0, [], [], 0))[:4]
+            docs, errors, ids, added = outcome.get(f.name, (0, [], [], 0))
             session.execute(
                 update(JobFile)
                 .where(JobFile.id == f.id)
@@ -76,7 +76,7 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
 
 def _exports(record: Record, job_id: int, files, tmp: str, actor: str) -> dict[str, tuple]:
     """Label Studio exports with predictions or annotations, each in one pass (labelstudio/intake.py):
-    {file name: outcome as _ingest gives it, and the ids of the documents it added}."""
+    {file name: outcome as _ingest gives it}."""
     from annotate.labelstudio.intake import import_export, predicted_tasks
 
     outcome: dict[str, tuple] = {}
@@ -87,13 +87,16 @@ def _exports(record: Record, job_id: int, files, tmp: str, actor: str) -> dict[s
         done = import_export(record, tasks, actor, f"upload/{job_id}/{row.name}", row.first_line)
         with Session(record.engine) as session:
             ids = sorted(set(_ids_by_sha(session, set(done.shas)).values()))
-        added = done.report.document_ids if done.report else []
-        outcome[row.name] = (0 if done.problems else done.tasks, done.problems, ids, len(added), added)
+        added = len(done.report.document_ids) if done.report else 0
+        outcome[row.name] = (0 if done.problems else done.tasks, done.problems, ids, added)
     return outcome
 
 
-def _added(outcome: dict[str, tuple]) -> list[int]:
-    return [i for found in outcome.values() for i in found[4]]
+def _held(outcome: dict[str, tuple]) -> list[int]:
+    """Every document the exports hold, not only those they added: a run that died after an
+    export's import and before pre-annotating it leaves them in, and the next run must still
+    propose ours (documents done already are skipped)."""
+    return [i for found in outcome.values() for i in found[2]]
 
 
 def _copy(row, tmp: str) -> str:
@@ -141,7 +144,7 @@ def _remove_spooled(path: str | None) -> None:
 
 def _ingest(record: Record, items: list, actor: str, origin: str, preannotate: bool, also: list[int] = ()) -> dict[str, tuple]:
     """{file name: (documents read, reasons, document ids, how many of them new)}; `also`:
-    documents added otherwise (Label Studio exports), pre-annotated with these."""
+    documents read otherwise (Label Studio exports), pre-annotated with these."""
     report = ingest_items(record.ledger, [item for _, item in items], actor, origin)
     shas: dict[str, list[str]] = {}
     errors: dict[str, list[str]] = {}

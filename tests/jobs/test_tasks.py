@@ -74,6 +74,33 @@ def test_a_part_that_died_after_ingesting_is_finished_by_the_next_run_without_do
     assert vectors == claims  # the part indexed the claims it wrote: they can be linked at once
 
 
+def test_a_label_studio_export_whose_part_died_before_pre_annotation_is_pre_annotated_by_the_next_run(record, monkeypatch):
+    """The export's documents and predictions were committed; the run died before our own
+    candidates: the next run imports nothing again, and still proposes ours and indexes them."""
+    from tests.labelstudio.test_ls_add_documents import TEXT, task
+
+    export = json.dumps([task(1, TEXTS[0] + TEXT), task(2, TEXTS[1] + TEXT)]).encode()
+    job_id, parts = new_job(record, [("export.json", export)])
+    real = tasks._preannotate
+    monkeypatch.setattr(tasks, "_preannotate", lambda *a: (_ for _ in ()).throw(RuntimeError("worker lost")))
+    with pytest.raises(RuntimeError):
+        tasks.ingest_part(record, job_id, parts[0])
+    with Session(record.engine) as session:
+        predicted = session.execute(select(func.count()).select_from(Claim).where(Claim.annotator == "ner@1")).scalar()
+        again = state.retry_parts(session, job_id)
+        session.commit()
+    assert counts(record)[:2] == (2, 2) and predicted == 2  # the import is in; none of our candidates yet
+    monkeypatch.setattr(tasks, "_preannotate", real)
+    tasks.ingest_part(record, job_id, again[0])
+    with Session(record.engine) as session:
+        ours = session.execute(select(Claim.document_id).where(Claim.annotator != "ner@1").distinct()).scalars().all()
+        claims = session.execute(select(func.count()).select_from(Claim)).scalar()
+        vectors = session.execute(text("SELECT count(*) FROM claim_vector")).scalar()
+        view = state.job_view(session, job_id)
+    assert view["status"] == "done" and len(ours) == 2  # both documents got our candidates after all
+    assert claims == counts(record)[2] and vectors == claims  # nothing doubled, every claim indexed
+
+
 def test_a_polled_status_says_what_the_full_view_says_without_the_files(record):
     job_id, parts = new_job(record, [("good.txt", TEXTS[0].encode()), ("bad.jsonl", b"{broken\n"), ("empty.txt", b"")])
     with Session(record.engine) as session:
