@@ -170,6 +170,7 @@ def annotate_stored(record, chosen, document_ids, index: bool = True) -> None:
         console.print(
             f"{report.documents} documents annotated ({report.skipped} already done): "
             f"{report.mentions} mentions, {report.claims} claims, {report.entities} new entities"
+            + (f"; {report.held} candidates the documents held already not proposed again" if report.held else "")
         )
         if report.claims and index:
             from annotate.commands.links import index_claims

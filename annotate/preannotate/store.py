@@ -45,6 +45,7 @@ class PreannotateReport:
     skipped: int = 0  # already annotated by this annotator version
     mentions: int = 0
     claims: int = 0
+    held: int = 0  # candidates not proposed: the document holds them already (same span and label)
     entities: int = 0
     failed: list[str] = field(default_factory=list)
 
@@ -72,9 +73,10 @@ def preannotate(
             names.catch_up(writer.session)  # under the lock: what other writers (workers, reviewers) did meanwhile
             entities = _EntityIndex(names, writer, report)
             done = _annotated(writer.session, tag(annotator), chunk)  # under the lock: never twice
+            held = _held(writer.session, chunk)
             for doc_id in chunk:
                 if found[doc_id] is not None and doc_id not in done:
-                    _record_one(writer, annotator, doc_id, found[doc_id], entities, report)
+                    _record_one(writer, annotator, doc_id, _new(found[doc_id], held, doc_id, report), entities, report)
         for doc_id in chunk if on_document else ():  # committed, and the lock let go: the callback may write (a job's progress)
             on_document(doc_id)
     return report
@@ -123,6 +125,26 @@ def _annotated(session: Session, annotator_tag: str, ids: list[int]) -> set[int]
     """Which of these documents already have candidates from this annotator version."""
     done = set(session.exec(select(Claim.document_id).where(Claim.annotator == annotator_tag, Claim.document_id.in_(ids))).all())
     return done | set(session.exec(select(Mention.document_id).where(Mention.annotator == annotator_tag, Mention.document_id.in_(ids))).all())
+
+
+def _held(session: Session, ids: list[int]) -> set[tuple]:
+    """What these documents hold already, from any annotator or reviewer, whatever its status:
+    ("mention", document, start, end, label) and ("claim", document, start, end)."""
+    held: set[tuple] = {
+        ("mention", *row) for row in session.exec(select(Mention.document_id, Mention.start, Mention.end, Mention.label).where(Mention.document_id.in_(ids)))
+    }
+    return held | {("claim", *row) for row in session.exec(select(Claim.document_id, Claim.start, Claim.end).where(Claim.document_id.in_(ids)))}
+
+
+def _new(found: tuple, held: set[tuple], doc_id: int, report: PreannotateReport) -> tuple:
+    """The candidates a document does not hold yet. An imported model's prediction, an earlier
+    annotator version's candidate or a reviewer's decision at the same span (and label) stands:
+    a reviewer decides each span once, and one they rejected is not proposed again."""
+    entities, claims = found
+    new_entities = [c for c in entities if ("mention", doc_id, c.start, c.end, c.label) not in held]
+    new_claims = [c for c in claims if ("claim", doc_id, c.start, c.end) not in held]
+    report.held += len(entities) + len(claims) - len(new_entities) - len(new_claims)
+    return new_entities, new_claims
 
 
 def _pending_documents(session: Session, annotator_tag: str, wanted, report: PreannotateReport) -> list[int]:

@@ -61,6 +61,34 @@ def test_a_document_is_annotated_once_per_annotator_version(record, tmp_path):
     assert (again.documents, again.skipped) == (0, 1)
 
 
+def test_a_new_version_proposes_only_what_the_document_does_not_hold_and_never_what_a_reviewer_rejected(record, tmp_path):
+    ingest_one(record, tmp_path)
+    preannotate(record.ledger, SpellingAnnotator())
+    with record.session() as session:
+        first = session.exec(select(Mention).order_by(Mention.id)).first()
+    Review(record, "reviewer", "cli").reject("mention", first.id, first.version, "not a town here")
+
+    class Learned(SpellingAnnotator):
+        version = "1.1"  # what it learned is in its version: it annotates every document again
+
+        def annotate(self, doc: DocumentInput):
+            entities, claims = super().annotate(doc)
+            monday = doc.text.index("Monday")
+            return [*entities, EntityCandidate(monday, monday + 6, "Monday", "DATE", 0.7, "date: weekday", None)], claims
+
+    report = preannotate(record.ledger, Learned())
+    assert (report.documents, report.mentions, report.claims, report.held) == (1, 1, 0, 3)  # only the date is new
+    with record.session() as session:
+        mentions = session.exec(select(Mention).order_by(Mention.id)).all()
+        claims = session.exec(select(Claim)).all()
+    assert [(m.text, m.status, m.annotator) for m in mentions] == [
+        ("Kupyansk", "rejected", "spelling@1.0"),  # the reviewer's no stands: not proposed again
+        ("Kupiansk", "candidate", "spelling@1.0"),
+        ("Monday", "candidate", "spelling@1.1"),
+    ]
+    assert len(claims) == 1  # the same sentence is not a second claim to decide
+
+
 def test_a_failing_annotator_is_reported_and_writes_nothing(record, tmp_path):
     class Broken(SpellingAnnotator):
         def annotate(self, doc):

@@ -97,7 +97,9 @@ def test_a_label_studio_export_whose_part_died_before_pre_annotation_is_pre_anno
         claims = session.execute(select(func.count()).select_from(Claim)).scalar()
         vectors = session.execute(text("SELECT count(*) FROM claim_vector")).scalar()
         view = state.job_view(session, job_id)
+        spans = session.execute(select(Mention.document_id, Mention.start, Mention.end, Mention.label)).all()
     assert view["status"] == "done" and len(ours) == 2  # both documents got our candidates after all
+    assert len(spans) == len(set(spans))  # where ours found what the model predicted, one candidate to decide
     assert claims == counts(record)[2] and vectors == claims  # nothing doubled, every claim indexed
 
 
