@@ -19,7 +19,8 @@ record (its schema and CLAIMTRAIL_HOME) and prints the `grow` command that takes
 Workers killed (issue 12's target: `kill -9` of a worker at 20 random moments, 0 documents lost
 or doubled, `audit verify` green): two workers run one job of N reports while one of them, chosen
 at random, is killed with SIGKILL at random moments and started again; then the record is checked.
-  ... python -m benchmarks.bench_jobs kills [KILLS [N]]   (default 20 kills, 600 reports)
+  ... python -m benchmarks.bench_jobs kills [KILLS [N]] [--json]   (default 20 kills, 600 reports;
+      --json: as one Label Studio export with predictions, cut into pieces)
 
 On a big record kept from such a run (its schema and CLAIMTRAIL_HOME), one worker then two,
 each with N new reports: the ratio at that size.
@@ -204,7 +205,7 @@ def grow(schema: str, home: str, n: int = 2000, rounds: int = 1, reads: float = 
     record.engine.dispose()
 
 
-def kills(rounds: int = 20, n: int = 600) -> None:
+def kills(rounds: int = 20, n: int = 600, one: str = "") -> None:
     base = postgres_url()
     schema = f"claimtrail_bench_kills_{os.getpid()}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
@@ -214,7 +215,7 @@ def kills(rounds: int = 20, n: int = 600) -> None:
     home = Path(tempfile.mkdtemp(prefix="claimtrail-bench-kills-"))
     record = Record.init(Settings(home=home, database_url=url))
     rng = random.Random(20)
-    files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
+    files = reports(n, rng, one)
     env = {**os.environ, "CLAIMTRAIL_HOME": str(home)}
 
     def start() -> subprocess.Popen:
@@ -261,9 +262,29 @@ INTEGRITY = {
     "documents doubled": "SELECT count(*) - count(DISTINCT sha256) FROM document",
     "claims doubled": 'SELECT count(*) FROM (SELECT 1 FROM claim GROUP BY document_id, start, "end" HAVING count(*) > 1) AS twice',
     "mentions doubled": 'SELECT count(*) FROM (SELECT 1 FROM mention GROUP BY document_id, start, "end" HAVING count(*) > 1) AS twice',
-    "documents without candidates": "SELECT count(*) FROM document d WHERE NOT EXISTS (SELECT 1 FROM claim c WHERE c.document_id = d.id)",
+    # ner@1: the model that made the predictions of an export's tasks (bench_labelstudio.synthetic_task), not ours
+    "documents without our candidates": "SELECT count(*) FROM document d WHERE NOT EXISTS (SELECT 1 FROM claim c WHERE c.document_id = d.id AND c.annotator <> 'ner@1')",
     "claims without vectors": "SELECT count(*) FROM claim c WHERE NOT EXISTS (SELECT 1 FROM claim_vector v WHERE v.claim_id = c.id)",
 }
+
+
+def reports(n: int, rng: random.Random, one: str = ""):
+    """n reports as a file each, or as one "jsonl" file or one "json" Label Studio export (with
+    predictions), both cut into pieces (jobs/pieces.py), ready for a job."""
+    everything = Limits(max_files=10**9, max_bytes=10**12)
+    if one == "jsonl":
+        lines = b"".join(json.dumps({"title": f"Situation update {i}", "text": report(i, rng).split("---\n")[-1]}).encode() + b"\n" for i in range(n))
+        files = intake([("updates.jsonl", lines)], everything)
+        print(f"one JSONL file of {len(lines) / 1e6:.1f} MB, {n} reports, cut into {len(files)} pieces")
+    elif one == "json":
+        from benchmarks.bench_labelstudio import synthetic_task
+
+        export = json.dumps([synthetic_task(i, rng) for i in range(n)]).encode()
+        files = intake([("export.json", export)], everything)
+        print(f"one Label Studio export of {len(export) / 1e6:.1f} MB, {n} tasks with 10 predicted spans each, cut into {len(files)} pieces")
+    else:
+        files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], everything)
+    return files
 
 
 def postgres_url() -> str:
@@ -280,19 +301,7 @@ def main(n: int = 1000, reads: float = 2.0, rounds: int = 1, one: str = "", coun
     as one "jsonl" file or one "json" Label Studio export (cut into pieces: jobs/pieces.py)
     rather than a file each."""
     base = postgres_url()
-    rng = random.Random(12)
-    if one == "jsonl":
-        lines = b"".join(json.dumps({"title": f"Situation update {i}", "text": report(i, rng).split("---\n")[-1]}).encode() + b"\n" for i in range(n))
-        files = intake([("updates.jsonl", lines)], Limits(max_files=10**9, max_bytes=10**12))
-        print(f"one JSONL file of {len(lines) / 1e6:.1f} MB, {n} reports, cut into {len(files)} pieces")
-    elif one == "json":
-        from benchmarks.bench_labelstudio import synthetic_task
-
-        export = json.dumps([synthetic_task(i, rng) for i in range(n)]).encode()
-        files = intake([("export.json", export)], Limits(max_files=10**9, max_bytes=10**12))
-        print(f"one Label Studio export of {len(export) / 1e6:.1f} MB, {n} tasks with 10 predicted spans each, cut into {len(files)} pieces")
-    else:
-        files = intake([(f"update-{i:06d}.md", report(i, rng).encode()) for i in range(n)], Limits(max_files=10**9, max_bytes=10**12))
+    files = reports(n, random.Random(12), one)
     ratios = []
     for _ in range(rounds):
         rates = {}
@@ -314,7 +323,7 @@ def main(n: int = 1000, reads: float = 2.0, rounds: int = 1, one: str = "", coun
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["kills"]:
-        kills(*(int(a) for a in sys.argv[2:4]))
+        kills(*(int(a) for a in sys.argv[2:4] if not a.startswith("--")), one="json" if "--json" in sys.argv else "")
     elif sys.argv[1:2] == ["grow"]:
         grow(sys.argv[2], sys.argv[3], *(int(a) for a in sys.argv[4:6]))
     else:
