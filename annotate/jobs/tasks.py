@@ -47,7 +47,7 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
         with tempfile.TemporaryDirectory(prefix="claimtrail-job-") as tmp:
             outcome = _exports(record, job_id, files, tmp, actor)
             items = _read(job_id, [f for f in files if f.name not in outcome], tmp)
-        outcome |= _ingest(record, items, actor, origin, preannotate, _held(outcome))
+        outcome |= _ingest(record, items, actor, origin, preannotate, _export_documents(outcome))
     except Exception as problem:
         with state_session(record.engine) as session:
             _set(session, [f.id for f in files], status=FAILED, errors=json.dumps([f"{type(problem).__name__}: {problem}"]))
@@ -92,7 +92,7 @@ def _exports(record: Record, job_id: int, files, tmp: str, actor: str) -> dict[s
     return outcome
 
 
-def _held(outcome: dict[str, tuple]) -> list[int]:
+def _export_documents(outcome: dict[str, tuple]) -> list[int]:
     """Every document the exports hold, not only those they added: a run that died after an
     export's import and before pre-annotating it leaves them in, and the next run must still
     propose ours (documents done already are skipped)."""
