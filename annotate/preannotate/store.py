@@ -72,8 +72,7 @@ def preannotate(
         with ledger.writer(tag(annotator), "annotator") as writer:
             names.catch_up(writer.session)  # under the lock: what other writers (workers, reviewers) did meanwhile
             entities = _EntityIndex(names, writer, report)
-            done = _annotated(writer.session, tag(annotator), chunk)  # under the lock: never twice
-            held = _held(writer.session, chunk)
+            done, held = _holdings(writer.session, tag(annotator), chunk)  # under the lock: never twice
             for doc_id in chunk:
                 if found[doc_id] is not None and doc_id not in done:
                     _record_one(writer, annotator, doc_id, _new(found[doc_id], held, doc_id, report), entities, report)
@@ -127,13 +126,15 @@ def _annotated(session: Session, annotator_tag: str, ids: list[int]) -> set[int]
     return done | set(session.exec(select(Mention.document_id).where(Mention.annotator == annotator_tag, Mention.document_id.in_(ids))).all())
 
 
-def _held(session: Session, ids: list[int]) -> set[tuple]:
-    """What these documents hold already, from any annotator or reviewer, whatever its status:
-    ("mention", document, start, end, label) and ("claim", document, start, end)."""
-    held: set[tuple] = {
-        ("mention", *row) for row in session.exec(select(Mention.document_id, Mention.start, Mention.end, Mention.label).where(Mention.document_id.in_(ids)))
-    }
-    return held | {("claim", *row) for row in session.exec(select(Claim.document_id, Claim.start, Claim.end).where(Claim.document_id.in_(ids)))}
+def _holdings(session: Session, annotator_tag: str, ids: list[int]) -> tuple[set[int], set[tuple]]:
+    """Of these documents, in one read of their mentions and claims: those this annotator version
+    has done, and what they hold already from any annotator or reviewer, whatever its status
+    (("mention", document, start, end, label) and ("claim", document, start, end))."""
+    mentions = session.exec(select(Mention.document_id, Mention.start, Mention.end, Mention.label, Mention.annotator).where(Mention.document_id.in_(ids))).all()
+    claims = session.exec(select(Claim.document_id, Claim.start, Claim.end, Claim.annotator).where(Claim.document_id.in_(ids))).all()
+    done = {row[0] for row in [*mentions, *claims] if row[-1] == annotator_tag}
+    held = {("mention", *row[:4]) for row in mentions} | {("claim", *row[:3]) for row in claims}
+    return done, held
 
 
 def _new(found: tuple, held: set[tuple], doc_id: int, report: PreannotateReport) -> tuple:
