@@ -69,8 +69,8 @@ def check_result(cfg: LabelConfig, text: str, result, where: str) -> tuple[Check
     items = [i for i in result if isinstance(i, dict)]
     if len(items) != len(result):
         problems.append(f"{where}: a result item is not an object")
-    for n, item in enumerate(items):
-        if item.get("type") != "relation":
+    for n, item in enumerate(result, 1):  # counted from 1, as tasks and predictions are
+        if isinstance(item, dict) and item.get("type") != "relation":
             if _set_aside(cfg, item):
                 checked.set_aside.append(item["from_name"])
                 continue

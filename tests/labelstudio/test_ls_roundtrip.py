@@ -446,6 +446,21 @@ def test_a_prediction_that_does_not_match_the_config_is_refused(seeded, kind):
     assert decisions(s.record) == before
 
 
+def test_a_result_without_an_id_is_named_by_its_place_counted_from_one(seeded):
+    s = seeded
+    ls = FakeLabelStudio(exported(s))
+    result = ls.task_for(s.docs[0])["predictions"][0]["result"]
+    result.insert(0, "not a region")
+    place = len(result) + 1
+    result.append({"from_name": "nope", "to_name": "text", "type": "labels", "value": {"start": 0, "end": 4, "text": "Kyiv", "labels": ["ORG"]}})
+    with pytest.raises(Refused) as refused:
+        import_tasks(s.record, ls.snapshot(USERS))
+    assert refused.value.problems == [
+        f"task 1000, prediction 101 ({ANNOTATOR}): a result item is not an object",
+        f"task 1000, prediction 101 ({ANNOTATOR}), result #{place}: from_name 'nope' is not in the labeling config (it has entity, claim)",
+    ]
+
+
 def test_bad_relations_and_unknown_documents_are_refused(seeded):
     s = seeded
     ls = FakeLabelStudio(exported(s))
