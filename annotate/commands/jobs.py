@@ -27,7 +27,7 @@ def jobs(
     if format == "jsonl":
         return print_jsonl(rows)
     for row in rows:
-        console.print(_line(row), markup=False, highlight=False)
+        console.print(_line(row), markup=False, highlight=False, soft_wrap=True)  # one line a job, however wide
     if not rows:
         console.print("no jobs yet")
 
@@ -39,6 +39,7 @@ def _line(row: dict) -> str:
         else f"{row['finished']} done"
     )
     failed = f", {row['failed']} failed" if row["failed"] else ""
+    failed += f", {row['partly']} with records refused" if row.get("partly") else ""
     return f"{row['id']:>5} {row['kind']:<12} {row['status']:<9} {row['percent']:>3}%  {what}{failed}  {row['actor']} {row['created_at'][:19]}"
 
 
@@ -51,7 +52,7 @@ def show(job_id: JobId, format: Annotated[str, typer.Option(help="text or jsonl"
         view = job_view(session, job_id)
     if format == "jsonl":
         return print_jsonl([view])
-    console.print(_line(view), markup=False, highlight=False)
+    console.print(_line(view), markup=False, highlight=False, soft_wrap=True)
     if view["error"]:
         console.print(f"  error: {view['error']}", markup=False, highlight=False)
     if view["kind"] == "export" and view["finished_at"] and not view["error"]:

@@ -85,12 +85,12 @@ def get_job(session: Session, job_id: int) -> Job:
 
 def job_view(session: Session, job_id: int, limit: int | None = None) -> dict:
     """The job with its progress and its files' outcomes (no file contents): every file in order,
-    or at most `limit`, those refused or failed first — a page polled every second cannot list
-    10,000 files (`more` says how many are left out)."""
+    or at most `limit`, those refused or failed first, then those done with records refused — a
+    page polled every second cannot list 10,000 files (`more` says how many are left out)."""
     job = get_job(session, job_id)
     files = _file_rows().where(JobFile.job_id == job_id)
     if limit is not None:
-        files = files.order_by(case((col(JobFile.status).in_((FAILED, REFUSED)), 0), else_=1)).limit(limit)
+        files = files.order_by(case((col(JobFile.status).in_((FAILED, REFUSED)), 0), (_with_problems(), 1), else_=2)).limit(limit)
     shown = [_file_view(row) for row in session.execute(files.order_by(JobFile.position)).all()]
     counts, sums = _tallies(session, [job_id])
     more = sum(counts[job_id].values()) - len(shown)
@@ -115,17 +115,26 @@ def list_jobs(session: Session, limit: int = 20, actor: str | None = None) -> li
 
 
 def _tallies(session: Session, job_ids: list[int]) -> tuple[dict[int, Counter], dict[int, Counter]]:
-    """Per job: its file rows by status; the documents read and added, and the files uploaded (a
-    file cut into pieces is one), summed in the database: one pass over the job's rows."""
+    """Per job: its file rows by status; the documents read and added, the files uploaded (a
+    file cut into pieces is one) and the files done with some records refused, summed in the
+    database: one pass over the job's rows."""
     counts: dict[int, Counter] = {i: Counter() for i in job_ids}
     sums: dict[int, Counter] = {i: Counter() for i in job_ids}
     c = JobFile.__table__.c  # type: ignore[attr-defined]
     first = func.sum(case((c.first_line == 1, 1), else_=0))  # an uploaded file's row, or its first piece's
-    query = select(c.job_id, c.status, func.count(), func.sum(c.documents), func.sum(c.added), first).where(c.job_id.in_(job_ids)).group_by(c.job_id, c.status)
-    for job_id, status, rows, documents, added, files in session.execute(query):
+    partial = func.sum(case((_with_problems(), 1), else_=0))
+    columns = (c.job_id, c.status, func.count(), func.sum(c.documents), func.sum(c.added), first, partial)
+    query = select(*columns).where(c.job_id.in_(job_ids)).group_by(c.job_id, c.status)
+    for job_id, status, rows, documents, added, files, partly in session.execute(query):
         counts[job_id][status] += rows
-        sums[job_id].update(documents=documents or 0, added=added or 0, files=files or 0)
+        sums[job_id].update(documents=documents or 0, added=added or 0, files=files or 0, partly=partly or 0)
     return counts, sums
+
+
+def _with_problems():
+    """A file read, whose bad records (a JSONL line, a task) were refused and named."""
+    c = JobFile.__table__.c  # type: ignore[attr-defined]
+    return (c.status == DONE) & (c.errors != "[]")
 
 
 def _summary(job: Job, statuses: Counter, sums: Counter) -> dict:
@@ -160,6 +169,7 @@ def _summary(job: Job, statuses: Counter, sums: Counter) -> dict:
         "files_uploaded": sums["files"] if job.kind == "ingest" else 0,  # fewer than `total` when files were cut into pieces
         "documents": sums["documents"],
         "added": sums["added"],
+        "partly": sums["partly"],  # files done with some records refused (each names them)
         "error": job.error,
         "finished_at": job.finished_at,
         "result": Path(job.result).name if job.result else None,  # an export's file, to download

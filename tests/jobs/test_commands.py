@@ -31,6 +31,7 @@ def test_ingest_in_the_background_then_list_show_and_retry(record, tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "rail.txt").write_text(TEXTS[0], encoding="utf-8")
     (tmp_path / "in" / "notes.odt").write_bytes(b"x")
+    (tmp_path / "in" / "feed.jsonl").write_text(json.dumps({"text": TEXTS[1]}) + "\n[1, 2]\n", encoding="utf-8")
     queued = invoke(record, "ingest", "--background", str(tmp_path / "in"), str(tmp_path / "in" / "notes.odt"))
     assert queued.exit_code == 0, queued.output
     job = queued.stdout.split()[1]
@@ -42,7 +43,8 @@ def test_ingest_in_the_background_then_list_show_and_retry(record, tmp_path):
     assert "done      rail.txt: 1 documents (1 new)" in shown
     assert "refused   notes.odt: 0 documents" in shown and "unsupported file type '.odt'" in shown
     listed = invoke(record, "jobs")
-    assert f"{job:>5} ingest       done" in listed.stdout and "1 failed" in listed.stdout
+    assert "done      feed.jsonl: 1 documents (1 new)" in shown and "line 2: " in shown
+    assert f"{job:>5} ingest       done" in listed.stdout and "1 failed, 1 with records refused" in listed.stdout
     nothing = invoke(record, "jobs", "retry", job)
     assert nothing.exit_code != 0 and "nothing left to do" in nothing.output
 

@@ -154,18 +154,23 @@ def test_the_uploader_or_a_lead_cancels_a_job_and_others_may_not(record, app, si
 
 
 def test_a_big_job_page_lists_the_refused_files_first_and_says_how_many_more(record, app, alice, monkeypatch):
+    import json
+
     from server.routes import upload as upload_route
 
     monkeypatch.setattr(upload_route, "FILES_SHOWN", 3)
     good = [(f"report-{n}.txt", REPORT.replace("Tuesday", f"day {n}").encode()) for n in range(4)]
-    job_url = upload(alice, [*good, ("notes.pdf", b"%PDF-1.4")]).headers["location"]
+    feed = (json.dumps({"title": "Quay", "text": SECOND}) + "\n{not json\n").encode()  # read, one line refused
+    job_url = upload(alice, [*good, ("feed.jsonl", feed), ("notes.pdf", b"%PDF-1.4")]).headers["location"]
     page = finish(record, app, alice, job_url)
 
     rows = re.findall(r"<tr class=\"(\w+)\"><td><bdi>([^<]+)</bdi>", page)
-    assert rows[0] == ("refused", "notes.pdf") and len(rows) == 3  # the one to act on, though it came last
-    assert "… and 2 more files" in page and "4 documents (4 new)" in page  # the counts still cover every file
+    # the ones to act on, though they came last: the refused file, then the file with a refused line
+    assert rows[:2] == [("refused", "notes.pdf"), ("done", "feed.jsonl")] and len(rows) == 3
+    assert "line 2: invalid JSON" in page and '<b id="job-partly">1</b> with records refused' in page
+    assert "… and 3 more files" in page and "5 documents (5 new)" in page  # the counts still cover every file
     every = alice.get(f"{job_url}?files=all").text
-    assert len(re.findall(r"<tr class=\"\w+\"><td><bdi>", every)) == 5 and "more files" not in every
+    assert len(re.findall(r"<tr class=\"\w+\"><td><bdi>", every)) == 6 and "more files" not in every
 
 
 def test_a_label_studio_export_or_jsonl_may_be_larger_than_a_document_file(record, app, alice, monkeypatch):
