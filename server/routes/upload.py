@@ -6,16 +6,20 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlmodel import col
 
 from annotate.errors import Forbidden, Invalid
 from annotate.jobs.intake import accepted_types, intake
 from annotate.jobs.state import get_job, job_view, list_jobs
 from annotate.review import policy
+from annotate.store.models import Document
 from server.deps import CurrentUser, SessionDep, TemplatesDep, is_htmx
 from server.uploads import keep, limits, read_form, spooled
 
 router = APIRouter(include_in_schema=False)
 FILES_SHOWN = 200  # a job page's file rows, polled every second while it runs (`?files=all` for every one)
+DOCUMENTS_SHOWN = 5  # a file's documents linked by title in its row (a JSONL file may hold thousands)
 
 
 @router.get("/upload")
@@ -50,7 +54,9 @@ async def upload(request: Request, user: CurrentUser):
 def job_page(request: Request, job_id: int, session: SessionDep, templates: TemplatesDep, user: CurrentUser, files: Literal["", "all"] = ""):
     """The job's progress and per-file report (the first FILES_SHOWN files, refused ones first, unless
     `files=all`); htmx polls the same URL for the fragment."""
-    context = {"job": job_view(session, job_id, None if files == "all" else FILES_SHOWN), "all_files": files == "all"}
+    job = job_view(session, job_id, None if files == "all" else FILES_SHOWN)
+    shown = [i for f in job["files"] for i in f["document_ids"][:DOCUMENTS_SHOWN]]
+    context = {"job": job, "all_files": files == "all", "titles": _titles(session, shown), "documents_shown": DOCUMENTS_SHOWN}
     name = "partials/_job.html" if is_htmx(request) else "pages/job.html"
     return templates.TemplateResponse(request, name, context)
 
@@ -67,3 +73,11 @@ async def job_action(request: Request, job_id: int, action: str, session: Sessio
     await run_in_threadpool(jobs.retry if action == "retry" else jobs.cancel, job_id)
     target = f"/upload/jobs/{job_id}"
     return Response(status_code=200, headers={"HX-Redirect": target}) if is_htmx(request) else RedirectResponse(target, status_code=303)
+
+
+def _titles(session, ids: list[int]) -> dict[int, str]:
+    """The documents' titles (a document without one is shown by its number)."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Document.id, Document.title).where(col(Document.id).in_(ids)))
+    return {row.id: row.title for row in rows if row.title}

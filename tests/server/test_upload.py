@@ -73,7 +73,19 @@ def test_an_upload_becomes_documents_with_candidates_and_names_each_bad_file(rec
     assert [d.file_name for d in docs] == ["harbour.txt", "floods.md"]
     assert all(d.path.startswith(f"upload/{job_url.rsplit('/', 1)[1]}/") for d in docs)
     assert {doc_id for doc_id, n in claims if n} == {d.id for d in docs}  # each has candidates to review
-    assert f'href="/documents/{docs[0].id}"' in page
+    assert f'<a href="/documents/{docs[0].id}"><bdi>Harbour authority reopens the northern quay</bdi></a>' in page  # by its title
+
+
+def test_a_title_is_shown_as_text_never_as_markup(record, app, alice):
+    import json
+
+    line = json.dumps({"title": "<script>alert(1)</script> Quay", "text": REPORT})
+    page = finish(record, app, alice, upload(alice, [("feed.jsonl", line.encode())]).headers["location"])
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Quay</bdi></a>" in page
+    page = finish(record, app, alice, upload(alice, [("x.txt", b"x")]).headers["location"])  # nothing to take a title from
+    with record.session() as session:
+        untitled = session.execute(select(Document.id).where(Document.file_name == "x.txt")).scalar_one()
+    assert f'<a href="/documents/{untitled}">#{untitled}</a>' in page
 
 
 def test_uploading_the_same_files_again_adds_nothing(record, app, alice):
