@@ -17,7 +17,8 @@ from annotate.ingest.boilerplate import Paragraph, boilerplate_spans, paragraphs
 from annotate.ingest.readahead import read_files
 from annotate.ingest.readers import expand_paths
 from annotate.ingest.source import ReadError, SourceDocument, sha256_text
-from annotate.store.ledger import Change, Ledger, Writer, bulk_insert, utc_now
+from annotate.store.bulk import insert_dicts
+from annotate.store.ledger import Change, Ledger, Writer, utc_now
 from annotate.store.models import Document, DocumentText, ParagraphHash, Publisher
 
 BATCH = 200  # documents decided together (look-ups, boilerplate counts); a refused one is retried alone
@@ -230,11 +231,11 @@ class _Batch:
         return self.publishers[name]
 
     def store_paragraphs(self) -> None:
-        """New texts and paragraph hashes, with the driver's executemany (no ORM work per row)."""
+        """New texts and paragraph hashes, many rows a statement (no ORM work per row)."""
         conn = self.writer.conn
         for table, rows in ((DocumentText.__table__, self.new_texts), (ParagraphHash.__table__, self.pending)):
             if rows:
-                conn.exec_driver_sql(*bulk_insert(conn, table, list(rows[0]), rows))
+                insert_dicts(conn, table, list(rows[0]), rows)
 
     def mark_shared_boilerplate(self) -> None:
         """A stored document whose paragraph was its own until this batch may now have boilerplate.

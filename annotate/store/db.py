@@ -65,20 +65,26 @@ def _engine(url: str, size: int, overflow: int, wait: float) -> Engine:
 
 
 def _as_domain_error(context) -> None:
-    """Database refusals a user can act on, as domain errors (4xx/503) rather than crashes."""
-    error = context.original_exception
+    found = domain_error(context.original_exception)
+    if found is not None:
+        raise found from None
+
+
+def domain_error(error: BaseException) -> Exception | None:
+    """A database refusal a user can act on, as a domain error (4xx/503) rather than a crash."""
     code = getattr(error, "sqlstate", None) or getattr(getattr(error, "diag", None), "sqlstate", None)
     text = str(error).lower()
     if isinstance(error, OverflowError) or code == "22003":
-        raise Invalid("a number is out of range (ids and versions are below 2**63)") from None
+        return Invalid("a number is out of range (ids and versions are below 2**63)")
     if isinstance(error, UnicodeEncodeError) or code == "22021":
-        raise Invalid("text holds an invalid character (a lone surrogate)") from None
+        return Invalid("text holds an invalid character (a lone surrogate)")
     if "nul (0x00)" in text or code == "22P05":
-        raise Invalid("text cannot contain NUL characters") from None
+        return Invalid("text cannot contain NUL characters")
     if code == "25006" or "readonly database" in text:
-        raise ReadOnly("the database is read-only: nothing can be recorded now") from None
+        return ReadOnly("the database is read-only: nothing can be recorded now")
     if code in ("55P03", "57014") or "database is locked" in text:
-        raise Busy("the database is busy with other writes; try again shortly") from None
+        return Busy("the database is busy with other writes; try again shortly")
+    return None
 
 
 def _tune_sqlite(engine: Engine, wait: float) -> None:

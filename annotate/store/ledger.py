@@ -20,11 +20,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from annotate.errors import Conflict, Invalid, NotFound
+from annotate.store.bulk import insert_dicts, insert_tuples
 from annotate.store.canonical import CURRENT as HASH_FORMAT
 from annotate.store.canonical import digest, encode, encode_state, payload
 from annotate.store.db import write_session
@@ -295,12 +296,13 @@ class Writer:
     def flush(self) -> None:
         """Write the pending decisions and state rows (batched: one statement per table).
 
-        New rows go in with the driver's executemany (no per-row work in SQLAlchemy), and
-        the full-text and entity indexes their triggers would feed row by row are fed
-        for the whole batch at once, in this same transaction (fulltext.deferred_index).
+        New rows go in with the driver's executemany, or COPY on PostgreSQL (store/bulk.py: no
+        per-row work in SQLAlchemy), and the full-text and entity indexes their triggers would
+        feed row by row are fed for the whole batch at once, in this same transaction
+        (fulltext.deferred_index).
         """
         if self.decisions:
-            self.conn.exec_driver_sql(_insert_sql(self.conn, Decision.__table__, DECISION_COLUMNS), self.decisions)
+            insert_tuples(self.conn, Decision.__table__, DECISION_COLUMNS, self.decisions)
             self.decisions = []
         for target_type, dirty in sorted(self._dirty.items()):
             statements, rows, ids = _statements(target_type), self._rows, sorted(dirty)
@@ -309,7 +311,7 @@ class Writer:
             if inserts:
                 table = STATE_TABLES[target_type].__table__
                 with deferred_index(self.conn, table.name, [row["id"] for row in inserts]):
-                    self.conn.exec_driver_sql(*bulk_insert(self.conn, table, statements.columns, inserts))
+                    insert_dicts(self.conn, table, statements.columns, inserts)
             if updates:
                 self.conn.execute(statements.update, updates)
         self._dirty.clear()
@@ -335,40 +337,6 @@ def _statements(target_type: str) -> SimpleNamespace:
 @cache
 def _settable(model) -> frozenset:
     return frozenset(model.model_fields) - {"id", "version"}
-
-
-@cache
-def _json_columns(table) -> frozenset:
-    return frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
-
-
-def _insert_sql(conn, table, columns) -> str:
-    """An INSERT of one row in the driver's parameter style (JSON columns cast on PostgreSQL)."""
-    qmark = conn.dialect.paramstyle == "qmark"
-    as_json = _json_columns(table)
-    marks = ["?" if qmark else ("CAST(%s AS json)" if c in as_json else "%s") for c in columns]
-    names = ", ".join(f'"{c}"' for c in columns)
-    return f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join(marks)})'
-
-
-def bulk_insert(conn, table, columns: list[str], rows: list[dict]) -> tuple[str, list[tuple]]:
-    """An INSERT of many rows as the driver takes it: positional tuples, JSON columns as text
-    (json.dumps, as SQLAlchemy's JSON type writes them; cast to json on PostgreSQL)."""
-    as_json = _json_columns(table)
-    sql = _insert_sql(conn, table, columns)
-    if as_json:
-        encoded = [c in as_json for c in columns]
-        values = [tuple(_json_text(row[c]) if j else row[c] for c, j in zip(columns, encoded)) for row in rows]
-    else:
-        pick = itemgetter(*columns)
-        values = [pick(row) for row in rows]
-    return sql, values
-
-
-def _json_text(value: Any) -> str:
-    if value == [] and type(value) is list:
-        return "[]"
-    return "{}" if value == {} and type(value) is dict else json.dumps(value)
 
 
 @cache
