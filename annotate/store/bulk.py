@@ -28,7 +28,7 @@ def insert_tuples(conn, table, columns: list[str] | tuple[str, ...], rows: list[
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_FROM:
         _copy(conn, table.name, columns, rows)
     else:
-        conn.exec_driver_sql(insert_sql(conn, table, columns), rows)
+        conn.exec_driver_sql(_insert_sql(conn, table, columns), rows)
 
 
 def insert_dicts(conn, table, columns: list[str], rows: list[dict]) -> None:
@@ -47,7 +47,7 @@ def as_tuples(table, columns: list[str], rows: list[dict]) -> list[tuple]:
     return [pick(row) if len(columns) > 1 else (pick(row),) for row in rows]
 
 
-def insert_sql(conn, table, columns) -> str:
+def _insert_sql(conn, table, columns) -> str:
     """An INSERT of one row in the driver's parameter style (JSON columns cast on PostgreSQL)."""
     qmark = conn.dialect.paramstyle == "qmark"
     as_json = _json_columns(table)
@@ -61,7 +61,8 @@ def _copy(conn, table: str, columns, rows: list[tuple]) -> None:
     domain error, or SQLAlchemy error, an INSERT's would be."""
     import psycopg
 
-    statement = f'COPY "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) FROM STDIN'
+    names = ", ".join(f'"{c}"' for c in columns)
+    statement = f'COPY "{table}" ({names}) FROM STDIN'
     try:
         with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
