@@ -83,6 +83,8 @@ def intake(uploads: Iterable[tuple[str, bytes | Spooled]], bounds: Limits = Limi
     uploads = list(uploads)
     for raw, data in uploads:
         name = flat_name(raw) or "(no name)"
+        if _hidden_in_folder(raw, name):
+            continue
         ext = os.path.splitext(name)[1].lower()
         if ext in ARCHIVES:
             found += _unpack(name, data, bounds, budget)
@@ -93,6 +95,13 @@ def intake(uploads: Iterable[tuple[str, bytes | Spooled]], bounds: Limits = Limi
     found = [piece for item in _distinct(found) for piece in _pieces(item)]
     _tidy([data for _, data in uploads if isinstance(data, Spooled)], found)
     return found
+
+
+def _hidden_in_folder(raw: str, name: str) -> bool:
+    """A hidden file or resource fork of a folder the browser sent (its names are paths inside
+    the folder): skipped, as in an archive and as a folder given to `ingest`."""
+    path = raw.replace("\\", "/")
+    return "/" in path and (name.startswith(".") or "__MACOSX/" in path)
 
 
 def _pieces(item: Incoming) -> list[Incoming]:

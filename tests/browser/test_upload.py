@@ -39,3 +39,22 @@ def test_upload_files_watch_progress_and_see_the_bad_file_named(sign_in):
     assert "flood barrier" in page.inner_text("#doc-text")
     assert page.locator("[id^=item-]").count() > 0  # candidates to review
     assert not alice.errors, alice.errors
+
+
+def test_upload_a_whole_folder_its_hidden_files_left_out(sign_in, tmp_path):
+    alice = sign_in("alice")
+    page = alice.page
+    folder = tmp_path / "morning"
+    (folder / "east").mkdir(parents=True)
+    (folder / "harbour-folder.txt").write_text(REPORT.replace("Tuesday", "Thursday"), encoding="utf-8")
+    (folder / "east" / "floods-folder.md").write_text(SECOND.replace("Friday", "Sunday"), encoding="utf-8")
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    page.goto("/upload")
+    page.set_input_files("#upload-folder", str(folder))  # as a reviewer picks a folder
+    page.click("button:has-text('Upload')")
+    page.wait_for_url("**/upload/jobs/*", timeout=30_000)
+    page.wait_for_selector('#job-status[data-status="done"]', timeout=90_000)
+    names = sorted(page.locator("#job-files tbody tr td:first-child").all_inner_texts())
+    assert names == ["floods-folder.md", "harbour-folder.txt"]  # flattened; the hidden file never listed
+    assert page.locator("#job-files tr", has_text="floods-folder.md").locator("a", has_text="Flood defences tested after the storm").count() == 1
+    assert not alice.errors, alice.errors

@@ -69,6 +69,25 @@ def test_folders_in_an_archive_are_flattened_and_links_nested_archives_and_hidde
     assert files[0].data == b"first"
 
 
+def test_a_folder_from_the_browser_is_flattened_and_its_hidden_files_are_left_out():
+    files = intake(
+        [
+            ("reports/one.txt", b"first"),
+            ("reports/.DS_Store", b"x"),
+            ("reports/__MACOSX/sub/notes.md", b"x"),
+            ("reports/sub/one.txt", b"second"),
+            ("reports/sub/scan.pdf", b"x"),
+            (".env.txt", b"a hidden file chosen on its own is read"),
+        ]
+    )
+    assert outcome(files) == [
+        ("one.txt", None),
+        ("one (2).txt", None),
+        ("scan.pdf", "unsupported file type '.pdf'; expected one of .txt, .md, .markdown, .html, .htm, .jsonl, .json, .zip"),
+        (".env.txt", None),
+    ]
+
+
 def test_a_broken_archive_is_named_and_the_rest_goes_on():
     files = intake([("broken.zip", b"PK\x03\x04 not really"), ("fine.txt", b"text")])
     assert files[0].name == "broken.zip" and files[0].reason.startswith("not a readable zip archive")
