@@ -181,6 +181,7 @@ def test_a_big_job_page_lists_the_refused_files_first_and_says_how_many_more(rec
     assert rows[:2] == [("refused", "notes.pdf"), ("done", "feed.jsonl")] and len(rows) == 3
     assert "line 2: invalid JSON" in page and '<b id="job-partly">1</b> with records refused' in page
     assert "… and 3 more files" in page and "5 documents (5 new)" in page  # the counts still cover every file
+    assert "6/6 · 1 refused · 1 with records refused" in alice.get("/upload").text  # and the list of jobs says so too
     every = alice.get(f"{job_url}?files=all").text
     assert len(re.findall(r"<tr class=\"\w+\"><td><bdi>", every)) == 6 and "more files" not in every
 
