@@ -105,8 +105,17 @@ def worker(
         raise Unavailable("workers need PostgreSQL (CLAIMTRAIL_DATABASE_URL); on SQLite the web server runs jobs itself")
     from annotate.jobs.pgqueue import run_worker
 
-    err.print(f"worker: {record.engine.url.render_as_string(hide_password=True)}, {concurrency} at once", highlight=False)
+    err.print(f"worker: {record.engine.url.render_as_string(hide_password=True)}, {concurrency} at once", highlight=False, soft_wrap=True)
+    _log_to_stderr()
     run_worker(record, concurrency, stalled_after, niceness=niceness)
+
+
+def _log_to_stderr() -> None:
+    """A line for each part a worker finishes, and the queue's warnings (retries, failures)."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("claimtrail.jobs").setLevel(logging.INFO)
 
 
 def enqueue_kind(record, kind: str) -> None:

@@ -7,8 +7,10 @@ killed mid-way leaves whole batches or nothing, and the next run finishes the re
 """
 
 import json
+import logging
 import os
 import tempfile
+import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +27,8 @@ from annotate.store.db import state_session
 from annotate.store.ledger import utc_now
 from annotate.store.models import Document
 from annotate.store.record import Record
+
+log = logging.getLogger("claimtrail.jobs")  # what a worker did, a line a part (`claimtrail worker` shows it)
 
 
 def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
@@ -43,6 +47,7 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
             return  # done by an earlier run of this task
         actor, origin, preannotate = job.actor, job.origin, job.preannotate
         _set(session, [f.id for f in files], status=RUNNING)
+    started = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="claimtrail-job-") as tmp:
             outcome = _exports(record, job_id, files, tmp, actor)
@@ -72,6 +77,16 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
     for f in files:
         _remove_spooled(f.path)
     statistics.refresh(record.engine)  # a big job makes the planner's picture of the record stale
+    _log_part(job_id, [outcome.get(f.name, (0, [], [], 0)) for f in files], time.perf_counter() - started)
+
+
+def _log_part(job_id: int, outcomes: list[tuple], seconds: float) -> None:
+    documents, added = sum(o[0] for o in outcomes), sum(o[3] for o in outcomes)
+    refused = sum(1 for o in outcomes if o[1] and not o[0])
+    partly = sum(1 for o in outcomes if o[1] and o[0])
+    problems = f", {refused} refused" if refused else ""
+    problems += f", {partly} with records refused" if partly else ""
+    log.info("job %s: %s file(s), %s documents (%s new)%s, in %.1f s", job_id, len(outcomes), documents, added, problems, seconds)
 
 
 def _exports(record: Record, job_id: int, files, tmp: str, actor: str) -> dict[str, tuple]:
@@ -258,6 +273,7 @@ def _set(session: Session, file_ids: list[int], only: tuple[str, ...] = TO_DO, *
 
 def run_kind(record: Record, job_id: int, kind: str) -> None:
     """A job without files, by kind."""
+    started = time.perf_counter()
     if kind == "preannotate":
         preannotate_all(record, job_id)
     elif kind == "export":
@@ -266,3 +282,6 @@ def run_kind(record: Record, job_id: int, kind: str) -> None:
         run_export(record, job_id)
     elif kind == "index_links":
         _run(record, job_id, lambda tick: [tick() for _ in range(index_links(record))])
+    else:
+        raise ValueError(f"no job kind {kind!r}")
+    log.info("job %s (%s): finished in %.1f s", job_id, kind, time.perf_counter() - started)

@@ -131,6 +131,15 @@ def test_each_bad_record_is_named_with_its_line_and_the_good_ones_go_in(record):
     assert [e.split(":")[0] for e in file["errors"]] == ["line 2", "line 3"]
 
 
+def test_each_part_a_worker_finishes_is_a_line_of_its_log(record, caplog):
+    lines = [json.dumps({"text": TEXTS[0]}), "{not json"]
+    job_id, parts = new_job(record, [("feed.jsonl", "\n".join(lines).encode()), ("water.txt", TEXTS[1].encode()), ("scan.txt", b"")])
+    with caplog.at_level("INFO", logger="claimtrail.jobs"):
+        tasks.ingest_part(record, job_id, parts[0])
+    [line] = [r.getMessage() for r in caplog.records if r.name == "claimtrail.jobs"]
+    assert line.startswith(f"job {job_id}: 3 file(s), 2 documents (2 new), 1 refused, 1 with records refused, in ")
+
+
 def test_a_cancelled_job_reads_no_more_files(record):
     job_id, parts = new_job(record, [("r.txt", TEXTS[0].encode())])
     with Session(record.engine) as session:
