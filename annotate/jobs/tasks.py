@@ -81,9 +81,11 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
 
 
 def _log_part(job_id: int, outcomes: list[tuple], seconds: float) -> None:
-    documents, added = sum(o[0] for o in outcomes), sum(o[3] for o in outcomes)
-    refused = sum(1 for o in outcomes if o[1] and not o[0])
-    partly = sum(1 for o in outcomes if o[1] and o[0])
+    """One line for the part: its files' (documents, errors, ids, added), summed."""
+    documents = added = refused = partly = 0
+    for docs, errors, _, new in outcomes:
+        documents, added = documents + docs, added + new
+        refused, partly = refused + bool(errors and not docs), partly + bool(errors and docs)
     problems = f", {refused} refused" if refused else ""
     problems += f", {partly} with records refused" if partly else ""
     log.info("job %s: %s file(s), %s documents (%s new)%s, in %.1f s", job_id, len(outcomes), documents, added, problems, seconds)

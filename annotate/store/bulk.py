@@ -33,10 +33,10 @@ def insert_tuples(conn, table, columns: list[str] | tuple[str, ...], rows: list[
 
 def insert_dicts(conn, table, columns: list[str], rows: list[dict]) -> None:
     """Insert `rows`, dicts holding at least `columns` (JSON columns as Python values)."""
-    insert_tuples(conn, table, columns, as_tuples(table, columns, rows))
+    insert_tuples(conn, table, columns, _as_tuples(table, columns, rows))
 
 
-def as_tuples(table, columns: list[str], rows: list[dict]) -> list[tuple]:
+def _as_tuples(table, columns: list[str], rows: list[dict]) -> list[tuple]:
     """Positional tuples as the driver takes them, JSON columns as text (json.dumps, as
     SQLAlchemy's JSON type writes them; cast to json on PostgreSQL)."""
     as_json = _json_columns(table)
