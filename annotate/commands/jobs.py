@@ -114,8 +114,10 @@ def _log_to_stderr() -> None:
     """A line for each part a worker finishes, and the queue's warnings (retries, failures)."""
     import logging
 
+    from annotate.jobs.tasks import log
+
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("claimtrail.jobs").setLevel(logging.INFO)
+    log.setLevel(logging.INFO)
 
 
 def enqueue_kind(record, kind: str) -> None:
