@@ -216,7 +216,7 @@ class Writer:
             before = {k: v for k, v in current.items() if k not in ("id", "version")}
             after = {**before, **change.set}
         if evidence_json is None:
-            evidence_json = encode(list(change.evidence))
+            evidence_json = encode(list(change.evidence)) if change.evidence else "[]"  # most decisions cite nothing
         self._append(
             change.action, change.target_type, target_id, version, before, after, change.rationale or "", evidence_json, idempotency_key, _settable(model)
         )
