@@ -90,13 +90,14 @@ def create_app(settings: ServerSettings | None = None, demo: bool = False) -> Fa
     app.add_middleware(SecurityHeaders)
     app.add_middleware(DiscardUnkept)  # an upload's spool files a job did not take
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    # assignments.api and metadata.api before api.router: its generic /api/{kinds}/{id} would catch their paths
+    # assignments.api, metadata.api and upload.api before api.router: its generic /api/{kinds}/{id} would catch their paths
     for router in (
         signin.router,
         pages.router,
         review.router,
         assignments.api,
         metadata.api,
+        upload.api,
         api.router,
         audit.router,
         links.router,

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from annotate.errors import Invalid, TooLarge
 from annotate.jobs.intake import Limits, Spooled
 
-UPLOAD_PATH = "/upload"
+UPLOAD_PATHS = ("/upload", "/api/uploads")  # the page's form and the API's: spooled as they stream in
 FORM_SLACK = 1024 * 1024  # multipart framing and the form's other fields
 FIELD_BYTES = 64 * 1024  # a form field that is not a file (the CSRF token, a tick box)
 FIELDS = 100
@@ -41,7 +41,7 @@ def limits(request: Request) -> Limits:
 
 async def read_form(request: Request) -> FormData:
     """The request's form; an upload's is spooled to disk within its limits, once per request."""
-    if request.url.path != UPLOAD_PATH or request.method != "POST" or not request.headers.get("content-type", "").startswith("multipart/form-data"):
+    if request.url.path not in UPLOAD_PATHS or request.method != "POST" or not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return await request.form()
     cached = getattr(request.state, "claimtrail_form", None)
     if cached is not None:

@@ -96,6 +96,7 @@ def test_openapi_schema_and_our_own_docs_page(api, alice):
     assert "/api/claims/{target_id}/accept".replace("claims", "{kinds}") in schema["paths"]
     docs = alice.get("/api/docs")
     assert docs.status_code == 200 and "PATCH /api/{kinds}/{target_id}" in docs.text and "cdn" not in docs.text.lower()
+    assert "POST /api/uploads" in docs.text and "Body (multipart/form-data): <code>files</code>" in docs.text  # a form, not JSON
     assert api.get("/docs").status_code == 404  # no Swagger UI: it needs a CDN and inline scripts
 
 
