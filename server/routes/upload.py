@@ -1,5 +1,6 @@
 """The upload page: files, archives, JSONL and Label Studio exports in; a job per upload,
-its progress polled by htmx, and each file's outcome (a bad one named with its reason)."""
+its progress polled by htmx, and each file's outcome (a bad one named with its reason).
+The same for scripts under /api (`api`): an upload answers with its job, followed as JSON."""
 
 from typing import Annotated, Literal
 
