@@ -41,11 +41,11 @@ def run(web_app, host: str, port: int) -> None:
     from annotate.jobs.tasks import log as job_log
 
     # On SQLite this process runs the uploads' jobs: a line for each part, beside uvicorn's own.
-    logging = copy.deepcopy(LOGGING_CONFIG)
-    logging["loggers"][job_log.name] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"][job_log.name] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     # No proxy headers from uvicorn: it would believe X-Forwarded-For from any local client;
     # the app reads them itself, from CLAIMTRAIL_TRUSTED_PROXIES only (server/auth.py).
-    uvicorn.run(web_app, host=host, port=port, proxy_headers=False, log_level="info", log_config=logging)
+    uvicorn.run(web_app, host=host, port=port, proxy_headers=False, log_level="info", log_config=log_config)
 
 
 @app.command()

@@ -392,6 +392,16 @@
     toast("Not done (" + xhr.status + "): " + (typeof detail === "string" ? detail : JSON.stringify(detail)));
   });
 
+  // A refusal htmx swaps (409, 422: htmx-config) into a form that swaps nothing (the upload form,
+  // hx-swap="none") would say nothing: say why in the toast instead.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr, elt = event.detail.elt;
+    if (!xhr || (xhr.status !== 409 && xhr.status !== 422) || !elt || elt.getAttribute("hx-swap") !== "none") return;
+    var detail = "";
+    try { detail = JSON.parse(xhr.responseText).detail; } catch (e) { detail = xhr.statusText; }
+    toast("Not done (" + xhr.status + "): " + (typeof detail === "string" ? detail : JSON.stringify(detail)));
+  });
+
   document.addEventListener("htmx:sendError", function () { toast("The server could not be reached; nothing was recorded."); });
 
   document.addEventListener("DOMContentLoaded", function () {

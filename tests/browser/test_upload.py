@@ -58,3 +58,12 @@ def test_upload_a_whole_folder_its_hidden_files_left_out(sign_in, tmp_path):
     assert names == ["floods-folder.md", "harbour-folder.txt"]  # flattened; the hidden file never listed
     assert page.locator("#job-files tr", has_text="floods-folder.md").locator("a", has_text="Flood defences tested after the storm").count() == 1
     assert not alice.errors, alice.errors
+
+
+def test_upload_with_nothing_chosen_says_so(sign_in):
+    alice = sign_in("alice")
+    page = alice.page
+    page.goto("/upload")
+    page.click("button:has-text('Upload')")
+    page.wait_for_selector("#toast:not([hidden])", timeout=20_000)
+    assert "choose at least one file" in page.inner_text("#toast") and page.url.endswith("/upload")
