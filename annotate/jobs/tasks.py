@@ -57,9 +57,9 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
         with state_session(record.engine) as session:
             _set(session, [f.id for f in files], status=FAILED, errors=json.dumps([f"{type(problem).__name__}: {problem}"]))
         raise  # the queue retries the part; a later run redoes the files still to do
+    results = [outcome.get(f.name, (0, [], [], 0)) for f in files]  # each file's (documents, errors, ids, added)
     with state_session(record.engine) as session:
-        for f in files:
-            docs, errors, ids, added = outcome.get(f.name, (0, [], [], 0))
+        for f, (docs, errors, ids, added) in zip(files, results):
             session.execute(
                 update(JobFile)
                 .where(JobFile.id == f.id)
@@ -77,7 +77,7 @@ def ingest_part(record: Record, job_id: int, file_ids: list[int]) -> None:
     for f in files:
         _remove_spooled(f.path)
     statistics.refresh(record.engine)  # a big job makes the planner's picture of the record stale
-    _log_part(job_id, [outcome.get(f.name, (0, [], [], 0)) for f in files], time.perf_counter() - started)
+    _log_part(job_id, results, time.perf_counter() - started)
 
 
 def _log_part(job_id: int, outcomes: list[tuple], seconds: float) -> None:
